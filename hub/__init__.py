@@ -1,0 +1,1 @@
+"""The composition root: settings, the ``hub`` CLI and the embedded-stack launcher."""

@@ -1,0 +1,130 @@
+"""Agents and their configuration (the platform document's ``AgentConfig``)."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import Field
+
+from schemas.common import PublicModel, StrictModel, UtcDatetime
+
+Provider = Literal["azure_openai", "openai", "anthropic", "aws_bedrock", "google_vertex", "local"]
+BUILTIN_AGENT_TYPES: tuple[str, ...] = ("extractor", "mapper", "analyzer", "summarizer")
+#: Agent types name task queues (``agent-<type>``) and services, so they stay DNS-safe.
+AGENT_TYPE_PATTERN = r"^[a-z][a-z0-9-]{0,39}$"
+
+
+class FallbackModel(StrictModel):
+    """Another model tried, in order, when the primary fails with a retryable error."""
+
+    provider: Provider
+    model_name: str = Field(min_length=1, max_length=200)
+
+
+class ModelConfig(StrictModel):
+    provider: Provider
+    model_name: str = Field(min_length=1, max_length=200)
+    temperature: float = Field(ge=0.0, le=2.0, default=0.7)
+    max_tokens: int = Field(ge=1, le=128000, default=4096)
+    fallbacks: list[FallbackModel] = Field(default_factory=list, max_length=5)
+
+
+class PromptConfig(StrictModel):
+    system_prompt_uri: str = Field(
+        min_length=1, max_length=500, examples=["mlflow:/prompts/extractor-system-v1"]
+    )
+    task_prompt_uri: str = Field(
+        min_length=1, max_length=500, examples=["mlflow:/prompts/extractor-task-v1"]
+    )
+
+
+class SchemaConfig(StrictModel):
+    input_schema_uri: str | None = Field(default=None, max_length=500)
+    output_schema_uri: str | None = Field(default=None, max_length=500)
+    on_violation: Literal["fail", "warn"] = "fail"
+    max_repairs: int = Field(default=2, ge=0, le=5)
+
+
+class ToolConfig(StrictModel):
+    id: str = Field(min_length=1, max_length=100)
+    enabled: bool = True
+
+
+class MemoryConfig(StrictModel):
+    enabled: bool = False
+    type: Literal["buffer"] = "buffer"
+    max_messages: int = Field(default=10, ge=1, le=1000)
+
+
+class AgentConfig(StrictModel):
+    """How an agent runs: model, prompts, schemas, tools and memory."""
+
+    model: ModelConfig
+    prompts: PromptConfig
+    schemas: SchemaConfig = Field(default_factory=SchemaConfig)
+    tools: list[ToolConfig] = Field(default_factory=list, max_length=50)
+    memory: MemoryConfig = Field(default_factory=MemoryConfig)
+    dispatch: Literal["remote", "local"] = Field(
+        default="remote",
+        description="`remote` runs on the agent's own task queue; `local` as a local activity.",
+    )
+
+
+class AgentCreate(StrictModel):
+    """Body of ``POST /apps/{app_id}/agents`` (the platform document's "Create Agent")."""
+
+    name: str = Field(min_length=1, max_length=200)
+    type: str = Field(pattern=AGENT_TYPE_PATTERN, examples=["extractor"])
+    type_category: str = Field(default="function", max_length=100)
+    category: str = Field(default="general", max_length=100)
+    description: str = Field(default="", max_length=5000)
+    config: AgentConfig | None = Field(
+        default=None, description="Omitted: the library's default config for built-in types."
+    )
+
+
+class AgentPublic(PublicModel):
+    id: str = Field(examples=["agent-9c1d2e3f4a5b"])
+    app_id: str
+    name: str
+    type: str
+    type_category: str
+    category: str
+    description: str
+    config: AgentConfig
+    created_at: UtcDatetime
+    updated_at: UtcDatetime
+
+
+class ValidationIssue(PublicModel):
+    """One problem found by a validator; ``path`` is a JSON pointer (RFC 6901)."""
+
+    path: str = Field(examples=["/model/temperature"])
+    message: str
+    line: int | None = None
+    column: int | None = None
+
+
+class ValidationReport(PublicModel):
+    valid: bool
+    errors: list[ValidationIssue] = Field(default_factory=list)
+    warnings: list[ValidationIssue] = Field(default_factory=list)
+
+
+class ToolInfo(PublicModel):
+    id: str
+    name: str
+    description: str
+    sensitive: bool = False
+
+
+class LibraryAgent(PublicModel):
+    """A built-in agent type offered by ``GET /agents/library``."""
+
+    type: str
+    name: str
+    description: str
+    default_config: AgentConfig
+    input_schema: dict[str, Any]
+    output_schema: dict[str, Any]
+    tools: list[ToolInfo]

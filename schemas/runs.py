@@ -1,0 +1,104 @@
+"""Runs: the workflow's input and result, progress, approvals and the runs API bodies."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+from schemas.common import StrictModel
+from schemas.invoke import Usage
+from schemas.orchestration import ExecutionPlan
+
+RunStatus = Literal["running", "completed", "failed", "canceled", "terminated", "timed_out"]
+StepState = Literal[
+    "pending", "running", "waiting_approval", "completed", "failed", "skipped", "canceled"
+]
+
+
+class RunInput(BaseModel):
+    """``OrchestrationWorkflow``'s one input. Only ``app_id`` is required, so the
+    Temporal CLI can start a run of the deployed release with just that and inputs."""
+
+    app_id: str
+    inputs: dict[str, Any] = Field(default_factory=dict)
+    plan: ExecutionPlan | None = None
+    release_id: str | None = None
+
+
+class StepProgress(BaseModel):
+    step_id: str
+    state: StepState = "pending"
+    attempts: int = 0
+    started_at: str | None = None
+    ended_at: str | None = None
+    error: str | None = None
+    usage: Usage | None = None
+    items_total: int | None = None
+    items_done: int | None = None
+
+
+class RunProgress(BaseModel):
+    """Answer of the ``progress`` query."""
+
+    app_id: str
+    app_version: str = ""
+    steps: list[StepProgress] = Field(default_factory=list)
+    tokens: int = 0
+    cost_usd: float = 0.0
+
+
+class RunResult(BaseModel):
+    """What ``OrchestrationWorkflow`` returns."""
+
+    app_id: str
+    app_version: str = ""
+    outputs: dict[str, dict[str, Any]] = Field(
+        default_factory=dict, description="step id -> output name -> value"
+    )
+    steps: list[StepProgress] = Field(default_factory=list)
+    usage: Usage = Field(default_factory=Usage)
+    total_tokens: int = 0
+    cost_usd: float = 0.0
+
+
+class ApprovalDecision(StrictModel):
+    """Body of ``POST /runs/{run_id}/approvals`` and the workflow's ``approve`` update."""
+
+    step_id: str
+    approved: bool = True
+    payload: dict[str, Any] = Field(default_factory=dict)
+    comment: str = Field(default="", max_length=2000)
+    approver: str = Field(default="", max_length=200)
+
+
+class RunCreate(StrictModel):
+    """Body of ``POST /apps/{app_id}/runs``."""
+
+    inputs: dict[str, Any] = Field(default_factory=dict)
+    draft: bool = Field(default=False, description="Run the current (undeployed) config.")
+
+
+class RunStarted(BaseModel):
+    run_id: str
+    status: RunStatus
+    app_id: str
+    workflow_id: str
+    temporal_ui_url: str | None = None
+
+
+class RunPublic(BaseModel):
+    run_id: str
+    app_id: str
+    status: RunStatus
+    app_version: str = ""
+    started_at: str | None = None
+    ended_at: str | None = None
+    steps: list[StepProgress] = Field(default_factory=list)
+    outputs: dict[str, dict[str, Any]] | None = None
+    error: str | None = None
+    temporal_ui_url: str | None = None
+
+
+class RerunRequest(StrictModel):
+    from_step: str

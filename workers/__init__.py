@@ -1,0 +1,1 @@
+"""Worker processes: the orchestrator worker and the per-agent-type workers."""
