@@ -222,3 +222,16 @@ class ExecutionPlan(BaseModel):
 
 
 PlanAgent.model_rebuild()
+
+
+class AgentInfo(BaseModel):
+    """What the compiler knows about an agent of the app (from the database or a release)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    type: str
+    name: str = ""
+    input_schema: dict[str, Any] | None = None
+    output_schema: dict[str, Any] | None = None
+    dispatch: Literal["remote", "local"] = "remote"

@@ -1,0 +1,1 @@
+"""The agent runtime shared by every agent type: HTTP server, LLM providers, tools."""
