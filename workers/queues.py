@@ -1,9 +1,5 @@
-"""Task-queue names. They outlive code: add new ones, never rename."""
+"""Task-queue names, re-exported from :mod:`schemas.names` where they are defined."""
 
-ORCHESTRATOR_QUEUE = "hub-orchestrator"
-AGENT_QUEUE_PREFIX = "agent-"
+from schemas.names import AGENT_QUEUE_PREFIX, ORCHESTRATOR_QUEUE, agent_queue
 
-
-def agent_queue(agent_type: str) -> str:
-    """The task queue that the workers of ``agent_type`` poll."""
-    return f"{AGENT_QUEUE_PREFIX}{agent_type}"
+__all__ = ["AGENT_QUEUE_PREFIX", "ORCHESTRATOR_QUEUE", "agent_queue"]
