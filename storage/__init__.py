@@ -1,1 +1,4 @@
-"""storage package."""
+"""Persistence: SQLAlchemy models, repositories, the engine factory and Alembic migrations.
+
+May import only ``schemas`` among our packages (DESIGN.md).
+"""

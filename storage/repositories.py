@@ -1,0 +1,356 @@
+"""Repositories: every query the hub runs, one class per table.
+
+Repositories flush but never commit: the caller owns the transaction (one per API
+request, one per activity). Pagination, filtering, search and sorting all happen
+in SQL so that listing stays fast however many rows there are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, delete, func, select
+from sqlalchemy.orm import Session
+
+from schemas.orchestration import ExecutionPlan
+from storage.models import Agent, App, Orchestration, Release, Run, utc_now
+
+#: ``sort`` values accepted by :meth:`AppRepository.list`, mapped to columns.
+APP_SORT_COLUMNS: dict[str, Any] = {
+    "name": App.name,
+    "created_at": App.created_at,
+    "updated_at": App.updated_at,
+}
+
+
+@dataclass(frozen=True)
+class AppRow:
+    """An app together with its number of agents (counted in SQL)."""
+
+    app: App
+    agent_count: int
+
+    # Attribute access lets response models read an AppRow like an App.
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.app, name)
+
+
+@dataclass(frozen=True)
+class AppPage:
+    """One page of apps and the total matching the filter (for ``X-Total-Count``)."""
+
+    items: list[AppRow]
+    total: int
+
+
+def _agent_count_column() -> ColumnElement[int]:
+    return (
+        select(func.count(Agent.id))
+        .where(Agent.app_id == App.id)
+        .correlate(App)
+        .scalar_subquery()
+        .label("agent_count")
+    )
+
+
+class AppRepository:
+    """Apps: create, read, list (SQL-paged), update, delete."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def create(self, name: str, description: str = "", team_id: str | None = None) -> App:
+        """Insert a new draft app at version 1.0.0."""
+        now = utc_now()
+        app = App(
+            name=name,
+            description=description,
+            version="1.0.0",
+            status="draft",
+            team_id=team_id,
+            created_at=now,
+            updated_at=now,
+        )
+        self.session.add(app)
+        self.session.flush()
+        return app
+
+    def get(self, app_id: str) -> App | None:
+        return self.session.get(App, app_id)
+
+    def get_row(self, app_id: str) -> AppRow | None:
+        """The app with its agent count, or ``None``."""
+        row = self.session.execute(
+            select(App, _agent_count_column()).where(App.id == app_id)
+        ).one_or_none()
+        return AppRow(app=row[0], agent_count=int(row[1])) if row else None
+
+    def agent_count(self, app_id: str) -> int:
+        return int(
+            self.session.scalar(select(func.count(Agent.id)).where(Agent.app_id == app_id)) or 0
+        )
+
+    def list(
+        self,
+        *,
+        limit: int = 50,
+        offset: int = 0,
+        status: str | None = None,
+        q: str | None = None,
+        sort: str = "-created_at",
+        team_id: str | None = None,
+    ) -> AppPage:
+        """A page of apps; ``q`` matches names case-insensitively, ``sort`` may start with ``-``."""
+        filters: list[ColumnElement[bool]] = []
+        if status:
+            filters.append(App.status == status)
+        if q:
+            filters.append(func.lower(App.name).contains(q.lower(), autoescape=True))
+        if team_id is not None:
+            filters.append(App.team_id == team_id)
+
+        descending = sort.startswith("-")
+        column = APP_SORT_COLUMNS.get(sort.lstrip("-"))
+        if column is None:
+            raise ValueError(f"unknown sort field {sort!r}")
+        order = column.desc() if descending else column.asc()
+        # The id breaks ties so that pages never overlap or skip rows.
+        tie_breaker = App.id.desc() if descending else App.id.asc()
+
+        query: Select[Any] = (
+            select(App, _agent_count_column())
+            .where(*filters)
+            .order_by(order, tie_breaker)
+            .limit(limit)
+            .offset(offset)
+        )
+        rows = self.session.execute(query).all()
+        total = self.session.scalar(select(func.count(App.id)).where(*filters)) or 0
+        return AppPage(
+            items=[AppRow(app=row[0], agent_count=int(row[1])) for row in rows], total=int(total)
+        )
+
+    def update(self, app: App, **fields: Any) -> App:
+        """Set ``fields`` on ``app`` and bump ``updated_at``."""
+        for key, value in fields.items():
+            setattr(app, key, value)
+        app.updated_at = utc_now()
+        self.session.flush()
+        return app
+
+    def delete(self, app: App) -> None:
+        """Delete the app; agents, orchestration, releases and runs go with it (cascade)."""
+        self.session.execute(delete(App).where(App.id == app.id))
+        self.session.expunge(app)
+        self.session.flush()
+
+
+class AgentRepository:
+    """Agents of an app."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def create(
+        self,
+        app_id: str,
+        *,
+        name: str,
+        type: str,
+        config: dict[str, Any],
+        type_category: str = "function",
+        category: str = "general",
+        description: str = "",
+    ) -> Agent:
+        now = utc_now()
+        agent = Agent(
+            app_id=app_id,
+            name=name,
+            type=type,
+            type_category=type_category,
+            category=category,
+            description=description,
+            config=config,
+            created_at=now,
+            updated_at=now,
+        )
+        self.session.add(agent)
+        self.session.flush()
+        return agent
+
+    def get(self, agent_id: str) -> Agent | None:
+        return self.session.get(Agent, agent_id)
+
+    def list_for_app(self, app_id: str) -> Sequence[Agent]:
+        """Every agent of ``app_id``, oldest first."""
+        return self.session.scalars(
+            select(Agent).where(Agent.app_id == app_id).order_by(Agent.created_at, Agent.id)
+        ).all()
+
+    def update_config(self, agent: Agent, config: dict[str, Any]) -> Agent:
+        agent.config = config
+        agent.updated_at = utc_now()
+        self.session.flush()
+        return agent
+
+
+class OrchestrationRepository:
+    """The one orchestration (spec + original YAML) of each app."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def get(self, app_id: str) -> Orchestration | None:
+        return self.session.get(Orchestration, app_id)
+
+    def put(self, app_id: str, spec: dict[str, Any], yaml_text: str) -> Orchestration:
+        """Create or replace the orchestration of ``app_id``."""
+        row = self.session.get(Orchestration, app_id)
+        if row is None:
+            row = Orchestration(app_id=app_id, spec=spec, yaml=yaml_text, updated_at=utc_now())
+            self.session.add(row)
+        else:
+            row.spec = spec
+            row.yaml = yaml_text
+            row.updated_at = utc_now()
+        self.session.flush()
+        return row
+
+
+class ReleaseRepository:
+    """Releases: a compiled plan pinned at deploy time, one per deployed version."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def create(
+        self, app_id: str, version: str, spec: dict[str, Any], plan: ExecutionPlan
+    ) -> Release:
+        release = Release(
+            app_id=app_id,
+            version=version,
+            spec=spec,
+            plan=plan.model_dump(mode="json"),
+            created_at=utc_now(),
+        )
+        self.session.add(release)
+        self.session.flush()
+        return release
+
+    def get(self, release_id: str) -> Release | None:
+        return self.session.get(Release, release_id)
+
+    def latest(self, app_id: str) -> Release | None:
+        """The most recent release of ``app_id``."""
+        return self.session.scalars(
+            select(Release)
+            .where(Release.app_id == app_id)
+            .order_by(Release.created_at.desc(), Release.id.desc())
+            .limit(1)
+        ).first()
+
+    def list_for_app(self, app_id: str) -> Sequence[Release]:
+        return self.session.scalars(
+            select(Release).where(Release.app_id == app_id).order_by(Release.created_at.desc())
+        ).all()
+
+    def get_plan(self, release_id: str) -> ExecutionPlan | None:
+        """The plan pinned in ``release_id``, or ``None`` when there is no such release."""
+        release = self.get(release_id)
+        return ExecutionPlan.model_validate(release.plan) if release else None
+
+    def get_deployed_plan(self, app_id: str) -> ExecutionPlan | None:
+        """The plan of the latest release, only while the app is deployed.
+
+        Draft apps were never released and archived apps must not start new runs,
+        so both give ``None``.
+        """
+        app = self.session.get(App, app_id)
+        if app is None or app.status != "deployed":
+            return None
+        release = self.latest(app_id)
+        return ExecutionPlan.model_validate(release.plan) if release else None
+
+
+class RunRepository:
+    """Run bookkeeping rows (Temporal holds the full history)."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def create(
+        self,
+        app_id: str,
+        *,
+        workflow_id: str,
+        inputs: dict[str, Any] | None = None,
+        release_id: str | None = None,
+        idempotency_key: str | None = None,
+        status: str = "running",
+        temporal_run_id: str | None = None,
+        run_id: str | None = None,
+    ) -> Run:
+        """Insert a run; a duplicate ``idempotency_key`` for the app raises ``IntegrityError``."""
+        now = utc_now()
+        run = Run(
+            app_id=app_id,
+            release_id=release_id,
+            workflow_id=workflow_id,
+            temporal_run_id=temporal_run_id,
+            status=status,
+            idempotency_key=idempotency_key,
+            inputs=inputs or {},
+            created_at=now,
+            updated_at=now,
+        )
+        if run_id is not None:
+            run.id = run_id
+        self.session.add(run)
+        self.session.flush()
+        return run
+
+    def get(self, run_id: str) -> Run | None:
+        return self.session.get(Run, run_id)
+
+    def get_by_idempotency_key(self, app_id: str, key: str) -> Run | None:
+        return self.session.scalars(
+            select(Run).where(Run.app_id == app_id, Run.idempotency_key == key)
+        ).first()
+
+    def list_for_app(
+        self, app_id: str, *, limit: int = 50, offset: int = 0, status: str | None = None
+    ) -> Sequence[Run]:
+        """Runs of ``app_id``, newest first, paged in SQL."""
+        query = select(Run).where(Run.app_id == app_id)
+        if status:
+            query = query.where(Run.status == status)
+        return self.session.scalars(
+            query.order_by(Run.created_at.desc(), Run.id.desc()).limit(limit).offset(offset)
+        ).all()
+
+    def update_status(
+        self,
+        run_id: str,
+        status: str,
+        *,
+        error: str | None = None,
+        ended_at: datetime | None = None,
+        temporal_run_id: str | None = None,
+    ) -> Run | None:
+        """Record a new status; terminal statuses get ``ended_at`` (now when not given)."""
+        run = self.session.get(Run, run_id)
+        if run is None:
+            return None
+        run.status = status
+        run.updated_at = utc_now()
+        if error is not None:
+            run.error = error
+        if temporal_run_id is not None:
+            run.temporal_run_id = temporal_run_id
+        if status != "running":
+            run.ended_at = ended_at or run.ended_at or utc_now()
+        self.session.flush()
+        return run
