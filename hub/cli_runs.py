@@ -32,7 +32,9 @@ def call(client: httpx.Client, method: str, path: str, **kwargs: Any) -> Any:
     try:
         response = client.request(method, path, **kwargs)
     except httpx.HTTPError as exc:
-        raise fail(f"cannot reach the API at {client.base_url} ({exc}); is `hub up` running?") from exc
+        raise fail(
+            f"cannot reach the API at {client.base_url} ({exc}); is `hub up` running?"
+        ) from exc
     if response.status_code >= 400:
         try:
             detail = response.json().get("detail")
@@ -93,7 +95,9 @@ def run(
             if not document.is_file():
                 raise fail(f"{document} is not a file", 2)
             inputs["document"] = upload_document(client, document)
-        started = call(client, "POST", f"/apps/{app_id}/runs", json={"inputs": inputs, "draft": draft})
+        started = call(
+            client, "POST", f"/apps/{app_id}/runs", json={"inputs": inputs, "draft": draft}
+        )
         if not as_json:
             typer.echo(f"run {started['run_id']} started")
             if started.get("temporal_ui_url"):

@@ -24,12 +24,15 @@ def up(
     agents_port: Annotated[int, typer.Option(help="Agent services port (0: any free).")] = 0,
     host: Annotated[str, typer.Option(help="Address every part binds.")] = "127.0.0.1",
     headless: Annotated[bool, typer.Option(help="Do not start the Temporal Web UI.")] = False,
-    demo: Annotated[bool, typer.Option(help="Create, deploy and run the credit-memo demo.")] = False,
+    demo: Annotated[
+        bool, typer.Option(help="Create, deploy and run the credit-memo demo.")
+    ] = False,
 ) -> None:
     """Start the whole embedded stack in the foreground; Ctrl-C stops it cleanly."""
     settings = Settings()
-    ports = StackPorts(api=api_port, temporal=temporal_port, ui=0 if headless else ui_port,
-                       agents=agents_port)
+    ports = StackPorts(
+        api=api_port, temporal=temporal_port, ui=0 if headless else ui_port, agents=agents_port
+    )
     try:
         resolved = ports.resolve(host)
     except StackError as exc:

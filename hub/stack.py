@@ -241,7 +241,16 @@ class EmbeddedStack:
             ),
             Part(
                 "agents",
-                [*hub, "agent", "serve", "--all", "--host", self.host, "--port", str(self.ports.agents)],
+                [
+                    *hub,
+                    "agent",
+                    "serve",
+                    "--all",
+                    "--host",
+                    self.host,
+                    "--port",
+                    str(self.ports.agents),
+                ],
                 env,
                 http_ok(f"{self.agents_url}/{self.agent_types[0]}/ready"),
                 logs / "agents.log",

@@ -1,0 +1,313 @@
+"""Runs: start, read, cancel, approve and re-run, on top of Temporal.
+
+Endpoints start, signal, update or query a workflow and return at once; the
+runs table keeps only bookkeeping (who, which release, idempotency key) and the
+last status seen, while Temporal's history stays the source of truth.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+from temporalio.api.common.v1 import WorkflowExecution
+from temporalio.api.enums.v1 import EventType
+from temporalio.api.workflowservice.v1 import ResetWorkflowExecutionRequest
+from temporalio.client import (
+    Client,
+    WorkflowExecutionStatus,
+    WorkflowFailureError,
+    WorkflowHandle,
+    WorkflowUpdateFailedError,
+)
+from temporalio.common import SearchAttributeKey, SearchAttributePair, TypedSearchAttributes
+from temporalio.exceptions import FailureError
+from temporalio.service import RPCError, RPCStatusCode
+
+from api.temporal import TemporalGateway
+from schemas.names import ORCHESTRATOR_QUEUE, WORKFLOW_TYPE
+from schemas.orchestration import ExecutionPlan
+from schemas.runs import (
+    ApprovalDecision,
+    RunInput,
+    RunProgress,
+    RunPublic,
+    RunResult,
+    RunStarted,
+    RunStatus,
+    StepProgress,
+)
+from storage.models import Run
+from storage.repositories import RunRepository
+
+QUERY_TIMEOUT = timedelta(seconds=3)
+RUN_ID_PREFIX = "run-"
+
+STATUS_BY_TEMPORAL: dict[WorkflowExecutionStatus, RunStatus] = {
+    WorkflowExecutionStatus.RUNNING: "running",
+    WorkflowExecutionStatus.CONTINUED_AS_NEW: "running",
+    WorkflowExecutionStatus.COMPLETED: "completed",
+    WorkflowExecutionStatus.FAILED: "failed",
+    WorkflowExecutionStatus.CANCELED: "canceled",
+    WorkflowExecutionStatus.TERMINATED: "terminated",
+    WorkflowExecutionStatus.TIMED_OUT: "timed_out",
+}
+
+APP_ID_KEY = SearchAttributeKey.for_keyword("AppId")
+APP_VERSION_KEY = SearchAttributeKey.for_keyword("AppVersion")
+HUB_RUN_ID_KEY = SearchAttributeKey.for_keyword("HubRunId")
+
+
+class RunNotFound(LookupError):
+    pass
+
+
+class RunConflict(RuntimeError):
+    """The run is in a state where the action makes no sense (finished, not waiting)."""
+
+
+class RunRejected(ValueError):
+    """The workflow refused the request (for instance an approval payload it validated)."""
+
+
+def new_run_id() -> str:
+    return f"{RUN_ID_PREFIX}{uuid.uuid4().hex[:16]}"
+
+
+def failure_message(exc: BaseException) -> str:
+    """The innermost failure message: the agent's own words, not Temporal's wrappers."""
+    message = str(exc)
+    current: BaseException | None = exc
+    while current is not None:
+        if isinstance(current, FailureError) and current.message:
+            message = current.message
+        current = current.__cause__
+    return message
+
+
+@dataclass
+class RunService:
+    session: Session
+    gateway: TemporalGateway
+
+    async def _client(self) -> Client:
+        return await self.gateway.client()
+
+    def _row(self, run_id: str) -> Run:
+        row = RunRepository(self.session).get(run_id)
+        if row is None:
+            raise RunNotFound(f"run {run_id} not found")
+        return row
+
+    async def _handle(self, row: Run) -> WorkflowHandle[Any, Any]:
+        client = await self._client()
+        return client.get_workflow_handle(row.workflow_id)
+
+    async def start(
+        self,
+        app_id: str,
+        *,
+        inputs: dict[str, Any],
+        plan: ExecutionPlan,
+        release_id: str | None,
+        idempotency_key: str | None,
+    ) -> tuple[RunStarted, bool]:
+        """Start a run of ``plan``; returns the run and whether it was newly created.
+
+        With an idempotency key, a repeated request returns the run it started first.
+        """
+        runs = RunRepository(self.session)
+        if idempotency_key:
+            existing = runs.get_by_idempotency_key(app_id, idempotency_key)
+            if existing is not None:
+                return self._started(existing), False
+        client = await self._client()
+        run_id = new_run_id()
+        try:
+            row = runs.create(
+                app_id,
+                run_id=run_id,
+                workflow_id=run_id,
+                inputs=inputs,
+                release_id=release_id,
+                idempotency_key=idempotency_key,
+            )
+            self.session.flush()
+        except IntegrityError:
+            self.session.rollback()
+            existing = runs.get_by_idempotency_key(app_id, idempotency_key or "")
+            if existing is None:
+                raise
+            return self._started(existing), False
+        handle = await client.start_workflow(
+            WORKFLOW_TYPE,
+            RunInput(app_id=app_id, inputs=inputs, plan=plan, release_id=release_id),
+            id=run_id,
+            task_queue=ORCHESTRATOR_QUEUE,
+            search_attributes=TypedSearchAttributes(
+                [
+                    SearchAttributePair(APP_ID_KEY, app_id),
+                    SearchAttributePair(APP_VERSION_KEY, plan.app_version or "draft"),
+                    SearchAttributePair(HUB_RUN_ID_KEY, run_id),
+                ]
+            ),
+        )
+        row.temporal_run_id = handle.first_execution_run_id or handle.result_run_id
+        self.session.commit()
+        return self._started(row), True
+
+    def _started(self, row: Run) -> RunStarted:
+        return RunStarted(
+            run_id=row.id,
+            status=row.status,  # type: ignore[arg-type]
+            app_id=row.app_id,
+            workflow_id=row.workflow_id,
+            temporal_ui_url=self.gateway.workflow_url(row.workflow_id),
+        )
+
+    async def get(self, run_id: str) -> RunPublic:
+        """The run's status, per-step progress and, once finished, its outputs."""
+        row = self._row(run_id)
+        handle = await self._handle(row)
+        try:
+            description = await handle.describe()
+        except RPCError as exc:
+            if exc.status == RPCStatusCode.NOT_FOUND:
+                raise RunNotFound(
+                    f"run {run_id} is recorded but Temporal has no workflow {row.workflow_id} "
+                    "(was the Temporal store reset?)"
+                ) from exc
+            raise
+        status = STATUS_BY_TEMPORAL.get(
+            description.status or WorkflowExecutionStatus.RUNNING, "running"
+        )
+        public = RunPublic(
+            run_id=row.id,
+            app_id=row.app_id,
+            status=status,
+            started_at=description.start_time.isoformat() if description.start_time else None,
+            ended_at=description.close_time.isoformat() if description.close_time else None,
+            temporal_ui_url=self.gateway.workflow_url(row.workflow_id),
+        )
+        error: str | None = None
+        if status == "completed":
+            result: RunResult = await handle.result(result_type=RunResult)
+            public.outputs = result.outputs
+            public.steps = result.steps
+            public.app_version = result.app_version
+        else:
+            if status == "failed":
+                try:
+                    await handle.result()
+                except WorkflowFailureError as exc:
+                    error = failure_message(exc)
+            progress = await self._progress(handle)
+            if progress is not None:
+                public.steps = progress.steps
+                public.app_version = progress.app_version
+        public.error = error
+        if row.status != status or (error and row.error != error):
+            RunRepository(self.session).update_status(
+                row.id,
+                status,
+                error=error,
+                temporal_run_id=description.run_id,
+            )
+            self.session.commit()
+        return public
+
+    async def _progress(self, handle: WorkflowHandle[Any, Any]) -> RunProgress | None:
+        """The ``progress`` query; ``None`` when no worker can answer it right now."""
+        try:
+            return await handle.query(
+                "progress", result_type=RunProgress, rpc_timeout=QUERY_TIMEOUT
+            )
+        except (RPCError, Exception):  # no worker, or a run that failed before any step
+            return None
+
+    async def cancel(self, run_id: str) -> None:
+        row = self._row(run_id)
+        handle = await self._handle(row)
+        try:
+            await handle.cancel()
+        except RPCError as exc:
+            if exc.status == RPCStatusCode.NOT_FOUND:
+                raise RunConflict(f"run {run_id} has already finished; nothing to cancel") from exc
+            raise
+
+    async def approve(self, run_id: str, decision: ApprovalDecision) -> StepProgress | None:
+        """Deliver an approval; the workflow validates it before it reaches history."""
+        row = self._row(run_id)
+        handle = await self._handle(row)
+        try:
+            result = await handle.execute_update("approve", decision)
+        except WorkflowUpdateFailedError as exc:
+            raise RunRejected(failure_message(exc)) from exc
+        except RPCError as exc:
+            if exc.status in (RPCStatusCode.NOT_FOUND, RPCStatusCode.FAILED_PRECONDITION):
+                raise RunConflict(
+                    f"run {run_id} is not running, so it cannot take approvals"
+                ) from exc
+            raise
+        if isinstance(result, dict):
+            return StepProgress.model_validate(result)
+        return result if isinstance(result, StepProgress) else None
+
+    async def rerun(self, run_id: str, from_step: str) -> RunStarted:
+        """Re-run from ``from_step`` with Temporal reset: earlier steps are replayed from
+        history, so their agents are neither called nor paid for again."""
+        row = self._row(run_id)
+        handle = await self._handle(row)
+        client = await self._client()
+        description = await handle.describe()
+        history = await handle.fetch_history()
+        scheduled_at: int | None = None
+        ran: list[str] = []
+        for event in history.events:
+            if event.event_type != EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED:
+                continue
+            attributes = event.activity_task_scheduled_event_attributes
+            if attributes.activity_type.name != "invoke_agent":
+                continue
+            activity_id = attributes.activity_id
+            base = activity_id.split("[", 1)[0]
+            if base not in ran:
+                ran.append(base)
+            if base == from_step and scheduled_at is None:
+                scheduled_at = event.event_id
+        if scheduled_at is None:
+            listed = ", ".join(ran) or "none"
+            raise RunRejected(
+                f"step {from_step!r} did not run in {run_id}; steps that ran: {listed}"
+            )
+        reset_point = max(
+            (
+                event.event_id
+                for event in history.events
+                if event.event_type == EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED
+                and event.event_id < scheduled_at
+            ),
+            default=None,
+        )
+        if reset_point is None:
+            raise RunRejected(f"no point to re-run {run_id} from before step {from_step!r}")
+        answer = await client.workflow_service.reset_workflow_execution(
+            ResetWorkflowExecutionRequest(
+                namespace=client.namespace,
+                workflow_execution=WorkflowExecution(
+                    workflow_id=row.workflow_id, run_id=description.run_id
+                ),
+                reason=f"hub rerun from step {from_step}",
+                workflow_task_finish_event_id=reset_point,
+                request_id=str(uuid.uuid4()),
+            )
+        )
+        RunRepository(self.session).update_status(row.id, "running", temporal_run_id=answer.run_id)
+        row.ended_at = None
+        row.error = None
+        self.session.commit()
+        return self._started(row)
