@@ -1,0 +1,99 @@
+"""The ``local`` provider: deterministic rules, no model, no network, no key.
+
+It exists so the whole platform runs offline (``hub up``, tests, the demo). It
+does not call any language model. It answers a completion from
+``request.context`` (the tool results an agent passes along) with these rules:
+
+* ``context["document_text"]`` present (the extractor): for every property of
+  ``extracted_data`` in the output schema, find a line ``<label>: <value>`` (or
+  ``<label> <number>``) in the text, the labels being the property's
+  ``x-labels`` or its name in words (``annual_revenue`` → "Annual Revenue");
+  the first match wins, missing fields are ``null``.
+* ``context["proposed_output"]`` present (mapper, analyzer, summarizer: their
+  tools already computed the answer): return it as it stands.
+* otherwise: an empty object (which the output schema then judges).
+
+Token counts are estimates (characters / 4) so usage and budgets behave like a
+real provider's; the model is reported as ``local-rules``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from agents.base.llm import CompletionRequest, CompletionResult
+
+LOCAL_MODEL = "local-rules"
+_VALUE_START = r"[\$€£¥(\-−+\d]"
+
+
+def estimate_tokens(text: str) -> int:
+    """A deterministic token estimate: one token per four characters (at least one)."""
+    return max(1, len(text) // 4)
+
+
+def field_labels(name: str, prop: dict[str, Any]) -> list[str]:
+    """The labels a document may use for a schema property, longest first."""
+    labels = [str(label) for label in prop.get("x-labels", []) if str(label).strip()]
+    words = name.replace("_", " ").strip()
+    if words and words.lower() not in {label.lower() for label in labels}:
+        labels.append(words)
+    return sorted(labels, key=len, reverse=True)
+
+
+def find_labelled_value(text: str, labels: list[str]) -> str | None:
+    """The value after the first line starting with one of ``labels`` (case-insensitive)."""
+    for label in labels:
+        pattern = re.compile(
+            rf"^[ \t]*{re.escape(label)}[ \t]*"
+            rf"(?::[ \t]*(?P<a>\S.*?)|[ \t]+(?P<b>{_VALUE_START}.*?))[ \t]*$",
+            re.IGNORECASE | re.MULTILINE,
+        )
+        match = pattern.search(text)
+        if match:
+            return (match.group("a") or match.group("b")).strip()
+    return None
+
+
+def extract_fields(text: str, output_schema: dict[str, Any] | None) -> dict[str, Any]:
+    """Rule-based extraction of the fields ``output_schema`` names under ``extracted_data``."""
+    properties: dict[str, Any] = ((output_schema or {}).get("properties") or {}).get(
+        "extracted_data", {}
+    ).get("properties") or {}
+    return {
+        name: find_labelled_value(text, field_labels(name, prop if isinstance(prop, dict) else {}))
+        for name, prop in properties.items()
+    }
+
+
+class LocalProvider:
+    """Deterministic rule-based stand-in for a model (see the module docstring)."""
+
+    name = "local"
+
+    async def complete(self, request: CompletionRequest) -> CompletionResult:
+        """Answer from the context by the rules above; never fails, never calls out."""
+        context = request.context
+        data: dict[str, Any]
+        if isinstance(context.get("document_text"), str):
+            data = {
+                "extracted_data": extract_fields(context["document_text"], request.output_schema)
+            }
+            if isinstance(context.get("source"), dict):
+                data["source"] = context["source"]
+        elif isinstance(context.get("proposed_output"), dict):
+            data = context["proposed_output"]
+        else:
+            data = {}
+        text = json.dumps(data, default=str, sort_keys=True)
+        prompt = request.system + "".join(m.content for m in request.messages)
+        return CompletionResult(
+            text=text,
+            data=data,
+            input_tokens=estimate_tokens(prompt),
+            output_tokens=estimate_tokens(text),
+            model=LOCAL_MODEL,
+            provider=self.name,
+        )
