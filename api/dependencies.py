@@ -1,0 +1,67 @@
+"""Request dependencies as ``Annotated`` aliases (``SessionDep``, ``AppConfigDep``)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.orm import Session
+
+from api.config import ApiConfig, PromptResolver
+from api.errors import NotFoundError
+from storage.models import Agent, App
+from storage.repositories import AgentRepository, AppRepository
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    """One session per request, committed when the route succeeds."""
+    session = request.app.state.session_factory()
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+def get_config(request: Request) -> ApiConfig:
+    config: ApiConfig = request.app.state.config
+    return config
+
+
+def get_prompt_resolver(request: Request) -> PromptResolver | None:
+    resolver: PromptResolver | None = getattr(request.app.state, "prompt_resolver", None)
+    return resolver
+
+
+# scope="function": commit before the response is sent, so a client that gets a 2xx
+# always reads its own write on the next request.
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+ConfigDep = Annotated[ApiConfig, Depends(get_config)]
+PromptResolverDep = Annotated[PromptResolver | None, Depends(get_prompt_resolver)]
+
+
+def _usable_id(value: str) -> bool:
+    # PostgreSQL refuses NUL in text; such an id cannot exist anyway.
+    return "\x00" not in value and len(value) <= 100
+
+
+def require_app(session: Session, app_id: str) -> App:
+    """The app ``app_id`` or a 404 saying how to find valid ids."""
+    app = AppRepository(session).get(app_id) if _usable_id(app_id) else None
+    if app is None:
+        raise NotFoundError(f"App {app_id!r} not found; list apps with GET /apps.")
+    return app
+
+
+def require_agent(session: Session, agent_id: str) -> Agent:
+    """The agent ``agent_id`` or a 404."""
+    agent = AgentRepository(session).get(agent_id) if _usable_id(agent_id) else None
+    if agent is None:
+        raise NotFoundError(
+            f"Agent {agent_id!r} not found; list an app's agents with GET /apps/{{app_id}}/agents."
+        )
+    return agent

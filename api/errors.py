@@ -1,0 +1,220 @@
+"""Every error the API returns, mapped to HTTP once.
+
+All errors use FastAPI's ``{"detail": ...}`` shape: a sentence for 404/409/413/503,
+a list of items pointing at the offending field for 422 (``loc`` as FastAPI gives
+it, ``path`` as a JSON pointer, and ``line``/``column`` for YAML and JSON text).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field, ValidationError
+from sqlalchemy.exc import DataError, IntegrityError, OperationalError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from schemas.agents import ValidationIssue
+
+logger = logging.getLogger(__name__)
+
+
+class ErrorBody(BaseModel):
+    """A failed request: ``detail`` says why and what to do."""
+
+    detail: str
+
+
+class ValidationErrorItem(BaseModel):
+    """One invalid field."""
+
+    loc: list[str | int] = Field(description="Where the error is, as FastAPI reports it.")
+    msg: str
+    type: str
+    path: str = Field(default="", description="The same place as a JSON pointer (RFC 6901).")
+    line: int | None = None
+    column: int | None = None
+
+
+class ValidationErrorBody(BaseModel):
+    """422: the request was understood but some field is invalid."""
+
+    detail: list[ValidationErrorItem]
+
+
+_DESCRIPTIONS: dict[int, str] = {
+    404: "The resource does not exist.",
+    409: "The request conflicts with the resource's current state.",
+    413: "The request body is larger than the server accepts.",
+    415: "The request body's Content-Type is not supported here.",
+    422: "A field is invalid; `detail` points at it.",
+    503: "A dependency (the database) is unavailable.",
+}
+
+
+def error_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI ``responses`` entries declaring the errors a route can return."""
+    responses: dict[int | str, dict[str, Any]] = {}
+    for code in codes:
+        model = ValidationErrorBody if code == 422 else ErrorBody
+        responses[code] = {"model": model, "description": _DESCRIPTIONS[code]}
+    return responses
+
+
+class ApiError(Exception):
+    """An error with a status code and a message meant for the user."""
+
+    status_code = 400
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
+class NotFoundError(ApiError):
+    status_code = 404
+
+
+class ConflictError(ApiError):
+    status_code = 409
+
+
+class UnsupportedMediaTypeError(ApiError):
+    status_code = 415
+
+
+class InvalidInputError(Exception):
+    """422 raised by our own checks (YAML, compiler, cross-field rules)."""
+
+    def __init__(self, items: Sequence[ValidationErrorItem]) -> None:
+        super().__init__("; ".join(item.msg for item in items))
+        self.items = list(items)
+
+    @classmethod
+    def at(
+        cls, loc: Sequence[str | int], msg: str, type_: str = "value_error"
+    ) -> InvalidInputError:
+        """One error at ``loc`` (``("body", "config")``-style)."""
+        return cls([item_at(loc, msg, type_)])
+
+    @classmethod
+    def from_issues(
+        cls, issues: Iterable[ValidationIssue], prefix: Sequence[str | int] = ("body",)
+    ) -> InvalidInputError:
+        """422 from validator issues whose ``path`` is a JSON pointer."""
+        return cls([item_from_issue(issue, prefix) for issue in issues])
+
+
+def json_pointer(parts: Iterable[str | int]) -> str:
+    """``["model", "temperature"]`` → ``/model/temperature`` (RFC 6901 escaping)."""
+    escaped = [str(p).replace("~", "~0").replace("/", "~1") for p in parts]
+    return "".join(f"/{p}" for p in escaped)
+
+
+def pointer_parts(pointer: str) -> list[str | int]:
+    """The inverse of :func:`json_pointer`; numeric segments become ints."""
+    if not pointer or pointer == "/":
+        return []
+    parts: list[str | int] = []
+    for raw in pointer.lstrip("/").split("/"):
+        part = raw.replace("~1", "/").replace("~0", "~")
+        parts.append(int(part) if part.isdigit() else part)
+    return parts
+
+
+def item_at(loc: Sequence[str | int], msg: str, type_: str = "value_error") -> ValidationErrorItem:
+    """An error item at ``loc``; its pointer skips the leading ``body``/``query``/``path``."""
+    loc = list(loc)
+    pointer_loc = loc[1:] if loc and loc[0] in ("body", "query", "path", "header") else loc
+    return ValidationErrorItem(loc=loc, msg=msg, type=type_, path=json_pointer(pointer_loc))
+
+
+def item_from_issue(
+    issue: ValidationIssue, prefix: Sequence[str | int] = ("body",)
+) -> ValidationErrorItem:
+    return ValidationErrorItem(
+        loc=[*prefix, *pointer_parts(issue.path)],
+        msg=issue.message,
+        type="value_error",
+        path=issue.path,
+        line=issue.line,
+        column=issue.column,
+    )
+
+
+def issues_from_pydantic(error: ValidationError) -> list[ValidationIssue]:
+    """Pydantic errors as JSON-pointer issues (the input values are never echoed)."""
+    return [ValidationIssue(path=json_pointer(e["loc"]), message=e["msg"]) for e in error.errors()]
+
+
+def _items_from_request_validation(exc: RequestValidationError) -> list[ValidationErrorItem]:
+    items = []
+    for error in exc.errors():
+        loc = [p if isinstance(p, int) else str(p) for p in error.get("loc", ())]
+        item = item_at(loc, str(error.get("msg", "invalid value")), str(error.get("type", "")))
+        items.append(item)
+    return items
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Map every exception type to its response, once, for the whole app."""
+
+    @app.exception_handler(ApiError)
+    async def _api_error(_: Request, exc: ApiError) -> JSONResponse:
+        return JSONResponse({"detail": exc.detail}, status_code=exc.status_code)
+
+    @app.exception_handler(InvalidInputError)
+    async def _invalid_input(_: Request, exc: InvalidInputError) -> JSONResponse:
+        body = ValidationErrorBody(detail=exc.items)
+        return JSONResponse(body.model_dump(mode="json"), status_code=422)
+
+    @app.exception_handler(RequestValidationError)
+    async def _request_validation(_: Request, exc: RequestValidationError) -> JSONResponse:
+        # Inputs are not echoed back: they may be huge or hold something secret.
+        body = ValidationErrorBody(detail=_items_from_request_validation(exc))
+        return JSONResponse(body.model_dump(mode="json"), status_code=422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        return JSONResponse(
+            {"detail": str(exc.detail)}, status_code=exc.status_code, headers=exc.headers
+        )
+
+    @app.exception_handler(IntegrityError)
+    async def _integrity(_: Request, exc: IntegrityError) -> JSONResponse:
+        logger.info("integrity error mapped to 409: %s", exc.orig)
+        return JSONResponse(
+            {
+                "detail": "The change conflicts with existing data (a duplicate or a missing "
+                "reference); reload the resource and try again."
+            },
+            status_code=409,
+        )
+
+    @app.exception_handler(DataError)
+    async def _data(_: Request, exc: DataError) -> JSONResponse:
+        # e.g. PostgreSQL refuses NUL characters in text; SQLite stores them.
+        logger.info("data error mapped to 422: %s", exc.orig)
+        body = ValidationErrorBody(
+            detail=[
+                item_at(
+                    ["body"],
+                    "A value cannot be stored by the database (for example a NUL character "
+                    "in a text field); remove it and retry.",
+                    "data_error",
+                )
+            ]
+        )
+        return JSONResponse(body.model_dump(mode="json"), status_code=422)
+
+    @app.exception_handler(OperationalError)
+    async def _database_down(_: Request, exc: OperationalError) -> JSONResponse:
+        logger.error("database unavailable: %s", exc.orig)
+        return JSONResponse(
+            {"detail": "The database is unavailable; check HUB_DATABASE_URL and retry."},
+            status_code=503,
+        )

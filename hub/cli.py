@@ -1,0 +1,209 @@
+"""The ``hub`` command line.
+
+Each command group is its own ``typer.Typer`` added to :data:`app` with
+``app.add_typer(...)``, so new groups plug in without touching the others.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any, NoReturn
+from urllib.parse import quote
+
+import httpx
+import typer
+
+from hub.settings import Settings
+
+app = typer.Typer(
+    name="hub",
+    help="Agentic Hub: declarative AI-agent pipelines on Temporal.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+db_app = typer.Typer(help="Database schema (Alembic migrations).", no_args_is_help=True)
+apps_app = typer.Typer(help="Apps, through a running API.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(apps_app, name="apps")
+
+ApiUrlOption = Annotated[
+    str | None,
+    typer.Option("--api-url", help="Base URL of a running API (default: HUB_API_URL)."),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
+
+
+def fail(message: str, code: int = 1) -> NoReturn:
+    """Print ``message`` on stderr and exit with ``code``."""
+    typer.secho(f"error: {message}", fg=typer.colors.RED, err=True)
+    raise typer.Exit(code)
+
+
+# ----------------------------------------------------------------- serving and schema
+
+
+@app.command("api")
+def serve_api(
+    host: Annotated[str, typer.Option(help="Address to bind.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+) -> None:
+    """Serve the REST API (migrating the database first). OpenAPI docs at /docs."""
+    import uvicorn
+
+    from api.app import create_app
+    from api.config import ApiConfig
+    from storage.migrations import upgrade
+
+    settings = Settings()
+    upgrade(settings.resolved_database_url)
+    config = ApiConfig(
+        database_url=settings.resolved_database_url,
+        cors_origins=list(settings.cors_origins),
+        max_body_bytes=settings.max_body_bytes,
+        temporal_ui_url=settings.temporal_ui_url,
+        temporal_address=settings.temporal_address,
+        temporal_namespace=settings.temporal_namespace,
+    )
+    uvicorn.run(create_app(config), host=host, port=port, log_level=settings.log_level.lower())
+
+
+@db_app.command("upgrade")
+def db_upgrade(
+    revision: Annotated[str, typer.Argument(help="Target revision.")] = "head",
+) -> None:
+    """Create or migrate the database at HUB_DATABASE_URL to the latest schema."""
+    from storage.migrations import current_revision, upgrade
+
+    url = Settings().resolved_database_url
+    try:
+        upgrade(url, revision)
+    except Exception as exc:  # the CLI boundary: say what failed and exit non-zero
+        fail(f"migration failed: {exc}")
+    typer.echo(f"database at revision {current_revision(url)}")
+
+
+# ----------------------------------------------------------------- apps over HTTP
+
+
+def _request(api_url: str | None, method: str, path: str, **kwargs: Any) -> httpx.Response:
+    base = (api_url or Settings().api_url).rstrip("/")
+    try:
+        with httpx.Client(base_url=base, timeout=30.0) as client:
+            response = client.request(method, path, **kwargs)
+    except httpx.TransportError as exc:
+        fail(
+            f"cannot reach the API at {base} ({exc.__class__.__name__}); "
+            "start it with `hub api` (or `hub up`), or pass --api-url.",
+            code=2,
+        )
+    if response.is_error:
+        try:
+            detail: Any = response.json().get("detail", response.text)
+        except ValueError:
+            detail = response.text
+        if isinstance(detail, list):
+            detail = "; ".join(f"{item.get('path') or '/'}: {item.get('msg')}" for item in detail)
+        fail(f"{response.status_code}: {detail}")
+    return response
+
+
+def _table(rows: list[dict[str, Any]], columns: list[tuple[str, str]]) -> str:
+    """A plain text table; ``columns`` are (key, header) pairs."""
+    cells = [[header for _, header in columns]] + [
+        [str(row.get(key, "")) for key, _ in columns] for row in rows
+    ]
+    widths = [max(len(r[i]) for r in cells) for i in range(len(columns))]
+    return "\n".join(
+        "  ".join(cell.ljust(width) for cell, width in zip(r, widths, strict=True)).rstrip()
+        for r in cells
+    )
+
+
+APP_COLUMNS = [
+    ("id", "ID"),
+    ("name", "NAME"),
+    ("status", "STATUS"),
+    ("version", "VERSION"),
+    ("agent_count", "AGENTS"),
+    ("updated_at", "UPDATED"),
+]
+
+
+def _show_app(data: dict[str, Any]) -> None:
+    for key in (
+        "id",
+        "name",
+        "description",
+        "status",
+        "version",
+        "agent_count",
+        "created_at",
+        "updated_at",
+    ):
+        typer.echo(f"{key + ':':<13} {data.get(key, '')}")
+
+
+@apps_app.command("list")
+def apps_list(
+    api_url: ApiUrlOption = None,
+    as_json: JsonOption = False,
+    limit: Annotated[int, typer.Option(min=1, max=200, help="Page size.")] = 50,
+    offset: Annotated[int, typer.Option(min=0, help="Apps to skip.")] = 0,
+    status: Annotated[
+        str | None, typer.Option(help="Only apps in this status (draft|deployed|archived).")
+    ] = None,
+    search: Annotated[str | None, typer.Option("--search", "-q", help="Name contains.")] = None,
+    sort: Annotated[str, typer.Option(help="name|created_at|updated_at, `-` prefix: desc.")] = (
+        "-created_at"
+    ),
+) -> None:
+    """List apps."""
+    params: dict[str, Any] = {"limit": limit, "offset": offset, "sort": sort}
+    if status:
+        params["status"] = status
+    if search:
+        params["q"] = search
+    response = _request(api_url, "GET", "/apps", params=params)
+    apps = response.json()
+    if as_json:
+        typer.echo(json.dumps(apps, indent=2))
+        return
+    if not apps:
+        typer.echo("no apps (create one with `hub apps create NAME`)")
+        return
+    typer.echo(_table(apps, APP_COLUMNS))
+    total = response.headers.get("X-Total-Count")
+    if total is not None:
+        typer.echo(f"\n{len(apps)} of {total} apps")
+
+
+@apps_app.command("create")
+def apps_create(
+    name: Annotated[str, typer.Argument(help="The app's name.")],
+    description: Annotated[str, typer.Option(help="What the app does.")] = "",
+    api_url: ApiUrlOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Create a draft app."""
+    data = _request(
+        api_url, "POST", "/apps", json={"name": name, "description": description}
+    ).json()
+    if as_json:
+        typer.echo(json.dumps(data, indent=2))
+    else:
+        typer.echo(f"created {data['id']}")
+        _show_app(data)
+
+
+@apps_app.command("show")
+def apps_show(
+    app_id: Annotated[str, typer.Argument(help="The app's id.")],
+    api_url: ApiUrlOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Show one app."""
+    data = _request(api_url, "GET", f"/apps/{quote(app_id, safe='')}").json()
+    if as_json:
+        typer.echo(json.dumps(data, indent=2))
+    else:
+        _show_app(data)
