@@ -1,0 +1,152 @@
+"""``risk-calculator``: credit ratios and a risk grade with the reasons behind it.
+
+Grading adds points per ratio against policy thresholds (DSCR, leverage,
+interest coverage, current ratio, LTV, losses); the total maps to A (lowest
+risk) … E. Every point comes with a sentence saying why.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+GRADES: list[tuple[float, str, str]] = [
+    (1, "A", "Approve"),
+    (3, "B", "Approve"),
+    (5, "C", "Approve with conditions"),
+    (8, "D", "Refer to credit committee"),
+    (float("inf"), "E", "Decline"),
+]
+
+
+@dataclass
+class RiskAssessment:
+    ratios: dict[str, float | None]
+    grade: str
+    score: float
+    recommendation: str
+    reasons: list[str] = field(default_factory=list)
+
+
+def _div(numerator: float | None, denominator: float | None) -> float | None:
+    if numerator is None or denominator is None or denominator == 0:
+        return None
+    return round(numerator / denominator, 4)
+
+
+def compute_ratios(f: dict[str, Any]) -> dict[str, float | None]:
+    """DSCR, leverage (debt/EBITDA), interest coverage, current ratio, LTV, EBITDA margin."""
+
+    def num(key: str) -> float | None:
+        value = f.get(key)
+        return (
+            float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+        )
+
+    ebitda = num("ebitda")
+    return {
+        "dscr": _div(ebitda, num("annual_debt_service")),
+        "leverage": _div(num("total_debt"), ebitda) if (ebitda or 0) > 0 else None,
+        "interest_coverage": _div(ebitda, num("interest_expense")),
+        "current_ratio": _div(num("current_assets"), num("current_liabilities")),
+        "ltv": _div(num("loan_amount"), num("collateral_value")),
+        "ebitda_margin": _div(ebitda, num("annual_revenue")),
+    }
+
+
+def assess(f: dict[str, Any], benchmarks: dict[str, Any] | None = None) -> RiskAssessment:
+    """Ratios, grade, score and reasons for mapped financials (benchmarks optional)."""
+    ratios = compute_ratios(f)
+    bench = benchmarks or {}
+    score = 0.0
+    reasons: list[str] = []
+
+    def add(points: float, reason: str) -> None:
+        nonlocal score
+        score += points
+        reasons.append(reason)
+
+    dscr = ratios["dscr"]
+    if dscr is None:
+        add(3, "DSCR cannot be computed (EBITDA or annual debt service missing)")
+    elif dscr < 1.0:
+        add(4, f"DSCR {dscr:.2f}x is below 1.00x: cash flow does not cover debt service")
+    elif dscr < 1.25:
+        add(2, f"DSCR {dscr:.2f}x is below the 1.25x policy minimum")
+    elif dscr < 1.5:
+        add(1, f"DSCR {dscr:.2f}x meets the 1.25x minimum with a thin cushion")
+    else:
+        add(0, f"DSCR {dscr:.2f}x comfortably covers debt service (policy minimum 1.25x)")
+
+    leverage = ratios["leverage"]
+    if leverage is None:
+        add(4, "Leverage cannot be computed: EBITDA is zero, negative or missing")
+    elif leverage > 5.0:
+        add(4, f"Leverage {leverage:.2f}x debt/EBITDA exceeds the 5.00x limit")
+    elif leverage > 3.5:
+        add(2, f"Leverage {leverage:.2f}x debt/EBITDA is elevated (above 3.50x)")
+    elif leverage > 2.5:
+        add(1, f"Leverage {leverage:.2f}x debt/EBITDA is moderate")
+    else:
+        add(0, f"Leverage {leverage:.2f}x debt/EBITDA is conservative")
+
+    coverage = ratios["interest_coverage"]
+    if coverage is None:
+        add(1, "Interest coverage cannot be computed (interest expense missing)")
+    elif coverage < 1.5:
+        add(3, f"Interest coverage {coverage:.2f}x is weak (below 1.50x)")
+    elif coverage < 2.0:
+        add(2, f"Interest coverage {coverage:.2f}x is below 2.00x")
+    elif coverage < 4.0:
+        add(1, f"Interest coverage {coverage:.2f}x is adequate")
+    else:
+        add(0, f"Interest coverage {coverage:.2f}x is strong")
+
+    current = ratios["current_ratio"]
+    if current is None:
+        add(0.5, "Current ratio cannot be computed (current assets or liabilities missing)")
+    elif current < 1.0:
+        add(2, f"Current ratio {current:.2f}x: current liabilities exceed current assets")
+    elif current < 1.2:
+        add(1, f"Current ratio {current:.2f}x leaves limited liquidity")
+    else:
+        add(0, f"Current ratio {current:.2f}x shows adequate liquidity")
+
+    ltv = ratios["ltv"]
+    max_ltv = float(bench.get("max_ltv", 0.75))
+    if ltv is None:
+        add(1, "No collateral value given: the loan is treated as unsecured")
+    elif ltv > max(max_ltv, 0.8):
+        add(2, f"Loan-to-value {ltv:.1%} exceeds the {max(max_ltv, 0.8):.0%} limit")
+    elif ltv > max_ltv:
+        add(1, f"Loan-to-value {ltv:.1%} is above the sector maximum of {max_ltv:.0%}")
+    else:
+        add(0, f"Loan-to-value {ltv:.1%} is within the sector maximum of {max_ltv:.0%}")
+
+    net_income = f.get("net_income")
+    if isinstance(net_income, int | float) and net_income < 0:
+        add(1, f"The borrower reported a net loss of {abs(net_income):,.0f}")
+
+    median_leverage = bench.get("median_leverage")
+    if leverage is not None and isinstance(median_leverage, int | float):
+        side = "above" if leverage > median_leverage else "at or below"
+        reasons.append(
+            f"Leverage is {side} the {bench.get('sector', 'sector')} median of "
+            f"{median_leverage:.2f}x"
+        )
+
+    grade, recommendation = next((g, r) for limit, g, r in GRADES if score <= limit)
+    return RiskAssessment(ratios, grade, score, recommendation, reasons)
+
+
+class RiskCalculator:
+    """The tool face of :func:`assess`."""
+
+    id = "risk-calculator"
+    name = "Risk calculator"
+    description = "DSCR, leverage, interest coverage, current ratio, LTV and a risk grade."
+    sensitive = False
+
+    def run(self, **kwargs: Any) -> RiskAssessment:
+        """``run(financials=dict, benchmarks=dict|None)``."""
+        return assess(kwargs["financials"], kwargs.get("benchmarks"))
