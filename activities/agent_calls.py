@@ -1,0 +1,239 @@
+"""The ``invoke_agent`` activity: one HTTP call of an agent service, classified for Temporal.
+
+Temporal owns retries: the HTTP client never retries, and every failure is raised
+as an ``ApplicationError`` that is retryable (timeouts, connection errors, 408,
+429, 5xx — honouring ``Retry-After``) or not (other 4xx, unreadable answers).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import email.utils
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any, NoReturn
+
+import httpx
+from pydantic import ValidationError
+from temporalio import activity
+from temporalio.exceptions import ApplicationError
+
+from activities.claim_check import externalize_large_outputs, hydrate
+from schemas.agent_calls import (
+    AGENT_BAD_RESPONSE,
+    AGENT_CONFIG_MISSING,
+    AGENT_REJECTED_REQUEST,
+    AGENT_RETRYABLE_STATUS,
+    AGENT_TIMEOUT,
+    AGENT_UNAVAILABLE,
+    ARTIFACT_NOT_FOUND,
+    INVOKE_AGENT_ACTIVITY,
+    InvokeAgentInput,
+    InvokeAgentResult,
+)
+from schemas.invoke import InvokeRequest, InvokeResponse
+from storage.artifacts import ArtifactNotFound, ArtifactStore
+
+RETRYABLE_STATUSES = frozenset({408, 429})
+#: Connecting is quick or the service is down; the read may last the whole step.
+CONNECT_TIMEOUT_SECONDS = 10.0
+#: Without a heartbeat timeout (local activities) progress is still reported this often.
+FALLBACK_HEARTBEAT_INTERVAL_SECONDS = 10.0
+#: Agents' error bodies are echoed into history: keep them short.
+MAX_DETAIL_CHARS = 1000
+
+
+def build_agent_http_client() -> httpx.AsyncClient:
+    """The workers' one HTTP client for agents: no retries of its own (Temporal retries)."""
+    return httpx.AsyncClient(
+        transport=httpx.AsyncHTTPTransport(retries=0),
+        timeout=httpx.Timeout(None, connect=CONNECT_TIMEOUT_SECONDS),
+        follow_redirects=False,
+    )
+
+
+def idempotency_key(workflow_id: str, step_id: str, item_index: int | None) -> str:
+    """``{workflow_id}/{step_id}[/{item}]``: the same for every attempt of one call."""
+    base = f"{workflow_id}/{step_id}"
+    return base if item_index is None else f"{base}/{item_index}"
+
+
+def retry_after(response: httpx.Response) -> timedelta | None:
+    """The ``Retry-After`` header (seconds or an HTTP date) as a delay, if any."""
+    value = response.headers.get("retry-after")
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return timedelta(seconds=int(value))
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(timedelta(), when - datetime.now(UTC))
+
+
+def _detail(response: httpx.Response) -> str:
+    """The agent's own message: FastAPI's ``detail`` when present, else the body text."""
+    try:
+        body: Any = response.json()
+    except ValueError:
+        body = None
+    detail = body.get("detail") if isinstance(body, dict) else None
+    if detail is None:
+        detail = response.text or response.reason_phrase
+    text = detail if isinstance(detail, str) else str(detail)
+    return text[:MAX_DETAIL_CHARS]
+
+
+class AgentActivities:
+    """Calls agent services; dependencies come from the worker that builds it."""
+
+    def __init__(
+        self,
+        http_client: httpx.AsyncClient,
+        agent_url: Callable[[str], str],
+        artifact_store: ArtifactStore,
+        inline_max_bytes: int,
+    ) -> None:
+        self._http = http_client
+        self._agent_url = agent_url
+        self._artifacts = artifact_store
+        self._inline_max_bytes = inline_max_bytes
+
+    @activity.defn(name=INVOKE_AGENT_ACTIVITY)
+    async def invoke_agent(self, req: InvokeAgentInput) -> InvokeAgentResult:
+        """POST the step's request to ``{agent_url(type)}/invoke`` and return its answer."""
+        info = activity.info()
+        attempt = info.attempt
+        if req.config is None:
+            self._fail(
+                f"agent '{req.agent_id}' of step '{req.step_id}' has no resolved config in the "
+                "plan; deploy the app (POST /apps/{id}/deploy) so its release pins the configs",
+                AGENT_CONFIG_MISSING,
+                attempt,
+                non_retryable=True,
+            )
+        try:
+            inputs = await hydrate(req.inputs, self._artifacts)
+        except ArtifactNotFound as err:
+            self._fail(str(err), ARTIFACT_NOT_FOUND, attempt, non_retryable=True)
+        body = InvokeRequest(
+            run_id=info.workflow_id,
+            step_id=req.step_id,
+            attempt=attempt,
+            idempotency_key=idempotency_key(info.workflow_id, req.step_id, req.item_index),
+            agent_id=req.agent_id,
+            agent_type=req.agent_type,
+            config=req.config,
+            inputs=inputs,
+        )
+        url = f"{self._agent_url(req.agent_type).rstrip('/')}/invoke"
+        response = await self._post_with_heartbeats(url, body, attempt, info.is_local)
+        answer = self._parse(response, req, attempt)
+        name_hint = f"{req.step_id}" if req.item_index is None else f"{req.step_id}-{req.item_index}"
+        outputs = await externalize_large_outputs(
+            answer.outputs, self._artifacts, self._inline_max_bytes, name_hint=name_hint
+        )
+        return InvokeAgentResult(
+            outputs=outputs,
+            usage=answer.usage,
+            violations=answer.violations,
+            tools_used=answer.tools_used,
+            attempt=attempt,
+        )
+
+    async def _post_with_heartbeats(
+        self, url: str, body: InvokeRequest, attempt: int, is_local: bool
+    ) -> httpx.Response:
+        info = activity.info()
+        interval = FALLBACK_HEARTBEAT_INTERVAL_SECONDS
+        if info.heartbeat_timeout:
+            interval = max(0.2, info.heartbeat_timeout.total_seconds() / 4)
+        call = asyncio.create_task(
+            self._http.post(url, content=body.model_dump_json(), headers={
+                "content-type": "application/json",
+                "idempotency-key": body.idempotency_key,
+            })
+        )
+        try:
+            while True:
+                done, _pending = await asyncio.wait({call}, timeout=interval)
+                if done:
+                    break
+                # Heartbeats keep a long agent call alive and are how a cancellation
+                # of the run reaches this activity (local activities have none).
+                if not is_local:
+                    activity.heartbeat()
+            return call.result()
+        except httpx.TimeoutException as err:
+            self._fail(f"agent at {url} timed out: {err!r}", AGENT_TIMEOUT, attempt)
+        except httpx.TransportError as err:
+            self._fail(f"agent at {url} is unreachable: {err!r}", AGENT_UNAVAILABLE, attempt)
+        finally:
+            # On cancellation (run canceled, worker shutting down) the HTTP call is
+            # abandoned, which closes the connection so the agent sees it too.
+            if not call.done():
+                call.cancel()
+                with contextlib.suppress(BaseException):
+                    await call
+
+    def _parse(self, response: httpx.Response, req: InvokeAgentInput, attempt: int) -> InvokeResponse:
+        status = response.status_code
+        who = f"agent '{req.agent_type}' (step '{req.step_id}')"
+        if status in RETRYABLE_STATUSES or status >= 500:
+            self._fail(
+                f"{who} answered {status}: {_detail(response)}",
+                AGENT_RETRYABLE_STATUS,
+                attempt,
+                status=status,
+                next_retry_delay=retry_after(response),
+            )
+        if status >= 400:
+            self._fail(
+                f"{who} rejected the request with {status}: {_detail(response)}",
+                AGENT_REJECTED_REQUEST,
+                attempt,
+                status=status,
+                non_retryable=True,
+            )
+        if status >= 300:
+            self._fail(
+                f"{who} answered {status} instead of a result; check the agent URL",
+                AGENT_BAD_RESPONSE,
+                attempt,
+                status=status,
+                non_retryable=True,
+            )
+        try:
+            return InvokeResponse.model_validate_json(response.content)
+        except ValidationError as err:
+            self._fail(
+                f"{who} answered {status} with a body that is not an invoke response: "
+                f"{str(err)[:MAX_DETAIL_CHARS]}",
+                AGENT_BAD_RESPONSE,
+                attempt,
+                status=status,
+                non_retryable=True,
+            )
+
+    @staticmethod
+    def _fail(
+        message: str,
+        error_type: str,
+        attempt: int,
+        *,
+        status: int | None = None,
+        non_retryable: bool = False,
+        next_retry_delay: timedelta | None = None,
+    ) -> NoReturn:
+        raise ApplicationError(
+            message,
+            {"attempt": attempt, "status": status},
+            type=error_type,
+            non_retryable=non_retryable,
+            next_retry_delay=next_retry_delay,
+        )

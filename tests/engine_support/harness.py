@@ -1,0 +1,112 @@
+"""Real workers (orchestrator + agent types) on a per-test task queue, against a dev server."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+from temporalio.client import Client, WorkflowHandle
+from temporalio.worker import Worker
+
+from activities.agent_calls import AgentActivities, build_agent_http_client
+from activities.plans import PlanActivities
+from schemas.orchestration import ExecutionPlan
+from schemas.runs import RunInput, RunResult
+from storage.artifacts import LocalArtifactStore
+from tests.engine_support.agent_service import AgentService
+from workers.builders import build_agent_worker, build_orchestrator_worker, run_workers
+
+PlanLoader = Callable[[str], Awaitable[ExecutionPlan | None]]
+
+
+async def no_deployed_plan(_app_id: str) -> ExecutionPlan | None:
+    return None
+
+
+@dataclass
+class Engine:
+    """One test's running engine: start runs with :meth:`start`."""
+
+    client: Client
+    task_queue: str
+    agents: AgentService
+    artifacts: LocalArtifactStore
+    workers: list[Worker] = field(default_factory=list)
+
+    async def start(
+        self,
+        plan: ExecutionPlan | None,
+        inputs: dict[str, Any] | None = None,
+        *,
+        app_id: str | None = None,
+        workflow_id: str | None = None,
+    ) -> WorkflowHandle[Any, RunResult]:
+        run_input = RunInput(
+            app_id=app_id or (plan.app_id if plan else "app-test"),
+            inputs=inputs or {},
+            plan=plan,
+        )
+        return await self.client.start_workflow(
+            "OrchestrationWorkflow",
+            run_input,
+            id=workflow_id or f"run-{uuid.uuid4().hex[:12]}",
+            task_queue=self.task_queue,
+            result_type=RunResult,
+        )
+
+
+@asynccontextmanager
+async def running_engine(
+    client: Client,
+    agents: AgentService,
+    artifact_root: Path,
+    agent_types: list[str],
+    *,
+    load_deployed_plan: PlanLoader = no_deployed_plan,
+    inline_max_bytes: int = 64 * 1024,
+    local_dispatch: bool = False,
+) -> AsyncIterator[Engine]:
+    """Orchestrator and agent workers for ``agent_types`` until the block exits."""
+    task_queue = f"hub-orchestrator-test-{uuid.uuid4().hex[:12]}"
+    store = LocalArtifactStore(artifact_root)
+    async with build_agent_http_client() as http:
+        agent_activities = AgentActivities(http, agents.url_for, store, inline_max_bytes)
+        workers = [
+            build_orchestrator_worker(
+                client,
+                PlanActivities(load_deployed_plan),
+                agent_activities if local_dispatch else None,
+                task_queue=task_queue,
+            )
+        ]
+        workers += [build_agent_worker(client, t, agent_activities) for t in agent_types]
+        stop = asyncio.Event()
+        runner = asyncio.create_task(run_workers(workers, stop))
+        try:
+            yield Engine(client, task_queue, agents, store, workers)
+        finally:
+            stop.set()
+            await runner
+
+
+async def wait_until(predicate: Callable[[], Awaitable[bool] | bool], *, what: str, limit: float = 30) -> None:
+    """Poll ``predicate`` until it holds (a readiness wait, not a timing assertion)."""
+    deadline = asyncio.get_running_loop().time() + limit
+    while True:
+        value = predicate()
+        if isinstance(value, Awaitable):
+            value = await value
+        if value:
+            return
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"gave up waiting for {what}")
+        await asyncio.sleep(0.1)
+
+
+__all__ = ["Engine", "running_engine", "wait_until", "no_deployed_plan", "httpx"]

@@ -1,0 +1,121 @@
+"""Worker construction and running: the orchestrator worker and the agent workers.
+
+``run_workers`` runs several workers in one process until SIGTERM/SIGINT, then
+shuts them down gracefully: polling stops at once, in-flight activities get
+``graceful_shutdown_timeout`` to finish before they are cancelled.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from collections.abc import Sequence
+from datetime import timedelta
+
+from temporalio.client import Client
+from temporalio.worker import Worker
+from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
+
+from activities.agent_calls import AgentActivities
+from activities.plans import PlanActivities
+from schemas.names import ORCHESTRATOR_QUEUE, agent_queue
+from workflows.orchestration import OrchestrationWorkflow
+
+logger = logging.getLogger(__name__)
+
+#: Long enough for a typical agent call to finish; SIGKILL-safe anyway (Temporal retries).
+DEFAULT_GRACEFUL_SHUTDOWN_TIMEOUT = timedelta(seconds=30)
+#: Heartbeats reach the server at least this often, so cancellations arrive quickly.
+DEFAULT_MAX_HEARTBEAT_THROTTLE = timedelta(seconds=5)
+
+
+def workflow_runner() -> SandboxedWorkflowRunner:
+    """The sandbox with our shared contracts passed through (pure pydantic models)."""
+    return SandboxedWorkflowRunner(
+        restrictions=SandboxRestrictions.default.with_passthrough_modules("schemas")
+    )
+
+
+def build_orchestrator_worker(
+    client: Client,
+    plan_activities: PlanActivities,
+    agent_activities: AgentActivities | None = None,
+    *,
+    task_queue: str = ORCHESTRATOR_QUEUE,
+    graceful_shutdown_timeout: timedelta = DEFAULT_GRACEFUL_SHUTDOWN_TIMEOUT,
+) -> Worker:
+    """The worker of ``OrchestrationWorkflow`` and its bookkeeping activities.
+
+    ``agent_activities`` is needed for steps whose agent is dispatched ``local``
+    (``invoke_agent`` then runs as a local activity on this worker).
+    """
+    activities: list[object] = [plan_activities.load_plan]
+    if agent_activities is not None:
+        activities.append(agent_activities.invoke_agent)
+    return Worker(
+        client,
+        task_queue=task_queue,
+        workflows=[OrchestrationWorkflow],
+        activities=activities,
+        workflow_runner=workflow_runner(),
+        graceful_shutdown_timeout=graceful_shutdown_timeout,
+        max_heartbeat_throttle_interval=DEFAULT_MAX_HEARTBEAT_THROTTLE,
+    )
+
+
+def build_agent_worker(
+    client: Client,
+    agent_type: str,
+    agent_activities: AgentActivities,
+    *,
+    graceful_shutdown_timeout: timedelta = DEFAULT_GRACEFUL_SHUTDOWN_TIMEOUT,
+    max_concurrent_activities: int | None = None,
+    max_heartbeat_throttle_interval: timedelta = DEFAULT_MAX_HEARTBEAT_THROTTLE,
+) -> Worker:
+    """A worker of ``invoke_agent`` on the queue ``agent-<agent_type>``."""
+    return Worker(
+        client,
+        task_queue=agent_queue(agent_type),
+        activities=[agent_activities.invoke_agent],
+        graceful_shutdown_timeout=graceful_shutdown_timeout,
+        max_concurrent_activities=max_concurrent_activities,
+        max_heartbeat_throttle_interval=max_heartbeat_throttle_interval,
+        default_heartbeat_throttle_interval=max_heartbeat_throttle_interval,
+    )
+
+
+async def run_workers(workers: Sequence[Worker], stop: asyncio.Event | None = None) -> None:
+    """Run ``workers`` until ``stop`` is set or SIGTERM/SIGINT arrives, then shut down.
+
+    Shutdown lets in-flight activities finish within each worker's
+    ``graceful_shutdown_timeout``.
+    """
+    stop = stop or asyncio.Event()
+    loop = asyncio.get_running_loop()
+    installed: list[signal.Signals] = []
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        # Signal handlers can only be installed in the main thread; tests run elsewhere.
+        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+            loop.add_signal_handler(signum, stop.set)
+            installed.append(signum)
+    running = [asyncio.create_task(worker.run()) for worker in workers]
+    stopper = asyncio.create_task(stop.wait())
+    try:
+        done, _ = await asyncio.wait([*running, stopper], return_when=asyncio.FIRST_COMPLETED)
+        failed = [t for t in running if t in done and t.exception() is not None]
+        if failed:
+            logger.error("a worker stopped with an error; shutting the others down")
+    finally:
+        for signum in installed:
+            loop.remove_signal_handler(signum)
+        logger.info("shutting down %d worker(s)", len(workers))
+        await asyncio.gather(
+            *(w.shutdown() for w in workers if w.is_running), return_exceptions=True
+        )
+        await asyncio.gather(*running, return_exceptions=True)
+        stopper.cancel()
+    for task in running:
+        if task.done() and not task.cancelled() and task.exception() is not None:
+            raise task.exception()  # type: ignore[misc]

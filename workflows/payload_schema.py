@@ -1,0 +1,77 @@
+"""A small, deterministic JSON-Schema subset checker for approval payloads.
+
+The ``jsonschema`` package is not sandbox-friendly (it loads resources and
+regex engines at import time), and an approval validator runs inside the
+workflow, so this module checks the subset approval schemas need: ``type``,
+``required``, ``properties``, ``additionalProperties: false``, ``items``,
+``enum``, ``const``, ``minimum``/``maximum``, ``minLength``/``maxLength`` and
+``minItems``/``maxItems``. Unknown keywords are ignored, as JSON Schema does.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+_TYPE_CHECKS: dict[str, Any] = {
+    "object": lambda v: isinstance(v, dict),
+    "array": lambda v: isinstance(v, list),
+    "string": lambda v: isinstance(v, str),
+    "boolean": lambda v: isinstance(v, bool),
+    "integer": lambda v: (
+        isinstance(v, int) and not isinstance(v, bool) or (isinstance(v, float) and v.is_integer())
+    ),
+    "number": lambda v: isinstance(v, int | float) and not isinstance(v, bool),
+    "null": lambda v: v is None,
+}
+
+
+def _pointer(path: str) -> str:
+    return path or "/"
+
+
+def schema_violations(schema: dict[str, Any], value: Any, path: str = "") -> list[str]:
+    """Every way ``value`` breaks ``schema``, as ``"<json pointer>: <message>"`` strings."""
+    problems: list[str] = []
+    expected = schema.get("type")
+    if expected is not None:
+        allowed = expected if isinstance(expected, list) else [expected]
+        if not any(_TYPE_CHECKS.get(t, lambda _v: True)(value) for t in allowed):
+            problems.append(f"{_pointer(path)}: expected {' or '.join(allowed)}")
+            return problems
+    if "enum" in schema and value not in schema["enum"]:
+        problems.append(f"{_pointer(path)}: must be one of {schema['enum']!r}")
+    if "const" in schema and value != schema["const"]:
+        problems.append(f"{_pointer(path)}: must be {schema['const']!r}")
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if "minimum" in schema and value < schema["minimum"]:
+            problems.append(f"{_pointer(path)}: must be >= {schema['minimum']}")
+        if "maximum" in schema and value > schema["maximum"]:
+            problems.append(f"{_pointer(path)}: must be <= {schema['maximum']}")
+    if isinstance(value, str):
+        if "minLength" in schema and len(value) < schema["minLength"]:
+            problems.append(
+                f"{_pointer(path)}: must have at least {schema['minLength']} characters"
+            )
+        if "maxLength" in schema and len(value) > schema["maxLength"]:
+            problems.append(f"{_pointer(path)}: must have at most {schema['maxLength']} characters")
+    if isinstance(value, list):
+        if "minItems" in schema and len(value) < schema["minItems"]:
+            problems.append(f"{_pointer(path)}: must have at least {schema['minItems']} items")
+        if "maxItems" in schema and len(value) > schema["maxItems"]:
+            problems.append(f"{_pointer(path)}: must have at most {schema['maxItems']} items")
+        item_schema = schema.get("items")
+        if isinstance(item_schema, dict):
+            for index, item in enumerate(value):
+                problems.extend(schema_violations(item_schema, item, f"{path}/{index}"))
+    if isinstance(value, dict):
+        for name in schema.get("required", []):
+            if name not in value:
+                problems.append(f"{_pointer(path)}: '{name}' is required")
+        properties: dict[str, Any] = schema.get("properties", {})
+        for name, sub_value in value.items():
+            child = f"{path}/{name.replace('~', '~0').replace('/', '~1')}"
+            if name in properties and isinstance(properties[name], dict):
+                problems.extend(schema_violations(properties[name], sub_value, child))
+            elif schema.get("additionalProperties") is False:
+                problems.append(f"{child}: is not allowed")
+    return problems
