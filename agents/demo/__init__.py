@@ -1,0 +1,1 @@
+"""Sample credit-memo documents and the demo orchestration."""
