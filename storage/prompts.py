@@ -53,9 +53,11 @@ __all__ = [
     "PromptNotFound",
     "PromptRegistry",
     "PromptRegistryUnavailable",
+    "PromptResolutionError",
     "PromptUriError",
     "ensure_default_prompts",
     "make_prompt_resolver",
+    "make_prompt_uri_resolver",
     "resolve_agent_config",
 ]
 
@@ -77,7 +79,7 @@ class PromptError(Exception):
         self.field = field
 
 
-class PromptNotFound(PromptError):
+class PromptNotFound(PromptError, LookupError):
     """No such prompt, version or alias."""
 
 
@@ -91,6 +93,10 @@ class PromptConflict(PromptError):
 
 class PromptRegistryUnavailable(PromptError):
     """The MLflow store could not be reached or failed unexpectedly."""
+
+
+class PromptResolutionError(LookupError):
+    """A URI-level resolver could not resolve a prompt, for whatever reason the message says."""
 
 
 def _created_at(timestamp_ms: int | None) -> datetime | None:
@@ -516,5 +522,24 @@ def make_prompt_resolver(
 
     def resolve(config: AgentConfig) -> ResolvedAgentConfig:
         return resolve_agent_config(registry, config, resolve_schema=resolve_schema)
+
+    return resolve
+
+
+def make_prompt_uri_resolver(registry: PromptRegistry) -> Callable[[str], tuple[str, str]]:
+    """A resolver by URI: ``uri -> (text, "<name>/<version>")`` for callers that pin per URI.
+
+    Every failure (unknown prompt, malformed URI, registry down) is raised as
+    :class:`PromptResolutionError`, a ``LookupError``, with the message saying what to do.
+    """
+
+    def resolve(uri: str) -> tuple[str, str]:
+        try:
+            resolved = registry.resolve(uri)
+        except PromptError as exc:
+            raise PromptResolutionError(exc.message) from exc
+        except PromptUriError as exc:
+            raise PromptResolutionError(str(exc)) from exc
+        return resolved.template, f"{resolved.name}/{resolved.version}"
 
     return resolve

@@ -16,8 +16,10 @@ from storage.prompts import (
     InvalidPromptError,
     PromptNotFound,
     PromptRegistry,
+    PromptResolutionError,
     ensure_default_prompts,
     make_prompt_resolver,
+    make_prompt_uri_resolver,
     resolve_agent_config,
 )
 
@@ -340,3 +342,17 @@ def test_library_default_configs_resolve_to_the_default_texts(registry: PromptRe
         assert resolved.config.prompts.system_prompt_uri == f"prompts:/{agent.type}-system/1"
         task_uri = agent.default_config.prompts.task_prompt_uri
         assert resolved.prompt_versions[task_uri] == f"{agent.type}-task/1"
+
+
+def test_uri_resolver_returns_text_and_pinned_version(registry: PromptRegistry, name: str) -> None:
+    registry.register(name, "first")
+    registry.register(name, "second")
+    registry.set_alias(name, "production", 1)
+    resolve = make_prompt_uri_resolver(registry)
+    assert resolve(f"prompts:/{name}@production") == ("first", f"{name}/1")
+    assert resolve(f"mlflow:/prompts/{name}") == ("second", f"{name}/2")
+    for bad in (f"prompts:/{name}/9", "not a uri", f"prompts:/{name}@gone"):
+        with pytest.raises(LookupError) as caught:
+            resolve(bad)
+        assert isinstance(caught.value, PromptResolutionError)
+        assert str(caught.value)
