@@ -1,0 +1,87 @@
+"""The four agents chained over HTTP on every sample PDF, with the local provider."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import httpx
+import pytest
+
+from agents.demo.samples import MONEY_FIELDS, SampleFacts, generate_samples
+from tests.agents.conftest import invoke_body, pdf_document
+
+
+async def run_chain(client: httpx.AsyncClient, pdf: Path) -> dict[str, dict]:
+    """extractor → mapper → analyzer → summarizer; each step's outputs by agent type."""
+    results: dict[str, dict] = {}
+    steps = [
+        ("extractor", "document", lambda: pdf_document(pdf)),
+        ("mapper", "extracted_data", lambda: results["extractor"]["outputs"]["extracted_data"]),
+        ("analyzer", "mapped_data", lambda: results["mapper"]["outputs"]["mapped_data"]),
+        ("summarizer", "risk_analysis", lambda: results["analyzer"]["outputs"]["risk_analysis"]),
+    ]
+    for agent_type, field, value in steps:
+        response = await client.post(
+            f"/{agent_type}/invoke", json=invoke_body(agent_type, {field: value()})
+        )
+        assert response.status_code == 200, response.text
+        results[agent_type] = response.json()
+    return results
+
+
+def _sample_names() -> list[str]:
+    return ["acme_precision", "blue_harbor", "nordlicht_energie"]
+
+
+@pytest.mark.parametrize("index", range(3), ids=_sample_names())
+async def test_memo_figures_match_the_pdf(
+    agents_client: httpx.AsyncClient, samples: list[SampleFacts], sample_dir: Path, index: int
+) -> None:
+    facts = samples[index]
+    results = await run_chain(agents_client, sample_dir / facts.filename)
+
+    mapped = results["mapper"]["outputs"]["mapped_data"]
+    assert mapped["borrower_name"] == facts.borrower_name
+    assert mapped["as_of_date"] == facts.as_of_date
+    assert mapped["currency"] == facts.currency
+    for name in MONEY_FIELDS:
+        assert mapped[name] == pytest.approx(facts.figures[name]), name
+
+    report = results["summarizer"]["outputs"]["final_report"]
+    analysis = results["analyzer"]["outputs"]["risk_analysis"]
+    assert facts.borrower_name in report["markdown"]
+    assert report["risk_grade"] == analysis["risk_grade"]
+    for name in MONEY_FIELDS:
+        written = f"{abs(facts.figures[name]):,.0f}"
+        assert written in report["markdown"], (name, written)
+        assert written in report["html"], (name, written)
+    ratios = analysis["ratios"]
+    expected_dscr = facts.figures["ebitda"] / facts.figures["annual_debt_service"]
+    assert ratios["dscr"] == pytest.approx(expected_dscr, abs=1e-3)
+    assert f"{expected_dscr:.2f}x" in report["markdown"]
+    for agent_type, result in results.items():
+        assert result["usage"]["provider"] == "local", agent_type
+        assert result["usage"]["model"] == "local-rules"
+        assert result["usage"]["input_tokens"] > 0
+        assert result["violations"] == []
+    assert results["extractor"]["tools_used"] == ["pdf-parser"]
+    assert set(results["analyzer"]["tools_used"]) == {"risk-calculator", "market-data"}
+
+
+async def test_losses_and_weak_liquidity_raise_the_grade(
+    agents_client: httpx.AsyncClient, samples: list[SampleFacts], sample_dir: Path
+) -> None:
+    grades = {}
+    for facts in samples:
+        results = await run_chain(agents_client, sample_dir / facts.filename)
+        grades[facts.borrower_name] = results["analyzer"]["outputs"]["risk_analysis"]
+    loss_maker = grades["Blue Harbor Logistics Inc."]
+    assert any("net loss of 350,000" in reason for reason in loss_maker["reasons"])
+    assert loss_maker["risk_grade"] > grades["Acme Precision Manufacturing LLC"]["risk_grade"]
+
+
+def test_samples_are_reproducible(tmp_path: Path, samples: list[SampleFacts]) -> None:
+    again = generate_samples(tmp_path)
+    assert [s.figures for s in again] == [s.figures for s in samples]
+    assert all((tmp_path / s.filename).read_bytes().startswith(b"%PDF-") for s in again)
+    assert all((tmp_path / s.filename).with_suffix(".json").exists() for s in again)
