@@ -80,7 +80,7 @@ from schemas.orchestration import (
     SpecStep,
 )
 from workflows.conditions import ConditionError, condition_refs, parse_condition
-from workflows.spec_source import LoadedSource, Path, SourceMap, load_source
+from workflows.spec_source import LoadedSource, Path, SourceMap, load_source, pointer
 
 DEFAULT_TIMEOUT_SECONDS = 300.0
 MAX_DURATION_SECONDS = 366 * 24 * 3600.0
@@ -106,6 +106,8 @@ class ParseResult:
     spec: OrchestrationSpec | None
     errors: list[ValidationIssue] = field(default_factory=list)
     source_map: SourceMap = field(default_factory=SourceMap)
+    #: the raw data when it was read but is not a valid spec
+    data: Any = field(default=None, repr=False)
 
 
 @dataclass
@@ -173,8 +175,88 @@ def _shape_issues(
     return issues
 
 
+@dataclass
+class _Salvage:
+    """What was dropped to check the rest of an invalid spec: its steps' ids and agents."""
+
+    positions: list[int]  # source index of each kept step
+    step_ids: set[str] = field(default_factory=set)
+    agent_ids: set[str] = field(default_factory=set)
+
+
+def _salvage(
+    data: Mapping[str, Any], issues: list[ValidationIssue]
+) -> tuple[OrchestrationSpec, _Salvage] | None:
+    """Drop what the shape errors point at, so the remaining spec can still be checked."""
+    paths = [tuple(_unpointer(i.path)) for i in issues]
+    fixed: dict[str, Any] = dict(data)
+    workflow = data.get("workflow")
+    bad_steps: set[int] = set()
+    for path in paths:
+        if not path:
+            return None
+        head = path[0]
+        if head == "workflow" and len(path) >= 2 and isinstance(workflow, list):
+            index = int(path[1]) if str(path[1]).isdigit() else -1
+            if not 0 <= index < len(workflow):
+                return None
+            bad_steps.add(index)
+        elif head == "app_id":
+            fixed["app_id"] = "app"
+        elif head in ("agents", "limits", "name", "version") or head not in _TOP_FIELDS:
+            fixed.pop(str(head), None)
+        else:
+            return None
+    salvage = _Salvage(positions=[])
+    if isinstance(workflow, list):
+        kept = []
+        for index, raw in enumerate(workflow):
+            if index not in bad_steps:
+                kept.append(raw)
+                salvage.positions.append(index)
+                continue
+            if isinstance(raw, Mapping):
+                if isinstance(raw.get("step"), int | str) and not isinstance(raw.get("step"), bool):
+                    salvage.step_ids.add(str(raw["step"]))
+                if isinstance(raw.get("agent_id"), str):
+                    salvage.agent_ids.add(raw["agent_id"])
+        fixed["workflow"] = kept
+    try:
+        return OrchestrationSpec.model_validate(fixed), salvage
+    except (pydantic.ValidationError, TypeError, ValueError, RecursionError):
+        return None
+
+
+_TOP_FIELDS = set(OrchestrationSpec.model_fields)
+
+
+def _unpointer(ptr: str) -> list[str]:
+    if not ptr:
+        return []
+    return [p.replace("~1", "/").replace("~0", "~") for p in ptr.split("/")[1:]]
+
+
 def parse_orchestration(source: str | bytes | Mapping[str, Any]) -> ParseResult:
     """Read a spec from YAML/JSON text or a mapping; errors carry paths (and line/column)."""
+    return _parse(source)[0]
+
+
+def _by_position(issues: list[ValidationIssue]) -> list[ValidationIssue]:
+    """Issues in reading order (those without a position keep their order, at the end)."""
+    return sorted(issues, key=lambda i: (i.line is None, i.line or 0, i.column or 0))
+
+
+def _parse(
+    source: str | bytes | Mapping[str, Any],
+) -> tuple[ParseResult, tuple[OrchestrationSpec, _Salvage] | None]:
+    result = _parse_shape(source)
+    result.errors = _by_position(result.errors)
+    if result.spec is not None or result.data is None or not isinstance(result.data, Mapping):
+        return result, None
+    return result, _salvage(result.data, result.errors)
+
+
+def _parse_shape(source: str | bytes | Mapping[str, Any]) -> ParseResult:
     if isinstance(source, str | bytes):
         loaded = load_source(source)
     elif isinstance(source, Mapping):
@@ -186,6 +268,7 @@ def parse_orchestration(source: str | bytes | Mapping[str, Any]) -> ParseResult:
     if loaded.errors:
         return ParseResult(spec=None, errors=loaded.errors, source_map=loaded.source_map)
     data, smap = loaded.data, loaded.source_map
+    problems = loaded.problems
     if not isinstance(data, Mapping):
         return ParseResult(
             spec=None,
@@ -195,11 +278,18 @@ def parse_orchestration(source: str | bytes | Mapping[str, Any]) -> ParseResult:
     try:
         spec = OrchestrationSpec.model_validate(data)
     except pydantic.ValidationError as exc:
-        return ParseResult(spec=None, errors=_shape_issues(exc, data, smap), source_map=smap)
+        return ParseResult(
+            spec=None,
+            errors=problems + _shape_issues(exc, data, smap),
+            source_map=smap,
+            data=data,
+        )
     except (TypeError, ValueError, RecursionError) as exc:  # exotic mapping contents
         return ParseResult(
             spec=None, errors=[smap.issue((), f"unreadable spec: {type(exc).__name__}")]
         )
+    if problems:
+        return ParseResult(spec=None, errors=problems, source_map=smap, data=data)
     return ParseResult(spec=spec, errors=[], source_map=smap)
 
 
@@ -498,8 +588,16 @@ def _list(names: Sequence[str]) -> str:
 
 
 class _Compiler:
-    def __init__(self, spec: OrchestrationSpec, agents: Sequence[AgentInfo], smap: SourceMap):
+    def __init__(
+        self,
+        spec: OrchestrationSpec,
+        agents: Sequence[AgentInfo],
+        smap: SourceMap,
+        salvage: _Salvage | None = None,
+    ):
         self.spec = spec
+        # steps dropped because their shape is invalid: references to them are not judged
+        self.salvage = salvage or _Salvage(positions=list(range(len(spec.workflow))))
         self.report = _Report(smap)
         self.agents: dict[str, AgentInfo] = {}
         for a in agents:
@@ -515,6 +613,10 @@ class _Compiler:
 
     # ---- helpers
 
+    def wp(self, i: int) -> Path:
+        """The path of step ``i`` in the source (salvaging may have dropped steps)."""
+        return ("workflow", self.salvage.positions[i])
+
     def add_dep(self, i: int, j: int) -> None:
         if i == j:
             self.self_dependent.add(i)
@@ -527,6 +629,8 @@ class _Compiler:
             return "trigger", None
         if source in self.index:
             return "step", self.index[source]
+        if source in self.salvage.step_ids or source in self.salvage.agent_ids:
+            return None  # a step whose own shape is invalid (already reported)
         users = self.steps_by_agent.get(source, [])
         if len(users) == 1:
             return "step", users[0]
@@ -572,12 +676,12 @@ class _Compiler:
     def check_ids(self) -> None:
         for i, sid in enumerate(self.ids):
             if sid in self.index:
+                first = pointer(self.wp(self.index[sid]))
                 self.report.error(
-                    ("workflow", i, "step"),
-                    f"duplicate step id '{sid}' (also used by /workflow/{self.index[sid]})",
+                    (*self.wp(i), "step"), f"duplicate step id '{sid}' (also used by {first})"
                 )
             elif not sid.strip():
-                self.report.error(("workflow", i, "step"), "step id must not be empty")
+                self.report.error((*self.wp(i), "step"), "step id must not be empty")
                 self.index[sid] = i
             else:
                 self.index[sid] = i
@@ -603,7 +707,7 @@ class _Compiler:
 
     def step(self, i: int, s: SpecStep) -> dict[str, Any]:
         """Validate one step; returns the keyword arguments of its PlanStep."""
-        base: Path = ("workflow", i)
+        base: Path = self.wp(i)
         kind = "approval" if s.approval is not None else "agent"
         info: AgentInfo | None = None
         if kind == "agent":
@@ -726,6 +830,8 @@ class _Compiler:
             if ref[0] != "steps":
                 continue
             sid = ref[1]
+            if sid in self.salvage.step_ids and sid not in self.index:
+                continue
             if sid not in self.index:
                 self.report.error(
                     path,
@@ -828,10 +934,12 @@ class _Compiler:
                     cycle = walk[walk.index(cur) :]
                     break
                 walk.append(cur)
-            flow = [self.ids[c] for c in reversed(cycle)]
+            flow_order = list(reversed(cycle))
+            first = flow_order.index(min(flow_order))  # start at the first declared step
+            flow = [self.ids[c] for c in flow_order[first:] + flow_order[:first]]
             flow.append(flow[0])
             self.report.error(
-                ("workflow", min(cycle)),
+                self.wp(min(cycle)),
                 f"steps form a cycle: {' → '.join(flow)} (each takes input from the one before)",
             )
         for i in blocked:
@@ -845,7 +953,7 @@ class _Compiler:
                 if cause is not None
                 else "its dependencies can never run"
             )
-            self.report.error(("workflow", i), f"step {self.ids[i]} is unreachable: {why}")
+            self.report.error(self.wp(i), f"step {self.ids[i]} is unreachable: {why}")
         return ordered
 
     def schema_fit(self, plan_steps: dict[int, dict[str, Any]]) -> None:
@@ -871,7 +979,7 @@ class _Compiler:
                     produced = items
                 for problem in schema_fit_problems(produced, expected, inp.field):
                     self.report.error(
-                        ("workflow", i, "inputs", k),
+                        (*self.wp(i), "inputs", k),
                         f"input '{inp.field}' does not fit agent '{consumer.id}' input schema: "
                         f"{problem}",
                     )
@@ -882,7 +990,7 @@ class _Compiler:
             types = _types_of(produced) if produced is not None else None
             if types is not None and "array" not in types:
                 self.report.error(
-                    ("workflow", i, "foreach", "field"),
+                    (*self.wp(i), "foreach", "field"),
                     f"foreach needs a list, but '{s.foreach.field}' is "
                     f"{'/'.join(sorted(types))} per the upstream output schema",
                 )
@@ -927,7 +1035,7 @@ class _Compiler:
             missing = [r for r in required if isinstance(r, str) and r not in given]
             if missing:
                 self.report.warning(
-                    ("workflow", i, "inputs"),
+                    (*self.wp(i), "inputs"),
                     f"agent '{info.id}' requires input {', '.join(map(repr, missing))}, "
                     f"which step {self.ids[i]} does not provide",
                 )
@@ -935,7 +1043,7 @@ class _Compiler:
     def run(self, app_version: str) -> ExecutionPlan | None:
         self.check_ids()
         self.check_spec_agents()
-        if not self.spec.workflow:
+        if not self.spec.workflow and not self.salvage.step_ids:
             self.report.error(("workflow",), "the workflow has no steps")
         plan_steps = {i: self.step(i, s) for i, s in enumerate(self.spec.workflow)}
         ordered = self.order()
@@ -1029,9 +1137,18 @@ def compile_orchestration(
     if isinstance(source, OrchestrationSpec):
         spec, smap = source, SourceMap()
     else:
-        parsed = parse_orchestration(source)
+        parsed, salvaged = _parse(source)
         if parsed.spec is None:
-            return CompileResult(plan=None, errors=parsed.errors)
+            if salvaged is None:
+                return CompileResult(plan=None, errors=parsed.errors)
+            # check what is left too, so one pass reports every problem
+            partial = _Compiler(salvaged[0], agents, parsed.source_map, salvaged[1])
+            partial.run(app_version)
+            return CompileResult(
+                plan=None,
+                errors=_by_position(parsed.errors + partial.report.errors),
+                warnings=partial.report.warnings,
+            )
         spec, smap = parsed.spec, parsed.source_map
     compiler = _Compiler(spec, agents, smap)
     plan = compiler.run(app_version)

@@ -71,9 +71,6 @@ def _tokenize(text: str) -> list[_Token]:
     after_dot = False  # segments after a dot may start with a digit or contain "-"
     while i < n:
         c = text[i]
-        if c in " \t\r\n":
-            i += 1
-            continue
         start = i
         if after_dot:
             while i < n and text[i] in _SEGMENT_CHARS:
@@ -82,6 +79,9 @@ def _tokenize(text: str) -> list[_Token]:
                 raise ConditionError("expected a name after '.'", start)
             tokens.append(_Token("name", text[start:i], start))
             after_dot = False
+            continue
+        if c in " \t\r\n":
+            i += 1
             continue
         if c in "()[],":
             tokens.append(_Token(c, c, start))
@@ -113,6 +113,8 @@ def _tokenize(text: str) -> list[_Token]:
             tokens.append(_Token("name", text[start:i], start))
         else:
             raise ConditionError(f"unexpected character {c!r}", start)
+    if after_dot:
+        raise ConditionError("expected a name after '.'", n)
     tokens.append(_Token("end", "", n))
     return tokens
 

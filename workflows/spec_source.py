@@ -63,6 +63,8 @@ class LoadedSource:
     data: Any = None
     source_map: SourceMap = field(default_factory=SourceMap)
     errors: list[ValidationIssue] = field(default_factory=list)
+    #: problems that still leave usable data (duplicate keys)
+    problems: list[ValidationIssue] = field(default_factory=list)
     is_text: bool = False
 
 
@@ -83,6 +85,7 @@ class _Builder:
         self.count = 0
         self.map = SourceMap()
         self.active: set[int] = set()
+        self.problems: list[ValidationIssue] = []
 
     def build(self, node: yaml.Node, path: Path, depth: int) -> Any:
         self.count += 1
@@ -136,9 +139,19 @@ class _Builder:
                 ) from exc
             key = raw_key if isinstance(raw_key, str) else str(key_node.value)
             if key in out:
+                # reported, then the first value is kept so validation can go on
                 first = self.map.keys.get((*path, key))
                 where = f" (first defined at line {first[0]})" if first else ""
-                raise _BuildError(f"duplicate key {key!r}{where}", key_node.start_mark)
+                line, column = _mark(key_node.start_mark)
+                self.problems.append(
+                    ValidationIssue(
+                        path=pointer((*path, key)),
+                        message=f"duplicate key {key!r}{where}",
+                        line=line,
+                        column=column,
+                    )
+                )
+                continue
             self.map.keys[(*path, key)] = _mark(key_node.start_mark)
             out[key] = self.build(value_node, (*path, key), depth + 1)
         return out
@@ -190,6 +203,7 @@ def load_source(source: str | bytes) -> LoadedSource:
         builder = _Builder()
         result.data = builder.build(node, (), 0)
         result.source_map = builder.map
+        result.problems = builder.problems
         return result
     except _BuildError as exc:
         line, column = _mark(exc.mark)

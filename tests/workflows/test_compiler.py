@@ -41,6 +41,11 @@ def test_platform_document_round_trips() -> None:
     exported = spec_to_yaml(spec)
     assert parse_orchestration(exported).spec == spec
     assert list(parse_orchestration(exported).spec.model_dump()) == [  # type: ignore[union-attr]
-        "version", "app_id", "name", "agents", "workflow", "limits"
+        "version",
+        "app_id",
+        "name",
+        "agents",
+        "workflow",
+        "limits",
     ]
     assert "retry" not in exported and "on_error" not in exported
