@@ -5,6 +5,10 @@ output schema, forced with ``tool_choice``; the tool call's input is the data.
 The Bedrock and Vertex adapters reuse the call and parsing below with their
 own SDK clients. Keys and endpoints come only from the environment as the SDK
 reads them (``ANTHROPIC_API_KEY`` or ``ANTHROPIC_AUTH_TOKEN``, ``ANTHROPIC_BASE_URL``).
+
+``temperature`` is not sent: Anthropic deprecated the sampling parameters (newer
+models answer 400 "temperature is deprecated for this model", older ones fall
+back to their default) and the installed SDK no longer accepts the argument.
 """
 
 from __future__ import annotations
@@ -67,7 +71,6 @@ def messages_arguments(request: CompletionRequest, provider: str) -> dict[str, A
     arguments: dict[str, Any] = {
         "model": request.model,
         "max_tokens": request.max_tokens,
-        "temperature": request.temperature,
         "messages": [
             {"role": m.role, "content": m.content} for m in request.messages if m.role != "system"
         ],
