@@ -19,8 +19,9 @@ from schemas.orchestration import ExecutionPlan
 from storage.models import Agent, App, Orchestration, Release, Run, utc_now
 
 #: ``sort`` values accepted by :meth:`AppRepository.list`, mapped to columns.
+#: Names sort case-insensitively so that SQLite and PostgreSQL agree.
 APP_SORT_COLUMNS: dict[str, Any] = {
-    "name": App.name,
+    "name": func.lower(App.name),
     "created_at": App.created_at,
     "updated_at": App.updated_at,
 }
