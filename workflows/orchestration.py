@@ -191,13 +191,22 @@ class OrchestrationWorkflow:
         )
 
     async def _load_plan(self, app_id: str) -> ExecutionPlan:
-        return await workflow.execute_activity(
-            LOAD_PLAN_ACTIVITY,
-            LoadPlanInput(app_id=app_id),
-            result_type=ExecutionPlan,
-            start_to_close_timeout=LOAD_PLAN_TIMEOUT,
-            retry_policy=LOAD_PLAN_RETRY,
-        )
+        try:
+            return await workflow.execute_activity(
+                LOAD_PLAN_ACTIVITY,
+                LoadPlanInput(app_id=app_id),
+                result_type=ExecutionPlan,
+                start_to_close_timeout=LOAD_PLAN_TIMEOUT,
+                retry_policy=LOAD_PLAN_RETRY,
+            )
+        except ActivityError as err:
+            # Surface the loader's own words ("deploy it with …") as the run's error.
+            cause = err.cause
+            raise ApplicationError(
+                _failure_message(err),
+                type=cause.type if isinstance(cause, ApplicationError) else PLAN_NOT_DEPLOYED,
+                non_retryable=True,
+            ) from err
 
     def _install_plan(self, plan: ExecutionPlan) -> None:
         if plan.app_id != self._app_id:
