@@ -376,6 +376,7 @@ class PromptRegistry:
 
     def delete_alias(self, name: str, alias: str) -> None:
         """Remove ``alias``; an unknown alias is :class:`PromptNotFound`."""
+        validate_alias(alias)
         self._load_alias(name, alias)
         with self._translated(f"deleting alias {alias!r} of prompt {name!r}"):
             self._client.delete_prompt_alias(name, alias)
