@@ -49,6 +49,7 @@ def json_pointer(path: Any) -> str:
 def schema_errors(schema: dict[str, Any], instance: Any) -> list[tuple[str, str]]:
     """(pointer, message) of every violation of ``schema`` by ``instance``, sorted by pointer."""
     try:
+        Draft202012Validator.check_schema(schema)
         validator = Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
         errors = list(validator.iter_errors(instance))
     except SchemaError as exc:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from jinja2 import FileSystemLoader, StrictUndefined, TemplateError
+from jinja2 import ChainableUndefined, FileSystemLoader, TemplateError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from agents.base.errors import ToolError
@@ -41,7 +41,7 @@ def _environment(autoescape: bool, directory: Path) -> ImmutableSandboxedEnviron
     env = ImmutableSandboxedEnvironment(
         loader=FileSystemLoader(str(directory)),
         autoescape=autoescape,
-        undefined=StrictUndefined,
+        undefined=ChainableUndefined,  # a partial analysis still renders, gaps as n/a
         trim_blocks=True,
         lstrip_blocks=True,
     )
