@@ -37,7 +37,7 @@ EXTRACTED = {
 
 
 class FirstWrongThenLocal:
-    """A provider double: answers ``wrong_answers`` invalid outputs first, then as ``local`` does."""
+    """Provider double: ``wrong_answers`` invalid outputs first, then answers as ``local``."""
 
     name = "double"
 
