@@ -2,10 +2,29 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import Any
 
-from schemas.orchestration import AgentInfo
-from workflows.compiler import compile_orchestration, parse_orchestration, spec_to_yaml
+import pytest
+import yaml
+
+from schemas.orchestration import (
+    AgentInfo,
+    ExecutionPlan,
+    PlanForeach,
+    PlanInput,
+    PlanLimits,
+    PlanRetry,
+    PlanStep,
+)
+from workflows.compiler import (
+    compile_orchestration,
+    json_schema_problems,
+    parse_duration,
+    parse_orchestration,
+    spec_to_yaml,
+)
 
 CORPUS = Path(__file__).parent / "corpus"
 DOC_AGENTS = [
@@ -49,3 +68,498 @@ def test_platform_document_round_trips() -> None:
         "limits",
     ]
     assert "retry" not in exported and "on_error" not in exported
+
+
+# --------------------------------------------------------------------------- helpers
+
+AGENTS = [
+    AgentInfo(id="ext", type="extractor"),
+    AgentInfo(id="ana", type="analyzer"),
+    AgentInfo(id="sum", type="summarizer"),
+    AgentInfo(id="map", type="mapper"),
+]
+
+
+def spec(*steps: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    return {"app_id": "app-1", "workflow": list(steps), **extra}
+
+
+def compiled(source: Any, agents: list[AgentInfo] | None = None) -> ExecutionPlan:
+    result = compile_orchestration(source, agents if agents is not None else AGENTS)
+    assert result.ok, result.errors
+    assert result.plan is not None
+    return result.plan
+
+
+def messages(source: Any, agents: list[AgentInfo] | None = None) -> list[str]:
+    result = compile_orchestration(source, agents if agents is not None else AGENTS)
+    assert not result.ok and result.plan is None
+    return [e.message for e in result.errors]
+
+
+def by_id(plan: ExecutionPlan) -> dict[str, PlanStep]:
+    return {s.id: s for s in plan.steps}
+
+
+# --------------------------------------------------------------------------- graph
+
+
+def test_independent_steps_share_dependencies_and_order_is_stable() -> None:
+    plan = compiled(
+        spec(
+            {
+                "step": "join",
+                "agent_id": "sum",
+                "outputs": [{"name": "report"}],
+                "inputs": [{"source": "b", "field": "rb"}, {"source": "a", "field": "ra"}],
+            },
+            {
+                "step": "a",
+                "agent_id": "ana",
+                "inputs": [{"source": "x", "field": "data"}],
+                "outputs": [{"name": "ra"}],
+            },
+            {
+                "step": "b",
+                "agent_id": "map",
+                "inputs": [{"source": "x", "field": "data"}],
+                "outputs": [{"name": "rb"}],
+            },
+            {
+                "step": "x",
+                "agent_id": "ext",
+                "inputs": [{"source": "trigger", "field": "doc"}],
+                "outputs": [{"name": "data"}],
+            },
+        )
+    )
+    assert [s.id for s in plan.steps] == ["x", "a", "b", "join"]
+    steps = by_id(plan)
+    assert steps["a"].depends_on == ["x"] and steps["b"].depends_on == ["x"]
+    assert steps["join"].depends_on == ["a", "b"]  # declaration order of the sources
+    assert plan.agents["map"].type == "mapper"
+
+
+def test_agent_id_source_resolves_to_its_step() -> None:
+    plan = compiled(
+        spec(
+            {"step": 1, "agent_id": "ext", "outputs": [{"name": "d"}]},
+            {"step": 2, "agent_id": "ana", "inputs": [{"source": "ext", "field": "d"}]},
+        )
+    )
+    assert by_id(plan)["2"].inputs == [PlanInput(field="d", source="step", step_id="1")]
+
+
+def test_unused_outputs_and_unlisted_agents_are_fine() -> None:
+    plan = compiled(spec({"step": 1, "agent_id": "ext", "outputs": [{"name": "a"}, {"name": "b"}]}))
+    assert plan.steps[0].outputs == ["a", "b"]
+
+
+def test_every_problem_is_reported_at_once() -> None:
+    found = messages(
+        spec(
+            {"step": 1, "agent_id": "ghost", "outputs": [{"name": "o"}, {"name": "o"}]},
+            {"step": 1, "agent_id": "ana"},
+            {
+                "step": 3,
+                "agent_id": "ana",
+                "inputs": [{"source": "nowhere", "field": "x"}],
+                "timeout": "soon",
+                "when": "inputs.x >",
+            },
+            {"step": 4, "agent_id": "sum", "inputs": [{"source": "1", "field": "zz"}]},
+        )
+    )
+    for expected in (
+        "unknown agent 'ghost'",
+        "duplicate output 'o'",
+        "duplicate step id '1'",
+        "unknown source 'nowhere'",
+        "bad duration 'soon'",
+        "bad condition",
+        "field 'zz' is not produced by step 1",
+    ):
+        assert any(expected in m for m in found), (expected, found)
+
+
+def test_shape_errors_and_semantic_errors_come_together() -> None:
+    text = (
+        "app_id: a\n"
+        "workflow:\n"
+        "  - step: 1\n"
+        "    agent_id: ext\n"
+        "    retry: {max_attempts: 0}\n"
+        "    outputs: [{name: o}]\n"
+        "  - step: 2\n"
+        "    agent_id: nobody\n"
+        "  - step: 3\n"
+        "    agent_id: ana\n"
+        "    inputs: [{source: '1', field: o}]\n"
+    )
+    result = compile_orchestration(text, AGENTS)
+    assert [(e.path, e.line) for e in result.errors] == [
+        ("/workflow/0/retry/max_attempts", 5),
+        ("/workflow/1/agent_id", 8),
+    ]  # step 3's input from the invalid step 1 is not judged
+
+
+def test_cycle_through_when_condition() -> None:
+    found = messages(
+        spec(
+            {"step": "a", "agent_id": "ext", "when": "steps.b.y == 1", "outputs": [{"name": "x"}]},
+            {
+                "step": "b",
+                "agent_id": "ana",
+                "inputs": [{"source": "a", "field": "x"}],
+                "outputs": [{"name": "y"}],
+            },
+        )
+    )
+    assert any("steps form a cycle: a → b → a" in m for m in found)
+
+
+def test_long_chain_does_not_recurse() -> None:
+    steps = [{"step": 0, "agent_id": "ext", "outputs": [{"name": "v"}]}]
+    steps += [
+        {
+            "step": i,
+            "agent_id": "ana",
+            "inputs": [{"source": str(i - 1), "field": "v"}],
+            "outputs": [{"name": "v"}],
+        }
+        for i in range(1, 3000)
+    ]
+    assert len(compiled(spec(*steps)).steps) == 3000
+    steps[0]["inputs"] = [{"source": "2999", "field": "v"}]
+    assert any("cycle" in m for m in messages(spec(*steps)))
+
+
+# --------------------------------------------------------------------------- extensions
+
+
+def test_extensions_reach_the_plan() -> None:
+    plan = compiled(
+        spec(
+            {
+                "step": "pages",
+                "agent_id": "ext",
+                "inputs": [{"source": "trigger", "field": "doc"}],
+                "outputs": [{"name": "pages"}],
+                "retry": {
+                    "max_attempts": 5,
+                    "initial_interval": "500ms",
+                    "backoff_coefficient": 3,
+                    "max_interval": "1m30s",
+                },
+                "timeout": "2m",
+            },
+            {
+                "step": "each",
+                "agent_id": "ana",
+                "foreach": {"source": "pages", "field": "pages", "max_concurrency": 3},
+                "inputs": [{"source": "trigger", "field": "mode"}],
+                "outputs": [{"name": "analysis"}],
+                "on_error": "continue",
+                "when": "inputs.mode != 'skip' and steps.pages.pages != []",
+            },
+            {
+                "step": "gate",
+                "inputs": [{"source": "each", "field": "analysis"}],
+                "outputs": [{"name": "decision"}],
+                "approval": {
+                    "input_schema": {
+                        "type": "object",
+                        "required": ["ok"],
+                        "properties": {"ok": {"type": "boolean"}},
+                    },
+                    "timeout": "1h",
+                    "on_timeout": "approve",
+                    "prompt": "Approve?",
+                },
+            },
+            limits={"max_parallel_steps": 2, "max_tokens": 1000, "max_cost_usd": 1.5},
+        )
+    )
+    steps = by_id(plan)
+    assert steps["pages"].retry == PlanRetry(
+        max_attempts=5,
+        initial_interval_seconds=0.5,
+        backoff_coefficient=3.0,
+        max_interval_seconds=90.0,
+    )
+    assert steps["pages"].timeout_seconds == 120.0
+    each = steps["each"]
+    assert each.foreach == PlanForeach(
+        input=PlanInput(field="pages", source="step", step_id="pages"), max_concurrency=3
+    )
+    assert each.depends_on == ["pages"] and each.on_error == "continue"
+    assert each.when is not None and each.when.source.startswith("inputs.mode")
+    assert each.timeout_seconds == 300.0
+    gate = steps["gate"]
+    assert gate.kind == "approval" and gate.task_queue is None and gate.agent_id is None
+    assert gate.approval is not None and gate.approval.timeout_seconds == 3600.0
+    assert gate.approval.on_timeout == "approve" and gate.depends_on == ["each"]
+    assert plan.limits == PlanLimits(max_parallel_steps=2, max_tokens=1000, max_cost_usd=1.5)
+
+
+def test_when_reads_make_dependencies() -> None:
+    plan = compiled(
+        spec(
+            {"step": "check", "agent_id": "ana", "outputs": [{"name": "risk"}]},
+            {"step": "report", "agent_id": "sum", "when": "steps.check.risk.level == 'high'"},
+        )
+    )
+    assert by_id(plan)["report"].depends_on == ["check"]
+
+
+@pytest.mark.parametrize(
+    ("value", "seconds"),
+    [
+        (30, 30.0),
+        (1.5, 1.5),
+        ("500ms", 0.5),
+        ("30s", 30.0),
+        ("5m", 300.0),
+        ("1h", 3600.0),
+        ("1d", 86400.0),
+        ("1h 30m", 5400.0),
+        ("45", 45.0),
+        (" 2M ", 120.0),
+    ],
+)
+def test_durations(value: Any, seconds: float) -> None:
+    assert parse_duration(value) == seconds
+
+
+@pytest.mark.parametrize("value", [0, -1, "0s", "", "5 minutes", "1w", "ms", True, "nan", 1e12])
+def test_bad_durations(value: Any) -> None:
+    with pytest.raises(ValueError):
+        parse_duration(value)
+
+
+@pytest.mark.parametrize(
+    ("schema", "problem"),
+    [
+        ({"type": "objekt"}, "'type' must be one of"),
+        ({"properties": []}, "'properties' must be an object"),
+        ({"properties": {"a": 3}}, "must be an object (or true/false)"),
+        ({"required": "a"}, "'required' must be a list"),
+        ({"anyOf": []}, "non-empty list"),
+        ({"minLength": -1}, "non-negative integer"),
+        ({"pattern": "("}, "not a valid regular expression"),
+        ({"items": {"type": 5}}, "'type' must be one of"),
+        ({"enum": "a"}, "'enum' must be a list"),
+    ],
+)
+def test_json_schema_structure(schema: dict[str, Any], problem: str) -> None:
+    assert any(problem in m for _, m in json_schema_problems(schema))
+
+
+def test_valid_json_schemas_pass_structure_checks() -> None:
+    assert (
+        json_schema_problems(
+            {
+                "type": ["object", "null"],
+                "properties": {"a": {"type": "string", "enum": ["x"]}, "b": True},
+                "required": ["a"],
+                "additionalProperties": False,
+                "items": [{"type": "string"}],
+                "anyOf": [{"minLength": 1}],
+                "$defs": {"x": {}},
+            }
+        )
+        == []
+    )
+
+
+# --------------------------------------------------------------------------- schema fit
+
+UP_OBJECT = {
+    "type": "object",
+    "properties": {
+        "level": {"type": "string", "enum": ["low", "high"]},
+        "score": {"type": "number"},
+    },
+    "required": ["level"],
+}
+
+
+def fit_spec(outputs: list[str], field: str = "risk") -> dict[str, Any]:
+    return spec(
+        {"step": 1, "agent_id": "up", "outputs": [{"name": n} for n in outputs]},
+        {"step": 2, "agent_id": "down", "inputs": [{"source": "1", "field": field}]},
+    )
+
+
+def fit_agents(output_schema: Any, expected: Any) -> list[AgentInfo]:
+    return [
+        AgentInfo(id="up", type="analyzer", output_schema=output_schema),
+        AgentInfo(
+            id="down",
+            type="summarizer",
+            input_schema={"type": "object", "properties": {"risk": expected}},
+        ),
+    ]
+
+
+def test_schema_fit_accepts_matching_schemas() -> None:
+    compiled(
+        fit_spec(["risk"]),
+        fit_agents(
+            UP_OBJECT,
+            {
+                "type": "object",
+                "required": ["level"],
+                "properties": {"level": {"type": "string", "enum": ["low", "mid", "high"]}},
+            },
+        ),
+    )
+
+
+@pytest.mark.parametrize(
+    ("expected", "problem"),
+    [
+        ({"type": "array"}, "risk is object upstream but array is expected"),
+        (
+            {"type": "object", "required": ["level", "currency"]},
+            "lacks required property 'currency'",
+        ),
+        (
+            {"type": "object", "properties": {"level": {"enum": ["low"]}}},
+            "'high', which is not among",
+        ),
+        (
+            {"type": "object", "properties": {"score": {"type": "string"}}},
+            "risk.score is number upstream",
+        ),
+    ],
+)
+def test_schema_fit_reports_mismatches_at_the_input(expected: Any, problem: str) -> None:
+    result = compile_orchestration(fit_spec(["risk"]), fit_agents(UP_OBJECT, expected))
+    errors = [e for e in result.errors if problem in e.message]
+    assert errors and errors[0].path == "/workflow/1/inputs/0", result.errors
+
+
+def test_schema_fit_uses_the_named_property_for_multi_output_steps() -> None:
+    up = {"type": "object", "properties": {"risk": {"type": "string"}, "other": {"type": "array"}}}
+    assert any(
+        "risk is string upstream but number" in m
+        for m in messages(fit_spec(["risk", "other"]), fit_agents(up, {"type": "number"}))
+    )
+    compiled(fit_spec(["risk", "other"]), fit_agents(up, {"type": "string"}))
+
+
+@pytest.mark.parametrize(
+    ("up", "expected"),
+    [
+        (None, {"type": "number"}),
+        ({"type": "string"}, None),
+        ({"anyOf": [{"type": "string"}]}, {"type": "number"}),
+        ({"type": "string"}, {"oneOf": [{"type": "number"}]}),
+        ({"$ref": "#/$defs/x"}, {"type": "number"}),
+        ({"type": "integer"}, {"type": "number"}),
+        ({"type": "number"}, {"type": "integer"}),
+        ({"type": "object"}, {"type": "object", "required": ["a"]}),
+        ({"type": "string"}, {"enum": ["a"]}),
+    ],
+)
+def test_schema_fit_is_conservative(up: Any, expected: Any) -> None:
+    compiled(fit_spec(["risk"]), fit_agents(up, expected))
+
+
+def test_foreach_checks_the_item_schema_and_needs_a_list() -> None:
+    agents = [
+        AgentInfo(
+            id="up", type="extractor", output_schema={"type": "array", "items": {"type": "string"}}
+        ),
+        AgentInfo(
+            id="down", type="analyzer", input_schema={"properties": {"page": {"type": "integer"}}}
+        ),
+    ]
+    found = messages(
+        spec(
+            {"step": 1, "agent_id": "up", "outputs": [{"name": "page"}]},
+            {
+                "step": 2,
+                "agent_id": "down",
+                "foreach": {"source": "1", "field": "page"},
+                "inputs": [{"source": "1", "field": "page"}],
+            },
+        ),
+        agents,
+    )
+    assert any("page is string upstream but integer" in m for m in found)
+    scalar_up = [AgentInfo(id="up", type="extractor", output_schema={"type": "string"}), agents[1]]
+    found = messages(
+        spec(
+            {"step": 1, "agent_id": "up", "outputs": [{"name": "page"}]},
+            {"step": 2, "agent_id": "ana", "foreach": {"source": "1", "field": "page"}},
+        ),
+        [*scalar_up, AgentInfo(id="ana", type="analyzer")],
+    )
+    assert any("foreach needs a list" in m for m in found)
+
+
+def test_missing_required_agent_input_is_a_warning() -> None:
+    agents = [AgentInfo(id="ext", type="extractor", input_schema={"required": ["document"]})]
+    result = compile_orchestration(spec({"step": 1, "agent_id": "ext"}), agents)
+    assert result.ok
+    assert any("requires input 'document'" in w.message for w in result.warnings)
+
+
+def test_spec_agent_unknown_to_the_app_is_a_warning() -> None:
+    result = compile_orchestration(
+        spec({"step": 1, "agent_id": "ext"}, agents=[{"id": "agent-x", "type": "extractor"}]),
+        AGENTS,
+    )
+    assert result.ok and result.warnings[0].path == "/agents/0/id"
+
+
+# --------------------------------------------------------------------------- sources and export
+
+
+def test_json_text_and_mapping_give_the_same_plan() -> None:
+    data = yaml.safe_load((CORPUS / "valid" / "platform-doc.yaml").read_text())
+    from_yaml = compiled((CORPUS / "valid" / "platform-doc.yaml").read_text(), DOC_AGENTS)
+    assert compiled(json.dumps(data), DOC_AGENTS) == from_yaml
+    assert compiled(json.dumps(data, indent="\t"), DOC_AGENTS) == from_yaml
+    assert compiled(data, DOC_AGENTS) == from_yaml
+    spec_obj = parse_orchestration(data).spec
+    assert spec_obj is not None and compiled(spec_obj, DOC_AGENTS) == from_yaml
+
+
+def test_parse_errors_have_paths_and_positions() -> None:
+    result = parse_orchestration("app_id: a\nworkflow:\n  - step: 1\n    agent_id: [x]\n")
+    assert result.spec is None
+    assert [(e.path, e.line, e.column) for e in result.errors] == [("/workflow/0/agent_id", 4, 15)]
+
+
+def test_round_trip_with_every_extension() -> None:
+    original = parse_orchestration(
+        spec(
+            {
+                "step": 1,
+                "agent_id": "ext",
+                "outputs": [{"name": "pages"}],
+                "retry": {"max_attempts": 2},
+                "timeout": "30s",
+            },
+            {
+                "step": "2",
+                "agent_id": "ana",
+                "foreach": {"source": "1", "field": "pages"},
+                "when": "inputs.go == true",
+                "on_error": "continue",
+                "timeout": 12.5,
+            },
+            {"step": "gate", "approval": {"input_schema": {"type": "object"}, "timeout": 60}},
+            limits={"max_steps": 10},
+            name="with extensions",
+            version="1.1",
+        )
+    ).spec
+    assert original is not None
+    exported = spec_to_yaml(original)
+    assert parse_orchestration(exported).spec == original
+    assert "backoff_coefficient" not in exported  # only what was written comes back
+    assert "step: '2'" in exported and "step: 1" in exported
