@@ -1,0 +1,187 @@
+"""parse_orchestration and compile_orchestration never raise, whatever they are fed."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from schemas.orchestration import AgentInfo
+from workflows.compiler import compile_orchestration, parse_orchestration, spec_to_yaml
+
+AGENTS = [
+    AgentInfo(
+        id="a1",
+        type="extractor",
+        output_schema={"type": "object", "properties": {"x": {"type": "string"}}},
+    ),
+    AgentInfo(
+        id="a2",
+        type="analyzer",
+        input_schema={"properties": {"x": {"type": "number"}}, "required": ["x"]},
+    ),
+]
+FUZZ = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=12),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4)
+    ),
+    max_leaves=25,
+)
+names = st.sampled_from(["1", "2", "3", "a1", "a2", "trigger", "x", "y", "ghost", ""])
+durations = st.one_of(
+    st.integers(-5, 10_000),
+    st.floats(allow_nan=True),
+    st.sampled_from(["30s", "5m", "0s", "1h", "bogus", "500ms", "", "1d2h"]),
+)
+
+
+@st.composite
+def plausible_steps(draw: st.DrawFn) -> dict[str, Any]:
+    step: dict[str, Any] = {"step": draw(st.one_of(st.integers(1, 3), names))}
+    if draw(st.booleans()):
+        step["agent_id"] = draw(names)
+    if draw(st.booleans()):
+        step["inputs"] = draw(
+            st.lists(st.fixed_dictionaries({"source": names, "field": names}), max_size=3)
+        )
+    if draw(st.booleans()):
+        step["outputs"] = draw(st.lists(st.fixed_dictionaries({"name": names}), max_size=3))
+    optional = {
+        "retry": st.fixed_dictionaries(
+            {},
+            optional={
+                "max_attempts": st.integers(-1, 5),
+                "initial_interval": durations,
+                "max_interval": durations,
+            },
+        ),
+        "timeout": durations,
+        "when": st.one_of(
+            st.text(max_size=30),
+            st.sampled_from(
+                ["steps.1.x == 1", "inputs.a > 2", "steps.2.y in [1]", "(((", "steps.ghost.x"]
+            ),
+        ),
+        "foreach": st.fixed_dictionaries({"source": names, "field": names}),
+        "on_error": st.sampled_from(["fail", "continue", "explode"]),
+        "approval": st.fixed_dictionaries(
+            {}, optional={"input_schema": json_values, "timeout": durations}
+        ),
+        "surprise": json_values,
+    }
+    for key, strategy in optional.items():
+        if draw(st.integers(0, 4)) == 0:
+            step[key] = draw(strategy)
+    return step
+
+
+plausible_specs = st.fixed_dictionaries(
+    {
+        "app_id": st.sampled_from(["app-1", "", "x"]),
+        "workflow": st.lists(plausible_steps(), max_size=5),
+    },
+    optional={
+        "agents": st.lists(st.fixed_dictionaries({"id": names, "type": names}), max_size=3),
+        "limits": st.dictionaries(
+            st.sampled_from(["max_steps", "max_tokens", "nope"]), st.integers(-2, 5), max_size=2
+        ),
+    },
+)
+
+
+def _never_raises(source: Any) -> None:
+    parsed = parse_orchestration(source)
+    assert (parsed.spec is None) == bool(parsed.errors)
+    result = compile_orchestration(source, AGENTS)
+    assert result.ok == (result.plan is not None)
+    assert result.ok or result.errors
+    for issue in result.errors:
+        assert issue.path == "" or issue.path.startswith("/")
+    if parsed.spec is not None:
+        assert parse_orchestration(spec_to_yaml(parsed.spec)).spec == parsed.spec
+
+
+@FUZZ
+@given(st.text(max_size=300))
+def test_random_text(text: str) -> None:
+    _never_raises(text)
+
+
+@FUZZ
+@given(st.binary(max_size=200))
+def test_random_bytes(data: bytes) -> None:
+    _never_raises(data)
+
+
+@FUZZ
+@given(json_values)
+def test_random_json_values_as_text_and_data(value: Any) -> None:
+    _never_raises(json.dumps(value))
+    if isinstance(value, dict):
+        _never_raises(value)
+
+
+@FUZZ
+@given(plausible_specs)
+def test_plausible_specs_as_mapping_yaml_and_json(data: dict[str, Any]) -> None:
+    _never_raises(data)
+    _never_raises(yaml.safe_dump(data))
+    _never_raises(json.dumps(data))
+
+
+@FUZZ
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "app_id: a\n",
+                "workflow:\n",
+                "  - step: 1\n",
+                "    agent_id: a1\n",
+                "  - ",
+                "    inputs: [",
+                "{source: trigger, field: x}",
+                "]\n",
+                "&a ",
+                "*a\n",
+                "!!python/name:os.system ",
+                ": :\n",
+                "\t",
+                "- [[[[",
+                "{",
+                '"',
+                "'",
+                "%YAML 1.1\n",
+                "---\n",
+                "<<: *a\n",
+                "? [x]\n",
+                "step: 1\n",
+            ]
+        ),
+        max_size=20,
+    )
+)
+def test_yaml_shaped_garbage(parts: list[str]) -> None:
+    _never_raises("".join(parts))
+
+
+def test_pathological_documents() -> None:
+    for text in [
+        "[" * 5000 + "]" * 5000,
+        "a:\n" + "  " * 2000 + "b: 1",
+        "&a [*a]",
+        "- &a\n  - *a\n",
+        "{" * 3000,
+        "a: " + "[" * 200 + "]" * 200,
+    ]:
+        _never_raises(text)
+    nested: Any = "leaf"
+    for _ in range(2000):
+        nested = {"k": nested}
+    _never_raises({"app_id": "a", "workflow": [], "extra": nested})
