@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import string
 from pathlib import Path
 from typing import Any
 
@@ -563,3 +564,27 @@ def test_round_trip_with_every_extension() -> None:
     assert parse_orchestration(exported).spec == original
     assert "backoff_coefficient" not in exported  # only what was written comes back
     assert "step: '2'" in exported and "step: 1" in exported
+
+
+def test_demo_orchestration_in_the_repository_compiles() -> None:
+    demo = Path(__file__).parents[2] / "agents" / "demo" / "credit_memo_orchestration.yaml"
+    ids = {
+        "APP_ID": "app-demo",
+        "EXTRACTOR_AGENT_ID": "agent-e",
+        "MAPPER_AGENT_ID": "agent-m",
+        "ANALYZER_AGENT_ID": "agent-a",
+        "SUMMARIZER_AGENT_ID": "agent-s",
+    }
+    text = string.Template(demo.read_text()).substitute(ids)
+    agents = [
+        AgentInfo(id="agent-e", type="extractor"),
+        AgentInfo(id="agent-m", type="mapper"),
+        AgentInfo(id="agent-a", type="analyzer"),
+        AgentInfo(id="agent-s", type="summarizer"),
+    ]
+    result = compile_orchestration(text, agents)
+    assert result.ok, result.errors
+    assert result.warnings == []
+    plan = result.plan
+    assert plan is not None
+    assert [s.depends_on for s in plan.steps] == [[], ["1"], ["2"], ["3"]]
