@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import base64
+import re
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -10,7 +12,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import httpx
 from temporalio.client import Client, WorkflowHandle
 from temporalio.worker import Worker
 
@@ -109,4 +110,19 @@ async def wait_until(predicate: Callable[[], Awaitable[bool] | bool], *, what: s
         await asyncio.sleep(0.1)
 
 
-__all__ = ["Engine", "running_engine", "wait_until", "no_deployed_plan", "httpx"]
+
+
+_PAYLOAD_DATA = re.compile(r'"data":\s*"([A-Za-z0-9+/=]+)"')
+
+
+async def history_text(handle: WorkflowHandle[Any, Any]) -> str:
+    """A run's history as JSON with every payload decoded, for "never in history" checks.
+
+    Payload bytes are base64 in the JSON form, so searching the raw JSON would miss them.
+    """
+    raw = (await handle.fetch_history()).to_json()
+    decoded = [
+        base64.b64decode(match).decode("utf-8", errors="replace")
+        for match in _PAYLOAD_DATA.findall(raw)
+    ]
+    return raw + "\n" + "\n".join(decoded)

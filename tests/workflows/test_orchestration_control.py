@@ -14,7 +14,7 @@ from temporalio.testing import WorkflowEnvironment
 
 from schemas.runs import ApprovalDecision, RunProgress
 from tests.engine_support.agent_service import AgentService, Behaviour
-from tests.engine_support.harness import running_engine, wait_until
+from tests.engine_support.harness import history_text, running_engine, wait_until
 from tests.engine_support.plans import (
     agent,
     approval_step,
@@ -137,7 +137,7 @@ async def test_invalid_approvals_are_rejected_before_reaching_history(
             messages[name] = str(caught.value.cause)
         await handle.execute_update("approve", ApprovalDecision(step_id="sign_off", payload={"limit": 1}))
         await handle.result()
-        history = (await handle.fetch_history()).to_json()
+        history = await history_text(handle)
 
     assert "is not an approval step" in messages["unknown step"]
     assert "is not an approval step" in messages["not an approval step"]
@@ -237,7 +237,7 @@ async def test_documents_and_large_outputs_stay_out_of_history(
         ref = engine.artifacts.put(document, "memo.pdf", "application/pdf")
         handle = await engine.start(the_plan, {"document": ref.uri})
         result = await handle.result()
-        history = (await handle.fetch_history()).to_json()
+        history = await history_text(handle)
 
     extract_call = agent_service.calls_of(producer)[0]
     assert extract_call.inputs["document"]["sha256"] == ref.sha256
