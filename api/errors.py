@@ -180,6 +180,19 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if exc.status_code == 400 and exc.__cause__ is not None:
+            # FastAPI's "error parsing the body" (e.g. bytes that are not UTF-8) is a bad
+            # body like any other: 422 pointing at the body.
+            body = ValidationErrorBody(
+                detail=[
+                    item_at(
+                        ["body"],
+                        "The body cannot be read as UTF-8 JSON; send valid JSON.",
+                        "body_decode_error",
+                    )
+                ]
+            )
+            return JSONResponse(body.model_dump(mode="json"), status_code=422)
         return JSONResponse(
             {"detail": str(exc.detail)}, status_code=exc.status_code, headers=exc.headers
         )

@@ -237,3 +237,15 @@ def test_deploy_pins_prompt_texts_from_the_resolver(
         assert client.get(f"/apps/{app_id}").json()["version"] == "1.0.0"
     finally:
         api_app.state.prompt_resolver = None
+
+
+def test_bad_app_bodies_are_422_never_500(client: TestClient) -> None:
+    for body in ({"name": 5}, {"name": ""}, {"name": "x", "status": "deployed"}, {}, [],
+                 {"name": "x" * 201}, {"name": "nul \x00 inside"}):
+        response = client.post("/apps", json=body)
+        # NUL is fine for SQLite; PostgreSQL cannot store it and says so with a 422.
+        if body == {"name": "nul \x00 inside"} and response.status_code == 201:
+            continue
+        assert response.status_code == 422, (body, response.text)
+        assert isinstance(response.json()["detail"], list)
+    assert client.get("/apps/app-\x00").status_code == 404
