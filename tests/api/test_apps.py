@@ -248,4 +248,4 @@ def test_bad_app_bodies_are_422_never_500(client: TestClient) -> None:
             continue
         assert response.status_code == 422, (body, response.text)
         assert isinstance(response.json()["detail"], list)
-    assert client.get("/apps/app-\x00").status_code == 404
+    assert client.get("/apps/app-%00").status_code == 404
