@@ -295,3 +295,24 @@ async def test_a_broken_prompt_template_is_a_400(agents_client: httpx.AsyncClien
     )
     assert response.status_code == 400
     assert "task prompt" in response.json()["detail"]
+
+
+async def test_real_provider_without_its_key_is_a_400_naming_the_variable(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    config = default_config("summarizer")
+    config = config.model_copy(
+        update={
+            "model": config.model.model_copy(update={"provider": "openai", "model_name": "gpt-4o"})
+        }
+    )
+    async with client_for(create_agent_app(create_summarizer())) as client:
+        response = await client.post(
+            "/invoke",
+            json=invoke_body(
+                "summarizer", {"risk_analysis": {"borrower_name": "X"}}, config=config
+            ),
+        )
+    assert response.status_code == 400
+    assert "OPENAI_API_KEY" in response.json()["detail"]
