@@ -79,7 +79,12 @@ from schemas.orchestration import (
     SpecRetry,
     SpecStep,
 )
-from workflows.conditions import ConditionError, condition_refs, parse_condition
+from workflows.conditions import (
+    ConditionError,
+    condition_refs,
+    evaluate_condition,
+    parse_condition,
+)
 from workflows.spec_source import LoadedSource, Path, SourceMap, load_source, pointer
 
 DEFAULT_TIMEOUT_SECONDS = 300.0
@@ -826,7 +831,10 @@ class _Compiler:
             self.report.error(path, f"bad condition: {exc}", column_offset=exc.position)
             return None
         ok = True
-        for ref in condition_refs(cond):
+        refs = condition_refs(cond)
+        if not refs and not evaluate_condition(cond, {}, {}):
+            self.report.warning(path, f"condition is always false: step {self.ids[i]} never runs")
+        for ref in refs:
             if ref[0] != "steps":
                 continue
             sid = ref[1]

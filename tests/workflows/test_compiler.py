@@ -588,3 +588,13 @@ def test_demo_orchestration_in_the_repository_compiles() -> None:
     plan = result.plan
     assert plan is not None
     assert [s.depends_on for s in plan.steps] == [[], ["1"], ["2"], ["3"]]
+
+
+def test_constant_false_condition_is_a_warning() -> None:
+    result = compile_orchestration(spec({"step": 1, "agent_id": "ext", "when": "1 > 2"}), AGENTS)
+    assert result.ok
+    assert [w.message for w in result.warnings] == ["condition is always false: step 1 never runs"]
+    assert (
+        compile_orchestration(spec({"step": 1, "agent_id": "ext", "when": "true"}), AGENTS).warnings
+        == []
+    )
