@@ -32,7 +32,11 @@ def _admin_connect():  # type: ignore[no-untyped-def]
     import psycopg
 
     return psycopg.connect(
-        host=PG_HOST, port=PG_PORT, user=PG_USER, dbname=PG_ADMIN_DB, autocommit=True,
+        host=PG_HOST,
+        port=PG_PORT,
+        user=PG_USER,
+        dbname=PG_ADMIN_DB,
+        autocommit=True,
         connect_timeout=3,
     )
 
@@ -201,8 +205,11 @@ def doc_orchestration_yaml() -> str:
 def pipeline(client: TestClient, new_app: dict[str, object]) -> dict[str, str]:
     """A draft app with an extractor, an analyzer and a summarizer (library defaults)."""
     ids = {"app_id": str(new_app["id"])}
-    for key, agent_type in (("agent1", "extractor"), ("agent2", "analyzer"),
-                            ("agent3", "summarizer")):
+    for key, agent_type in (
+        ("agent1", "extractor"),
+        ("agent2", "analyzer"),
+        ("agent3", "summarizer"),
+    ):
         response = client.post(
             f"/apps/{ids['app_id']}/agents", json={"name": agent_type.title(), "type": agent_type}
         )

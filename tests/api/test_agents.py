@@ -61,11 +61,20 @@ def test_bad_agent_bodies_point_at_the_field(
     (item,) = response.json()["detail"]
     assert item["path"] == "/config/model/temperature"
 
-    for bad in ({**doc_create_agent, "surprise": 1}, {**doc_create_agent, "type": "Bad Type!"},
-                {**doc_create_agent, "name": ["x"]}, {"name": "x"}, []):
+    for bad in (
+        {**doc_create_agent, "surprise": 1},
+        {**doc_create_agent, "type": "Bad Type!"},
+        {**doc_create_agent, "name": ["x"]},
+        {"name": "x"},
+        [],
+    ):
         assert client.post(url, json=bad).status_code == 422, bad
-    assert client.post(url, content=b"{not json", headers={"Content-Type": "application/json"}
-                       ).status_code == 422
+    assert (
+        client.post(
+            url, content=b"{not json", headers={"Content-Type": "application/json"}
+        ).status_code
+        == 422
+    )
 
 
 def test_put_config_replaces_it_and_rejects_unknown_fields(
@@ -122,8 +131,15 @@ def test_library_lists_the_builtin_types_and_is_not_an_agent_id(client: TestClie
     library = response.json()
     assert [a["type"] for a in library] == ["extractor", "mapper", "analyzer", "summarizer"]
     for entry, expected in zip(library, BUILTIN_LIBRARY, strict=True):
-        assert set(entry) >= {"type", "name", "description", "default_config", "input_schema",
-                              "output_schema", "tools"}
+        assert set(entry) >= {
+            "type",
+            "name",
+            "description",
+            "default_config",
+            "input_schema",
+            "output_schema",
+            "tools",
+        }
         AgentConfig.model_validate(entry["default_config"])
         assert entry["default_config"] == expected.default_config.model_dump(mode="json")
 

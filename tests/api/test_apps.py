@@ -22,7 +22,13 @@ def test_create_app_with_the_documents_request_gives_the_documents_shape(
     assert response.status_code == 201
     body = response.json()
     assert set(body) == {
-        "id", "name", "description", "version", "status", "agent_count", "created_at",
+        "id",
+        "name",
+        "description",
+        "version",
+        "status",
+        "agent_count",
+        "created_at",
         "updated_at",
     }
     assert re.fullmatch(r"app-[0-9a-f]{12}", body["id"])
@@ -80,8 +86,14 @@ def test_search_treats_wildcards_literally(client: TestClient) -> None:
 
 
 def test_list_rejects_bad_query_parameters(client: TestClient) -> None:
-    for params in ({"limit": 0}, {"limit": 201}, {"offset": -1}, {"sort": "id"},
-                   {"status": "running"}, {"limit": "ten"}):
+    for params in (
+        {"limit": 0},
+        {"limit": 201},
+        {"offset": -1},
+        {"sort": "id"},
+        {"status": "running"},
+        {"limit": "ten"},
+    ):
         response = client.get("/apps", params=params)
         assert response.status_code == 422, params
         (item,) = response.json()["detail"]
@@ -113,9 +125,14 @@ def test_delete_removes_the_app_and_its_agents(
 
 
 def test_missing_apps_are_404_with_a_sentence(client: TestClient) -> None:
-    for method, path in (("GET", "/apps/app-000000000000"), ("PATCH", "/apps/nope"),
-                         ("DELETE", "/apps/nope"), ("POST", "/apps/nope/deploy"),
-                         ("POST", "/apps/nope/archive"), ("GET", "/apps/nope/agents")):
+    for method, path in (
+        ("GET", "/apps/app-000000000000"),
+        ("PATCH", "/apps/nope"),
+        ("DELETE", "/apps/nope"),
+        ("POST", "/apps/nope/deploy"),
+        ("POST", "/apps/nope/archive"),
+        ("GET", "/apps/nope/agents"),
+    ):
         kwargs = {"json": {}} if method == "PATCH" else {}
         response = client.request(method, path, **kwargs)
         assert response.status_code == 404, (method, path)
@@ -240,8 +257,15 @@ def test_deploy_pins_prompt_texts_from_the_resolver(
 
 
 def test_bad_app_bodies_are_422_never_500(client: TestClient) -> None:
-    for body in ({"name": 5}, {"name": ""}, {"name": "x", "status": "deployed"}, {}, [],
-                 {"name": "x" * 201}, {"name": "nul \x00 inside"}):
+    for body in (
+        {"name": 5},
+        {"name": ""},
+        {"name": "x", "status": "deployed"},
+        {},
+        [],
+        {"name": "x" * 201},
+        {"name": "nul \x00 inside"},
+    ):
         response = client.post("/apps", json=body)
         # NUL is fine for SQLite; PostgreSQL cannot store it and says so with a 422.
         if body == {"name": "nul \x00 inside"} and response.status_code == 201:

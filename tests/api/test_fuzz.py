@@ -49,9 +49,7 @@ def _real_ids(client: TestClient) -> dict[str, str]:
     return {"app_id": app["id"], "agent_id": agent["id"]}
 
 
-def test_api_never_fails_and_conforms_to_its_openapi(
-    api_app: FastAPI, client: TestClient
-) -> None:
+def test_api_never_fails_and_conforms_to_its_openapi(api_app: FastAPI, client: TestClient) -> None:
     schema = schemathesis.openapi.from_asgi("/openapi.json", api_app)
     ids = _real_ids(client)
     operations = [result.ok() for result in schema.get_all_operations()]

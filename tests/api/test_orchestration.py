@@ -27,7 +27,9 @@ def test_documents_yaml_is_accepted_and_exports_with_the_same_meaning(
     assert body["app_id"] == app_id
     assert body["spec"]["name"] == "Credit Memo Pipeline"
     assert [s["agent_id"] for s in body["spec"]["workflow"]] == [
-        pipeline["agent1"], pipeline["agent2"], pipeline["agent3"]
+        pipeline["agent1"],
+        pipeline["agent2"],
+        pipeline["agent3"],
     ]
     assert client.get(f"/orchestration/{app_id}").json()["spec"] == body["spec"]
 
@@ -72,8 +74,10 @@ def test_wrong_shapes_point_at_the_field_with_position(
     client: TestClient, new_app: dict[str, object]
 ) -> None:
     app_id = str(new_app["id"])
-    text = f'app_id: "{app_id}"\nworkflow:\n  - step: 1\n    agent_id: a\n    retry:\n' \
-           "      max_attempts: lots\n"
+    text = (
+        f'app_id: "{app_id}"\nworkflow:\n  - step: 1\n    agent_id: a\n    retry:\n'
+        "      max_attempts: lots\n"
+    )
     response = _put_yaml(client, app_id, text)
     assert response.status_code == 422
     item = response.json()["detail"][0]
@@ -118,8 +122,12 @@ def test_missing_orchestration_and_app_are_404(
     client: TestClient, new_app: dict[str, object]
 ) -> None:
     app_id = new_app["id"]
-    for path in (f"/orchestration/{app_id}", f"/orchestration/{app_id}/export-yaml",
-                 "/orchestration/app-nope", "/orchestration/app-nope/export-yaml"):
+    for path in (
+        f"/orchestration/{app_id}",
+        f"/orchestration/{app_id}/export-yaml",
+        "/orchestration/app-nope",
+        "/orchestration/app-nope/export-yaml",
+    ):
         assert client.get(path).status_code == 404, path
     assert client.post(f"/orchestration/{app_id}/validate").status_code == 404
     assert _put_yaml(client, "app-nope", 'app_id: "app-nope"\n').status_code == 404

@@ -66,9 +66,7 @@ def test_paging_through_ten_thousand_apps_runs_limit_offset_in_sql(
             assert response.headers["x-total-count"] == str(TOTAL)
             page = response.json()
             # Each page's rows come from one SELECT with LIMIT and OFFSET bound to this page.
-            selects = [
-                (s, p) for s, p in statements if "FROM apps" in s and "LIMIT" in s.upper()
-            ]
+            selects = [(s, p) for s, p in statements if "FROM apps" in s and "LIMIT" in s.upper()]
             assert len(selects) == 1, statements
             sql, params = selects[0]
             assert "OFFSET" in sql.upper()
