@@ -181,6 +181,9 @@ class PromptRegistry:
                 f"{action}: the MLflow prompt registry at {self._safe_uri} failed ({code}): "
                 f"{exc.message}; check that it is running and reachable"
             ) from exc
+        except (ValueError, TypeError, KeyError) as exc:
+            # MLflow's stores raise these on inputs they cannot parse (a forged page token).
+            raise InvalidPromptError(f"{action}: MLflow refused the input ({exc})") from exc
         except Exception as exc:  # transport or database failures inside MLflow's store
             raise PromptRegistryUnavailable(
                 f"{action}: the MLflow prompt registry at {self._safe_uri} is unavailable "
@@ -256,8 +259,12 @@ class PromptRegistry:
                     order_by=["name ASC"],
                 )
         except InvalidPromptError as exc:
+            if not page_token:
+                raise
+            # MLflow's message echoes the decoded token; ours does not repeat input.
             raise InvalidPromptError(
-                f"{exc.message}; pass back the next_page_token of a previous page",
+                "invalid page token: pass back the next_page_token of a previous page "
+                "unchanged, or omit it for the first page",
                 field="page_token",
             ) from exc
         items = [

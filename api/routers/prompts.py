@@ -8,11 +8,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response, status
 
-from api.errors import ApiError, ConflictError, InvalidInputError, NotFoundError, error_responses
+from api.errors import (
+    ApiError,
+    ConflictError,
+    ErrorBody,
+    InvalidInputError,
+    NotFoundError,
+    error_responses,
+)
 from schemas.prompts import (
     PROMPT_ALIAS_MAX_LENGTH,
     PROMPT_ALIAS_PATTERN,
@@ -51,6 +58,11 @@ def get_prompt_registry(request: Request) -> PromptRegistry:
         )
     return registry
 
+
+#: Routes with a JSON body: FastAPI answers 400 when the body cannot be decoded at all.
+_UNDECODABLE_BODY: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorBody, "description": "The body is not decodable JSON."}
+}
 
 PromptRegistryDep = Annotated[PromptRegistry, Depends(get_prompt_registry)]
 PromptNamePath = Annotated[
@@ -115,7 +127,7 @@ def list_prompts(
     response_model=PromptVersionPublic,
     status_code=status.HTTP_201_CREATED,
     summary="Register a prompt version",
-    responses=error_responses(409, 422, 503),
+    responses={**_UNDECODABLE_BODY, **error_responses(409, 422, 503)},
 )
 def register_prompt(
     body: PromptCreate, registry: PromptRegistryDep, response: Response
@@ -158,7 +170,7 @@ def get_prompt_version(
     "/{name}/aliases",
     response_model=PromptAliasPublic,
     summary="Create or move an alias",
-    responses=error_responses(404, 422, 503),
+    responses={**_UNDECODABLE_BODY, **error_responses(404, 422, 503)},
 )
 def set_prompt_alias(
     name: PromptNamePath, body: PromptAliasSet, registry: PromptRegistryDep

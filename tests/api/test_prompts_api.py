@@ -204,6 +204,12 @@ def test_openapi_declares_bodies_and_errors(client: TestClient) -> None:
 # --------------------------------------------------------------------------- fuzzing
 
 
+@pytest.fixture(scope="session")
+def fuzz_registry(tmp_path_factory: pytest.TempPathFactory) -> PromptRegistry:
+    """A store of its own: generated names (``extractor-system``...) must not leak elsewhere."""
+    return PromptRegistry(f"sqlite:///{tmp_path_factory.mktemp('mlflow-fuzz') / 'mlflow.db'}")
+
+
 #: Built at import (schemathesis needs the schema then); the registry is attached per test.
 _FUZZ_APP = _app(None)
 fuzzed = schemathesis.openapi.from_asgi("/openapi.json", _FUZZ_APP)
@@ -212,10 +218,10 @@ fuzzed = schemathesis.openapi.from_asgi("/openapi.json", _FUZZ_APP)
 @fuzzed.parametrize()
 @settings(max_examples=20, deadline=None, suppress_health_check=list(HealthCheck))
 def test_fuzzed_requests_never_fail_the_server(
-    case: schemathesis.Case, prompt_registry: PromptRegistry
+    case: schemathesis.Case, fuzz_registry: PromptRegistry
 ) -> None:
     """Generated requests get a declared status and a body matching the declared model."""
-    _FUZZ_APP.state.prompt_registry = prompt_registry
+    _FUZZ_APP.state.prompt_registry = fuzz_registry
     # A made-up page token is schema-valid yet refused (422): tokens are opaque.
     # Starlette's 405 lists only the methods of the first route matching the path.
     case.call_and_validate(excluded_checks=[positive_data_acceptance, allow_header_conformance])
