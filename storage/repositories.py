@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, delete, func, select
+from sqlalchemy import ColumnElement, delete, func, select
 from sqlalchemy.orm import Session
 
 from schemas.orchestration import ExecutionPlan
@@ -121,7 +121,7 @@ class AppRepository:
         # The id breaks ties so that pages never overlap or skip rows.
         tie_breaker = App.id.desc() if descending else App.id.asc()
 
-        query: Select[Any] = (
+        query = (
             select(App, _agent_count_column())
             .where(*filters)
             .order_by(order, tie_breaker)
