@@ -109,6 +109,7 @@ class AgentActivities:
         """POST the step's request to ``{agent_url(type)}/invoke`` and return its answer."""
         info = activity.info()
         attempt = info.attempt
+        workflow_id = info.workflow_id or info.activity_id
         if req.config is None:
             self._fail(
                 f"agent '{req.agent_id}' of step '{req.step_id}' has no resolved config in the "
@@ -122,10 +123,10 @@ class AgentActivities:
         except ArtifactNotFound as err:
             self._fail(str(err), ARTIFACT_NOT_FOUND, attempt, non_retryable=True)
         body = InvokeRequest(
-            run_id=info.workflow_id,
+            run_id=workflow_id,
             step_id=req.step_id,
             attempt=attempt,
-            idempotency_key=idempotency_key(info.workflow_id, req.step_id, req.item_index),
+            idempotency_key=idempotency_key(workflow_id, req.step_id, req.item_index),
             agent_id=req.agent_id,
             agent_type=req.agent_type,
             config=req.config,
@@ -134,7 +135,9 @@ class AgentActivities:
         url = f"{self._agent_url(req.agent_type).rstrip('/')}/invoke"
         response = await self._post_with_heartbeats(url, body, attempt, info.is_local)
         answer = self._parse(response, req, attempt)
-        name_hint = f"{req.step_id}" if req.item_index is None else f"{req.step_id}-{req.item_index}"
+        name_hint = (
+            f"{req.step_id}" if req.item_index is None else f"{req.step_id}-{req.item_index}"
+        )
         outputs = await externalize_large_outputs(
             answer.outputs, self._artifacts, self._inline_max_bytes, name_hint=name_hint
         )
@@ -154,10 +157,14 @@ class AgentActivities:
         if info.heartbeat_timeout:
             interval = max(0.2, info.heartbeat_timeout.total_seconds() / 4)
         call = asyncio.create_task(
-            self._http.post(url, content=body.model_dump_json(), headers={
-                "content-type": "application/json",
-                "idempotency-key": body.idempotency_key,
-            })
+            self._http.post(
+                url,
+                content=body.model_dump_json(),
+                headers={
+                    "content-type": "application/json",
+                    "idempotency-key": body.idempotency_key,
+                },
+            )
         )
         try:
             while True:
@@ -181,7 +188,9 @@ class AgentActivities:
                 with contextlib.suppress(BaseException):
                     await call
 
-    def _parse(self, response: httpx.Response, req: InvokeAgentInput, attempt: int) -> InvokeResponse:
+    def _parse(
+        self, response: httpx.Response, req: InvokeAgentInput, attempt: int
+    ) -> InvokeResponse:
         status = response.status_code
         who = f"agent '{req.agent_type}' (step '{req.step_id}')"
         if status in RETRYABLE_STATUSES or status >= 500:

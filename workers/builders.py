@@ -11,8 +11,9 @@ import asyncio
 import contextlib
 import logging
 import signal
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import timedelta
+from typing import Any
 
 from temporalio.client import Client
 from temporalio.worker import Worker
@@ -51,7 +52,7 @@ def build_orchestrator_worker(
     ``agent_activities`` is needed for steps whose agent is dispatched ``local``
     (``invoke_agent`` then runs as a local activity on this worker).
     """
-    activities: list[object] = [plan_activities.load_plan]
+    activities: list[Callable[..., Any]] = [plan_activities.load_plan]
     if agent_activities is not None:
         activities.append(agent_activities.invoke_agent)
     return Worker(

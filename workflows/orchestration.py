@@ -29,7 +29,7 @@ from datetime import UTC, timedelta
 from typing import Any
 
 from temporalio import workflow
-from temporalio.common import RetryPolicy
+from temporalio.common import RetryPolicy, SearchAttributeUpdate
 from temporalio.exceptions import (
     ActivityError,
     ApplicationError,
@@ -108,7 +108,7 @@ def _failure_message(err: BaseException) -> str:
     while cause is not None:
         if isinstance(cause, FailureError) and cause.message:
             message = cause.message
-        if isinstance(cause, ActivityError | ApplicationError) or isinstance(cause, FailureError):
+        if isinstance(cause, FailureError):
             cause = cause.cause
         else:
             break
@@ -253,7 +253,7 @@ class OrchestrationWorkflow:
 
     def _upsert_search_attributes(self, plan: ExecutionPlan) -> None:
         agent_types = sorted({a.type for a in plan.agents.values() if a.type})
-        updates = [
+        updates: list[SearchAttributeUpdate[Any]] = [
             APP_ID.value_set(plan.app_id),
             HUB_RUN_ID.value_set(workflow.info().workflow_id),
         ]

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from temporalio.common import SearchAttributeKey
 
 from schemas.names import SEARCH_ATTRIBUTES
 
-_KEY_FACTORIES = {
+_KEY_FACTORIES: dict[str, Callable[[str], SearchAttributeKey[Any]]] = {
     "Keyword": SearchAttributeKey.for_keyword,
     "KeywordList": SearchAttributeKey.for_keyword_list,
     "Text": SearchAttributeKey.for_text,
@@ -17,7 +20,7 @@ _KEY_FACTORIES = {
 }
 
 
-def hub_search_attribute_keys() -> dict[str, SearchAttributeKey]:  # type: ignore[type-arg]
+def hub_search_attribute_keys() -> dict[str, SearchAttributeKey[Any]]:
     """Every hub search attribute as a typed key (to register on a server or upsert)."""
     return {name: _KEY_FACTORIES[kind](name) for name, kind in SEARCH_ATTRIBUTES.items()}
 

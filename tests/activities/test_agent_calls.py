@@ -36,7 +36,11 @@ async def call(agents: AgentService, root: Path, req: InvokeAgentInput, inline_m
 @pytest.mark.parametrize(
     ("behaviour", "error_type", "non_retryable"),
     [
-        (Behaviour(fail_times=1, fail_status=503, fail_retry_after="7"), "AgentRetryableStatus", False),
+        (
+            Behaviour(fail_times=1, fail_status=503, fail_retry_after="7"),
+            "AgentRetryableStatus",
+            False,
+        ),
         (Behaviour(fail_times=1, fail_status=429), "AgentRetryableStatus", False),
         (Behaviour(fail_times=1, fail_status=408), "AgentRetryableStatus", False),
         (Behaviour(error_status=404, error_detail="no such thing"), "AgentRejectedRequest", True),
@@ -44,7 +48,11 @@ async def call(agents: AgentService, root: Path, req: InvokeAgentInput, inline_m
     ],
 )
 async def test_http_failures_are_classified(
-    behaviour: Behaviour, error_type: str, non_retryable: bool, agent_service: AgentService, tmp_path: Path
+    behaviour: Behaviour,
+    error_type: str,
+    non_retryable: bool,
+    agent_service: AgentService,
+    tmp_path: Path,
 ) -> None:
     agent_type = unique_agent_type()
     agent_service.configure(agent_type, behaviour)
@@ -67,16 +75,22 @@ async def test_unreachable_agent_is_retryable(tmp_path: Path) -> None:
     assert not caught.value.non_retryable
 
 
-async def test_missing_artifact_is_not_retryable(agent_service: AgentService, tmp_path: Path) -> None:
+async def test_missing_artifact_is_not_retryable(
+    agent_service: AgentService, tmp_path: Path
+) -> None:
     agent_type = unique_agent_type()
     agent_service.configure(agent_type)
     with pytest.raises(ApplicationError) as caught:
-        await call(agent_service, tmp_path, request(agent_type, {"doc": "artifact://art-" + "0" * 32}))
+        await call(
+            agent_service, tmp_path, request(agent_type, {"doc": "artifact://art-" + "0" * 32})
+        )
     assert caught.value.type == "ArtifactNotFound" and caught.value.non_retryable
     assert "POST /artifacts" in caught.value.message
 
 
-async def test_large_outputs_become_references_and_rehydrate(agent_service: AgentService, tmp_path: Path) -> None:
+async def test_large_outputs_become_references_and_rehydrate(
+    agent_service: AgentService, tmp_path: Path
+) -> None:
     agent_type = unique_agent_type()
     agent_service.configure(agent_type, Behaviour(output_bytes=5000))
     result = await call(agent_service, tmp_path, request(agent_type, {"small": 1}), inline_max=1000)
@@ -93,6 +107,11 @@ async def test_load_plan_without_release_names_the_fix() -> None:
         return None
 
     with pytest.raises(ApplicationError) as caught:
-        await ActivityEnvironment().run(PlanActivities(nothing).load_plan, LoadPlanInput(app_id="app-9"))
+        await ActivityEnvironment().run(
+            PlanActivities(nothing).load_plan, LoadPlanInput(app_id="app-9")
+        )
     assert caught.value.non_retryable
-    assert caught.value.message == "app app-9 has no deployed release; deploy it with POST /apps/app-9/deploy"
+    assert (
+        caught.value.message
+        == "app app-9 has no deployed release; deploy it with POST /apps/app-9/deploy"
+    )

@@ -134,8 +134,12 @@ class AgentService:
         if behaviour is None:
             return JSONResponse({"detail": f"unknown agent type {body.agent_type}"}, 404)
         if previous_calls < behaviour.fail_times:
-            headers = {"retry-after": behaviour.fail_retry_after} if behaviour.fail_retry_after else {}
-            return JSONResponse({"detail": "temporarily overloaded"}, behaviour.fail_status, headers)
+            headers = (
+                {"retry-after": behaviour.fail_retry_after} if behaviour.fail_retry_after else {}
+            )
+            return JSONResponse(
+                {"detail": "temporarily overloaded"}, behaviour.fail_status, headers
+            )
         if behaviour.error_status is not None:
             return JSONResponse({"detail": behaviour.error_detail}, behaviour.error_status)
         deadline = time.monotonic() + behaviour.sleep_seconds
@@ -144,7 +148,9 @@ class AgentService:
             if await request.is_disconnected():
                 record.disconnected = True
                 return JSONResponse({"detail": "client went away"}, 499)
-        outputs = dict(behaviour.outputs) if behaviour.outputs is not None else summarize(body.inputs)
+        outputs = (
+            dict(behaviour.outputs) if behaviour.outputs is not None else summarize(body.inputs)
+        )
         if behaviour.output_bytes:
             outputs["blob"] = "x" * behaviour.output_bytes
         return JSONResponse(

@@ -96,7 +96,9 @@ async def running_engine(
             await runner
 
 
-async def wait_until(predicate: Callable[[], Awaitable[bool] | bool], *, what: str, limit: float = 30) -> None:
+async def wait_until(
+    predicate: Callable[[], Awaitable[bool] | bool], *, what: str, limit: float = 30
+) -> None:
     """Poll ``predicate`` until it holds (a readiness wait, not a timing assertion)."""
     deadline = asyncio.get_running_loop().time() + limit
     while True:
@@ -108,8 +110,6 @@ async def wait_until(predicate: Callable[[], Awaitable[bool] | bool], *, what: s
         if asyncio.get_running_loop().time() > deadline:
             raise AssertionError(f"gave up waiting for {what}")
         await asyncio.sleep(0.1)
-
-
 
 
 _PAYLOAD_DATA = re.compile(r'"data":\s*"([A-Za-z0-9+/=]+)"')

@@ -28,7 +28,9 @@ def unique_agent_type(role: str = "echo") -> str:
     return f"t{uuid.uuid4().hex[:10]}-{role}"
 
 
-def agent(agent_id: str, agent_type: str, dispatch: Literal["remote", "local"] = "remote") -> PlanAgent:
+def agent(
+    agent_id: str, agent_type: str, dispatch: Literal["remote", "local"] = "remote"
+) -> PlanAgent:
     """A plan agent with a resolved (local-provider) config."""
     config = AgentConfig(
         model=ModelConfig(provider="local", model_name="echo"),

@@ -20,9 +20,13 @@ async def test_shutdown_lets_in_flight_activity_finish(
 ) -> None:
     slow = unique_agent_type("slow")
     agent_service.configure(slow, Behaviour(sleep_seconds=1.5))
-    the_plan = plan([agent("agent-s", slow)], [step("1", "agent-s", inputs=[trigger("x")], outputs=["y"])])
+    the_plan = plan(
+        [agent("agent-s", slow)], [step("1", "agent-s", inputs=[trigger("x")], outputs=["y"])]
+    )
     async with build_agent_http_client() as http:
-        activities = AgentActivities(http, agent_service.url_for, LocalArtifactStore(tmp_path), 65536)
+        activities = AgentActivities(
+            http, agent_service.url_for, LocalArtifactStore(tmp_path), 65536
+        )
         async with running_engine(temporal_env.client, agent_service, tmp_path, []) as engine:
             stop = asyncio.Event()
             agent_workers = asyncio.create_task(

@@ -65,7 +65,11 @@ async def record(client: Client, agents: AgentService, root: Path) -> dict[str, 
                     inputs=[from_step("extract", "data")],
                     when=condition("inputs.big == true"),
                 ),
-                step("join", "agent-e", inputs=[from_step("each", "summary"), from_step("flaky", "checked")]),
+                step(
+                    "join",
+                    "agent-e",
+                    inputs=[from_step("each", "summary"), from_step("flaky", "checked")],
+                ),
             ],
             limits=PlanLimits(max_parallel_steps=3, max_tokens=100000),
         ),
@@ -85,7 +89,9 @@ async def record(client: Client, agents: AgentService, root: Path) -> dict[str, 
     histories: dict[str, str] = {}
     async with running_engine(client, agents, root, [ECHO, FLAKY]) as engine:
         for name, the_plan in scenarios.items():
-            handle = await engine.start(the_plan, {"docs": ["a", "b", "c"], "big": False}, workflow_id=f"replay-{name}")
+            handle = await engine.start(
+                the_plan, {"docs": ["a", "b", "c"], "big": False}, workflow_id=f"replay-{name}"
+            )
             if name == "approval":
 
                 async def waiting(h=handle) -> bool:  # noqa: ANN001

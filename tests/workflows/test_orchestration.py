@@ -157,7 +157,9 @@ async def test_foreach_respects_max_concurrency_and_keeps_item_order(
             )
         ],
     )
-    async with running_engine(temporal_env.client, agent_service, tmp_path, [worker_type]) as engine:
+    async with running_engine(
+        temporal_env.client, agent_service, tmp_path, [worker_type]
+    ) as engine:
         handle = await engine.start(the_plan, {"docs": items, "mode": "short"})
         result = await handle.result()
 
@@ -177,7 +179,9 @@ async def test_on_error(
     on_error: str, temporal_env: WorkflowEnvironment, agent_service: AgentService, tmp_path: Path
 ) -> None:
     broken, echo = unique_agent_type("broken"), unique_agent_type()
-    agent_service.configure(broken, Behaviour(error_status=422, error_detail="field 'x' is not a number"))
+    agent_service.configure(
+        broken, Behaviour(error_status=422, error_detail="field 'x' is not a number")
+    )
     agent_service.configure(echo)
     the_plan = plan(
         [agent("agent-b", broken), agent("agent-e", echo)],
@@ -194,7 +198,11 @@ async def test_on_error(
         if on_error == "continue":
             result = await handle.result()
             states = {s.step_id: s.state for s in result.steps}
-            assert states == {"flaky": "failed", "uses_flaky": "skipped", "independent": "completed"}
+            assert states == {
+                "flaky": "failed",
+                "uses_flaky": "skipped",
+                "independent": "completed",
+            }
             failed = next(s for s in result.steps if s.step_id == "flaky")
             assert failed.error and "field 'x' is not a number" in failed.error
             assert failed.attempts == 1
@@ -225,7 +233,9 @@ async def test_limits_exceeded_fail_the_run_naming_the_limit(
     run_of: dict[str, str] = {}
     async with running_engine(temporal_env.client, agent_service, tmp_path, [echo]) as engine:
         for limit_name, limits in cases.items():
-            handle = await engine.start(plan([agent("agent-e", echo)], steps, limits=limits), {"x": 1})
+            handle = await engine.start(
+                plan([agent("agent-e", echo)], steps, limits=limits), {"x": 1}
+            )
             run_of[limit_name] = handle.id
             with pytest.raises(WorkflowFailureError) as caught:
                 await handle.result()
@@ -280,8 +290,9 @@ async def test_run_started_with_only_app_id_loads_the_deployed_plan(
 
     assert result.app_version == "2.1.0"
     assert result.outputs["1"] == {"extracted": {"document": "memo"}}
-    assert "app app-draft has no deployed release; deploy it with POST /apps/app-draft/deploy" in str(
-        caught.value.cause
+    assert (
+        "app app-draft has no deployed release; deploy it with POST /apps/app-draft/deploy"
+        in str(caught.value.cause)
     )
     assert loaded == ["app-deployed", "app-draft"]
     described = await handle.describe()

@@ -8,7 +8,12 @@ from typing import Any
 
 import pytest
 from temporalio.api.enums.v1 import EventType
-from temporalio.client import WorkflowExecutionStatus, WorkflowFailureError, WorkflowHandle, WorkflowUpdateFailedError
+from temporalio.client import (
+    WorkflowExecutionStatus,
+    WorkflowFailureError,
+    WorkflowHandle,
+    WorkflowUpdateFailedError,
+)
 from temporalio.exceptions import ApplicationError, CancelledError
 from temporalio.testing import WorkflowEnvironment
 
@@ -38,7 +43,11 @@ def approval_plan(agent_type: str, **approval: Any):  # noqa: ANN201 - an Execut
         [
             step("analyze", "agent-e", inputs=[trigger("memo")], outputs=["analysis"]),
             approval_step("sign_off", depends_on=["analyze"], **approval),
-            step("report", "agent-e", inputs=[from_step("analyze", "analysis"), from_step("sign_off", "limit")]),
+            step(
+                "report",
+                "agent-e",
+                inputs=[from_step("analyze", "analysis"), from_step("sign_off", "limit")],
+            ),
         ],
     )
 
@@ -61,7 +70,9 @@ async def test_approval_approved_with_a_valid_payload_continues(
     echo = unique_agent_type()
     agent_service.configure(echo)
     async with running_engine(temporal_env.client, agent_service, tmp_path, [echo]) as engine:
-        handle = await engine.start(approval_plan(echo, input_schema=APPROVAL_SCHEMA), {"memo": "m"})
+        handle = await engine.start(
+            approval_plan(echo, input_schema=APPROVAL_SCHEMA), {"memo": "m"}
+        )
         await wait_for_approval_gate(handle)
         answer = await handle.execute_update(
             "approve",
@@ -86,7 +97,9 @@ async def test_approval_rejected_fails_the_run_with_the_reason(
         await wait_for_approval_gate(handle)
         await handle.execute_update(
             "approve",
-            ApprovalDecision(step_id="sign_off", approved=False, comment="exposure too high", approver="bo"),
+            ApprovalDecision(
+                step_id="sign_off", approved=False, comment="exposure too high", approver="bo"
+            ),
         )
         with pytest.raises(WorkflowFailureError) as caught:
             await handle.result()
@@ -122,12 +135,16 @@ async def test_invalid_approvals_are_rejected_before_reaching_history(
     echo = unique_agent_type()
     agent_service.configure(echo)
     async with running_engine(temporal_env.client, agent_service, tmp_path, [echo]) as engine:
-        handle = await engine.start(approval_plan(echo, input_schema=APPROVAL_SCHEMA), {"memo": "m"})
+        handle = await engine.start(
+            approval_plan(echo, input_schema=APPROVAL_SCHEMA), {"memo": "m"}
+        )
         await wait_for_approval_gate(handle)
         bad = {
             "unknown step": ApprovalDecision(step_id="nope", payload={"limit": 1}),
             "not an approval step": ApprovalDecision(step_id="analyze", payload={"limit": 1}),
-            "schema violation": ApprovalDecision(step_id="sign_off", payload={"limit": "lots-marker"}),
+            "schema violation": ApprovalDecision(
+                step_id="sign_off", payload={"limit": "lots-marker"}
+            ),
             "missing field": ApprovalDecision(step_id="sign_off", payload={}),
         }
         messages = {}
@@ -135,7 +152,9 @@ async def test_invalid_approvals_are_rejected_before_reaching_history(
             with pytest.raises(WorkflowUpdateFailedError) as caught:
                 await handle.execute_update("approve", decision)
             messages[name] = str(caught.value.cause)
-        await handle.execute_update("approve", ApprovalDecision(step_id="sign_off", payload={"limit": 1}))
+        await handle.execute_update(
+            "approve", ApprovalDecision(step_id="sign_off", payload={"limit": 1})
+        )
         await handle.result()
         history = await history_text(handle)
 
@@ -145,7 +164,8 @@ async def test_invalid_approvals_are_rejected_before_reaching_history(
     assert "'limit' is required" in messages["missing field"]
     assert "lots-marker" not in history
     accepted = [
-        e for e in (await handle.fetch_history()).events
+        e
+        for e in (await handle.fetch_history()).events
         if e.event_type == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED
     ]
     assert len(accepted) == 1
@@ -184,7 +204,9 @@ async def test_503_twice_then_200_succeeds_on_the_third_attempt(
 ) -> None:
     flaky = unique_agent_type("flaky")
     agent_service.configure(flaky, Behaviour(fail_times=2, fail_status=503, fail_retry_after="0"))
-    the_plan = plan([agent("agent-f", flaky)], [step("1", "agent-f", inputs=[trigger("x")], outputs=["y"])])
+    the_plan = plan(
+        [agent("agent-f", flaky)], [step("1", "agent-f", inputs=[trigger("x")], outputs=["y"])]
+    )
     async with running_engine(temporal_env.client, agent_service, tmp_path, [flaky]) as engine:
         handle = await engine.start(the_plan, {"x": 1})
         result = await handle.result()
@@ -205,7 +227,9 @@ async def test_400_fails_at_once_with_the_agents_message(
     temporal_env: WorkflowEnvironment, agent_service: AgentService, tmp_path: Path
 ) -> None:
     picky = unique_agent_type("picky")
-    agent_service.configure(picky, Behaviour(error_status=400, error_detail="input 'document' must be a PDF"))
+    agent_service.configure(
+        picky, Behaviour(error_status=400, error_detail="input 'document' must be a PDF")
+    )
     the_plan = plan([agent("agent-p", picky)], [step("1", "agent-p", inputs=[trigger("document")])])
     async with running_engine(temporal_env.client, agent_service, tmp_path, [picky]) as engine:
         handle = await engine.start(the_plan, {"document": "plain text"})
