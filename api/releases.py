@@ -136,7 +136,23 @@ def deploy_app(session: Session, app: App, prompt_resolver: PromptResolver | Non
     releases = ReleaseRepository(session)
     first_release = releases.latest(app.id) is None
     version = app.version if first_release else bump_minor(app.version)
+    plan = build_plan(session, app, prompt_resolver, version)
+    releases.create(app.id, version, orchestration.spec, plan)
+    AppRepository(session).update(app, status="deployed", version=version)
 
+
+def build_plan(
+    session: Session, app: App, prompt_resolver: PromptResolver | None, version: str
+) -> ExecutionPlan:
+    """Compile the app's current orchestration and pin its agents' configs (422 if invalid).
+
+    Deploy stores the result as a release; a draft run uses it directly.
+    """
+    orchestration = OrchestrationRepository(session).get(app.id)
+    if orchestration is None:
+        raise ConflictError(
+            f"App {app.id!r} has no orchestration; PUT /orchestration/{app.id} first."
+        )
     agents = list(AgentRepository(session).list_for_app(app.id))
     # The stored YAML (not the spec) so that errors carry line and column.
     result = compile_orchestration(orchestration.yaml, agent_infos(agents), app_version=version)
@@ -145,6 +161,4 @@ def deploy_app(session: Session, app: App, prompt_resolver: PromptResolver | Non
             [item_from_issue(issue, prefix=("orchestration",)) for issue in result.errors]
             or [item_at(["orchestration"], "The orchestration did not compile.", "compile_error")]
         )
-    plan = pin_configs(result.plan, agents, prompt_resolver)
-    releases.create(app.id, version, orchestration.spec, plan)
-    AppRepository(session).update(app, status="deployed", version=version)
+    return pin_configs(result.plan, agents, prompt_resolver)

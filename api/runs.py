@@ -28,6 +28,7 @@ from temporalio.common import SearchAttributeKey, SearchAttributePair, TypedSear
 from temporalio.exceptions import FailureError
 from temporalio.service import RPCError, RPCStatusCode
 
+from api.errors import ConflictError, InvalidInputError, NotFoundError
 from api.temporal import TemporalGateway
 from schemas.names import ORCHESTRATOR_QUEUE, WORKFLOW_TYPE
 from schemas.orchestration import ExecutionPlan
@@ -62,16 +63,19 @@ APP_VERSION_KEY = SearchAttributeKey.for_keyword("AppVersion")
 HUB_RUN_ID_KEY = SearchAttributeKey.for_keyword("HubRunId")
 
 
-class RunNotFound(LookupError):
-    pass
+class RunNotFound(NotFoundError):
+    """404: no such run."""
 
 
-class RunConflict(RuntimeError):
+class RunConflict(ConflictError):
     """The run is in a state where the action makes no sense (finished, not waiting)."""
 
 
-class RunRejected(ValueError):
-    """The workflow refused the request (for instance an approval payload it validated)."""
+class RunRejected(InvalidInputError):
+    """422: the workflow refused the request (an approval payload it validated, a bad step)."""
+
+    def __init__(self, message: str, field: str = "body") -> None:
+        super().__init__(InvalidInputError.at(("body", field), message).items)
 
 
 def new_run_id() -> str:
@@ -246,7 +250,7 @@ class RunService:
         try:
             result = await handle.execute_update("approve", decision)
         except WorkflowUpdateFailedError as exc:
-            raise RunRejected(failure_message(exc)) from exc
+            raise RunRejected(failure_message(exc), "payload") from exc
         except RPCError as exc:
             if exc.status in (RPCStatusCode.NOT_FOUND, RPCStatusCode.FAILED_PRECONDITION):
                 raise RunConflict(
@@ -282,7 +286,8 @@ class RunService:
         if scheduled_at is None:
             listed = ", ".join(ran) or "none"
             raise RunRejected(
-                f"step {from_step!r} did not run in {run_id}; steps that ran: {listed}"
+                f"step {from_step!r} did not run in {run_id}; steps that ran: {listed}",
+                "from_step",
             )
         reset_point = max(
             (
@@ -294,7 +299,9 @@ class RunService:
             default=None,
         )
         if reset_point is None:
-            raise RunRejected(f"no point to re-run {run_id} from before step {from_step!r}")
+            raise RunRejected(
+                f"no point to re-run {run_id} from before step {from_step!r}", "from_step"
+            )
         answer = await client.workflow_service.reset_workflow_execution(
             ResetWorkflowExecutionRequest(
                 namespace=client.namespace,

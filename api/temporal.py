@@ -12,11 +12,15 @@ from collections.abc import Awaitable, Callable
 
 from temporalio.client import Client
 
+from api.errors import ApiError
+
 CONNECT_TIMEOUT_SECONDS = 5.0
 
 
-class TemporalUnavailable(RuntimeError):
-    """Temporal cannot be reached; the message names the address and the fix."""
+class TemporalUnavailable(ApiError):
+    """503: Temporal cannot be reached; the message names the address and the fix."""
+
+    status_code = 503
 
 
 class TemporalGateway:
