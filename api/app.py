@@ -10,7 +10,7 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from api.body_limit import BodySizeLimitMiddleware
 from api.config import ApiConfig
-from api.errors import install_error_handlers
+from api.errors import error_responses, install_error_handlers
 from api.routers import agents, apps, health, orchestration
 from storage.database import create_db_engine, create_session_factory
 
@@ -44,10 +44,12 @@ def create_app(config: ApiConfig) -> FastAPI:
 
     install_error_handlers(app)
     app.include_router(health.router)
-    app.include_router(apps.router)
-    app.include_router(agents.app_agents_router)
-    app.include_router(agents.router)
-    app.include_router(orchestration.router)
+    # Any route that touches the database answers 503 (declared here once) when it is down.
+    database_down = error_responses(503)
+    app.include_router(apps.router, responses=database_down)
+    app.include_router(agents.app_agents_router, responses=database_down)
+    app.include_router(agents.router, responses=database_down)
+    app.include_router(orchestration.router, responses=database_down)
 
     if config.cors_origins:
         app.add_middleware(
