@@ -4,6 +4,16 @@ Pure data. ``GET /agents/library`` serves :data:`BUILTIN_LIBRARY`; the agent
 services use the same schemas as their defaults when a resolved config carries
 no input or output schema (URIs ``builtin://schemas/<type>-<input|output>.json``).
 
+Input schemas are keyed by the field names of an orchestration step's inputs
+(extractor ``document``, mapper ``extracted_data``, analyzer ``mapped_data``,
+summarizer ``risk_analysis``). Output schemas describe the agent's result itself,
+flat: the engine hands a step that declares one output the whole result under
+that output's name, so the extracted fields, the mapped record, the risk analysis
+and the report are each the top-level object. Besides its fields, the extractor's
+result declares a ``source`` object (provenance) and the mapper's a
+``normalisations`` list (what was converted); both are declared properties, so the
+record stays valid against its schema.
+
 Schema properties may carry ``x-labels`` (the labels a document uses for a field;
 the rule-based extraction reads them) and ``x-source`` (the extracted field a
 mapped field comes from). Both are annotations JSON Schema 2020-12 ignores.
@@ -148,21 +158,20 @@ EXTRACTOR_INPUT_SCHEMA: dict[str, Any] = {
     "required": ["document"],
 }
 
+#: The extractor's provenance property (filename, pages, tables, OCR). It is an object,
+#: so rule-based extraction, which fills only text properties, never searches for it.
+EXTRACTION_SOURCE_PROPERTY = "source"
+
 EXTRACTOR_OUTPUT_SCHEMA: dict[str, Any] = {
     "$schema": JSON_SCHEMA_DIALECT,
     "$id": f"{BUILTIN_SCHEMA_PREFIX}extractor-output.json",
-    "title": "Extractor output",
+    "title": "Extractor output: the extracted fields, as written in the document",
     "type": "object",
     "properties": {
-        "extracted_data": {
+        **{name: _extracted_property(name) for name in CREDIT_MEMO_FIELDS},
+        EXTRACTION_SOURCE_PROPERTY: {
             "type": "object",
-            "properties": {name: _extracted_property(name) for name in CREDIT_MEMO_FIELDS},
-            "required": ["borrower_name"],
-            "additionalProperties": True,
-        },
-        "source": {
-            "type": "object",
-            "description": "Where the data came from.",
+            "description": "Where the data came from (not a document field).",
             "properties": {
                 "filename": _STRING_OR_NULL,
                 "pages": {"type": "integer", "minimum": 0},
@@ -171,7 +180,8 @@ EXTRACTOR_OUTPUT_SCHEMA: dict[str, Any] = {
             },
         },
     },
-    "required": ["extracted_data"],
+    "required": ["borrower_name"],
+    "additionalProperties": True,
 }
 
 MAPPED_DATA_SCHEMA: dict[str, Any] = {
@@ -196,28 +206,34 @@ MAPPER_INPUT_SCHEMA: dict[str, Any] = {
     "required": ["extracted_data"],
 }
 
+#: The mapper's normalisation log property: declared by the mapper's output schema
+#: next to the mapped fields, never part of :data:`MAPPED_DATA_SCHEMA` itself.
+NORMALISATIONS_PROPERTY = "normalisations"
+
+NORMALISATIONS_SCHEMA: dict[str, Any] = {
+    "type": "array",
+    "description": "What was converted: field, raw value, normalised value (not a record field).",
+    "items": {
+        "type": "object",
+        "properties": {
+            "field": {"type": "string"},
+            "raw": {},
+            "value": {},
+            "error": {"type": "string"},
+        },
+        "required": ["field"],
+    },
+}
+
 MAPPER_OUTPUT_SCHEMA: dict[str, Any] = {
     "$schema": JSON_SCHEMA_DIALECT,
     "$id": f"{BUILTIN_SCHEMA_PREFIX}mapper-output.json",
-    "title": "Mapper output",
-    "type": "object",
+    "title": "Mapper output: the mapped record",
+    **MAPPED_DATA_SCHEMA,
     "properties": {
-        "mapped_data": MAPPED_DATA_SCHEMA,
-        "normalisations": {
-            "type": "array",
-            "description": "What was converted: field, raw value, normalised value.",
-            "items": {
-                "type": "object",
-                "properties": {
-                    "field": {"type": "string"},
-                    "raw": {},
-                    "value": {},
-                },
-                "required": ["field"],
-            },
-        },
+        **MAPPED_DATA_SCHEMA["properties"],
+        NORMALISATIONS_PROPERTY: NORMALISATIONS_SCHEMA,
     },
-    "required": ["mapped_data"],
 }
 
 _RATIOS_SCHEMA: dict[str, Any] = {
@@ -245,35 +261,29 @@ ANALYZER_INPUT_SCHEMA: dict[str, Any] = {
 ANALYZER_OUTPUT_SCHEMA: dict[str, Any] = {
     "$schema": JSON_SCHEMA_DIALECT,
     "$id": f"{BUILTIN_SCHEMA_PREFIX}analyzer-output.json",
-    "title": "Analyzer output",
+    "title": "Analyzer output: the risk analysis",
     "type": "object",
     "properties": {
-        "risk_analysis": {
-            "type": "object",
-            "properties": {
-                "borrower_name": {"type": "string", "minLength": 1},
-                "industry": _STRING_OR_NULL,
-                "as_of_date": _STRING_OR_NULL,
-                "currency": _STRING_OR_NULL,
-                "financials": {"type": "object"},
-                "ratios": _RATIOS_SCHEMA,
-                "benchmarks": {"type": "object"},
-                "risk_grade": {"type": "string", "enum": ["A", "B", "C", "D", "E"]},
-                "risk_score": {"type": "number"},
-                "recommendation": {"type": "string"},
-                "reasons": {"type": "array", "items": {"type": "string"}, "minItems": 1},
-            },
-            "required": [
-                "borrower_name",
-                "financials",
-                "ratios",
-                "risk_grade",
-                "reasons",
-                "recommendation",
-            ],
-        }
+        "borrower_name": {"type": "string", "minLength": 1},
+        "industry": _STRING_OR_NULL,
+        "as_of_date": _STRING_OR_NULL,
+        "currency": _STRING_OR_NULL,
+        "financials": {"type": "object"},
+        "ratios": _RATIOS_SCHEMA,
+        "benchmarks": {"type": "object"},
+        "risk_grade": {"type": "string", "enum": ["A", "B", "C", "D", "E"]},
+        "risk_score": {"type": "number"},
+        "recommendation": {"type": "string"},
+        "reasons": {"type": "array", "items": {"type": "string"}, "minItems": 1},
     },
-    "required": ["risk_analysis"],
+    "required": [
+        "borrower_name",
+        "financials",
+        "ratios",
+        "risk_grade",
+        "reasons",
+        "recommendation",
+    ],
 }
 
 SUMMARIZER_INPUT_SCHEMA: dict[str, Any] = {
@@ -288,21 +298,15 @@ SUMMARIZER_INPUT_SCHEMA: dict[str, Any] = {
 SUMMARIZER_OUTPUT_SCHEMA: dict[str, Any] = {
     "$schema": JSON_SCHEMA_DIALECT,
     "$id": f"{BUILTIN_SCHEMA_PREFIX}summarizer-output.json",
-    "title": "Summarizer output",
+    "title": "Summarizer output: the credit memo",
     "type": "object",
     "properties": {
-        "final_report": {
-            "type": "object",
-            "properties": {
-                "title": {"type": "string", "minLength": 1},
-                "markdown": {"type": "string", "minLength": 1},
-                "html": {"type": "string", "minLength": 1},
-                "risk_grade": {"type": "string"},
-            },
-            "required": ["title", "markdown", "html"],
-        }
+        "title": {"type": "string", "minLength": 1},
+        "markdown": {"type": "string", "minLength": 1},
+        "html": {"type": "string", "minLength": 1},
+        "risk_grade": {"type": "string"},
     },
-    "required": ["final_report"],
+    "required": ["title", "markdown", "html"],
 }
 
 # --------------------------------------------------------------------------- tools

@@ -8,7 +8,7 @@ from agents.analyzer.tools.market_data import MarketData
 from agents.analyzer.tools.risk_calculator import RiskAssessment, RiskCalculator
 from agents.base.agent import Agent
 from agents.base.tools import ToolBox
-from schemas.library import ANALYZER_INPUT_SCHEMA, ANALYZER_OUTPUT_SCHEMA
+from schemas.library import ANALYZER_INPUT_SCHEMA, ANALYZER_OUTPUT_SCHEMA, NORMALISATIONS_PROPERTY
 
 SYSTEM_PROMPT = (
     "You are a senior credit risk analyst. You explain risk grades with the ratios behind "
@@ -22,7 +22,7 @@ Financials:
 Computed by the risk calculator and market data tools:
 {{ context.proposed_output | tojson }}
 
-Answer with `risk_analysis` as the output schema describes.
+Answer with the risk analysis as one flat JSON object, as the output schema describes.
 """
 
 
@@ -39,7 +39,10 @@ class AnalyzerAgent(Agent):
         super().__init__([RiskCalculator(), market_data or MarketData()])
 
     async def prepare(self, inputs: dict[str, Any], toolbox: ToolBox) -> dict[str, Any]:
-        financials: dict[str, Any] = inputs["mapped_data"]
+        # The mapper's normalisation log travels with the record; it is not a financial figure.
+        financials: dict[str, Any] = {
+            k: v for k, v in inputs["mapped_data"].items() if k != NORMALISATIONS_PROPERTY
+        }
         benchmarks: dict[str, Any] = {}
         if toolbox.has("market-data"):
             benchmarks = toolbox.get("market-data").run(
@@ -61,7 +64,7 @@ class AnalyzerAgent(Agent):
             "recommendation": assessment.recommendation,
             "reasons": assessment.reasons,
         }
-        return {"proposed_output": {"risk_analysis": analysis}}
+        return {"proposed_output": analysis}
 
 
 def create_agent() -> AnalyzerAgent:

@@ -19,8 +19,9 @@ SYSTEM_PROMPT = (
     "You are a credit analyst's assistant. You extract facts from loan documents exactly as "
     "written, never inventing values. Answer with JSON only."
 )
-TASK_PROMPT = """Extract the fields of `extracted_data` in the output schema from this document.
+TASK_PROMPT = """Extract the fields the output schema names from this document.
 Copy each value as written (keep currency signs, units and parentheses); use null when absent.
+Answer with one flat JSON object of those fields.
 
 Document text:
 {{ context.document_text }}

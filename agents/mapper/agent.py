@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 from agents.base.agent import Agent
@@ -15,13 +14,19 @@ from agents.mapper.normalise import (
     parse_years,
 )
 from agents.mapper.tools.schema_validator import SchemaValidator
-from schemas.library import MAPPED_DATA_SCHEMA, MAPPER_INPUT_SCHEMA, MAPPER_OUTPUT_SCHEMA
+from schemas.library import (
+    MAPPED_DATA_SCHEMA,
+    MAPPER_INPUT_SCHEMA,
+    MAPPER_OUTPUT_SCHEMA,
+    NORMALISATIONS_PROPERTY,
+)
 
 SYSTEM_PROMPT = (
     "You map extracted loan-document fields onto a target schema, converting amounts to plain "
     "numbers, percentages to fractions and dates to ISO 8601. Answer with JSON only."
 )
-TASK_PROMPT = """Map these extracted fields onto `mapped_data` of the output schema.
+TASK_PROMPT = """Map these extracted fields onto the output schema; answer with the mapped record
+as one flat JSON object.
 
 Extracted fields:
 {{ inputs.extracted_data | tojson }}
@@ -112,21 +117,30 @@ class MapperAgent(Agent):
     def output_schema_for(
         self, inputs: dict[str, Any], configured: dict[str, Any] | None
     ) -> dict[str, Any]:
-        if configured or not isinstance(inputs.get("target_schema"), dict):
-            return configured or self.output_schema
-        schema = copy.deepcopy(MAPPER_OUTPUT_SCHEMA)
-        schema["properties"]["mapped_data"] = inputs["target_schema"]
-        return schema
+        """A ``target_schema`` input replaces the library default, never a configured schema."""
+        target = inputs.get("target_schema")
+        is_default = configured is None or configured.get("$id") == MAPPER_OUTPUT_SCHEMA["$id"]
+        if isinstance(target, dict) and is_default:
+            return target
+        return configured or self.output_schema
 
     async def prepare(self, inputs: dict[str, Any], toolbox: ToolBox) -> dict[str, Any]:
-        target = inputs.get("target_schema") or MAPPED_DATA_SCHEMA
-        record, log = map_record(inputs["extracted_data"], target)
-        context: dict[str, Any] = {
-            "proposed_output": {"mapped_data": record, "normalisations": log}
+        target: dict[str, Any] = inputs.get("target_schema") or MAPPED_DATA_SCHEMA
+        declared = target.get("properties") or {}
+        # The log is not a field of the record: map only the fields, then attach the log
+        # where the output schema declares it (the default does; a target schema may).
+        fields = {
+            **target,
+            "properties": {k: v for k, v in declared.items() if k != NORMALISATIONS_PROPERTY},
         }
+        record, log = map_record(inputs["extracted_data"], fields)
+        proposed: dict[str, Any] = dict(record)
+        if target is MAPPED_DATA_SCHEMA or NORMALISATIONS_PROPERTY in declared:
+            proposed[NORMALISATIONS_PROPERTY] = log
+        context: dict[str, Any] = {"proposed_output": proposed}
         if toolbox.has("schema-validator"):
             context["validation"] = toolbox.get("schema-validator").run(
-                instance=record, schema=target
+                instance=record, schema=fields
             )
         return context
 

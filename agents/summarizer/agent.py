@@ -17,7 +17,8 @@ TASK_PROMPT = """Write the credit memo for this risk analysis.
 
 {{ inputs.risk_analysis | tojson }}
 
-The template engine rendered this draft (improve the wording, keep the figures):
+The template engine rendered this draft (improve the wording, keep the figures; answer with
+one flat JSON object: title, markdown, html, risk_grade):
 {{ context.proposed_output | tojson }}
 """
 
@@ -48,7 +49,7 @@ class SummarizerAgent(Agent):
             "html": rendered["html"],
             "risk_grade": str(analysis.get("risk_grade")),
         }
-        return {"proposed_output": {"final_report": report}}
+        return {"proposed_output": report}
 
 
 def create_agent() -> SummarizerAgent:

@@ -4,11 +4,14 @@ It exists so the whole platform runs offline (``hub up``, tests, the demo). It
 does not call any language model. It answers a completion from
 ``request.context`` (the tool results an agent passes along) with these rules:
 
-* ``context["document_text"]`` present (the extractor): for every property of
-  ``extracted_data`` in the output schema, find a line ``<label>: <value>`` (or
-  ``<label> <number>``) in the text, the labels being the property's
-  ``x-labels`` or its name in words (``annual_revenue`` → "Annual Revenue");
-  the first match wins, missing fields are ``null``.
+* ``context["document_text"]`` present (the extractor): for every text property
+  of the output schema (its top-level properties; the result is the extracted
+  fields object itself), find a line ``<label>: <value>`` (or ``<label>
+  <number>``) in the text, the labels being the property's ``x-labels`` or its
+  name in words (``annual_revenue`` → "Annual Revenue"); the first match wins,
+  missing fields are ``null``. Properties typed as objects or arrays are not
+  document fields and are skipped; ``context["source"]`` fills the ``source``
+  property when the schema declares one.
 * ``context["proposed_output"]`` present (mapper, analyzer, summarizer: their
   tools already computed the answer): return it as it stands.
 * otherwise: an empty object (which the output schema then judges).
@@ -24,6 +27,7 @@ import re
 from typing import Any
 
 from agents.base.llm import CompletionRequest, CompletionResult
+from schemas.library import EXTRACTION_SOURCE_PROPERTY
 
 LOCAL_MODEL = "local-rules"
 _VALUE_START = r"[\$€£¥(\-−+\d]"
@@ -57,14 +61,24 @@ def find_labelled_value(text: str, labels: list[str]) -> str | None:
     return None
 
 
+def is_text_property(prop: Any) -> bool:
+    """Whether a schema property can hold a value as written (a string, or untyped)."""
+    if not isinstance(prop, dict):
+        return True
+    declared = prop.get("type")
+    if declared is None:
+        return True
+    types = {declared} if isinstance(declared, str) else set(declared)
+    return "string" in types
+
+
 def extract_fields(text: str, output_schema: dict[str, Any] | None) -> dict[str, Any]:
-    """Rule-based extraction of the fields ``output_schema`` names under ``extracted_data``."""
-    properties: dict[str, Any] = ((output_schema or {}).get("properties") or {}).get(
-        "extracted_data", {}
-    ).get("properties") or {}
+    """Rule-based extraction of the text properties ``output_schema`` names at its top level."""
+    properties: dict[str, Any] = (output_schema or {}).get("properties") or {}
     return {
         name: find_labelled_value(text, field_labels(name, prop if isinstance(prop, dict) else {}))
         for name, prop in properties.items()
+        if is_text_property(prop)
     }
 
 
@@ -78,11 +92,10 @@ class LocalProvider:
         context = request.context
         data: dict[str, Any]
         if isinstance(context.get("document_text"), str):
-            data = {
-                "extracted_data": extract_fields(context["document_text"], request.output_schema)
-            }
-            if isinstance(context.get("source"), dict):
-                data["source"] = context["source"]
+            data = extract_fields(context["document_text"], request.output_schema)
+            declared = (request.output_schema or {}).get("properties") or {}
+            if isinstance(context.get("source"), dict) and EXTRACTION_SOURCE_PROPERTY in declared:
+                data[EXTRACTION_SOURCE_PROPERTY] = context["source"]
         elif isinstance(context.get("proposed_output"), dict):
             data = context["proposed_output"]
         else:

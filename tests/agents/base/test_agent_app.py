@@ -48,7 +48,7 @@ class FirstWrongThenLocal:
     async def complete(self, request: CompletionRequest) -> CompletionResult:
         self.requests.append(request)
         if len(self.requests) <= self.wrong_answers:
-            data = {"mapped_data": {"borrower_name": "", "loan_amount": "lots"}}
+            data = {"borrower_name": "", "loan_amount": "lots"}
             return CompletionResult(json.dumps(data), data, 10, 5, "double-1", self.name)
         result = await LocalProvider().complete(request)
         return CompletionResult(result.text, result.data, 10, 5, "double-1", self.name)
@@ -133,14 +133,14 @@ async def test_repair_loop_feeds_errors_back_and_records_violations(
     )
     assert response.status_code == 200, response.text
     body = response.json()
-    assert body["outputs"]["mapped_data"]["loan_amount"] == 1_200_000
-    assert body["outputs"]["mapped_data"]["net_income"] == -350_000
+    assert body["outputs"]["loan_amount"] == 1_200_000
+    assert body["outputs"]["net_income"] == -350_000
     pointers = {(v["pointer"], v["attempt"]) for v in body["violations"]}
-    assert ("/mapped_data/loan_amount", 1) in pointers
-    assert ("/mapped_data/borrower_name", 1) in pointers
+    assert ("/loan_amount", 1) in pointers
+    assert ("/borrower_name", 1) in pointers
     assert all(v["attempt"] == 1 for v in body["violations"])
     repair = provider.requests[1].messages[-1].content
-    assert "/mapped_data/loan_amount" in repair
+    assert "/loan_amount" in repair
     assert body["usage"]["input_tokens"] == 20  # both attempts counted
 
 
@@ -165,7 +165,7 @@ async def test_unrepairable_output_fails_with_422_or_warns(
         "/invoke", json=invoke_body("mapper", {"extracted_data": EXTRACTED}, config=warn)
     )
     assert response.status_code == 200
-    assert response.json()["outputs"]["mapped_data"]["loan_amount"] == "lots"
+    assert response.json()["outputs"]["loan_amount"] == "lots"
     assert response.json()["violations"]
 
 
@@ -174,8 +174,8 @@ async def test_a_schema_the_output_cannot_satisfy_is_a_clear_422(
 ) -> None:
     impossible = {
         "type": "object",
-        "properties": {"final_report": {"type": "object", "required": ["signed_by_ceo"]}},
-        "required": ["final_report"],
+        "properties": {"html": {"type": "string", "pattern": "signed_by_ceo"}},
+        "required": ["html"],
     }
     analysis = {"borrower_name": "X Corp", "ratios": {}, "reasons": ["r"], "financials": {}}
     response = await agents_client.post(
@@ -185,7 +185,7 @@ async def test_a_schema_the_output_cannot_satisfy_is_a_clear_422(
     assert response.status_code == 422
     body = response.json()
     assert "signed_by_ceo" in body["detail"]
-    assert body["violations"][0]["pointer"] == "/final_report"
+    assert body["violations"][0]["pointer"] == "/html"
 
 
 async def test_an_invalid_output_schema_is_a_400(agents_client: httpx.AsyncClient) -> None:

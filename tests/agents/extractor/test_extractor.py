@@ -101,7 +101,7 @@ async def test_owner_only_encryption_is_read(
     opened = _encrypted(sample_dir / facts.filename, tmp_path / "restricted.pdf", "")
     response = await _extract(agents_client, pdf_document(opened))
     assert response.status_code == 200, response.text
-    extracted = response.json()["outputs"]["extracted_data"]
+    extracted = response.json()["outputs"]
     assert extracted["borrower_name"] == facts.borrower_name
     assert extracted["loan_amount"] == facts.written["loan_amount"]
 
@@ -129,7 +129,7 @@ async def test_plain_text_documents_are_extracted(agents_client: httpx.AsyncClie
     text = "Borrower: Kestrel Bakeries Ltd\nLoan Amount: £750k\nEBITDA 1.1M\nSector: Retail"
     response = await _extract(agents_client, text)
     assert response.status_code == 200
-    extracted = response.json()["outputs"]["extracted_data"]
+    extracted = response.json()["outputs"]
     assert extracted["borrower_name"] == "Kestrel Bakeries Ltd"
     assert extracted["loan_amount"] == "£750k"
     assert extracted["ebitda"] == "1.1M"
@@ -153,8 +153,8 @@ async def test_scanned_page_is_read_by_tesseract(tmp_path: Path) -> None:
     body = response.json()
     assert body["outputs"]["source"]["ocr_used"] is True
     assert body["tools_used"] == ["pdf-parser", "ocr-engine"]
-    assert "Granite Quarry" in body["outputs"]["extracted_data"]["borrower_name"]
-    assert body["outputs"]["extracted_data"]["loan_amount"] == "$900,000"
+    assert "Granite Quarry" in body["outputs"]["borrower_name"]
+    assert body["outputs"]["loan_amount"] == "$900,000"
 
 
 async def test_missing_tesseract_names_the_package(tmp_path: Path) -> None:
