@@ -180,14 +180,16 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
-        if exc.status_code == 400 and exc.__cause__ is not None:
-            # FastAPI's "error parsing the body" (e.g. bytes that are not UTF-8) is a bad
-            # body like any other: 422 pointing at the body.
+        if exc.status_code == 400:
+            # Only the framework raises 400 (our errors have their own types): a body it
+            # cannot decode (bytes that are not UTF-8, broken multipart) is a bad body like
+            # any other, so 422 pointing at the body.
             body = ValidationErrorBody(
                 detail=[
                     item_at(
                         ["body"],
-                        "The body cannot be read as UTF-8 JSON; send valid JSON.",
+                        f"The body cannot be read ({exc.detail}); send it in the declared "
+                        "format (UTF-8 JSON unless the operation says otherwise).",
                         "body_decode_error",
                     )
                 ]

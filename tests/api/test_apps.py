@@ -273,3 +273,11 @@ def test_bad_app_bodies_are_422_never_500(client: TestClient) -> None:
         assert response.status_code == 422, (body, response.text)
         assert isinstance(response.json()["detail"], list)
     assert client.get("/apps/app-%00").status_code == 404
+
+
+def test_undecodable_body_is_422_at_the_body(client: TestClient) -> None:
+    response = client.post(
+        "/apps", content=b'{"name": "\xff\xfe"}', headers={"Content-Type": "application/json"}
+    )
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["body"]

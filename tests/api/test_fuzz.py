@@ -16,7 +16,6 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from schemathesis import GenerationMode
-from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
     response_headers_conformance,
@@ -24,8 +23,8 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+#: 5xx other than a declared 503 (a dependency this test app runs without) is a bug.
 CHECKS = [
-    not_a_server_error,
     status_code_conformance,
     content_type_conformance,
     response_headers_conformance,
@@ -75,7 +74,11 @@ def test_api_never_fails_and_conforms_to_its_openapi(api_app: FastAPI, client: T
             suppress_health_check=list(HealthCheck),
         )
         def fuzz(case: schemathesis.Case) -> None:
-            case.call_and_validate(checks=CHECKS)
+            response = case.call()
+            assert response.status_code < 500 or response.status_code == 503, (
+                f"{case.method} {case.formatted_path} -> {response.status_code}: {response.text}"
+            )
+            case.validate_response(response, checks=CHECKS)
 
         try:
             fuzz()
