@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager, suppress
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from temporalio.client import Client
 
 from api.body_limit import BodySizeLimitMiddleware
 from api.config import ApiConfig
 from api.errors import error_responses, install_error_handlers
-from api.routers import agents, apps, health, orchestration
+from api.routers import agents, apps, artifacts, health, orchestration, prompts, runs
+from api.temporal import TemporalGateway, TemporalUnavailable
+from storage.artifacts import ArtifactStore
 from storage.database import create_db_engine, create_session_factory
+from storage.prompts import PromptRegistry, make_prompt_uri_resolver
 
 DESCRIPTION = """\
 Build intelligent apps out of agents, wire them into an orchestration (YAML or JSON),
@@ -21,12 +25,34 @@ errors (422) point at the offending field with a JSON pointer (and line/column f
 """
 
 
-def create_app(config: ApiConfig) -> FastAPI:
-    """The API for ``config``; the database schema must already be migrated."""
+def create_app(
+    config: ApiConfig,
+    *,
+    temporal_connect: Callable[[], Awaitable[Client]] | None = None,
+    artifact_store: ArtifactStore | None = None,
+    prompt_registry: PromptRegistry | None = None,
+) -> FastAPI:
+    """The API for ``config``; the database schema must already be migrated.
+
+    The composition root hands in what talks to the outside: the Temporal client
+    factory (run endpoints answer 503 without one), the artifact store and the
+    prompt registry (deploy pins prompt texts only when it is given).
+    """
     engine = create_db_engine(config.database_url)
+    gateway = TemporalGateway(
+        temporal_connect or _no_temporal(config),
+        address=config.temporal_address or "(not configured)",
+        namespace=config.temporal_namespace,
+        ui_url=config.temporal_ui_url,
+    )
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        # One client per process, made at start-up; if Temporal is down now, run
+        # endpoints retry the connection on demand and CRUD keeps working.
+        if temporal_connect is not None:
+            with suppress(TemporalUnavailable):
+                await gateway.client()
         yield
         engine.dispose()
 
@@ -39,8 +65,13 @@ def create_app(config: ApiConfig) -> FastAPI:
     app.state.config = config
     app.state.engine = engine
     app.state.session_factory = create_session_factory(engine)
-    # Filled by the prompts integration; deploy pins prompt texts only when it is set.
-    app.state.prompt_resolver = None
+    app.state.temporal = gateway
+    app.state.artifact_store = artifact_store
+    app.state.prompt_registry = prompt_registry
+    # Deploy pins prompt texts and versions only when a registry is configured.
+    app.state.prompt_resolver = (
+        make_prompt_uri_resolver(prompt_registry) if prompt_registry is not None else None
+    )
 
     install_error_handlers(app)
     app.include_router(health.router)
@@ -50,6 +81,10 @@ def create_app(config: ApiConfig) -> FastAPI:
     app.include_router(agents.app_agents_router, responses=database_down)
     app.include_router(agents.router, responses=database_down)
     app.include_router(orchestration.router, responses=database_down)
+    app.include_router(runs.app_runs_router)
+    app.include_router(runs.router)
+    app.include_router(artifacts.router)
+    app.include_router(prompts.router)
 
     if config.cors_origins:
         app.add_middleware(
@@ -62,3 +97,10 @@ def create_app(config: ApiConfig) -> FastAPI:
     # Added last so it runs first: oversized bodies are refused before anything reads them.
     app.add_middleware(BodySizeLimitMiddleware, max_body_bytes=config.max_body_bytes)
     return app
+
+
+def _no_temporal(config: ApiConfig) -> Callable[[], Awaitable[Client]]:
+    async def refuse() -> Client:
+        raise RuntimeError("no Temporal client factory was given to create_app")
+
+    return refuse

@@ -109,7 +109,7 @@ class RunService:
 
     async def _handle(self, row: Run) -> WorkflowHandle[Any, Any]:
         client = await self._client()
-        return client.get_workflow_handle(row.workflow_id)
+        return client.get_workflow_handle(row.workflow_id, result_type=RunResult)
 
     async def start(
         self,
@@ -199,7 +199,7 @@ class RunService:
         )
         error: str | None = None
         if status == "completed":
-            result: RunResult = await handle.result(result_type=RunResult)
+            result: RunResult = await handle.result()
             public.outputs = result.outputs
             public.steps = result.steps
             public.app_version = result.app_version

@@ -13,6 +13,7 @@ from urllib.parse import quote
 import httpx
 import typer
 
+from hub import cli_runs, cli_stack
 from hub.settings import Settings
 
 app = typer.Typer(
@@ -25,6 +26,11 @@ db_app = typer.Typer(help="Database schema (Alembic migrations).", no_args_is_he
 apps_app = typer.Typer(help="Apps, through a running API.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(apps_app, name="apps")
+app.command("up")(cli_stack.up)
+app.command("run")(cli_runs.run)
+app.add_typer(cli_stack.worker_app, name="worker")
+app.add_typer(cli_stack.agent_app, name="agent")
+app.add_typer(cli_runs.runs_app, name="runs")
 
 ApiUrlOption = Annotated[
     str | None,
@@ -50,21 +56,12 @@ def serve_api(
     """Serve the REST API (migrating the database first). OpenAPI docs at /docs."""
     import uvicorn
 
-    from api.app import create_app
-    from api.config import ApiConfig
+    from hub.wiring import build_api
     from storage.migrations import upgrade
 
     settings = Settings()
     upgrade(settings.resolved_database_url)
-    config = ApiConfig(
-        database_url=settings.resolved_database_url,
-        cors_origins=list(settings.cors_origins),
-        max_body_bytes=settings.max_body_bytes,
-        temporal_ui_url=settings.temporal_ui_url,
-        temporal_address=settings.temporal_address,
-        temporal_namespace=settings.temporal_namespace,
-    )
-    uvicorn.run(create_app(config), host=host, port=port, log_level=settings.log_level.lower())
+    uvicorn.run(build_api(settings), host=host, port=port, log_level=settings.log_level.lower())
 
 
 @db_app.command("upgrade")
@@ -207,3 +204,7 @@ def apps_show(
         typer.echo(json.dumps(data, indent=2))
     else:
         _show_app(data)
+
+
+if __name__ == "__main__":
+    app()

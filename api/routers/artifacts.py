@@ -7,15 +7,23 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Request, UploadFile, status
 from fastapi.responses import Response
 
-from api.errors import InvalidInputError, NotFoundError, error_responses
+from api.errors import ApiError, InvalidInputError, NotFoundError, error_responses
 from schemas.artifacts import ArtifactRef
 from storage.artifacts import ArtifactNotFound, ArtifactStore
 
 router = APIRouter(prefix="/artifacts", tags=["artifacts"])
 
 
+class ArtifactStoreUnavailable(ApiError):
+    status_code = 503
+
+
 def artifact_store(request: Request) -> ArtifactStore:
-    store: ArtifactStore = request.app.state.artifact_store
+    store: ArtifactStore | None = request.app.state.artifact_store
+    if store is None:
+        raise ArtifactStoreUnavailable(
+            "No artifact store is configured for this API; set HUB_ARTIFACT_ROOT."
+        )
     return store
 
 
@@ -24,7 +32,7 @@ def artifact_store(request: Request) -> ArtifactStore:
     status_code=status.HTTP_201_CREATED,
     response_model=ArtifactRef,
     summary="Upload an artifact",
-    responses=error_responses(413, 422),
+    responses=error_responses(413, 422, 503),
 )
 async def upload_artifact(request: Request, file: UploadFile) -> ArtifactRef:
     """Store a document (multipart field ``file``); pass its ``uri`` as a run input."""
@@ -42,7 +50,7 @@ async def upload_artifact(request: Request, file: UploadFile) -> ArtifactRef:
     response_class=Response,
     responses={
         200: {"content": {"application/octet-stream": {}}, "description": "The bytes."},
-        **error_responses(404),
+        **error_responses(404, 503),
     },
 )
 def get_artifact(

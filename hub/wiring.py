@@ -1,0 +1,40 @@
+"""Builds each process's real dependencies from :class:`~hub.settings.Settings`."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from api.app import create_app
+from api.config import ApiConfig
+from hub.settings import Settings
+from storage.artifacts import artifact_store_from_uri
+from storage.prompts import PromptRegistry, ensure_default_prompts
+from workers.temporal_client import connect
+
+
+def api_config(settings: Settings) -> ApiConfig:
+    return ApiConfig(
+        database_url=settings.resolved_database_url,
+        cors_origins=list(settings.cors_origins),
+        max_body_bytes=settings.max_body_bytes,
+        temporal_ui_url=settings.temporal_ui_url or None,
+        temporal_address=settings.temporal_address,
+        temporal_namespace=settings.temporal_namespace,
+    )
+
+
+def prompt_registry(settings: Settings) -> PromptRegistry:
+    """The MLflow prompt registry, with the built-in agents' prompts registered."""
+    registry = PromptRegistry(settings.resolved_mlflow_tracking_uri)
+    ensure_default_prompts(registry)
+    return registry
+
+
+def build_api(settings: Settings, config: ApiConfig | None = None) -> FastAPI:
+    """The API wired to Temporal, the artifact store and the prompt registry."""
+    return create_app(
+        config or api_config(settings),
+        temporal_connect=lambda: connect(settings.temporal_address, settings.temporal_namespace),
+        artifact_store=artifact_store_from_uri(settings.resolved_artifact_root),
+        prompt_registry=prompt_registry(settings),
+    )
