@@ -1,0 +1,329 @@
+"""The credit-memo demo: create, deploy and run the "Credit Memo Processor" over the REST API.
+
+``make run`` (``hub up --demo``) calls :func:`run_demo` once the stack is up. It
+uses nothing but the public API, the way a user would: generate the sample PDFs,
+create the app and its four built-in agents (library default configs: the
+``local`` provider, no key), store the demo orchestration, deploy, then upload
+each sample and run the app on it, printing per-step timings, the memo and the
+URLs to look further.
+"""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+import typer
+
+import agents.demo
+from agents.demo.samples import MONEY_FIELDS, SampleFacts, generate_samples
+from hub.cli_runs import call, follow_run, upload_document
+from hub.settings import Settings
+from schemas.artifacts import ARTIFACT_REF_KEY, artifact_id_from_uri
+from schemas.library import BUILTIN_LIBRARY
+
+DEMO_APP_NAME = "Credit Memo Processor"
+DEMO_APP_DESCRIPTION = (
+    "Reads a credit-memo PDF, maps its figures, grades the credit risk and writes the memo "
+    "(the built-in extractor, mapper, analyzer and summarizer)."
+)
+DEMO_ORCHESTRATION_PATH = Path(agents.demo.__file__).parent / "credit_memo_orchestration.yaml"
+#: The agent types of the demo in pipeline order; each fills ``${<TYPE>_AGENT_ID}``.
+DEMO_AGENT_TYPES = ("extractor", "mapper", "analyzer", "summarizer")
+#: The output that holds the memo ({title, markdown, html, risk_grade}).
+MEMO_OUTPUT = "final_report"
+YAML_MEDIA_TYPE = "application/yaml"
+
+
+class DemoError(RuntimeError):
+    """The demo could not go on; the message says what failed and what to do."""
+
+
+class DemoApiError(DemoError):
+    """An API call of the demo answered with an error: which call, the status, the detail."""
+
+    def __init__(self, method: str, path: str, status_code: int, detail: str) -> None:
+        self.method, self.path, self.status_code, self.detail = method, path, status_code, detail
+        super().__init__(f"{method} {path} answered {status_code}: {detail}")
+
+
+@dataclass
+class StepTiming:
+    """How one step of a run went."""
+
+    step_id: str
+    state: str
+    attempts: int
+    seconds: float | None
+    error: str | None = None
+
+
+@dataclass
+class DemoRun:
+    """One sample PDF run through the demo app."""
+
+    sample: SampleFacts
+    run_id: str
+    status: str
+    memo_markdown: str | None
+    step_timings: list[StepTiming] = field(default_factory=list)
+    temporal_ui_url: str | None = None
+    error: str | None = None
+    #: Money figures of the PDF not found in the memo (formatted ``1,200,000``).
+    missing_figures: list[str] = field(default_factory=list)
+
+
+def format_detail(detail: Any) -> str:
+    """The API's ``detail`` as one line (422 lists become ``path: message; …``)."""
+    if isinstance(detail, list):
+        parts = []
+        for item in detail:
+            if isinstance(item, dict):
+                where = item.get("path") or "/".join(str(p) for p in item.get("loc", [])) or "/"
+                parts.append(f"{where}: {item.get('msg') or item.get('message')}")
+            else:
+                parts.append(str(item))
+        return "; ".join(parts)
+    return str(detail)
+
+
+def raise_api_errors(response: httpx.Response) -> None:
+    """httpx response hook: an error answer becomes a :class:`DemoApiError`.
+
+    Installed on the demo's client so the CLI helpers of :mod:`hub.cli_runs` can be
+    reused as they are while a failure still reaches the caller as an exception
+    naming the call and carrying the API's detail.
+    """
+    if response.status_code < 400:
+        return
+    response.read()
+    try:
+        body = response.json()
+        detail = body.get("detail", body) if isinstance(body, dict) else body
+    except ValueError:
+        detail = response.text or response.reason_phrase
+    request = response.request
+    raise DemoApiError(
+        request.method, request.url.path, response.status_code, format_detail(detail)
+    )
+
+
+@contextmanager
+def demo_client(api_url: str) -> Iterator[httpx.Client]:
+    """A client of the API at ``api_url`` that raises :class:`DemoApiError` on error answers."""
+    with httpx.Client(
+        base_url=api_url.rstrip("/"),
+        timeout=30.0,
+        event_hooks={"response": [raise_api_errors]},
+    ) as client:
+        try:
+            client.get("/health")
+        except httpx.TransportError as exc:
+            raise DemoError(
+                f"cannot reach the API at {api_url} ({exc.__class__.__name__}: {exc}); "
+                "start the stack with `hub up` (or `hub api`) first"
+            ) from exc
+        try:
+            yield client
+        except typer.Exit as exc:
+            # hub.cli_runs.call turns lost connections into a CLI exit (message on stderr).
+            raise DemoError(
+                f"lost the connection to the API at {api_url}; see the error printed above"
+            ) from exc
+
+
+def demo_orchestration_yaml(app_id: str, agent_ids: dict[str, str]) -> str:
+    """The demo orchestration with its placeholders filled in (``agent_ids`` by agent type)."""
+    values = {"APP_ID": app_id}
+    values.update({f"{t.upper()}_AGENT_ID": agent_ids[t] for t in DEMO_AGENT_TYPES})
+    return string.Template(DEMO_ORCHESTRATION_PATH.read_text(encoding="utf-8")).substitute(values)
+
+
+def create_demo_app(client: httpx.Client, echo: Callable[[str], None]) -> str:
+    """Create the app, add its agents, store the orchestration and deploy; returns the app id."""
+    app = call(
+        client, "POST", "/apps", json={"name": DEMO_APP_NAME, "description": DEMO_APP_DESCRIPTION}
+    )
+    app_id = str(app["id"])
+    echo(f"Created app {DEMO_APP_NAME!r} ({app_id})")
+    library = {agent.type: agent for agent in BUILTIN_LIBRARY}
+    agent_ids: dict[str, str] = {}
+    for agent_type in DEMO_AGENT_TYPES:
+        # No config: the API gives built-in types the library default (local provider).
+        body = {
+            "name": library[agent_type].name,
+            "type": agent_type,
+            "description": library[agent_type].description,
+        }
+        agent = call(client, "POST", f"/apps/{app_id}/agents", json=body)
+        agent_ids[agent_type] = str(agent["id"])
+        echo(f"  added agent {agent['name']} ({agent_type}, {agent['id']})")
+    call(
+        client,
+        "PUT",
+        f"/orchestration/{app_id}",
+        content=demo_orchestration_yaml(app_id, agent_ids).encode("utf-8"),
+        headers={"Content-Type": YAML_MEDIA_TYPE},
+    )
+    echo("  stored the orchestration: extractor → mapper → analyzer → summarizer")
+    deployed = call(client, "POST", f"/apps/{app_id}/deploy")
+    echo(f"  deployed version {deployed.get('version')} ({deployed.get('status')})")
+    return app_id
+
+
+def resolve_output(client: httpx.Client, value: Any) -> Any:
+    """``value`` with claim-check references (``{"$artifact": uri}``) fetched from the API."""
+    if isinstance(value, dict):
+        reference = value.get(ARTIFACT_REF_KEY)
+        if set(value) == {ARTIFACT_REF_KEY} and isinstance(reference, str):
+            artifact_id = artifact_id_from_uri(reference)
+            if artifact_id is not None:
+                return resolve_output(client, call(client, "GET", f"/artifacts/{artifact_id}"))
+        return {key: resolve_output(client, item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [resolve_output(client, item) for item in value]
+    return value
+
+
+def find_memo(client: httpx.Client, outputs: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The report of the step whose output is :data:`MEMO_OUTPUT` (step ``4`` in the demo)."""
+    for step_outputs in (outputs or {}).values():
+        if isinstance(step_outputs, dict) and MEMO_OUTPUT in step_outputs:
+            report = resolve_output(client, step_outputs[MEMO_OUTPUT])
+            return report if isinstance(report, dict) else None
+    return None
+
+
+def _seconds(started_at: str | None, ended_at: str | None) -> float | None:
+    if not started_at or not ended_at:
+        return None
+    try:
+        started = datetime.fromisoformat(started_at.replace("Z", "+00:00"))
+        ended = datetime.fromisoformat(ended_at.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return (ended - started).total_seconds()
+
+
+def step_timings(run: dict[str, Any]) -> list[StepTiming]:
+    """Each step's state, attempts and duration from a ``GET /runs/{id}`` answer."""
+    return [
+        StepTiming(
+            step_id=str(step.get("step_id")),
+            state=str(step.get("state")),
+            attempts=int(step.get("attempts") or 0),
+            seconds=_seconds(step.get("started_at"), step.get("ended_at")),
+            error=step.get("error"),
+        )
+        for step in run.get("steps") or []
+    ]
+
+
+def missing_figures(facts: SampleFacts, markdown: str) -> list[str]:
+    """The sample's money figures (as the memo writes them, ``1,200,000``) absent from it."""
+    written = [f"{abs(facts.figures[name]):,.0f}" for name in MONEY_FIELDS if name in facts.figures]
+    return [figure for figure in written if figure not in markdown]
+
+
+def _print_timings(timings: list[StepTiming], echo: Callable[[str], None]) -> None:
+    echo(f"  {'step':<8}{'state':<12}{'attempts':>8}{'time':>10}")
+    for t in timings:
+        took = f"{t.seconds:.2f} s" if t.seconds is not None else "-"
+        echo(f"  {t.step_id:<8}{t.state:<12}{t.attempts:>8}{took:>10}")
+        if t.error:
+            echo(f"      error: {t.error}")
+
+
+def run_sample(
+    client: httpx.Client,
+    app_id: str,
+    pdf: Path,
+    facts: SampleFacts,
+    *,
+    ui_url: str | None,
+    echo: Callable[[str], None],
+) -> DemoRun:
+    """Upload one sample, run the app on it until the run ends, and report it."""
+    echo("")
+    echo(f"Sample {pdf.name}: {facts.borrower_name}")
+    uri = upload_document(client, pdf)
+    echo(f"  uploaded as {uri}")
+    started = call(client, "POST", f"/apps/{app_id}/runs", json={"inputs": {"document": uri}})
+    run_id = str(started["run_id"])
+    echo(f"  run {run_id} started")
+    # follow_run prints step transitions with typer.echo: only when we print there too.
+    run = follow_run(client, run_id, echo=echo is typer.echo)
+    ui_link = run.get("temporal_ui_url") or started.get("temporal_ui_url")
+    if not ui_link and ui_url and started.get("workflow_id"):
+        namespace = Settings().temporal_namespace
+        ui_link = f"{ui_url.rstrip('/')}/namespaces/{namespace}/workflows/{started['workflow_id']}"
+    timings = step_timings(run)
+    report = find_memo(client, run.get("outputs")) if run["status"] == "completed" else None
+    markdown = report.get("markdown") if report else None
+    result = DemoRun(
+        sample=facts,
+        run_id=run_id,
+        status=str(run["status"]),
+        memo_markdown=markdown if isinstance(markdown, str) else None,
+        step_timings=timings,
+        temporal_ui_url=ui_link,
+        error=run.get("error"),
+    )
+    echo(f"  run {run_id} {result.status}")
+    _print_timings(timings, echo)
+    if result.memo_markdown is not None:
+        result.missing_figures = missing_figures(facts, result.memo_markdown)
+        echo("")
+        echo(result.memo_markdown.rstrip())
+        echo("")
+        if result.missing_figures:
+            echo(f"  figures of the PDF missing from the memo: {', '.join(result.missing_figures)}")
+        else:
+            echo("  every figure printed in the PDF appears in the memo")
+    elif result.status == "completed":
+        echo(f"  the run completed without a {MEMO_OUTPUT!r} output; see `hub runs show {run_id}`")
+    else:
+        echo(f"  error: {result.error or 'see the steps above'}")
+        echo(f"  details: `hub runs show {run_id}`")
+    if ui_link:
+        echo(f"  Temporal UI: {ui_link}")
+    return result
+
+
+def run_demo(
+    api_url: str,
+    *,
+    ui_url: str | None = None,
+    samples_dir: Path | None = None,
+    echo: Callable[[str], None] = typer.echo,
+) -> list[DemoRun]:
+    """Create, deploy and run the credit-memo demo against the API at ``api_url``.
+
+    Writes the sample PDFs into ``samples_dir`` (default ``HUB_HOME/demo/samples``),
+    runs the app once per sample and returns the runs. Raises :class:`DemoError`
+    (:class:`DemoApiError` for an error answer) when the demo cannot go on; a run
+    that fails is reported in its :class:`DemoRun`, not raised.
+    """
+    target = samples_dir if samples_dir is not None else Settings().home / "demo" / "samples"
+    samples = generate_samples(target)
+    echo(f"Wrote {len(samples)} sample credit-memo PDFs to {target}")
+    runs: list[DemoRun] = []
+    with demo_client(api_url) as client:
+        app_id = create_demo_app(client, echo)
+        for facts in samples:
+            runs.append(
+                run_sample(client, app_id, target / facts.filename, facts, ui_url=ui_url, echo=echo)
+            )
+    completed = sum(1 for r in runs if r.status == "completed")
+    echo("")
+    echo(f"Demo: {completed} of {len(runs)} runs completed (app {app_id}).")
+    echo(f"API docs: {api_url.rstrip('/')}/docs")
+    if ui_url:
+        echo(f"Temporal UI: {ui_url}")
+    return runs
