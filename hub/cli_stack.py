@@ -88,7 +88,7 @@ def up(
 @worker_app.command("orchestrator")
 def worker_orchestrator() -> None:
     """Poll the hub-orchestrator queue (the OrchestrationWorkflow and bookkeeping)."""
-    from workers.main import run_worker_processes
+    from hub.worker_processes import run_worker_processes
 
     asyncio.run(run_worker_processes(Settings(), orchestrator=True, agent_types=[]))
 
@@ -98,7 +98,7 @@ def worker_agent(
     type: Annotated[list[str], typer.Option("--type", help="Agent type(s) to serve.")],
 ) -> None:
     """Poll the agent-<type> queue(s): the invoke_agent activity of those types."""
-    from workers.main import run_worker_processes
+    from hub.worker_processes import run_worker_processes
 
     asyncio.run(run_worker_processes(Settings(), orchestrator=False, agent_types=type))
 
@@ -108,7 +108,7 @@ def worker_all(
     type: Annotated[list[str] | None, typer.Option("--type", help="Agent types.")] = None,
 ) -> None:
     """Orchestrator and agent workers in one process (the embedded stack's choice)."""
-    from workers.main import run_worker_processes
+    from hub.worker_processes import run_worker_processes
 
     asyncio.run(
         run_worker_processes(
