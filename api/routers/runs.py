@@ -11,6 +11,7 @@ from api.errors import ConflictError, error_responses
 from api.releases import build_plan
 from api.runs import RunService
 from api.temporal import TemporalGateway
+from schemas.orchestration import ExecutionPlan
 from schemas.runs import (
     ApprovalDecision,
     RerunRequest,
@@ -75,9 +76,8 @@ async def start_run(
                 f"App {app_id!r} is not deployed; deploy it with POST /apps/{app_id}/deploy, "
                 'or start a draft run with {"draft": true}.'
             )
-        plan = ReleaseRepository(session).get_plan(release.id)
+        plan = ExecutionPlan.model_validate(release.plan)
         release_id = release.id
-    assert plan is not None
     started, created = await service.start(
         app_id,
         inputs=body.inputs,
