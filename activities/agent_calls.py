@@ -15,11 +15,13 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, NoReturn
 
 import httpx
+from opentelemetry import propagate
 from pydantic import ValidationError
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from activities.claim_check import externalize_large_outputs, hydrate
+from activities.step_results import StepResultRecorder, attempt_record
 from schemas.agent_calls import (
     AGENT_BAD_RESPONSE,
     AGENT_CONFIG_MISSING,
@@ -34,6 +36,7 @@ from schemas.agent_calls import (
 )
 from schemas.invoke import InvokeRequest, InvokeResponse
 from storage.artifacts import ArtifactNotFound, ArtifactStore
+from storage.observability import StepAttempt
 
 RETRYABLE_STATUSES = frozenset({408, 429})
 #: Connecting is quick or the service is down; the read may last the whole step.
@@ -98,15 +101,77 @@ class AgentActivities:
         agent_url: Callable[[str], str],
         artifact_store: ArtifactStore,
         inline_max_bytes: int,
+        step_results: StepResultRecorder | None = None,
     ) -> None:
         self._http = http_client
         self._agent_url = agent_url
         self._artifacts = artifact_store
         self._inline_max_bytes = inline_max_bytes
+        self._step_results = step_results
 
     @activity.defn(name=INVOKE_AGENT_ACTIVITY)
     async def invoke_agent(self, req: InvokeAgentInput) -> InvokeAgentResult:
-        """POST the step's request to ``{agent_url(type)}/invoke`` and return its answer."""
+        """POST the step's request to ``{agent_url(type)}/invoke`` and return its answer.
+
+        With a step-result recorder, the attempt's outcome is written before Temporal
+        hears of it (see :mod:`activities.step_results`).
+        """
+        if self._step_results is None:
+            return await self._invoke(req)
+        info = activity.info()
+        started = datetime.now(UTC)
+        prompt_versions = dict(req.config.prompt_versions) if req.config else {}
+
+        def record(
+            status: str, result: InvokeAgentResult | None, error: BaseException | None
+        ) -> StepAttempt:
+            return attempt_record(
+                run_id=info.workflow_id or info.activity_id,
+                app_id=req.app_id,
+                app_version=req.app_version,
+                step_id=req.step_id,
+                item_index=req.item_index,
+                activity_id=info.activity_id,
+                agent_id=req.agent_id,
+                agent_type=req.agent_type,
+                task_queue=info.task_queue,
+                attempt=info.attempt,
+                status=status,
+                started_at=started,
+                ended_at=datetime.now(UTC),
+                usage=result.usage if result else None,
+                prompt_versions=prompt_versions,
+                error_type=getattr(error, "type", None)
+                or (type(error).__name__ if error else None),
+                error=str(error)[:MAX_DETAIL_CHARS] if error else None,
+            )
+
+        try:
+            result = await self._invoke(req)
+        except asyncio.CancelledError as err:
+            with contextlib.suppress(Exception):
+                await asyncio.shield(self._step_results.record(record("canceled", None, err), []))
+            raise
+        except Exception as err:
+            try:
+                await self._step_results.record(record("failed", None, err), [])
+            except Exception:  # the agent's error matters more than a lost bookkeeping row
+                activity.logger.exception("could not record the failed attempt")
+            raise
+        result.usage = self._step_results.price(result.usage)
+        try:
+            await self._step_results.record(record("completed", result, None), result.violations)
+        except Exception as err:
+            # Fail the attempt (retryably) rather than lose its record; the agent's
+            # idempotency cache answers the retry without a second model call.
+            raise ApplicationError(
+                f"could not record step '{req.step_id}' in the hub database: {err!r}",
+                {"attempt": info.attempt, "status": None},
+                type="StepResultNotRecorded",
+            ) from err
+        return result
+
+    async def _invoke(self, req: InvokeAgentInput) -> InvokeAgentResult:
         info = activity.info()
         attempt = info.attempt
         workflow_id = info.workflow_id or info.activity_id
@@ -156,15 +221,14 @@ class AgentActivities:
         interval = FALLBACK_HEARTBEAT_INTERVAL_SECONDS
         if info.heartbeat_timeout:
             interval = max(0.2, info.heartbeat_timeout.total_seconds() / 4)
+        headers = {
+            "content-type": "application/json",
+            "idempotency-key": body.idempotency_key,
+        }
+        # W3C traceparent: the agent's spans join the run's trace.
+        propagate.inject(headers)
         call = asyncio.create_task(
-            self._http.post(
-                url,
-                content=body.model_dump_json(),
-                headers={
-                    "content-type": "application/json",
-                    "idempotency-key": body.idempotency_key,
-                },
-            )
+            self._http.post(url, content=body.model_dump_json(), headers=headers)
         )
         try:
             while True:

@@ -37,6 +37,19 @@ class Settings(BaseSettings):
     agent_urls: dict[str, str] = Field(default_factory=dict)
     api_url: str = "http://127.0.0.1:8000"
     log_level: str = "INFO"
+    #: ``json`` (one JSON object per line, with run and step ids) or ``text``.
+    log_format: Literal["json", "text"] = "json"
+    #: Editable price table (provider → model → dollars per million tokens);
+    #: unset: the shipped ``storage/data/prices.yaml``.
+    prices_file: Path | None = None
+    #: OTLP/HTTP endpoint for traces (e.g. ``http://127.0.0.1:4318``); unset: the
+    #: standard ``OTEL_EXPORTER_OTLP_ENDPOINT``; neither: no export (off by default).
+    otel_exporter_otlp_endpoint: str | None = None
+    #: Service name on exported spans (each process appends its role).
+    otel_service_name: str = "agentic-hub"
+    #: ``host:port`` where workers serve Prometheus metrics (Temporal SDK metrics);
+    #: unset: no metrics endpoint on workers.
+    worker_metrics_bind_address: str | None = None
 
     @model_validator(mode="after")
     def _refuse_default_secret_outside_development(self) -> Settings:

@@ -43,6 +43,8 @@ class InvokeAgentInput(BaseModel):
     app_id: str
     step_id: str
     item_index: int | None = None
+    #: The plan's app version, for the step-results record (optional: older runs lack it).
+    app_version: str = ""
     agent_id: str
     agent_type: str
     config: ResolvedAgentConfig | None = None

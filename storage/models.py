@@ -146,3 +146,158 @@ class Run(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utc_now)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utc_now)
     ended_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
+
+
+class StepResult(Base):
+    """One finished attempt of one step (or ``foreach`` item) of a run, written by the engine.
+
+    Keyed by run, activity id (``step`` or ``step[item]``) and attempt, so a retried
+    write of the same attempt updates the row instead of adding one.
+    """
+
+    __tablename__ = "step_results"
+    __table_args__ = (
+        UniqueConstraint("run_id", "activity_id", "attempt", name="uq_step_results_attempt"),
+        Index("ix_step_results_ended", "ended_at"),
+        Index("ix_step_results_app_ended", "app_id", "ended_at"),
+        Index("ix_step_results_agent_type_ended", "agent_type", "ended_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    run_id: Mapped[str] = mapped_column(String(200), index=True)
+    app_id: Mapped[str] = mapped_column(String(100))
+    app_version: Mapped[str] = mapped_column(String(40), default="")
+    step_id: Mapped[str] = mapped_column(String(200))
+    item_index: Mapped[int | None] = mapped_column(default=None)
+    activity_id: Mapped[str] = mapped_column(String(220))
+    agent_id: Mapped[str] = mapped_column(String(100), default="")
+    agent_type: Mapped[str] = mapped_column(String(100), default="")
+    task_queue: Mapped[str] = mapped_column(String(200), default="")
+    status: Mapped[str] = mapped_column(String(20))
+    attempt: Mapped[int] = mapped_column(default=1)
+    retries: Mapped[int] = mapped_column(default=0)
+    started_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
+    ended_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utc_now)
+    latency_ms: Mapped[float] = mapped_column(default=0.0)
+    input_tokens: Mapped[int] = mapped_column(default=0)
+    output_tokens: Mapped[int] = mapped_column(default=0)
+    cost_usd: Mapped[float] = mapped_column(default=0.0)
+    model: Mapped[str] = mapped_column(String(200), default="")
+    provider: Mapped[str] = mapped_column(String(100), default="")
+    prompt_versions: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    error_type: Mapped[str | None] = mapped_column(String(100), default=None)
+    error: Mapped[str | None] = mapped_column(Text, default=None)
+
+
+class SchemaViolation(Base):
+    """One output-schema violation an agent reported for one attempt of a step."""
+
+    __tablename__ = "schema_violations"
+    __table_args__ = (
+        UniqueConstraint(
+            "run_id", "activity_id", "attempt", "seq", name="uq_schema_violations_attempt"
+        ),
+        Index("ix_schema_violations_created", "created_at"),
+        Index("ix_schema_violations_app_created", "app_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    run_id: Mapped[str] = mapped_column(String(200), index=True)
+    app_id: Mapped[str] = mapped_column(String(100))
+    step_id: Mapped[str] = mapped_column(String(200))
+    activity_id: Mapped[str] = mapped_column(String(220))
+    agent_id: Mapped[str] = mapped_column(String(100), default="")
+    agent_type: Mapped[str] = mapped_column(String(100), default="")
+    #: Step attempt (Temporal's) the violation belongs to.
+    attempt: Mapped[int] = mapped_column(default=1)
+    #: Position of the violation within that attempt's list (keeps rewrites idempotent).
+    seq: Mapped[int] = mapped_column(default=0)
+    #: The agent's own repair round in which the output was invalid.
+    repair_attempt: Mapped[int] = mapped_column(default=1)
+    pointer: Mapped[str] = mapped_column(Text, default="")
+    message: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utc_now)
+
+
+class RunSummary(Base):
+    """A finished (or running) run as Temporal visibility last showed it.
+
+    Filled from visibility (so runs started outside the API count too); run-level
+    metrics aggregate this table instead of listing every workflow again.
+    """
+
+    __tablename__ = "run_summaries"
+    __table_args__ = (
+        Index("ix_run_summaries_start", "started_at"),
+        Index("ix_run_summaries_app_start", "app_id", "started_at"),
+    )
+
+    run_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    app_id: Mapped[str] = mapped_column(String(100), default="")
+    app_version: Mapped[str] = mapped_column(String(40), default="")
+    agent_types: Mapped[list[str]] = mapped_column(JSON, default=list)
+    status: Mapped[str] = mapped_column(String(20))
+    started_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    ended_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
+    duration_ms: Mapped[float | None] = mapped_column(default=None)
+
+
+class ServiceAccount(Base):
+    """A machine identity whose API key is stored only as a SHA-256 hash."""
+
+    __tablename__ = "service_accounts"
+    __table_args__ = (UniqueConstraint("key_hash", name="uq_service_accounts_key_hash"),)
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True, default=lambda: new_id("sa"))
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20))
+    #: Team ids this account acts for; ``["*"]`` means every team.
+    teams: Mapped[list[str]] = mapped_column(JSON, default=list)
+    key_hash: Mapped[str] = mapped_column(String(64))
+    #: The first characters of the key, shown so people can tell keys apart.
+    key_prefix: Mapped[str] = mapped_column(String(20))
+    created_by: Mapped[str | None] = mapped_column(String(200), default=None)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utc_now)
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
+
+
+class RevokedToken(Base):
+    """A token id (``jti``) that must no longer be accepted, kept until it expires."""
+
+    __tablename__ = "revoked_tokens"
+
+    jti: Mapped[str] = mapped_column(String(64), primary_key=True)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
+    revoked_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utc_now)
+
+
+class AuditEvent(Base):
+    """One change or run action; rows are only ever inserted (append-only)."""
+
+    __tablename__ = "audit_events"
+    __table_args__ = (
+        Index("ix_audit_events_at", "at"),
+        Index("ix_audit_events_object", "object_type", "object_id"),
+        Index("ix_audit_events_actor", "actor"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utc_now)
+    actor: Mapped[str] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(100))
+    object_type: Mapped[str] = mapped_column(String(40))
+    object_id: Mapped[str | None] = mapped_column(String(200), default=None)
+    team_id: Mapped[str | None] = mapped_column(String(100), default=None)
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
+    after: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
+
+
+class ArtifactOwner(Base):
+    """Which team uploaded an artifact, so other teams get 404 for it."""
+
+    __tablename__ = "artifact_owners"
+
+    artifact_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    team_id: Mapped[str | None] = mapped_column(String(100), default=None)
+    created_by: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utc_now)

@@ -493,6 +493,7 @@ class OrchestrationWorkflow:
         config = agent.config if agent else None
         request = InvokeAgentInput(
             app_id=self._app_id,
+            app_version=self._plan.app_version,
             step_id=step.id,
             item_index=item_index,
             agent_id=step.agent_id or "",

@@ -1,0 +1,448 @@
+"""Repositories of the observability tables: step results, schema violations, run summaries.
+
+The engine writes one ``step_results`` row per finished step attempt (idempotently);
+metrics aggregate these tables with SQL instead of re-reading workflow histories.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, case, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from storage.models import RunSummary, SchemaViolation, StepResult
+
+#: Statuses of a step attempt in ``step_results``.
+ATTEMPT_COMPLETED = "completed"
+ATTEMPT_FAILED = "failed"
+#: An attempt that never reported (worker crash, heartbeat or start-to-close timeout).
+ATTEMPT_TIMED_OUT = "timed_out"
+ATTEMPT_CANCELED = "canceled"
+
+
+def percentile(sorted_values: Sequence[float], fraction: float) -> float | None:
+    """Nearest-rank percentile of already sorted values (``None`` when empty)."""
+    if not sorted_values:
+        return None
+    rank = max(1, math.ceil(fraction * len(sorted_values)))
+    return float(sorted_values[rank - 1])
+
+
+@dataclass
+class StepAttempt:
+    """What the engine knows about one finished attempt."""
+
+    run_id: str
+    app_id: str
+    step_id: str
+    item_index: int | None
+    activity_id: str
+    attempt: int
+    status: str
+    ended_at: datetime
+    app_version: str = ""
+    agent_id: str = ""
+    agent_type: str = ""
+    task_queue: str = ""
+    started_at: datetime | None = None
+    latency_ms: float = 0.0
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cost_usd: float = 0.0
+    model: str = ""
+    provider: str = ""
+    prompt_versions: dict[str, str] = field(default_factory=dict)
+    error_type: str | None = None
+    error: str | None = None
+
+
+@dataclass
+class ViolationInput:
+    pointer: str
+    message: str
+    repair_attempt: int = 1
+
+
+@dataclass
+class ViolationFilter:
+    app_id: str | None = None
+    agent: str | None = None
+    run_id: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+
+
+@dataclass
+class AgentTypeStats:
+    agent_type: str
+    calls: int = 0
+    failures: int = 0
+    retries: int = 0
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cost_usd: float = 0.0
+    latency_p50_ms: float | None = None
+    latency_p95_ms: float | None = None
+    schema_violations: int = 0
+
+
+@dataclass
+class RunTotals:
+    steps_completed: int = 0
+    steps_failed: int = 0
+    attempts: int = 0
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cost_usd: float = 0.0
+
+
+class ObservabilityRepository:
+    """Reads and writes the observability tables within one session."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    # ---------------------------------------------------------------- writes
+
+    def record_attempt(self, attempt: StepAttempt, violations: Sequence[ViolationInput]) -> None:
+        """Insert (or, for a repeated write of the same attempt, overwrite) one attempt."""
+        values = dict(attempt.__dict__)
+        values["retries"] = max(0, attempt.attempt - 1)
+        existing = self._attempt_row(attempt.run_id, attempt.activity_id, attempt.attempt)
+        if existing is None:
+            try:
+                with self.session.begin_nested():
+                    self.session.add(StepResult(**values))
+            except IntegrityError:
+                existing = self._attempt_row(attempt.run_id, attempt.activity_id, attempt.attempt)
+        if existing is not None:
+            for key, value in values.items():
+                setattr(existing, key, value)
+        self._record_violations(attempt, violations)
+
+    def _attempt_row(self, run_id: str, activity_id: str, attempt: int) -> StepResult | None:
+        return self.session.scalar(
+            select(StepResult).where(
+                StepResult.run_id == run_id,
+                StepResult.activity_id == activity_id,
+                StepResult.attempt == attempt,
+            )
+        )
+
+    def _record_violations(
+        self, attempt: StepAttempt, violations: Sequence[ViolationInput]
+    ) -> None:
+        existing = {
+            row.seq: row
+            for row in self.session.scalars(
+                select(SchemaViolation).where(
+                    SchemaViolation.run_id == attempt.run_id,
+                    SchemaViolation.activity_id == attempt.activity_id,
+                    SchemaViolation.attempt == attempt.attempt,
+                )
+            )
+        }
+        for seq, violation in enumerate(violations):
+            row = existing.get(seq)
+            if row is None:
+                self.session.add(
+                    SchemaViolation(
+                        run_id=attempt.run_id,
+                        app_id=attempt.app_id,
+                        step_id=attempt.step_id,
+                        activity_id=attempt.activity_id,
+                        agent_id=attempt.agent_id,
+                        agent_type=attempt.agent_type,
+                        attempt=attempt.attempt,
+                        seq=seq,
+                        repair_attempt=violation.repair_attempt,
+                        pointer=violation.pointer,
+                        message=violation.message,
+                        created_at=attempt.ended_at,
+                    )
+                )
+            else:
+                row.pointer, row.message = violation.pointer, violation.message
+
+    def record_lost_attempts(self, template: StepAttempt, before_attempt: int) -> int:
+        """Add a ``timed_out`` row for each earlier attempt that never reported.
+
+        Called by attempt ``before_attempt``: an earlier attempt without a row ended
+        without running its completion (worker crash, timeout). Returns rows added.
+        """
+        known = set(
+            self.session.scalars(
+                select(StepResult.attempt).where(
+                    StepResult.run_id == template.run_id,
+                    StepResult.activity_id == template.activity_id,
+                )
+            )
+        )
+        added = 0
+        for number in range(1, before_attempt):
+            if number in known:
+                continue
+            lost = StepAttempt(
+                **{
+                    **template.__dict__,
+                    "attempt": number,
+                    "status": ATTEMPT_TIMED_OUT,
+                    "started_at": None,
+                    "latency_ms": 0.0,
+                    "input_tokens": 0,
+                    "output_tokens": 0,
+                    "cost_usd": 0.0,
+                    "error_type": "AttemptLost",
+                    "error": f"attempt {number} ended without reporting (timeout or worker "
+                    "crash); the run's Temporal history has the details",
+                }
+            )
+            self.record_attempt(lost, [])
+            added += 1
+        return added
+
+    def upsert_run_summaries(self, summaries: Iterable[RunSummary]) -> int:
+        """Insert or refresh run summaries (by run id); returns how many were written."""
+        count = 0
+        for summary in summaries:
+            self.session.merge(summary)
+            count += 1
+        return count
+
+    # ----------------------------------------------------------------- reads
+
+    def attempts_of(self, run_id: str) -> list[StepResult]:
+        return list(
+            self.session.scalars(
+                select(StepResult)
+                .where(StepResult.run_id == run_id)
+                .order_by(StepResult.activity_id, StepResult.attempt)
+            )
+        )
+
+    def violations_of_run(self, run_id: str) -> list[SchemaViolation]:
+        return list(
+            self.session.scalars(
+                select(SchemaViolation)
+                .where(SchemaViolation.run_id == run_id)
+                .order_by(SchemaViolation.id)
+            )
+        )
+
+    def run_totals(self, run_ids: Sequence[str]) -> dict[str, RunTotals]:
+        """Per run: finished steps, attempts, tokens and cost from ``step_results``."""
+        if not run_ids:
+            return {}
+        completed = case((StepResult.status == ATTEMPT_COMPLETED, 1), else_=0)
+        rows = self.session.execute(
+            select(
+                StepResult.run_id,
+                func.count(),
+                func.sum(completed),
+                func.sum(StepResult.input_tokens),
+                func.sum(StepResult.output_tokens),
+                func.sum(StepResult.cost_usd),
+            )
+            .where(StepResult.run_id.in_(list(run_ids)))
+            .group_by(StepResult.run_id)
+        ).all()
+        totals: dict[str, RunTotals] = {}
+        for run_id, attempts, done, tokens_in, tokens_out, cost in rows:
+            totals[run_id] = RunTotals(
+                steps_completed=int(done or 0),
+                attempts=int(attempts or 0),
+                input_tokens=int(tokens_in or 0),
+                output_tokens=int(tokens_out or 0),
+                cost_usd=float(cost or 0.0),
+            )
+        # A step failed when its last recorded attempt did not complete.
+        last = (
+            select(
+                StepResult.run_id,
+                StepResult.activity_id,
+                func.max(StepResult.attempt).label("last_attempt"),
+            )
+            .where(StepResult.run_id.in_(list(run_ids)))
+            .group_by(StepResult.run_id, StepResult.activity_id)
+            .subquery()
+        )
+        failed_rows = self.session.execute(
+            select(StepResult.run_id, func.count())
+            .join(
+                last,
+                (StepResult.run_id == last.c.run_id)
+                & (StepResult.activity_id == last.c.activity_id)
+                & (StepResult.attempt == last.c.last_attempt),
+            )
+            .where(StepResult.status != ATTEMPT_COMPLETED)
+            .group_by(StepResult.run_id)
+        ).all()
+        for run_id, failed in failed_rows:
+            totals.setdefault(run_id, RunTotals()).steps_failed = int(failed)
+        return totals
+
+    def list_violations(
+        self, where: ViolationFilter, *, after_id: int | None, limit: int
+    ) -> list[SchemaViolation]:
+        """Newest first; ``after_id`` continues a page (rows with a smaller id)."""
+        query = select(SchemaViolation)
+        query = self._violation_filter(query, where)
+        if after_id is not None:
+            query = query.where(SchemaViolation.id < after_id)
+        return list(self.session.scalars(query.order_by(SchemaViolation.id.desc()).limit(limit)))
+
+    @staticmethod
+    def _violation_filter(query: Select[Any], where: ViolationFilter) -> Select[Any]:
+        if where.app_id:
+            query = query.where(SchemaViolation.app_id == where.app_id)
+        if where.agent:
+            query = query.where(
+                (SchemaViolation.agent_id == where.agent)
+                | (SchemaViolation.agent_type == where.agent)
+            )
+        if where.run_id:
+            query = query.where(SchemaViolation.run_id == where.run_id)
+        if where.since:
+            query = query.where(SchemaViolation.created_at >= where.since)
+        if where.until:
+            query = query.where(SchemaViolation.created_at < where.until)
+        return query
+
+    def agent_type_stats(
+        self,
+        since: datetime,
+        until: datetime,
+        *,
+        app_id: str | None = None,
+        agent_type: str | None = None,
+    ) -> list[AgentTypeStats]:
+        """Calls, failures, retries, latency percentiles, tokens, cost and violations."""
+        conditions = [StepResult.ended_at >= since, StepResult.ended_at < until]
+        if app_id:
+            conditions.append(StepResult.app_id == app_id)
+        if agent_type:
+            conditions.append(StepResult.agent_type == agent_type)
+        failed = case((StepResult.status != ATTEMPT_COMPLETED, 1), else_=0)
+        retried = case((StepResult.attempt > 1, 1), else_=0)
+        stats: dict[str, AgentTypeStats] = {}
+        for row in self.session.execute(
+            select(
+                StepResult.agent_type,
+                func.count(),
+                func.sum(failed),
+                func.sum(retried),
+                func.sum(StepResult.input_tokens),
+                func.sum(StepResult.output_tokens),
+                func.sum(StepResult.cost_usd),
+            )
+            .where(*conditions)
+            .group_by(StepResult.agent_type)
+        ):
+            name, calls, failures, retries, tokens_in, tokens_out, cost = row
+            stats[name] = AgentTypeStats(
+                agent_type=name,
+                calls=int(calls),
+                failures=int(failures or 0),
+                retries=int(retries or 0),
+                input_tokens=int(tokens_in or 0),
+                output_tokens=int(tokens_out or 0),
+                cost_usd=float(cost or 0.0),
+            )
+        latencies: dict[str, list[float]] = {}
+        for name, latency in self.session.execute(
+            select(StepResult.agent_type, StepResult.latency_ms)
+            .where(*conditions, StepResult.status == ATTEMPT_COMPLETED)
+            .order_by(StepResult.agent_type, StepResult.latency_ms)
+        ):
+            latencies.setdefault(name, []).append(float(latency))
+        for name, values in latencies.items():
+            stats[name].latency_p50_ms = percentile(values, 0.50)
+            stats[name].latency_p95_ms = percentile(values, 0.95)
+        violation_conditions = [
+            SchemaViolation.created_at >= since,
+            SchemaViolation.created_at < until,
+        ]
+        if app_id:
+            violation_conditions.append(SchemaViolation.app_id == app_id)
+        if agent_type:
+            violation_conditions.append(SchemaViolation.agent_type == agent_type)
+        for name, count in self.session.execute(
+            select(SchemaViolation.agent_type, func.count())
+            .where(*violation_conditions)
+            .group_by(SchemaViolation.agent_type)
+        ):
+            stats.setdefault(name, AgentTypeStats(agent_type=name)).schema_violations = int(count)
+        return sorted(stats.values(), key=lambda s: s.agent_type)
+
+    def cost_by_day(
+        self, since: datetime, until: datetime, *, app_id: str | None = None
+    ) -> list[tuple[str, str, float, int]]:
+        """``(day, app_id, cost, tokens)`` rows, by the day a step attempt ended (UTC)."""
+        conditions = [StepResult.ended_at >= since, StepResult.ended_at < until]
+        if app_id:
+            conditions.append(StepResult.app_id == app_id)
+        sums: dict[tuple[str, str], list[float]] = {}
+        for ended, app, cost, tokens_in, tokens_out in self.session.execute(
+            select(
+                StepResult.ended_at,
+                StepResult.app_id,
+                StepResult.cost_usd,
+                StepResult.input_tokens,
+                StepResult.output_tokens,
+            ).where(*conditions)
+        ):
+            key = (ended.date().isoformat(), app)
+            bucket = sums.setdefault(key, [0.0, 0])
+            bucket[0] += cost
+            bucket[1] += tokens_in + tokens_out
+        return [(day, app, v[0], int(v[1])) for (day, app), v in sorted(sums.items())]
+
+    def run_stats(
+        self,
+        since: datetime,
+        until: datetime,
+        *,
+        app_id: str | None = None,
+        agent_type: str | None = None,
+    ) -> tuple[dict[str, int], list[float]]:
+        """Runs started in the window by status, and finished runs' sorted durations."""
+        conditions = [RunSummary.started_at >= since, RunSummary.started_at < until]
+        if app_id:
+            conditions.append(RunSummary.app_id == app_id)
+        by_status: dict[str, int] = {}
+        durations: list[float] = []
+        if agent_type:
+            # JSON list membership is not portable SQL: filter these few columns here.
+            for status, duration, types in self.session.execute(
+                select(RunSummary.status, RunSummary.duration_ms, RunSummary.agent_types).where(
+                    *conditions
+                )
+            ):
+                if agent_type in (types or []):
+                    by_status[status] = by_status.get(status, 0) + 1
+                    if duration is not None and status != "running":
+                        durations.append(float(duration))
+            return by_status, sorted(durations)
+        for status, count in self.session.execute(
+            select(RunSummary.status, func.count()).where(*conditions).group_by(RunSummary.status)
+        ):
+            by_status[status] = int(count)
+        durations = [
+            float(d)
+            for d in self.session.scalars(
+                select(RunSummary.duration_ms)
+                .where(*conditions, RunSummary.duration_ms.is_not(None))
+                .order_by(RunSummary.duration_ms)
+            )
+        ]
+        return by_status, durations
+
+    def latest_summary_end(self) -> datetime | None:
+        """The newest close time recorded: visibility is re-read from shortly before it."""
+        return self.session.scalar(select(func.max(RunSummary.ended_at)))
