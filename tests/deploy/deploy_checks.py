@@ -99,8 +99,7 @@ def compose_schema_problems(compose: Mapping[str, Any]) -> list[str]:
 def compose_config_problems(compose_file: Path, env_file: Path) -> list[str]:
     """What ``docker compose config -q`` (the real parser, no engine needed) rejects."""
     done = subprocess.run(
-        [compose_binary(), "-f", str(compose_file), "--env-file", str(env_file)]
-        + ["config", "-q"],
+        [compose_binary(), "-f", str(compose_file), "--env-file", str(env_file)] + ["config", "-q"],
         capture_output=True,
         text=True,
         check=False,
@@ -196,9 +195,7 @@ def compose_policy_problems(compose: Mapping[str, Any]) -> list[str]:
             if target is None:
                 problems.append(f"{where}: depends on unknown service {dependency}")
                 continue
-            wanted = (
-                "service_completed_successfully" if is_one_shot(target) else "service_healthy"
-            )
+            wanted = "service_completed_successfully" if is_one_shot(target) else "service_healthy"
             if condition != wanted:
                 problems.append(
                     f"{where}: depends_on {dependency} needs condition {wanted}, not {condition}"
@@ -405,7 +402,9 @@ def kubernetes_policy_problems(documents: list[dict[str, Any]]) -> list[str]:
     return problems
 
 
-def network_policy_problems(documents: list[dict[str, Any]], agent_types: Iterable[str]) -> list[str]:
+def network_policy_problems(
+    documents: list[dict[str, Any]], agent_types: Iterable[str]
+) -> list[str]:
     """Default deny exists; each agent accepts traffic only from its own worker pool."""
     policies = [d for d in documents if d.get("kind") == "NetworkPolicy"]
     problems = []
@@ -422,9 +421,9 @@ def network_policy_problems(documents: list[dict[str, Any]], agent_types: Iterab
         selecting = [
             p
             for p in policies
-            if (p["spec"].get("podSelector") or {}).get("matchLabels", {}).get(
-                "app.kubernetes.io/name"
-            )
+            if (p["spec"].get("podSelector") or {})
+            .get("matchLabels", {})
+            .get("app.kubernetes.io/name")
             == agent
             and "Ingress" in (p["spec"].get("policyTypes") or [])
         ]
@@ -434,9 +433,9 @@ def network_policy_problems(documents: list[dict[str, Any]], agent_types: Iterab
             for rule in policy["spec"].get("ingress") or []:
                 sources = rule.get("from") or []
                 allowed = [
-                    (s.get("podSelector") or {}).get("matchLabels", {}).get(
-                        "app.kubernetes.io/name"
-                    )
+                    (s.get("podSelector") or {})
+                    .get("matchLabels", {})
+                    .get("app.kubernetes.io/name")
                     for s in sources
                 ]
                 if not sources or allowed != [f"worker-{agent_type}"] * len(sources):

@@ -129,9 +129,7 @@ def test_docker_compose_config_catches_a_broken_file(
     compose: dict[str, Any], tmp_path: Path, env_file: Path
 ) -> None:
     broken = yaml.safe_load(yaml.safe_dump(compose))
-    broken["services"]["api"]["depends_on"]["no-such-service"] = {
-        "condition": "service_healthy"
-    }
+    broken["services"]["api"]["depends_on"]["no-such-service"] = {"condition": "service_healthy"}
     problems = compose_config_problems(write_broken(tmp_path, broken), env_file)
     assert problems and "no-such-service" in problems[0]
 
@@ -173,9 +171,7 @@ def test_docker_compose_config_requires_the_secrets_from_env(
         ("api", lambda s: s["depends_on"].update(postgres={}), "needs condition service_healthy"),
         (
             "api",
-            lambda s: s["depends_on"].update(
-                **{"hub-migrate": {"condition": "service_healthy"}}
-            ),
+            lambda s: s["depends_on"].update(**{"hub-migrate": {"condition": "service_healthy"}}),
             "needs condition service_completed_successfully",
         ),
         ("api", lambda s: s.update(depends_on=["postgres"]), "without conditions"),
