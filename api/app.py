@@ -12,7 +12,17 @@ from temporalio.client import Client
 from api.body_limit import BodySizeLimitMiddleware
 from api.config import ApiConfig
 from api.errors import error_responses, install_error_handlers
-from api.routers import agents, apps, artifacts, health, orchestration, prompts, runs
+from api.routers import (
+    agents,
+    apps,
+    artifacts,
+    health,
+    observability,
+    orchestration,
+    prompts,
+    run_events,
+    runs,
+)
 from api.temporal import TemporalGateway, TemporalUnavailable
 from storage.artifacts import ArtifactStore
 from storage.database import create_db_engine, create_session_factory
@@ -85,6 +95,8 @@ def create_app(
     app.include_router(runs.router)
     app.include_router(artifacts.router)
     app.include_router(prompts.router)
+    app.include_router(run_events.router)
+    app.include_router(observability.router, responses=database_down)
 
     if config.cors_origins:
         app.add_middleware(

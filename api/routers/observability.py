@@ -1,0 +1,107 @@
+"""``/observability``: runs, traces, metrics and schema violations."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Query, Request
+
+from api.dependencies import SessionDep
+from api.errors import error_responses
+from api.observability import ObservabilityService, RunFilter
+from api.temporal import TemporalGateway
+from schemas.observability import MetricsPublic, RunSummaryPage, RunTrace, ViolationPage
+from schemas.runs import RunStatus
+from storage.observability import ViolationFilter
+
+router = APIRouter(prefix="/observability", tags=["observability"])
+
+
+def observability_service(request: Request, session: SessionDep) -> ObservabilityService:
+    gateway: TemporalGateway = request.app.state.temporal
+    return ObservabilityService(session=session, gateway=gateway)
+
+
+ServiceDep = Annotated[ObservabilityService, Depends(observability_service)]
+Name = Annotated[str | None, Query(max_length=100, pattern=r"^[A-Za-z0-9._:@/-]+$")]
+Since = Annotated[datetime | None, Query(description="Window start (ISO-8601, inclusive).")]
+Until = Annotated[datetime | None, Query(description="Window end (ISO-8601, exclusive).")]
+Cursor = Annotated[str | None, Query(max_length=4000, description="`next_cursor` of a page.")]
+Limit = Annotated[int, Query(ge=1, le=500)]
+
+
+@router.get(
+    "/runs",
+    response_model=RunSummaryPage,
+    summary="List execution runs",
+    responses=error_responses(422, 503),
+)
+async def list_runs(
+    service: ServiceDep,
+    app_id: Name = None,
+    status: RunStatus | None = None,
+    since: Since = None,
+    until: Until = None,
+    agent_type: Name = None,
+    cursor: Cursor = None,
+    limit: Limit = 50,
+) -> RunSummaryPage:
+    """Runs newest first from Temporal visibility (runs started with the Temporal CLI
+    too), each with status, timings, step counts, tokens, cost and the Web UI link."""
+    where = RunFilter(app_id=app_id, status=status, since=since, until=until, agent_type=agent_type)
+    return await service.list_runs(where, cursor=cursor, limit=limit)
+
+
+@router.get(
+    "/traces/{run_id}",
+    response_model=RunTrace,
+    summary="Get run traces",
+    responses=error_responses(404, 503),
+)
+async def get_trace(run_id: Annotated[str, Path(max_length=200)], service: ServiceDep) -> RunTrace:
+    """The run as spans: the run, each step (activity), and each attempt of it, read
+    from the workflow history (running runs included) plus the recorded step results."""
+    return await service.trace(run_id)
+
+
+@router.get(
+    "/metrics",
+    response_model=MetricsPublic,
+    summary="Get platform metrics",
+    responses=error_responses(422, 503),
+)
+async def get_metrics(
+    service: ServiceDep,
+    app_id: Name = None,
+    agent_type: Name = None,
+    since: Since = None,
+    until: Until = None,
+) -> MetricsPublic:
+    """Runs by status, success rate, duration percentiles, per agent type calls,
+    failures, retries, latency, tokens, cost, violations and task-queue backlog, for
+    the platform, an app or an agent type (default window: the last 24 hours)."""
+    return await service.metrics(since=since, until=until, app_id=app_id, agent_type=agent_type)
+
+
+@router.get(
+    "/violations",
+    response_model=ViolationPage,
+    summary="List schema violations",
+    responses=error_responses(422, 503),
+)
+async def list_violations(
+    service: ServiceDep,
+    app_id: Name = None,
+    agent: Annotated[
+        str | None, Query(max_length=100, description="Agent id or agent type.")
+    ] = None,
+    run_id: Name = None,
+    since: Since = None,
+    until: Until = None,
+    cursor: Cursor = None,
+    limit: Limit = 100,
+) -> ViolationPage:
+    """Output-schema violations agents reported, newest first."""
+    where = ViolationFilter(app_id=app_id, agent=agent, run_id=run_id, since=since, until=until)
+    return service.violations(where, cursor=cursor, limit=limit)

@@ -1,0 +1,43 @@
+"""``GET /runs/{run_id}/events``: a run's step events as Server-Sent Events."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Request
+from fastapi.responses import StreamingResponse
+
+from api.errors import error_responses
+from api.run_events import ensure_run_exists, stream_run_events
+from api.temporal import TemporalGateway
+
+router = APIRouter(prefix="/runs", tags=["runs"])
+
+
+@router.get(
+    "/{run_id}/events",
+    summary="Stream a run's step events (Server-Sent Events)",
+    response_class=StreamingResponse,
+    responses={
+        200: {
+            "content": {"text/event-stream": {}},
+            "description": "`event: step` per step state change (running, completed, failed, "
+            "skipped, canceled, waiting_approval) in order, then one `event: run` with the "
+            "run's final status; each `data:` is a JSON RunEvent.",
+        },
+        **error_responses(404, 503),
+    },
+)
+async def run_events(
+    run_id: Annotated[str, Path(max_length=200)], request: Request
+) -> StreamingResponse:
+    """Follow a run live: events arrive while it is in flight; the stream ends with the
+    run's terminal event (a finished run answers its whole event list at once)."""
+    gateway: TemporalGateway = request.app.state.temporal
+    client = await gateway.client()
+    await ensure_run_exists(client, run_id)
+    return StreamingResponse(
+        stream_run_events(client, run_id),
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+    )

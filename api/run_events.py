@@ -1,0 +1,138 @@
+"""Live run events: the ``progress`` query polled and turned into ordered step events."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from typing import Any
+
+from temporalio.client import Client, WorkflowExecutionStatus, WorkflowFailureError
+from temporalio.service import RPCError, RPCStatusCode
+
+from api.errors import NotFoundError
+from api.runs import STATUS_BY_TEMPORAL, failure_message
+from schemas.observability import RunEvent
+from schemas.runs import RunProgress, RunResult, StepProgress
+
+POLL_SECONDS = 0.25
+QUERY_TIMEOUT = timedelta(seconds=3)
+#: An SSE comment this often keeps proxies from closing a quiet stream.
+KEEPALIVE_SECONDS = 15.0
+FINISHED_STEP_STATES = frozenset({"completed", "failed", "skipped", "canceled"})
+
+
+async def ensure_run_exists(client: Client, run_id: str) -> None:
+    """404 before the stream starts, not an error event inside it."""
+    try:
+        await client.get_workflow_handle(run_id).describe()
+    except RPCError as exc:
+        if exc.status == RPCStatusCode.NOT_FOUND:
+            raise NotFoundError(f"run {run_id} not found") from exc
+        raise
+
+
+class StepEventTracker:
+    """Turns successive progress snapshots into step events, each state once, in order.
+
+    A step seen finished without having been seen running gets its ``running``
+    event first, so every agent step shows ``running`` then its outcome.
+    """
+
+    def __init__(self, run_id: str) -> None:
+        self.run_id = run_id
+        self.seq = 0
+        self._last: dict[str, str] = {}
+
+    def changes(self, steps: list[StepProgress]) -> list[RunEvent]:
+        events: list[RunEvent] = []
+        ordered = sorted(
+            (s for s in steps if s.state != "pending"),
+            key=lambda s: (s.started_at or s.ended_at or "", s.ended_at or "~"),
+        )
+        pending_finish: list[StepProgress] = []
+        for step in ordered:
+            before = self._last.get(step.step_id)
+            if before == step.state:
+                continue
+            if step.state in FINISHED_STEP_STATES and step.state != "skipped":
+                if before is None:
+                    events.append(self._event(step, "running", step.started_at))
+                pending_finish.append(step)
+            else:
+                events.append(self._event(step, step.state, step.started_at))
+            self._last[step.step_id] = step.state
+        pending_finish.sort(key=lambda s: s.ended_at or "")
+        events += [self._event(s, s.state, s.ended_at) for s in pending_finish]
+        return events
+
+    def _event(self, step: StepProgress, state: str, at: str | None) -> RunEvent:
+        self.seq += 1
+        return RunEvent(
+            seq=self.seq,
+            event="step",
+            run_id=self.run_id,
+            step_id=step.step_id,
+            state=state,
+            attempts=step.attempts,
+            items_done=step.items_done,
+            items_total=step.items_total,
+            error=step.error if state in FINISHED_STEP_STATES else None,
+            at=at,
+        )
+
+    def run_event(self, status: str, error: str | None, at: str | None) -> RunEvent:
+        self.seq += 1
+        return RunEvent(
+            seq=self.seq, event="run", run_id=self.run_id, state=status, error=error, at=at
+        )
+
+
+def sse(event: RunEvent) -> str:
+    return f"id: {event.seq}\nevent: {event.event}\ndata: {event.model_dump_json()}\n\n"
+
+
+async def stream_run_events(
+    client: Client, run_id: str, poll_seconds: float = POLL_SECONDS
+) -> AsyncIterator[str]:
+    """Server-Sent Events for ``run_id`` until it ends (the last event is ``run``)."""
+    handle = client.get_workflow_handle(run_id, result_type=RunResult)
+    tracker = StepEventTracker(run_id)
+    quiet = 0.0
+    while True:
+        description = await handle.describe()
+        status = STATUS_BY_TEMPORAL.get(
+            description.status or WorkflowExecutionStatus.RUNNING, "running"
+        )
+        steps = await _steps(handle, status)
+        events = tracker.changes(steps)
+        for event in events:
+            yield sse(event)
+        if status != "running":
+            error: str | None = None
+            if status == "failed":
+                try:
+                    await handle.result()
+                except WorkflowFailureError as exc:
+                    error = failure_message(exc)
+            closed = description.close_time.isoformat() if description.close_time else None
+            yield sse(tracker.run_event(status, error, closed))
+            return
+        quiet = 0.0 if events else quiet + poll_seconds
+        if quiet >= KEEPALIVE_SECONDS:
+            quiet = 0.0
+            yield ": keep-alive\n\n"
+        await asyncio.sleep(poll_seconds)
+
+
+async def _steps(handle: Any, status: str) -> list[StepProgress]:
+    if status == "completed":
+        result: RunResult = await handle.result()
+        return result.steps
+    try:
+        progress: RunProgress = await handle.query(
+            "progress", result_type=RunProgress, rpc_timeout=QUERY_TIMEOUT
+        )
+    except Exception:  # no worker answering right now, or not started: try next poll
+        return []
+    return progress.steps
