@@ -7,6 +7,7 @@ from fastapi import FastAPI
 from api.app import create_app
 from api.config import ApiConfig
 from hub.settings import Settings
+from hub.telemetry import instrument_http_app, setup_process, tracing_interceptors
 from storage.artifacts import artifact_store_from_uri
 from storage.prompts import PromptRegistry, ensure_default_prompts
 from workers.temporal_client import connect
@@ -32,9 +33,15 @@ def prompt_registry(settings: Settings) -> PromptRegistry:
 
 def build_api(settings: Settings, config: ApiConfig | None = None) -> FastAPI:
     """The API wired to Temporal, the artifact store and the prompt registry."""
-    return create_app(
+    provider = setup_process(settings, "api")
+    app = create_app(
         config or api_config(settings),
-        temporal_connect=lambda: connect(settings.temporal_address, settings.temporal_namespace),
+        temporal_connect=lambda: connect(
+            settings.temporal_address,
+            settings.temporal_namespace,
+            interceptors=tracing_interceptors(),
+        ),
         artifact_store=artifact_store_from_uri(settings.resolved_artifact_root),
         prompt_registry=prompt_registry(settings),
     )
+    return instrument_http_app(app, "api", provider)

@@ -14,10 +14,13 @@ from temporalio.worker import Worker
 
 from activities.agent_calls import AgentActivities, build_agent_http_client
 from activities.plans import DeployedPlanLoader, PlanActivities
+from activities.step_results import StepResultRecorder
 from hub.settings import Settings
+from hub.telemetry import setup_process, temporal_runtime, tracing_interceptors
 from schemas.orchestration import ExecutionPlan
 from storage.artifacts import artifact_store_from_uri
 from storage.database import create_db_engine, create_session_factory, session_scope
+from storage.prices import PriceTable
 from storage.repositories import ReleaseRepository
 from workers.builders import build_agent_worker, build_orchestrator_worker, run_workers
 from workers.temporal_client import connect
@@ -44,11 +47,22 @@ async def run_worker_processes(
     settings: Settings, *, orchestrator: bool, agent_types: Sequence[str]
 ) -> None:
     """Run the orchestrator worker and/or agent workers in this process until signalled."""
-    client = await connect(settings.temporal_address, settings.temporal_namespace)
+    setup_process(settings, "worker")
+    client = await connect(
+        settings.temporal_address,
+        settings.temporal_namespace,
+        interceptors=tracing_interceptors(),
+        runtime=temporal_runtime(settings),
+    )
     store = artifact_store_from_uri(settings.resolved_artifact_root)
+    # Every attempt of every step is recorded for the observability endpoints.
+    recorder = StepResultRecorder(
+        create_session_factory(create_db_engine(settings.resolved_database_url)),
+        PriceTable.load(settings.prices_file),
+    )
     async with build_agent_http_client() as http:
         agent_activities = AgentActivities(
-            http, settings.agent_url, store, settings.artifact_inline_max_bytes
+            http, settings.agent_url, store, settings.artifact_inline_max_bytes, recorder
         )
         workers: list[Worker] = []
         if orchestrator:

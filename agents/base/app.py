@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
+from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 
 from agents.base.agent import Agent
 from agents.base.errors import AgentError
@@ -79,6 +80,8 @@ def create_agent_app(agent: Agent, provider_factory: ProviderFactory | None = No
     )
     app.state.agent = agent
     app.state.cache = cache
+    # Server spans that continue the engine's trace (W3C traceparent on /invoke).
+    FastAPIInstrumentor.instrument_app(app, excluded_urls="/health,/ready")
 
     @app.exception_handler(AgentError)
     async def _agent_error(_: Request, exc: AgentError) -> JSONResponse:

@@ -11,6 +11,7 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError
+from opentelemetry import trace
 
 from agents.base.agent import Agent
 from agents.base.errors import AgentError
@@ -26,6 +27,7 @@ from schemas.agents import AgentConfig
 from schemas.invoke import InvokeRequest, InvokeResponse, SchemaViolationRecord, Usage
 
 logger = logging.getLogger(__name__)
+_tracer = trace.get_tracer("agentic-hub.agents")
 
 ProviderFactory = Callable[[str], LLMProvider]
 
@@ -175,7 +177,16 @@ class AgentRuntime:
         for provider_name, model_name in candidates:
             try:
                 provider = self.provider_factory(provider_name)
-                return await provider.complete(_with_model(request, model_name))
+                # One span per model call, with OpenTelemetry GenAI attribute names.
+                with _tracer.start_as_current_span(f"chat {model_name}") as span:
+                    span.set_attribute("gen_ai.operation.name", "chat")
+                    span.set_attribute("gen_ai.system", provider_name)
+                    span.set_attribute("gen_ai.request.model", model_name)
+                    result = await provider.complete(_with_model(request, model_name))
+                    span.set_attribute("gen_ai.response.model", result.model or model_name)
+                    span.set_attribute("gen_ai.usage.input_tokens", result.input_tokens)
+                    span.set_attribute("gen_ai.usage.output_tokens", result.output_tokens)
+                    return result
             except ProviderError as exc:
                 exc.provider = exc.provider or provider_name
                 logger.warning(

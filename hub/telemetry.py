@@ -1,0 +1,169 @@
+"""Telemetry of every hub process: JSON logs with run/step ids, OpenTelemetry traces
+(OTLP export when configured, off by default) and Prometheus metrics.
+
+Each process (API, workers, agents) calls :func:`setup_process` once at start.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+from datetime import UTC, datetime
+from typing import Any
+
+from fastapi import FastAPI, Response
+from opentelemetry import trace
+from opentelemetry.sdk.resources import Resource
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import BatchSpanProcessor, SpanExporter
+from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
+
+from hub.settings import Settings
+
+#: Fields copied from a log record's ``extra`` (and from Temporal's activity/workflow
+#: context) into the JSON line, so logs can be joined to runs and steps.
+CONTEXT_FIELDS = ("run_id", "step_id", "attempt", "agent_type", "app_id", "activity_id")
+
+HTTP_REQUESTS = Counter(
+    "hub_http_requests_total", "HTTP requests served", ["service", "method", "route", "status"]
+)
+HTTP_LATENCY = Histogram(
+    "hub_http_request_duration_seconds", "HTTP request latency", ["service", "method", "route"]
+)
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line: time, level, logger, message, run/step ids, trace ids."""
+
+    def __init__(self, service: str) -> None:
+        super().__init__()
+        self.service = service
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry: dict[str, Any] = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(),
+            "level": record.levelname,
+            "service": self.service,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        for name in CONTEXT_FIELDS:
+            value = getattr(record, name, None)
+            if value is not None:
+                entry[name] = value
+        # Temporal's activity and workflow loggers attach their context as a dict.
+        temporal = getattr(record, "temporal_activity", None) or getattr(
+            record, "temporal_workflow", None
+        )
+        if isinstance(temporal, dict):
+            entry.setdefault("run_id", temporal.get("workflow_id"))
+            if "activity_id" in temporal:
+                entry.setdefault("activity_id", temporal["activity_id"])
+                entry.setdefault("step_id", str(temporal["activity_id"]).split("[", 1)[0])
+                entry.setdefault("attempt", temporal.get("attempt"))
+        span = trace.get_current_span().get_span_context()
+        if span.is_valid:
+            entry["trace_id"] = f"{span.trace_id:032x}"
+            entry["span_id"] = f"{span.span_id:016x}"
+        if record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
+        return json.dumps(entry, default=str)
+
+
+def setup_logging(settings: Settings, service: str) -> None:
+    """Root logging: JSON lines (``HUB_LOG_FORMAT=json``, default) or plain text."""
+    handler = logging.StreamHandler(sys.stderr)
+    if settings.log_format == "json":
+        handler.setFormatter(JsonFormatter(service))
+    else:
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(settings.log_level.upper())
+
+
+def otlp_endpoint(settings: Settings) -> str | None:
+    """``HUB_OTEL_EXPORTER_OTLP_ENDPOINT``, else the standard ``OTEL_EXPORTER_OTLP_ENDPOINT``."""
+    return settings.otel_exporter_otlp_endpoint or os.environ.get("OTEL_EXPORTER_OTLP_ENDPOINT")
+
+
+def setup_tracing(
+    settings: Settings, service: str, exporter: SpanExporter | None = None
+) -> TracerProvider | None:
+    """Install a tracer provider exporting over OTLP/HTTP when an endpoint is configured.
+
+    Without an endpoint (and no ``exporter`` given) nothing is installed: spans are
+    no-ops and cost nothing, but W3C trace context still propagates.
+    """
+    endpoint = otlp_endpoint(settings)
+    if exporter is None and not endpoint:
+        return None
+    provider = TracerProvider(
+        resource=Resource.create({"service.name": f"{settings.otel_service_name}-{service}"})
+    )
+    if exporter is None:
+        from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+
+        exporter = OTLPSpanExporter(endpoint=f"{str(endpoint).rstrip('/')}/v1/traces")
+    provider.add_span_processor(BatchSpanProcessor(exporter))
+    trace.set_tracer_provider(provider)
+    return provider
+
+
+def instrument_http_app(
+    app: FastAPI, service: str, tracer_provider: Any | None = None
+) -> FastAPI:
+    """Server spans (extracting ``traceparent``), request metrics and ``GET /metrics``."""
+    from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
+
+    FastAPIInstrumentor.instrument_app(
+        app, tracer_provider=tracer_provider, excluded_urls="/metrics,/health,/ready"
+    )
+
+    @app.middleware("http")
+    async def _count(request: Any, call_next: Any) -> Any:
+        route = request.scope.get("route")
+        started = datetime.now(UTC)
+        response = await call_next(request)
+        path = getattr(request.scope.get("route"), "path", None) or getattr(route, "path", "")
+        path = path or "unmatched"
+        HTTP_REQUESTS.labels(service, request.method, path, str(response.status_code)).inc()
+        HTTP_LATENCY.labels(service, request.method, path).observe(
+            (datetime.now(UTC) - started).total_seconds()
+        )
+        return response
+
+    @app.get("/metrics", include_in_schema=False)
+    async def metrics() -> Response:
+        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+    return app
+
+
+def temporal_runtime(settings: Settings) -> Any | None:
+    """A Temporal runtime exporting SDK metrics to Prometheus at
+    ``HUB_WORKER_METRICS_BIND_ADDRESS`` (``None`` when unset)."""
+    if not settings.worker_metrics_bind_address:
+        return None
+    from temporalio.runtime import PrometheusConfig, Runtime, TelemetryConfig
+
+    return Runtime(
+        telemetry=TelemetryConfig(
+            metrics=PrometheusConfig(bind_address=settings.worker_metrics_bind_address)
+        )
+    )
+
+
+def tracing_interceptors() -> list[Any]:
+    """Temporal's OpenTelemetry interceptor: client → workflow → activity spans."""
+    from temporalio.contrib.opentelemetry import TracingInterceptor
+
+    return [TracingInterceptor()]
+
+
+def setup_process(settings: Settings, service: str) -> TracerProvider | None:
+    """Logging and tracing for one process; returns the tracer provider if exporting."""
+    setup_logging(settings, service)
+    return setup_tracing(settings, service)
