@@ -134,13 +134,15 @@ def test_docker_compose_config_catches_a_broken_file(
     assert problems and "no-such-service" in problems[0]
 
 
+@pytest.mark.parametrize("missing", ["POSTGRES_PASSWORD", "HUB_SECRET_KEY"])
 def test_docker_compose_config_requires_the_secrets_from_env(
-    tmp_path: Path, compose: dict[str, Any]
+    tmp_path: Path, compose: dict[str, Any], missing: str
 ) -> None:
-    empty_env = tmp_path / "empty.env"
-    empty_env.write_text("")
-    problems = compose_config_problems(write_broken(tmp_path, compose), empty_env)
-    assert problems and "POSTGRES_PASSWORD" in problems[0]
+    partial_env = tmp_path / "partial.env"
+    others = {"POSTGRES_PASSWORD", "HUB_SECRET_KEY"} - {missing}
+    partial_env.write_text("".join(f"{name}={'x' * 40}\n" for name in others))
+    problems = compose_config_problems(write_broken(tmp_path, compose), partial_env)
+    assert problems and f"required variable {missing} is missing" in problems[0], problems
 
 
 @pytest.mark.parametrize(
