@@ -1,0 +1,1 @@
+"""``python -m bench``: orchestration overhead and throughput against a bare Temporal baseline."""

