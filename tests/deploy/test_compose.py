@@ -3,6 +3,7 @@ with health checks, pinned images, limits, ordered start and no secret literals.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -187,3 +188,26 @@ def test_policy_check_catches_broken_copies(
     change(broken["services"][service])
     problems = compose_policy_problems(broken)
     assert any(p.startswith(f"services.{service}") and expected in p for p in problems), problems
+
+
+def env_example_names(text: str) -> set[str]:
+    return {
+        line.split("=", 1)[0].strip()
+        for line in text.splitlines()
+        if "=" in line and not line.lstrip().startswith("#")
+    }
+
+
+def compose_variable_names(text: str) -> set[str]:
+    return set(re.findall(r"\$\{([A-Za-z_][A-Za-z0-9_]*)", text))
+
+
+def test_env_example_lists_exactly_the_variables_compose_uses() -> None:
+    example = env_example_names((REPO / ".env.example").read_text())
+    used = compose_variable_names(COMPOSE_FILE.read_text())
+    assert example == used, {"unused": example - used, "missing": used - example}
+
+
+def test_env_example_check_catches_a_drift() -> None:
+    used = compose_variable_names(COMPOSE_FILE.read_text() + "\n  X: ${NEW_PROVIDER_KEY}\n")
+    assert "NEW_PROVIDER_KEY" in used - env_example_names((REPO / ".env.example").read_text())
