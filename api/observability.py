@@ -184,7 +184,7 @@ class ObservabilityService:
             )
         )
         executions = [
-            WorkflowExecution._from_raw_info(info, client.data_converter)
+            WorkflowExecution._from_raw_info(info, client.namespace, client.data_converter)
             for info in answer.executions
         ]
         totals = ObservabilityRepository(self.session).run_totals([e.id for e in executions])
