@@ -7,10 +7,12 @@ last status seen, while Temporal's history stays the source of truth.
 
 from __future__ import annotations
 
+import functools
 import uuid
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -29,7 +31,7 @@ from temporalio.exceptions import FailureError
 from temporalio.service import RPCError, RPCStatusCode
 
 from api.errors import ConflictError, InvalidInputError, NotFoundError
-from api.temporal import TemporalGateway
+from api.temporal import TemporalGateway, TemporalUnavailable
 from schemas.names import ORCHESTRATOR_QUEUE, WORKFLOW_TYPE
 from schemas.orchestration import ExecutionPlan
 from schemas.runs import (
@@ -61,6 +63,34 @@ STATUS_BY_TEMPORAL: dict[WorkflowExecutionStatus, RunStatus] = {
 APP_ID_KEY = SearchAttributeKey.for_keyword("AppId")
 APP_VERSION_KEY = SearchAttributeKey.for_keyword("AppVersion")
 HUB_RUN_ID_KEY = SearchAttributeKey.for_keyword("HubRunId")
+
+
+#: gRPC codes that mean "Temporal did not answer" (stopped, restarting, unreachable).
+TEMPORAL_OUTAGE_CODES = frozenset({RPCStatusCode.UNAVAILABLE, RPCStatusCode.DEADLINE_EXCEEDED})
+
+_P = ParamSpec("_P")
+_T = TypeVar("_T")
+
+
+def answers_503_when_temporal_is_down(
+    method: Callable[Concatenate[RunService, _P], Awaitable[_T]],
+) -> Callable[Concatenate[RunService, _P], Awaitable[_T]]:
+    """Temporal going away after the client connected is a 503 naming the address and
+    the fix, like a failed first connection, rather than a 500."""
+
+    @functools.wraps(method)
+    async def guarded(self: RunService, *args: _P.args, **kwargs: _P.kwargs) -> _T:
+        try:
+            return await method(self, *args, **kwargs)
+        except RPCError as exc:
+            if exc.status not in TEMPORAL_OUTAGE_CODES:
+                raise
+            raise TemporalUnavailable(
+                f"Temporal at {self.gateway.address} is not answering ({exc.message}); "
+                "check that it is running (`hub up` starts it) and retry"
+            ) from exc
+
+    return guarded
 
 
 class RunNotFound(NotFoundError):
@@ -111,6 +141,7 @@ class RunService:
         client = await self._client()
         return client.get_workflow_handle(row.workflow_id, result_type=RunResult)
 
+    @answers_503_when_temporal_is_down
     async def start(
         self,
         app_id: str,
@@ -173,6 +204,7 @@ class RunService:
             temporal_ui_url=self.gateway.workflow_url(row.workflow_id),
         )
 
+    @answers_503_when_temporal_is_down
     async def get(self, run_id: str) -> RunPublic:
         """The run's status, per-step progress and, once finished, its outputs."""
         row = self._row(run_id)
@@ -233,6 +265,7 @@ class RunService:
         except (RPCError, Exception):  # no worker, or a run that failed before any step
             return None
 
+    @answers_503_when_temporal_is_down
     async def cancel(self, run_id: str) -> None:
         row = self._row(run_id)
         handle = await self._handle(row)
@@ -256,6 +289,7 @@ class RunService:
                 raise RunConflict(f"run {run_id} has already finished; nothing to cancel") from exc
             raise
 
+    @answers_503_when_temporal_is_down
     async def approve(self, run_id: str, decision: ApprovalDecision) -> StepProgress | None:
         """Deliver an approval; the workflow validates it before it reaches history."""
         row = self._row(run_id)
@@ -274,6 +308,7 @@ class RunService:
             return StepProgress.model_validate(result)
         return result if isinstance(result, StepProgress) else None
 
+    @answers_503_when_temporal_is_down
     async def rerun(self, run_id: str, from_step: str) -> RunStarted:
         """Re-run from ``from_step`` with Temporal reset: earlier steps are replayed from
         history, so their agents are neither called nor paid for again."""

@@ -1,0 +1,138 @@
+"""Child processes of end-to-end tests: the Temporal dev server, ``hub api`` and ``hub worker``
+started the way an operator starts them (configured only by ``HUB_*`` variables), each
+in its own session so a test can signal exactly one of them, and all reaped at the end."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from hub.stack import Part, free_port, http_ok, hub_command, tcp_open, temporal_binary
+from schemas.names import SEARCH_ATTRIBUTES
+
+START_LIMIT_SECONDS = 60.0
+
+
+def hub_environment(overrides: dict[str, str]) -> dict[str, str]:
+    """This environment without any ``HUB_*`` of the developer's, plus ``overrides``."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HUB_")}
+    env["PYTHONUNBUFFERED"] = "1"
+    env.update(overrides)
+    return env
+
+
+def temporal_dev_server_argv(port: int, db_file: Path) -> list[str]:
+    """``temporal server start-dev`` persisting to ``db_file``, with the hub's search attributes."""
+    argv = [
+        temporal_binary(),
+        "server",
+        "start-dev",
+        "--ip",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--db-filename",
+        str(db_file),
+        "--headless",
+        "--log-level",
+        "warn",
+    ]
+    for name, kind in SEARCH_ATTRIBUTES.items():
+        argv += ["--search-attribute", f"{name}={kind}"]
+    return argv
+
+
+def wait_ready(part: Part, limit: float = START_LIMIT_SECONDS) -> None:
+    """Wait until ``part`` answers its readiness check; fail with its log if it dies."""
+    deadline = time.monotonic() + limit
+    while not part.ready():
+        if not part.alive():
+            raise AssertionError(f"{part.name} exited while starting:\n{part.log_tail(40)}")
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{part.name} not ready after {limit:.0f}s:\n{part.log_tail(40)}")
+        time.sleep(0.1)
+
+
+@dataclass
+class Processes:
+    """Every child process a test started; :meth:`stop_all` leaves none behind."""
+
+    logs: Path
+    parts: list[Part] = field(default_factory=list)
+
+    def start(
+        self,
+        name: str,
+        argv: list[str],
+        env: dict[str, str],
+        ready: Callable[[], bool] = lambda: True,
+    ) -> Part:
+        part = Part(name, argv, env, ready, self.logs / f"{name}.log")
+        part.start()
+        self.parts.append(part)
+        return part
+
+    def kill(self, part: Part) -> None:
+        """SIGKILL: no shutdown code runs, as when a machine dies."""
+        assert part.process is not None
+        part.process.send_signal(signal.SIGKILL)
+        part.process.wait(timeout=10)
+
+    def terminate(self, part: Part) -> None:
+        """SIGTERM and wait for the process to exit."""
+        assert part.process is not None
+        part.process.send_signal(signal.SIGTERM)
+        try:
+            part.process.wait(timeout=30)
+        except subprocess.TimeoutExpired as exc:
+            part.process.kill()
+            raise AssertionError(f"{part.name} ignored SIGTERM:\n{part.log_tail(40)}") from exc
+
+    def stop_all(self) -> None:
+        for part in reversed(self.parts):
+            part.stop(grace=15)
+
+
+@dataclass
+class TemporalDevServer:
+    """A Temporal dev server child that can be stopped and started again on the same file."""
+
+    processes: Processes
+    db_file: Path
+    port: int = field(default_factory=free_port)
+    part: Part | None = None
+
+    @property
+    def address(self) -> str:
+        return f"127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        self.part = self.processes.start(
+            "temporal",
+            temporal_dev_server_argv(self.port, self.db_file),
+            hub_environment({}),
+            tcp_open("127.0.0.1", self.port),
+        )
+        wait_ready(self.part)
+
+    def stop(self) -> None:
+        assert self.part is not None
+        self.processes.terminate(self.part)
+
+
+def api_part(processes: Processes, env: dict[str, str]) -> tuple[Part, str]:
+    """``hub api`` on a free port (it migrates the database first); returns it and its URL."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    part = processes.start(
+        "api",
+        [*hub_command(), "api", "--host", "127.0.0.1", "--port", str(port)],
+        env,
+        http_ok(f"{url}/ready"),
+    )
+    return part, url
