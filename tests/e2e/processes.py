@@ -16,12 +16,15 @@ from hub.stack import Part, free_port, http_ok, hub_command, tcp_open, temporal_
 from schemas.names import SEARCH_ATTRIBUTES
 
 START_LIMIT_SECONDS = 60.0
+#: The checkout under test; children import from it whatever their working directory.
+REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
 def hub_environment(overrides: dict[str, str]) -> dict[str, str]:
     """This environment without any ``HUB_*`` of the developer's, plus ``overrides``."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("HUB_")}
     env["PYTHONUNBUFFERED"] = "1"
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO_ROOT), env.get("PYTHONPATH")]))
     env.update(overrides)
     return env
 
@@ -136,3 +139,34 @@ def api_part(processes: Processes, env: dict[str, str]) -> tuple[Part, str]:
         http_ok(f"{url}/ready"),
     )
     return part, url
+
+
+def child_pids(pid: int) -> set[int]:
+    """Every live descendant of ``pid`` (read from /proc)."""
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        # The command name (field 2) may hold spaces; fields after its ')' are fixed.
+        fields = stat.rsplit(")", 1)[1].split()
+        if fields[0] != "Z":
+            parents[int(entry.name)] = int(fields[1])
+    found: set[int] = set()
+    frontier = {pid}
+    while frontier:
+        frontier = {child for child, parent in parents.items() if parent in frontier} - found
+        found |= frontier
+    return found
+
+
+def pid_alive(pid: int) -> bool:
+    """``pid`` exists and is not a zombie."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"

@@ -1,0 +1,194 @@
+"""``hub up --headless`` as a user runs it: the credit-memo demo through the real engine on
+every sample PDF, ``hub run … --wait`` from the CLI, then SIGTERM stops every child."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+import pytest
+
+from agents.demo.samples import SampleFacts
+from hub.demo import DemoRun, run_demo
+from hub.stack import free_port, hub_command, port_is_free
+from tests.e2e.processes import child_pids, hub_environment, pid_alive
+
+UP_BANNER = "Agentic Hub is up"
+START_LIMIT_SECONDS = 60.0
+#: The memo's way of writing an amount (see the summarizer's template): ``-$350,000``.
+CURRENCY_SIGNS = {"USD": "$", "EUR": "€"}
+
+
+@dataclass
+class HubUp:
+    """The ``hub up`` process and what it printed."""
+
+    process: subprocess.Popen[str]
+    home: Path
+    api_url: str
+    temporal_port: int
+    api_port: int
+    lines: list[str] = field(default_factory=list)
+    banner: threading.Event = field(default_factory=threading.Event)
+
+    def output(self) -> str:
+        return "\n".join(self.lines)
+
+    def read_output(self) -> None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            self.lines.append(line.rstrip("\n"))
+            if UP_BANNER in line:
+                self.banner.set()
+
+    def agents_port(self) -> int:
+        match = re.search(r"Agents\s+http://127\.0\.0\.1:(\d+)/", self.output())
+        assert match, self.output()
+        return int(match.group(1))
+
+
+def stop_everything(hub: HubUp, children: set[int]) -> None:
+    """Last-resort cleanup when a test failed half-way: only processes this test started."""
+    if hub.process.poll() is None:
+        hub.process.send_signal(signal.SIGTERM)
+        try:
+            hub.process.wait(timeout=40)
+        except subprocess.TimeoutExpired:
+            hub.process.kill()
+            hub.process.wait(timeout=10)
+    for pid in children:
+        if pid_alive(pid):
+            os.kill(pid, signal.SIGKILL)
+
+
+@pytest.fixture(scope="module")
+def hub_up(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HubUp]:
+    home = tmp_path_factory.mktemp("hub-up-home")
+    api_port, temporal_port = free_port(), free_port()
+    process = subprocess.Popen(
+        [
+            *hub_command(),
+            "up",
+            "--headless",
+            "--api-port",
+            str(api_port),
+            "--temporal-port",
+            str(temporal_port),
+        ],
+        env=hub_environment({"HUB_HOME": str(home)}),
+        cwd=home,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+        text=True,
+        start_new_session=True,
+    )
+    hub = HubUp(process, home, f"http://127.0.0.1:{api_port}", temporal_port, api_port)
+    threading.Thread(target=hub.read_output, daemon=True).start()
+    children: set[int] = set()
+    try:
+        if not hub.banner.wait(START_LIMIT_SECONDS):
+            raise AssertionError(f"hub up did not come up:\n{hub.output()}")
+        children = child_pids(process.pid)
+        yield hub
+    finally:
+        children |= child_pids(process.pid) if process.poll() is None else set()
+        stop_everything(hub, children)
+
+
+def money(value: float, currency: str) -> str:
+    sign = "-" if value < 0 else ""
+    return f"{sign}{CURRENCY_SIGNS[currency]}{abs(value):,.0f}"
+
+
+def expected_memo_figures(facts: SampleFacts) -> list[str]:
+    """What the memo must print for ``facts``: the borrower, every amount and the ratios
+    computed here from the sample's own figures."""
+    f = facts.figures
+    expected = [facts.borrower_name]
+    expected += [money(value, facts.currency) for value in f.values()]
+    expected += [
+        f"{f['ebitda'] / f['annual_debt_service']:.2f}x",  # DSCR
+        f"{f['ebitda'] / f['interest_expense']:.2f}x",  # interest coverage
+        f"{f['current_assets'] / f['current_liabilities']:.2f}x",  # current ratio
+        f"{f['loan_amount'] / f['collateral_value'] * 100:.1f}%",  # loan-to-value
+    ]
+    if f["ebitda"] > 0:
+        expected.append(f"{f['total_debt'] / f['ebitda']:.2f}x")  # leverage
+    return expected
+
+
+@dataclass
+class Demo:
+    runs: list[DemoRun]
+    samples_dir: Path
+
+
+@pytest.fixture(scope="module")
+def demo(hub_up: HubUp, tmp_path_factory: pytest.TempPathFactory) -> Demo:
+    """``hub.demo.run_demo`` against the stack: app, agents, YAML, deploy, one run per PDF."""
+    said: list[str] = []
+    samples_dir = tmp_path_factory.mktemp("samples")
+    runs = run_demo(hub_up.api_url, samples_dir=samples_dir, echo=said.append)
+    assert runs, "\n".join(said)
+    return Demo(runs, samples_dir)
+
+
+def test_the_demo_memo_of_every_sample_has_the_pdfs_figures_and_ratios(
+    demo: Demo,
+) -> None:
+    assert len(demo.runs) >= 3
+    for run in demo.runs:
+        assert run.status == "completed", (run.sample.filename, run.error, run.step_timings)
+        assert [t.state for t in run.step_timings] == ["completed"] * 4
+        memo = run.memo_markdown
+        assert memo is not None, run.sample.filename
+        missing = [text for text in expected_memo_figures(run.sample) if text not in memo]
+        assert not missing, f"{run.sample.filename}: {missing} not in\n{memo}"
+
+
+def test_hub_run_with_a_document_waits_for_completion(hub_up: HubUp, demo: Demo) -> None:
+    first = demo.runs[0]
+    app_id = httpx.get(f"{hub_up.api_url}/runs/{first.run_id}", timeout=30).json()["app_id"]
+    pdf = demo.samples_dir / first.sample.filename
+    result = subprocess.run(
+        [
+            *hub_command(),
+            "run",
+            app_id,
+            "--document",
+            str(pdf),
+            "--wait",
+            "--api-url",
+            hub_up.api_url,
+        ],
+        env=hub_environment({"HUB_HOME": str(hub_up.home)}),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert re.search(r"run run-\w+ completed", result.stdout), result.stdout
+
+
+def test_sigterm_stops_every_child_and_frees_the_ports(hub_up: HubUp) -> None:
+    children = child_pids(hub_up.process.pid)
+    assert len(children) >= 4, f"expected temporal, agents, api and workers: {children}"
+    ports = [hub_up.api_port, hub_up.temporal_port, hub_up.agents_port()]
+    hub_up.process.send_signal(signal.SIGTERM)
+    assert hub_up.process.wait(timeout=60) == 0, hub_up.output()
+    assert "stopped." in hub_up.output()
+    left = {pid for pid in children if pid_alive(pid)}
+    assert not left, f"processes left behind: {left}"
+    deadline = time.monotonic() + 10
+    while not all(port_is_free(port) for port in ports) and time.monotonic() < deadline:
+        time.sleep(0.1)  # the kernel frees a port a moment after its owner exits
+    assert [port for port in ports if not port_is_free(port)] == []
