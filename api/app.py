@@ -9,6 +9,10 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from temporalio.client import Client
 
+from api.auth.dependencies import install_role_documentation
+from api.auth.middleware import AuthenticationMiddleware, SecurityHeadersMiddleware
+from api.auth.rate_limits import TokenBucketLimiter
+from api.auth.tokens import TokenService
 from api.body_limit import BodySizeLimitMiddleware
 from api.config import ApiConfig
 from api.errors import error_responses, install_error_handlers
@@ -16,6 +20,8 @@ from api.routers import (
     agents,
     apps,
     artifacts,
+    audit,
+    auth,
     health,
     observability,
     orchestration,
@@ -83,10 +89,14 @@ def create_app(
         make_prompt_uri_resolver(prompt_registry) if prompt_registry is not None else None
     )
 
+    app.state.token_service = TokenService(config.auth)
+
     install_error_handlers(app)
     app.include_router(health.router)
     # Any route that touches the database answers 503 (declared here once) when it is down.
     database_down = error_responses(503)
+    app.include_router(auth.router, responses=database_down)
+    app.include_router(audit.router, responses=database_down)
     app.include_router(apps.router, responses=database_down)
     app.include_router(agents.app_agents_router, responses=database_down)
     app.include_router(agents.router, responses=database_down)
@@ -98,16 +108,37 @@ def create_app(
     app.include_router(run_events.router)
     app.include_router(observability.router, responses=database_down)
 
+    install_role_documentation(app)
+
+    # Middleware added later runs earlier. Order of a request: security headers →
+    # body size limit → CORS (preflights answered without a token) → authentication
+    # and per-principal rate limits → the route.
+    app.add_middleware(
+        AuthenticationMiddleware,
+        tokens=app.state.token_service,
+        session_factory=app.state.session_factory,
+        limiter=TokenBucketLimiter(
+            config.auth.rate_limit_per_minute, config.auth.rate_limit_burst
+        ),
+        disabled=config.auth.mode == "disabled",
+    )
     if config.cors_origins:
+        if "*" in config.cors_origins:
+            raise ValueError(
+                "CORS origin '*' is refused: the API takes credentials (bearer tokens); "
+                "list the web console's origins in HUB_CORS_ORIGINS."
+            )
         app.add_middleware(
             CORSMiddleware,
             allow_origins=config.cors_origins,
-            allow_methods=["*"],
-            allow_headers=["*"],
-            expose_headers=["X-Total-Count", "Location"],
+            allow_credentials=True,
+            allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
+            allow_headers=["Authorization", "Content-Type", "Idempotency-Key"],
+            expose_headers=["X-Total-Count", "Location", "Retry-After"],
         )
-    # Added last so it runs first: oversized bodies are refused before anything reads them.
+    # Oversized bodies are refused before anything reads them.
     app.add_middleware(BodySizeLimitMiddleware, max_body_bytes=config.max_body_bytes)
+    app.add_middleware(SecurityHeadersMiddleware)
     return app
 
 

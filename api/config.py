@@ -4,10 +4,50 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Literal
 
 #: Resolves a prompt URI (``mlflow:/prompts/...``) to ``(text, version)``; raises
 #: ``LookupError`` when the prompt does not exist. Supplied by the prompts integration.
 PromptResolver = Callable[[str], tuple[str, str]]
+
+
+#: The signing secret used when none is configured; the hub's settings refuse it
+#: outside development, and tests sign their tokens with it (tests/auth_support.py).
+DEV_SECRET_KEY = "dev-insecure-secret-key-change-me"
+
+
+@dataclass(frozen=True)
+class AuthConfig:
+    """How requests are authenticated (see docs/security.md)."""
+
+    #: ``disabled`` lets every request act as a local admin; the hub allows it only
+    #: when the API binds a loopback address.
+    mode: Literal["enabled", "disabled"] = "enabled"
+    secret_key: str = DEV_SECRET_KEY
+    issuer: str = "agentic-hub"
+    audience: str = "agentic-hub-api"
+    access_token_ttl_seconds: int = 900
+    refresh_token_ttl_seconds: int = 8 * 3600
+    #: External OpenID Connect issuer (RS256/ES256 through its JWKS); off when ``None``.
+    oidc_issuer: str | None = None
+    oidc_audience: str | None = None
+    oidc_jwks_url: str | None = None
+    oidc_algorithms: tuple[str, ...] = ("RS256", "ES256")
+    oidc_roles_claim: str = "roles"
+    oidc_teams_claim: str = "teams"
+    jwks_cache_seconds: int = 300
+    #: Per-principal token bucket: sustained requests per minute and burst size.
+    rate_limit_per_minute: int = 600
+    rate_limit_burst: int = 120
+
+
+@dataclass(frozen=True)
+class RunLimits:
+    """Bounds on what one run or one team may ask of the engine."""
+
+    max_steps_per_run: int = 200
+    max_foreach_items: int = 1000
+    max_concurrent_runs_per_team: int = 50
 
 
 @dataclass(frozen=True)
@@ -22,3 +62,5 @@ class ApiConfig:
     temporal_namespace: str = "default"
     title: str = "Agentic Hub"
     version: str = "0.1.0"
+    auth: AuthConfig = field(default_factory=AuthConfig)
+    run_limits: RunLimits = field(default_factory=RunLimits)

@@ -47,11 +47,14 @@ class ValidationErrorBody(BaseModel):
 
 
 _DESCRIPTIONS: dict[int, str] = {
+    401: "No valid bearer token was sent (missing, expired, revoked or not trusted).",
+    403: "The token's role is not enough for this action.",
     404: "The resource does not exist.",
     409: "The request conflicts with the resource's current state.",
     413: "The request body is larger than the server accepts.",
     415: "The request body's Content-Type is not supported here.",
     422: "A field is invalid; `detail` points at it.",
+    429: "Too many requests from this caller; retry after `Retry-After` seconds.",
     503: "A dependency (the database) is unavailable.",
 }
 

@@ -30,6 +30,7 @@ from temporalio.common import SearchAttributeKey, SearchAttributePair, TypedSear
 from temporalio.exceptions import FailureError
 from temporalio.service import RPCError, RPCStatusCode
 
+from api.auth.principals import acting_principal
 from api.errors import ConflictError, InvalidInputError, NotFoundError
 from api.temporal import TemporalGateway, TemporalUnavailable
 from schemas.names import ORCHESTRATOR_QUEUE, WORKFLOW_TYPE
@@ -45,7 +46,7 @@ from schemas.runs import (
     StepProgress,
 )
 from storage.models import Run
-from storage.repositories import RunRepository
+from storage.repositories import AppRepository, RunRepository
 
 QUERY_TIMEOUT = timedelta(seconds=3)
 RUN_ID_PREFIX = "run-"
@@ -133,9 +134,31 @@ class RunService:
 
     def _row(self, run_id: str) -> Run:
         row = RunRepository(self.session).get(run_id)
-        if row is None:
+        # Runs of another team's app answer exactly like runs that do not exist.
+        if row is None or not acting_principal().can_see_team(self.team_of(run_id, row)):
             raise RunNotFound(f"run {run_id} not found")
         return row
+
+    def team_of(self, run_id: str, row: Run | None = None) -> str | None:
+        """The team owning the app of ``run_id`` (``None`` when unknown or team-less)."""
+        row = row or RunRepository(self.session).get(run_id)
+        app = AppRepository(self.session).get(row.app_id) if row is not None else None
+        return app.team_id if app is not None else None
+
+    async def running_count(self, app_ids: list[str]) -> int:
+        """Runs in flight for these apps, counted by Temporal visibility (the source of truth)."""
+        if not app_ids:
+            return 0
+        client = await self._client()
+        quoted = ", ".join("'" + app_id.replace("'", "") + "'" for app_id in app_ids)
+        try:
+            answer = await client.count_workflows(
+                f"AppId IN ({quoted}) AND ExecutionStatus = 'Running'"
+            )
+        except RPCError:
+            # Visibility may be unavailable on a minimal server; the limit then cannot apply.
+            return 0
+        return int(answer.count)
 
     async def _handle(self, row: Run) -> WorkflowHandle[Any, Any]:
         client = await self._client()

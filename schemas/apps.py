@@ -17,6 +17,13 @@ class AppCreate(StrictModel):
 
     name: str = Field(min_length=1, max_length=200, examples=["Credit Memo Processor"])
     description: str = Field(default="", max_length=5000)
+    team_id: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=100,
+        pattern=r"^[A-Za-z0-9_.:-]+$",
+        description="Owner team; one of the caller's teams (default: the caller's first team).",
+    )
 
 
 class AppUpdate(StrictModel):

@@ -103,6 +103,7 @@ class AppRepository:
         q: str | None = None,
         sort: str = "-created_at",
         team_id: str | None = None,
+        team_ids: Sequence[str] | None = None,
     ) -> AppPage:
         """A page of apps; ``q`` matches names case-insensitively, ``sort`` may start with ``-``."""
         filters: list[ColumnElement[bool]] = []
@@ -112,6 +113,9 @@ class AppRepository:
             filters.append(func.lower(App.name).contains(q.lower(), autoescape=True))
         if team_id is not None:
             filters.append(App.team_id == team_id)
+        if team_ids is not None:
+            # Only these teams' apps (an empty list matches nothing).
+            filters.append(App.team_id.in_(list(team_ids)))
 
         descending = sort.startswith("-")
         column = APP_SORT_COLUMNS.get(sort.lstrip("-"))

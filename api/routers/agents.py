@@ -7,6 +7,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Path, Response, status
 
 from api.agent_checks import check_agent_config
+from api.audit import audit
+from api.auth.dependencies import EditorDep, ViewerDep
 from api.dependencies import SessionDep, require_agent, require_app
 from api.errors import ConflictError, InvalidInputError, error_responses
 from schemas.agents import (
@@ -44,7 +46,7 @@ def _refuse_if_archived(app: App) -> None:
     summary="List an app's agents",
     responses=error_responses(404),
 )
-def list_agents(app_id: AppIdPath, session: SessionDep) -> list[AgentPublic]:
+def list_agents(_: ViewerDep, app_id: AppIdPath, session: SessionDep) -> list[AgentPublic]:
     require_app(session, app_id)
     return [AgentPublic.model_validate(a) for a in AgentRepository(session).list_for_app(app_id)]
 
@@ -57,7 +59,7 @@ def list_agents(app_id: AppIdPath, session: SessionDep) -> list[AgentPublic]:
     responses=error_responses(404, 409, 413, 422),
 )
 def create_agent(
-    app_id: AppIdPath, body: AgentCreate, session: SessionDep, response: Response
+    _: EditorDep, app_id: AppIdPath, body: AgentCreate, session: SessionDep, response: Response
 ) -> AgentPublic:
     """``config`` may be omitted for built-in types: the library's default is used."""
     app = require_app(session, app_id)
@@ -84,11 +86,13 @@ def create_agent(
     # A new agent changes the app (agent_count), so its updated_at moves too.
     AppRepository(session).update(app)
     response.headers["Location"] = f"/agents/{agent.id}"
-    return AgentPublic.model_validate(agent)
+    created = AgentPublic.model_validate(agent)
+    audit(session, "agent.create", "agent", agent.id, team_id=app.team_id, after=created)
+    return created
 
 
 @router.get("/library", response_model=list[LibraryAgent], summary="The built-in agent types")
-def library() -> list[LibraryAgent]:
+def library(_: ViewerDep) -> list[LibraryAgent]:
     """Each type with a default config that works as is, its schemas and its tools."""
     return BUILTIN_LIBRARY
 
@@ -99,7 +103,7 @@ def library() -> list[LibraryAgent]:
     summary="Get an agent",
     responses=error_responses(404),
 )
-def get_agent(agent_id: AgentIdPath, session: SessionDep) -> AgentPublic:
+def get_agent(_: ViewerDep, agent_id: AgentIdPath, session: SessionDep) -> AgentPublic:
     return AgentPublic.model_validate(require_agent(session, agent_id))
 
 
@@ -109,7 +113,7 @@ def get_agent(agent_id: AgentIdPath, session: SessionDep) -> AgentPublic:
     summary="Get an agent's config",
     responses=error_responses(404),
 )
-def get_agent_config(agent_id: AgentIdPath, session: SessionDep) -> AgentConfig:
+def get_agent_config(_: ViewerDep, agent_id: AgentIdPath, session: SessionDep) -> AgentConfig:
     return AgentConfig.model_validate(require_agent(session, agent_id).config)
 
 
@@ -119,13 +123,25 @@ def get_agent_config(agent_id: AgentIdPath, session: SessionDep) -> AgentConfig:
     summary="Replace an agent's config",
     responses=error_responses(404, 409, 413, 422),
 )
-def put_agent_config(agent_id: AgentIdPath, body: AgentConfig, session: SessionDep) -> AgentConfig:
+def put_agent_config(
+    _: EditorDep, agent_id: AgentIdPath, body: AgentConfig, session: SessionDep
+) -> AgentConfig:
     """The whole config is replaced; unknown fields are rejected (422)."""
     agent = require_agent(session, agent_id)
     app = require_app(session, agent.app_id)
     _refuse_if_archived(app)
+    before = dict(agent.config)
     AgentRepository(session).update_config(agent, body.model_dump(mode="json"))
     AppRepository(session).update(app)
+    audit(
+        session,
+        "agent.config.update",
+        "agent",
+        agent.id,
+        team_id=app.team_id,
+        before=before,
+        after=dict(agent.config),
+    )
     return AgentConfig.model_validate(agent.config)
 
 
@@ -136,6 +152,7 @@ def put_agent_config(agent_id: AgentIdPath, body: AgentConfig, session: SessionD
     responses=error_responses(404, 413, 422),
 )
 def validate_agent_config(
+    _: ViewerDep,
     agent_id: AgentIdPath,
     session: SessionDep,
     config: Annotated[

@@ -6,8 +6,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Response, status
 
+from api.audit import audit
+from api.auth.dependencies import AdminDep, EditorDep, ViewerDep
 from api.dependencies import PromptResolverDep, SessionDep, require_app
-from api.errors import ConflictError, error_responses
+from api.errors import ConflictError, InvalidInputError, error_responses
 from api.releases import deploy_app
 from schemas.apps import AppCreate, AppPublic, AppSortField, AppStatus, AppUpdate
 from storage.repositories import AppRepository
@@ -41,6 +43,7 @@ def _public(session: SessionDep, app_id: str) -> AppPublic:
     },
 )
 def list_apps(
+    principal: ViewerDep,
     session: SessionDep,
     response: Response,
     limit: Annotated[int, Query(ge=1, le=200, description="Page size.")] = 50,
@@ -55,7 +58,11 @@ def list_apps(
     ),
 ) -> list[AppPublic]:
     """Apps as a JSON array (what the web console expects); the total is in ``X-Total-Count``."""
-    page = AppRepository(session).list(limit=limit, offset=offset, status=status_, q=q, sort=sort)
+    # Teams are filtered in SQL, so other teams' apps are neither listed nor counted.
+    teams = None if principal.all_teams else list(principal.teams)
+    page = AppRepository(session).list(
+        limit=limit, offset=offset, status=status_, q=q, sort=sort, team_ids=teams
+    )
     response.headers["X-Total-Count"] = str(page.total)
     return [AppPublic.model_validate(row) for row in page.items]
 
@@ -67,17 +74,30 @@ def list_apps(
     summary="Create an app",
     responses=error_responses(413, 422),
 )
-def create_app(body: AppCreate, session: SessionDep, response: Response) -> AppPublic:
-    """A new app starts as a ``draft`` at version ``1.0.0``."""
-    app = AppRepository(session).create(name=body.name, description=body.description)
+def create_app(
+    principal: EditorDep, body: AppCreate, session: SessionDep, response: Response
+) -> AppPublic:
+    """A new app starts as a ``draft`` at version ``1.0.0``, owned by a team of the caller."""
+    team_id = body.team_id or principal.default_team()
+    if body.team_id is not None and not principal.all_teams and body.team_id not in principal.teams:
+        raise InvalidInputError.at(
+            ("body", "team_id"),
+            f"You are not a member of team {body.team_id!r}; your teams: "
+            f"{', '.join(principal.teams) or 'none'}.",
+        )
+    app = AppRepository(session).create(
+        name=body.name, description=body.description, team_id=team_id
+    )
     response.headers["Location"] = f"/apps/{app.id}"
-    return _public(session, app.id)
+    created = _public(session, app.id)
+    audit(session, "app.create", "app", app.id, team_id=team_id, after=created)
+    return created
 
 
 @router.get(
     "/{app_id}", response_model=AppPublic, summary="Get an app", responses=error_responses(404)
 )
-def get_app(app_id: AppIdPath, session: SessionDep) -> AppPublic:
+def get_app(_: ViewerDep, app_id: AppIdPath, session: SessionDep) -> AppPublic:
     require_app(session, app_id)
     return _public(session, app_id)
 
@@ -88,7 +108,7 @@ def get_app(app_id: AppIdPath, session: SessionDep) -> AppPublic:
     summary="Update an app's name or description",
     responses=error_responses(404, 409, 413, 422),
 )
-def update_app(app_id: AppIdPath, body: AppUpdate, session: SessionDep) -> AppPublic:
+def update_app(_: EditorDep, app_id: AppIdPath, body: AppUpdate, session: SessionDep) -> AppPublic:
     """Only the fields sent change; ``null`` leaves a field as it is."""
     app = require_app(session, app_id)
     if app.status == "archived":
@@ -97,7 +117,11 @@ def update_app(app_id: AppIdPath, body: AppUpdate, session: SessionDep) -> AppPu
         )
     changes = {k: v for k, v in body.model_dump(exclude_unset=True).items() if v is not None}
     if changes:
+        before = _public(session, app_id)
         AppRepository(session).update(app, **changes)
+        after = _public(session, app_id)
+        audit(session, "app.update", "app", app_id, team_id=app.team_id, before=before, after=after)
+        return after
     return _public(session, app_id)
 
 
@@ -107,9 +131,11 @@ def update_app(app_id: AppIdPath, body: AppUpdate, session: SessionDep) -> AppPu
     summary="Delete an app with its agents, orchestration and releases",
     responses=error_responses(404),
 )
-def delete_app(app_id: AppIdPath, session: SessionDep) -> Response:
+def delete_app(_: EditorDep, app_id: AppIdPath, session: SessionDep) -> Response:
     app = require_app(session, app_id)
+    before = _public(session, app_id)
     AppRepository(session).delete(app)
+    audit(session, "app.delete", "app", app_id, team_id=app.team_id, before=before)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -119,15 +145,20 @@ def delete_app(app_id: AppIdPath, session: SessionDep) -> Response:
     summary="Deploy: compile the orchestration and pin a release",
     responses=error_responses(404, 409, 422),
 )
-def deploy(app_id: AppIdPath, session: SessionDep, resolver: PromptResolverDep) -> AppPublic:
+def deploy(
+    _: AdminDep, app_id: AppIdPath, session: SessionDep, resolver: PromptResolverDep
+) -> AppPublic:
     """``draft`` → ``deployed`` at 1.0.0; each redeploy bumps the minor version.
 
     409 when the app is archived or has no orchestration; 422 with the compiler's
     errors when the orchestration is invalid.
     """
     app = require_app(session, app_id)
+    before = _public(session, app_id)
     deploy_app(session, app, prompt_resolver=resolver)
-    return _public(session, app_id)
+    after = _public(session, app_id)
+    audit(session, "app.deploy", "app", app_id, team_id=app.team_id, before=before, after=after)
+    return after
 
 
 @router.post(
@@ -136,7 +167,7 @@ def deploy(app_id: AppIdPath, session: SessionDep, resolver: PromptResolverDep) 
     summary="Archive an app (read-only, cannot run or deploy)",
     responses=error_responses(404, 409),
 )
-def archive(app_id: AppIdPath, session: SessionDep) -> AppPublic:
+def archive(_: EditorDep, app_id: AppIdPath, session: SessionDep) -> AppPublic:
     """``draft`` or ``deployed`` → ``archived``."""
     app = require_app(session, app_id)
     if app.status == "archived":
@@ -144,5 +175,8 @@ def archive(app_id: AppIdPath, session: SessionDep) -> AppPublic:
             f"App {app_id!r} is already archived; archived apps stay archived. "
             "Create a new app to continue working on it."
         )
+    before = _public(session, app_id)
     AppRepository(session).update(app, status="archived")
-    return _public(session, app_id)
+    after = _public(session, app_id)
+    audit(session, "app.archive", "app", app_id, team_id=app.team_id, before=before, after=after)
+    return after

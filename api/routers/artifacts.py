@@ -7,9 +7,12 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Request, UploadFile, status
 from fastapi.responses import Response
 
+from api.auth.dependencies import OperatorDep, ViewerDep
+from api.dependencies import SessionDep
 from api.errors import ApiError, InvalidInputError, NotFoundError, error_responses
 from schemas.artifacts import ArtifactRef
 from storage.artifacts import ArtifactNotFound, ArtifactStore
+from storage.security import ArtifactOwnerRepository
 
 router = APIRouter(prefix="/artifacts", tags=["artifacts"])
 
@@ -34,14 +37,23 @@ def artifact_store(request: Request) -> ArtifactStore:
     summary="Upload an artifact",
     responses=error_responses(413, 422, 503),
 )
-async def upload_artifact(request: Request, file: UploadFile) -> ArtifactRef:
-    """Store a document (multipart field ``file``); pass its ``uri`` as a run input."""
+async def upload_artifact(
+    principal: OperatorDep, request: Request, session: SessionDep, file: UploadFile
+) -> ArtifactRef:
+    """Store a document (multipart field ``file``); pass its ``uri`` as a run input.
+
+    The artifact belongs to the uploader's first team; other teams get 404 for it.
+    """
     data = await file.read()
     if not data:
         raise InvalidInputError.at(("body", "file"), "The uploaded file is empty.")
     filename = (file.filename or "upload").rsplit("/", 1)[-1][:200]
     media_type = file.content_type or "application/octet-stream"
-    return artifact_store(request).put(data, filename=filename, media_type=media_type)
+    ref = artifact_store(request).put(data, filename=filename, media_type=media_type)
+    ArtifactOwnerRepository(session).record(
+        ref.id, team_id=principal.default_team(), created_by=principal.subject
+    )
+    return ref
 
 
 @router.get(
@@ -54,10 +66,16 @@ async def upload_artifact(request: Request, file: UploadFile) -> ArtifactRef:
     },
 )
 def get_artifact(
+    principal: ViewerDep,
     request: Request,
+    session: SessionDep,
     artifact_id: Annotated[str, Path(max_length=100, description="Artifact id, `art-…`.")],
 ) -> Response:
     """The artifact's bytes with its media type and file name."""
+    owner = ArtifactOwnerRepository(session).get(artifact_id) if len(artifact_id) <= 100 else None
+    # Artifacts with no recorded owner (written by the engine) are platform-wide objects.
+    if not principal.can_see_team(owner.team_id if owner else None):
+        raise NotFoundError(f"Artifact {artifact_id!r} not found.")
     try:
         data, ref = artifact_store(request).get(artifact_id)
     except (ArtifactNotFound, ValueError) as exc:

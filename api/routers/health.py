@@ -9,6 +9,7 @@ from pydantic import BaseModel
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
+from api.auth.dependencies import PublicRoute
 from api.errors import ApiError, ErrorBody
 
 router = APIRouter(tags=["health"])
@@ -27,7 +28,12 @@ class NotReadyError(ApiError):
     status_code = 503
 
 
-@router.get("/health", response_model=Health, summary="Liveness: the process is up")
+@router.get(
+    "/health",
+    response_model=Health,
+    summary="Liveness: the process is up",
+    dependencies=[PublicRoute],
+)
 def health() -> Health:
     """Always ``ok`` while the process serves requests."""
     return Health()
@@ -37,6 +43,7 @@ def health() -> Health:
     "/ready",
     response_model=Readiness,
     summary="Readiness: the database is reachable",
+    dependencies=[PublicRoute],
     responses={503: {"model": ErrorBody, "description": "The database is unreachable."}},
 )
 def ready(request: Request) -> Readiness:

@@ -7,6 +7,8 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Request, Response
 
+from api.audit import audit
+from api.auth.dependencies import EditorDep, ViewerDep
 from api.dependencies import SessionDep, require_app
 from api.errors import (
     ConflictError,
@@ -107,7 +109,7 @@ def _app_id_issue(spec: OrchestrationSpec, app_id: str) -> ValidationIssue | Non
     summary="Get an app's orchestration",
     responses=error_responses(404),
 )
-def get_orchestration(app_id: AppIdPath, session: SessionDep) -> OrchestrationPublic:
+def get_orchestration(_: ViewerDep, app_id: AppIdPath, session: SessionDep) -> OrchestrationPublic:
     return _public(_require_orchestration(session, app_id))
 
 
@@ -119,7 +121,7 @@ def get_orchestration(app_id: AppIdPath, session: SessionDep) -> OrchestrationPu
     openapi_extra=_spec_body(True, "The orchestration spec, as JSON or as YAML text."),
 )
 def put_orchestration(
-    app_id: AppIdPath, body: SpecTextDep, session: SessionDep
+    _: EditorDep, app_id: AppIdPath, body: SpecTextDep, session: SessionDep
 ) -> OrchestrationPublic:
     """Stores the spec (YAML text is kept as written, so export returns it unchanged).
 
@@ -142,10 +144,21 @@ def put_orchestration(
             [mismatch.model_copy(update={"line": line, "column": column})]
         )
     yaml_text = body.raw.decode("utf-8-sig") if body.is_yaml else spec_to_yaml(parsed.spec)
+    previous = OrchestrationRepository(session).get(app_id)
+    before = {"yaml": previous.yaml} if previous is not None else None
     row = OrchestrationRepository(session).put(
         app_id, parsed.spec.model_dump(mode="json", exclude_unset=True), yaml_text
     )
     AppRepository(session).update(app)
+    audit(
+        session,
+        "orchestration.put",
+        "orchestration",
+        app_id,
+        team_id=app.team_id,
+        before=before,
+        after={"yaml": row.yaml},
+    )
     return _public(row)
 
 
@@ -157,7 +170,7 @@ def put_orchestration(
     openapi_extra=_spec_body(False, "A spec to check instead of the stored one (not saved)."),
 )
 def validate_orchestration(
-    app_id: AppIdPath, body: SpecTextDep, session: SessionDep
+    _: ViewerDep, app_id: AppIdPath, body: SpecTextDep, session: SessionDep
 ) -> ValidationReport:
     """Parses and compiles the spec; problems come back in the report (never as 422)."""
     require_app(session, app_id)
@@ -190,7 +203,7 @@ def validate_orchestration(
         **error_responses(404),
     },
 )
-def export_yaml(app_id: AppIdPath, session: SessionDep) -> Response:
+def export_yaml(_: ViewerDep, app_id: AppIdPath, session: SessionDep) -> Response:
     row = _require_orchestration(session, app_id)
     return Response(
         content=row.yaml,

@@ -12,6 +12,9 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response, status
 
+from api.audit import audit
+from api.auth.dependencies import EditorDep, ViewerDep
+from api.dependencies import SessionDep
 from api.errors import (
     ApiError,
     ConflictError,
@@ -40,6 +43,7 @@ from storage.prompts import (
     PromptRegistry,
     PromptRegistryUnavailable,
 )
+
 
 router = APIRouter(prefix="/prompts", tags=["prompts"])
 
@@ -106,6 +110,7 @@ def prompt_errors(where: str, *, not_found_as_invalid: tuple[str, ...] = ()) -> 
     responses=error_responses(422, 503),
 )
 def list_prompts(
+    _: ViewerDep,
     registry: PromptRegistryDep,
     q: Annotated[
         str | None,
@@ -130,12 +135,17 @@ def list_prompts(
     responses={**_UNDECODABLE_BODY, **error_responses(409, 422, 503)},
 )
 def register_prompt(
-    body: PromptCreate, registry: PromptRegistryDep, response: Response
+    _: EditorDep,
+    body: PromptCreate,
+    registry: PromptRegistryDep,
+    response: Response,
+    session: SessionDep,
 ) -> PromptVersionPublic:
     """Register ``template`` as the next version of ``name`` (version 1 creates the prompt)."""
     with prompt_errors("body"):
         created = registry.register(body.name, body.template, body.commit_message)
     response.headers["Location"] = f"/prompts/{created.name}/versions/{created.version}"
+    audit(session, "prompt.register", "prompt", created.name, after=created)
     return created
 
 
@@ -145,7 +155,7 @@ def register_prompt(
     summary="Show a prompt with its versions and aliases",
     responses=error_responses(404, 422, 503),
 )
-def get_prompt(name: PromptNamePath, registry: PromptRegistryDep) -> PromptDetail:
+def get_prompt(_: ViewerDep, name: PromptNamePath, registry: PromptRegistryDep) -> PromptDetail:
     """Every version (newest first) with its template, commit message and aliases."""
     with prompt_errors("path"):
         return registry.get_prompt(name)
@@ -158,6 +168,7 @@ def get_prompt(name: PromptNamePath, registry: PromptRegistryDep) -> PromptDetai
     responses=error_responses(404, 422, 503),
 )
 def get_prompt_version(
+    _: ViewerDep,
     name: PromptNamePath,
     version: Annotated[int, Path(ge=1)],
     registry: PromptRegistryDep,
@@ -173,11 +184,17 @@ def get_prompt_version(
     responses={**_UNDECODABLE_BODY, **error_responses(404, 422, 503)},
 )
 def set_prompt_alias(
-    name: PromptNamePath, body: PromptAliasSet, registry: PromptRegistryDep
+    _: EditorDep,
+    name: PromptNamePath,
+    body: PromptAliasSet,
+    registry: PromptRegistryDep,
+    session: SessionDep,
 ) -> PromptAliasPublic:
     """Point ``alias`` at ``version``. Releases already deployed keep their pinned versions."""
     with prompt_errors("body", not_found_as_invalid=("version",)):
-        return registry.set_alias(name, body.alias, body.version)
+        moved = registry.set_alias(name, body.alias, body.version)
+    audit(session, "prompt.alias.set", "prompt", name, after=moved)
+    return moved
 
 
 @router.delete(
@@ -187,6 +204,8 @@ def set_prompt_alias(
     responses=error_responses(404, 422, 503),
 )
 def delete_prompt_alias(
+    _: EditorDep,
+    session: SessionDep,
     name: PromptNamePath,
     alias: Annotated[
         str, Path(min_length=1, max_length=PROMPT_ALIAS_MAX_LENGTH, pattern=PROMPT_ALIAS_PATTERN)
@@ -195,4 +214,5 @@ def delete_prompt_alias(
 ) -> Response:
     with prompt_errors("path"):
         registry.delete_alias(name, alias)
+    audit(session, "prompt.alias.delete", "prompt", name, before={"alias": alias})
     return Response(status_code=status.HTTP_204_NO_CONTENT)

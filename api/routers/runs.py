@@ -6,8 +6,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Path, Request, Response, status
 
+from api.audit import audit
+from api.auth.dependencies import ForbiddenError, OperatorDep, ViewerDep
+from api.config import ApiConfig
 from api.dependencies import PromptResolverDep, SessionDep, require_app
-from api.errors import ConflictError, error_responses
+from api.errors import ConflictError, InvalidInputError, NotFoundError, error_responses
 from api.releases import build_plan
 from api.runs import RunService
 from api.temporal import TemporalGateway
@@ -20,7 +23,10 @@ from schemas.runs import (
     RunStarted,
     StepProgress,
 )
-from storage.repositories import ReleaseRepository
+from schemas.artifacts import artifact_id_from_uri
+from schemas.orchestration import ExecutionPlan
+from storage.repositories import AppRepository, ReleaseRepository
+from storage.security import ArtifactOwnerRepository
 
 app_runs_router = APIRouter(prefix="/apps", tags=["runs"])
 router = APIRouter(prefix="/runs", tags=["runs"])
@@ -36,14 +42,60 @@ def run_service(request: Request, session: SessionDep) -> RunService:
 RunServiceDep = Annotated[RunService, Depends(run_service)]
 
 
+class TooManyRunsError(ConflictError):
+    """429: the team already has as many runs in flight as it may."""
+
+    status_code = 429
+
+
+def _artifact_uris(value: object) -> list[str]:
+    if isinstance(value, str):
+        return [value] if artifact_id_from_uri(value) else []
+    if isinstance(value, dict):
+        return [uri for item in value.values() for uri in _artifact_uris(item)]
+    if isinstance(value, list):
+        return [uri for item in value for uri in _artifact_uris(item)]
+    return []
+
+
+def _check_run_limits(
+    plan: ExecutionPlan, inputs: dict[str, object], config: ApiConfig
+) -> ExecutionPlan:
+    """Refuse fan-out beyond the platform's limits and cap the run's agent invocations."""
+    limits = config.run_limits
+    if len(plan.steps) > limits.max_steps_per_run:
+        raise ConflictError(
+            f"The orchestration has {len(plan.steps)} steps; this platform allows at most "
+            f"{limits.max_steps_per_run} per run."
+        )
+    for step in plan.steps:
+        if step.foreach is None or step.foreach.input.source != "trigger":
+            continue
+        items = inputs.get(step.foreach.input.field)
+        if isinstance(items, list) and len(items) > limits.max_foreach_items:
+            raise InvalidInputError.at(
+                ("body", "inputs", step.foreach.input.field),
+                f"{len(items)} items for foreach step {step.id!r}; at most "
+                f"{limits.max_foreach_items} are allowed per run.",
+            )
+    # Items that come from earlier steps are bounded at run time by the invocation cap.
+    cap = limits.max_steps_per_run * limits.max_foreach_items
+    current = plan.limits.max_steps
+    if current is None or current > cap:
+        plan = plan.model_copy(update={"limits": plan.limits.model_copy(update={"max_steps": cap})})
+    return plan
+
+
 @app_runs_router.post(
     "/{app_id}/runs",
     status_code=status.HTTP_202_ACCEPTED,
     response_model=RunStarted,
     summary="Start a run",
-    responses=error_responses(404, 409, 413, 422, 503),
+    responses=error_responses(404, 409, 413, 422, 429, 503),
 )
 async def start_run(
+    principal: OperatorDep,
+    request: Request,
     app_id: Annotated[str, Path(max_length=100)],
     body: RunCreate,
     session: SessionDep,
@@ -66,7 +118,15 @@ async def start_run(
     app = require_app(session, app_id)
     if app.status == "archived":
         raise ConflictError(f"App {app_id!r} is archived; archived apps cannot start runs.")
+    config: ApiConfig = request.app.state.config
+    for uri in _artifact_uris(body.inputs):
+        artifact_id = artifact_id_from_uri(uri) or ""
+        owner = ArtifactOwnerRepository(session).get(artifact_id) if len(artifact_id) <= 100 else None
+        if owner is not None and not principal.can_see_team(owner.team_id):
+            raise NotFoundError(f"Artifact {artifact_id!r} not found.")
     release_id: str | None = None
+    if body.draft and not principal.has_role("editor"):
+        raise ForbiddenError("A draft run needs the 'editor' role; operators run deployed apps.")
     if body.draft:
         plan = build_plan(session, app, prompt_resolver, version=f"{app.version}-draft")
     else:
@@ -88,6 +148,16 @@ async def start_run(
     response.headers["Location"] = f"/runs/{started.run_id}"
     if not created:
         response.status_code = status.HTTP_200_OK
+    else:
+        audit(
+            session,
+            "run.start",
+            "run",
+            started.run_id,
+            team_id=app.team_id,
+            after={"app_id": app_id, "draft": body.draft, "release_id": release_id},
+        )
+        session.commit()
     return started
 
 
@@ -97,7 +167,7 @@ async def start_run(
     summary="Get a run",
     responses=error_responses(404, 503),
 )
-async def get_run(run_id: RunIdPath, service: RunServiceDep) -> RunPublic:
+async def get_run(_: ViewerDep, run_id: RunIdPath, service: RunServiceDep) -> RunPublic:
     """Status (running, completed, failed, canceled, terminated, timed_out), per-step
     progress and, once finished, every step's outputs."""
     return await service.get(run_id)
@@ -110,9 +180,13 @@ async def get_run(run_id: RunIdPath, service: RunServiceDep) -> RunPublic:
     summary="Cancel a run",
     responses=error_responses(404, 409, 503),
 )
-async def cancel_run(run_id: RunIdPath, service: RunServiceDep) -> RunPublic:
+async def cancel_run(
+    _: OperatorDep, run_id: RunIdPath, service: RunServiceDep, session: SessionDep
+) -> RunPublic:
     """Ask the run to stop; in-flight agent calls are cancelled."""
     await service.cancel(run_id)
+    audit(session, "run.cancel", "run", run_id, team_id=service.team_of(run_id))
+    session.commit()
     return await service.get(run_id)
 
 
@@ -123,11 +197,25 @@ async def cancel_run(run_id: RunIdPath, service: RunServiceDep) -> RunPublic:
     responses=error_responses(404, 409, 422, 503),
 )
 async def approve_step(
-    run_id: RunIdPath, decision: ApprovalDecision, service: RunServiceDep
+    _: OperatorDep,
+    run_id: RunIdPath,
+    decision: ApprovalDecision,
+    service: RunServiceDep,
+    session: SessionDep,
 ) -> StepProgress | None:
     """Deliver a human decision to an approval step; the payload is checked against the
     step's input schema before it is recorded."""
-    return await service.approve(run_id, decision)
+    result = await service.approve(run_id, decision)
+    audit(
+        session,
+        "run.approval",
+        "run",
+        run_id,
+        team_id=service.team_of(run_id),
+        after=decision.model_dump(mode="json"),
+    )
+    session.commit()
+    return result
 
 
 @router.post(
@@ -137,7 +225,23 @@ async def approve_step(
     summary="Re-run from a step",
     responses=error_responses(404, 409, 422, 503),
 )
-async def rerun(run_id: RunIdPath, body: RerunRequest, service: RunServiceDep) -> RunStarted:
+async def rerun(
+    _: OperatorDep,
+    run_id: RunIdPath,
+    body: RerunRequest,
+    service: RunServiceDep,
+    session: SessionDep,
+) -> RunStarted:
     """Re-run from ``from_step`` (Temporal reset): steps before it keep their recorded
     results and are neither executed nor paid for again."""
-    return await service.rerun(run_id, body.from_step)
+    started = await service.rerun(run_id, body.from_step)
+    audit(
+        session,
+        "run.rerun",
+        "run",
+        run_id,
+        team_id=service.team_of(run_id),
+        after={"from_step": body.from_step},
+    )
+    session.commit()
+    return started

@@ -18,6 +18,7 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from api.config import ApiConfig
+from tests.auth_support import GENEROUS_AUTH, admin_headers
 from storage.migrations import upgrade
 
 PG_HOST = os.environ.get("HUB_TEST_PG_HOST", "127.0.0.1")
@@ -85,14 +86,18 @@ def database_url(request: pytest.FixtureRequest) -> str:
 
 @pytest.fixture(scope="session")
 def api_app(database_url: str) -> Iterator[FastAPI]:
-    app = create_app(ApiConfig(database_url=database_url, max_body_bytes=TEST_MAX_BODY_BYTES))
+    app = create_app(
+        ApiConfig(
+            database_url=database_url, max_body_bytes=TEST_MAX_BODY_BYTES, auth=GENEROUS_AUTH
+        )
+    )
     yield app
     app.state.engine.dispose()
 
 
 @pytest.fixture(scope="session")
 def client(api_app: FastAPI) -> Iterator[TestClient]:
-    with TestClient(api_app) as test_client:
+    with TestClient(api_app, headers=admin_headers()) as test_client:
         yield test_client
 
 

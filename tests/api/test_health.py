@@ -8,6 +8,7 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from api.config import ApiConfig
+from tests.auth_support import admin_headers
 
 
 def test_health_and_ready(client: TestClient) -> None:
@@ -27,4 +28,4 @@ def test_ready_is_503_when_the_database_is_unreachable(tmp_path: Path) -> None:
             assert response.status_code == 503, url
             assert "HUB_DATABASE_URL" in response.json()["detail"]
             # any other route reports the outage as 503 too, never as 500
-            assert client.get("/apps").status_code == 503
+            assert client.get("/apps", headers=admin_headers()).status_code == 503

@@ -16,6 +16,7 @@ from schemathesis.specs.openapi.checks import allow_header_conformance, positive
 from api.errors import install_error_handlers
 from api.routers.prompts import router
 from storage.prompts import PromptRegistry
+from tests.auth_support import admin_headers, secure_test_app
 
 
 @pytest.fixture(scope="session")
@@ -30,12 +31,12 @@ def _app(registry: PromptRegistry | None) -> FastAPI:
     install_error_handlers(app)
     app.include_router(router)
     app.state.prompt_registry = registry
-    return app
+    return secure_test_app(app)
 
 
 @pytest.fixture(scope="module")
 def client(prompt_registry: PromptRegistry) -> Iterator[TestClient]:
-    with TestClient(_app(prompt_registry)) as test_client:
+    with TestClient(_app(prompt_registry), headers=admin_headers()) as test_client:
         yield test_client
 
 
@@ -180,7 +181,7 @@ def test_conflict_with_a_registered_model(
 
 
 def test_without_a_registry_the_api_says_how_to_configure_it() -> None:
-    with TestClient(_app(None)) as bare:
+    with TestClient(_app(None), headers=admin_headers()) as bare:
         response = bare.get("/prompts")
     assert response.status_code == 503
     assert "HUB_MLFLOW_TRACKING_URI" in response.json()["detail"]
@@ -224,4 +225,7 @@ def test_fuzzed_requests_never_fail_the_server(
     _FUZZ_APP.state.prompt_registry = fuzz_registry
     # A made-up page token is schema-valid yet refused (422): tokens are opaque.
     # Starlette's 405 lists only the methods of the first route matching the path.
-    case.call_and_validate(excluded_checks=[positive_data_acceptance, allow_header_conformance])
+    case.call_and_validate(
+        headers=admin_headers(),
+        excluded_checks=[positive_data_acceptance, allow_header_conformance],
+    )

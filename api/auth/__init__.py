@@ -1,0 +1,1 @@
+"""Authentication, roles and team isolation of the API (see docs/security.md)."""

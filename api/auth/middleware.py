@@ -1,0 +1,209 @@
+"""ASGI middleware: authentication with per-principal rate limits, and security headers.
+
+Authentication runs for every request before routing, so a route that forgot to
+declare a role is still never reachable anonymously; roles are then checked per
+route by :func:`api.auth.dependencies.require_role`.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from typing import Any
+
+import anyio
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from api.auth.principals import ALL_TEAMS, Principal, current_principal
+from api.auth.rate_limits import TokenBucketLimiter, retry_after_header
+from api.auth.tokens import InvalidToken, TokenService, VerifiedToken
+from storage.security import RevokedTokenRepository, ServiceAccountRepository
+
+logger = logging.getLogger("hub.api.auth")
+
+#: Reachable without a token (each is also declared public on its route).
+PUBLIC_PATHS = frozenset(
+    {
+        "/health",
+        "/ready",
+        "/docs",
+        "/docs/oauth2-redirect",
+        "/redoc",
+        "/openapi.json",
+        "/auth/token",
+        "/auth/refresh",
+    }
+)
+
+LOCAL_ADMIN = Principal(subject="local-admin", role="admin", teams=(ALL_TEAMS,), source="local")
+
+
+async def _send_json(
+    send: Send, status: int, detail: str, headers: dict[str, str] | None = None
+) -> None:
+    body = json.dumps({"detail": detail}).encode()
+    raw_headers = [
+        (b"content-type", b"application/json"),
+        (b"content-length", str(len(body)).encode()),
+    ]
+    for name, value in (headers or {}).items():
+        raw_headers.append((name.lower().encode(), value.encode()))
+    await send({"type": "http.response.start", "status": status, "headers": raw_headers})
+    await send({"type": "http.response.body", "body": body})
+
+
+class AuthenticationMiddleware:
+    """Bearer tokens → :class:`Principal` (in ``request.state.principal`` and a context var)."""
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        tokens: TokenService,
+        session_factory: Callable[[], Session],
+        limiter: TokenBucketLimiter,
+        disabled: bool = False,
+    ) -> None:
+        self.app = app
+        self.tokens = tokens
+        self.session_factory = session_factory
+        self.limiter = limiter
+        self.disabled = disabled
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path: str = scope.get("path", "")
+        principal: Principal | None
+        if self.disabled:
+            principal = LOCAL_ADMIN
+        elif path in PUBLIC_PATHS:
+            principal = None
+        else:
+            try:
+                principal = await self._authenticate(scope)
+            except SQLAlchemyError:
+                logger.warning("cannot check token revocation: the database is unreachable")
+                await _send_json(
+                    send,
+                    503,
+                    "The database is unreachable, so tokens cannot be checked; "
+                    "check HUB_DATABASE_URL and that the server is up.",
+                )
+                return
+            except InvalidToken as exc:
+                await _send_json(
+                    send,
+                    401,
+                    f"Not authenticated: {exc}. Send 'Authorization: Bearer <token>'; "
+                    "get a token with POST /auth/token.",
+                    {"WWW-Authenticate": 'Bearer error="invalid_token"'},
+                )
+                return
+        rate_key = f"principal:{principal.subject}" if principal else f"ip:{_client_ip(scope)}"
+        # Probes are never limited: an orchestrator must always see the process.
+        wait = None if path in ("/health", "/ready") else self.limiter.acquire(rate_key)
+        if wait is not None:
+            await _send_json(
+                send,
+                429,
+                "Too many requests; wait for the number of seconds in Retry-After and retry.",
+                {"Retry-After": retry_after_header(wait)},
+            )
+            return
+        scope.setdefault("state", {})["principal"] = principal
+        reset = current_principal.set(principal)
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            current_principal.reset(reset)
+
+    async def _authenticate(self, scope: Scope) -> Principal:
+        header = _header(scope, b"authorization")
+        if header is None:
+            raise InvalidToken("no bearer token")
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise InvalidToken("the Authorization header is not 'Bearer <token>'")
+        verified = self.tokens.verify(token.strip())
+        await anyio.to_thread.run_sync(self._refuse_revoked, verified)
+        return verified.principal
+
+    def _refuse_revoked(self, verified: VerifiedToken) -> None:
+        with self.session_factory() as session:
+            refuse_revoked(session, verified)
+
+
+def refuse_revoked(session: Session, verified: VerifiedToken) -> None:
+    """:class:`InvalidToken` when the token or the service account behind it was revoked."""
+    if verified.jti and RevokedTokenRepository(session).is_revoked(verified.jti):
+        raise InvalidToken("token has been revoked")
+    account_id = verified.principal.service_account_id
+    if account_id:
+        account = ServiceAccountRepository(session).get(account_id)
+        if account is None or account.revoked_at is not None:
+            raise InvalidToken("the API key behind this token has been revoked")
+
+
+def _header(scope: Scope, name: bytes) -> str | None:
+    for key, value in scope.get("headers", []):
+        if key.lower() == name:
+            return bytes(value).decode("latin-1")
+    return None
+
+
+def _client_ip(scope: Scope) -> str:
+    client = scope.get("client")
+    return str(client[0]) if client else "unknown"
+
+
+#: Headers on every response. The API serves JSON only, so the CSP forbids everything;
+#: the interactive docs load Swagger UI / ReDoc from their CDN and get a looser one.
+SECURITY_HEADERS: dict[str, str] = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Cross-Origin-Resource-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+    "Strict-Transport-Security": "max-age=63072000; includeSubDomains",
+    "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
+    "Cache-Control": "no-store",
+}
+DOCS_CSP = (
+    "default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
+    "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net https://fonts.googleapis.com; "
+    "img-src 'self' data: https://fastapi.tiangolo.com; font-src 'self' https://fonts.gstatic.com; "
+    "frame-ancestors 'none'"
+)
+
+
+class SecurityHeadersMiddleware:
+    """Adds :data:`SECURITY_HEADERS` to every HTTP response (without overriding a route's own)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        is_docs = scope.get("path", "") in ("/docs", "/redoc", "/docs/oauth2-redirect")
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                present = {bytes(k).lower() for k, _ in message.get("headers", [])}
+                extra: list[Any] = []
+                for name, value in SECURITY_HEADERS.items():
+                    if name == "Content-Security-Policy" and is_docs:
+                        value = DOCS_CSP
+                    if name.lower().encode() not in present:
+                        extra.append((name.lower().encode(), value.encode()))
+                message["headers"] = list(message.get("headers", [])) + extra
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
