@@ -1,25 +1,106 @@
-"""``hub run`` and ``hub runs …``: start runs and follow them from the terminal."""
+"""``hub run`` and ``hub runs list|show|watch``: start runs and look at them from the terminal.
+
+Every call goes through :func:`call`, which raises :class:`CliApiError` for an
+unreachable API or an error answer. It is a ``click.ClickException``, so a command
+that lets it through prints ``error: …`` and exits non-zero; library callers
+(``hub.demo``) catch it and keep the method, path, status and detail.
+"""
 
 from __future__ import annotations
 
 import json
 import time
+from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import IO, Annotated, Any
 
+import click
 import httpx
 import typer
 
 from hub.settings import Settings
 
-runs_app = typer.Typer(help="Inspect runs.")
+runs_app = typer.Typer(
+    help="List runs, show a run's trace, watch a run live.", no_args_is_help=True
+)
 
 TERMINAL_STATUSES = {"completed", "failed", "canceled", "terminated", "timed_out"}
 POLL_SECONDS = 0.5
+#: The admin key ``hub up`` writes under ``HUB_HOME``; exchanged for a token when no
+#: ``--token`` is given, so the CLI works against the local stack as it is.
+ADMIN_KEY_FILE = "admin.key"
+
+ApiUrlOption = Annotated[
+    str | None,
+    typer.Option("--api-url", help="Base URL of a running API (default: HUB_API_URL)."),
+]
+TokenOption = Annotated[
+    str | None,
+    typer.Option(
+        "--token",
+        envvar="HUB_API_TOKEN",
+        help="Bearer token for the API (default: HUB_API_TOKEN, else the local admin key).",
+        show_default=False,
+    ),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 
 
-def api_client(api_url: str | None) -> httpx.Client:
-    return httpx.Client(base_url=api_url or Settings().api_url, timeout=30.0)
+class CliApiError(click.ClickException):
+    """An API call failed: the API was unreachable (``status_code`` is ``None``) or it
+    answered an error (method, path, status and the API's ``detail`` as one line)."""
+
+    exit_code = 1
+
+    def __init__(self, method: str, path: str, status_code: int | None, detail: str) -> None:
+        self.method, self.path, self.status_code, self.detail = method, path, status_code, detail
+        if status_code is None:
+            message = detail
+        else:
+            message = f"{method} {path} answered {status_code}: {detail}"
+        super().__init__(message)
+
+    def show(self, file: IO[Any] | None = None) -> None:
+        typer.secho(f"error: {self.format_message()}", fg=typer.colors.RED, err=True)
+
+
+def format_detail(detail: Any) -> str:
+    """The API's ``detail`` as one line (422 lists become ``path: message; …``)."""
+    if isinstance(detail, list):
+        parts = []
+        for item in detail:
+            if isinstance(item, dict):
+                where = item.get("path") or "/".join(str(p) for p in item.get("loc", [])) or "/"
+                parts.append(f"{where}: {item.get('msg') or item.get('message')}")
+            else:
+                parts.append(str(item))
+        return "; ".join(parts)
+    return str(detail)
+
+
+def api_error(response: httpx.Response) -> CliApiError:
+    """The :class:`CliApiError` of an error answer (its body read if it was streamed)."""
+    response.read()
+    try:
+        body = response.json()
+        detail = body.get("detail", body) if isinstance(body, dict) else body
+    except ValueError:
+        detail = response.text or response.reason_phrase
+    request = response.request
+    return CliApiError(
+        request.method, request.url.path, response.status_code, format_detail(detail)
+    )
+
+
+def unreachable(client: httpx.Client, method: str, path: str, exc: Exception) -> CliApiError:
+    return CliApiError(
+        method,
+        path,
+        None,
+        f"cannot reach the API at {client.base_url} ({exc.__class__.__name__}: {exc}); "
+        "start it with `hub up` (or `hub api`), or pass --api-url",
+    )
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:
@@ -27,20 +108,39 @@ def fail(message: str, code: int = 1) -> typer.Exit:
     return typer.Exit(code)
 
 
+def _local_admin_token(base_url: str) -> str | None:
+    """A token for the local stack's admin key, when ``hub up`` left one in HUB_HOME."""
+    key_file = Settings().home / ADMIN_KEY_FILE
+    if not key_file.is_file():
+        return None
+    try:
+        answer = httpx.post(
+            f"{base_url}/auth/token", json={"api_key": key_file.read_text().strip()}, timeout=10
+        )
+    except httpx.HTTPError:
+        return None
+    if answer.status_code != 200:
+        return None
+    token = answer.json().get("access_token")
+    return str(token) if token else None
+
+
+def api_client(api_url: str | None, token: str | None = None) -> httpx.Client:
+    """A client of the API at ``api_url`` (default ``HUB_API_URL``), authenticated when it can."""
+    base = (api_url or Settings().api_url).rstrip("/")
+    bearer = token or _local_admin_token(base)
+    headers = {"Authorization": f"Bearer {bearer}"} if bearer else {}
+    return httpx.Client(base_url=base, timeout=30.0, headers=headers)
+
+
 def call(client: httpx.Client, method: str, path: str, **kwargs: Any) -> Any:
-    """One API call; connection problems and error answers become clear CLI errors."""
+    """One API call; an unreachable API or an error answer raises :class:`CliApiError`."""
     try:
         response = client.request(method, path, **kwargs)
-    except httpx.HTTPError as exc:
-        raise fail(
-            f"cannot reach the API at {client.base_url} ({exc}); is `hub up` running?"
-        ) from exc
+    except httpx.TransportError as exc:
+        raise unreachable(client, method, path, exc) from exc
     if response.status_code >= 400:
-        try:
-            detail = response.json().get("detail")
-        except ValueError:
-            detail = response.text
-        raise fail(f"{method} {path} answered {response.status_code}: {detail}")
+        raise api_error(response)
     return response.json() if response.content else None
 
 
@@ -77,8 +177,9 @@ def run(
     ] = None,
     wait: Annotated[bool, typer.Option(help="Follow progress until the run ends.")] = False,
     draft: Annotated[bool, typer.Option(help="Run the current config, not the release.")] = False,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
-    api_url: Annotated[str | None, typer.Option(help="API base URL.")] = None,
+    as_json: JsonOption = False,
+    api_url: ApiUrlOption = None,
+    token: TokenOption = None,
 ) -> None:
     """Start a run of an app (its deployed release, or --draft), optionally following it."""
     inputs: dict[str, Any] = {}
@@ -90,7 +191,7 @@ def run(
         if not isinstance(loaded, dict):
             raise fail(f"{input} must hold a JSON object of inputs", 2)
         inputs.update(loaded)
-    with api_client(api_url) as client:
+    with api_client(api_url, token) as client:
         if document is not None:
             if not document.is_file():
                 raise fail(f"{document} is not a file", 2)
@@ -118,22 +219,275 @@ def run(
         raise typer.Exit(1)
 
 
+# ----------------------------------------------------------------- formatting
+
+
+def format_ms(ms: float | None) -> str:
+    """A duration for people: ``850 ms``, ``2.31 s``, ``4m05s``; ``-`` when unknown."""
+    if ms is None:
+        return "-"
+    if ms < 1000:
+        return f"{ms:.0f} ms"
+    seconds = ms / 1000
+    if seconds < 60:
+        return f"{seconds:.2f} s"
+    minutes, rest = divmod(int(round(seconds)), 60)
+    return f"{minutes}m{rest:02d}s"
+
+
+def format_cost(cost: float | None) -> str:
+    return f"${cost or 0.0:.4f}"
+
+
+def format_time(value: str | None) -> str:
+    """An ISO timestamp as ``YYYY-MM-DD HH:MM:SS`` (UTC, as the API gives it)."""
+    if not value:
+        return "-"
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00")).strftime("%Y-%m-%d %H:%M:%S")
+    except ValueError:
+        return value
+
+
+def table(rows: list[list[str]], headers: list[str]) -> str:
+    """A plain left-aligned text table."""
+    cells = [headers, *rows]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
+    return "\n".join(
+        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+        for row in cells
+    )
+
+
+RUN_HEADERS = ["RUN", "APP", "STATUS", "STARTED", "DURATION", "STEPS", "TOKENS", "COST"]
+
+
+def run_row(item: dict[str, Any]) -> list[str]:
+    steps = f"{item.get('steps_completed', 0)} ok"
+    if item.get("steps_failed"):
+        steps += f", {item['steps_failed']} failed"
+    return [
+        str(item["run_id"]),
+        str(item.get("app_id") or "-"),
+        str(item["status"]),
+        format_time(item.get("started_at")),
+        format_ms(item.get("duration_ms")),
+        steps,
+        str(item.get("tokens", 0)),
+        format_cost(item.get("cost_usd")),
+    ]
+
+
+def _span_sort_key(span: dict[str, Any]) -> tuple[str, int, int]:
+    return (
+        span.get("scheduled_at") or span.get("started_at") or "~",
+        span.get("item_index") or 0,
+        span.get("attempt") or 0,
+    )
+
+
+def _span_line(span: dict[str, Any]) -> str:
+    """One span: name, status, duration, then what is known of it."""
+    parts = [str(span["name"]), str(span["status"]), format_ms(span.get("duration_ms"))]
+    if span["kind"] == "run" and span.get("app_id"):
+        parts.append(f"app {span['app_id']}")
+    if span["kind"] == "attempt":
+        if span.get("agent_type"):
+            parts.append(f"agent {span['agent_type']}")
+        if span.get("model"):
+            parts.append(f"model {span['model']}")
+    tokens_in, tokens_out = span.get("input_tokens", 0), span.get("output_tokens", 0)
+    if tokens_in or tokens_out:
+        parts.append(f"tokens {tokens_in} in / {tokens_out} out")
+    if span.get("cost_usd"):
+        parts.append(format_cost(span["cost_usd"]))
+    if span.get("schema_violations"):
+        parts.append(f"{span['schema_violations']} schema violation(s)")
+    return "  ".join(parts)
+
+
+def trace_tree(trace: dict[str, Any]) -> list[str]:
+    """The spans of a ``GET /observability/traces/{id}`` answer as an indented tree.
+
+    Run → steps → attempts, children in the order they were scheduled; each line
+    with status and duration, attempts with agent, model, tokens and cost, and
+    error and retry reason on their own lines under the span.
+    """
+    spans = list(trace.get("spans") or [])
+    ids = {span["span_id"] for span in spans}
+    children: dict[str | None, list[dict[str, Any]]] = {}
+    for span in spans:
+        parent = span.get("parent_id") if span.get("parent_id") in ids else None
+        children.setdefault(parent, []).append(span)
+    lines: list[str] = []
+
+    def walk(span: dict[str, Any], prefix: str, branch: str, last: bool) -> None:
+        lines.append(prefix + branch + _span_line(span))
+        below = prefix + ("" if not branch else ("   " if last else "│  "))
+        kids = sorted(children.get(span["span_id"], []), key=_span_sort_key)
+        notes = []
+        if span.get("retry_reason"):
+            notes.append(f"retry reason: {span['retry_reason']}")
+        if span.get("error"):
+            kind = f" ({span['error_type']})" if span.get("error_type") else ""
+            notes.append(f"error{kind}: {span['error']}")
+        for note in notes:
+            lines.append(below + ("│  " if kids else "   ") + note)
+        for index, kid in enumerate(kids):
+            is_last = index == len(kids) - 1
+            walk(kid, below, "└─ " if is_last else "├─ ", is_last)
+
+    for root in sorted(children.get(None, []), key=_span_sort_key):
+        if root["kind"] == "run":
+            root = {**root, "app_id": trace.get("app_id")}
+        walk(root, "", "", True)
+    return lines
+
+
+# ----------------------------------------------------------------- SSE
+
+
+def sse_events(lines: Iterator[str]) -> Iterator[tuple[str, str]]:
+    """``(event, data)`` pairs of a Server-Sent Events stream (comments skipped)."""
+    event, data = "message", list[str]()
+    for line in lines:
+        if line == "":
+            if data:
+                yield event, "\n".join(data)
+            event, data = "message", []
+        elif line.startswith(":"):
+            continue
+        else:
+            name, _, value = line.partition(":")
+            value = value[1:] if value.startswith(" ") else value
+            if name == "event":
+                event = value
+            elif name == "data":
+                data.append(value)
+    if data:
+        yield event, "\n".join(data)
+
+
+def event_line(event: dict[str, Any]) -> str:
+    """One step event as the terminal shows it."""
+    line = f"{format_time(event.get('at'))}  step {event.get('step_id', ''):<16} {event['state']}"
+    if event.get("attempts") and event["attempts"] > 1:
+        line += f"  (attempt {event['attempts']})"
+    if event.get("items_total"):
+        line += f"  items {event.get('items_done') or 0}/{event['items_total']}"
+    if event.get("error"):
+        line += f"  error: {event['error']}"
+    return line
+
+
+# ----------------------------------------------------------------- commands
+
+
+@runs_app.command("list")
+def runs_list(
+    app: Annotated[str | None, typer.Option("--app", help="Only runs of this app id.")] = None,
+    status: Annotated[
+        str | None,
+        typer.Option(help="Only runs in this status (running|completed|failed|canceled|…)."),
+    ] = None,
+    agent_type: Annotated[
+        str | None, typer.Option(help="Only runs that use this agent type.")
+    ] = None,
+    since: Annotated[str | None, typer.Option(help="Started at or after (ISO-8601).")] = None,
+    limit: Annotated[int, typer.Option(min=1, max=500, help="How many runs.")] = 20,
+    cursor: Annotated[str | None, typer.Option(help="`next` cursor of a previous page.")] = None,
+    as_json: JsonOption = False,
+    api_url: ApiUrlOption = None,
+    token: TokenOption = None,
+) -> None:
+    """List runs newest first (from Temporal visibility: CLI-started runs too)."""
+    params: dict[str, Any] = {"limit": limit}
+    for key, value in (
+        ("app_id", app),
+        ("status", status),
+        ("agent_type", agent_type),
+        ("since", since),
+        ("cursor", cursor),
+    ):
+        if value:
+            params[key] = value
+    with api_client(api_url, token) as client:
+        page = call(client, "GET", "/observability/runs", params=params)
+    if as_json:
+        typer.echo(json.dumps(page, indent=2))
+        return
+    items = page.get("items") or []
+    if not items:
+        typer.echo("no runs")
+        return
+    typer.echo(table([run_row(item) for item in items], RUN_HEADERS))
+    if page.get("next_cursor"):
+        typer.echo(f"\nmore: hub runs list --cursor '{page['next_cursor']}'")
+
+
 @runs_app.command("show")
 def runs_show(
-    run_id: str,
-    api_url: Annotated[str | None, typer.Option(help="API base URL.")] = None,
+    run_id: Annotated[str, typer.Argument(help="The run id.")],
+    as_json: JsonOption = False,
+    api_url: ApiUrlOption = None,
+    token: TokenOption = None,
 ) -> None:
-    """Print a run as JSON."""
-    with api_client(api_url) as client:
-        typer.echo(json.dumps(call(client, "GET", f"/runs/{run_id}"), indent=2))
+    """A run's trace as a tree: steps and attempts with timings, errors, tokens and cost."""
+    with api_client(api_url, token) as client:
+        trace = call(client, "GET", f"/observability/traces/{run_id}")
+    if as_json:
+        typer.echo(json.dumps(trace, indent=2))
+        return
+    for line in trace_tree(trace):
+        typer.echo(line)
+    if trace.get("temporal_ui_url"):
+        typer.echo(f"Temporal UI: {trace['temporal_ui_url']}")
 
 
 @runs_app.command("watch")
 def runs_watch(
-    run_id: str,
-    api_url: Annotated[str | None, typer.Option(help="API base URL.")] = None,
+    run_id: Annotated[str, typer.Argument(help="The run id.")],
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print each event as one JSON line.")
+    ] = False,
+    api_url: ApiUrlOption = None,
+    token: TokenOption = None,
 ) -> None:
-    """Follow a run's steps until it ends."""
-    with api_client(api_url) as client:
-        final = follow_run(client, run_id)
-    typer.echo(f"run {run_id} {final['status']}")
+    """Print a run's step events as they happen; exits when the run ends (non-zero
+    unless it completed)."""
+    path = f"/runs/{run_id}/events"
+    final: dict[str, Any] | None = None
+    with api_client(api_url, token) as client:
+        try:
+            # No read timeout: a step may run for minutes; the server sends keep-alives.
+            with client.stream(
+                "GET",
+                path,
+                headers={"Accept": "text/event-stream"},
+                timeout=httpx.Timeout(30.0, read=None),
+            ) as response:
+                if response.status_code >= 400:
+                    raise api_error(response)
+                for kind, data in sse_events(response.iter_lines()):
+                    event = json.loads(data)
+                    if as_json:
+                        typer.echo(json.dumps(event))
+                    elif kind == "step":
+                        typer.echo(event_line(event))
+                    if kind == "run":
+                        final = event
+                        break
+        except httpx.TransportError as exc:
+            raise unreachable(client, "GET", path, exc) from exc
+    if final is None:
+        raise fail(
+            f"the event stream of {run_id} ended before the run did; "
+            f"run `hub runs watch {run_id}` again"
+        )
+    if not as_json:
+        colour = typer.colors.GREEN if final["state"] == "completed" else typer.colors.RED
+        typer.secho(f"run {run_id} {final['state']}", fg=colour)
+        if final.get("error"):
+            typer.echo(f"  error: {final['error']}")
+    if final["state"] != "completed":
+        raise typer.Exit(1)

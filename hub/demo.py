@@ -23,7 +23,17 @@ import typer
 
 import agents.demo
 from agents.demo.samples import MONEY_FIELDS, SampleFacts, generate_samples
-from hub.cli_runs import call, follow_run, upload_document
+from hub.cli_runs import (
+    CliApiError,
+    api_client,
+    api_error,
+    call,
+    follow_run,
+    upload_document,
+)
+from hub.cli_runs import (
+    format_detail as format_detail,  # re-exported: the demo's error formatting
+)
 from hub.settings import Settings
 from schemas.artifacts import ARTIFACT_REF_KEY, artifact_id_from_uri
 from schemas.library import BUILTIN_LIBRARY
@@ -52,6 +62,10 @@ class DemoApiError(DemoError):
         self.method, self.path, self.status_code, self.detail = method, path, status_code, detail
         super().__init__(f"{method} {path} answered {status_code}: {detail}")
 
+    @classmethod
+    def from_cli(cls, error: CliApiError) -> DemoApiError:
+        return cls(error.method, error.path, error.status_code or 0, error.detail)
+
 
 @dataclass
 class StepTiming:
@@ -79,49 +93,20 @@ class DemoRun:
     missing_figures: list[str] = field(default_factory=list)
 
 
-def format_detail(detail: Any) -> str:
-    """The API's ``detail`` as one line (422 lists become ``path: message; …``)."""
-    if isinstance(detail, list):
-        parts = []
-        for item in detail:
-            if isinstance(item, dict):
-                where = item.get("path") or "/".join(str(p) for p in item.get("loc", [])) or "/"
-                parts.append(f"{where}: {item.get('msg') or item.get('message')}")
-            else:
-                parts.append(str(item))
-        return "; ".join(parts)
-    return str(detail)
-
-
 def raise_api_errors(response: httpx.Response) -> None:
-    """httpx response hook: an error answer becomes a :class:`DemoApiError`.
-
-    Installed on the demo's client so the CLI helpers of :mod:`hub.cli_runs` can be
-    reused as they are while a failure still reaches the caller as an exception
-    naming the call and carrying the API's detail.
-    """
-    if response.status_code < 400:
-        return
-    response.read()
-    try:
-        body = response.json()
-        detail = body.get("detail", body) if isinstance(body, dict) else body
-    except ValueError:
-        detail = response.text or response.reason_phrase
-    request = response.request
-    raise DemoApiError(
-        request.method, request.url.path, response.status_code, format_detail(detail)
-    )
+    """An error answer of the API as a :class:`DemoApiError` (nothing for a success)."""
+    if response.status_code >= 400:
+        raise DemoApiError.from_cli(api_error(response))
 
 
 @contextmanager
 def demo_client(api_url: str) -> Iterator[httpx.Client]:
-    """A client of the API at ``api_url`` that raises :class:`DemoApiError` on error answers."""
-    with httpx.Client(
-        base_url=api_url.rstrip("/"),
-        timeout=30.0,
-        event_hooks={"response": [raise_api_errors]},
-    ) as client:
+    """A client of the API at ``api_url``; failed calls surface as :class:`DemoError`.
+
+    The helpers of :mod:`hub.cli_runs` raise :class:`CliApiError`; here it becomes a
+    :class:`DemoApiError` (an error answer) or a :class:`DemoError` (a lost API).
+    """
+    with api_client(api_url) as client:
         try:
             client.get("/health")
         except httpx.TransportError as exc:
@@ -131,11 +116,10 @@ def demo_client(api_url: str) -> Iterator[httpx.Client]:
             ) from exc
         try:
             yield client
-        except typer.Exit as exc:
-            # hub.cli_runs.call turns lost connections into a CLI exit (message on stderr).
-            raise DemoError(
-                f"lost the connection to the API at {api_url}; see the error printed above"
-            ) from exc
+        except CliApiError as exc:
+            if exc.status_code is None:
+                raise DemoError(f"lost the connection to the API: {exc.detail}") from exc
+            raise DemoApiError.from_cli(exc) from exc
 
 
 def demo_orchestration_yaml(app_id: str, agent_ids: dict[str, str]) -> str:
