@@ -117,9 +117,7 @@ def create_app(
         AuthenticationMiddleware,
         tokens=app.state.token_service,
         session_factory=app.state.session_factory,
-        limiter=TokenBucketLimiter(
-            config.auth.rate_limit_per_minute, config.auth.rate_limit_burst
-        ),
+        limiter=TokenBucketLimiter(config.auth.rate_limit_per_minute, config.auth.rate_limit_burst),
         disabled=config.auth.mode == "disabled",
     )
     if config.cors_origins:

@@ -14,6 +14,7 @@ import httpx
 import typer
 
 from hub import cli_runs, cli_stack
+from hub.api_keys import bearer_headers
 from hub.settings import Settings
 
 app = typer.Typer(
@@ -56,10 +57,15 @@ def serve_api(
     """Serve the REST API (migrating the database first). OpenAPI docs at /docs."""
     import uvicorn
 
+    from hub.api_keys import AuthModeRefused, check_auth_mode
     from hub.wiring import build_api
     from storage.migrations import upgrade
 
     settings = Settings()
+    try:
+        check_auth_mode(settings, host)
+    except AuthModeRefused as exc:
+        fail(str(exc), code=2)
     upgrade(settings.resolved_database_url)
     uvicorn.run(build_api(settings), host=host, port=port, log_level=settings.log_level.lower())
 
@@ -85,7 +91,7 @@ def db_upgrade(
 def _request(api_url: str | None, method: str, path: str, **kwargs: Any) -> httpx.Response:
     base = (api_url or Settings().api_url).rstrip("/")
     try:
-        with httpx.Client(base_url=base, timeout=30.0) as client:
+        with httpx.Client(base_url=base, timeout=30.0, headers=bearer_headers(base)) as client:
             response = client.request(method, path, **kwargs)
     except httpx.TransportError as exc:
         fail(

@@ -110,13 +110,13 @@ def fail(message: str, code: int = 1) -> typer.Exit:
 
 def _local_admin_token(base_url: str) -> str | None:
     """A token for the local stack's admin key, when ``hub up`` left one in HUB_HOME."""
-    key_file = Settings().home / ADMIN_KEY_FILE
-    if not key_file.is_file():
+    from hub.api_keys import read_api_key  # HUB_API_KEY, else the key file under HUB_HOME
+
+    key = read_api_key(Settings())
+    if key is None:
         return None
     try:
-        answer = httpx.post(
-            f"{base_url}/auth/token", json={"api_key": key_file.read_text().strip()}, timeout=10
-        )
+        answer = httpx.post(f"{base_url}/auth/token", json={"api_key": key}, timeout=10)
     except httpx.HTTPError:
         return None
     if answer.status_code != 200:

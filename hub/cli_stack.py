@@ -38,6 +38,16 @@ def up(
     except StackError as exc:
         typer.secho(f"error: {exc}", fg=typer.colors.RED, err=True)
         raise typer.Exit(2) from exc
+    from hub.api_keys import AuthModeRefused, check_auth_mode, ensure_admin_key
+    from storage.migrations import upgrade
+
+    try:
+        check_auth_mode(settings, host)
+    except AuthModeRefused as exc:
+        typer.secho(f"error: {exc}", fg=typer.colors.RED, err=True)
+        raise typer.Exit(2) from exc
+    upgrade(settings.resolved_database_url)
+    new_admin_key = ensure_admin_key(settings)
     stack = EmbeddedStack(settings=settings, ports=resolved, host=host, with_ui=not headless)
     stopping = False
 
@@ -60,6 +70,17 @@ def up(
         typer.echo(f"  Temporal UI   {stack.ui_url}")
     typer.echo(f"  Agents        {stack.agents_url}/<type>")
     typer.echo(f"  Home          {stack.home}  (logs in {stack.home / 'logs'})")
+    if new_admin_key is not None:
+        # Printed this once; the CLI reads it from the file (readable only by this user).
+        typer.secho("Admin API key (shown once):", fg=typer.colors.YELLOW)
+        typer.echo(f"  {new_admin_key}")
+        typer.echo(f"  saved to {settings.admin_key_file} (mode 0600); the hub CLI uses it.")
+    if settings.auth_mode == "disabled":
+        typer.secho(
+            "  WARNING: authentication is DISABLED (HUB_AUTH_MODE=disabled).",
+            fg=typer.colors.RED,
+            bold=True,
+        )
     if demo and not stopping:
         from hub.demo import run_demo
 

@@ -13,7 +13,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-DEV_SECRET_KEY = "dev-insecure-secret-key-change-me"
+from api.config import DEV_SECRET_KEY  # one value for the API and the hub
 
 
 class Settings(BaseSettings):
@@ -37,6 +37,33 @@ class Settings(BaseSettings):
     agent_urls: dict[str, str] = Field(default_factory=dict)
     api_url: str = "http://127.0.0.1:8000"
     log_level: str = "INFO"
+    # --- security (docs/security.md) ---
+    #: ``enabled`` (default) or ``disabled``; disabled is refused unless the API binds loopback.
+    auth_mode: Literal["enabled", "disabled"] = "enabled"
+    #: ``iss`` and ``aud`` of the platform's own tokens.
+    token_issuer: str = "agentic-hub"
+    token_audience: str = "agentic-hub-api"
+    access_token_ttl_seconds: int = Field(default=900, ge=30, le=86400)
+    refresh_token_ttl_seconds: int = Field(default=8 * 3600, ge=60, le=30 * 86400)
+    #: External OpenID Connect issuer (RS256/ES256 via JWKS); all three or none.
+    oidc_issuer: str | None = None
+    oidc_audience: str | None = None
+    oidc_jwks_url: str | None = None
+    oidc_roles_claim: str = "roles"
+    oidc_teams_claim: str = "teams"
+    jwks_cache_seconds: int = 300
+    #: The CLI's API key; unset: the key file ``HUB_HOME/admin.key`` written by ``hub up``.
+    api_key: str | None = None
+    #: Per-principal rate limit (token bucket, per API process).
+    rate_limit_per_minute: int = Field(default=600, ge=1)
+    rate_limit_burst: int = Field(default=120, ge=1)
+    #: Run limits: steps per run, items per ``foreach``, runs in flight per team.
+    max_steps_per_run: int = Field(default=200, ge=1)
+    max_foreach_items: int = Field(default=1000, ge=1)
+    max_concurrent_runs_per_team: int = Field(default=50, ge=1)
+    #: Agent service URLs must match one of these prefixes (scheme://host[:port][/path]);
+    #: empty: only the URLs configured in HUB_AGENT_URLS / HUB_AGENT_URL_TEMPLATE.
+    agent_url_allowlist: list[str] = Field(default_factory=list)
     #: ``json`` (one JSON object per line, with run and step ids) or ``text``.
     log_format: Literal["json", "text"] = "json"
     #: Editable price table (provider → model → dollars per million tokens);
@@ -61,6 +88,22 @@ class Settings(BaseSettings):
                 "outside development (HUB_ENV=production)"
             )
         return self
+
+    @model_validator(mode="after")
+    def _refuse_wildcard_cors(self) -> Settings:
+        if "*" in self.cors_origins:
+            raise ValueError(
+                "HUB_CORS_ORIGINS must list origins; '*' is refused because the API takes "
+                "credentials (bearer tokens)"
+            )
+        if bool(self.oidc_issuer) != bool(self.oidc_jwks_url):
+            raise ValueError("set HUB_OIDC_ISSUER and HUB_OIDC_JWKS_URL together (or neither)")
+        return self
+
+    @property
+    def admin_key_file(self) -> Path:
+        """Where ``hub up`` keeps the embedded admin API key (mode 0600)."""
+        return self.home / "admin.key"
 
     @cached_property
     def resolved_database_url(self) -> str:

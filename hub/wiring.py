@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from api.app import create_app
-from api.config import ApiConfig
+from api.config import ApiConfig, AuthConfig, RunLimits
 from hub.settings import Settings
 from hub.telemetry import instrument_http_app, setup_process, tracing_interceptors
 from storage.artifacts import artifact_store_from_uri
@@ -21,6 +21,31 @@ def api_config(settings: Settings) -> ApiConfig:
         temporal_ui_url=settings.temporal_ui_url or None,
         temporal_address=settings.temporal_address,
         temporal_namespace=settings.temporal_namespace,
+        auth=auth_config(settings),
+        run_limits=RunLimits(
+            max_steps_per_run=settings.max_steps_per_run,
+            max_foreach_items=settings.max_foreach_items,
+            max_concurrent_runs_per_team=settings.max_concurrent_runs_per_team,
+        ),
+    )
+
+
+def auth_config(settings: Settings) -> AuthConfig:
+    return AuthConfig(
+        mode=settings.auth_mode,
+        secret_key=settings.secret_key,
+        issuer=settings.token_issuer,
+        audience=settings.token_audience,
+        access_token_ttl_seconds=settings.access_token_ttl_seconds,
+        refresh_token_ttl_seconds=settings.refresh_token_ttl_seconds,
+        oidc_issuer=settings.oidc_issuer,
+        oidc_audience=settings.oidc_audience,
+        oidc_jwks_url=settings.oidc_jwks_url,
+        oidc_roles_claim=settings.oidc_roles_claim,
+        oidc_teams_claim=settings.oidc_teams_claim,
+        jwks_cache_seconds=settings.jwks_cache_seconds,
+        rate_limit_per_minute=settings.rate_limit_per_minute,
+        rate_limit_burst=settings.rate_limit_burst,
     )
 
 

@@ -69,7 +69,9 @@ class ServiceAccountRepository:
         )
 
     def list(self) -> Sequence[ServiceAccount]:
-        return self.session.scalars(select(ServiceAccount).order_by(ServiceAccount.created_at)).all()
+        return self.session.scalars(
+            select(ServiceAccount).order_by(ServiceAccount.created_at)
+        ).all()
 
     def revoke(self, account: ServiceAccount) -> None:
         if account.revoked_at is None:

@@ -16,10 +16,10 @@ Fixtures (import them into your conftest: ``from tests.auth_support import admin
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
 import tempfile
 import uuid
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -70,7 +70,9 @@ def token_for(
     return jwt.encode(payload, config.secret_key, algorithm="HS256")
 
 
-def auth_headers(role: Role = "admin", teams: Sequence[str] = ("*",), **kwargs: Any) -> dict[str, str]:
+def auth_headers(
+    role: Role = "admin", teams: Sequence[str] = ("*",), **kwargs: Any
+) -> dict[str, str]:
     """``{"Authorization": "Bearer …"}`` for ``role`` in ``teams``."""
     return {"Authorization": f"Bearer {token_for(role, teams, **kwargs)}"}
 
@@ -114,6 +116,8 @@ def secure_test_app(app: FastAPI, database_url: str | None = None) -> FastAPI:
         AuthenticationMiddleware,
         tokens=app.state.token_service,
         session_factory=app.state.session_factory,
-        limiter=TokenBucketLimiter(GENEROUS_AUTH.rate_limit_per_minute, GENEROUS_AUTH.rate_limit_burst),
+        limiter=TokenBucketLimiter(
+            GENEROUS_AUTH.rate_limit_per_minute, GENEROUS_AUTH.rate_limit_burst
+        ),
     )
     return app

@@ -123,7 +123,13 @@ def revoke_token(
     if verified.principal.subject != principal.subject and not principal.has_role("admin"):
         raise NotFoundError("No valid platform token was given; nothing to revoke.")
     RevokedTokenRepository(session).revoke(verified.jti, verified.expires_at)
-    audit(session, "token.revoke", "token", verified.jti, after={"subject": verified.principal.subject})
+    audit(
+        session,
+        "token.revoke",
+        "token",
+        verified.jti,
+        after={"subject": verified.principal.subject},
+    )
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -145,7 +151,9 @@ def _me(principal: Principal) -> Me:
     "/keys", response_model=list[ServiceAccountPublic], summary="List service accounts (API keys)"
 )
 def list_keys(_: AdminDep, session: SessionDep) -> list[ServiceAccountPublic]:
-    return [ServiceAccountPublic.model_validate(a) for a in ServiceAccountRepository(session).list()]
+    return [
+        ServiceAccountPublic.model_validate(a) for a in ServiceAccountRepository(session).list()
+    ]
 
 
 @router.post(
@@ -158,7 +166,7 @@ def list_keys(_: AdminDep, session: SessionDep) -> list[ServiceAccountPublic]:
 def create_key(
     principal: AdminDep, body: ServiceAccountCreate, session: SessionDep
 ) -> ServiceAccountCreated:
-    """Only the key's hash is stored: keep the returned ``api_key`` safe, it cannot be shown again."""
+    """Only the key's hash is stored: keep ``api_key`` safe, it cannot be shown again."""
     account, key = ServiceAccountRepository(session).create(
         name=body.name, role=body.role, teams=body.teams, created_by=principal.subject
     )

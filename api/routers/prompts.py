@@ -44,7 +44,6 @@ from storage.prompts import (
     PromptRegistryUnavailable,
 )
 
-
 router = APIRouter(prefix="/prompts", tags=["prompts"])
 
 

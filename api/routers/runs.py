@@ -14,6 +14,7 @@ from api.errors import ConflictError, InvalidInputError, NotFoundError, error_re
 from api.releases import build_plan
 from api.runs import RunService
 from api.temporal import TemporalGateway
+from schemas.artifacts import artifact_id_from_uri
 from schemas.orchestration import ExecutionPlan
 from schemas.runs import (
     ApprovalDecision,
@@ -23,9 +24,7 @@ from schemas.runs import (
     RunStarted,
     StepProgress,
 )
-from schemas.artifacts import artifact_id_from_uri
-from schemas.orchestration import ExecutionPlan
-from storage.repositories import AppRepository, ReleaseRepository
+from storage.repositories import AppRepository, ReleaseRepository, RunRepository
 from storage.security import ArtifactOwnerRepository
 
 app_runs_router = APIRouter(prefix="/apps", tags=["runs"])
@@ -121,7 +120,9 @@ async def start_run(
     config: ApiConfig = request.app.state.config
     for uri in _artifact_uris(body.inputs):
         artifact_id = artifact_id_from_uri(uri) or ""
-        owner = ArtifactOwnerRepository(session).get(artifact_id) if len(artifact_id) <= 100 else None
+        owner = (
+            ArtifactOwnerRepository(session).get(artifact_id) if len(artifact_id) <= 100 else None
+        )
         if owner is not None and not principal.can_see_team(owner.team_id):
             raise NotFoundError(f"Artifact {artifact_id!r} not found.")
     release_id: str | None = None
@@ -138,6 +139,18 @@ async def start_run(
             )
         plan = ExecutionPlan.model_validate(release.plan)
         release_id = release.id
+    plan = _check_run_limits(plan, body.inputs, config)
+    repeated = bool(idempotency_key) and (
+        RunRepository(session).get_by_idempotency_key(app_id, idempotency_key or "") is not None
+    )
+    if app.team_id is not None and not repeated:
+        team_apps = AppRepository(session).list(limit=200, team_ids=[app.team_id])
+        running = await service.running_count([row.id for row in team_apps.items])
+        if running >= config.run_limits.max_concurrent_runs_per_team:
+            raise TooManyRunsError(
+                f"Team {app.team_id!r} has {running} runs in flight, the most it may have at "
+                "once; wait for some to finish or cancel them."
+            )
     started, created = await service.start(
         app_id,
         inputs=body.inputs,
