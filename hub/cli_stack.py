@@ -147,6 +147,10 @@ def agent_serve(
 ) -> None:
     """Serve one agent type (or all built-in types under /<type>) over HTTP."""
     from agents.base.server import serve, serve_many
+    from hub.log_scrubbing import install_secret_scrubbing
+
+    # Agents hold provider keys in their environment: keep them out of every log line.
+    install_secret_scrubbing()
 
     if all_types:
         serve_many(list(BUILTIN_AGENT_TYPES), host=host, port=port)

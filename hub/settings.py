@@ -9,11 +9,28 @@ from __future__ import annotations
 from functools import cached_property
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from api.config import DEV_SECRET_KEY  # one value for the API and the hub
+
+
+def url_allowed(url: str, allowlist: list[str]) -> bool:
+    """Whether ``url`` starts with an allowed ``scheme://host[:port][/path]`` prefix.
+
+    Compared on parsed parts, so ``http://agents.internal.evil.com`` does not pass for
+    the prefix ``http://agents.internal``.
+    """
+    target = urlsplit(url)
+    for allowed in allowlist:
+        prefix = urlsplit(allowed)
+        if (target.scheme, target.netloc.lower()) != (prefix.scheme, prefix.netloc.lower()):
+            continue
+        if target.path.startswith(prefix.path.rstrip("/")):
+            return True
+    return False
 
 
 class Settings(BaseSettings):
@@ -96,6 +113,15 @@ class Settings(BaseSettings):
                 "HUB_CORS_ORIGINS must list origins; '*' is refused because the API takes "
                 "credentials (bearer tokens)"
             )
+        if self.agent_url_allowlist:
+            configured = {"HUB_AGENT_URL_TEMPLATE": self.agent_url_template.split("{type}")[0]}
+            configured.update({f"HUB_AGENT_URLS[{k}]": v for k, v in self.agent_urls.items()})
+            for name, url in configured.items():
+                if not url_allowed(url, self.agent_url_allowlist):
+                    raise ValueError(
+                        f"{name} ({url}) is not in HUB_AGENT_URL_ALLOWLIST; agents may only be "
+                        "called at allowed addresses"
+                    )
         if bool(self.oidc_issuer) != bool(self.oidc_jwks_url):
             raise ValueError("set HUB_OIDC_ISSUER and HUB_OIDC_JWKS_URL together (or neither)")
         return self
@@ -122,8 +148,15 @@ class Settings(BaseSettings):
         return self.artifact_root or str((self.home / "artifacts").resolve())
 
     def agent_url(self, agent_type: str) -> str:
-        """Where the service of ``agent_type`` listens."""
-        return self.agent_urls.get(agent_type) or self.agent_url_template.format(type=agent_type)
+        """Where the service of ``agent_type`` listens (only admins set these: env, never the API).
+
+        Raises ``ValueError`` for a URL outside ``HUB_AGENT_URL_ALLOWLIST`` (a type name
+        can shape the templated URL, so the final URL is checked too).
+        """
+        url = self.agent_urls.get(agent_type) or self.agent_url_template.format(type=agent_type)
+        if self.agent_url_allowlist and not url_allowed(url, self.agent_url_allowlist):
+            raise ValueError(f"agent URL {url} is not in HUB_AGENT_URL_ALLOWLIST")
+        return url
 
 
 def load_settings() -> Settings:

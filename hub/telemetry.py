@@ -165,5 +165,8 @@ def tracing_interceptors() -> list[Any]:
 
 def setup_process(settings: Settings, service: str) -> TracerProvider | None:
     """Logging and tracing for one process; returns the tracer provider if exporting."""
+    from hub.log_scrubbing import install_secret_scrubbing  # secrets never reach a log line
+
+    install_secret_scrubbing()
     setup_logging(settings, service)
     return setup_tracing(settings, service)
