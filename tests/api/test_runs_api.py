@@ -27,6 +27,7 @@ from hub.worker_processes import run_worker_processes
 from schemas.names import ORCHESTRATOR_QUEUE, WORKFLOW_TYPE
 from schemas.runs import RunResult
 from storage.migrations import upgrade
+from tests.auth_support import admin_headers
 from tests.e2e.hub_api import (
     CreatedApp,
     create_app,
@@ -139,6 +140,9 @@ def hub_settings(
         temporal_address=temporal_address,
         temporal_ui_url=UI_URL,
         agent_url_template=agents_url + "/{type}",
+        # Polling a run is many requests; the rate limit is not what these tests are about.
+        rate_limit_per_minute=1_000_000,
+        rate_limit_burst=1_000_000,
     )
 
 
@@ -161,7 +165,10 @@ async def hub(
     )
     try:
         async with httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=api), base_url="http://hub", timeout=30
+            transport=httpx.ASGITransport(app=api),
+            base_url="http://hub",
+            headers=admin_headers(),
+            timeout=30,
         ) as http:
             yield RunsHub(http, temporal_env.client, agent_service, settings)
     finally:
@@ -416,7 +423,10 @@ async def test_temporal_unreachable_is_503_with_a_message_while_crud_works(
     )
     api = build_api(settings)
     async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=api), base_url="http://hub", timeout=30
+        transport=httpx.ASGITransport(app=api),
+        base_url="http://hub",
+        headers=admin_headers(),
+        timeout=30,
     ) as http:
         answer = await http.post(f"/apps/{chain_app.app_id}/runs", json={"inputs": {"memo": 1}})
         assert answer.status_code == 503

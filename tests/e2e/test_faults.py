@@ -18,6 +18,7 @@ from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client
 
 from hub.stack import Part, hub_command
+from tests.auth_support import admin_headers
 from tests.e2e.hub_api import CreatedApp, create_app, start_run, step_of, wait_for_run
 from tests.e2e.processes import (
     Processes,
@@ -131,12 +132,14 @@ async def stack(
                 "HUB_TEMPORAL_UI_URL": "",
                 "HUB_AGENT_URL_TEMPLATE": agents.base_url + "/{type}",
                 "HUB_LOG_LEVEL": "WARNING",
+                "HUB_RATE_LIMIT_PER_MINUTE": "1000000",
+                "HUB_RATE_LIMIT_BURST": "1000000",
             }
         )
         api, api_url = api_part(processes, env)
         processes.start("orchestrator-worker", [*hub_command(), "worker", "orchestrator"], env)
         client = await connect(temporal_server.address)
-        async with httpx.AsyncClient(base_url=api_url, timeout=30) as http:
+        async with httpx.AsyncClient(base_url=api_url, headers=admin_headers(), timeout=30) as http:
             fault_stack = FaultStack(processes, temporal_server, env, api_url, agents, http, client)
             fault_stack.start_agent_worker()
             wait_ready(api)

@@ -19,6 +19,7 @@ import pytest
 from agents.demo.samples import SampleFacts
 from hub.demo import DemoRun, run_demo
 from hub.stack import free_port, hub_command, port_is_free
+from tests.auth_support import headers_from_home
 from tests.e2e.processes import child_pids, hub_environment, pid_alive
 
 UP_BANNER = "Agentic Hub is up"
@@ -137,7 +138,10 @@ def demo(hub_up: HubUp, tmp_path_factory: pytest.TempPathFactory) -> Demo:
     """``hub.demo.run_demo`` against the stack: app, agents, YAML, deploy, one run per PDF."""
     said: list[str] = []
     samples_dir = tmp_path_factory.mktemp("samples")
-    runs = run_demo(hub_up.api_url, samples_dir=samples_dir, echo=said.append)
+    with pytest.MonkeyPatch.context() as env:
+        # As a user on the same machine: the CLI finds the admin key that hub up wrote.
+        env.setenv("HUB_HOME", str(hub_up.home))
+        runs = run_demo(hub_up.api_url, samples_dir=samples_dir, echo=said.append)
     assert runs, "\n".join(said)
     return Demo(runs, samples_dir)
 
@@ -157,7 +161,11 @@ def test_the_demo_memo_of_every_sample_has_the_pdfs_figures_and_ratios(
 
 def test_hub_run_with_a_document_waits_for_completion(hub_up: HubUp, demo: Demo) -> None:
     first = demo.runs[0]
-    app_id = httpx.get(f"{hub_up.api_url}/runs/{first.run_id}", timeout=30).json()["app_id"]
+    app_id = httpx.get(
+        f"{hub_up.api_url}/runs/{first.run_id}",
+        headers=headers_from_home(hub_up.api_url, hub_up.home),
+        timeout=30,
+    ).json()["app_id"]
     pdf = demo.samples_dir / first.sample.filename
     result = subprocess.run(
         [
