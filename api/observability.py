@@ -145,11 +145,17 @@ class RunFilter:
     since: datetime | None = None
     until: datetime | None = None
     agent_type: str | None = None
+    #: Only runs of these apps (a team's apps); ``None``: no restriction.
+    app_ids: list[str] | None = None
 
     def query(self) -> str:
         parts = [f"WorkflowType = {_quote(WORKFLOW_TYPE)}"]
         if self.app_id:
             parts.append(f"AppId = {_quote(self.app_id)}")
+        if self.app_ids is not None:
+            # An empty team still needs a valid query that matches nothing.
+            listed = ", ".join(_quote(app_id) for app_id in self.app_ids) or _quote("")
+            parts.append(f"AppId IN ({listed})")
         if self.status:
             parts.append(f"ExecutionStatus = {_quote(VISIBILITY_STATUS[self.status])}")
         if self.since:

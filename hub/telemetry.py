@@ -13,13 +13,14 @@ import sys
 from datetime import UTC, datetime
 from typing import Any
 
-from fastapi import FastAPI, Response
+from fastapi import Depends, FastAPI, Response
 from opentelemetry import trace
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor, SpanExporter
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
 
+from api.auth.dependencies import require_role
 from hub.settings import Settings
 
 #: Fields copied from a log record's ``extra`` (and from Temporal's activity/workflow
@@ -112,9 +113,7 @@ def setup_tracing(
     return provider
 
 
-def instrument_http_app(
-    app: FastAPI, service: str, tracer_provider: Any | None = None
-) -> FastAPI:
+def instrument_http_app(app: FastAPI, service: str, tracer_provider: Any | None = None) -> FastAPI:
     """Server spans (extracting ``traceparent``), request metrics and ``GET /metrics``."""
     from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 
@@ -135,7 +134,8 @@ def instrument_http_app(
         )
         return response
 
-    @app.get("/metrics", include_in_schema=False)
+    # Scrapers send a bearer token (Prometheus `authorization` in the scrape config).
+    @app.get("/metrics", include_in_schema=False, dependencies=[Depends(require_role("viewer"))])
     async def metrics() -> Response:
         return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 

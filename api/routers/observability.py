@@ -7,6 +7,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 
+from api.auth.dependencies import ViewerDep
+from api.auth.scoping import (
+    require_scope_for_aggregates,
+    require_visible_app_id,
+    require_visible_run,
+    visible_app_ids,
+)
 from api.dependencies import SessionDep
 from api.errors import error_responses
 from api.observability import ObservabilityService, RunFilter
@@ -38,6 +45,8 @@ Limit = Annotated[int, Query(ge=1, le=500)]
     responses=error_responses(422, 503),
 )
 async def list_runs(
+    principal: ViewerDep,
+    session: SessionDep,
     service: ServiceDep,
     app_id: Name = None,
     status: RunStatus | None = None,
@@ -50,6 +59,10 @@ async def list_runs(
     """Runs newest first from Temporal visibility (runs started with the Temporal CLI
     too), each with status, timings, step counts, tokens, cost and the Web UI link."""
     where = RunFilter(app_id=app_id, status=status, since=since, until=until, agent_type=agent_type)
+    if app_id:
+        require_visible_app_id(session, principal, app_id)
+    else:
+        where.app_ids = visible_app_ids(session, principal)
     return await service.list_runs(where, cursor=cursor, limit=limit)
 
 
@@ -59,9 +72,15 @@ async def list_runs(
     summary="Get run traces",
     responses=error_responses(404, 503),
 )
-async def get_trace(run_id: Annotated[str, Path(max_length=200)], service: ServiceDep) -> RunTrace:
+async def get_trace(
+    principal: ViewerDep,
+    session: SessionDep,
+    run_id: Annotated[str, Path(max_length=200)],
+    service: ServiceDep,
+) -> RunTrace:
     """The run as spans: the run, each step (activity), and each attempt of it, read
     from the workflow history (running runs included) plus the recorded step results."""
+    require_visible_run(session, principal, run_id)
     return await service.trace(run_id)
 
 
@@ -72,6 +91,8 @@ async def get_trace(run_id: Annotated[str, Path(max_length=200)], service: Servi
     responses=error_responses(422, 503),
 )
 async def get_metrics(
+    principal: ViewerDep,
+    session: SessionDep,
     service: ServiceDep,
     app_id: Name = None,
     agent_type: Name = None,
@@ -81,6 +102,9 @@ async def get_metrics(
     """Runs by status, success rate, duration percentiles, per agent type calls,
     failures, retries, latency, tokens, cost, violations and task-queue backlog, for
     the platform, an app or an agent type (default window: the last 24 hours)."""
+    require_scope_for_aggregates(principal, app_id, "app_id")
+    if app_id:
+        require_visible_app_id(session, principal, app_id)
     return await service.metrics(since=since, until=until, app_id=app_id, agent_type=agent_type)
 
 
@@ -91,6 +115,8 @@ async def get_metrics(
     responses=error_responses(422, 503),
 )
 async def list_violations(
+    principal: ViewerDep,
+    session: SessionDep,
     service: ServiceDep,
     app_id: Name = None,
     agent: Annotated[
@@ -103,5 +129,11 @@ async def list_violations(
     limit: Limit = 100,
 ) -> ViolationPage:
     """Output-schema violations agents reported, newest first."""
+    if run_id:
+        require_visible_run(session, principal, run_id)
+    else:
+        require_scope_for_aggregates(principal, app_id, "app_id")
+    if app_id:
+        require_visible_app_id(session, principal, app_id)
     where = ViolationFilter(app_id=app_id, agent=agent, run_id=run_id, since=since, until=until)
     return service.violations(where, cursor=cursor, limit=limit)

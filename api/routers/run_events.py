@@ -7,6 +7,9 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import StreamingResponse
 
+from api.auth.dependencies import ViewerDep
+from api.auth.scoping import require_visible_run
+from api.dependencies import SessionDep
 from api.errors import error_responses
 from api.run_events import ensure_run_exists, stream_run_events
 from api.temporal import TemporalGateway
@@ -29,10 +32,14 @@ router = APIRouter(prefix="/runs", tags=["runs"])
     },
 )
 async def run_events(
-    run_id: Annotated[str, Path(max_length=200)], request: Request
+    principal: ViewerDep,
+    session: SessionDep,
+    run_id: Annotated[str, Path(max_length=200)],
+    request: Request,
 ) -> StreamingResponse:
     """Follow a run live: events arrive while it is in flight; the stream ends with the
     run's terminal event (a finished run answers its whole event list at once)."""
+    require_visible_run(session, principal, run_id)
     gateway: TemporalGateway = request.app.state.temporal
     client = await gateway.client()
     await ensure_run_exists(client, run_id)

@@ -23,6 +23,7 @@ from storage.artifacts import LocalArtifactStore
 from storage.database import create_db_engine, create_session_factory
 from storage.migrations import upgrade
 from storage.prices import PriceTable
+from tests.auth_support import admin_headers
 from tests.engine_support import plans as p
 from tests.engine_support.agent_service import AgentService, Behaviour
 from tests.engine_support.fixtures import temporal_cli_path
@@ -96,7 +97,9 @@ async def test_real_runs_give_traces_metrics_violations_list_and_events(
         stop = asyncio.Event()
         runner = asyncio.create_task(run_workers(workers, stop))
         try:
-            async with httpx.AsyncClient(base_url=base, timeout=60) as api_client:
+            async with httpx.AsyncClient(
+                base_url=base, timeout=60, headers=admin_headers()
+            ) as api_client:
                 from schemas.runs import RunInput
 
                 run_id = f"run-{uuid.uuid4().hex[:12]}"
