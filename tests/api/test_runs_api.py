@@ -224,6 +224,8 @@ async def test_same_idempotency_key_returns_the_same_run_and_starts_nothing_new(
     key = {"Idempotency-Key": f"key-{uuid.uuid4().hex}"}
     url = f"/apps/{app.app_id}/runs"
     first = expect(await hub.http.post(url, json={"inputs": {"memo": "m"}}, headers=key), 202)
+    at_once = await hub.http.post(url, json={"inputs": {"memo": "m"}}, headers=key)
+    assert expect(at_once, 200)["run_id"] == first["run_id"]
     await wait_for_run(hub.http, first["run_id"])
     again = await hub.http.post(url, json={"inputs": {"memo": "m"}}, headers=key)
     assert expect(again, 200)["run_id"] == first["run_id"]
