@@ -45,26 +45,35 @@ class StepEventTracker:
         self._last: dict[str, str] = {}
 
     def changes(self, steps: list[StepProgress]) -> list[RunEvent]:
-        events: list[RunEvent] = []
-        ordered = sorted(
-            (s for s in steps if s.state != "pending"),
-            key=lambda s: (s.started_at or s.ended_at or "", s.ended_at or "~"),
-        )
-        pending_finish: list[StepProgress] = []
-        for step in ordered:
+        """The events since the last snapshot, in the order they happened.
+
+        One poll can see several changes (a step finishing and the next one
+        starting): each is placed at its own time (``running`` and
+        ``waiting_approval`` at the step's start, outcomes at its end). On equal
+        times an outcome goes first, since it is what lets the next step start;
+        a step's own ``running`` always precedes its outcome.
+        """
+        timed: list[tuple[str, int, StepProgress, str, str | None]] = []
+        for step in steps:
+            if step.state == "pending":
+                continue
             before = self._last.get(step.step_id)
             if before == step.state:
                 continue
-            if step.state in FINISHED_STEP_STATES and step.state != "skipped":
-                if before is None:
-                    events.append(self._event(step, "running", step.started_at))
-                pending_finish.append(step)
-            else:
-                events.append(self._event(step, step.state, step.started_at))
             self._last[step.step_id] = step.state
-        pending_finish.sort(key=lambda s: s.ended_at or "")
-        events += [self._event(s, s.state, s.ended_at) for s in pending_finish]
-        return events
+            started = step.started_at or step.ended_at or ""
+            if step.state in FINISHED_STEP_STATES and step.state != "skipped":
+                ended = step.ended_at or started
+                if before is None:
+                    timed.append((started, 1, step, "running", step.started_at))
+                # Same time as its own start: after it, not before.
+                timed.append((ended, 0 if ended > started else 2, step, step.state, step.ended_at))
+            elif step.state in FINISHED_STEP_STATES:
+                timed.append((step.ended_at or started, 0, step, step.state, step.ended_at))
+            else:
+                timed.append((started, 1, step, step.state, step.started_at))
+        timed.sort(key=lambda item: (item[0], item[1]))
+        return [self._event(step, state, at) for _, _, step, state, at in timed]
 
     def _event(self, step: StepProgress, state: str, at: str | None) -> RunEvent:
         self.seq += 1

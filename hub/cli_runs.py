@@ -1,24 +1,25 @@
 """``hub run`` and ``hub runs list|show|watch``: start runs and look at them from the terminal.
 
 Every call goes through :func:`call`, which raises :class:`CliApiError` for an
-unreachable API or an error answer. It is a ``click.ClickException``, so a command
-that lets it through prints ``error: …`` and exits non-zero; library callers
+unreachable API or an error answer. Commands are wrapped in
+:func:`exits_on_api_error`, which prints ``error: …`` and exits 1; library callers
 (``hub.demo``) catch it and keep the method, path, status and detail.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
-from typing import IO, Annotated, Any
+from typing import Annotated, Any, ParamSpec
 
-import click
 import httpx
 import typer
 
+from hub.api_keys import bearer_headers
 from hub.settings import Settings
 
 runs_app = typer.Typer(
@@ -27,9 +28,7 @@ runs_app = typer.Typer(
 
 TERMINAL_STATUSES = {"completed", "failed", "canceled", "terminated", "timed_out"}
 POLL_SECONDS = 0.5
-#: The admin key ``hub up`` writes under ``HUB_HOME``; exchanged for a token when no
-#: ``--token`` is given, so the CLI works against the local stack as it is.
-ADMIN_KEY_FILE = "admin.key"
+P = ParamSpec("P")
 
 ApiUrlOption = Annotated[
     str | None,
@@ -40,18 +39,16 @@ TokenOption = Annotated[
     typer.Option(
         "--token",
         envvar="HUB_API_TOKEN",
-        help="Bearer token for the API (default: HUB_API_TOKEN, else the local admin key).",
+        help="Bearer token (default: HUB_API_TOKEN, else HUB_API_KEY or the local admin key).",
         show_default=False,
     ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 
 
-class CliApiError(click.ClickException):
+class CliApiError(RuntimeError):
     """An API call failed: the API was unreachable (``status_code`` is ``None``) or it
     answered an error (method, path, status and the API's ``detail`` as one line)."""
-
-    exit_code = 1
 
     def __init__(self, method: str, path: str, status_code: int | None, detail: str) -> None:
         self.method, self.path, self.status_code, self.detail = method, path, status_code, detail
@@ -61,8 +58,19 @@ class CliApiError(click.ClickException):
             message = f"{method} {path} answered {status_code}: {detail}"
         super().__init__(message)
 
-    def show(self, file: IO[Any] | None = None) -> None:
-        typer.secho(f"error: {self.format_message()}", fg=typer.colors.RED, err=True)
+
+def exits_on_api_error(command: Callable[P, None]) -> Callable[P, None]:
+    """The command boundary: a :class:`CliApiError` becomes ``error: …`` on stderr, exit 1."""
+
+    @functools.wraps(command)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> None:
+        try:
+            command(*args, **kwargs)
+        except CliApiError as exc:
+            typer.secho(f"error: {exc}", fg=typer.colors.RED, err=True)
+            raise typer.Exit(1) from exc
+
+    return wrapper
 
 
 def format_detail(detail: Any) -> str:
@@ -108,28 +116,11 @@ def fail(message: str, code: int = 1) -> typer.Exit:
     return typer.Exit(code)
 
 
-def _local_admin_token(base_url: str) -> str | None:
-    """A token for the local stack's admin key, when ``hub up`` left one in HUB_HOME."""
-    from hub.api_keys import read_api_key  # HUB_API_KEY, else the key file under HUB_HOME
-
-    key = read_api_key(Settings())
-    if key is None:
-        return None
-    try:
-        answer = httpx.post(f"{base_url}/auth/token", json={"api_key": key}, timeout=10)
-    except httpx.HTTPError:
-        return None
-    if answer.status_code != 200:
-        return None
-    token = answer.json().get("access_token")
-    return str(token) if token else None
-
-
 def api_client(api_url: str | None, token: str | None = None) -> httpx.Client:
     """A client of the API at ``api_url`` (default ``HUB_API_URL``), authenticated when it can."""
     base = (api_url or Settings().api_url).rstrip("/")
-    bearer = token or _local_admin_token(base)
-    headers = {"Authorization": f"Bearer {bearer}"} if bearer else {}
+    # HUB_API_KEY or the key `hub up` wrote under HUB_HOME, exchanged for a token.
+    headers = {"Authorization": f"Bearer {token}"} if token else bearer_headers(base)
     return httpx.Client(base_url=base, timeout=30.0, headers=headers)
 
 
@@ -167,6 +158,7 @@ def follow_run(client: httpx.Client, run_id: str, *, echo: bool = True) -> dict[
         time.sleep(POLL_SECONDS)
 
 
+@exits_on_api_error
 def run(
     app_id: Annotated[str, typer.Argument(help="The app to run.")],
     input: Annotated[
@@ -384,6 +376,7 @@ def event_line(event: dict[str, Any]) -> str:
 
 
 @runs_app.command("list")
+@exits_on_api_error
 def runs_list(
     app: Annotated[str | None, typer.Option("--app", help="Only runs of this app id.")] = None,
     status: Annotated[
@@ -426,6 +419,7 @@ def runs_list(
 
 
 @runs_app.command("show")
+@exits_on_api_error
 def runs_show(
     run_id: Annotated[str, typer.Argument(help="The run id.")],
     as_json: JsonOption = False,
@@ -445,6 +439,7 @@ def runs_show(
 
 
 @runs_app.command("watch")
+@exits_on_api_error
 def runs_watch(
     run_id: Annotated[str, typer.Argument(help="The run id.")],
     as_json: Annotated[
