@@ -16,6 +16,7 @@ from agents.base.agent import Agent
 from agents.base.errors import AgentError
 from agents.base.llm import ProviderError
 from agents.base.runtime import AgentRuntime, ProviderFactory
+from agents.base.telemetry import add_metrics_endpoint
 from schemas.invoke import AgentMetadata, InvokeRequest, InvokeResponse
 
 logger = logging.getLogger(__name__)
@@ -81,7 +82,8 @@ def create_agent_app(agent: Agent, provider_factory: ProviderFactory | None = No
     app.state.agent = agent
     app.state.cache = cache
     # Server spans that continue the engine's trace (W3C traceparent on /invoke).
-    FastAPIInstrumentor.instrument_app(app, excluded_urls="/health,/ready")
+    FastAPIInstrumentor.instrument_app(app, excluded_urls="/health,/ready,/metrics")
+    add_metrics_endpoint(app, agent.type)
 
     @app.exception_handler(AgentError)
     async def _agent_error(_: Request, exc: AgentError) -> JSONResponse:
@@ -159,6 +161,8 @@ def create_multi_agent_app(
     @app.get("/ready")
     async def ready() -> dict[str, object]:
         return {"status": "ready", "agent_types": types}
+
+    add_metrics_endpoint(app)
 
     for agent in agents:
         app.mount(f"/{agent.type}", create_agent_app(agent, provider_factory))

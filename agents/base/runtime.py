@@ -23,6 +23,7 @@ from agents.base.llm import (
     ProviderError,
 )
 from agents.base.prompts import render_prompt
+from agents.base.telemetry import SCHEMA_VIOLATIONS, record_llm_call
 from schemas.agents import AgentConfig
 from schemas.invoke import InvokeRequest, InvokeResponse, SchemaViolationRecord, Usage
 
@@ -140,6 +141,21 @@ class AgentRuntime:
             ]
 
         usage.latency_ms = round((time.perf_counter() - started) * 1000.0, 3)
+        if violations:
+            SCHEMA_VIOLATIONS.labels(self.agent.type).inc(len(violations))
+        logger.info(
+            "invoke of step %s took %.1f ms (%d model call(s), %d violation(s))",
+            request.step_id,
+            usage.latency_ms,
+            number,
+            len(violations),
+            extra={
+                "run_id": request.run_id,
+                "step_id": request.step_id,
+                "attempt": request.attempt,
+                "agent_type": self.agent.type,
+            },
+        )
         assert last is not None  # the loop runs at least once
         if last.errors and (config.schemas.on_violation == "fail" or last.output is None):
             listing = "; ".join(f"{p or '/'}: {m}" for p, m in last.errors)
@@ -186,9 +202,18 @@ class AgentRuntime:
                     span.set_attribute("gen_ai.response.model", result.model or model_name)
                     span.set_attribute("gen_ai.usage.input_tokens", result.input_tokens)
                     span.set_attribute("gen_ai.usage.output_tokens", result.output_tokens)
-                    return result
+                record_llm_call(
+                    self.agent.type,
+                    provider_name,
+                    model_name,
+                    "ok",
+                    result.input_tokens,
+                    result.output_tokens,
+                )
+                return result
             except ProviderError as exc:
                 exc.provider = exc.provider or provider_name
+                record_llm_call(self.agent.type, provider_name, model_name, "error")
                 logger.warning(
                     "provider %s model %s failed (retryable=%s): %s",
                     provider_name,

@@ -11,6 +11,7 @@ from fastapi import FastAPI
 
 from agents.base.agent import Agent
 from agents.base.app import create_agent_app, create_multi_agent_app
+from agents.base.telemetry import setup_agent_logging
 from schemas.agents import AGENT_TYPE_PATTERN, BUILTIN_AGENT_TYPES
 
 DEFAULT_PORT = 8080
@@ -30,6 +31,7 @@ def load_agent(agent_type: str) -> Agent:
 def app_from_environment() -> FastAPI:
     """The app named by ``AGENT_TYPE`` (one type, a comma-separated list, or ``all``)."""
     wanted = os.environ.get("AGENT_TYPE", "all").strip()
+    setup_agent_logging(f"agent-{wanted or 'all'}")
     if wanted in ("", "all"):
         return create_multi_agent_app([load_agent(t) for t in BUILTIN_AGENT_TYPES])
     types = [t.strip() for t in wanted.split(",") if t.strip()]
@@ -42,7 +44,9 @@ def serve(agent_type: str, host: str = "127.0.0.1", port: int = DEFAULT_PORT) ->
     """Serve one agent type at ``http://host:port/`` (blocks)."""
     import uvicorn
 
-    uvicorn.run(create_agent_app(load_agent(agent_type)), host=host, port=port)
+    setup_agent_logging(f"agent-{agent_type}")
+    # log_config=None: uvicorn's lines go through the JSON handler set up above.
+    uvicorn.run(create_agent_app(load_agent(agent_type)), host=host, port=port, log_config=None)
 
 
 def serve_many(
@@ -51,4 +55,10 @@ def serve_many(
     """Serve several agent types at ``http://host:port/{type}`` (blocks)."""
     import uvicorn
 
-    uvicorn.run(create_multi_agent_app([load_agent(t) for t in agent_types]), host=host, port=port)
+    setup_agent_logging("agents")
+    uvicorn.run(
+        create_multi_agent_app([load_agent(t) for t in agent_types]),
+        host=host,
+        port=port,
+        log_config=None,
+    )
