@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import inspect
 
 from storage.database import create_db_engine
-from storage.migrations import current_revision, upgrade
+from storage.migrations import alembic_config, current_revision, upgrade
 from storage.models import Base
 
 TABLES = {"apps", "agents", "orchestrations", "releases", "runs"}
@@ -17,7 +18,8 @@ def test_upgrade_creates_every_table_and_matches_the_models(empty_database_url: 
     assert current_revision(empty_database_url) is None
     upgrade(empty_database_url)
     upgrade(empty_database_url)  # idempotent
-    assert current_revision(empty_database_url) == "0001_initial"
+    head = ScriptDirectory.from_config(alembic_config(empty_database_url)).get_current_head()
+    assert current_revision(empty_database_url) == head
     engine = create_db_engine(empty_database_url)
     try:
         assert set(inspect(engine).get_table_names()) >= TABLES
