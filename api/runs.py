@@ -194,26 +194,35 @@ class RunService:
                 release_id=release_id,
                 idempotency_key=idempotency_key,
             )
-            self.session.flush()
+            # Committed before Temporal is called: the key is claimed at once, and no
+            # database lock is held across the network call (a concurrent POST with the
+            # same key would otherwise wait on it and fail).
+            self.session.commit()
         except IntegrityError:
             self.session.rollback()
             existing = runs.get_by_idempotency_key(app_id, idempotency_key or "")
             if existing is None:
                 raise
             return self._started(existing), False
-        handle = await client.start_workflow(
-            WORKFLOW_TYPE,
-            RunInput(app_id=app_id, inputs=inputs, plan=plan, release_id=release_id),
-            id=run_id,
-            task_queue=ORCHESTRATOR_QUEUE,
-            search_attributes=TypedSearchAttributes(
-                [
-                    SearchAttributePair(APP_ID_KEY, app_id),
-                    SearchAttributePair(APP_VERSION_KEY, plan.app_version or "draft"),
-                    SearchAttributePair(HUB_RUN_ID_KEY, run_id),
-                ]
-            ),
-        )
+        try:
+            handle = await client.start_workflow(
+                WORKFLOW_TYPE,
+                RunInput(app_id=app_id, inputs=inputs, plan=plan, release_id=release_id),
+                id=run_id,
+                task_queue=ORCHESTRATOR_QUEUE,
+                search_attributes=TypedSearchAttributes(
+                    [
+                        SearchAttributePair(APP_ID_KEY, app_id),
+                        SearchAttributePair(APP_VERSION_KEY, plan.app_version or "draft"),
+                        SearchAttributePair(HUB_RUN_ID_KEY, run_id),
+                    ]
+                ),
+            )
+        except BaseException:
+            # Nothing started: release the key so that retrying the request starts the run.
+            self.session.delete(row)
+            self.session.commit()
+            raise
         row.temporal_run_id = handle.first_execution_run_id or handle.result_run_id
         self.session.commit()
         return self._started(row), True

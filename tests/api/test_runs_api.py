@@ -442,3 +442,18 @@ async def test_temporal_unreachable_is_503_with_a_message_while_crud_works(
         assert expect(await http.get(f"/apps/{chain_app.app_id}"), 200)["status"] == "deployed"
     api.state.engine.dispose()
     await wait_for_run(hub.http, known_run["run_id"])
+
+
+async def test_concurrent_posts_with_one_idempotency_key_start_one_run(
+    hub: RunsHub, chain_app: CreatedApp
+) -> None:
+    key = {"Idempotency-Key": f"key-{uuid.uuid4().hex}"}
+    url = f"/apps/{chain_app.app_id}/runs"
+    answers = await asyncio.gather(
+        *(hub.http.post(url, json={"inputs": {"memo": "race"}}, headers=key) for _ in range(4))
+    )
+    assert sorted(a.status_code for a in answers) == [200, 200, 200, 202], [a.text for a in answers]
+    run_ids = {a.json()["run_id"] for a in answers}
+    assert len(run_ids) == 1
+    run = await wait_for_run(hub.http, run_ids.pop())
+    assert run["status"] == "completed"
