@@ -142,17 +142,19 @@ async def _workers_running(workers: list[Worker]) -> AsyncIterator[None]:
     stop = asyncio.Event()
     runner = asyncio.create_task(run_workers(workers, stop))
     measuring = asyncio.current_task()
+    leaving = False
 
     def on_workers_stopped(_task: asyncio.Task[None]) -> None:
-        # run_workers stops on SIGINT/SIGTERM (it installs its own handlers): the
+        # run_workers stops on SIGINT/SIGTERM (its own handlers set ``stop``): the
         # runs in flight would then never finish, so end the measurement too.
-        if not stop.is_set() and measuring is not None:
+        if not leaving and measuring is not None:
             measuring.cancel()
 
     runner.add_done_callback(on_workers_stopped)
     try:
         yield
     finally:
+        leaving = True
         stop.set()
         await runner
         install_stop_handlers()

@@ -8,6 +8,8 @@ SIGTERM, then SIGKILL if they do not exit.
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import ctypes.util
 import os
 import signal
 import socket
@@ -24,7 +26,16 @@ from schemas.names import SEARCH_ATTRIBUTES
 #: The repository root: ``python -m bench.noop_agent`` must run from here.
 REPO_ROOT = Path(__file__).resolve().parents[1]
 START_TIMEOUT_SECONDS = 60.0
+#: Linux prctl option: a signal the child gets when its parent dies (even by SIGKILL).
+PR_SET_PDEATHSIG = 1
 STOP_TIMEOUT_SECONDS = 10.0
+
+
+def _die_with_parent() -> None:
+    """In the child, before exec: get SIGTERM if the bench dies without cleaning up."""
+    with contextlib.suppress(OSError, AttributeError):
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 def free_port() -> int:
@@ -83,6 +94,7 @@ class ChildProcess:
                 stdin=subprocess.DEVNULL,
                 start_new_session=True,
                 cwd=REPO_ROOT,
+                preexec_fn=_die_with_parent if sys.platform == "linux" else None,
             )
         deadline = time.monotonic() + START_TIMEOUT_SECONDS
         while time.monotonic() < deadline:
