@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -481,7 +482,7 @@ class _TraceBuilder:
         except Exception:  # a payload this version cannot read is shown without contents
             return None
 
-    def read(self, events: list[HistoryEvent]) -> None:
+    def read(self, events: Sequence[HistoryEvent]) -> None:
         for event in events:
             kind = event.event_type
             if kind == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED:
@@ -504,20 +505,20 @@ class _TraceBuilder:
                     request=request if isinstance(request, dict) else {},
                 )
             elif kind == EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED:
-                attributes = event.activity_task_started_event_attributes
-                activity = self._activities.get(attributes.scheduled_event_id)
+                started = event.activity_task_started_event_attributes
+                activity = self._activities.get(started.scheduled_event_id)
                 if activity is not None:
-                    activity.last_attempt = attributes.attempt
+                    activity.last_attempt = started.attempt
                     activity.last_started_at = _ts(event.event_time)
                     activity.status = "running"
-                    if attributes.HasField("last_failure"):
-                        activity.last_failure = _failure_text(attributes.last_failure)
+                    if started.HasField("last_failure"):
+                        activity.last_failure = _failure_text(started.last_failure)
             else:
                 self._close(event)
 
     def _close(self, event: HistoryEvent) -> None:
         kind = event.event_type
-        closing: dict[int, tuple[str, Any]] = {
+        closing: dict[int, tuple[SpanStatus, Any]] = {
             EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED: (
                 "completed",
                 event.activity_task_completed_event_attributes,
@@ -538,7 +539,7 @@ class _TraceBuilder:
         if kind not in closing:
             return
         status, attributes = closing[kind]
-        activity = self._activities.get(attributes.scheduled_event_id)
+        activity = self._activities.get(attributes.scheduled_event_id)  # type: ignore[attr-defined]
         if activity is None:
             return
         activity.status = status

@@ -434,7 +434,7 @@ class ObservabilityRepository:
         ):
             by_status[status] = int(count)
         durations = [
-            float(d)
+            float(d or 0.0)  # NULLs are filtered out below; `or` only narrows the type
             for d in self.session.scalars(
                 select(RunSummary.duration_ms)
                 .where(*conditions, RunSummary.duration_ms.is_not(None))
