@@ -45,6 +45,7 @@ from bench.processes import (
 )
 from bench.profile import http_costs, profile_engine, serialization_costs
 from bench.report import render
+from bench.server_floor import raw_step_latency
 from workers.temporal_client import connect
 
 SECTIONS = ("overhead", "throughput", "profile")
@@ -103,6 +104,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         default=[],
         metavar="KEY=VALUE",
         help="a dev-server dynamic config value (repeatable), to try tuning ideas",
+    )
+    parser.add_argument(
+        "--in-memory-server",
+        action="store_true",
+        help="keep the dev server's SQLite in memory instead of a fresh file",
     )
     parser.add_argument(
         "--results-dir",
@@ -248,6 +254,7 @@ async def run_profile(
                 engine, warmup_runs(args), progress
             )
             section[name] = await profile_engine(client, engine, runs, PROFILE_STEPS, progress)
+    section["server_floor"] = await raw_step_latency(client, 3 if args.quick else 10)
     section["http"] = await http_costs(agent_url, 50 if args.quick else 200)
     section["serialization"] = serialization_costs(PROFILE_STEPS, 50 if args.quick else 300)
     out["profile"] = section
@@ -284,6 +291,7 @@ async def bench(args: argparse.Namespace) -> dict[str, Any]:
             "steps": args.steps,
             "in_flight": args.in_flight,
             "server_config": args.server_config,
+            "server_db": "memory" if args.in_memory_server else "sqlite file",
             "workers": "in-process (one engine's workers at a time)",
         },
         "environment": environment(),
@@ -295,7 +303,9 @@ async def bench(args: argparse.Namespace) -> dict[str, Any]:
             f"starting Temporal dev server on :{temporal_port} and no-op agent on :{agent_port}"
         )
         children = [
-            temporal_dev_server(workdir, temporal_port, args.server_config),
+            temporal_dev_server(
+                workdir, temporal_port, args.server_config, in_memory=args.in_memory_server
+            ),
             noop_agent_service(workdir, agent_port),
         ]
         with running(children):

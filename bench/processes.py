@@ -130,9 +130,12 @@ class ChildProcess:
 
 
 def temporal_dev_server(
-    workdir: Path, port: int, dynamic_config: list[str] | None = None
+    workdir: Path, port: int, dynamic_config: list[str] | None = None, in_memory: bool = False
 ) -> ChildProcess:
-    """``temporal server start-dev`` on a fresh SQLite file with the hub's search attributes."""
+    """``temporal server start-dev`` on a fresh SQLite file with the hub's search attributes.
+
+    ``in_memory`` keeps SQLite in memory instead (to see what the file costs).
+    """
     argv = [
         temporal_binary(),
         "server",
@@ -142,11 +145,11 @@ def temporal_dev_server(
         "127.0.0.1",
         "--port",
         str(port),
-        "--db-filename",
-        str(workdir / "temporal.db"),
         "--log-level",
         "warn",
     ]
+    if not in_memory:
+        argv += ["--db-filename", str(workdir / "temporal.db")]
     for name, kind in SEARCH_ATTRIBUTES.items():
         argv += ["--search-attribute", f"{name}={kind}"]
     for value in dynamic_config or []:

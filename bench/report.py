@@ -127,6 +127,16 @@ def render(results: dict[str, Any]) -> str:
             "ms per step from history timestamps)\n"
             + _table(["phase", "ours", "baseline", "ours−base"], rows)
         )
+        floor = profile.get("server_floor")
+        if floor:
+            parts.append(
+                f"\nServer floor (raw gRPC polls already waiting, no SDK worker; "
+                f"{floor['rounds']} rounds): a step takes {floor['step_ms_p50']:.1f} ms p50 "
+                f"= WFT completed → activity polled "
+                f"{floor['workflow_task_completed_to_activity_polled_ms_p50']:.1f} ms + "
+                f"activity completed → next WFT polled "
+                f"{floor['activity_completed_to_next_workflow_task_polled_ms_p50']:.1f} ms"
+            )
         http = profile.get("http")
         if http:
             parts.append(
