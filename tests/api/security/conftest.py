@@ -43,3 +43,7 @@ def anon(secure_app: FastAPI) -> Iterator[TestClient]:
     """A client that sends no credentials unless a test passes headers."""
     with TestClient(secure_app) as client:
         yield client
+
+
+# The engine fixtures (a real Temporal dev server) for the planted-key test.
+from tests.engine_support.fixtures import temporal_env  # noqa: E402, F401
