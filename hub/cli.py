@@ -7,6 +7,7 @@ Each command group is its own ``typer.Typer`` added to :data:`app` with
 from __future__ import annotations
 
 import json
+import os
 from typing import Annotated, Any, NoReturn
 from urllib.parse import quote
 
@@ -91,7 +92,10 @@ def db_upgrade(
 def _request(api_url: str | None, method: str, path: str, **kwargs: Any) -> httpx.Response:
     base = (api_url or Settings().api_url).rstrip("/")
     try:
-        with httpx.Client(base_url=base, timeout=30.0, headers=bearer_headers(base)) as client:
+        # HUB_API_TOKEN as is; else HUB_API_KEY or the key `hub up` wrote, exchanged for one.
+        token = os.environ.get("HUB_API_TOKEN")
+        headers = {"Authorization": f"Bearer {token}"} if token else bearer_headers(base)
+        with httpx.Client(base_url=base, timeout=30.0, headers=headers) as client:
             response = client.request(method, path, **kwargs)
     except httpx.TransportError as exc:
         fail(

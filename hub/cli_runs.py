@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import time
 from collections.abc import Callable, Iterator
 from datetime import datetime
@@ -119,7 +120,9 @@ def fail(message: str, code: int = 1) -> typer.Exit:
 def api_client(api_url: str | None, token: str | None = None) -> httpx.Client:
     """A client of the API at ``api_url`` (default ``HUB_API_URL``), authenticated when it can."""
     base = (api_url or Settings().api_url).rstrip("/")
-    # HUB_API_KEY or the key `hub up` wrote under HUB_HOME, exchanged for a token.
+    # A given token (--token, HUB_API_TOKEN); else HUB_API_KEY or the key `hub up` wrote
+    # under HUB_HOME, exchanged for a token.
+    token = token or os.environ.get("HUB_API_TOKEN")
     headers = {"Authorization": f"Bearer {token}"} if token else bearer_headers(base)
     return httpx.Client(base_url=base, timeout=30.0, headers=headers)
 

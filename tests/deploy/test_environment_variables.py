@@ -31,7 +31,7 @@ PRODUCT_PACKAGES = (
     "agents",
     "hub",
 )
-DOCS = (REPO / "README.md", REPO / "docs" / "deployment.md")
+DOCS = (REPO / "README.md", REPO / "docs" / "deployment.md", REPO / "docs" / "security.md")
 
 
 def is_ours(image: str) -> bool:

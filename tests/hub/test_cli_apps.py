@@ -18,6 +18,7 @@ from typer.testing import CliRunner
 
 from hub.cli import app as cli
 from storage.migrations import alembic_config
+from tests.auth_support import token_for
 
 RUN_CLI = [sys.executable, "-c", "from hub.cli import app; app()"]
 
@@ -77,7 +78,7 @@ def test_db_upgrade_creates_the_database(tmp_path: Path, hub_env: dict[str, str]
 
 
 def test_apps_create_list_show_for_people_and_scripts(api_url: str) -> None:
-    runner = CliRunner()
+    runner = CliRunner(env={"HUB_API_TOKEN": token_for()})
     created = runner.invoke(
         cli,
         [
@@ -114,7 +115,7 @@ def test_apps_create_list_show_for_people_and_scripts(api_url: str) -> None:
 
 
 def test_api_errors_are_reported_not_raised(api_url: str) -> None:
-    runner = CliRunner()
+    runner = CliRunner(env={"HUB_API_TOKEN": token_for()})
     missing = runner.invoke(cli, ["apps", "show", "app-nope", "--api-url", api_url])
     assert missing.exit_code == 1
     assert "404" in missing.output and "not found" in missing.output

@@ -27,6 +27,7 @@ from hub.demo import (
 )
 from schemas.library import INPUT_SCHEMAS, OUTPUT_SCHEMAS
 from schemas.orchestration import AgentInfo
+from tests.auth_support import admin_headers, token_for
 from workflows.compiler import compile_orchestration
 
 RUN_CLI = [sys.executable, "-c", "from hub.cli import app; app()"]
@@ -78,8 +79,9 @@ def api_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 def test_everything_before_the_run_is_done_and_the_failing_call_is_named(
-    api_url: str, tmp_path: Path
+    api_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setenv("HUB_API_TOKEN", token_for())  # the demo's CLI client sends it
     lines: list[str] = []
     with pytest.raises(DemoApiError) as caught:
         run_demo(api_url, samples_dir=tmp_path / "samples", echo=lines.append)
@@ -92,7 +94,7 @@ def test_everything_before_the_run_is_done_and_the_failing_call_is_named(
 
     assert sorted(p.suffix for p in (tmp_path / "samples").iterdir()).count(".pdf") == 3
     app_id = error.path.split("/")[2]
-    with httpx.Client(base_url=api_url) as client:
+    with httpx.Client(base_url=api_url, headers=admin_headers()) as client:
         app = client.get(f"/apps/{app_id}").json()
         assert app["name"] == DEMO_APP_NAME
         assert app["status"] == "deployed"

@@ -53,6 +53,5 @@ def test_the_audit_table_refuses_updates_and_deletes(secure_app: FastAPI, anon: 
     anon.post("/apps", json={"name": "immutable"}, headers=admin_headers())
     engine = secure_app.state.engine
     for statement in ("UPDATE audit_events SET actor = 'someone else'", "DELETE FROM audit_events"):
-        with pytest.raises(DBAPIError, match="append-only"):
-            with engine.begin() as connection:
-                connection.execute(sa.text(statement))
+        with pytest.raises(DBAPIError, match="append-only"), engine.begin() as connection:
+            connection.execute(sa.text(statement))
