@@ -248,7 +248,13 @@ async def run_profile(
     runs = args.profile_runs or (3 if args.quick else 10)
     progress(f"profile: {runs} sequential {PROFILE_STEPS}-step runs per engine, from history")
     section: dict[str, Any] = {"steps": PROFILE_STEPS}
-    for name, factory in _both(client, agent_url, workdir):
+    # Also our engine with the agent marked ``dispatch: local`` (issue 8's idea), to
+    # show what skipping the task-queue hop is worth.
+    variants = [
+        *_both(client, agent_url, workdir),
+        ("ours_local", lambda: our_engine(client, agent_url, workdir, dispatch="local")),
+    ]
+    for name, factory in variants:
         async with factory() as engine:
             out.setdefault("warmup_ms", {}).setdefault("profile", {})[name] = await warm_up(
                 engine, warmup_runs(args), progress

@@ -17,7 +17,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 from temporalio.client import Client, WorkflowHandle
 from temporalio.worker import Worker
@@ -64,11 +64,12 @@ class Engine(Protocol):
         ...
 
 
-def noop_pipeline(steps: int) -> ExecutionPlan:
+def noop_pipeline(steps: int, dispatch: Literal["remote", "local"] = "remote") -> ExecutionPlan:
     """``steps`` sequential no-op agent steps; each takes ``value`` from the previous one."""
     config = AgentConfig(
         model=ModelConfig(provider="local", model_name="noop"),
         prompts=PromptConfig(system_prompt_uri="inline:system", task_prompt_uri="inline:task"),
+        dispatch=dispatch,
     )
     agent = PlanAgent(
         id="noop",
@@ -99,12 +100,14 @@ def noop_pipeline(steps: int) -> ExecutionPlan:
 class OurEngine:
     client: Client
     task_queue: str
+    dispatch: Literal["remote", "local"] = "remote"
     name: str = "ours"
 
     async def start(self, steps: int) -> WorkflowHandle[Any, Any]:
+        plan = noop_pipeline(steps, self.dispatch)
         return await self.client.start_workflow(
             WORKFLOW_TYPE,
-            RunInput(app_id="app-bench", inputs={"value": 0}, plan=noop_pipeline(steps)),
+            RunInput(app_id="app-bench", inputs={"value": 0}, plan=plan),
             id=f"bench-ours-{uuid.uuid4().hex[:16]}",
             task_queue=self.task_queue,
             result_type=RunResult,
@@ -181,8 +184,17 @@ def set_main_task(task: asyncio.Task[Any] | None) -> None:
 
 
 @asynccontextmanager
-async def our_engine(client: Client, agent_url: str, workdir: Path) -> AsyncIterator[OurEngine]:
-    """Our orchestrator and agent workers (as ``hub worker`` builds them) until exit."""
+async def our_engine(
+    client: Client,
+    agent_url: str,
+    workdir: Path,
+    dispatch: Literal["remote", "local"] = "remote",
+) -> AsyncIterator[OurEngine]:
+    """Our orchestrator and agent workers (as ``hub worker`` builds them) until exit.
+
+    ``dispatch="local"`` marks the no-op agent ``dispatch: local``: its steps run as
+    local activities on the orchestrator worker (no task-queue hop).
+    """
     # A fresh queue suffix per session keeps runs of an earlier session off these workers.
     suffix = uuid.uuid4().hex[:8]
     task_queue = f"{ORCHESTRATOR_QUEUE}-bench-{suffix}"
@@ -191,12 +203,16 @@ async def our_engine(client: Client, agent_url: str, workdir: Path) -> AsyncIter
         activities = AgentActivities(http, lambda _type: agent_url, store, INLINE_MAX_BYTES)
         workers = [
             build_orchestrator_worker(
-                client, PlanActivities(_no_deployed_plan), task_queue=task_queue
+                client,
+                PlanActivities(_no_deployed_plan),
+                activities if dispatch == "local" else None,
+                task_queue=task_queue,
             ),
             build_agent_worker(client, NOOP_AGENT_TYPE, activities),
         ]
         async with _workers_running(workers):
-            yield OurEngine(client, task_queue)
+            name = "ours" if dispatch == "remote" else "ours-local"
+            yield OurEngine(client, task_queue, dispatch, name)
 
 
 @asynccontextmanager

@@ -105,27 +105,25 @@ def render(results: dict[str, Any]) -> str:
     profile = results.get("profile")
     if profile:
         ours, base = profile["ours"], profile["baseline"]
-        rows = []
-        for phase in PHASES:
-            o, b = ours["per_step_ms"][phase], base["per_step_ms"][phase]
-            rows.append([phase, _num(o, 2), _num(b, 2), _num(o - b, 2)])
-        rows.append(
-            [
-                "client wall / step",
-                _num(ours["client_wall_ms_per_step"], 2),
-                _num(base["client_wall_ms_per_step"], 2),
-                _num(ours["client_wall_ms_per_step"] - base["client_wall_ms_per_step"], 2),
-            ]
-        )
+        local = profile.get("ours_local")
+        columns = [ours, base] + ([local] if local else [])
+
+        def row(label: str, key: str, digits: int, phase: bool = False) -> list[str]:
+            values = [c["per_step_ms"][key] if phase else c[key] for c in columns]
+            cells = [_num(v, digits) for v in values[:2]] + [_num(values[0] - values[1], digits)]
+            return [label, *cells, *(_num(v, digits) for v in values[2:])]
+
+        rows = [row(phase, phase, 2, phase=True) for phase in PHASES]
+        rows.append(row("client wall / step", "client_wall_ms_per_step", 2))
         for key in ("workflow_tasks_per_run", "events_per_run"):
-            rows.append([key, _num(ours[key]), _num(base[key]), _num(ours[key] - base[key])])
+            rows.append(row(key, key, 1))
         for key in ("wft_dispatch_ms_p50", "activity_dispatch_ms_p50"):
-            o, b = ours[key], base[key]
-            rows.append([key, _num(o, 2), _num(b, 2), _num(o - b, 2)])
+            rows.append(row(key, key, 2))
+        headers = ["phase", "ours", "baseline", "ours−base"] + (["ours local"] if local else [])
         parts.append(
             f"\nWhere a step's time goes ({profile['steps']}-step runs, {ours['runs']} each; "
-            "ms per step from history timestamps)\n"
-            + _table(["phase", "ours", "baseline", "ours−base"], rows)
+            "ms per step from history timestamps; 'ours local' = agent dispatch: local)\n"
+            + _table(headers, rows)
         )
         floor = profile.get("server_floor")
         if floor:
