@@ -11,9 +11,11 @@ from pydantic import BaseModel, ConfigDict, PlainSerializer
 UtcDatetime = Annotated[
     datetime,
     PlainSerializer(
-        lambda v: v.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-        if v.tzinfo
-        else v.strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+        lambda v: (
+            v.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+            if v.tzinfo
+            else v.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        ),
         return_type=str,
         when_used="json",
     ),

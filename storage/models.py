@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     String,
@@ -178,10 +179,10 @@ class StepResult(Base):
     retries: Mapped[int] = mapped_column(default=0)
     started_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
     ended_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utc_now)
-    latency_ms: Mapped[float] = mapped_column(default=0.0)
+    latency_ms: Mapped[float] = mapped_column(Float, default=0.0)
     input_tokens: Mapped[int] = mapped_column(default=0)
     output_tokens: Mapped[int] = mapped_column(default=0)
-    cost_usd: Mapped[float] = mapped_column(default=0.0)
+    cost_usd: Mapped[float] = mapped_column(Float, default=0.0)
     model: Mapped[str] = mapped_column(String(200), default="")
     provider: Mapped[str] = mapped_column(String(100), default="")
     prompt_versions: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
@@ -239,7 +240,7 @@ class RunSummary(Base):
     status: Mapped[str] = mapped_column(String(20))
     started_at: Mapped[datetime] = mapped_column(UtcDateTime())
     ended_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
-    duration_ms: Mapped[float | None] = mapped_column(default=None)
+    duration_ms: Mapped[float | None] = mapped_column(Float, default=None)
 
 
 class ServiceAccount(Base):
