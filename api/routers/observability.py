@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Request
+from pydantic import AfterValidator
 
 from api.auth.dependencies import ViewerDep
 from api.auth.scoping import (
@@ -32,8 +33,30 @@ def observability_service(request: Request, session: SessionDep) -> Observabilit
 
 ServiceDep = Annotated[ObservabilityService, Depends(observability_service)]
 Name = Annotated[str | None, Query(max_length=100, pattern=r"^[A-Za-z0-9._:@/-]+$")]
-Since = Annotated[datetime | None, Query(description="Window start (ISO-8601, inclusive).")]
-Until = Annotated[datetime | None, Query(description="Window end (ISO-8601, exclusive).")]
+#: Window bounds the databases and Temporal's visibility store can all compare.
+EARLIEST = datetime(1970, 1, 2, tzinfo=UTC)
+LATEST = datetime(9999, 1, 1, tzinfo=UTC)
+
+
+def within_window_range(value: datetime | None) -> datetime | None:
+    if value is None:
+        return None
+    aware = value if value.tzinfo else value.replace(tzinfo=UTC)
+    if not EARLIEST <= aware <= LATEST:
+        raise ValueError("must be between 1970-01-02 and 9999-01-01")
+    return aware
+
+
+Since = Annotated[
+    datetime | None,
+    AfterValidator(within_window_range),
+    Query(description="Window start (ISO-8601, inclusive)."),
+]
+Until = Annotated[
+    datetime | None,
+    AfterValidator(within_window_range),
+    Query(description="Window end (ISO-8601, exclusive)."),
+]
 Cursor = Annotated[str | None, Query(max_length=4000, description="`next_cursor` of a page.")]
 Limit = Annotated[int, Query(ge=1, le=500)]
 
