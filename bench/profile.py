@@ -20,6 +20,7 @@ From each run's history (server timestamps):
 
 from __future__ import annotations
 
+import functools
 import statistics
 import time
 from collections.abc import Callable
@@ -199,9 +200,9 @@ def serialization_costs(steps: int, loops: int = 300) -> dict[str, Any]:
         payloads = converter.to_payloads([value])
         costs[name] = {
             "bytes": len(payloads[0].data),
-            "encode_us": _time_us(lambda v=value: converter.to_payloads([v]), loops),
+            "encode_us": _time_us(functools.partial(converter.to_payloads, [value]), loops),
             "decode_us": _time_us(
-                lambda p=payloads, k=kind: converter.from_payloads(p, [k]), loops
+                functools.partial(converter.from_payloads, payloads, [kind]), loops
             ),
         }
     return costs
