@@ -26,7 +26,7 @@ lint: $(STAMP)
 	$(BIN)/mypy schemas workflows activities storage workers api agents hub
 
 bench: $(STAMP)
-	$(BIN)/python -m bench
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .hub .pytest_cache .mypy_cache .ruff_cache
