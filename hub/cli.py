@@ -14,7 +14,7 @@ from urllib.parse import quote
 import httpx
 import typer
 
-from hub import cli_runs, cli_stack
+from hub import cli_keys, cli_runs, cli_stack
 from hub.api_keys import bearer_headers
 from hub.settings import Settings
 
@@ -33,6 +33,7 @@ app.command("run")(cli_runs.run)
 app.add_typer(cli_stack.worker_app, name="worker")
 app.add_typer(cli_stack.agent_app, name="agent")
 app.add_typer(cli_runs.runs_app, name="runs")
+app.add_typer(cli_keys.keys_app, name="keys")
 
 ApiUrlOption = Annotated[
     str | None,
