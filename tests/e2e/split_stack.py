@@ -32,9 +32,12 @@ from hub.stack import Part, free_port, http_ok, hub_command
 from tests.e2e.processes import REPO_ROOT, Processes, hub_environment, pid_alive, wait_ready
 
 COMPOSE_FILE = REPO_ROOT / "docker-compose.yml"
-#: The server the test suite may use (trust auth); each stack gets its own database.
-POSTGRES_SERVER = "postgresql://postgres@127.0.0.1:5432"
-ADMIN_DATABASE = "test"
+#: The server the test suite uses (trust auth; the same HUB_TEST_PG_* overrides as the
+#: API suite); each stack gets a database of its own.
+PG_HOST = os.environ.get("HUB_TEST_PG_HOST", "127.0.0.1")
+PG_PORT = int(os.environ.get("HUB_TEST_PG_PORT", "5432"))
+PG_USER = os.environ.get("HUB_TEST_PG_USER", "postgres")
+PG_ADMIN_DB = os.environ.get("HUB_TEST_PG_DB", "test")
 ONE_SHOT_LIMIT_SECONDS = 120.0
 
 
@@ -101,17 +104,38 @@ def process_group_members(pgid: int) -> set[int]:
     return members
 
 
+def _admin_connection() -> psycopg.Connection[Any]:
+    try:
+        return psycopg.connect(
+            host=PG_HOST,
+            port=PG_PORT,
+            user=PG_USER,
+            dbname=PG_ADMIN_DB,
+            autocommit=True,
+            connect_timeout=5,
+        )
+    except psycopg.OperationalError as exc:
+        raise AssertionError(
+            f"the split topology needs PostgreSQL at {PG_HOST}:{PG_PORT} (user {PG_USER}, "
+            f"database {PG_ADMIN_DB}; HUB_TEST_PG_* override them): {exc}"
+        ) from exc
+
+
 def create_database() -> str:
     """A fresh, empty database on the test server; returns its name."""
     name = f"hub_split_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(f"{POSTGRES_SERVER}/{ADMIN_DATABASE}", autocommit=True) as conn:
+    with _admin_connection() as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
     return name
 
 
 def drop_database(name: str) -> None:
-    with psycopg.connect(f"{POSTGRES_SERVER}/{ADMIN_DATABASE}", autocommit=True) as conn:
+    with _admin_connection() as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def database_url(name: str) -> str:
+    return f"postgresql+psycopg://{PG_USER}@{PG_HOST}:{PG_PORT}/{name}"
 
 
 async def poller_identities(client: Client, queue: str, kind: TaskQueueType.ValueType) -> set[str]:
@@ -161,7 +185,7 @@ class SplitStack:
         return {
             "HUB_ENV": "production",
             "HUB_SECRET_KEY": self.secret_key,
-            "HUB_DATABASE_URL": f"postgresql+psycopg://postgres@127.0.0.1:5432/{self.database}",
+            "HUB_DATABASE_URL": database_url(self.database),
             "HUB_TEMPORAL_ADDRESS": self.temporal_address,
             "HUB_TEMPORAL_NAMESPACE": "default",
             "HUB_TEMPORAL_UI_URL": "",
