@@ -106,6 +106,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="a dev-server dynamic config value (repeatable), to try tuning ideas",
     )
     parser.add_argument(
+        "--stock-server",
+        action="store_true",
+        help="start the dev server with Temporal's default dynamic config instead of the "
+        "embedded stack's (temporal-config/dynamicconfig.yaml): the 'before' figures",
+    )
+    parser.add_argument(
         "--in-memory-server",
         action="store_true",
         help="keep the dev server's SQLite in memory instead of a fresh file",
@@ -298,6 +304,7 @@ async def bench(args: argparse.Namespace) -> dict[str, Any]:
             "in_flight": args.in_flight,
             "server_config": args.server_config,
             "server_db": "memory" if args.in_memory_server else "sqlite file",
+            "server_dynamic_config": "stock" if args.stock_server else "embedded stack",
             "workers": "in-process (one engine's workers at a time)",
         },
         "environment": environment(),
@@ -310,7 +317,11 @@ async def bench(args: argparse.Namespace) -> dict[str, Any]:
         )
         children = [
             temporal_dev_server(
-                workdir, temporal_port, args.server_config, in_memory=args.in_memory_server
+                workdir,
+                temporal_port,
+                args.server_config,
+                in_memory=args.in_memory_server,
+                stock=args.stock_server,
             ),
             noop_agent_service(workdir, agent_port),
         ]

@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from hub.stack import dev_server_dynamic_config, dynamic_config_flags
 from schemas.names import SEARCH_ATTRIBUTES
 
 #: The repository root: ``python -m bench.noop_agent`` must run from here.
@@ -130,11 +131,18 @@ class ChildProcess:
 
 
 def temporal_dev_server(
-    workdir: Path, port: int, dynamic_config: list[str] | None = None, in_memory: bool = False
+    workdir: Path,
+    port: int,
+    dynamic_config: list[str] | None = None,
+    in_memory: bool = False,
+    stock: bool = False,
 ) -> ChildProcess:
     """``temporal server start-dev`` on a fresh SQLite file with the hub's search attributes.
 
-    ``in_memory`` keeps SQLite in memory instead (to see what the file costs).
+    It gets the embedded stack's dynamic config (``hub.stack.dev_server_dynamic_config``)
+    unless ``stock`` (Temporal's defaults, the "before" of the bench);
+    ``dynamic_config`` (``KEY=JSON``) comes last and wins. ``in_memory`` keeps SQLite in
+    memory instead (to see what the file costs).
     """
     argv = [
         temporal_binary(),
@@ -152,6 +160,8 @@ def temporal_dev_server(
         argv += ["--db-filename", str(workdir / "temporal.db")]
     for name, kind in SEARCH_ATTRIBUTES.items():
         argv += ["--search-attribute", f"{name}={kind}"]
+    if not stock:
+        argv += dynamic_config_flags(dev_server_dynamic_config())
     for value in dynamic_config or []:
         argv += ["--dynamic-config-value", value]
     return ChildProcess("temporal", argv, tcp_open(port), workdir / "temporal.log")

