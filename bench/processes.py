@@ -82,6 +82,7 @@ class ChildProcess:
     argv: list[str]
     ready: Callable[[], bool]
     log_path: Path
+    env: dict[str, str] | None = field(default=None, repr=False)
     process: subprocess.Popen[bytes] | None = field(default=None, repr=False)
 
     def start(self) -> None:
@@ -95,6 +96,7 @@ class ChildProcess:
                 stdin=subprocess.DEVNULL,
                 start_new_session=True,
                 cwd=REPO_ROOT,
+                env=self.env,
                 preexec_fn=_die_with_parent if sys.platform == "linux" else None,
             )
         deadline = time.monotonic() + START_TIMEOUT_SECONDS

@@ -12,6 +12,7 @@ import json
 import os
 import secrets
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -151,7 +152,7 @@ async def poller_identities(client: Client, queue: str, kind: TaskQueueType.Valu
 def identity_of(part: Part) -> str:
     """The Temporal identity the SDK gives a worker process: ``pid@hostname``."""
     assert part.process is not None
-    return f"{part.process.pid}@{os.uname().nodename}"
+    return f"{part.process.pid}@{socket.gethostname()}"
 
 
 @dataclass
