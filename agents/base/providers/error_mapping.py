@@ -9,11 +9,12 @@ each family has one function turning its exception types into a ProviderError.
 from __future__ import annotations
 
 import email.utils
+import logging
 import time
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from agents.base.llm import ProviderError
+from agents.base.llm import CompletionRequest, CompletionResult, ProviderError
 
 #: 408 timeout, 409 conflict/lock, 429 rate limit; every 5xx (incl. Anthropic's 529) too.
 RETRYABLE_STATUS_CODES = frozenset({408, 409, 429})
@@ -127,3 +128,30 @@ def _next_step_hint(status_code: int) -> str:
     if status_code == 404:
         return " (check the model or deployment name and the endpoint)"
     return ""
+
+
+def log_call_failed(
+    logger: logging.Logger, provider: str, request: CompletionRequest, error: ProviderError
+) -> None:
+    """One warning line per failed LLM call (never the key or the prompt)."""
+    logger.warning(
+        "LLM call failed",
+        extra={
+            "provider": provider,
+            "model": request.model,
+            "retryable": error.retryable,
+            "status_code": error.status_code,
+        },
+    )
+
+
+def log_call_done(logger: logging.Logger, provider: str, result: CompletionResult) -> None:
+    logger.debug(
+        "LLM call done",
+        extra={
+            "provider": provider,
+            "model": result.model,
+            "input_tokens": result.input_tokens,
+            "output_tokens": result.output_tokens,
+        },
+    )

@@ -148,26 +148,10 @@ class ChatCompletionsProvider:
             completion = await client.chat.completions.create(**arguments)
         except openai.OpenAIError as error:
             mapped = map_openai_error(error, self.name, self._secrets())
-            logger.warning(
-                "LLM call failed",
-                extra={
-                    "provider": self.name,
-                    "model": request.model,
-                    "retryable": mapped.retryable,
-                    "status_code": mapped.status_code,
-                },
-            )
+            error_mapping.log_call_failed(logger, self.name, request, mapped)
             raise mapped from None
         result = parse_chat_completion(completion, request, self.name)
-        logger.debug(
-            "LLM call done",
-            extra={
-                "provider": self.name,
-                "model": result.model,
-                "input_tokens": result.input_tokens,
-                "output_tokens": result.output_tokens,
-            },
-        )
+        error_mapping.log_call_done(logger, self.name, result)
         return result
 
 
