@@ -27,6 +27,7 @@ from typing import Any
 
 from temporalio.client import Client
 
+from bench.api_load import api_load
 from bench.engines import (
     Engine,
     baseline_engine,
@@ -48,7 +49,7 @@ from bench.report import render
 from bench.server_floor import raw_step_latency
 from workers.temporal_client import connect
 
-SECTIONS = ("overhead", "throughput", "profile")
+SECTIONS = ("overhead", "throughput", "profile", "api")
 DEFAULT_STEPS = (1, 3, 10, 40)
 DEFAULT_IN_FLIGHT = (1, 50, 200)
 THROUGHPUT_STEPS = 3
@@ -272,10 +273,19 @@ async def run_profile(
     out["profile"] = section
 
 
+async def run_api(
+    args: argparse.Namespace, _client: Client, _agent_url: str, workdir: Path, out: dict[str, Any]
+) -> None:
+    progress("api: hub api on PostgreSQL, auth on, wrk in its own process")
+    seconds = 5 if args.quick else 10
+    out["api"] = await asyncio.to_thread(api_load, workdir, seconds, progress)
+
+
 SECTION_RUNNERS = {
     "overhead": run_overhead,
     "throughput": run_throughput,
     "profile": run_profile,
+    "api": run_api,
 }
 
 

@@ -122,8 +122,9 @@ def bearer_token(api_url: str, key: str) -> str:
     return str(answer.json()["access_token"])
 
 
-def _lua_script(workdir: Path, name: str, token: str, method: str, body: str | None,
-                delay_ms: float) -> Path:
+def _lua_script(
+    workdir: Path, name: str, token: str, method: str, body: str | None, delay_ms: float
+) -> Path:
     lines = [
         f'wrk.method = "{method}"',
         f'wrk.headers["Authorization"] = "Bearer {token}"',
@@ -143,8 +144,18 @@ def _lua_script(workdir: Path, name: str, token: str, method: str, body: str | N
 def run_wrk(url: str, script: Path, seconds: int, connections: int) -> dict[str, Any]:
     """One wrk run; req/s and latency percentiles in ms."""
     argv = [
-        wrk_binary(), "-t", str(min(WRK_THREADS, connections)), "-c", str(connections),
-        "-d", f"{seconds}s", "--timeout", "10s", "-s", str(script), url,
+        wrk_binary(),
+        "-t",
+        str(min(WRK_THREADS, connections)),
+        "-c",
+        str(connections),
+        "-d",
+        f"{seconds}s",
+        "--timeout",
+        "10s",
+        "-s",
+        str(script),
+        url,
     ]
     output = subprocess.run(argv, capture_output=True, text=True, timeout=seconds + 60).stdout
     match = re.search(r"^WRKJSON (.*)$", output, re.MULTILINE)
@@ -187,8 +198,12 @@ def endpoint_load(
     target = saturated["requests_per_second"] / 2
     connections = WRK_CONNECTIONS
     delay_ms = max(0.0, connections * 1000.0 / target - saturated["latency_ms_mean"] / 2)
-    half = run_wrk(url, _lua_script(workdir, f"{name}-half", token, method, body, delay_ms),
-                   seconds, connections)
+    half = run_wrk(
+        url,
+        _lua_script(workdir, f"{name}-half", token, method, body, delay_ms),
+        seconds,
+        connections,
+    )
     half["target_requests_per_second"] = target
     progress(
         f"  {name}: half ({half['requests_per_second']:.0f} req/s) "
@@ -199,8 +214,11 @@ def endpoint_load(
 
 def api_load(workdir: Path, seconds: int, progress: Callable[[str], None]) -> dict[str, Any]:
     """The whole section: database, seed, API process, three endpoints."""
-    result: dict[str, Any] = {"database": "postgresql", "seeded_apps": SEEDED_APPS,
-                              "auth": "on (bearer token of an admin service account)"}
+    result: dict[str, Any] = {
+        "database": "postgresql",
+        "seeded_apps": SEEDED_APPS,
+        "auth": "on (bearer token of an admin service account)",
+    }
     with bench_database() as url:
         progress(f"api: seeding {SEEDED_APPS} apps in PostgreSQL")
         ids, key = seed(url, SEEDED_APPS)
@@ -214,12 +232,17 @@ def api_load(workdir: Path, seconds: int, progress: Callable[[str], None]) -> di
             cases = [
                 ("get_app", f"{api_url}/apps/{one}", "GET", None),
                 ("list_apps", f"{api_url}/apps?limit=50&offset=5000", "GET", None),
-                ("create_app", f"{api_url}/apps", "POST",
-                 json.dumps({"name": "bench created", "team_id": "bench"})),
+                (
+                    "create_app",
+                    f"{api_url}/apps",
+                    "POST",
+                    json.dumps({"name": "bench created", "team_id": "bench"}),
+                ),
             ]
             for name, url_, method, body in cases:
-                result[name] = endpoint_load(workdir, name, url_, token, method, body, seconds,
-                                             progress)
+                result[name] = endpoint_load(
+                    workdir, name, url_, token, method, body, seconds, progress
+                )
         finally:
             api.stop()
     return result

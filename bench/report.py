@@ -153,6 +153,26 @@ def render(results: dict[str, Any]) -> str:
                 "\nSerialisation (pydantic data converter, per payload)\n"
                 + _table(["payload", "bytes", "encode µs", "decode µs"], rows)
             )
+    api = results.get("api")
+    if api:
+        rows = []
+        for name in ("get_app", "list_apps", "create_app"):
+            for load in ("saturation", "half"):
+                entry = api[name][load]
+                rows.append(
+                    [
+                        name,
+                        load,
+                        _num(entry["requests_per_second"]),
+                        _num(entry["latency_ms_p50"]),
+                        _num(entry["latency_ms_p99"]),
+                        str(entry["non_2xx"] + entry["errors"]),
+                    ]
+                )
+        parts.append(
+            f"\nAPI on PostgreSQL ({api['seeded_apps']} apps, auth {api['auth']}; wrk)\n"
+            + _table(["endpoint", "load", "req/s", "p50 ms", "p99 ms", "errors"], rows)
+        )
     warmup = results.get("warmup_ms")
     if warmup:
         lines = [
