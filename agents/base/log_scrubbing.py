@@ -1,10 +1,14 @@
 """Keeps secrets out of every log line: provider keys, bearer tokens, API keys.
 
-Installed once per process (``hub.telemetry.setup_process`` calls
-:func:`install_secret_scrubbing`). It wraps ``logging.Handler.format`` rather than
-adding a filter, because filters on the root logger do not see records propagated
-from child loggers, and only the formatted text also covers tracebacks and
-whatever a JSON formatter adds.
+Installed once per process: agent services through
+``agents.base.telemetry.setup_agent_logging`` (every ``agents/<type>/main.py``,
+``hub agent serve``, the ``AGENT_TYPE`` entry), hub processes through
+``hub.telemetry.setup_process``. It lives in the agent runtime because agents may
+import nothing of the hub, while the hub may import agents.
+
+It wraps ``logging.Handler.format`` rather than adding a filter, because filters
+on the root logger do not see records propagated from child loggers, and only
+the formatted text also covers tracebacks and whatever a JSON formatter adds.
 """
 
 from __future__ import annotations

@@ -20,6 +20,8 @@ from fastapi import FastAPI, Request, Response
 from opentelemetry import trace
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
 
+from agents.base.log_scrubbing import install_secret_scrubbing
+
 #: ``extra`` fields copied into the JSON line, so agent logs join to runs and steps.
 CONTEXT_FIELDS = ("run_id", "step_id", "attempt", "agent_type", "app_id")
 
@@ -89,8 +91,11 @@ def setup_agent_logging(service: str) -> None:
 
     Level from ``HUB_LOG_LEVEL`` (default ``INFO``). Called by the entry points
     (``main.py`` of each agent, ``serve``); adds one handler to the root logger,
-    once per process, and leaves handlers others installed in place.
+    once per process, and leaves handlers others installed in place. Installs the
+    secret scrubbing first, on every call: agents hold provider keys in their
+    environment, and no entry point may forget to keep them out of log lines.
     """
+    install_secret_scrubbing()
     root = logging.getLogger()
     if any(isinstance(h, _StderrHandler) for h in root.handlers):
         return
