@@ -47,9 +47,10 @@ from bench.processes import (
 from bench.profile import http_costs, profile_engine, serialization_costs
 from bench.report import render
 from bench.server_floor import raw_step_latency
+from bench.stack_memory import measure_stack
 from workers.temporal_client import connect
 
-SECTIONS = ("overhead", "throughput", "profile", "api")
+SECTIONS = ("overhead", "throughput", "profile", "api", "stack")
 DEFAULT_STEPS = (1, 3, 10, 40)
 DEFAULT_IN_FLIGHT = (1, 50, 200)
 THROUGHPUT_STEPS = 3
@@ -281,11 +282,18 @@ async def run_api(
     out["api"] = await asyncio.to_thread(api_load, workdir, seconds, progress)
 
 
+async def run_stack(
+    _args: argparse.Namespace, _client: Client, _agent_url: str, _workdir: Path, out: dict[str, Any]
+) -> None:
+    out["stack"] = await asyncio.to_thread(measure_stack, progress)
+
+
 SECTION_RUNNERS = {
     "overhead": run_overhead,
     "throughput": run_throughput,
     "profile": run_profile,
     "api": run_api,
+    "stack": run_stack,
 }
 
 

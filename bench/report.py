@@ -173,6 +173,29 @@ def render(results: dict[str, Any]) -> str:
             f"\nAPI on PostgreSQL ({api['seeded_apps']} apps, auth {api['auth']}; wrk)\n"
             + _table(["endpoint", "load", "req/s", "p50 ms", "p99 ms", "errors"], rows)
         )
+    stack = results.get("stack")
+    if stack:
+        lines = ["\nEmbedded stack (hub up --headless, SQLite, auth on)"]
+        for label, figures in (("idle", stack["idle"]), ("200 runs, peak", stack["load"]["peak"])):
+            per_part = ", ".join(
+                f"{name} {part['pss_mib']:.0f}" for name, part in figures["parts"].items()
+            )
+            lines.append(
+                f"  {label}: RSS {figures['rss_mib']:.0f} MiB, PSS {figures['pss_mib']:.0f} MiB "
+                f"(PSS by part: {per_part})"
+            )
+        start = stack["run_start"]
+        lines.append(
+            f"  run start POST /apps/{{id}}/runs → 202, one at a time: p50 "
+            f"{start['latency_ms_p50']:.1f} ms, p95 {start['latency_ms_p95']:.1f} ms"
+        )
+        load = stack["load"]
+        lines.append(
+            f"  {load['runs']} demo runs started at once: {load['statuses']} in "
+            f"{load['seconds']:.0f} s; start p50 {load['start_latency_ms_p50']:.0f} ms, "
+            f"p95 {load['start_latency_ms_p95']:.0f} ms"
+        )
+        parts.append("\n".join(lines))
     warmup = results.get("warmup_ms")
     if warmup:
         lines = [
