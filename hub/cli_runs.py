@@ -127,12 +127,28 @@ def api_client(api_url: str | None, token: str | None = None) -> httpx.Client:
     return httpx.Client(base_url=base, timeout=30.0, headers=headers)
 
 
+RATE_LIMIT_RETRIES = 5
+MAX_RATE_LIMIT_WAIT_SECONDS = 30.0
+
+
+def retry_after_seconds(response: httpx.Response) -> float:
+    try:
+        return max(float(response.headers.get("Retry-After", "1")), 0.1)
+    except ValueError:
+        return 1.0
+
+
 def call(client: httpx.Client, method: str, path: str, **kwargs: Any) -> Any:
     """One API call; an unreachable API or an error answer raises :class:`CliApiError`."""
-    try:
-        response = client.request(method, path, **kwargs)
-    except httpx.TransportError as exc:
-        raise unreachable(client, method, path, exc) from exc
+    for _ in range(RATE_LIMIT_RETRIES):
+        try:
+            response = client.request(method, path, **kwargs)
+        except httpx.TransportError as exc:
+            raise unreachable(client, method, path, exc) from exc
+        if response.status_code != 429 or "files" in kwargs:
+            break
+        # Several CLIs sharing one key may exceed its rate limit: wait as told, then retry.
+        time.sleep(min(retry_after_seconds(response), MAX_RATE_LIMIT_WAIT_SECONDS))
     if response.status_code >= 400:
         raise api_error(response)
     return response.json() if response.content else None
