@@ -14,7 +14,7 @@ from api.errors import (
     item_from_issue,
 )
 from schemas.agents import AgentConfig
-from schemas.library import BUILTIN_SCHEMAS
+from schemas.library import BUILTIN_SCHEMAS, TOOLS
 from schemas.orchestration import (
     AgentInfo,
     ExecutionPlan,
@@ -44,6 +44,19 @@ def builtin_schema(uri: str | None) -> dict[str, object] | None:
     return BUILTIN_SCHEMAS.get(uri) if uri else None
 
 
+def sensitive_tools(config: AgentConfig) -> list[str]:
+    """Enabled tools that are sensitive: by the library's mark or the config's own.
+
+    A config can add the mark (custom agent types) but never remove the library's.
+    """
+    # A tool listed twice is enabled if any entry enables it (as the agent runtime reads
+    # it) and sensitive if any entry marks it.
+    enabled = {tool.id for tool in config.tools if tool.enabled}
+    marked = {tool.id for tool in config.tools if tool.sensitive}
+    marked |= {tool_id for tool_id, info in TOOLS.items() if info.sensitive}
+    return sorted(enabled & marked)
+
+
 def agent_infos(agents: list[Agent]) -> list[AgentInfo]:
     """What the compiler needs to know about each agent of the app."""
     infos = []
@@ -57,6 +70,7 @@ def agent_infos(agents: list[Agent]) -> list[AgentInfo]:
                 input_schema=builtin_schema(config.schemas.input_schema_uri),
                 output_schema=builtin_schema(config.schemas.output_schema_uri),
                 dispatch=config.dispatch,
+                sensitive_tools=sensitive_tools(config),
             )
         )
     return infos

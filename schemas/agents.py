@@ -48,6 +48,12 @@ class SchemaConfig(StrictModel):
 class ToolConfig(StrictModel):
     id: str = Field(min_length=1, max_length=100)
     enabled: bool = True
+    sensitive: bool = Field(
+        default=False,
+        description="Mark a tool of a custom agent type sensitive (it acts or sends data "
+        "outside): steps of the agent then need an approval step upstream. It can only add "
+        "the mark; a built-in tool the library marks sensitive stays sensitive.",
+    )
 
 
 class MemoryConfig(StrictModel):
@@ -115,7 +121,11 @@ class ToolInfo(PublicModel):
     id: str
     name: str
     description: str
-    sensitive: bool = False
+    sensitive: bool = Field(
+        default=False,
+        description="The tool acts or sends data outside the platform: a step of an agent "
+        "that enables it must have an approval step among its upstream steps.",
+    )
 
 
 class LibraryAgent(PublicModel):

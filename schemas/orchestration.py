@@ -235,3 +235,5 @@ class AgentInfo(BaseModel):
     input_schema: dict[str, Any] | None = None
     output_schema: dict[str, Any] | None = None
     dispatch: Literal["remote", "local"] = "remote"
+    #: Enabled tools of the agent that are sensitive; its steps need an approval upstream.
+    sensitive_tools: list[str] = Field(default_factory=list)

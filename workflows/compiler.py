@@ -36,6 +36,10 @@ Semantics
 - Approval step: no ``agent_id``, ``approval: {input_schema, timeout, on_timeout,
   prompt}``; ``input_schema`` must be a structurally valid JSON Schema. Its declared
   outputs each receive the approver's payload.
+- Sensitive tools: an agent step whose agent enables a sensitive tool
+  (``AgentInfo.sensitive_tools``) must have an approval step among its transitive
+  dependencies, one that does not approve itself on timeout; otherwise an error at
+  the step.
 - ``limits`` becomes ``PlanLimits``.
 - Schema fit: when the upstream agent declares an ``output_schema`` and the consuming
   agent's ``input_schema`` has a property named like the input's ``field``, the two
@@ -1048,6 +1052,49 @@ class _Compiler:
                     f"which step {self.ids[i]} does not provide",
                 )
 
+    def upstream(self, i: int) -> list[int]:
+        """Every step ``i`` depends on, directly or through others."""
+        seen: set[int] = set()
+        stack = list(self.deps[i])
+        while stack:
+            j = stack.pop()
+            if j in seen or j == i:
+                continue
+            seen.add(j)
+            stack.extend(self.deps[j])
+        return sorted(seen)
+
+    def sensitive_steps(self) -> None:
+        """A step whose agent enables sensitive tools needs a person's sign-off upstream.
+
+        Only an approval that cannot approve itself counts: a step downstream of a
+        rejected, timed-out or skipped approval never runs, but one that approves on
+        timeout would let the tool run with nobody signing off.
+        """
+        for i, s in enumerate(self.spec.workflow):
+            info = self.agents.get(s.agent_id or "") if s.approval is None else None
+            if info is None or not info.sensitive_tools:
+                continue
+            approvals = [j for j in self.upstream(i) if self.spec.workflow[j].approval is not None]
+            signing = [j for j in approvals if _needs_a_person(self.spec.workflow[j].approval)]
+            if signing:
+                continue
+            tools = ", ".join(map(repr, info.sensitive_tools))
+            why = ""
+            if approvals:
+                names = ", ".join(self.ids[j] for j in approvals)
+                why = (
+                    f" (upstream approval step(s) {names} approve by themselves on timeout; "
+                    "use on_timeout: reject)"
+                )
+            self.report.error(
+                self.wp(i),
+                f"step {self.ids[i]} uses sensitive tool(s) {tools} of agent '{info.id}'{why}; "
+                "add an approval step before it (approval: {prompt: ...}) and make the step "
+                "depend on it (an input from it, directly or through other steps) so a person "
+                "signs off",
+            )
+
     def run(self, app_version: str) -> ExecutionPlan | None:
         self.check_ids()
         self.check_spec_agents()
@@ -1055,6 +1102,7 @@ class _Compiler:
             self.report.error(("workflow",), "the workflow has no steps")
         plan_steps = {i: self.step(i, s) for i, s in enumerate(self.spec.workflow)}
         ordered = self.order()
+        self.sensitive_steps()
         self.schema_fit(plan_steps)
         self.required_inputs()
         if self.report.errors:
@@ -1084,6 +1132,11 @@ class _Compiler:
             steps=steps,
             limits=limits,
         )
+
+
+def _needs_a_person(approval: SpecApproval | None) -> bool:
+    """Whether an approval step only passes when a person approves it."""
+    return approval is not None and (approval.timeout is None or approval.on_timeout == "reject")
 
 
 def _strongly_connected(

@@ -1,8 +1,10 @@
 """The tool interface and the per-agent registry.
 
 A tool is a plain object with an id, a human name, a description, a
-``sensitive`` flag (its results may hold personal data, so they are never
-logged) and a ``run`` method. An agent registers every tool it knows; the
+``sensitive`` flag (the tool acts or sends data outside the platform, so a step
+of an agent that enables it needs an approval step upstream; the compiler
+enforces it) and a ``run`` method. Reading the document a user uploaded is not
+sensitive. An agent registers every tool it knows; the
 agent config decides which of them a given call may use.
 """
 

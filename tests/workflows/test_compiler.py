@@ -598,3 +598,121 @@ def test_constant_false_condition_is_a_warning() -> None:
         compile_orchestration(spec({"step": 1, "agent_id": "ext", "when": "true"}), AGENTS).warnings
         == []
     )
+
+
+# --------------------------------------------------------------------------- sensitive tools
+
+SENSITIVE_AGENTS = [
+    *AGENTS,
+    AgentInfo(id="mailer", type="notifier", sensitive_tools=["email-sender"]),
+]
+SIGN_OFF = {"prompt": "Send the memo to the borrower?"}
+
+
+def test_step_with_sensitive_tools_and_no_approval_upstream_is_an_error_at_the_step() -> None:
+    text = yaml.safe_dump(
+        spec(
+            {
+                "step": 1,
+                "agent_id": "ext",
+                "inputs": [{"source": "trigger", "field": "document"}],
+                "outputs": [{"name": "data"}],
+            },
+            {"step": 2, "agent_id": "mailer", "inputs": [{"source": "1", "field": "data"}]},
+        ),
+        sort_keys=False,
+    )
+    result = compile_orchestration(text, SENSITIVE_AGENTS)
+    assert result.plan is None
+    [error] = result.errors
+    assert error.path == "/workflow/1"
+    assert error.line is not None
+    assert error.message.startswith("step 2 uses sensitive tool(s) 'email-sender'")
+    assert "add an approval step before it (approval: {" in error.message
+    assert "so a person signs off" in error.message
+
+
+def test_approval_anywhere_upstream_lets_a_sensitive_step_compile() -> None:
+    plan = compiled(
+        spec(
+            {
+                "step": "extract",
+                "agent_id": "ext",
+                "inputs": [{"source": "trigger", "field": "document"}],
+                "outputs": [{"name": "data"}],
+            },
+            {
+                "step": "review",
+                "approval": SIGN_OFF,
+                "inputs": [{"source": "extract", "field": "data"}],
+                "outputs": [{"name": "decision"}],
+            },
+            {
+                "step": "summary",
+                "agent_id": "sum",
+                "inputs": [{"source": "review", "field": "decision"}],
+                "outputs": [{"name": "memo"}],
+            },
+            {
+                "step": "send",
+                "agent_id": "mailer",
+                "inputs": [{"source": "summary", "field": "memo"}],
+            },
+        ),
+        SENSITIVE_AGENTS,
+    )
+    assert by_id(plan)["send"].depends_on == ["summary"]  # the approval is two hops up
+
+
+def test_approval_beside_a_sensitive_step_does_not_count() -> None:
+    found = messages(
+        spec(
+            {"step": "review", "approval": SIGN_OFF, "outputs": [{"name": "decision"}]},
+            {
+                "step": "send",
+                "agent_id": "mailer",
+                "inputs": [{"source": "trigger", "field": "memo"}],
+            },
+        ),
+        SENSITIVE_AGENTS,
+    )
+    assert len(found) == 1 and found[0].startswith("step send uses sensitive tool(s)")
+
+
+def test_approval_that_approves_itself_on_timeout_is_no_sign_off() -> None:
+    def workflow(approval: dict[str, Any]) -> dict[str, Any]:
+        return spec(
+            {"step": "review", "approval": approval, "outputs": [{"name": "decision"}]},
+            {
+                "step": "send",
+                "agent_id": "mailer",
+                "inputs": [{"source": "review", "field": "decision"}],
+            },
+        )
+
+    [message] = messages(
+        workflow({**SIGN_OFF, "timeout": "1h", "on_timeout": "approve"}), SENSITIVE_AGENTS
+    )
+    assert "review approve by themselves on timeout; use on_timeout: reject" in message
+    compiled(workflow({**SIGN_OFF, "timeout": "1h", "on_timeout": "reject"}), SENSITIVE_AGENTS)
+    compiled(workflow({**SIGN_OFF, "on_timeout": "approve"}), SENSITIVE_AGENTS)  # never times out
+
+
+def test_every_unguarded_sensitive_step_is_reported_and_others_are_not() -> None:
+    agents = [*SENSITIVE_AGENTS, AgentInfo(id="pay", type="payer", sensitive_tools=["a", "b"])]
+    result = compile_orchestration(
+        spec(
+            {"step": 1, "agent_id": "mailer", "outputs": [{"name": "sent"}]},
+            {"step": 2, "agent_id": "pay", "inputs": [{"source": "1", "field": "sent"}]},
+            {"step": 3, "agent_id": "ext"},
+        ),
+        agents,
+    )
+    assert [(e.path, e.message.split(" of agent")[0]) for e in result.errors] == [
+        ("/workflow/0", "step 1 uses sensitive tool(s) 'email-sender'"),
+        ("/workflow/1", "step 2 uses sensitive tool(s) 'a', 'b'"),
+    ]
+
+
+def test_agents_without_sensitive_tools_need_no_approval() -> None:
+    compiled(spec({"step": 1, "agent_id": "ext"}, {"step": 2, "agent_id": "sum"}))

@@ -22,7 +22,7 @@ class OcrEngine:
     id = TOOL_ID
     name = "OCR engine"
     description = "Text from scanned pages through Tesseract (needs the tesseract-ocr package)."
-    sensitive = True
+    sensitive = False
 
     def __init__(self, tesseract_cmd: str = "tesseract", language: str = "eng") -> None:
         self.tesseract_cmd = tesseract_cmd

@@ -47,7 +47,7 @@ class PdfParser:
     id = TOOL_ID
     name = "PDF parser"
     description = "Text and tables per page from a PDF (pypdf and pdfplumber)."
-    sensitive = True
+    sensitive = False
 
     def run(self, **kwargs: Any) -> ParsedPdf:
         """``run(content=bytes, filename=str)``."""
