@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import Field, ValidationInfo, field_validator
 
 from schemas.common import PublicModel, StrictModel, UtcDatetime
 
@@ -12,6 +13,40 @@ Provider = Literal["azure_openai", "openai", "anthropic", "aws_bedrock", "google
 BUILTIN_AGENT_TYPES: tuple[str, ...] = ("extractor", "mapper", "analyzer", "summarizer")
 #: Agent types name task queues (``agent-<type>``) and services, so they stay DNS-safe.
 AGENT_TYPE_PATTERN = r"^[a-z][a-z0-9-]{0,39}$"
+#: A secret named by reference (``env:AZURE_OPENAI_KEY``): only the agent resolves it, from
+#: its own environment; the hub stores, pins and returns the reference, never a value.
+SECRET_REFERENCE_PATTERN = r"^env:[A-Z_][A-Z0-9_]{0,127}$"
+#: Providers that authenticate with a platform's credential chain, not with one API key.
+PROVIDERS_WITHOUT_API_KEY: tuple[str, ...] = ("aws_bedrock", "google_vertex", "local")
+
+_API_KEY_REF_FIELD = Field(
+    default=None,
+    pattern=SECRET_REFERENCE_PATTERN,
+    description="The environment variable of the agent that holds this model's provider key, "
+    "as `env:NAME` (default: the provider's usual variable, e.g. OPENAI_API_KEY). A reference, "
+    "never a key: the agent reads it from its own environment.",
+    examples=["env:AZURE_OPENAI_KEY"],
+)
+
+
+def check_api_key_ref(value: object, info: ValidationInfo) -> object:
+    """``api_key_ref`` must name a variable (never hold a key) and fit the provider."""
+    if value is None or not isinstance(value, str):
+        return value
+    if not re.fullmatch(SECRET_REFERENCE_PATTERN, value):
+        # The value is not echoed: it may be the very key someone pasted by mistake.
+        raise ValueError(
+            "api_key_ref must name an environment variable of the agent, as env:NAME "
+            "(upper-case letters, digits, underscores), e.g. env:AZURE_OPENAI_KEY; never put "
+            "the key itself in a config: set it in the agent's environment"
+        )
+    provider = info.data.get("provider")
+    if provider in PROVIDERS_WITHOUT_API_KEY:
+        raise ValueError(
+            f"provider {provider} takes no API key (it uses its platform's credentials or "
+            "none); remove api_key_ref"
+        )
+    return value
 
 
 class FallbackModel(StrictModel):
@@ -19,6 +54,9 @@ class FallbackModel(StrictModel):
 
     provider: Provider
     model_name: str = Field(min_length=1, max_length=200)
+    api_key_ref: str | None = _API_KEY_REF_FIELD
+
+    _check_api_key_ref = field_validator("api_key_ref", mode="before")(check_api_key_ref)
 
 
 class ModelConfig(StrictModel):
@@ -27,6 +65,9 @@ class ModelConfig(StrictModel):
     temperature: float = Field(ge=0.0, le=2.0, default=0.7)
     max_tokens: int = Field(ge=1, le=128000, default=4096)
     fallbacks: list[FallbackModel] = Field(default_factory=list, max_length=5)
+    api_key_ref: str | None = _API_KEY_REF_FIELD
+
+    _check_api_key_ref = field_validator("api_key_ref", mode="before")(check_api_key_ref)
 
 
 class PromptConfig(StrictModel):

@@ -28,6 +28,9 @@ class CompletionRequest:
     output_schema: dict[str, Any] | None = None
     #: Free-form context for rule-based providers (the ``local`` one reads it).
     context: dict[str, Any] = field(default_factory=dict)
+    #: The environment variable holding the provider key, when the agent config names one
+    #: (``api_key_ref: env:NAME``); None: the provider's usual variables.
+    api_key_env: str | None = None
 
 
 @dataclass(frozen=True)

@@ -186,11 +186,11 @@ class AgentRuntime:
 
     async def _complete(self, config: AgentConfig, request: CompletionRequest) -> CompletionResult:
         """The primary model, then each fallback in order while errors are retryable."""
-        candidates = [(config.model.provider, config.model.model_name)] + [
-            (f.provider, f.model_name) for f in config.model.fallbacks
-        ]
+        candidates = [
+            (config.model.provider, config.model.model_name, config.model.api_key_ref)
+        ] + [(f.provider, f.model_name, f.api_key_ref) for f in config.model.fallbacks]
         error: ProviderError | None = None
-        for provider_name, model_name in candidates:
+        for provider_name, model_name, api_key_ref in candidates:
             try:
                 provider = self.provider_factory(provider_name)
                 # One span per model call, with OpenTelemetry GenAI attribute names.
@@ -198,7 +198,7 @@ class AgentRuntime:
                     span.set_attribute("gen_ai.operation.name", "chat")
                     span.set_attribute("gen_ai.system", provider_name)
                     span.set_attribute("gen_ai.request.model", model_name)
-                    result = await provider.complete(_with_model(request, model_name))
+                    result = await provider.complete(_with_model(request, model_name, api_key_ref))
                     span.set_attribute("gen_ai.response.model", result.model or model_name)
                     span.set_attribute("gen_ai.usage.input_tokens", result.input_tokens)
                     span.set_attribute("gen_ai.usage.output_tokens", result.output_tokens)
@@ -249,5 +249,23 @@ class AgentRuntime:
         )
 
 
-def _with_model(request: CompletionRequest, model: str) -> CompletionRequest:
-    return replace(request, model=model)
+def _with_model(
+    request: CompletionRequest, model: str, api_key_ref: str | None
+) -> CompletionRequest:
+    return replace(request, model=model, api_key_env=env_variable_of(api_key_ref))
+
+
+def env_variable_of(reference: str | None) -> str | None:
+    """``env:NAME`` → ``NAME``: the variable of this agent's environment a reference names.
+
+    Resolved here, inside the agent, and nowhere else: the hub only ever handles the
+    reference. The config schema already allows nothing but ``env:`` references.
+    """
+    if reference is None:
+        return None
+    scheme, _, name = reference.partition(":")
+    if scheme != "env" or not name:
+        raise AgentError(
+            "api_key_ref must name an environment variable as env:NAME", status_code=400
+        )
+    return name

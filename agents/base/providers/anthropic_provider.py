@@ -5,6 +5,9 @@ output schema, forced with ``tool_choice``; the tool call's input is the data.
 The Bedrock and Vertex adapters reuse the call and parsing below with their
 own SDK clients. Keys and endpoints come only from the environment as the SDK
 reads them (``ANTHROPIC_API_KEY`` or ``ANTHROPIC_AUTH_TOKEN``, ``ANTHROPIC_BASE_URL``).
+A config's ``api_key_ref: env:NAME`` makes the key come from ``NAME`` only; the
+Bedrock and Vertex adapters authenticate with their platforms' credential chains
+and refuse a reference (the config schema already does).
 
 ``temperature`` is not sent: Anthropic deprecated the sampling parameters (newer
 models answer 400 "temperature is deprecated for this model", older ones fall
@@ -126,24 +129,31 @@ class MessagesProvider:
     def __init__(self) -> None:
         self._clients = ClientCache()
 
-    def _client(self) -> Any:
+    #: Whether a config may name the key (``api_key_ref``); platform adapters may not.
+    takes_api_key_ref = True
+
+    def _client(self, key_env: str | None = None) -> Any:
+        """The SDK client; ``key_env`` names the key's variable when the config has a ref."""
         raise NotImplementedError
 
-    def _secrets(self) -> list[str | None]:
+    def _secrets(self, key_env: str | None = None) -> list[str | None]:
+        """Values to redact from error messages."""
         raise NotImplementedError
 
-    def _map_error(self, error: Exception) -> ProviderError | None:
+    def _map_error(self, error: Exception, key_env: str | None = None) -> ProviderError | None:
         """SDK errors; platform adapters add their credential libraries' errors."""
-        return map_anthropic_error(error, self.name, self._secrets())
+        return map_anthropic_error(error, self.name, self._secrets(key_env))
 
     async def complete(self, request: CompletionRequest) -> CompletionResult:
         """One message, SDK retries off, errors classified."""
-        client = self._client()
+        if request.api_key_env is not None and not self.takes_api_key_ref:
+            raise error_mapping.api_key_ref_not_supported(self.name)
+        client = self._client(request.api_key_env)
         arguments = messages_arguments(request, self.name)
         try:
             message = await client.messages.create(**arguments)
         except Exception as error:
-            mapped = self._map_error(error)
+            mapped = self._map_error(error, request.api_key_env)
             if mapped is None:
                 raise
             error_mapping.log_call_failed(logger, self.name, request, mapped)
@@ -158,12 +168,22 @@ class AnthropicProvider(MessagesProvider):
 
     name = "anthropic"
 
-    def _secrets(self) -> list[str | None]:
-        return [env_value("ANTHROPIC_API_KEY"), env_value("ANTHROPIC_AUTH_TOKEN")]
+    def _secrets(self, key_env: str | None = None) -> list[str | None]:
+        return [
+            env_value(key_env) if key_env else None,
+            env_value("ANTHROPIC_API_KEY"),
+            env_value("ANTHROPIC_AUTH_TOKEN"),
+        ]
 
-    def _client(self) -> anthropic.AsyncAnthropic:
-        api_key = env_value("ANTHROPIC_API_KEY")
-        auth_token = env_value("ANTHROPIC_AUTH_TOKEN")
+    def _client(self, key_env: str | None = None) -> anthropic.AsyncAnthropic:
+        if key_env is not None:
+            # The config named the key: use exactly that one, never a gateway token.
+            api_key, auth_token = env_value(key_env), None
+            if api_key is None:
+                raise error_mapping.missing_referenced_key_error(self.name, key_env)
+        else:
+            api_key = env_value("ANTHROPIC_API_KEY")
+            auth_token = env_value("ANTHROPIC_AUTH_TOKEN")
         if api_key is None and auth_token is None:
             raise error_mapping.missing_setting_error(
                 self.name, "ANTHROPIC_API_KEY", " (or ANTHROPIC_AUTH_TOKEN for a gateway)"

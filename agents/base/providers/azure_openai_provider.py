@@ -5,7 +5,8 @@ The request's model is the Azure *deployment* name; the SDK puts it in the URL
 Configuration comes from the environment the way the SDK reads it:
 ``AZURE_OPENAI_ENDPOINT``, ``AZURE_OPENAI_API_KEY`` (``AZURE_OPENAI_KEY``, the
 name the platform document uses, is accepted too) or ``AZURE_OPENAI_AD_TOKEN``,
-and ``OPENAI_API_VERSION``.
+and ``OPENAI_API_VERSION``. A config's ``api_key_ref: env:NAME`` makes the key
+come from ``NAME`` only (no fallback to the other variables or an Entra ID token).
 """
 
 from __future__ import annotations
@@ -25,16 +26,23 @@ class AzureOpenAIProvider(ChatCompletionsProvider):
 
     name = "azure_openai"
 
-    def _secrets(self) -> list[str | None]:
+    def _secrets(self, key_env: str | None = None) -> list[str | None]:
         return [
+            env_value(key_env) if key_env else None,
             env_value("AZURE_OPENAI_API_KEY"),
             env_value("AZURE_OPENAI_KEY"),
             env_value("AZURE_OPENAI_AD_TOKEN"),
         ]
 
-    def _client(self) -> openai.AsyncAzureOpenAI:
-        api_key = env_value("AZURE_OPENAI_API_KEY", "AZURE_OPENAI_KEY")
-        ad_token = env_value("AZURE_OPENAI_AD_TOKEN")
+    def _client(self, key_env: str | None = None) -> openai.AsyncAzureOpenAI:
+        if key_env is not None:
+            # The config named the key: use exactly that one, never another credential.
+            api_key, ad_token = env_value(key_env), None
+            if api_key is None:
+                raise error_mapping.missing_referenced_key_error(self.name, key_env)
+        else:
+            api_key = env_value("AZURE_OPENAI_API_KEY", "AZURE_OPENAI_KEY")
+            ad_token = env_value("AZURE_OPENAI_AD_TOKEN")
         if api_key is None and ad_token is None:
             raise error_mapping.missing_setting_error(
                 self.name,

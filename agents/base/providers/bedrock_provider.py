@@ -29,14 +29,17 @@ class BedrockProvider(MessagesProvider):
 
     name = "aws_bedrock"
 
-    def _secrets(self) -> list[str | None]:
+    #: AWS/Google credential chains, not one API key: a config's api_key_ref is refused.
+    takes_api_key_ref = False
+
+    def _secrets(self, key_env: str | None = None) -> list[str | None]:
         return [
             env_value("AWS_SECRET_ACCESS_KEY"),
             env_value("AWS_SESSION_TOKEN"),
             env_value("AWS_BEARER_TOKEN_BEDROCK"),
         ]
 
-    def _map_error(self, error: Exception) -> ProviderError | None:
+    def _map_error(self, error: Exception, key_env: str | None = None) -> ProviderError | None:
         mapped = map_anthropic_error(error, self.name, self._secrets())
         if mapped is not None:
             return mapped
@@ -56,7 +59,7 @@ class BedrockProvider(MessagesProvider):
             )
         return None
 
-    def _client(self) -> anthropic.AsyncAnthropicBedrock:
+    def _client(self, key_env: str | None = None) -> anthropic.AsyncAnthropicBedrock:
         try:
             import boto3
             import botocore  # noqa: F401  (the SDK signs with botocore)

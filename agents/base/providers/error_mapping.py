@@ -115,6 +115,25 @@ def missing_setting_error(provider: str, variable: str, extra: str = "") -> Prov
     )
 
 
+def missing_referenced_key_error(provider: str, variable: str) -> ProviderError:
+    """Non-retryable: the variable the config's ``api_key_ref`` names is not set."""
+    return missing_setting_error(
+        provider,
+        variable,
+        f" (the agent config's api_key_ref env:{variable} names it; set it to the {provider} "
+        "key, or remove api_key_ref to use the provider's usual variable)",
+    )
+
+
+def api_key_ref_not_supported(provider: str) -> ProviderError:
+    """Non-retryable: a provider that authenticates without one API key got a reference."""
+    return configuration_error(
+        provider,
+        f"{provider} authenticates with its platform's credentials, not with one API key; "
+        "remove api_key_ref from the agent config",
+    )
+
+
 def configuration_error(provider: str, message: str) -> ProviderError:
     """A non-retryable ProviderError for a setup problem no retry can fix."""
     return ProviderError(message, retryable=False, provider=provider)

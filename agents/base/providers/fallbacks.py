@@ -34,7 +34,12 @@ async def complete_with_fallbacks(
     for index, (provider_name, model) in enumerate(candidates):
         provider = get_provider(provider_name)
         try:
-            return await provider.complete(dataclasses.replace(request, model=model))
+            # The request's api_key_env belongs to the primary model; fallbacks given as
+            # pairs use their provider's usual variables.
+            key_env = request.api_key_env if index == 0 else None
+            return await provider.complete(
+                dataclasses.replace(request, model=model, api_key_env=key_env)
+            )
         except ProviderError as error:
             if not error.retryable:
                 raise

@@ -3,7 +3,9 @@
 Keys and endpoints come only from the environment, read the way the SDK reads
 them (``OPENAI_API_KEY``, ``OPENAI_BASE_URL``, ``OPENAI_ORG_ID``,
 ``OPENAI_PROJECT_ID``), so pointing an agent at a gateway or proxy is
-configuration. The Azure adapter reuses the call and parsing below.
+configuration. A config's ``api_key_ref: env:NAME`` (``CompletionRequest.api_key_env``)
+makes the adapter read the key from ``NAME`` instead. The Azure adapter reuses
+the call and parsing below.
 """
 
 from __future__ import annotations
@@ -134,20 +136,22 @@ class ChatCompletionsProvider:
     def __init__(self) -> None:
         self._clients = ClientCache()
 
-    def _client(self) -> Any:
+    def _client(self, key_env: str | None = None) -> Any:
+        """The SDK client; ``key_env`` names the key's variable when the config has a ref."""
         raise NotImplementedError
 
-    def _secrets(self) -> list[str | None]:
+    def _secrets(self, key_env: str | None = None) -> list[str | None]:
+        """Values to redact from error messages."""
         raise NotImplementedError
 
     async def complete(self, request: CompletionRequest) -> CompletionResult:
         """One chat completion, SDK retries off, errors classified."""
-        client = self._client()
+        client = self._client(request.api_key_env)
         arguments = chat_completion_arguments(request, self.name)
         try:
             completion = await client.chat.completions.create(**arguments)
         except openai.OpenAIError as error:
-            mapped = map_openai_error(error, self.name, self._secrets())
+            mapped = map_openai_error(error, self.name, self._secrets(request.api_key_env))
             error_mapping.log_call_failed(logger, self.name, request, mapped)
             raise mapped from None
         result = parse_chat_completion(completion, request, self.name)
@@ -160,13 +164,18 @@ class OpenAIProvider(ChatCompletionsProvider):
 
     name = "openai"
 
-    def _secrets(self) -> list[str | None]:
-        return [env_value("OPENAI_API_KEY")]
+    def _secrets(self, key_env: str | None = None) -> list[str | None]:
+        return [env_value(key_env or "OPENAI_API_KEY")]
 
-    def _client(self) -> openai.AsyncOpenAI:
-        api_key = env_value("OPENAI_API_KEY")
-        if api_key is None:
-            raise error_mapping.missing_setting_error(self.name, "OPENAI_API_KEY")
+    def _client(self, key_env: str | None = None) -> openai.AsyncOpenAI:
+        if key_env is not None:
+            api_key = env_value(key_env)
+            if api_key is None:
+                raise error_mapping.missing_referenced_key_error(self.name, key_env)
+        else:
+            api_key = env_value("OPENAI_API_KEY")
+            if api_key is None:
+                raise error_mapping.missing_setting_error(self.name, "OPENAI_API_KEY")
         config = (api_key, env_value("OPENAI_BASE_URL"), request_timeout_seconds())
 
         def build() -> openai.AsyncOpenAI:

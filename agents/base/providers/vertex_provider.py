@@ -31,10 +31,13 @@ class VertexProvider(MessagesProvider):
 
     name = "google_vertex"
 
-    def _secrets(self) -> list[str | None]:
+    #: AWS/Google credential chains, not one API key: a config's api_key_ref is refused.
+    takes_api_key_ref = False
+
+    def _secrets(self, key_env: str | None = None) -> list[str | None]:
         return [env_value("GOOGLE_VERTEX_ACCESS_TOKEN")]
 
-    def _map_error(self, error: Exception) -> ProviderError | None:
+    def _map_error(self, error: Exception, key_env: str | None = None) -> ProviderError | None:
         mapped = map_anthropic_error(error, self.name, self._secrets())
         if mapped is not None:
             return mapped
@@ -56,7 +59,7 @@ class VertexProvider(MessagesProvider):
             )
         return None
 
-    def _client(self) -> anthropic.AsyncAnthropicVertex:
+    def _client(self, key_env: str | None = None) -> anthropic.AsyncAnthropicVertex:
         region = env_value("CLOUD_ML_REGION", "GOOGLE_CLOUD_REGION")
         if region is None:
             raise error_mapping.missing_setting_error(
