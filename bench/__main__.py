@@ -85,6 +85,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--quick", action="store_true", help="few iterations (a smoke check)")
     parser.add_argument("--only", choices=SECTIONS, help="run one section only")
     parser.add_argument(
+        "--skip",
+        action="append",
+        default=[],
+        choices=SECTIONS,
+        help="leave a section out (repeatable), e.g. --skip stack",
+    )
+    parser.add_argument(
         "--steps",
         type=_int_list,
         default=list(DEFAULT_STEPS),
@@ -317,7 +324,9 @@ async def bench(args: argparse.Namespace) -> dict[str, Any]:
         "timestamp": started.strftime("%Y-%m-%dT%H:%M:%SZ"),
         "config": {
             "mode": "quick" if args.quick else "full",
-            "sections": [args.only] if args.only else list(SECTIONS),
+            "sections": [args.only]
+            if args.only
+            else [name for name in SECTIONS if name not in args.skip],
             "steps": args.steps,
             "in_flight": args.in_flight,
             "server_config": args.server_config,
