@@ -58,6 +58,8 @@ class Chaos:
     restarts: dict[str, int] = field(default_factory=dict)
     temporal_restarted: bool = False
     log: list[str] = field(default_factory=list)
+    #: Victims of the current round: every part is killed once per round, in random order.
+    _round: list[SoakProcess] = field(default_factory=list)
 
     def victims(self) -> list[SoakProcess]:
         parts = [*self.stack.agent_services.values(), *self.stack.agent_workers.values()]
@@ -71,7 +73,10 @@ class Chaos:
             if not self.temporal_restarted and time.monotonic() >= self.temporal_restart_at:
                 await self.restart_temporal()
                 continue
-            await self.kill_and_restart(self.rng.choice(self.victims()))
+            if not self._round:
+                self._round = self.victims()
+                self.rng.shuffle(self._round)
+            await self.kill_and_restart(self._round.pop())
 
     async def kill_and_restart(self, part: SoakProcess) -> None:
         await asyncio.to_thread(part.kill)
@@ -127,21 +132,39 @@ class MemorySampler:
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m bench.soak", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.soak",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--minutes", type=float, default=10.0, help="length of the run stream")
     parser.add_argument("--seed", type=int, default=None, help="random seed (default: random)")
     parser.add_argument("--rate", type=float, default=1.0, help="runs started per second")
-    parser.add_argument("--max-runs", type=int, default=5000, help="stop the stream after this many")
+    parser.add_argument(
+        "--max-runs", type=int, default=5000, help="stop the stream after this many"
+    )
     parser.add_argument("--max-in-flight", type=int, default=40, help="runs followed at once")
-    parser.add_argument("--failure-rate", type=float, default=0.2,
-                        help="probability that an agent call fails retryably")
-    parser.add_argument("--reject-fraction", type=float, default=0.15,
-                        help="share of approvals the soak rejects")
-    parser.add_argument("--chaos-every", type=float, default=None,
-                        help="mean seconds between kills (default: scaled to --minutes)")
-    parser.add_argument("--drain-seconds", type=float, default=None,
-                        help="deadline for in-flight runs after the stream stops")
+    parser.add_argument(
+        "--failure-rate",
+        type=float,
+        default=0.2,
+        help="probability that an agent call fails retryably",
+    )
+    parser.add_argument(
+        "--reject-fraction", type=float, default=0.15, help="share of approvals the soak rejects"
+    )
+    parser.add_argument(
+        "--chaos-every",
+        type=float,
+        default=None,
+        help="mean seconds between kills (default: scaled to --minutes)",
+    )
+    parser.add_argument(
+        "--drain-seconds",
+        type=float,
+        default=None,
+        help="deadline for in-flight runs after the stream stops",
+    )
     parser.add_argument("--workdir", type=Path, default=None, help="keep logs and state here")
     parser.add_argument("--keep-databases", action="store_true")
     return parser.parse_args(argv)
@@ -196,13 +219,17 @@ async def soak(args: argparse.Namespace, stack: SoakStack, rng: random.Random) -
             asyncio.create_task(report_progress()),
         ]
         chaos_task = asyncio.create_task(chaos.run(until))
-        progress(f"streaming runs at {args.rate}/s for {duration:.0f}s with chaos every ~{chaos_mean:.0f}s")
+        progress(
+            f"streaming runs at {args.rate}/s for {duration:.0f}s with chaos every ~{chaos_mean:.0f}s"
+        )
         await traffic.stream(until)
         await chaos_task
         if not chaos.temporal_restarted:
             await chaos.restart_temporal()
         drain = args.drain_seconds or (60.0 if quick else 300.0)
-        progress(f"stream stopped; waiting up to {drain:.0f}s for {traffic.in_flight()} run(s) in flight")
+        progress(
+            f"stream stopped; waiting up to {drain:.0f}s for {traffic.in_flight()} run(s) in flight"
+        )
         await traffic.drain(time.monotonic() + drain)
         for task in background:
             task.cancel()
@@ -241,19 +268,24 @@ def print_results(
     elapsed: float,
     stack: SoakStack,
 ) -> None:
-    print(f"\nSoak: {args.minutes:g} min stream at {args.rate:g} runs/s, seed {args.seed}, "
-          f"{elapsed:.0f}s in all; hub database PostgreSQL ({stack.hub_database}); "
-          f"logs in {stack.logs}")
-    print("\nInvariants:")
+    """Print the invariants and totals (and keep a copy in the workdir)."""
+    lines = [
+        f"Soak: {args.minutes:g} min stream at {args.rate:g} runs/s, seed {args.seed}, "
+        f"{elapsed:.0f}s in all; hub database PostgreSQL ({stack.hub_database}); "
+        f"logs in {stack.logs}",
+        "",
+        "Invariants:",
+    ]
     for verdict in verdicts:
-        print(f"  [{'PASS' if verdict.passed else 'FAIL'}] {verdict.name}")
-        for line in verdict.details:
-            print(f"         {line}")
-    print("\nTotals:")
-    for name, value in totals.items():
-        print(f"  {name:<48} {value}")
+        lines.append(f"  [{'PASS' if verdict.passed else 'FAIL'}] {verdict.name}")
+        lines += [f"         {line}" for line in verdict.details]
+    lines += ["", "Totals:"]
+    lines += [f"  {name:<48} {value}" for name, value in totals.items()]
     passed = all(v.passed for v in verdicts)
-    print(f"\nSOAK {'PASS' if passed else 'FAIL'}", flush=True)
+    lines += ["", f"SOAK {'PASS' if passed else 'FAIL'}"]
+    text = "\n".join(lines)
+    print("\n" + text, flush=True)
+    (stack.workdir / "soak-results.txt").write_text(text + "\n")
 
 
 def main(argv: list[str] | None = None) -> int:

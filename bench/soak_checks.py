@@ -51,7 +51,7 @@ def completed_calls(runs: list[RunRecord]) -> set[CallKey]:
 def is_rejection(record: RunRecord) -> bool:
     """The run failed because the soak rejected its approval step (an expected ending)."""
     error = str((record.final or {}).get("error") or "")
-    return record.decision == "rejected" and "rejected" in error and APPROVAL_STEP in error
+    return record.approve is False and "rejected" in error and APPROVAL_STEP in error
 
 
 def check_terminal(runs: list[RunRecord]) -> list[Verdict]:
@@ -73,6 +73,7 @@ def check_terminal(runs: list[RunRecord]) -> list[Verdict]:
                 + ", ".join(
                     f"{s['step_id']}={s['state']}" for s in (r.last_seen or {}).get("steps") or []
                 )
+                + (f"; approval errors: {r.approval_errors}" if r.approval_errors else "")
                 for r in stuck[:20]
             ],
         ),

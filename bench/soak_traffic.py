@@ -217,7 +217,8 @@ class RunRecord:
     start_error: str | None = None
     final: dict[str, Any] | None = None
     last_seen: dict[str, Any] | None = None
-    decision: str | None = None  # "approved" | "rejected"
+    approve: bool | None = None  # the decision the soak drew for this run
+    decision: str | None = None  # "approved" | "rejected", once the API accepted it
     approval_errors: list[str] = field(default_factory=list)
     poll_errors: int = 0
 
@@ -256,9 +257,7 @@ class Traffic:
         next_start = time.monotonic()
         while time.monotonic() < until and len(self.runs) < self.max_runs:
             if self.in_flight() < self.max_in_flight:
-                record = RunRecord(
-                    app_id="", with_approval=self.rng.random() < 0.5
-                )
+                record = RunRecord(app_id="", with_approval=self.rng.random() < 0.5)
                 record.app_id = self.apps[record.with_approval]
                 self.runs.append(record)
                 task = asyncio.create_task(self.follow(record))
@@ -304,7 +303,9 @@ class Traffic:
                 s["step_id"] == APPROVAL_STEP and s["state"] == "waiting_approval"
                 for s in run.get("steps") or []
             )
-            if waiting and answering is None:
+            # A failed answer (the API or Temporal was down) is given again while the
+            # step still waits; an answer that landed leaves it waiting no longer.
+            if waiting and (answering is None or (answering.done() and record.decision is None)):
                 answering = asyncio.create_task(self.answer_approval(record))
         if answering is not None and not answering.done():
             answering.cancel()
@@ -312,7 +313,9 @@ class Traffic:
     async def answer_approval(self, record: RunRecord) -> None:
         """After a random delay, approve (or sometimes reject) the waiting step."""
         await asyncio.sleep(self.rng.uniform(*self.approval_delay))
-        approve = self.rng.random() >= self.reject_fraction
+        if record.approve is None:
+            record.approve = self.rng.random() >= self.reject_fraction
+        approve = record.approve
         body = {
             "step_id": APPROVAL_STEP,
             "approved": approve,
