@@ -220,7 +220,8 @@ async def soak(args: argparse.Namespace, stack: SoakStack, rng: random.Random) -
         ]
         chaos_task = asyncio.create_task(chaos.run(until))
         progress(
-            f"streaming runs at {args.rate}/s for {duration:.0f}s with chaos every ~{chaos_mean:.0f}s"
+            f"streaming runs at {args.rate}/s for {duration:.0f}s "
+            f"with chaos every ~{chaos_mean:.0f}s"
         )
         await traffic.stream(until)
         await chaos_task
@@ -245,7 +246,7 @@ async def soak(args: argparse.Namespace, stack: SoakStack, rng: random.Random) -
             check_observability, traffic.runs, dsn(stack.hub_database)
         )
         verdicts += [effects_verdict, observability_verdict, check_memory(memory.series)]
-        totals = {
+        totals: dict[str, object] = {
             **summary_counts(traffic.runs),
             **effect_totals,
             **observability_totals,

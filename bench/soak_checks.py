@@ -131,12 +131,13 @@ def check_side_effects(runs: list[RunRecord], effects_dsn: str) -> tuple[Verdict
         "agent attempts": sum(attempts_per_call.values()),
         **{f"attempt outcome {k}": v for k, v in sorted(outcomes.items())},
     }
+    deduplicated = outcomes.get("deduplicated", 0) + outcomes.get("deduplicated_then_failed", 0)
     verdict = Verdict(
         "each step's side effect applied exactly once per (run, step, item)",
         not missing and not doubled and not unstable and bool(expected),
         [
             f"{len(expected)} completed calls, {len(effects)} effects, {len(retried)} calls "
-            f"needed > 1 attempt, {outcomes.get('deduplicated', 0) + outcomes.get('deduplicated_then_failed', 0)} "
+            f"needed > 1 attempt, {deduplicated} "
             "repeated attempts deduplicated by the idempotency key",
             f"missing {len(missing)}, applied twice {len(doubled)}, "
             f"keys unstable across attempts {len(unstable)}",
@@ -228,5 +229,11 @@ def summary_counts(runs: list[RunRecord]) -> dict[str, Any]:
         **{f"runs {k}": v for k, v in sorted(statuses.items())},
         "approvals approved": sum(1 for r in runs if r.decision == "approved"),
         "approvals rejected": sum(1 for r in runs if r.decision == "rejected"),
-        "approval calls that failed": sum(len(r.approval_errors) for r in runs),
+        "approval calls that failed (answered again)": sum(len(r.approval_errors) for r in runs),
+        **{
+            f"  approval error #{n}": error[:200]
+            for n, error in enumerate(
+                sorted({e for r in runs for e in r.approval_errors})[:5], start=1
+            )
+        },
     }

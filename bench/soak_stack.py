@@ -265,7 +265,9 @@ class SoakStack:
             "HUB_MAX_CONCURRENT_RUNS_PER_TEAM": "100000",
         }
 
-    def _part(self, name: str, argv: list[str], env: dict[str, str], ready: Callable[[], bool]) -> SoakProcess:
+    def _part(
+        self, name: str, argv: list[str], env: dict[str, str], ready: Callable[[], bool]
+    ) -> SoakProcess:
         return SoakProcess(name, argv, child_environment(env), ready, self.logs / f"{name}.log")
 
     def one_shot(self, *args: str) -> str:
@@ -294,16 +296,23 @@ class SoakStack:
 
         server = temporal_dev_server(self.workdir, self.temporal_port)
         self.temporal = SoakProcess(
-            "temporal", server.argv, child_environment({}), tcp_open(self.temporal_port),
+            "temporal",
+            server.argv,
+            child_environment({}),
+            tcp_open(self.temporal_port),
             self.logs / "temporal.log",
         )
-        progress(f"starting temporal on 127.0.0.1:{self.temporal_port} ({self.workdir / 'temporal.db'})")
+        progress(
+            f"starting temporal on 127.0.0.1:{self.temporal_port} ({self.workdir / 'temporal.db'})"
+        )
         self.temporal.start(wait=False)
 
         progress(f"migrating the hub database {self.hub_database} and creating the admin key")
         self.one_shot("db", "upgrade")
         created = json.loads(
-            self.one_shot("keys", "create", "soak-admin", "--role", "admin", "--team", "*", "--json")
+            self.one_shot(
+                "keys", "create", "soak-admin", "--role", "admin", "--team", "*", "--json"
+            )
         )
         self.admin_key = str(created["api_key"])
 
@@ -321,15 +330,27 @@ class SoakStack:
             self.agent_services[agent_type] = self._part(
                 f"agent-{agent_type}",
                 [
-                    sys.executable, "-m", "bench.soak_agent", "--type", agent_type,
-                    "--port", str(port), "--effects-dsn", dsn(self.effects_database),
-                    "--failure-rate", str(self.failure_rate), "--seed", str(self.seed),
+                    sys.executable,
+                    "-m",
+                    "bench.soak_agent",
+                    "--type",
+                    agent_type,
+                    "--port",
+                    str(port),
+                    "--effects-dsn",
+                    dsn(self.effects_database),
+                    "--failure-rate",
+                    str(self.failure_rate),
+                    "--seed",
+                    str(self.seed),
                 ],
                 {},
                 http_ok(f"http://127.0.0.1:{port}/ready"),
             )
             self.agent_workers[agent_type] = self._part(
-                f"worker-{agent_type}", hub_argv("worker", "agent", "--type", agent_type), hub,
+                f"worker-{agent_type}",
+                hub_argv("worker", "agent", "--type", agent_type),
+                hub,
                 lambda: True,
             )
         # Start the Python parts together (imports dominate), then wait for each.
@@ -344,7 +365,9 @@ class SoakStack:
     def stop(self, keep_databases: bool = False) -> list[str]:
         """Stop every part (workers first, Temporal last); returns parts that had to be killed."""
         lingering: list[str] = []
-        order = list(self.agent_workers.values()) + ([self.orchestrator] if self.orchestrator else [])
+        order = list(self.agent_workers.values()) + (
+            [self.orchestrator] if self.orchestrator else []
+        )
         order += [self.api] if self.api else []
         order += list(self.agent_services.values())
         order += [self.temporal] if self.temporal else []
