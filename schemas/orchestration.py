@@ -14,7 +14,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from schemas.agents import AgentConfig
 from schemas.common import PublicModel, StrictModel
 
-#: Durations in specs: seconds as a number, or a string such as ``"500ms"``, ``"30s"``, ``"5m"``, ``"1h"``.
+#: Durations in specs: seconds as a number, or a string such as
+#: ``"500ms"``, ``"30s"``, ``"5m"``, ``"1h"``.
 Duration = float | int | str
 
 

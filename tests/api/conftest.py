@@ -18,8 +18,8 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from api.config import ApiConfig
-from tests.auth_support import GENEROUS_AUTH, admin_headers
 from storage.migrations import upgrade
+from tests.auth_support import GENEROUS_AUTH, admin_headers
 
 PG_HOST = os.environ.get("HUB_TEST_PG_HOST", "127.0.0.1")
 PG_PORT = int(os.environ.get("HUB_TEST_PG_PORT", "5432"))
@@ -87,9 +87,7 @@ def database_url(request: pytest.FixtureRequest) -> str:
 @pytest.fixture(scope="session")
 def api_app(database_url: str) -> Iterator[FastAPI]:
     app = create_app(
-        ApiConfig(
-            database_url=database_url, max_body_bytes=TEST_MAX_BODY_BYTES, auth=GENEROUS_AUTH
-        )
+        ApiConfig(database_url=database_url, max_body_bytes=TEST_MAX_BODY_BYTES, auth=GENEROUS_AUTH)
     )
     yield app
     app.state.engine.dispose()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import socket
 import subprocess
@@ -51,10 +52,14 @@ async def test_real_runs_give_traces_metrics_violations_list_and_events(
     db_url = f"sqlite:///{tmp_path / 'hub.db'}"
     upgrade(db_url)
     client = temporal_env.client
-    ok, flaky, broken, fan, viol = (p.unique_agent_type(r) for r in ("ok", "flaky", "broken", "fan", "viol"))
+    ok, flaky, broken, fan, viol = (
+        p.unique_agent_type(r) for r in ("ok", "flaky", "broken", "fan", "viol")
+    )
     agent_service.configure(ok, Behaviour(tokens=7))
     agent_service.configure(flaky, Behaviour(fail_times=1, fail_status=503, tokens=5))
-    agent_service.configure(broken, Behaviour(error_status=400, error_detail="bad input: no document"))
+    agent_service.configure(
+        broken, Behaviour(error_status=400, error_detail="bad input: no document")
+    )
     agent_service.configure(fan, Behaviour(tokens=3))
     agent_service.configure(viol, Behaviour(tokens=2))
     original = agent_service._answer
@@ -74,7 +79,9 @@ async def test_real_runs_give_traces_metrics_violations_list_and_events(
         [
             p.step("extract", ok, inputs=[p.trigger("doc")], outputs=["data"]),
             p.step("retry", flaky, depends_on=["extract"]),
-            p.step("fanout", fan, inputs=[p.trigger("items")], foreach=p.foreach(p.trigger("items"), 3)),
+            p.step(
+                "fanout", fan, inputs=[p.trigger("items")], foreach=p.foreach(p.trigger("items"), 3)
+            ),
             p.step("violate", viol, inputs=[p.trigger("doc")]),
             p.step("broken", broken, inputs=[p.trigger("doc")], on_error="continue"),
         ],
@@ -88,12 +95,21 @@ async def test_real_runs_give_traces_metrics_violations_list_and_events(
     queue = f"hub-orchestrator-test-{uuid.uuid4().hex[:12]}"
     sessions = create_session_factory(create_db_engine(db_url))
     recorder = StepResultRecorder(sessions, PriceTable.load())
-    api = create_app(ApiConfig(database_url=db_url, temporal_ui_url="http://ui"), temporal_connect=lambda: _client(client))
+    api = create_app(
+        ApiConfig(database_url=db_url, temporal_ui_url="http://ui"),
+        temporal_connect=lambda: _client(client),
+    )
     server, server_task, base = await _serve(api)
     async with build_agent_http_client() as http:
-        activities = AgentActivities(http, agent_service.url_for, LocalArtifactStore(tmp_path / "a"), 65536, recorder)
-        workers = [build_orchestrator_worker(client, PlanActivities(no_deployed_plan), task_queue=queue)]
-        workers += [build_agent_worker(client, t, activities) for t in (ok, flaky, broken, fan, viol)]
+        activities = AgentActivities(
+            http, agent_service.url_for, LocalArtifactStore(tmp_path / "a"), 65536, recorder
+        )
+        workers = [
+            build_orchestrator_worker(client, PlanActivities(no_deployed_plan), task_queue=queue)
+        ]
+        workers += [
+            build_agent_worker(client, t, activities) for t in (ok, flaky, broken, fan, viol)
+        ]
         stop = asyncio.Event()
         runner = asyncio.create_task(run_workers(workers, stop))
         try:
@@ -119,7 +135,13 @@ async def test_real_runs_give_traces_metrics_violations_list_and_events(
                 await handle.result()
                 assert events[-1]["event"] == "run" and events[-1]["state"] == "completed"
                 assert [e["seq"] for e in events] == list(range(1, len(events) + 1))
-                for step_id, final in [("extract", "completed"), ("retry", "completed"), ("fanout", "completed"), ("violate", "completed"), ("broken", "failed")]:
+                for step_id, final in [
+                    ("extract", "completed"),
+                    ("retry", "completed"),
+                    ("fanout", "completed"),
+                    ("violate", "completed"),
+                    ("broken", "failed"),
+                ]:
                     states = [e["state"] for e in events if e.get("step_id") == step_id]
                     assert states == ["running", final], (step_id, states)
                 order = [e["step_id"] for e in events if e["event"] == "step"]
@@ -131,7 +153,11 @@ async def test_real_runs_give_traces_metrics_violations_list_and_events(
                 by_id = {s["span_id"]: s for s in spans}
                 run_span = by_id[run_id]
                 assert run_span["kind"] == "run" and run_span["status"] == "completed"
-                attempts = {(s["name"].split(" attempt ")[0], s["attempt"]): s for s in spans if s["kind"] == "attempt"}
+                attempts = {
+                    (s["name"].split(" attempt ")[0], s["attempt"]): s
+                    for s in spans
+                    if s["kind"] == "attempt"
+                }
                 assert attempts[("retry", 1)]["status"] == "failed"
                 assert "503" in attempts[("retry", 1)]["error"]
                 assert attempts[("retry", 2)]["status"] == "completed"
@@ -140,7 +166,11 @@ async def test_real_runs_give_traces_metrics_violations_list_and_events(
                 assert attempts[("broken", 1)]["status"] == "failed"
                 assert "bad input: no document" in attempts[("broken", 1)]["error"]
                 assert ("broken", 2) not in attempts
-                assert {k[0] for k in attempts if k[0].startswith("fanout[")} == {"fanout[0]", "fanout[1]", "fanout[2]"}
+                assert {k[0] for k in attempts if k[0].startswith("fanout[")} == {
+                    "fanout[0]",
+                    "fanout[1]",
+                    "fanout[2]",
+                }
                 assert attempts[("violate", 1)]["schema_violations"] == 2
                 for span in spans:
                     if span["kind"] != "run":
@@ -151,7 +181,9 @@ async def test_real_runs_give_traces_metrics_violations_list_and_events(
                 assert attempts[("extract", 1)]["task_queue"] == f"agent-{ok}"
 
                 # Violations endpoint.
-                page = (await api_client.get("/observability/violations", params={"run_id": run_id})).json()
+                page = (
+                    await api_client.get("/observability/violations", params={"run_id": run_id})
+                ).json()
                 assert sorted(v["pointer"] for v in page["items"]) == ["/rating", "/score"]
                 assert {v["agent_type"] for v in page["items"]} == {viol}
 
@@ -162,41 +194,82 @@ async def test_real_runs_give_traces_metrics_violations_list_and_events(
                     id=f"run-{uuid.uuid4().hex[:12]}",
                     task_queue=queue,
                 )
-                try:
+                with contextlib.suppress(Exception):
                     await failed.result()
-                except Exception:
-                    pass
 
                 # A run started with the Temporal CLI appears in the list.
                 cli_run = f"run-cli-{uuid.uuid4().hex[:8]}"
-                run_input = RunInput(app_id=app_id, inputs={"doc": "d"}, plan=p.plan([p.agent(ok, ok)], [p.step("only", ok, inputs=[p.trigger("doc")])], app_id=app_id))
+                run_input = RunInput(
+                    app_id=app_id,
+                    inputs={"doc": "d"},
+                    plan=p.plan(
+                        [p.agent(ok, ok)],
+                        [p.step("only", ok, inputs=[p.trigger("doc")])],
+                        app_id=app_id,
+                    ),
+                )
                 subprocess.run(
-                    [temporal_cli_path(), "workflow", "start", "--address", client.service_client.config.target_host,
-                     "--type", "OrchestrationWorkflow", "--task-queue", queue, "--workflow-id", cli_run,
-                     "--input", run_input.model_dump_json()],
-                    check=True, capture_output=True,
+                    [
+                        temporal_cli_path(),
+                        "workflow",
+                        "start",
+                        "--address",
+                        client.service_client.config.target_host,
+                        "--type",
+                        "OrchestrationWorkflow",
+                        "--task-queue",
+                        queue,
+                        "--workflow-id",
+                        cli_run,
+                        "--input",
+                        run_input.model_dump_json(),
+                    ],
+                    check=True,
+                    capture_output=True,
                 )
                 await client.get_workflow_handle(cli_run).result()
 
                 async def listed() -> bool:
-                    answer = await api_client.get("/observability/runs", params={"app_id": app_id, "limit": 2})
+                    answer = await api_client.get(
+                        "/observability/runs", params={"app_id": app_id, "limit": 2}
+                    )
                     ids = {r["run_id"] for r in answer.json()["items"]}
                     nxt = answer.json()["next_cursor"]
                     while nxt:
-                        more = (await api_client.get("/observability/runs", params={"app_id": app_id, "limit": 2, "cursor": nxt})).json()
+                        more = (
+                            await api_client.get(
+                                "/observability/runs",
+                                params={"app_id": app_id, "limit": 2, "cursor": nxt},
+                            )
+                        ).json()
                         ids |= {r["run_id"] for r in more["items"]}
                         nxt = more["next_cursor"]
                     return {run_id, cli_run, failed.id} <= ids
 
                 await wait_until(listed, what="runs in visibility")
-                listing = (await api_client.get("/observability/runs", params={"app_id": app_id, "status": "failed"})).json()
+                listing = (
+                    await api_client.get(
+                        "/observability/runs", params={"app_id": app_id, "status": "failed"}
+                    )
+                ).json()
                 assert [r["run_id"] for r in listing["items"]] == [failed.id]
-                main = [r for r in (await api_client.get("/observability/runs", params={"app_id": app_id, "status": "completed", "limit": 10})).json()["items"] if r["run_id"] == run_id][0]
+                main = [
+                    r
+                    for r in (
+                        await api_client.get(
+                            "/observability/runs",
+                            params={"app_id": app_id, "status": "completed", "limit": 10},
+                        )
+                    ).json()["items"]
+                    if r["run_id"] == run_id
+                ][0]
                 assert main["steps_completed"] == 6 and main["steps_failed"] == 1
                 assert main["tokens"] == 2 * (7 + 5 + 9 + 2)
                 assert main["temporal_ui_url"].endswith(f"/workflows/{run_id}")
 
-                metrics = (await api_client.get("/observability/metrics", params={"app_id": app_id})).json()
+                metrics = (
+                    await api_client.get("/observability/metrics", params={"app_id": app_id})
+                ).json()
                 assert metrics["runs_by_status"] == {"completed": 2, "failed": 1}
                 assert abs(metrics["success_rate"] - 2 / 3) < 1e-9
                 per_type = {m["agent_type"]: m for m in metrics["agent_types"]}
@@ -205,8 +278,12 @@ async def test_real_runs_give_traces_metrics_violations_list_and_events(
                 expected_retries = {ok: 0, flaky: 1, broken: 0, fan: 0, viol: 0}
                 for agent_type in expected_calls:
                     assert per_type[agent_type]["calls"] == expected_calls[agent_type], agent_type
-                    assert per_type[agent_type]["failures"] == expected_failures[agent_type], agent_type
-                    assert per_type[agent_type]["retries"] == expected_retries[agent_type], agent_type
+                    assert per_type[agent_type]["failures"] == expected_failures[agent_type], (
+                        agent_type
+                    )
+                    assert per_type[agent_type]["retries"] == expected_retries[agent_type], (
+                        agent_type
+                    )
                     assert per_type[agent_type]["backlog"] == 0
                 assert per_type[viol]["schema_violations"] == 2
                 assert per_type[ok]["input_tokens"] == 14
