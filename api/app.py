@@ -28,7 +28,9 @@ from api.routers import (
     prompts,
     run_events,
     runs,
+    schemas,
 )
+from api.schema_sources import SCHEMA_SOURCES_INFO_KEY, SchemaSources, SchemaSourcesConfig
 from api.temporal import TemporalGateway, TemporalUnavailable
 from storage.artifacts import ArtifactStore
 from storage.database import create_db_engine, create_session_factory
@@ -47,12 +49,15 @@ def create_app(
     temporal_connect: Callable[[], Awaitable[Client]] | None = None,
     artifact_store: ArtifactStore | None = None,
     prompt_registry: PromptRegistry | None = None,
+    schema_sources: SchemaSourcesConfig | None = None,
 ) -> FastAPI:
     """The API for ``config``; the database schema must already be migrated.
 
     The composition root hands in what talks to the outside: the Temporal client
     factory (run endpoints answer 503 without one), the artifact store and the
-    prompt registry (deploy pins prompt texts only when it is given).
+    prompt registry (deploy pins prompt texts only when it is given). ``schema_sources``
+    says where agent configs' schema URIs may point (default: built-in schemas, the
+    schema registry and the artifact store; no files, no URLs).
     """
     engine = create_db_engine(config.database_url)
     gateway = TemporalGateway(
@@ -81,6 +86,11 @@ def create_app(
     app.state.config = config
     app.state.engine = engine
     app.state.session_factory = create_session_factory(engine)
+    app.state.schema_sources = SchemaSources(
+        schema_sources or SchemaSourcesConfig(), artifact_store=artifact_store
+    )
+    # Deploy and draft runs hold only the request's session: it carries the sources.
+    app.state.session_factory.configure(info={SCHEMA_SOURCES_INFO_KEY: app.state.schema_sources})
     app.state.temporal = gateway
     app.state.artifact_store = artifact_store
     app.state.prompt_registry = prompt_registry
@@ -105,6 +115,7 @@ def create_app(
     app.include_router(runs.router)
     app.include_router(artifacts.router)
     app.include_router(prompts.router)
+    app.include_router(schemas.router, responses=database_down)
     app.include_router(run_events.router)
     app.include_router(observability.router, responses=database_down)
 

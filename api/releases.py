@@ -3,7 +3,9 @@ resolved config, in a release. Also the app's version rule (semver)."""
 
 from __future__ import annotations
 
-from sqlalchemy.orm import Session
+from typing import Any
+
+from sqlalchemy.orm import Session, object_session
 
 from api.config import PromptResolver
 from api.errors import (
@@ -13,7 +15,8 @@ from api.errors import (
     item_at,
     item_from_issue,
 )
-from schemas.agents import AgentConfig
+from api.schema_sources import ResolvedSchema, SchemaSourceError, schema_sources_of
+from schemas.agents import AgentConfig, SchemaConfig
 from schemas.library import BUILTIN_SCHEMAS, TOOLS
 from schemas.orchestration import (
     AgentInfo,
@@ -40,8 +43,83 @@ def bump_minor(version: str) -> str:
 
 
 def builtin_schema(uri: str | None) -> dict[str, object] | None:
-    """The JSON Schema behind a ``builtin://schemas/...`` URI (others resolve at run time)."""
+    """The JSON Schema behind a ``builtin://schemas/...`` URI (``None`` for other forms)."""
     return BUILTIN_SCHEMAS.get(uri) if uri else None
+
+
+SCHEMA_URI_KEYS: tuple[str, ...] = ("input_schema_uri", "output_schema_uri")
+
+#: Each agent's resolved schemas by config key (``input_schema_uri``, ``output_schema_uri``);
+#: a key is absent when the config names no schema.
+AgentSchemas = dict[str, dict[str, ResolvedSchema]]
+
+
+def resolve_agent_schemas(
+    session: Session, agents: list[Agent], team_id: str | None
+) -> tuple[AgentSchemas, list[ValidationErrorItem]]:
+    """Every agent's schema URIs resolved (api/schema_sources.py), with an error per failure.
+
+    Errors point at the agent's config field (``/agents/<id>/config/schemas/<key>``).
+    """
+    resolver = schema_sources_of(session).resolver(session, team_id)
+    resolved: AgentSchemas = {}
+    errors: list[ValidationErrorItem] = []
+    for agent in agents:
+        config = AgentConfig.model_validate(agent.config)
+        found: dict[str, ResolvedSchema] = {}
+        for key in SCHEMA_URI_KEYS:
+            uri = getattr(config.schemas, key)
+            if not uri:
+                continue
+            try:
+                found[key] = resolver.resolve(uri)
+            except SchemaSourceError as exc:
+                errors.append(
+                    item_at(
+                        ["agents", agent.id, "config", "schemas", key],
+                        f"Schema {uri!r} of agent {agent.id!r} cannot be resolved: {exc.message}",
+                        "schema_unresolvable",
+                    )
+                )
+        resolved[agent.id] = found
+    return resolved, errors
+
+
+def _lenient_schemas(agents: list[Agent]) -> AgentSchemas:
+    """Schemas for checks that report rather than refuse: unresolvable ones are left out."""
+    if not agents:
+        return {}
+    session = object_session(agents[0])
+    if session is None:
+        return {
+            agent.id: builtin_schemas_of(AgentConfig.model_validate(agent.config))
+            for agent in agents
+        }
+    app = session.get(App, agents[0].app_id)
+    resolved, _ = resolve_agent_schemas(session, agents, app.team_id if app else None)
+    return resolved
+
+
+def builtin_schemas_of(config: AgentConfig) -> dict[str, ResolvedSchema]:
+    """The config's schemas that are built-in (what resolves without any source)."""
+    found: dict[str, ResolvedSchema] = {}
+    for key in SCHEMA_URI_KEYS:
+        uri = getattr(config.schemas, key)
+        schema = BUILTIN_SCHEMAS.get(uri) if uri else None
+        if schema is not None:
+            found[key] = ResolvedSchema(dict(schema), uri)
+    return found
+
+
+def _schema_of(schemas: dict[str, ResolvedSchema], key: str) -> dict[str, Any] | None:
+    found = schemas.get(key)
+    return found.schema if found is not None else None
+
+
+def pinned_schema_config(config: SchemaConfig, schemas: dict[str, ResolvedSchema]) -> SchemaConfig:
+    """``config`` with each URI replaced by the one naming exactly the resolved schema."""
+    update = {key: found.pinned_uri for key, found in schemas.items()}
+    return config.model_copy(update=update)
 
 
 def sensitive_tools(config: AgentConfig) -> list[str]:
@@ -57,18 +135,25 @@ def sensitive_tools(config: AgentConfig) -> list[str]:
     return sorted(enabled & marked)
 
 
-def agent_infos(agents: list[Agent]) -> list[AgentInfo]:
-    """What the compiler needs to know about each agent of the app."""
+def agent_infos(agents: list[Agent], schemas: AgentSchemas | None = None) -> list[AgentInfo]:
+    """What the compiler needs to know about each agent of the app.
+
+    ``schemas`` are the agents' resolved schemas; without them they are resolved here,
+    and one that cannot be is left out (the compiler then skips its schema-fit checks).
+    """
+    if schemas is None:
+        schemas = _lenient_schemas(agents)
     infos = []
     for agent in agents:
         config = AgentConfig.model_validate(agent.config)
+        found = schemas.get(agent.id, {})
         infos.append(
             AgentInfo(
                 id=agent.id,
                 type=agent.type,
                 name=agent.name,
-                input_schema=builtin_schema(config.schemas.input_schema_uri),
-                output_schema=builtin_schema(config.schemas.output_schema_uri),
+                input_schema=_schema_of(found, "input_schema_uri"),
+                output_schema=_schema_of(found, "output_schema_uri"),
                 dispatch=config.dispatch,
                 sensitive_tools=sensitive_tools(config),
             )
@@ -77,10 +162,18 @@ def agent_infos(agents: list[Agent]) -> list[AgentInfo]:
 
 
 def resolve_agent_config(
-    agent: Agent, prompt_resolver: PromptResolver | None
+    agent: Agent,
+    prompt_resolver: PromptResolver | None,
+    schemas: dict[str, ResolvedSchema] | None = None,
 ) -> tuple[ResolvedAgentConfig | None, list[ValidationErrorItem]]:
-    """The config an agent receives at run time, with prompt texts when a resolver exists."""
+    """The config an agent receives at run time, with prompt texts when a resolver exists.
+
+    ``schemas`` are the agent's resolved schemas (:func:`resolve_agent_schemas`); without
+    them only built-in schema URIs are filled in.
+    """
     config = AgentConfig.model_validate(agent.config)
+    if schemas is None:
+        schemas = builtin_schemas_of(config)
     texts: dict[str, str] = {}
     versions: dict[str, str] = {}
     errors: list[ValidationErrorItem] = []
@@ -103,19 +196,24 @@ def resolve_agent_config(
             versions[key.removesuffix("_uri")] = version
     if errors:
         return None, errors
+    # Registry URIs are pinned to the version resolved, so the release names what it holds.
+    pinned = config.model_copy(update={"schemas": pinned_schema_config(config.schemas, schemas)})
     resolved = ResolvedAgentConfig(
-        config=config,
+        config=pinned,
         system_prompt=texts.get("system_prompt_uri", ""),
         task_prompt=texts.get("task_prompt_uri", ""),
         prompt_versions=versions,
-        input_schema=builtin_schema(config.schemas.input_schema_uri),
-        output_schema=builtin_schema(config.schemas.output_schema_uri),
+        input_schema=_schema_of(schemas, "input_schema_uri"),
+        output_schema=_schema_of(schemas, "output_schema_uri"),
     )
     return resolved, []
 
 
 def pin_configs(
-    plan: ExecutionPlan, agents: list[Agent], prompt_resolver: PromptResolver | None
+    plan: ExecutionPlan,
+    agents: list[Agent],
+    prompt_resolver: PromptResolver | None,
+    schemas: AgentSchemas | None = None,
 ) -> ExecutionPlan:
     """The plan with every agent's resolved config filled in (422 if a prompt is missing)."""
     by_id = {agent.id: agent for agent in agents}
@@ -126,7 +224,9 @@ def pin_configs(
         if agent is None:
             pinned[key] = plan_agent
             continue
-        resolved, problems = resolve_agent_config(agent, prompt_resolver)
+        resolved, problems = resolve_agent_config(
+            agent, prompt_resolver, None if schemas is None else schemas.get(agent.id, {})
+        )
         errors.extend(problems)
         pinned[key] = plan_agent.model_copy(update={"config": resolved})
     if errors:
@@ -168,11 +268,18 @@ def build_plan(
             f"App {app.id!r} has no orchestration; PUT /orchestration/{app.id} first."
         )
     agents = list(AgentRepository(session).list_for_app(app.id))
+    # Schemas first: the compiler's schema-fit checks need them, and a release must never
+    # hold an agent whose schema could not be had.
+    schemas, schema_errors = resolve_agent_schemas(session, agents, app.team_id)
+    if schema_errors:
+        raise InvalidInputError(schema_errors)
     # The stored YAML (not the spec) so that errors carry line and column.
-    result = compile_orchestration(orchestration.yaml, agent_infos(agents), app_version=version)
+    result = compile_orchestration(
+        orchestration.yaml, agent_infos(agents, schemas), app_version=version
+    )
     if result.errors or result.plan is None:
         raise InvalidInputError(
             [item_from_issue(issue, prefix=("orchestration",)) for issue in result.errors]
             or [item_at(["orchestration"], "The orchestration did not compile.", "compile_error")]
         )
-    return pin_configs(result.plan, agents, prompt_resolver)
+    return pin_configs(result.plan, agents, prompt_resolver, schemas)

@@ -81,6 +81,16 @@ class Settings(BaseSettings):
     #: Agent service URLs must match one of these prefixes (scheme://host[:port][/path]);
     #: empty: only the URLs configured in HUB_AGENT_URLS / HUB_AGENT_URL_TEMPLATE.
     agent_url_allowlist: list[str] = Field(default_factory=list)
+    #: Schema URIs of agent configs (docs/security.md "Outbound calls"): ``file://`` only
+    #: inside this folder (unset: ``HUB_HOME/schemas``).
+    schema_dir: Path | None = None
+    #: ``http(s)://`` and ``s3://`` schema URIs only under these prefixes
+    #: (scheme://host[:port][/path]); empty: such URIs are refused.
+    schema_url_allowlist: list[str] = Field(default_factory=list)
+    #: Largest schema document read from any source.
+    schema_max_bytes: int = Field(default=1024 * 1024, ge=1024, le=64 * 1024 * 1024)
+    #: How long fetching one ``http(s)://`` schema may take.
+    schema_fetch_timeout_seconds: float = Field(default=5.0, gt=0, le=60)
     #: ``json`` (one JSON object per line, with run and step ids) or ``text``.
     log_format: Literal["json", "text"] = "json"
     #: Editable price table (provider → model → dollars per million tokens);
@@ -142,6 +152,10 @@ class Settings(BaseSettings):
         if self.mlflow_tracking_uri:
             return self.mlflow_tracking_uri
         return f"sqlite:///{(self.home / 'mlflow.db').resolve()}"
+
+    @cached_property
+    def resolved_schema_dir(self) -> Path:
+        return (self.schema_dir or self.home / "schemas").resolve()
 
     @cached_property
     def resolved_artifact_root(self) -> str:

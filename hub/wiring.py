@@ -6,6 +6,7 @@ from fastapi import FastAPI
 
 from api.app import create_app
 from api.config import ApiConfig, AuthConfig, RunLimits
+from api.schema_sources import SchemaSourcesConfig
 from hub.settings import Settings
 from hub.telemetry import instrument_http_app, setup_process, tracing_interceptors
 from storage.artifacts import artifact_store_from_uri
@@ -49,6 +50,18 @@ def auth_config(settings: Settings) -> AuthConfig:
     )
 
 
+def schema_sources_config(settings: Settings) -> SchemaSourcesConfig:
+    """Where agent configs' schema URIs may point (the folder is created if missing)."""
+    schema_dir = settings.resolved_schema_dir
+    schema_dir.mkdir(parents=True, exist_ok=True)
+    return SchemaSourcesConfig(
+        schema_dir=schema_dir,
+        url_allowlist=tuple(settings.schema_url_allowlist),
+        max_bytes=settings.schema_max_bytes,
+        fetch_timeout_seconds=settings.schema_fetch_timeout_seconds,
+    )
+
+
 def prompt_registry(settings: Settings) -> PromptRegistry:
     """The MLflow prompt registry, with the built-in agents' prompts registered."""
     registry = PromptRegistry(settings.resolved_mlflow_tracking_uri)
@@ -68,5 +81,6 @@ def build_api(settings: Settings, config: ApiConfig | None = None) -> FastAPI:
         ),
         artifact_store=artifact_store_from_uri(settings.resolved_artifact_root),
         prompt_registry=prompt_registry(settings),
+        schema_sources=schema_sources_config(settings),
     )
     return instrument_http_app(app, "api", provider)

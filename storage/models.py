@@ -302,3 +302,19 @@ class ArtifactOwner(Base):
     team_id: Mapped[str | None] = mapped_column(String(100), default=None)
     created_by: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utc_now)
+
+
+class RegisteredSchema(Base):
+    """One version of a JSON Schema registered by name (``POST /schemas``); never changed.
+
+    A shared, platform-wide catalogue like prompts: releases pin the version they use.
+    """
+
+    __tablename__ = "registered_schemas"
+
+    name: Mapped[str] = mapped_column(String(128), primary_key=True)
+    version: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    schema: Mapped[dict[str, Any]] = mapped_column(JSON)
+    description: Mapped[str] = mapped_column(Text, default="")
+    created_by: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utc_now)
