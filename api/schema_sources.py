@@ -96,6 +96,8 @@ def prefix_allowed(url: str, allowlist: tuple[str, ...] | list[str]) -> bool:
     for ``https://schemas.example.com``, and a path prefix ends at a ``/``.
     """
     target = urlsplit(url)
+    if _has_path_tricks(target.path):
+        return False
     for allowed in allowlist:
         prefix = urlsplit(allowed)
         if (target.scheme, target.netloc.lower()) != (prefix.scheme, prefix.netloc.lower()):
@@ -104,6 +106,15 @@ def prefix_allowed(url: str, allowlist: tuple[str, ...] | list[str]) -> bool:
         if not base or target.path == base or target.path.startswith(base + "/"):
             return True
     return False
+
+
+def _has_path_tricks(path: str) -> bool:
+    """Dot segments or encoded separators: clients and servers normalise them, so a path
+    that passes a prefix check could still reach a file outside the prefix."""
+    lowered = path.lower()
+    if "\\" in path or "%2f" in lowered or "%5c" in lowered:
+        return True
+    return any(segment in (".", "..") for segment in unquote(path).split("/"))
 
 
 @dataclass
