@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from pydantic import ValidationError
 from sqlalchemy.orm import Session, object_session
 
 from api.config import PromptResolver
@@ -14,10 +15,11 @@ from api.errors import (
     ValidationErrorItem,
     item_at,
     item_from_issue,
+    json_pointer,
 )
 from api.schema_sources import ResolvedSchema, SchemaSourceError, schema_sources_of
-from schemas.agents import AgentConfig, SchemaConfig
-from schemas.library import BUILTIN_SCHEMAS, TOOLS
+from schemas.agents import AgentConfig, SchemaConfig, ValidationIssue
+from schemas.library import BUILTIN_SCHEMA_PREFIX, BUILTIN_SCHEMAS, TOOLS
 from schemas.orchestration import (
     AgentInfo,
     ExecutionPlan,
@@ -83,6 +85,31 @@ def resolve_agent_schemas(
                 )
         resolved[agent.id] = found
     return resolved, errors
+
+
+def schema_uri_issues(session: Session, agent: Agent, raw_config: Any) -> list[ValidationIssue]:
+    """One error per schema URI of ``raw_config`` that cannot be resolved for ``agent``'s app.
+
+    For ``POST /agents/{id}/validate`` next to :func:`api.agent_checks.check_agent_config`,
+    which already reports unknown ``builtin://`` URIs (so those are skipped here) and
+    configs that do not parse (for which this returns nothing).
+    """
+    try:
+        config = AgentConfig.model_validate(raw_config)
+    except ValidationError:
+        return []
+    app = session.get(App, agent.app_id)
+    resolver = schema_sources_of(session).resolver(session, app.team_id if app else None)
+    issues: list[ValidationIssue] = []
+    for key in SCHEMA_URI_KEYS:
+        uri = getattr(config.schemas, key)
+        if not uri or uri.startswith(BUILTIN_SCHEMA_PREFIX):
+            continue
+        try:
+            resolver.resolve(uri)
+        except SchemaSourceError as exc:
+            issues.append(ValidationIssue(path=json_pointer(["schemas", key]), message=exc.message))
+    return issues
 
 
 def _lenient_schemas(agents: list[Agent]) -> AgentSchemas:

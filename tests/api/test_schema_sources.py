@@ -23,6 +23,7 @@ from agents.base.app import create_agent_app
 from agents.mapper.agent import create_agent as create_mapper
 from api.app import create_app
 from api.config import ApiConfig
+from api.releases import schema_uri_issues
 from api.schema_sources import (
     SchemaSourceError,
     SchemaSources,
@@ -34,7 +35,7 @@ from hub.wiring import schema_sources_config
 from schemas.library import BUILTIN_SCHEMA_PREFIX, BUILTIN_SCHEMAS, default_config
 from schemas.orchestration import ExecutionPlan, ResolvedAgentConfig
 from storage.artifacts import LocalArtifactStore, S3ArtifactStore
-from storage.repositories import ReleaseRepository
+from storage.repositories import AgentRepository, ReleaseRepository
 from tests.auth_support import GENEROUS_AUTH, admin_headers, auth_headers
 
 MAX_BYTES = 4096
@@ -428,6 +429,22 @@ def test_another_teams_artifact_reads_as_not_found(admin: TestClient) -> None:
     a = auth_headers("admin", ("team-a",))
     app_id, _ = app_with_mapper(admin, uploaded["uri"], headers=a)
     assert admin.post(f"/apps/{app_id}/deploy", headers=a).status_code == 200
+
+
+def test_validation_reports_unresolvable_schema_uris_at_the_config_field(
+    admin: TestClient, sources_app: FastAPI, schema_dir: Path
+) -> None:
+    """What ``POST /agents/{id}/validate`` adds to its report (api.releases.schema_uri_issues)."""
+    app_id, agent_id = app_with_mapper(
+        admin, "schema:never-registered-anywhere", input_uri=f"file://{schema_dir}/good.json"
+    )
+    with sources_app.state.session_factory() as session:
+        agent = AgentRepository(session).get(agent_id)
+        assert agent is not None
+        issues = schema_uri_issues(session, agent, agent.config)
+        assert [issue.path for issue in issues] == ["/schemas/output_schema_uri"]
+        assert "POST /schemas" in issues[0].message
+        assert schema_uri_issues(session, agent, {"model": "not a config"}) == []
 
 
 # ----------------------------------------------------------------- sources, directly
