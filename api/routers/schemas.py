@@ -106,7 +106,7 @@ def list_schemas(
     response_model=SchemaVersionPublic,
     status_code=status.HTTP_201_CREATED,
     summary="Register a schema version",
-    responses={**_UNDECODABLE_BODY, **error_responses(409, 422)},
+    responses={**_UNDECODABLE_BODY, **error_responses(409, 413, 422)},
 )
 def register_schema(
     principal: EditorDep, body: SchemaCreate, session: SessionDep, response: Response
