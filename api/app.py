@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager, suppress
+from typing import Any
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
@@ -120,6 +121,7 @@ def create_app(
     app.include_router(observability.router, responses=database_down)
 
     install_role_documentation(app)
+    declare_body_limit(app)
 
     # Middleware added later runs earlier. Order of a request: security headers →
     # body size limit → CORS (preflights answered without a token) → authentication
@@ -156,3 +158,24 @@ def _no_temporal(config: ApiConfig) -> Callable[[], Awaitable[Client]]:
         raise RuntimeError("no Temporal client factory was given to create_app")
 
     return refuse
+
+
+def declare_body_limit(app: FastAPI) -> None:
+    """Every operation that takes a body can answer 413 (the body-size middleware says so)."""
+    original = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is not None:
+            return app.openapi_schema
+        schema = original()
+        too_large = {
+            "description": "The request body is larger than the server accepts.",
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}},
+        }
+        for path_item in schema.get("paths", {}).values():
+            for operation in path_item.values():
+                if isinstance(operation, dict) and "requestBody" in operation:
+                    operation.setdefault("responses", {}).setdefault("413", too_large)
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]

@@ -11,6 +11,7 @@ from api.audit import audit
 from api.auth.dependencies import EditorDep, ViewerDep
 from api.dependencies import SessionDep, require_agent, require_app
 from api.errors import ConflictError, InvalidInputError, error_responses
+from api.releases import schema_uri_issues
 from schemas.agents import (
     BUILTIN_AGENT_TYPES,
     AgentConfig,
@@ -162,4 +163,9 @@ def validate_agent_config(
 ) -> ValidationReport:
     """``{valid, errors[], warnings[]}``; each issue's ``path`` is a JSON pointer."""
     agent = require_agent(session, agent_id)
-    return check_agent_config(agent.type, agent.config if config is None else config)
+    raw = agent.config if config is None else config
+    report = check_agent_config(agent.type, raw)
+    unresolvable = schema_uri_issues(session, agent, raw)
+    return report.model_copy(
+        update={"errors": report.errors + unresolvable, "valid": report.valid and not unresolvable}
+    )

@@ -131,7 +131,7 @@ def list_prompts(
     response_model=PromptVersionPublic,
     status_code=status.HTTP_201_CREATED,
     summary="Register a prompt version",
-    responses={**_UNDECODABLE_BODY, **error_responses(409, 422, 503)},
+    responses={**_UNDECODABLE_BODY, **error_responses(409, 413, 422, 503)},
 )
 def register_prompt(
     _: EditorDep,
@@ -180,7 +180,7 @@ def get_prompt_version(
     "/{name}/aliases",
     response_model=PromptAliasPublic,
     summary="Create or move an alias",
-    responses={**_UNDECODABLE_BODY, **error_responses(404, 422, 503)},
+    responses={**_UNDECODABLE_BODY, **error_responses(404, 413, 422, 503)},
 )
 def set_prompt_alias(
     _: EditorDep,
