@@ -445,6 +445,9 @@ def test_validation_reports_unresolvable_schema_uris_at_the_config_field(
         assert [issue.path for issue in issues] == ["/schemas/output_schema_uri"]
         assert "POST /schemas" in issues[0].message
         assert schema_uri_issues(session, agent, {"model": "not a config"}) == []
+    report = admin.post(f"/agents/{agent_id}/validate").json()
+    assert report["valid"] is False
+    assert "/schemas/output_schema_uri" in [error["path"] for error in report["errors"]]
 
 
 # ----------------------------------------------------------------- sources, directly
