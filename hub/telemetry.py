@@ -6,7 +6,6 @@ Each process (API, workers, agents) calls :func:`setup_process` once at start.
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import sys
@@ -20,6 +19,7 @@ from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor, SpanExporter
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
 
+from agents.base.telemetry import JsonLogFormatter
 from api.auth.dependencies import require_role
 from hub.settings import Settings
 
@@ -35,25 +35,12 @@ HTTP_LATENCY = Histogram(
 )
 
 
-class JsonFormatter(logging.Formatter):
-    """One JSON object per line: time, level, logger, message, run/step ids, trace ids."""
+class JsonFormatter(JsonLogFormatter):
+    """The agents' JSON lines plus the ids Temporal's loggers attach to records."""
 
-    def __init__(self, service: str) -> None:
-        super().__init__()
-        self.service = service
+    context_fields = CONTEXT_FIELDS
 
-    def format(self, record: logging.LogRecord) -> str:
-        entry: dict[str, Any] = {
-            "time": datetime.fromtimestamp(record.created, UTC).isoformat(),
-            "level": record.levelname,
-            "service": self.service,
-            "logger": record.name,
-            "message": record.getMessage(),
-        }
-        for name in CONTEXT_FIELDS:
-            value = getattr(record, name, None)
-            if value is not None:
-                entry[name] = value
+    def add_context(self, entry: dict[str, Any], record: logging.LogRecord) -> None:
         # Temporal's activity and workflow loggers attach their context as a dict.
         temporal = getattr(record, "temporal_activity", None) or getattr(
             record, "temporal_workflow", None
@@ -64,13 +51,6 @@ class JsonFormatter(logging.Formatter):
                 entry.setdefault("activity_id", temporal["activity_id"])
                 entry.setdefault("step_id", str(temporal["activity_id"]).split("[", 1)[0])
                 entry.setdefault("attempt", temporal.get("attempt"))
-        span = trace.get_current_span().get_span_context()
-        if span.is_valid:
-            entry["trace_id"] = f"{span.trace_id:032x}"
-            entry["span_id"] = f"{span.span_id:016x}"
-        if record.exc_info:
-            entry["exception"] = self.formatException(record.exc_info)
-        return json.dumps(entry, default=str)
 
 
 def setup_logging(settings: Settings, service: str) -> None:

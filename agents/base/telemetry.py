@@ -49,6 +49,9 @@ SCHEMA_VIOLATIONS = Counter(
 class JsonLogFormatter(logging.Formatter):
     """One JSON object per line: time, level, service, logger, message, ids, trace ids."""
 
+    #: Record attributes copied into the line when set (``logger.info(..., extra={...})``).
+    context_fields: tuple[str, ...] = CONTEXT_FIELDS
+
     def __init__(self, service: str) -> None:
         super().__init__()
         self.service = service
@@ -61,10 +64,11 @@ class JsonLogFormatter(logging.Formatter):
             "logger": record.name,
             "message": record.getMessage(),
         }
-        for name in CONTEXT_FIELDS:
+        for name in self.context_fields:
             value = getattr(record, name, None)
             if value is not None:
                 entry[name] = value
+        self.add_context(entry, record)
         span = trace.get_current_span().get_span_context()
         if span.is_valid:
             entry["trace_id"] = f"{span.trace_id:032x}"
@@ -72,6 +76,9 @@ class JsonLogFormatter(logging.Formatter):
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
         return json.dumps(entry, default=str)
+
+    def add_context(self, entry: dict[str, Any], record: logging.LogRecord) -> None:
+        """Where a subclass adds what its own loggers attach to records."""
 
 
 class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
