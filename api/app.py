@@ -12,6 +12,7 @@ from temporalio.client import Client
 
 from api.auth.dependencies import install_role_documentation
 from api.auth.middleware import AuthenticationMiddleware, SecurityHeadersMiddleware
+from api.auth.revocation_cache import RevocationCache
 from api.auth.rate_limits import TokenBucketLimiter
 from api.auth.tokens import TokenService
 from api.body_limit import BodySizeLimitMiddleware
@@ -60,7 +61,11 @@ def create_app(
     says where agent configs' schema URIs may point (default: built-in schemas, the
     schema registry and the artifact store; no files, no URLs).
     """
-    engine = create_db_engine(config.database_url)
+    engine = create_db_engine(
+        config.database_url,
+        pool_size=config.database_pool_size,
+        max_overflow=config.database_max_overflow,
+    )
     gateway = TemporalGateway(
         temporal_connect or _no_temporal(config),
         address=config.temporal_address or "(not configured)",
@@ -101,6 +106,8 @@ def create_app(
     )
 
     app.state.token_service = TokenService(config.auth)
+    # The revoke endpoints clear it, so revocation through this process applies at once.
+    app.state.revocation_cache = RevocationCache(config.auth.revocation_cache_seconds)
 
     install_error_handlers(app)
     app.include_router(health.router)
@@ -131,6 +138,7 @@ def create_app(
         tokens=app.state.token_service,
         session_factory=app.state.session_factory,
         limiter=TokenBucketLimiter(config.auth.rate_limit_per_minute, config.auth.rate_limit_burst),
+        revocation_cache=app.state.revocation_cache,
         disabled=config.auth.mode == "disabled",
     )
     if config.cors_origins:

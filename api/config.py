@@ -39,6 +39,9 @@ class AuthConfig:
     #: Per-principal token bucket: sustained requests per minute and burst size.
     rate_limit_per_minute: int = 600
     rate_limit_burst: int = 120
+    #: How long a passed revocation check (token jti + API key) is reused in one API
+    #: process; revokes through this process clear it at once; 0 checks every request.
+    revocation_cache_seconds: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -60,6 +63,10 @@ class ApiConfig:
     temporal_ui_url: str | None = None
     temporal_address: str | None = None
     temporal_namespace: str = "default"
+    #: PostgreSQL connections kept per API process, and extra ones allowed under load
+    #: (together sized to the 40 worker threads that run sync routes and auth checks).
+    database_pool_size: int = 20
+    database_max_overflow: int = 20
     title: str = "Agentic Hub"
     version: str = "0.1.0"
     auth: AuthConfig = field(default_factory=AuthConfig)

@@ -55,6 +55,14 @@ def fail(message: str, code: int = 1) -> NoReturn:
 def serve_api(
     host: Annotated[str, typer.Option(help="Address to bind.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            help="API processes sharing the port (default: HUB_API_WORKERS, 1). "
+            "Rate limits are per process.",
+        ),
+    ] = None,
 ) -> None:
     """Serve the REST API (migrating the database first). OpenAPI docs at /docs."""
     import uvicorn
@@ -69,7 +77,20 @@ def serve_api(
     except AuthModeRefused as exc:
         fail(str(exc), code=2)
     upgrade(settings.resolved_database_url)
-    uvicorn.run(build_api(settings), host=host, port=port, log_level=settings.log_level.lower())
+    processes = workers or settings.api_workers
+    log_level = settings.log_level.lower()
+    if processes == 1:
+        uvicorn.run(build_api(settings), host=host, port=port, log_level=log_level)
+        return
+    # Several processes need an import string: each worker builds its own app.
+    uvicorn.run(
+        "hub.wiring:api_from_environment",
+        factory=True,
+        workers=processes,
+        host=host,
+        port=port,
+        log_level=log_level,
+    )
 
 
 @db_app.command("upgrade")

@@ -54,6 +54,11 @@ class Settings(BaseSettings):
     agent_urls: dict[str, str] = Field(default_factory=dict)
     api_url: str = "http://127.0.0.1:8000"
     log_level: str = "INFO"
+    #: PostgreSQL connections per API process: kept, plus extra under load.
+    database_pool_size: int = Field(default=20, ge=1)
+    database_max_overflow: int = Field(default=20, ge=0)
+    #: ``hub api`` processes (uvicorn workers); 1 for the embedded stack.
+    api_workers: int = Field(default=1, ge=1)
     # --- security (docs/security.md) ---
     #: ``enabled`` (default) or ``disabled``; disabled is refused unless the API binds loopback.
     auth_mode: Literal["enabled", "disabled"] = "enabled"
@@ -69,6 +74,8 @@ class Settings(BaseSettings):
     oidc_roles_claim: str = "roles"
     oidc_teams_claim: str = "teams"
     jwks_cache_seconds: int = 300
+    #: Seconds one API process reuses a passed revocation check (0: check every request).
+    revocation_cache_seconds: float = Field(default=1.0, ge=0, le=60)
     #: The CLI's API key; unset: the key file ``HUB_HOME/admin.key`` written by ``hub up``.
     api_key: str | None = None
     #: Per-principal rate limit (token bucket, per API process).

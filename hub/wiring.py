@@ -22,6 +22,8 @@ def api_config(settings: Settings) -> ApiConfig:
         temporal_ui_url=settings.temporal_ui_url or None,
         temporal_address=settings.temporal_address,
         temporal_namespace=settings.temporal_namespace,
+        database_pool_size=settings.database_pool_size,
+        database_max_overflow=settings.database_max_overflow,
         auth=auth_config(settings),
         run_limits=RunLimits(
             max_steps_per_run=settings.max_steps_per_run,
@@ -47,6 +49,7 @@ def auth_config(settings: Settings) -> AuthConfig:
         jwks_cache_seconds=settings.jwks_cache_seconds,
         rate_limit_per_minute=settings.rate_limit_per_minute,
         rate_limit_burst=settings.rate_limit_burst,
+        revocation_cache_seconds=settings.revocation_cache_seconds,
     )
 
 
@@ -84,3 +87,12 @@ def build_api(settings: Settings, config: ApiConfig | None = None) -> FastAPI:
         schema_sources=schema_sources_config(settings),
     )
     return instrument_http_app(app, "api", provider)
+
+
+def api_from_environment() -> FastAPI:
+    """The API built from the environment's settings: the app factory of ``hub api --workers N``.
+
+    Each uvicorn worker process calls it, so each has its own engine, pool, Temporal
+    client, rate limits and revocation cache.
+    """
+    return build_api(Settings())

@@ -17,13 +17,17 @@ def is_sqlite(database_url: str) -> bool:
     return make_url(database_url).get_backend_name() == "sqlite"
 
 
-def create_db_engine(database_url: str, *, echo: bool = False) -> Engine:
+def create_db_engine(
+    database_url: str, *, echo: bool = False, pool_size: int = 5, max_overflow: int = 10
+) -> Engine:
     """An engine configured for the backend of ``database_url``.
 
     SQLite: WAL journal (readers never block the writer), foreign keys enforced
     (SQLite ignores them by default, which would break ``ON DELETE CASCADE``) and
     connections usable from any thread (FastAPI runs sync routes in a pool).
-    PostgreSQL: ``pool_pre_ping`` so a restarted server does not fail the next request.
+    PostgreSQL: ``pool_pre_ping`` so a restarted server does not fail the next request,
+    and a pool of ``pool_size`` kept connections plus ``max_overflow`` extra ones; size
+    the sum to the threads that use it at once, or requests queue for a connection.
     """
     url = make_url(database_url)
     kwargs: dict[str, Any] = {"echo": echo}
@@ -44,6 +48,8 @@ def create_db_engine(database_url: str, *, echo: bool = False) -> Engine:
 
         return engine
     kwargs["pool_pre_ping"] = True
+    kwargs["pool_size"] = pool_size
+    kwargs["max_overflow"] = max_overflow
     return create_engine(url, **kwargs)
 
 

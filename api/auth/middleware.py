@@ -19,6 +19,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.auth.principals import ALL_TEAMS, Principal, current_principal
 from api.auth.rate_limits import TokenBucketLimiter, retry_after_header
+from api.auth.revocation_cache import RevocationCache
 from api.auth.tokens import InvalidToken, TokenService, VerifiedToken
 from storage.security import RevokedTokenRepository, ServiceAccountRepository
 
@@ -65,12 +66,14 @@ class AuthenticationMiddleware:
         tokens: TokenService,
         session_factory: Callable[[], Session],
         limiter: TokenBucketLimiter,
+        revocation_cache: RevocationCache | None = None,
         disabled: bool = False,
     ) -> None:
         self.app = app
         self.tokens = tokens
         self.session_factory = session_factory
         self.limiter = limiter
+        self.revocation_cache = revocation_cache or RevocationCache(0)
         self.disabled = disabled
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -130,7 +133,12 @@ class AuthenticationMiddleware:
         if scheme.lower() != "bearer" or not token.strip():
             raise InvalidToken("the Authorization header is not 'Bearer <token>'")
         verified = self.tokens.verify(token.strip())
+        key = (verified.jti, verified.principal.service_account_id)
+        if self.revocation_cache.is_known_valid(key):
+            return verified.principal
+        generation = self.revocation_cache.generation()
         await anyio.to_thread.run_sync(self._refuse_revoked, verified)
+        self.revocation_cache.remember(key, generation)
         return verified.principal
 
     def _refuse_revoked(self, verified: VerifiedToken) -> None:

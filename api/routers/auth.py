@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Request, Response, status
+from sqlalchemy.orm import Session
 
 from api.audit import audit
 from api.auth.dependencies import AdminDep, PublicRoute, ViewerDep
@@ -130,6 +131,7 @@ def revoke_token(
         verified.jti,
         after={"subject": verified.principal.subject},
     )
+    _forget_valid_tokens(request, session)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -184,6 +186,7 @@ def create_key(
 def revoke_key(
     _: AdminDep,
     key_id: Annotated[str, Path(max_length=100)],
+    request: Request,
     session: SessionDep,
 ) -> Response:
     accounts = ServiceAccountRepository(session)
@@ -200,4 +203,15 @@ def revoke_key(
         before=before,
         after=ServiceAccountPublic.model_validate(account),
     )
+    _forget_valid_tokens(request, session)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+def _forget_valid_tokens(request: Request, session: Session) -> None:
+    """Commit the revocation, then drop this process's cached "still valid" verdicts.
+
+    Committing first: a check that ran between clearing and committing would read
+    the old rows and cache a stale "valid" for the cache's TTL.
+    """
+    session.commit()
+    request.app.state.revocation_cache.clear()
