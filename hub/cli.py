@@ -68,7 +68,7 @@ def serve_api(
     import uvicorn
 
     from hub.api_keys import AuthModeRefused, check_auth_mode
-    from hub.wiring import build_api
+    from hub.wiring import build_api, prepare_shared_state
     from storage.migrations import upgrade
 
     settings = Settings()
@@ -82,7 +82,9 @@ def serve_api(
     if processes == 1:
         uvicorn.run(build_api(settings), host=host, port=port, log_level=log_level)
         return
-    # Several processes need an import string: each worker builds its own app.
+    # Several processes need an import string: each worker builds its own app, after
+    # the one-time set-up they would race on is done here.
+    prepare_shared_state(settings)
     uvicorn.run(
         "hub.wiring:api_from_environment",
         factory=True,

@@ -89,6 +89,16 @@ def build_api(settings: Settings, config: ApiConfig | None = None) -> FastAPI:
     return instrument_http_app(app, "api", provider)
 
 
+def prepare_shared_state(settings: Settings) -> None:
+    """Do once, before ``hub api --workers N`` forks, what every worker would otherwise race on.
+
+    Opening the prompt registry migrates MLflow's database and registers the built-in
+    prompts; two workers doing that at once on a fresh SQLite file collide.
+    """
+    prompt_registry(settings)
+    schema_sources_config(settings)
+
+
 def api_from_environment() -> FastAPI:
     """The API built from the environment's settings: the app factory of ``hub api --workers N``.
 
