@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import logging
+from abc import ABC, abstractmethod
 from typing import Any
 
 import anthropic
@@ -121,7 +122,7 @@ def parse_message(message: Any, request: CompletionRequest, provider: str) -> Co
     )
 
 
-class MessagesProvider:
+class MessagesProvider(ABC):
     """Shared call path of every adapter speaking Anthropic messages."""
 
     name = "anthropic"
@@ -132,13 +133,13 @@ class MessagesProvider:
     #: Whether a config may name the key (``api_key_ref``); platform adapters may not.
     takes_api_key_ref = True
 
+    @abstractmethod
     def _client(self, key_env: str | None = None) -> Any:
         """The SDK client; ``key_env`` names the key's variable when the config has a ref."""
-        raise NotImplementedError
 
+    @abstractmethod
     def _secrets(self, key_env: str | None = None) -> list[str | None]:
         """Values to redact from error messages."""
-        raise NotImplementedError
 
     def _map_error(self, error: Exception, key_env: str | None = None) -> ProviderError | None:
         """SDK errors; platform adapters add their credential libraries' errors."""

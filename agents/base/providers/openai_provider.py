@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import logging
+from abc import ABC, abstractmethod
 from typing import Any
 
 import openai
@@ -128,7 +129,7 @@ def _json_object(text: str) -> dict[str, Any] | None:
     return value if isinstance(value, dict) else None
 
 
-class ChatCompletionsProvider:
+class ChatCompletionsProvider(ABC):
     """Shared call path of every adapter speaking OpenAI chat completions."""
 
     name = "openai"
@@ -136,13 +137,13 @@ class ChatCompletionsProvider:
     def __init__(self) -> None:
         self._clients = ClientCache()
 
+    @abstractmethod
     def _client(self, key_env: str | None = None) -> Any:
         """The SDK client; ``key_env`` names the key's variable when the config has a ref."""
-        raise NotImplementedError
 
+    @abstractmethod
     def _secrets(self, key_env: str | None = None) -> list[str | None]:
         """Values to redact from error messages."""
-        raise NotImplementedError
 
     async def complete(self, request: CompletionRequest) -> CompletionResult:
         """One chat completion, SDK retries off, errors classified."""
