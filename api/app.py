@@ -12,8 +12,8 @@ from temporalio.client import Client
 
 from api.auth.dependencies import install_role_documentation
 from api.auth.middleware import AuthenticationMiddleware, SecurityHeadersMiddleware
-from api.auth.revocation_cache import RevocationCache
 from api.auth.rate_limits import TokenBucketLimiter
+from api.auth.revocation_cache import RevocationCache
 from api.auth.tokens import TokenService
 from api.body_limit import BodySizeLimitMiddleware
 from api.config import ApiConfig

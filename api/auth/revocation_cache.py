@@ -22,9 +22,7 @@ MAX_ENTRIES = 10_000
 class RevocationCache:
     """Positive revocation checks remembered per (jti, account id) for a few seconds."""
 
-    def __init__(
-        self, ttl_seconds: float, *, clock: Callable[[], float] = time.monotonic
-    ) -> None:
+    def __init__(self, ttl_seconds: float, *, clock: Callable[[], float] = time.monotonic) -> None:
         self.ttl_seconds = ttl_seconds
         self._clock = clock
         self._valid_until: dict[RevocationKey, float] = {}
