@@ -13,6 +13,7 @@ API (built-in agents, ``local`` provider, no key), then:
 
 from __future__ import annotations
 
+import contextlib
 import os
 import statistics
 import tempfile
@@ -36,13 +37,10 @@ IDLE_SETTLE_SECONDS = 10.0
 
 def _children(pid: int) -> list[int]:
     found: list[int] = []
-    try:
-        tasks = Path(f"/proc/{pid}/task").iterdir()
-        for task in tasks:
-            text = (task / "children").read_text()
-            found += [int(p) for p in text.split()]
-    except OSError:
-        pass
+    # A process may exit while we read /proc: it simply has no children any more.
+    with contextlib.suppress(OSError):
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            found += [int(p) for p in (task / "children").read_text().split()]
     return found
 
 
@@ -57,12 +55,10 @@ def process_tree(pid: int) -> list[int]:
 
 
 def _kib(pid: int, field: str, filename: str) -> int:
-    try:
+    with contextlib.suppress(OSError):  # the process exited meanwhile: it uses nothing
         for line in Path(f"/proc/{pid}/{filename}").read_text().splitlines():
             if line.startswith(field + ":"):
                 return int(line.split()[1])
-    except OSError:
-        pass
     return 0
 
 

@@ -90,7 +90,7 @@ class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
 
     @stream.setter
     def stream(self, _value: Any) -> None:
-        pass
+        """Ignored: StreamHandler sets a stream at init; this one always uses the live one."""
 
 
 def setup_agent_logging(service: str) -> None:

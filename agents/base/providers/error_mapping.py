@@ -26,24 +26,27 @@ def is_retryable_status(status_code: int) -> bool:
     return status_code in RETRYABLE_STATUS_CODES or status_code >= 500
 
 
+def _non_negative_number(text: str) -> float | None:
+    try:
+        return max(float(text), 0.0)
+    except ValueError:
+        return None
+
+
 def retry_after_seconds(headers: Mapping[str, str] | None) -> float | None:
     """The delay a provider asked for, from ``retry-after-ms`` or ``retry-after``."""
     if not headers:
         return None
     lowered = {key.lower(): value for key, value in headers.items()}
-    raw_ms = lowered.get("retry-after-ms")
-    if raw_ms:
-        try:
-            return max(float(raw_ms) / 1000.0, 0.0)
-        except ValueError:
-            pass
+    milliseconds = _non_negative_number(lowered.get("retry-after-ms") or "")
+    if milliseconds is not None:
+        return milliseconds / 1000.0
     raw = lowered.get("retry-after")
     if not raw:
         return None
-    try:
-        return max(float(raw), 0.0)
-    except ValueError:
-        pass
+    seconds = _non_negative_number(raw)
+    if seconds is not None:
+        return seconds
     # RFC 9110 also allows an HTTP date.
     try:
         parsed = email.utils.parsedate_to_datetime(raw)
