@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -14,14 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from hub.cli import app as cli
-
-RUN_CLI = [sys.executable, "-c", "from hub.cli import app; app()"]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+from tests.hub.api_process import RUN_CLI, free_port
 
 
 def test_two_workers_start_cleanly_on_a_fresh_home_and_serve(tmp_path: Path) -> None:
@@ -29,7 +20,7 @@ def test_two_workers_start_cleanly_on_a_fresh_home_and_serve(tmp_path: Path) -> 
     home = tmp_path / "home"
     env = {k: v for k, v in os.environ.items() if not k.startswith("HUB_")}
     env.update({"HUB_HOME": str(home), "HUB_AUTH_MODE": "disabled", "HUB_LOG_LEVEL": "INFO"})
-    port = _free_port()
+    port = free_port()
     log = tmp_path / "api.log"
     with log.open("wb") as out:
         process = subprocess.Popen(

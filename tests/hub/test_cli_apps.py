@@ -4,14 +4,10 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 from alembic.script import ScriptDirectory
 from typer.testing import CliRunner
@@ -19,14 +15,7 @@ from typer.testing import CliRunner
 from hub.cli import app as cli
 from storage.migrations import alembic_config
 from tests.auth_support import token_for
-
-RUN_CLI = [sys.executable, "-c", "from hub.cli import app; app()"]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+from tests.hub.api_process import RUN_CLI, free_port, running_hub_api
 
 
 @pytest.fixture(scope="module")
@@ -40,31 +29,8 @@ def hub_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
 @pytest.fixture(scope="module")
 def api_url(hub_env: dict[str, str]) -> Iterator[str]:
     """``hub api`` serving on a free port (it migrates its database first)."""
-    port = _free_port()
-    process = subprocess.Popen(
-        [*RUN_CLI, "api", "--host", "127.0.0.1", "--port", str(port)],
-        env=hub_env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        # Waiting for start-up, not asserting on time: give up only if it never comes.
-        for _ in range(300):
-            if process.poll() is not None:
-                output = process.stdout.read().decode() if process.stdout else ""
-                pytest.fail(f"hub api exited early:\n{output}")
-            try:
-                if httpx.get(f"{url}/ready", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
-        else:
-            pytest.fail("hub api never became ready")
+    with running_hub_api(hub_env) as url:
         yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
 
 
 def test_db_upgrade_creates_the_database(tmp_path: Path, hub_env: dict[str, str]) -> None:
@@ -124,7 +90,7 @@ def test_api_errors_are_reported_not_raised(api_url: str) -> None:
 
 
 def test_unreachable_api_says_how_to_start_it() -> None:
-    url = f"http://127.0.0.1:{_free_port()}"
+    url = f"http://127.0.0.1:{free_port()}"
     result = CliRunner().invoke(cli, ["apps", "list", "--api-url", url])
     assert result.exit_code == 2
     assert "cannot reach the API" in result.output and "hub api" in result.output

@@ -3,10 +3,6 @@
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -28,15 +24,8 @@ from hub.demo import (
 from schemas.library import INPUT_SCHEMAS, OUTPUT_SCHEMAS
 from schemas.orchestration import AgentInfo
 from tests.auth_support import admin_headers, token_for
+from tests.hub.api_process import free_port, running_hub_api
 from workflows.compiler import compile_orchestration
-
-RUN_CLI = [sys.executable, "-c", "from hub.cli import app; app()"]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
@@ -48,34 +37,11 @@ def api_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         {
             "HUB_HOME": str(home),
             "HUB_DATABASE_URL": f"sqlite:///{home}/demo.db",
-            "HUB_TEMPORAL_ADDRESS": f"127.0.0.1:{_free_port()}",
+            "HUB_TEMPORAL_ADDRESS": f"127.0.0.1:{free_port()}",
         }
     )
-    port = _free_port()
-    process = subprocess.Popen(
-        [*RUN_CLI, "api", "--host", "127.0.0.1", "--port", str(port)],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        # Waiting for start-up, not asserting on time: give up only if it never comes.
-        for _ in range(600):
-            if process.poll() is not None:
-                output = process.stdout.read().decode() if process.stdout else ""
-                pytest.fail(f"hub api exited early:\n{output}")
-            try:
-                if httpx.get(f"{url}/ready", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
-        else:
-            pytest.fail("hub api never became ready")
+    with running_hub_api(env) as url:
         yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
 
 
 def test_everything_before_the_run_is_done_and_the_failing_call_is_named(
@@ -114,7 +80,7 @@ def test_everything_before_the_run_is_done_and_the_failing_call_is_named(
 
 
 def test_an_api_that_is_not_there_is_a_clear_error(tmp_path: Path) -> None:
-    url = f"http://127.0.0.1:{_free_port()}"
+    url = f"http://127.0.0.1:{free_port()}"
     with pytest.raises(DemoError, match="cannot reach the API at .*hub up"):
         run_demo(url, samples_dir=tmp_path, echo=lambda _line: None)
 
