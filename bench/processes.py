@@ -26,6 +26,7 @@ from hub.stack import (
     dynamic_config_flags,
     free_port,
     http_ok,
+    sqlite_pragma_flags,
     temporal_binary,
 )
 from schemas.names import SEARCH_ATTRIBUTES
@@ -120,7 +121,8 @@ def temporal_dev_server(
     """``temporal server start-dev`` on a fresh SQLite file with the hub's search attributes.
 
     It gets the embedded stack's dynamic config (``hub.stack.dev_server_dynamic_config``)
-    unless ``stock`` (Temporal's defaults, the "before" of the bench);
+    and SQLite pragmas (``hub.stack.DEV_SERVER_SQLITE_PRAGMAS``) unless ``stock``
+    (Temporal's defaults, the "before" of the bench);
     ``dynamic_config`` (``KEY=JSON``) comes last and wins. ``in_memory`` keeps SQLite in
     memory instead (to see what the file costs).
     """
@@ -142,6 +144,8 @@ def temporal_dev_server(
         argv += ["--search-attribute", f"{name}={kind}"]
     if not stock:
         argv += dynamic_config_flags(dev_server_dynamic_config())
+        if not in_memory:
+            argv += sqlite_pragma_flags()
     for value in dynamic_config or []:
         argv += ["--dynamic-config-value", value]
     return ChildProcess("temporal", argv, tcp_open(port), workdir / "temporal.log")

@@ -187,6 +187,14 @@ def test_hub_run_with_a_document_waits_for_completion(hub_up: HubUp, demo: Demo)
     assert re.search(r"run run-\w+ completed", result.stdout), result.stdout
 
 
+def test_the_temporal_database_is_in_wal_mode(hub_up: HubUp, demo: Demo) -> None:
+    """Commits append to the write-ahead log instead of syncing a rollback journal."""
+    assert demo.runs, "the demo ran no pipeline"
+    database = hub_up.home / "temporal.db"
+    assert database.read_bytes()[18:20] == b"\x02\x02", "SQLite header says not WAL"
+    assert database.with_name("temporal.db-wal").exists()
+
+
 def test_sigterm_stops_every_child_and_frees_the_ports(hub_up: HubUp) -> None:
     children = child_pids(hub_up.process.pid)
     assert len(children) >= 4, f"expected temporal, agents, api and workers: {children}"

@@ -16,6 +16,7 @@ import pytest_asyncio
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
+from hub.stack import dev_server_dynamic_config, dynamic_config_flags
 from tests.engine_support.agent_service import AgentService
 from workflows.search_attributes import hub_search_attribute_keys
 
@@ -30,9 +31,11 @@ def temporal_cli_path() -> str:
 
 @pytest_asyncio.fixture(scope="session")
 async def temporal_env() -> AsyncIterator[WorkflowEnvironment]:
-    """A real Temporal dev server (in-memory) with the hub's search attributes."""
+    """A real Temporal dev server (in-memory) with the hub's search attributes and the
+    embedded stack's dynamic config (the reader rates that set dispatch latency)."""
     env = await WorkflowEnvironment.start_local(
         dev_server_existing_path=temporal_cli_path(),
+        dev_server_extra_args=dynamic_config_flags(dev_server_dynamic_config()),
         data_converter=pydantic_data_converter,
         search_attributes=list(hub_search_attribute_keys().values()),
     )
