@@ -111,6 +111,9 @@ class Settings(BaseSettings):
     #: ``host:port`` where workers serve Prometheus metrics (Temporal SDK metrics);
     #: unset: no metrics endpoint on workers.
     worker_metrics_bind_address: str | None = None
+    #: Run the orchestration workflow in Temporal's Python sandbox (slower; its
+    #: determinism is otherwise guarded by a static check and replay tests).
+    workflow_sandbox: bool = False
 
     @model_validator(mode="after")
     def _refuse_default_secret_outside_development(self) -> Settings:

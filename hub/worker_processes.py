@@ -68,7 +68,10 @@ async def run_worker_processes(
         if orchestrator:
             workers.append(
                 build_orchestrator_worker(
-                    client, PlanActivities(deployed_plan_loader(settings)), agent_activities
+                    client,
+                    PlanActivities(deployed_plan_loader(settings)),
+                    agent_activities,
+                    sandboxed=settings.workflow_sandbox,
                 )
             )
         workers += [build_agent_worker(client, t, agent_activities) for t in agent_types]

@@ -37,9 +37,11 @@ from temporalio.exceptions import (
     is_cancelled_exception,
 )
 
-# The shared contracts are pydantic models: passing them through the sandbox keeps
-# one copy of each class (so pydantic validation and the data converter agree) and
-# avoids re-importing pydantic for every workflow run. They do no I/O.
+# Workers run this workflow unsandboxed by default (workers.builders.workflow_runner);
+# with HUB_WORKFLOW_SANDBOX the shared contracts, pydantic models that do no I/O, are
+# passed through the sandbox: one copy of each class (so pydantic validation and the
+# data converter agree) and no re-import of pydantic for every run. Whatever this
+# module imports must stay deterministic: tests/workflows/test_determinism_guard.py.
 with workflow.unsafe.imports_passed_through():
     from schemas.agent_calls import (
         INVOKE_AGENT_ACTIVITY,

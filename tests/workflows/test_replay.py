@@ -23,12 +23,14 @@ def test_histories_are_saved() -> None:
     assert {p.stem for p in HISTORIES} >= {"dag_when_foreach", "approval"}
 
 
+@pytest.mark.parametrize("sandboxed", [False, True], ids=["unsandboxed", "sandboxed"])
 @pytest.mark.parametrize("path", HISTORIES, ids=lambda p: p.stem)
-async def test_history_replays(path: Path) -> None:
+async def test_history_replays(path: Path, sandboxed: bool) -> None:
+    """Both ways a worker may run the workflow (``HUB_WORKFLOW_SANDBOX``) replay alike."""
     history = WorkflowHistory.from_json(path.stem, path.read_text())
     replayer = Replayer(
         workflows=[OrchestrationWorkflow],
         data_converter=pydantic_data_converter,
-        workflow_runner=workflow_runner(),
+        workflow_runner=workflow_runner(sandboxed),
     )
     await replayer.replay_workflow(history)
