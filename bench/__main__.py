@@ -126,6 +126,17 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="keep the dev server's SQLite in memory instead of a fresh file",
     )
     parser.add_argument(
+        "--no-record",
+        action="store_true",
+        help="our workers skip writing step_results (shows what the product's per-attempt "
+        "database write costs)",
+    )
+    parser.add_argument(
+        "--sandboxed",
+        action="store_true",
+        help="run our workflow in Temporal's sandbox (HUB_WORKFLOW_SANDBOX=true)",
+    )
+    parser.add_argument(
         "--results-dir",
         type=Path,
         default=REPO_ROOT / "bench" / "results",
@@ -175,12 +186,39 @@ def environment() -> dict[str, Any]:
     }
 
 
-def _both(client: Client, agent_url: str, workdir: Path) -> list[tuple[str, EngineFactory]]:
-    """Ours first, then the baseline, each with its own workers."""
+#: Our engine with the agent on ``dispatch: local`` (steps as local activities).
+LOCAL = "ours_local"
+
+
+def engines(
+    args: argparse.Namespace, client: Client, agent_url: str, workdir: Path
+) -> list[tuple[str, EngineFactory]]:
+    """Ours (remote agent queue), ours with ``dispatch: local``, then the baseline, each
+    with its own workers; ours records step results unless ``--no-record``."""
+    record, sandboxed = not args.no_record, args.sandboxed
     return [
-        ("ours", lambda: our_engine(client, agent_url, workdir)),
+        (
+            "ours",
+            lambda: our_engine(client, agent_url, workdir, record=record, sandboxed=sandboxed),
+        ),
+        (
+            LOCAL,
+            lambda: our_engine(
+                client, agent_url, workdir, "local", record=record, sandboxed=sandboxed
+            ),
+        ),
         ("baseline", lambda: baseline_engine(client, agent_url)),
     ]
+
+
+def with_ratios(figures: dict[str, Any], key: str) -> dict[str, Any]:
+    """``figures`` per engine plus ``ratio`` (ours / baseline) and ``ratio_local``."""
+    base = figures["baseline"][key]
+    return {
+        **figures,
+        "ratio": ratio(figures["ours"][key], base),
+        "ratio_local": ratio(figures[LOCAL][key], base),
+    }
 
 
 async def run_overhead(
@@ -188,7 +226,7 @@ async def run_overhead(
 ) -> None:
     progress("overhead: sequential no-op pipelines, one run at a time")
     per_engine: dict[str, dict[int, dict[str, Any]]] = {}
-    for name, factory in _both(client, agent_url, workdir):
+    for name, factory in engines(args, client, agent_url, workdir):
         async with factory() as engine:
             out.setdefault("warmup_ms", {}).setdefault("overhead", {})[name] = await warm_up(
                 engine, warmup_runs(args), progress
@@ -198,14 +236,9 @@ async def run_overhead(
                 figures, _ = await overhead(engine, steps, overhead_repeats(args, steps), progress)
                 per_engine[name][steps] = figures
     by_steps = {
-        str(steps): {
-            "ours": per_engine["ours"][steps],
-            "baseline": per_engine["baseline"][steps],
-            "ratio": ratio(
-                per_engine["ours"][steps]["overhead_ms_per_step"],
-                per_engine["baseline"][steps]["overhead_ms_per_step"],
-            ),
-        }
+        str(steps): with_ratios(
+            {name: runs[steps] for name, runs in per_engine.items()}, "overhead_ms_per_step"
+        )
         for steps in args.steps
     }
     section: dict[str, Any] = {"by_steps": by_steps}
@@ -214,15 +247,15 @@ async def run_overhead(
         # The slope between the shortest and longest pipeline: per-step cost without
         # the fixed per-run cost (start, first and last workflow task, result).
         marginal = {
-            name: (
-                per_engine[name][hi]["overhead_ms_per_step"] * hi
-                - per_engine[name][lo]["overhead_ms_per_step"] * lo
-            )
-            / (hi - lo)
-            for name in ("ours", "baseline")
+            name: {
+                "ms_per_step": (
+                    runs[hi]["overhead_ms_per_step"] * hi - runs[lo]["overhead_ms_per_step"] * lo
+                )
+                / (hi - lo)
+            }
+            for name, runs in per_engine.items()
         }
-        marginal["ratio"] = ratio(marginal["ours"], marginal["baseline"])
-        section["marginal_ms_per_step"] = marginal
+        section["marginal_ms_per_step"] = with_ratios(marginal, "ms_per_step")
     out["overhead"] = section
 
 
@@ -231,7 +264,7 @@ async def run_throughput(
 ) -> None:
     progress(f"throughput: {THROUGHPUT_STEPS}-step pipelines, closed loop")
     per_engine: dict[str, dict[int, dict[str, Any]]] = {}
-    for name, factory in _both(client, agent_url, workdir):
+    for name, factory in engines(args, client, agent_url, workdir):
         async with factory() as engine:
             out.setdefault("warmup_ms", {}).setdefault("throughput", {})[name] = await warm_up(
                 engine, warmup_runs(args), progress
@@ -241,19 +274,20 @@ async def run_throughput(
                 per_engine[name][in_flight] = await throughput(
                     engine, in_flight, throughput_runs(args, in_flight), THROUGHPUT_STEPS, progress
                 )
+
+    def level(n: int) -> dict[str, Any]:
+        figures: dict[str, Any] = {name: runs[n] for name, runs in per_engine.items()}
+        base = figures["baseline"]
+        for label, name in (("ratio", "ours"), ("ratio_local", LOCAL)):
+            figures[label] = {
+                key: ratio(figures[name][key], base[key])
+                for key in ("runs_per_second", "latency_ms_p50", "latency_ms_p95")
+            }
+        return figures
+
     out["throughput"] = {
         "steps": THROUGHPUT_STEPS,
-        "by_in_flight": {
-            str(n): {
-                "ours": per_engine["ours"][n],
-                "baseline": per_engine["baseline"][n],
-                "ratio": {
-                    key: ratio(per_engine["ours"][n][key], per_engine["baseline"][n][key])
-                    for key in ("runs_per_second", "latency_ms_p50", "latency_ms_p95")
-                },
-            }
-            for n in args.in_flight
-        },
+        "by_in_flight": {str(n): level(n) for n in args.in_flight},
     }
 
 
@@ -265,11 +299,7 @@ async def run_profile(
     section: dict[str, Any] = {"steps": PROFILE_STEPS}
     # Also our engine with the agent marked ``dispatch: local`` (issue 8's idea), to
     # show what skipping the task-queue hop is worth.
-    variants = [
-        *_both(client, agent_url, workdir),
-        ("ours_local", lambda: our_engine(client, agent_url, workdir, dispatch="local")),
-    ]
-    for name, factory in variants:
+    for name, factory in engines(args, client, agent_url, workdir):
         async with factory() as engine:
             out.setdefault("warmup_ms", {}).setdefault("profile", {})[name] = await warm_up(
                 engine, warmup_runs(args), progress
@@ -333,6 +363,8 @@ async def bench(args: argparse.Namespace) -> dict[str, Any]:
             "server_db": "memory" if args.in_memory_server else "sqlite file",
             "server_dynamic_config": "stock" if args.stock_server else "embedded stack",
             "workers": "in-process (one engine's workers at a time)",
+            "ours_records_step_results": not args.no_record,
+            "ours_sandboxed": args.sandboxed,
         },
         "environment": environment(),
     }

@@ -24,6 +24,7 @@ from temporalio.worker import Worker
 
 from activities.agent_calls import AgentActivities, build_agent_http_client
 from activities.plans import PlanActivities
+from activities.step_results import StepResultRecorder
 from bench.baseline import (
     BASELINE_ACTIVITY_QUEUE,
     BASELINE_WORKFLOW,
@@ -44,6 +45,9 @@ from schemas.orchestration import (
 )
 from schemas.runs import RunInput, RunResult
 from storage.artifacts import LocalArtifactStore
+from storage.database import create_db_engine, create_session_factory
+from storage.migrations import upgrade
+from storage.prices import PriceTable
 from workers.builders import build_agent_worker, build_orchestrator_worker, run_workers
 
 #: The bench's agent type: its queue is ``agent-bench-noop``.
@@ -189,30 +193,52 @@ async def our_engine(
     agent_url: str,
     workdir: Path,
     dispatch: Literal["remote", "local"] = "remote",
+    *,
+    record: bool = True,
+    sandboxed: bool = False,
 ) -> AsyncIterator[OurEngine]:
     """Our orchestrator and agent workers (as ``hub worker`` builds them) until exit.
 
     ``dispatch="local"`` marks the no-op agent ``dispatch: local``: its steps run as
-    local activities on the orchestrator worker (no task-queue hop).
+    local activities on the orchestrator worker (no task-queue hop). ``record`` writes
+    every attempt to ``step_results`` as the product's workers do (the embedded stack's
+    SQLite hub database, in ``workdir``); ``sandboxed`` runs the workflow in Temporal's
+    sandbox (``HUB_WORKFLOW_SANDBOX``).
     """
     # A fresh queue suffix per session keeps runs of an earlier session off these workers.
     suffix = uuid.uuid4().hex[:8]
     task_queue = f"{ORCHESTRATOR_QUEUE}-bench-{suffix}"
     store = LocalArtifactStore(workdir / "artifacts")
     async with build_agent_http_client() as http:
-        activities = AgentActivities(http, lambda _type: agent_url, store, INLINE_MAX_BYTES)
+        activities = AgentActivities(
+            http,
+            lambda _type: agent_url,
+            store,
+            INLINE_MAX_BYTES,
+            step_result_recorder(workdir) if record else None,
+        )
         workers = [
             build_orchestrator_worker(
                 client,
                 PlanActivities(_no_deployed_plan),
                 activities if dispatch == "local" else None,
                 task_queue=task_queue,
+                sandboxed=sandboxed,
             ),
             build_agent_worker(client, NOOP_AGENT_TYPE, activities),
         ]
         async with _workers_running(workers):
             name = "ours" if dispatch == "remote" else "ours-local"
             yield OurEngine(client, task_queue, dispatch, name)
+
+
+def step_result_recorder(workdir: Path) -> StepResultRecorder:
+    """What ``hub worker`` records attempts with, on the embedded stack's SQLite database."""
+    database_url = f"sqlite:///{workdir / 'hub.db'}"
+    upgrade(database_url)
+    return StepResultRecorder(
+        create_session_factory(create_db_engine(database_url)), PriceTable.load()
+    )
 
 
 @asynccontextmanager

@@ -40,8 +40,10 @@ def render(results: dict[str, Any]) -> str:
                 [
                     steps,
                     _num(entry["ours"]["overhead_ms_per_step"], 2),
+                    _num(entry["ours_local"]["overhead_ms_per_step"], 2),
                     _num(entry["baseline"]["overhead_ms_per_step"], 2),
                     _ratio(entry["ratio"]),
+                    _ratio(entry["ratio_local"]),
                     _num(entry["ours"]["run_wall_ms_p50"]),
                     _num(entry["baseline"]["run_wall_ms_p50"]),
                 ]
@@ -51,53 +53,70 @@ def render(results: dict[str, Any]) -> str:
             rows.append(
                 [
                     "marginal",
-                    _num(marginal["ours"], 2),
-                    _num(marginal["baseline"], 2),
+                    _num(marginal["ours"]["ms_per_step"], 2),
+                    _num(marginal["ours_local"]["ms_per_step"], 2),
+                    _num(marginal["baseline"]["ms_per_step"], 2),
                     _ratio(marginal["ratio"]),
+                    _ratio(marginal["ratio_local"]),
                     "",
                     "",
                 ]
             )
         parts.append(
             "\nPer-step orchestration overhead, sequential no-op steps "
-            "(ms per step, median; agent time subtracted)\n"
+            "(ms per step, median; agent time subtracted; 'local' = dispatch: local)\n"
             + _table(
-                ["steps", "ours", "baseline", "ours/base", "ours run p50", "base run p50"], rows
+                [
+                    "steps",
+                    "ours",
+                    "ours local",
+                    "baseline",
+                    "ours/base",
+                    "local/base",
+                    "ours run p50",
+                    "base run p50",
+                ],
+                rows,
             )
         )
     throughput = results.get("throughput")
     if throughput:
         rows = []
         for in_flight, entry in throughput["by_in_flight"].items():
-            ours, base, ratio = entry["ours"], entry["baseline"], entry["ratio"]
+            ours, local, base = entry["ours"], entry["ours_local"], entry["baseline"]
             rows.append(
                 [
                     in_flight,
                     _num(ours["runs_per_second"]),
+                    _num(local["runs_per_second"]),
                     _num(base["runs_per_second"]),
-                    _ratio(ratio["runs_per_second"]),
+                    _ratio(entry["ratio"]["runs_per_second"]),
+                    _ratio(entry["ratio_local"]["runs_per_second"]),
                     _num(ours["latency_ms_p50"], 0),
+                    _num(local["latency_ms_p50"], 0),
                     _num(base["latency_ms_p50"], 0),
-                    _ratio(ratio["latency_ms_p50"]),
                     _num(ours["latency_ms_p95"], 0),
+                    _num(local["latency_ms_p95"], 0),
                     _num(base["latency_ms_p95"], 0),
-                    _ratio(ratio["latency_ms_p95"]),
                 ]
             )
         parts.append(
-            f"\nThroughput, {throughput['steps']}-step pipeline (closed loop)\n"
+            f"\nThroughput, {throughput['steps']}-step pipeline (closed loop; runs/s and "
+            "run latency in ms)\n"
             + _table(
                 [
                     "in flight",
-                    "ours runs/s",
-                    "base runs/s",
-                    "ratio",
-                    "ours p50 ms",
-                    "base p50 ms",
-                    "ratio",
-                    "ours p95 ms",
-                    "base p95 ms",
-                    "ratio",
+                    "ours",
+                    "ours local",
+                    "base",
+                    "ours/base",
+                    "local/base",
+                    "ours p50",
+                    "local p50",
+                    "base p50",
+                    "ours p95",
+                    "local p95",
+                    "base p95",
                 ],
                 rows,
             )

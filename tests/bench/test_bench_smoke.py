@@ -54,18 +54,20 @@ def test_bench_runs_end_to_end_and_writes_every_figure(tmp_path: Path) -> None:
     assert results["config"]["sections"] == ["overhead", "throughput", "profile"]
 
     one_step = results["overhead"]["by_steps"]["1"]
-    for engine in ("ours", "baseline"):
+    for engine in ("ours", "ours_local", "baseline"):
         figures = one_step[engine]
         assert figures["runs"] == 1
         assert figures["overhead_ms_per_step"] > 0
     assert one_step["ratio"] > 0
+    assert one_step["ratio_local"] > 0
 
     two_in_flight = results["throughput"]["by_in_flight"]["2"]
-    for engine in ("ours", "baseline"):
+    for engine in ("ours", "ours_local", "baseline"):
         figures = two_in_flight[engine]
         assert figures["runs"] == 2
         assert {"runs_per_second", "latency_ms_p50", "latency_ms_p95"} <= figures.keys()
-    assert set(two_in_flight["ratio"]) == {"runs_per_second", "latency_ms_p50", "latency_ms_p95"}
+    for key in ("ratio", "ratio_local"):
+        assert set(two_in_flight[key]) == {"runs_per_second", "latency_ms_p50", "latency_ms_p95"}
 
     profile = results["profile"]
     for engine in ("ours", "baseline"):
