@@ -7,12 +7,14 @@ metrics aggregate these tables with SQL instead of re-reading workflow histories
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Select, case, func, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -102,6 +104,15 @@ class RunTotals:
     cost_usd: float = 0.0
 
 
+#: The unique key of a ``step_results`` row (``uq_step_results_attempt``).
+_ATTEMPT_KEY = ("run_id", "activity_id", "attempt")
+#: Dialects with ``INSERT … ON CONFLICT DO UPDATE``; others read, then insert or update.
+_UPSERTS: dict[str, Callable[..., Any]] = {
+    "sqlite": sqlite_insert,
+    "postgresql": postgresql_insert,
+}
+
+
 class ObservabilityRepository:
     """Reads and writes the observability tables within one session."""
 
@@ -111,9 +122,27 @@ class ObservabilityRepository:
     # ---------------------------------------------------------------- writes
 
     def record_attempt(self, attempt: StepAttempt, violations: Sequence[ViolationInput]) -> None:
-        """Insert (or, for a repeated write of the same attempt, overwrite) one attempt."""
+        """Insert (or, for a repeated write of the same attempt, overwrite) one attempt.
+
+        Every step of every run passes here, on the step's critical path: on SQLite and
+        PostgreSQL it is one ``INSERT … ON CONFLICT DO UPDATE`` statement (no read, no
+        savepoint), and the violations table is only touched when there are some.
+        """
         values = dict(attempt.__dict__)
         values["retries"] = max(0, attempt.attempt - 1)
+        upsert = _UPSERTS.get(self.session.get_bind().dialect.name)
+        if upsert is not None:
+            self.session.flush()  # earlier rows of this session (lost attempts) go first
+            statement = upsert(StepResult.__table__).values(**values)
+            self.session.execute(
+                statement.on_conflict_do_update(
+                    index_elements=list(_ATTEMPT_KEY),
+                    set_={k: statement.excluded[k] for k in values if k not in _ATTEMPT_KEY},
+                )
+            )
+            if violations:
+                self._record_violations(attempt, violations)
+            return
         existing = self._attempt_row(attempt.run_id, attempt.activity_id, attempt.attempt)
         if existing is None:
             try:
