@@ -35,7 +35,7 @@ from bench.engines import (
     our_engine,
     set_main_task,
 )
-from bench.measure import overhead, ratio, throughput, warm_up
+from bench.measure import CPU_PARTS, overhead, ratio, throughput, warm_up
 from bench.processes import (
     REPO_ROOT,
     free_port,
@@ -385,6 +385,13 @@ async def bench(args: argparse.Namespace) -> dict[str, Any]:
             noop_agent_service(workdir, agent_port),
         ]
         with running(children):
+            CPU_PARTS.update(
+                {
+                    "temporal": children[0].process.pid,
+                    "workers+client": os.getpid(),
+                    "agent": children[1].process.pid,
+                }
+            )
             client = await connect(f"127.0.0.1:{temporal_port}")
             agent_url = f"http://127.0.0.1:{agent_port}"
             for section in results["config"]["sections"]:

@@ -49,6 +49,7 @@ from storage.database import create_db_engine, create_session_factory
 from storage.migrations import upgrade
 from storage.prices import PriceTable
 from workers.builders import build_agent_worker, build_orchestrator_worker, run_workers
+from workflows.search_attributes import run_search_attributes
 
 #: The bench's agent type: its queue is ``agent-bench-noop``.
 NOOP_AGENT_TYPE = "bench-noop"
@@ -109,12 +110,15 @@ class OurEngine:
 
     async def start(self, steps: int) -> WorkflowHandle[Any, Any]:
         plan = noop_pipeline(steps, self.dispatch)
+        run_id = f"bench-ours-{uuid.uuid4().hex[:16]}"
         return await self.client.start_workflow(
             WORKFLOW_TYPE,
             RunInput(app_id="app-bench", inputs={"value": 0}, plan=plan),
-            id=f"bench-ours-{uuid.uuid4().hex[:16]}",
+            id=run_id,
             task_queue=self.task_queue,
             result_type=RunResult,
+            # As the API starts a run: with its search attributes.
+            search_attributes=run_search_attributes(plan, run_id),
         )
 
     async def finish(self, handle: WorkflowHandle[Any, Any]) -> float:

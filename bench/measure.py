@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import math
+import os
 import statistics
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from bench.engines import Engine
@@ -81,6 +83,25 @@ async def overhead(
     return figures, samples
 
 
+#: Processes whose CPU time the throughput section reports per run (name → pid); the
+#: bench fills it in once its children are up. CPU time, unlike wall time, hardly moves
+#: with the neighbours' load, so it shows which engine costs more per run, and where.
+CPU_PARTS: dict[str, int] = {}
+
+
+def cpu_ms(pid: int) -> float:
+    """User + system CPU time of process ``pid`` so far (ms), from /proc; 0 if unknown."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) * 1000 / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_snapshot() -> dict[str, float]:
+    return {name: cpu_ms(pid) for name, pid in CPU_PARTS.items()}
+
+
 async def throughput(
     engine: Engine, in_flight: int, total_runs: int, steps: int, progress: Progress
 ) -> dict[str, Any]:
@@ -94,9 +115,10 @@ async def throughput(
             remaining -= 1
             latencies.append((await timed_run(engine, steps)).wall_ms)
 
-    began = time.perf_counter()
+    began, cpu_before = time.perf_counter(), cpu_snapshot()
     await asyncio.gather(*(runner() for _ in range(min(in_flight, total_runs))))
     seconds = time.perf_counter() - began
+    cpu_after = cpu_snapshot()
     figures = {
         "in_flight": in_flight,
         "runs": len(latencies),
@@ -105,6 +127,10 @@ async def throughput(
         "runs_per_second": len(latencies) / seconds,
         "latency_ms_p50": percentile(latencies, 50),
         "latency_ms_p95": percentile(latencies, 95),
+        "cpu_ms_per_run": {
+            name: (cpu_after[name] - cpu_before[name]) / max(1, len(latencies))
+            for name in cpu_after
+        },
     }
     progress(
         f"  {engine.name:>8} {in_flight:>3} in flight: {figures['runs_per_second']:7.1f} runs/s, "

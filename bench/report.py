@@ -100,6 +100,19 @@ def render(results: dict[str, Any]) -> str:
                     _num(base["latency_ms_p95"], 0),
                 ]
             )
+        cpu_rows = [
+            [
+                in_flight,
+                name,
+                *(
+                    _num(entry[name]["cpu_ms_per_run"].get(part), 1)
+                    for part in ("temporal", "workers+client", "agent")
+                ),
+            ]
+            for in_flight, entry in throughput["by_in_flight"].items()
+            for name in ("ours", "ours_local", "baseline")
+            if "cpu_ms_per_run" in entry[name]
+        ]
         parts.append(
             f"\nThroughput, {throughput['steps']}-step pipeline (closed loop; runs/s and "
             "run latency in ms)\n"
@@ -121,6 +134,11 @@ def render(results: dict[str, Any]) -> str:
                 rows,
             )
         )
+        if cpu_rows:
+            parts.append(
+                "\nCPU per run under that load (ms; less sensitive to neighbours than wall time)\n"
+                + _table(["in flight", "engine", "temporal", "workers+client", "agent"], cpu_rows)
+            )
     profile = results.get("profile")
     if profile:
         ours, base = profile["ours"], profile["baseline"]

@@ -29,7 +29,7 @@ from datetime import UTC, timedelta
 from typing import Any
 
 from temporalio import workflow
-from temporalio.common import RetryPolicy, SearchAttributeUpdate
+from temporalio.common import RetryPolicy
 from temporalio.exceptions import (
     ActivityError,
     ApplicationError,
@@ -66,7 +66,7 @@ with workflow.unsafe.imports_passed_through():
 
 from workflows.conditions import evaluate_condition
 from workflows.payload_schema import schema_violations
-from workflows.search_attributes import AGENT_TYPES, APP_ID, APP_VERSION, HUB_RUN_ID
+from workflows.search_attributes import missing_updates, run_search_attributes
 
 #: Loading a plan is a quick database read; retried briefly, never when undeployed.
 LOAD_PLAN_TIMEOUT = timedelta(seconds=30)
@@ -254,16 +254,12 @@ class OrchestrationWorkflow:
         self._progress = {s.id: StepProgress(step_id=s.id) for s in plan.steps}
 
     def _upsert_search_attributes(self, plan: ExecutionPlan) -> None:
-        agent_types = sorted({a.type for a in plan.agents.values() if a.type})
-        updates: list[SearchAttributeUpdate[Any]] = [
-            APP_ID.value_set(plan.app_id),
-            HUB_RUN_ID.value_set(workflow.info().workflow_id),
-        ]
-        if plan.app_version:
-            updates.append(APP_VERSION.value_set(plan.app_version))
-        if agent_types:
-            updates.append(AGENT_TYPES.value_set(agent_types))
-        workflow.upsert_search_attributes(updates)
+        """Upsert the run's search attributes the starter did not set already."""
+        info = workflow.info()
+        wanted = run_search_attributes(plan, info.workflow_id)
+        updates = missing_updates(wanted, info.typed_search_attributes)
+        if updates:
+            workflow.upsert_search_attributes(updates)
 
     # ------------------------------------------------------------ scheduling
 

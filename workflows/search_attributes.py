@@ -5,9 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from temporalio.common import SearchAttributeKey
+from temporalio.common import (
+    SearchAttributeKey,
+    SearchAttributePair,
+    SearchAttributeUpdate,
+    TypedSearchAttributes,
+)
 
 from schemas.names import SEARCH_ATTRIBUTES
+from schemas.orchestration import ExecutionPlan
 
 _KEY_FACTORIES: dict[str, Callable[[str], SearchAttributeKey[Any]]] = {
     "Keyword": SearchAttributeKey.for_keyword,
@@ -29,3 +35,31 @@ APP_ID = SearchAttributeKey.for_keyword("AppId")
 APP_VERSION = SearchAttributeKey.for_keyword("AppVersion")
 HUB_RUN_ID = SearchAttributeKey.for_keyword("HubRunId")
 AGENT_TYPES = SearchAttributeKey.for_keyword_list("AgentTypes")
+
+
+def run_search_attributes(plan: ExecutionPlan, run_id: str) -> TypedSearchAttributes:
+    """What a run of ``plan`` is found by: its app, version, run id and agent types.
+
+    The API sets them when it starts the run; the workflow upserts only those missing
+    (a run started some other way, e.g. ``temporal workflow start``), so a run started
+    by the API costs the server no search-attribute update.
+    """
+    pairs: list[SearchAttributePair[Any]] = [
+        SearchAttributePair(APP_ID, plan.app_id),
+        SearchAttributePair(HUB_RUN_ID, run_id),
+    ]
+    if plan.app_version:
+        pairs.append(SearchAttributePair(APP_VERSION, plan.app_version))
+    agent_types = sorted({a.type for a in plan.agents.values() if a.type})
+    if agent_types:
+        pairs.append(SearchAttributePair(AGENT_TYPES, agent_types))
+    return TypedSearchAttributes(pairs)
+
+
+def missing_updates(
+    wanted: TypedSearchAttributes, current: TypedSearchAttributes
+) -> list[SearchAttributeUpdate[Any]]:
+    """Upserts that make ``current`` hold every value of ``wanted``."""
+    return [
+        pair.key.value_set(pair.value) for pair in wanted if current.get(pair.key) != pair.value
+    ]

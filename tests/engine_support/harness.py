@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from temporalio.client import Client, WorkflowHandle
+from temporalio.common import TypedSearchAttributes
 from temporalio.worker import Worker
 
 from activities.agent_calls import AgentActivities, build_agent_http_client
@@ -47,6 +48,7 @@ class Engine:
         *,
         app_id: str | None = None,
         workflow_id: str | None = None,
+        search_attributes: TypedSearchAttributes | None = None,
     ) -> WorkflowHandle[Any, RunResult]:
         run_input = RunInput(
             app_id=app_id or (plan.app_id if plan else "app-test"),
@@ -59,6 +61,7 @@ class Engine:
             id=workflow_id or f"run-{uuid.uuid4().hex[:12]}",
             task_queue=self.task_queue,
             result_type=RunResult,
+            search_attributes=search_attributes,
         )
 
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import uuid
 from pathlib import Path
+from typing import Any
 
 import pytest
-from temporalio.client import WorkflowFailureError
+from temporalio.api.enums.v1 import EventType
+from temporalio.client import WorkflowFailureError, WorkflowHandle
 from temporalio.exceptions import ApplicationError
 from temporalio.testing import WorkflowEnvironment
 
@@ -24,7 +26,13 @@ from tests.engine_support.plans import (
     trigger,
     unique_agent_type,
 )
-from workflows.search_attributes import APP_ID, APP_VERSION, HUB_RUN_ID
+from workflows.search_attributes import (
+    AGENT_TYPES,
+    APP_ID,
+    APP_VERSION,
+    HUB_RUN_ID,
+    run_search_attributes,
+)
 
 
 async def test_sequential_steps_pass_outputs_along(
@@ -300,6 +308,39 @@ async def test_run_started_with_only_app_id_loads_the_deployed_plan(
     assert attributes.get(APP_ID) == "app-deployed"
     assert attributes.get(APP_VERSION) == "2.1.0"
     assert attributes.get(HUB_RUN_ID) == handle.id
+    assert attributes.get(AGENT_TYPES) == [deployed.agents[a].type for a in deployed.agents]
+    assert await upserts_in_history(handle) == 1
+
+
+async def upserts_in_history(handle: WorkflowHandle[Any, Any]) -> int:
+    history = await handle.fetch_history()
+    return sum(
+        1
+        for event in history.events
+        if event.event_type == EventType.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES
+    )
+
+
+async def test_a_run_started_with_its_search_attributes_upserts_none(
+    temporal_env: WorkflowEnvironment, agent_service: AgentService, tmp_path: Path
+) -> None:
+    echo = unique_agent_type("echo")
+    agent_service.configure(echo)
+    the_plan = plan([agent("a", echo)], [step("1", "a", inputs=[trigger("x")])])
+    run_id = f"run-{uuid.uuid4().hex[:8]}"
+    async with running_engine(temporal_env.client, agent_service, tmp_path, [echo]) as engine:
+        # What the API sets when it starts a run.
+        handle = await engine.start(
+            the_plan,
+            {"x": 1},
+            workflow_id=run_id,
+            search_attributes=run_search_attributes(the_plan, run_id),
+        )
+        await handle.result()
+    assert await upserts_in_history(handle) == 0
+    attributes = (await handle.describe()).typed_search_attributes
+    assert attributes.get(HUB_RUN_ID) == run_id
+    assert attributes.get(AGENT_TYPES) == [echo]
 
 
 async def test_local_dispatch_runs_on_the_orchestrator_worker(
