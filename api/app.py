@@ -35,8 +35,9 @@ from api.routers import (
 from api.schema_sources import SCHEMA_SOURCES_INFO_KEY, SchemaSources, SchemaSourcesConfig
 from api.temporal import TemporalGateway, TemporalUnavailable
 from storage.artifacts import ArtifactStore
-from storage.database import create_db_engine, create_session_factory
+from storage.database import AsyncReadPool, create_db_engine, create_session_factory, is_sqlite
 from storage.prompts import PromptRegistry, make_prompt_uri_resolver
+from storage.repositories import AsyncAppReader
 
 DESCRIPTION = """\
 Build intelligent apps out of agents, wire them into an orchestration (YAML or JSON),
@@ -66,6 +67,12 @@ def create_app(
         pool_size=config.database_pool_size,
         max_overflow=config.database_max_overflow,
     )
+    # Hot reads on PostgreSQL skip the worker threads and the ORM (GET /apps/{id}).
+    read_pool = (
+        None
+        if is_sqlite(config.database_url)
+        else AsyncReadPool(config.database_url, max_size=config.database_pool_size)
+    )
     gateway = TemporalGateway(
         temporal_connect or _no_temporal(config),
         address=config.temporal_address or "(not configured)",
@@ -81,6 +88,8 @@ def create_app(
             with suppress(TemporalUnavailable):
                 await gateway.client()
         yield
+        if read_pool is not None:
+            await read_pool.close()
         engine.dispose()
 
     app = FastAPI(
@@ -92,6 +101,7 @@ def create_app(
     app.state.config = config
     app.state.engine = engine
     app.state.session_factory = create_session_factory(engine)
+    app.state.app_reader = AsyncAppReader(read_pool, app.state.session_factory)
     app.state.schema_sources = SchemaSources(
         schema_sources or SchemaSourcesConfig(), artifact_store=artifact_store
     )

@@ -12,7 +12,7 @@ from api.auth.principals import Principal, acting_principal
 from api.config import ApiConfig, PromptResolver
 from api.errors import NotFoundError
 from storage.models import Agent, App
-from storage.repositories import AgentRepository, AppRepository
+from storage.repositories import AgentRepository, AppRepository, AsyncAppReader
 
 
 def get_session(request: Request) -> Iterator[Session]:
@@ -26,6 +26,12 @@ def get_session(request: Request) -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+async def get_app_reader(request: Request) -> AsyncAppReader:
+    # async: a plain ``def`` dependency would cost the request a worker-thread hop.
+    reader: AsyncAppReader = request.app.state.app_reader
+    return reader
 
 
 def get_config(request: Request) -> ApiConfig:
@@ -43,6 +49,17 @@ def get_prompt_resolver(request: Request) -> PromptResolver | None:
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 ConfigDep = Annotated[ApiConfig, Depends(get_config)]
 PromptResolverDep = Annotated[PromptResolver | None, Depends(get_prompt_resolver)]
+AppReaderDep = Annotated[AsyncAppReader, Depends(get_app_reader)]
+
+
+def usable_id(value: str) -> bool:
+    """Whether ``value`` can be an id at all (otherwise it is a 404 without a query)."""
+    return _usable_id(value)
+
+
+def app_not_found(app_id: str) -> NotFoundError:
+    """The 404 of an unknown app (or one of another team: the same words)."""
+    return NotFoundError(f"App {app_id!r} not found; list apps with GET /apps.")
 
 
 def _usable_id(value: str) -> bool:
@@ -59,7 +76,7 @@ def require_app(session: Session, app_id: str, principal: Principal | None = Non
     app = AppRepository(session).get(app_id) if _usable_id(app_id) else None
     who = principal or acting_principal()
     if app is None or not who.can_see_team(app.team_id):
-        raise NotFoundError(f"App {app_id!r} not found; list apps with GET /apps.")
+        raise app_not_found(app_id)
     return app
 
 

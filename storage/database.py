@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import asyncio
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import exc as sqlalchemy_exc
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
+
+if TYPE_CHECKING:
+    import psycopg
 
 
 def is_sqlite(database_url: str) -> bool:
@@ -70,3 +75,101 @@ def session_scope(factory: sessionmaker[Session]) -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+def postgresql_conninfo(database_url: str) -> str:
+    """``database_url`` as a libpq URI (SQLAlchemy's ``+psycopg`` driver suffix dropped)."""
+    url = make_url(database_url)
+    return url.set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+class AsyncReadPool:
+    """Autocommit psycopg connections for hot async read paths on PostgreSQL.
+
+    A read is one round trip: no pool pre-ping, no ``BEGIN``/``COMMIT`` around a single
+    ``SELECT``, no worker thread. Connections are made on demand (so an unreachable
+    server fails the request at once, like the engine's pool) and at most ``max_size``
+    are in use at a time. A connection that was idle in the pool and fails with an
+    operational error (the server restarted) is dropped and the read retried once on
+    a fresh one, which is what ``pool_pre_ping`` buys the synchronous engine.
+
+    Errors come out as SQLAlchemy's ``OperationalError`` / ``DBAPIError`` so callers
+    and the API's error mapping handle them as they handle the engine's.
+
+    Connections belong to the event loop that made them: when the running loop
+    changes (test clients start one per context), idle ones are closed and new ones
+    are made.
+    """
+
+    def __init__(self, database_url: str, *, max_size: int = 10, max_idle: int | None = None):
+        self.conninfo = postgresql_conninfo(database_url)
+        self.max_size = max_size
+        self.max_idle = max_size if max_idle is None else max_idle
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._slots: asyncio.Semaphore | None = None
+        self._idle: list[psycopg.AsyncConnection[Any]] = []
+
+    async def fetch_one(self, query: str, params: Mapping[str, Any]) -> tuple[Any, ...] | None:
+        """The first row of ``query`` (``%(name)s`` placeholders), or ``None``."""
+        import psycopg  # only PostgreSQL deployments pay for the import
+
+        slots = await self._bind_loop()
+        async with slots:
+            try:
+                return await self._fetch_one(query, params)
+            except psycopg.OperationalError as exc:
+                raise sqlalchemy_exc.OperationalError(query, dict(params), exc) from exc
+            except psycopg.Error as exc:
+                raise sqlalchemy_exc.DBAPIError(query, dict(params), exc) from exc
+
+    async def _fetch_one(self, query: str, params: Mapping[str, Any]) -> tuple[Any, ...] | None:
+        import psycopg
+
+        loop = self._loop
+        reused = bool(self._idle)
+        conn = self._idle.pop() if reused else await self._connect()
+        try:
+            cursor = await conn.execute(query, params)
+            row = await cursor.fetchone()
+        except psycopg.OperationalError:
+            await conn.close()
+            if not reused:
+                raise
+            # An idle connection the server dropped (restart, idle timeout): once more
+            # on a new connection.
+            conn = await self._connect()
+            try:
+                cursor = await conn.execute(query, params)
+                row = await cursor.fetchone()
+            except BaseException:
+                await conn.close()
+                raise
+        except BaseException:
+            # Errors and cancellation (client gone mid-query) leave the connection in
+            # an unknown state: never hand it to the next request.
+            await conn.close()
+            raise
+        if loop is self._loop and len(self._idle) < self.max_idle and not conn.closed:
+            self._idle.append(conn)
+        else:
+            await conn.close()
+        return row
+
+    async def _connect(self) -> psycopg.AsyncConnection[Any]:
+        import psycopg
+
+        return await psycopg.AsyncConnection.connect(self.conninfo, autocommit=True)
+
+    async def _bind_loop(self) -> asyncio.Semaphore:
+        loop = asyncio.get_running_loop()
+        if loop is not self._loop or self._slots is None:
+            await self.close()
+            self._loop = loop
+            self._slots = asyncio.Semaphore(self.max_size)
+        return self._slots
+
+    async def close(self) -> None:
+        """Close the idle connections (ones in use are closed when they come back)."""
+        idle, self._idle = self._idle, []
+        for conn in idle:
+            await conn.close()

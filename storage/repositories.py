@@ -7,15 +7,18 @@ in SQL so that listing stays fast however many rows there are.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, delete, func, select
+import anyio.to_thread
+from sqlalchemy import ColumnElement, bindparam, delete, func, select
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
 from schemas.orchestration import ExecutionPlan
+from storage.database import AsyncReadPool
 from storage.models import Agent, App, Orchestration, Release, Run, utc_now
 
 #: ``sort`` values accepted by :meth:`AppRepository.list`, mapped to columns.
@@ -151,6 +154,94 @@ class AppRepository:
         self.session.execute(delete(App).where(App.id == app.id))
         self.session.expunge(app)
         self.session.flush()
+
+
+@dataclass(frozen=True, slots=True)
+class AppRecord:
+    """One app's columns and agent count as plain values (no ORM object behind it)."""
+
+    id: str
+    name: str
+    description: str
+    version: str
+    status: str
+    team_id: str | None
+    agent_count: int
+    created_at: datetime
+    updated_at: datetime
+
+
+_APP_RECORD_COLUMNS = (
+    App.id,
+    App.name,
+    App.description,
+    App.version,
+    App.status,
+    App.team_id,
+    _agent_count_column(),
+    App.created_at,
+    App.updated_at,
+)
+#: The same query as :meth:`AppRepository.get_row`, compiled once for psycopg.
+_APP_RECORD_SQL = str(
+    select(*_APP_RECORD_COLUMNS)
+    .where(App.id == bindparam("app_id"))
+    .compile(dialect=postgresql.psycopg.dialect())  # type: ignore[attr-defined]
+)
+
+
+def _utc(value: datetime) -> datetime:
+    # What the UtcDateTime column type does for ORM reads.
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class AsyncAppReader:
+    """Reads one app for ``GET /apps/{id}`` without a worker thread or the ORM.
+
+    On PostgreSQL (``pool`` given) it is one autocommit ``SELECT`` on the event loop;
+    on SQLite, where drivers are synchronous, the ORM read runs on a worker thread.
+    """
+
+    def __init__(self, pool: AsyncReadPool | None, session_factory: Callable[[], Session]):
+        self.pool = pool
+        self.session_factory = session_factory
+
+    async def get(self, app_id: str) -> AppRecord | None:
+        """The app with its agent count, or ``None``."""
+        if self.pool is None:
+            return await anyio.to_thread.run_sync(self._get_with_session, app_id)
+        row = await self.pool.fetch_one(_APP_RECORD_SQL, {"app_id": app_id})
+        if row is None:
+            return None
+        return AppRecord(
+            id=row[0],
+            name=row[1],
+            description=row[2],
+            version=row[3],
+            status=row[4],
+            team_id=row[5],
+            agent_count=int(row[6]),
+            created_at=_utc(row[7]),
+            updated_at=_utc(row[8]),
+        )
+
+    def _get_with_session(self, app_id: str) -> AppRecord | None:
+        with self.session_factory() as session:
+            found = AppRepository(session).get_row(app_id)
+            if found is None:
+                return None
+            app = found.app
+            return AppRecord(
+                id=app.id,
+                name=app.name,
+                description=app.description,
+                version=app.version,
+                status=app.status,
+                team_id=app.team_id,
+                agent_count=found.agent_count,
+                created_at=app.created_at,
+                updated_at=app.updated_at,
+            )
 
 
 class AgentRepository:

@@ -7,7 +7,7 @@ tests and the OpenAPI document (``x-hub-role``) can check that no route lacks on
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Coroutine, Iterator
 from dataclasses import dataclass
 from functools import cache
 from typing import Annotated, Any
@@ -35,10 +35,14 @@ class ForbiddenError(ApiError):
 
 
 @cache
-def require_role(role: Role) -> Callable[..., Principal]:
-    """A dependency that admits principals with at least ``role``."""
+def require_role(role: Role) -> Callable[..., Coroutine[Any, Any, Principal]]:
+    """A dependency that admits principals with at least ``role``.
 
-    def dependency(
+    It is ``async`` (it only reads the request) so FastAPI calls it on the event loop
+    instead of sending each request through a worker thread for it.
+    """
+
+    async def dependency(
         request: Request,
         _credentials: Annotated[HTTPAuthorizationCredentials | None, Security(bearer_scheme)],
     ) -> Principal:

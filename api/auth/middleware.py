@@ -7,10 +7,10 @@ route by :func:`api.auth.dependencies.require_role`.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from collections.abc import Callable
-from typing import Any
 
 import anyio
 from sqlalchemy.exc import SQLAlchemyError
@@ -19,7 +19,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.auth.principals import ALL_TEAMS, Principal, current_principal
 from api.auth.rate_limits import TokenBucketLimiter, retry_after_header
-from api.auth.revocation_cache import RevocationCache
+from api.auth.revocation_cache import RevocationCache, RevocationKey
+from api.auth.token_cache import VerifiedTokenCache
 from api.auth.tokens import InvalidToken, TokenService, VerifiedToken
 from storage.security import RevokedTokenRepository, ServiceAccountRepository
 
@@ -67,6 +68,7 @@ class AuthenticationMiddleware:
         session_factory: Callable[[], Session],
         limiter: TokenBucketLimiter,
         revocation_cache: RevocationCache | None = None,
+        token_cache: VerifiedTokenCache | None = None,
         disabled: bool = False,
     ) -> None:
         self.app = app
@@ -74,7 +76,10 @@ class AuthenticationMiddleware:
         self.session_factory = session_factory
         self.limiter = limiter
         self.revocation_cache = revocation_cache or RevocationCache(0)
+        self.token_cache = token_cache or VerifiedTokenCache()
         self.disabled = disabled
+        #: Revocation checks in flight: key → (cache generation it started in, the check).
+        self._checks: dict[RevocationKey, tuple[int, asyncio.Future[None]]] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -132,14 +137,43 @@ class AuthenticationMiddleware:
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise InvalidToken("the Authorization header is not 'Bearer <token>'")
-        verified = self.tokens.verify(token.strip())
+        verified = self._verify(token.strip())
         key = (verified.jti, verified.principal.service_account_id)
         if self.revocation_cache.is_known_valid(key):
             return verified.principal
         generation = self.revocation_cache.generation()
-        await anyio.to_thread.run_sync(self._refuse_revoked, verified)
-        self.revocation_cache.remember(key, generation)
+        if not self.revocation_cache.enabled:
+            await anyio.to_thread.run_sync(self._refuse_revoked, verified)
+            return verified.principal
+        # When a verdict runs out, every request of that token in flight misses at once;
+        # they share one database check instead of each taking a worker thread. Only a
+        # check started since the last revoke (same generation) is shared.
+        running = self._checks.get(key)
+        if running is None or running[0] != generation:
+            task = asyncio.ensure_future(self._check_revocation(key, verified, generation))
+            running = self._checks[key] = (generation, task)
+        await asyncio.shield(running[1])
         return verified.principal
+
+    async def _check_revocation(
+        self, key: RevocationKey, verified: VerifiedToken, generation: int
+    ) -> None:
+        try:
+            await anyio.to_thread.run_sync(self._refuse_revoked, verified)
+            self.revocation_cache.remember(key, generation)
+        finally:
+            if self._checks.get(key, (None,))[0] == generation:
+                del self._checks[key]
+
+    def _verify(self, token: str) -> VerifiedToken:
+        # The signature and claims of a token seen before are not checked again until
+        # it expires; whether it was revoked is checked below, as for a new token.
+        cache_key = self.token_cache.key(token)
+        verified = self.token_cache.get(cache_key)
+        if verified is None:
+            verified = self.tokens.verify(token)
+            self.token_cache.put(cache_key, verified)
+        return verified
 
     def _refuse_revoked(self, verified: VerifiedToken) -> None:
         with self.session_factory() as session:
@@ -190,6 +224,17 @@ DOCS_CSP = (
 )
 
 
+#: :data:`SECURITY_HEADERS` as ASGI header pairs, encoded once.
+_ENCODED_HEADERS: tuple[tuple[bytes, bytes], ...] = tuple(
+    (name.lower().encode(), value.encode()) for name, value in SECURITY_HEADERS.items()
+)
+_ENCODED_DOCS_HEADERS: tuple[tuple[bytes, bytes], ...] = tuple(
+    (name, DOCS_CSP.encode() if name == b"content-security-policy" else value)
+    for name, value in _ENCODED_HEADERS
+)
+_DOCS_PATHS = frozenset({"/docs", "/redoc", "/docs/oauth2-redirect"})
+
+
 class SecurityHeadersMiddleware:
     """Adds :data:`SECURITY_HEADERS` to every HTTP response (without overriding a route's own)."""
 
@@ -200,18 +245,14 @@ class SecurityHeadersMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        is_docs = scope.get("path", "") in ("/docs", "/redoc", "/docs/oauth2-redirect")
+        wanted = _ENCODED_DOCS_HEADERS if scope.get("path", "") in _DOCS_PATHS else _ENCODED_HEADERS
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                present = {bytes(k).lower() for k, _ in message.get("headers", [])}
-                extra: list[Any] = []
-                for name, value in SECURITY_HEADERS.items():
-                    if name == "Content-Security-Policy" and is_docs:
-                        value = DOCS_CSP
-                    if name.lower().encode() not in present:
-                        extra.append((name.lower().encode(), value.encode()))
-                message["headers"] = list(message.get("headers", [])) + extra
+                headers = list(message.get("headers", []))
+                present = {bytes(k).lower() for k, _ in headers}
+                headers.extend(pair for pair in wanted if pair[0] not in present)
+                message["headers"] = headers
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
