@@ -63,6 +63,14 @@ def serve_api(
             "Rate limits are per process.",
         ),
     ] = None,
+    access_log: Annotated[
+        bool,
+        typer.Option(
+            "--access-log/--no-access-log",
+            help="Log one line per request (off by default: it costs CPU on every request; "
+            "request counts and latencies are in GET /metrics).",
+        ),
+    ] = False,
 ) -> None:
     """Serve the REST API (migrating the database first). OpenAPI docs at /docs."""
     import uvicorn
@@ -80,7 +88,13 @@ def serve_api(
     processes = workers or settings.api_workers
     log_level = settings.log_level.lower()
     if processes == 1:
-        uvicorn.run(build_api(settings), host=host, port=port, log_level=log_level)
+        uvicorn.run(
+            build_api(settings),
+            host=host,
+            port=port,
+            log_level=log_level,
+            access_log=access_log,
+        )
         return
     # Several processes need an import string: each worker builds its own app, after
     # the one-time set-up they would race on is done here.
@@ -92,6 +106,7 @@ def serve_api(
         host=host,
         port=port,
         log_level=log_level,
+        access_log=access_log,
     )
 
 
