@@ -7,6 +7,14 @@ A failed write of a successful attempt fails the attempt retryably, so a record 
 never silently dropped; a retried write of the same attempt updates its row (the
 key is run / activity id / attempt). An attempt that never reports (worker crash,
 timeout) is recorded ``timed_out`` by the next attempt.
+
+Group commit: the attempts of one worker process that finish while a write is in
+progress are written together, in one transaction, by one writer at a time. Alone, an
+attempt is written at once as before; under load (hundreds of runs in flight) this
+turns N commits into one and keeps SQLite's writers from waiting on each other's lock.
+Each attempt still waits for the commit that holds its row before it reports to
+Temporal. If a batch fails, its attempts are retried one by one, so one bad row only
+fails its own attempt.
 """
 
 from __future__ import annotations
@@ -14,6 +22,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -26,12 +35,25 @@ from storage.prices import PriceTable
 logger = logging.getLogger(__name__)
 
 
+#: Most attempts written in one transaction.
+MAX_BATCH = 200
+
+
+@dataclass
+class _Pending:
+    attempt: StepAttempt
+    violations: list[ViolationInput]
+    written: asyncio.Future[None]
+
+
 class StepResultRecorder:
     """Writes step attempts and their schema violations; prices tokens."""
 
     def __init__(self, session_factory: sessionmaker[Session], prices: PriceTable) -> None:
         self._sessions = session_factory
         self._prices = prices
+        self._queue: list[_Pending] = []
+        self._writer: asyncio.Task[None] | None = None
 
     def price(self, usage: Usage) -> Usage:
         """``usage`` with ``cost_usd`` from the price table when the agent reported none."""
@@ -50,14 +72,52 @@ class StepResultRecorder:
             ViolationInput(pointer=v.pointer, message=v.message, repair_attempt=v.attempt)
             for v in violations
         ]
-        await asyncio.to_thread(self._write, attempt, rows)
+        pending = _Pending(attempt, rows, asyncio.get_running_loop().create_future())
+        self._queue.append(pending)
+        if self._writer is None or self._writer.done():
+            self._writer = asyncio.create_task(self._drain())
+        # Shielded: an attempt canceled while its row is being written leaves the
+        # write to finish (the writer serves the other attempts of the batch too).
+        await asyncio.shield(pending.written)
 
-    def _write(self, attempt: StepAttempt, violations: list[ViolationInput]) -> None:
+    async def _drain(self) -> None:
+        """Write queued attempts, a batch per transaction, until none is left."""
+        while self._queue:
+            batch, self._queue = self._queue[:MAX_BATCH], self._queue[MAX_BATCH:]
+            try:
+                await asyncio.to_thread(self._write, batch)
+            except Exception as err:
+                if len(batch) == 1:
+                    _settle(batch[0], err)
+                    continue
+                for pending in batch:  # find the bad row; the others still get written
+                    try:
+                        await asyncio.to_thread(self._write, [pending])
+                    except Exception as err:
+                        _settle(pending, err)
+                    else:
+                        _settle(pending, None)
+                continue
+            for pending in batch:
+                _settle(pending, None)
+
+    def _write(self, batch: Sequence[_Pending]) -> None:
         with session_scope(self._sessions) as session:
             repository = ObservabilityRepository(session)
-            if attempt.attempt > 1:
-                repository.record_lost_attempts(attempt, attempt.attempt)
-            repository.record_attempt(attempt, violations)
+            for pending in batch:
+                attempt = pending.attempt
+                if attempt.attempt > 1:
+                    repository.record_lost_attempts(attempt, attempt.attempt)
+                repository.record_attempt(attempt, pending.violations)
+
+
+def _settle(pending: _Pending, error: BaseException | None) -> None:
+    if pending.written.done():
+        return
+    if error is None:
+        pending.written.set_result(None)
+    else:
+        pending.written.set_exception(error)
 
 
 def attempt_record(

@@ -6,9 +6,10 @@ metrics aggregate these tables with SQL instead of re-reading workflow histories
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Any
 
@@ -113,6 +114,22 @@ _UPSERTS: dict[str, Callable[..., Any]] = {
 }
 
 
+@functools.cache
+def _attempt_upsert(dialect: str) -> Any:
+    """``INSERT … ON CONFLICT (run, activity, attempt) DO UPDATE`` of a whole attempt,
+    built once per dialect (None when the dialect has no such statement)."""
+    insert = _UPSERTS.get(dialect)
+    if insert is None:
+        return None
+    statement = insert(StepResult.__table__)
+    excluded = statement.excluded
+    columns = [f.name for f in fields(StepAttempt)] + ["retries"]
+    return statement.on_conflict_do_update(
+        index_elements=list(_ATTEMPT_KEY),
+        set_={name: excluded[name] for name in columns if name not in _ATTEMPT_KEY},
+    )
+
+
 class ObservabilityRepository:
     """Reads and writes the observability tables within one session."""
 
@@ -130,16 +147,10 @@ class ObservabilityRepository:
         """
         values = dict(attempt.__dict__)
         values["retries"] = max(0, attempt.attempt - 1)
-        upsert = _UPSERTS.get(self.session.get_bind().dialect.name)
+        upsert = _attempt_upsert(self.session.get_bind().dialect.name)
         if upsert is not None:
             self.session.flush()  # earlier rows of this session (lost attempts) go first
-            statement = upsert(StepResult.__table__).values(**values)
-            self.session.execute(
-                statement.on_conflict_do_update(
-                    index_elements=list(_ATTEMPT_KEY),
-                    set_={k: statement.excluded[k] for k in values if k not in _ATTEMPT_KEY},
-                )
-            )
+            self.session.execute(upsert, values)
             if violations:
                 self._record_violations(attempt, violations)
             return
