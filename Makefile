@@ -4,7 +4,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench soak install clean
+.PHONY: run test lint bench soak install system-deps clean
+
+# Debian packages the product and its tests use: Tesseract (the extractor's OCR of
+# scanned pages) and wrk (the API load generator of `make bench`). Installed with
+# apt-get when missing (as root, or through sudo); elsewhere install them yourself.
+SYSTEM_TOOLS := tesseract:tesseract-ocr wrk:wrk
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -14,10 +19,24 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-run: $(STAMP)
+system-deps:
+	@missing=""; for pair in $(SYSTEM_TOOLS); do \
+	  command -v $${pair%%:*} >/dev/null 2>&1 || missing="$$missing $${pair##*:}"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  if ! command -v apt-get >/dev/null 2>&1; then \
+	    echo "missing system packages:$$missing (install them with your package manager)"; exit 1; \
+	  fi; \
+	  sudo=""; [ "$$(id -u)" = 0 ] || sudo="sudo"; \
+	  echo "installing system packages:$$missing"; \
+	  $$sudo apt-get install -y -qq $$missing >/dev/null || \
+	    { $$sudo apt-get update -qq && $$sudo apt-get install -y -qq $$missing >/dev/null; }; \
+	fi
+
+run: $(STAMP) system-deps
 	$(BIN)/hub up --demo
 
-test: $(STAMP) lint
+test: $(STAMP) system-deps lint
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)
@@ -25,7 +44,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy schemas workflows activities storage workers api agents hub
 
-bench: $(STAMP)
+bench: $(STAMP) system-deps
 	$(BIN)/python -m bench $(BENCH_ARGS)
 
 soak: $(STAMP)
