@@ -71,7 +71,7 @@ def create_app(
     read_pool = (
         None
         if is_sqlite(config.database_url)
-        else AsyncReadPool(config.database_url, max_size=config.database_pool_size)
+        else AsyncReadPool(config.database_url, max_size=config.read_pool_size)
     )
     gateway = TemporalGateway(
         temporal_connect or _no_temporal(config),

@@ -67,6 +67,9 @@ class ApiConfig:
     #: (together sized to the 40 worker threads that run sync routes and auth checks).
     database_pool_size: int = 20
     database_max_overflow: int = 20
+    #: Autocommit connections for the hot async reads (``GET /apps/{id}``) on PostgreSQL,
+    #: on top of the pool above; they wait on the event loop, so a few serve many requests.
+    read_pool_size: int = 10
     title: str = "Agentic Hub"
     version: str = "0.1.0"
     auth: AuthConfig = field(default_factory=AuthConfig)
