@@ -1251,4 +1251,20 @@ def spec_to_yaml(spec: OrchestrationSpec) -> str:
     }
     if spec.limits is not None:
         data["limits"] = spec.limits.model_dump(mode="json", exclude_none=True)
-    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, default_flow_style=False)
+    return yaml.dump(
+        data, Dumper=_ExportDumper, sort_keys=False, allow_unicode=True, default_flow_style=False
+    )
+
+
+class _ExportDumper(yaml.SafeDumper):
+    """PyYAML writes NEL, LS and PS raw inside plain or single-quoted scalars, where a
+    reader takes them for line breaks; such strings are written double-quoted (escaped)."""
+
+
+def _represent_text(dumper: yaml.SafeDumper, text: str) -> yaml.ScalarNode:
+    if any(ch in text for ch in "\x85\u2028\u2029"):
+        return dumper.represent_scalar("tag:yaml.org,2002:str", text, style='"')
+    return dumper.represent_str(text)
+
+
+_ExportDumper.add_representer(str, _represent_text)

@@ -101,11 +101,12 @@ class _Builder:
             one_line = node.start_mark.line == node.end_mark.line
             self.map.scalars.setdefault(path, (node.style or "", one_line))
             try:
-                return self.loader.construct_object(node, deep=True)
+                value = self.loader.construct_object(node, deep=True)
             except yaml.YAMLError as exc:
                 raise _BuildError(
                     f"cannot read value: {_yaml_problem(exc)}", node.start_mark
                 ) from exc
+            return _unicode_text(value, node.start_mark) if isinstance(value, str) else value
         if id(node) in self.active:
             raise _BuildError("recursive alias", node.start_mark)
         self.active.add(id(node))
@@ -138,6 +139,7 @@ class _Builder:
                     f"cannot read key: {_yaml_problem(exc)}", key_node.start_mark
                 ) from exc
             key = raw_key if isinstance(raw_key, str) else str(key_node.value)
+            key = _unicode_text(key, key_node.start_mark)
             if key in out:
                 # reported, then the first value is kept so validation can go on
                 first = self.map.keys.get((*path, key))
@@ -155,6 +157,22 @@ class _Builder:
             self.map.keys[(*path, key)] = _mark(key_node.start_mark)
             out[key] = self.build(value_node, (*path, key), depth + 1)
         return out
+
+
+def _unicode_text(text: str, mark: yaml.Mark) -> str:
+    """``text`` with UTF-16 surrogate escapes as JSON reads them (YAML decodes
+    ``"\\ud800\\udc00"`` as two lone surrogates, JSON as U+10000); a lone surrogate is not
+    text at all and is refused."""
+    if not any("\ud800" <= ch <= "\udfff" for ch in text):
+        return text
+    try:
+        return text.encode("utf-16", "surrogatepass").decode("utf-16")
+    except UnicodeDecodeError:
+        raise _BuildError(
+            "the text has a lone UTF-16 surrogate (a \\ud800-\\udfff escape without its "
+            "pair), which is not valid Unicode",
+            mark,
+        ) from None
 
 
 def _yaml_problem(exc: yaml.YAMLError) -> str:
@@ -226,9 +244,11 @@ def load_source(source: str | bytes) -> LoadedSource:
     if source.lstrip().startswith(("{", "[")):
         try:
             data = _load_json(source)
+            # Lone surrogates (refused above with their line) are no text in JSON either.
+            json.dumps(data, ensure_ascii=False).encode("utf-8")
         except RecursionError:
             return result
-        except ValueError:
+        except ValueError:  # UnicodeEncodeError included
             return result
         return LoadedSource(data=data, is_text=True)
     return result

@@ -185,3 +185,37 @@ def test_pathological_documents() -> None:
     for _ in range(2000):
         nested = {"k": nested}
     _never_raises({"app_id": "a", "workflow": [], "extra": nested})
+
+
+# Found by the fuzzer: YAML reads "\ud800\udc00" as two lone surrogates, JSON as U+10000.
+SURROGATE_SPEC = (
+    '{"app_id": "app-1", "workflow": [{"step": 1, "approval": '
+    '{"timeout": 0, "input_schema": {"%s": null}}}]}'
+)
+
+
+def test_a_surrogate_pair_escape_reads_as_json_reads_it_and_round_trips() -> None:
+    parsed = parse_orchestration(SURROGATE_SPEC % "\\ud800\\udc00")
+    assert parsed.errors == []
+    assert parsed.spec is not None
+    approval = parsed.spec.workflow[0].approval
+    assert approval is not None and list(approval.input_schema or {}) == ["\U00010000"]
+    assert parse_orchestration(spec_to_yaml(parsed.spec)).spec == parsed.spec
+    _never_raises(SURROGATE_SPEC % "\\ud800\\udc00")
+
+
+def test_a_lone_surrogate_escape_is_refused_with_its_position() -> None:
+    parsed = parse_orchestration(SURROGATE_SPEC % "\\udc00")
+    assert parsed.spec is None
+    (issue,) = parsed.errors
+    assert "lone UTF-16 surrogate" in issue.message
+    assert (issue.line, issue.column) == (1, 90)
+
+
+def test_line_separator_characters_survive_the_yaml_export() -> None:
+    # Found by the fuzzer: PyYAML wrote NEL raw in single quotes and read it back as a break.
+    for text in ("\x85", "a\x85b", "\u2028", "x\u2029 y"):
+        source = {"app_id": "app-1", "name": text, "workflow": [{"step": 1}]}
+        parsed = parse_orchestration(source)
+        assert parsed.spec is not None and parsed.spec.name == text
+        assert parse_orchestration(spec_to_yaml(parsed.spec)).spec == parsed.spec
