@@ -18,7 +18,6 @@ import typer
 from hub import cli_keys, cli_runs, cli_stack
 from hub.api_keys import bearer_headers
 from hub.settings import Settings
-from storage.database import is_sqlite
 
 app = typer.Typer(
     name="hub",
@@ -61,8 +60,8 @@ def serve_api(
         int | None,
         typer.Option(
             min=1,
-            help="API processes sharing the port (default: HUB_API_WORKERS if set, else 1 on "
-            "SQLite and half the CPUs on PostgreSQL). Rate limits are per process.",
+            help="API processes sharing the port (default: HUB_API_WORKERS, 1). "
+            "Rate limits are per process.",
         ),
     ] = None,
     access_log: Annotated[
@@ -87,7 +86,7 @@ def serve_api(
     except AuthModeRefused as exc:
         fail(str(exc), code=2)
     upgrade(settings.resolved_database_url)
-    processes = workers or default_api_workers(settings)
+    processes = workers or settings.api_workers
     log_level = settings.log_level.lower()
     if processes == 1:
         api = build_api(settings)
@@ -112,22 +111,6 @@ def serve_api(
         log_level=log_level,
         access_log=access_log,
     )
-
-
-def default_api_workers(settings: Settings) -> int:
-    """``HUB_API_WORKERS`` when set; else 1 on SQLite, half the usable CPUs on PostgreSQL.
-
-    One process serves ~1,300 ``GET /apps/{id}`` per second on one core (issue 8); on
-    two cores shared with PostgreSQL and the clients a second process lowered throughput,
-    so half the CPUs leaves the rest to the database. SQLite (the embedded stack) keeps
-    one process: one writer, and each process costs its own memory.
-    """
-    if "api_workers" in settings.model_fields_set:
-        return settings.api_workers
-    if is_sqlite(settings.resolved_database_url):
-        return 1
-    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return max(1, (usable or 1) // 2)
 
 
 def api_worker_app() -> Any:
