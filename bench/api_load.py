@@ -218,6 +218,8 @@ def api_load(workdir: Path, seconds: int, progress: Callable[[str], None]) -> di
         "database": "postgresql",
         "seeded_apps": SEEDED_APPS,
         "auth": "on (bearer token of an admin service account)",
+        # hub api's processes: HUB_API_WORKERS from the bench's environment, else its default.
+        "api_workers": int(os.environ.get("HUB_API_WORKERS", "1")),
     }
     with bench_database() as url:
         progress(f"api: seeding {SEEDED_APPS} apps in PostgreSQL")
