@@ -72,8 +72,9 @@ class BaselineActivities:
     """The baseline's one activity; the HTTP client and URL come from the bench."""
 
     def __init__(self, http: object, invoke_url: str) -> None:
-        # ``http`` is an ``httpx.AsyncClient``; typed loosely so this module (which the
-        # workflow sandbox re-imports) does not import httpx.
+        # ``http`` is the workers' agent client (``activities.agent_calls.AgentHttpClient``,
+        # the one our engine uses too, so the comparison isolates orchestration); typed
+        # loosely so this module (which the workflow sandbox re-imports) does not import it.
         self._http = http
         self._url = invoke_url
 
@@ -84,7 +85,8 @@ class BaselineActivities:
         response = await self._http.post(  # type: ignore[attr-defined]
             self._url, content=body, headers={"content-type": "application/json"}
         )
-        response.raise_for_status()
+        if response.status_code != 200:
+            raise RuntimeError(f"the no-op agent answered {response.status_code}")
         answer = response.json()
         return CallResult(
             value=int(answer["outputs"]["value"]),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import pytest
@@ -115,3 +116,67 @@ async def test_load_plan_without_release_names_the_fix() -> None:
         caught.value.message
         == "app app-9 has no deployed release; deploy it with POST /apps/app-9/deploy"
     )
+
+
+async def serve_raw(answer: bytes) -> tuple[asyncio.Server, str]:
+    """A TCP server that reads one request and writes ``answer`` (then closes)."""
+
+    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.readuntil(b"\r\n\r\n")
+        writer.write(answer)
+        await writer.drain()
+        writer.close()
+
+    server = await asyncio.start_server(handle, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    return server, f"http://127.0.0.1:{port}"
+
+
+@pytest.mark.parametrize(
+    ("answer", "error_type", "non_retryable"),
+    [
+        # The connection breaks before a whole answer arrived: retried.
+        (b'HTTP/1.1 200 OK\r\ncontent-length: 500\r\n\r\n{"outputs"', "AgentUnavailable", False),
+        (b"", "AgentUnavailable", False),
+        # A redirect is not followed: the agent URL is wrong.
+        (
+            b"HTTP/1.1 302 Found\r\nlocation: http://example.com/\r\ncontent-length: 0\r\n\r\n",
+            "AgentBadResponse",
+            True,
+        ),
+        # Not an invoke response.
+        (
+            b"HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\ncontent-length: 5\r\n\r\nhello",
+            "AgentBadResponse",
+            True,
+        ),
+        # Retry-After as an HTTP date.
+        (
+            b"HTTP/1.1 503 Service Unavailable\r\nretry-after: Wed, 21 Oct 2099 07:28:00 GMT\r\n"
+            b"content-length: 0\r\n\r\n",
+            "AgentRetryableStatus",
+            False,
+        ),
+    ],
+)
+async def test_broken_and_odd_answers_are_classified(
+    answer: bytes, error_type: str, non_retryable: bool, tmp_path: Path
+) -> None:
+    server, url = await serve_raw(answer)
+    try:
+        with pytest.raises(ApplicationError) as caught:
+            await call(AgentService(base_url=url), tmp_path, request("raw", {}))
+    finally:
+        server.close()
+        await server.wait_closed()
+    assert caught.value.type == error_type
+    assert caught.value.non_retryable is non_retryable
+    if b"retry-after" in answer:
+        assert caught.value.next_retry_delay is not None
+        assert caught.value.next_retry_delay.total_seconds() > 86400
+
+
+async def test_the_client_refuses_to_be_used_outside_its_block() -> None:
+    client = build_agent_http_client()
+    with pytest.raises(RuntimeError, match="async with"):
+        await client.post("http://127.0.0.1:9/invoke", "{}", {})
