@@ -17,8 +17,8 @@ from sqlalchemy.exc import OperationalError
 
 from api.app import create_app
 from api.config import ApiConfig, AuthConfig
-from storage.database import AsyncReadPool, is_sqlite
-from tests.auth_support import admin_headers, auth_headers
+from storage.database import AsyncReadPool
+from tests.auth_support import GENEROUS_AUTH, admin_headers, auth_headers
 
 
 @pytest.mark.parametrize(
@@ -84,22 +84,28 @@ def test_other_teams_apps_are_404_word_for_word_and_roles_still_apply(
 
 
 def test_a_connection_the_server_dropped_is_replaced_without_an_error(
-    api_app: object, client: TestClient, new_app: dict[str, object], database_url: str
+    postgresql_url: str,
 ) -> None:
-    """What ``pool_pre_ping`` gives the engine: a PostgreSQL restart does not fail a read."""
-    if is_sqlite(database_url):
-        pytest.skip("SQLite reads go through the engine")
-    path = f"/apps/{new_app['id']}"
-    assert client.get(path).status_code == 200  # the read pool now holds a connection
-    dbname = database_url.rsplit("/", 1)[1]
-    admin_url = database_url.replace("postgresql+psycopg", "postgresql").rsplit("/", 1)[0]
-    with psycopg.connect(f"{admin_url}/{dbname}", autocommit=True) as conn:
-        conn.execute(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-            "WHERE datname = current_database() AND pid <> pg_backend_pid() "
-            "AND backend_type = 'client backend'"
-        )
-    assert client.get(path).status_code == 200
+    """What ``pool_pre_ping`` gives the engine: a PostgreSQL restart does not fail a read.
+
+    PostgreSQL only (SQLite has no server connection to drop), so it builds its own API.
+    """
+    app = create_app(ApiConfig(database_url=postgresql_url, auth=GENEROUS_AUTH))
+    with TestClient(app, headers=admin_headers()) as client:
+        created = client.post("/apps", json={"name": f"Dropped {uuid.uuid4().hex[:8]}"})
+        assert created.status_code == 201, created.text
+        path = f"/apps/{created.json()['id']}"
+        assert client.get(path).status_code == 200  # the read pool now holds a connection
+        dbname = postgresql_url.rsplit("/", 1)[1]
+        admin_url = postgresql_url.replace("postgresql+psycopg", "postgresql").rsplit("/", 1)[0]
+        with psycopg.connect(f"{admin_url}/{dbname}", autocommit=True) as conn:
+            conn.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid() "
+                "AND backend_type = 'client backend'"
+            )
+        assert client.get(path).status_code == 200
+    app.state.engine.dispose()
 
 
 def test_an_unreachable_postgresql_is_503_on_the_read_path() -> None:
