@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import math
 import os
@@ -224,16 +225,22 @@ def with_ratios(figures: dict[str, Any], key: str) -> dict[str, Any]:
 async def run_overhead(
     args: argparse.Namespace, client: Client, agent_url: str, workdir: Path, out: dict[str, Any]
 ) -> None:
-    progress("overhead: sequential no-op pipelines, one run at a time")
+    progress("overhead: sequential no-op pipelines, one run at a time, engines interleaved")
     per_engine: dict[str, dict[int, dict[str, Any]]] = {}
-    for name, factory in engines(args, client, agent_url, workdir):
-        async with factory() as engine:
+    async with contextlib.AsyncExitStack() as stack:
+        running_engines: dict[str, Engine] = {}
+        for name, factory in engines(args, client, agent_url, workdir):
+            engine = await stack.enter_async_context(factory())
             out.setdefault("warmup_ms", {}).setdefault("overhead", {})[name] = await warm_up(
                 engine, warmup_runs(args), progress
             )
+            running_engines[name] = engine
             per_engine[name] = {}
-            for steps in args.steps:
-                figures, _ = await overhead(engine, steps, overhead_repeats(args, steps), progress)
+        for steps in args.steps:
+            by_engine = await overhead(
+                running_engines, steps, overhead_repeats(args, steps), progress
+            )
+            for name, figures in by_engine.items():
                 per_engine[name][steps] = figures
     by_steps = {
         str(steps): with_ratios(

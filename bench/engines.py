@@ -229,8 +229,9 @@ async def our_engine(
                 task_queue=task_queue,
                 sandboxed=sandboxed,
             ),
-            build_agent_worker(client, NOOP_AGENT_TYPE, activities),
         ]
+        if dispatch == "remote":  # local steps run on the orchestrator worker
+            workers.append(build_agent_worker(client, NOOP_AGENT_TYPE, activities))
         async with _workers_running(workers):
             name = "ours" if dispatch == "remote" else "ours-local"
             yield OurEngine(client, task_queue, dispatch, name)

@@ -55,32 +55,38 @@ async def warm_up(engine: Engine, runs: int, progress: Progress) -> list[float]:
 
 
 async def overhead(
-    engine: Engine, steps: int, repeats: int, progress: Progress
-) -> tuple[dict[str, Any], list[RunSample]]:
-    """``repeats`` sequential runs of a ``steps``-step pipeline, one at a time.
+    engines: dict[str, Engine], steps: int, repeats: int, progress: Progress
+) -> dict[str, dict[str, Any]]:
+    """``repeats`` sequential runs of a ``steps``-step pipeline per engine, one at a time,
+    **interleaved** (ours, ours local, baseline, ours, …): on a machine whose speed drifts
+    (shared cores, a VM's steal time) every engine sees the same drift.
 
     Overhead per step = (run wall time − agent time) / steps; the figure is the
     median over the repeats (the mean and spread are kept too).
     """
-    samples: list[RunSample] = []
+    samples: dict[str, list[RunSample]] = {name: [] for name in engines}
     for _ in range(repeats):
-        samples.append(await timed_run(engine, steps))
-    per_step = [(s.wall_ms - s.agent_ms) / steps for s in samples]
-    figures = {
-        "runs": len(samples),
-        "steps": steps,
-        "overhead_ms_per_step": statistics.median(per_step),
-        "overhead_ms_per_step_mean": statistics.fmean(per_step),
-        "overhead_ms_per_step_min": min(per_step),
-        "overhead_ms_per_step_max": max(per_step),
-        "run_wall_ms_p50": statistics.median(s.wall_ms for s in samples),
-        "agent_ms_per_step": statistics.fmean(s.agent_ms for s in samples) / steps,
-    }
-    progress(
-        f"  {engine.name:>8} {steps:>3} steps: {figures['overhead_ms_per_step']:8.2f} ms/step "
-        f"(run p50 {figures['run_wall_ms_p50']:.1f} ms, {len(samples)} runs)"
-    )
-    return figures, samples
+        for name, engine in engines.items():
+            samples[name].append(await timed_run(engine, steps))
+    result: dict[str, dict[str, Any]] = {}
+    for name, runs in samples.items():
+        per_step = [(s.wall_ms - s.agent_ms) / steps for s in runs]
+        figures = {
+            "runs": len(runs),
+            "steps": steps,
+            "overhead_ms_per_step": statistics.median(per_step),
+            "overhead_ms_per_step_mean": statistics.fmean(per_step),
+            "overhead_ms_per_step_min": min(per_step),
+            "overhead_ms_per_step_max": max(per_step),
+            "run_wall_ms_p50": statistics.median(s.wall_ms for s in runs),
+            "agent_ms_per_step": statistics.fmean(s.agent_ms for s in runs) / steps,
+        }
+        progress(
+            f"  {name:>10} {steps:>3} steps: {figures['overhead_ms_per_step']:8.2f} ms/step "
+            f"(run p50 {figures['run_wall_ms_p50']:.1f} ms, {len(runs)} runs)"
+        )
+        result[name] = figures
+    return result
 
 
 #: Processes whose CPU time the throughput section reports per run (name → pid); the
