@@ -69,7 +69,11 @@ async def test_multi_agent_server_serves_metrics_at_its_root() -> None:
     assert samples(text, "hub_agent_invocations_total", agent_type="mapper", status="200") >= 1
 
 
-def test_json_log_lines_carry_run_and_step_ids(capsys: pytest.CaptureFixture[str]) -> None:
+def test_json_log_lines_carry_run_and_step_ids(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A process of its own: no handler another test's logging set-up left on the root.
+    monkeypatch.setattr(logging.getLogger(), "handlers", [])
     setup_agent_logging("agent-mapper")
     setup_agent_logging("agent-mapper")  # once per process, however often it is called
     logger = logging.getLogger("agents.test")
