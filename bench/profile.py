@@ -26,12 +26,12 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-import httpx
 from temporalio.api.enums.v1 import EventType
 from temporalio.api.history.v1 import HistoryEvent
 from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
 
+from activities.agent_calls import build_agent_http_client
 from bench.baseline import BaselineInput, BaselineResult, CallInput, CallResult
 from bench.engines import NOOP_AGENT_TYPE, Engine, noop_pipeline
 from bench.measure import RunSample, percentile, timed_run
@@ -224,11 +224,11 @@ async def http_costs(agent_url: str, requests: int) -> dict[str, Any]:
     ).model_dump_json()
     round_trips: list[float] = []
     handling: list[float] = []
-    async with httpx.AsyncClient(transport=httpx.AsyncHTTPTransport(retries=0)) as http:
+    async with build_agent_http_client() as http:  # the workers' own agent client
         for _ in range(requests):
             began = time.perf_counter()
             response = await http.post(
-                f"{agent_url}/invoke", content=body, headers={"content-type": "application/json"}
+                f"{agent_url}/invoke", body, {"content-type": "application/json"}
             )
             round_trips.append((time.perf_counter() - began) * 1000.0)
             handling.append(float(response.json()["usage"]["latency_ms"]))
