@@ -36,7 +36,7 @@ from bench.engines import (
     our_engine,
     set_main_task,
 )
-from bench.measure import CPU_PARTS, overhead, ratio, throughput, warm_up
+from bench.measure import CPU_PARTS, merge_throughput, overhead, ratio, throughput, warm_up
 from bench.processes import (
     REPO_ROOT,
     free_port,
@@ -269,18 +269,24 @@ async def run_overhead(
 async def run_throughput(
     args: argparse.Namespace, client: Client, agent_url: str, workdir: Path, out: dict[str, Any]
 ) -> None:
-    progress(f"throughput: {THROUGHPUT_STEPS}-step pipelines, closed loop")
-    per_engine: dict[str, dict[int, dict[str, Any]]] = {}
-    for name, factory in engines(args, client, agent_url, workdir):
+    progress(
+        f"throughput: {THROUGHPUT_STEPS}-step pipelines, closed loop; engines in ABBA order "
+        "(a server's cost per run grows with the runs it holds, and the VM's speed drifts)"
+    )
+    blocks: dict[str, dict[int, list[dict[str, Any]]]] = {}
+    order = engines(args, client, agent_url, workdir)
+    for name, factory in [*order, *reversed(order)]:
         async with factory() as engine:
-            out.setdefault("warmup_ms", {}).setdefault("throughput", {})[name] = await warm_up(
-                engine, warmup_runs(args), progress
-            )
-            per_engine[name] = {}
+            walls = await warm_up(engine, warmup_runs(args), progress)
+            out.setdefault("warmup_ms", {}).setdefault("throughput", {}).setdefault(name, walls)
             for in_flight in args.in_flight:
-                per_engine[name][in_flight] = await throughput(
-                    engine, in_flight, throughput_runs(args, in_flight), THROUGHPUT_STEPS, progress
-                )
+                half = max(1, -(-throughput_runs(args, in_flight) // 2))
+                figures = await throughput(engine, in_flight, half, THROUGHPUT_STEPS, progress)
+                blocks.setdefault(name, {}).setdefault(in_flight, []).append(figures)
+    per_engine = {
+        name: {n: merge_throughput(parts) for n, parts in by_level.items()}
+        for name, by_level in blocks.items()
+    }
 
     def level(n: int) -> dict[str, Any]:
         figures: dict[str, Any] = {name: runs[n] for name, runs in per_engine.items()}

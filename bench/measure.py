@@ -133,6 +133,7 @@ async def throughput(
         "runs_per_second": len(latencies) / seconds,
         "latency_ms_p50": percentile(latencies, 50),
         "latency_ms_p95": percentile(latencies, 95),
+        "latencies_ms": latencies,
         "cpu_ms_per_run": {
             name: (cpu_after[name] - cpu_before[name]) / max(1, len(latencies))
             for name in cpu_after
@@ -144,6 +145,30 @@ async def throughput(
         f"({len(latencies)} runs)"
     )
     return figures
+
+
+def merge_throughput(blocks: list[dict[str, Any]]) -> dict[str, Any]:
+    """One figure from several blocks of the same engine and level (runs pooled)."""
+    latencies = sorted(ms for block in blocks for ms in block.pop("latencies_ms"))
+    runs = sum(block["runs"] for block in blocks)
+    seconds = sum(block["seconds"] for block in blocks)
+    parts = blocks[0]["cpu_ms_per_run"].keys()
+    return {
+        "in_flight": blocks[0]["in_flight"],
+        "runs": runs,
+        "steps": blocks[0]["steps"],
+        "seconds": seconds,
+        "blocks": len(blocks),
+        "runs_per_second": runs / seconds,
+        "runs_per_second_by_block": [block["runs_per_second"] for block in blocks],
+        "latency_ms_p50": percentile(latencies, 50),
+        "latency_ms_p95": percentile(latencies, 95),
+        "cpu_ms_per_run": {
+            part: sum(b["cpu_ms_per_run"][part] * b["runs"] for b in blocks) / max(1, runs)
+            for part in parts
+        },
+        "cpu_ms_per_run_by_block": [block["cpu_ms_per_run"] for block in blocks],
+    }
 
 
 def ratio(ours: float, baseline: float) -> float | None:
