@@ -12,7 +12,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from hub.stack import Part, free_port, http_ok, hub_command, tcp_open, temporal_binary
+from hub.stack import (
+    Part,
+    dev_server_dynamic_config,
+    dynamic_config_flags,
+    free_port,
+    http_ok,
+    hub_command,
+    sqlite_pragma_flags,
+    tcp_open,
+    temporal_binary,
+)
 from schemas.names import SEARCH_ATTRIBUTES
 
 START_LIMIT_SECONDS = 60.0
@@ -30,7 +40,8 @@ def hub_environment(overrides: dict[str, str]) -> dict[str, str]:
 
 
 def temporal_dev_server_argv(port: int, db_file: Path) -> list[str]:
-    """``temporal server start-dev`` persisting to ``db_file``, with the hub's search attributes."""
+    """``temporal server start-dev`` persisting to ``db_file`` as ``hub up`` starts it: the
+    hub's search attributes, the stack's dynamic config and SQLite pragmas (WAL)."""
     argv = [
         temporal_binary(),
         "server",
@@ -47,7 +58,7 @@ def temporal_dev_server_argv(port: int, db_file: Path) -> list[str]:
     ]
     for name, kind in SEARCH_ATTRIBUTES.items():
         argv += ["--search-attribute", f"{name}={kind}"]
-    return argv
+    return argv + dynamic_config_flags(dev_server_dynamic_config()) + sqlite_pragma_flags()
 
 
 def wait_ready(part: Part, limit: float = START_LIMIT_SECONDS) -> None:
