@@ -41,11 +41,26 @@ PR_SET_PDEATHSIG = 1
 STOP_TIMEOUT_SECONDS = 10.0
 
 
-def _die_with_parent() -> None:
-    """In the child, before exec: get SIGTERM if the bench dies without cleaning up."""
+def die_with_parent() -> None:
+    """In the child, before exec: get SIGTERM if the parent dies without cleaning up."""
     with contextlib.suppress(OSError, AttributeError):
         libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
         libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
+def process_group_members(pgid: int) -> set[int]:
+    """Live processes of process group ``pgid`` (read from /proc)."""
+    members: set[int] = set()
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if fields[0] != "Z" and int(fields[2]) == pgid:
+            members.add(int(entry.name))
+    return members
 
 
 def tcp_open(port: int) -> Callable[[], bool]:
@@ -76,7 +91,7 @@ class ChildProcess:
                 start_new_session=True,
                 cwd=REPO_ROOT,
                 env=self.env,
-                preexec_fn=_die_with_parent if sys.platform == "linux" else None,
+                preexec_fn=die_with_parent if sys.platform == "linux" else None,
             )
         deadline = time.monotonic() + START_TIMEOUT_SECONDS
         while time.monotonic() < deadline:

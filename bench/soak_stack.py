@@ -13,8 +13,6 @@ so the hub's own schema stays untouched.
 from __future__ import annotations
 
 import contextlib
-import ctypes
-import ctypes.util
 import json
 import os
 import secrets
@@ -30,7 +28,15 @@ from typing import Any
 
 import psycopg
 
-from bench.processes import REPO_ROOT, free_port, http_ok, tcp_open, temporal_dev_server
+from bench.processes import (
+    REPO_ROOT,
+    die_with_parent,
+    free_port,
+    http_ok,
+    process_group_members,
+    tcp_open,
+    temporal_dev_server,
+)
 
 PG_HOST = os.environ.get("HUB_TEST_PG_HOST", "127.0.0.1")
 PG_PORT = int(os.environ.get("HUB_TEST_PG_PORT", "5432"))
@@ -39,30 +45,7 @@ PG_ADMIN_DB = os.environ.get("HUB_TEST_PG_DB", "test")
 START_LIMIT_SECONDS = 90.0
 STOP_GRACE_SECONDS = 15.0
 ONE_SHOT_LIMIT_SECONDS = 120.0
-PR_SET_PDEATHSIG = 1
 PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
-
-
-def _die_with_parent() -> None:
-    """In the child, before exec: get SIGTERM if the soak dies without cleaning up."""
-    with contextlib.suppress(OSError, AttributeError):
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
-        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
-
-
-def process_group_members(pgid: int) -> set[int]:
-    """Live processes of process group ``pgid`` (read from /proc)."""
-    members: set[int] = set()
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if fields[0] != "Z" and int(fields[2]) == pgid:
-            members.add(int(entry.name))
-    return members
 
 
 def rss_bytes(pid: int) -> int:
@@ -99,7 +82,7 @@ class SoakProcess:
                 stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL,
                 start_new_session=True,
-                preexec_fn=_die_with_parent,
+                preexec_fn=die_with_parent,
             )
         self.incarnations.append(self.process.pid)
         if wait:

@@ -29,6 +29,7 @@ from temporalio.api.taskqueue.v1 import TaskQueue
 from temporalio.api.workflowservice.v1 import DescribeTaskQueueRequest
 from temporalio.client import Client
 
+from bench.processes import process_group_members
 from hub.stack import Part, free_port, http_ok, hub_command
 from tests.e2e.processes import REPO_ROOT, Processes, hub_environment, pid_alive, wait_ready
 
@@ -88,21 +89,6 @@ class FolderPart(Part):
                 stdin=subprocess.DEVNULL,
                 start_new_session=True,
             )
-
-
-def process_group_members(pgid: int) -> set[int]:
-    """Live processes of process group ``pgid`` (each part leads its own session)."""
-    members: set[int] = set()
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if fields[0] != "Z" and int(fields[2]) == pgid:
-            members.add(int(entry.name))
-    return members
 
 
 def _admin_connection() -> psycopg.Connection[Any]:
