@@ -15,6 +15,16 @@ turns N commits into one and keeps SQLite's writers from waiting on each other's
 Each attempt still waits for the commit that holds its row before it reports to
 Temporal. If a batch fails, its attempts are retried one by one, so one bad row only
 fails its own attempt.
+
+The write is on every step's critical path, so the common case is kept short: a first
+attempt without schema violations is written by one writer thread over one kept
+database connection, as a single ``INSERT … ON CONFLICT DO UPDATE`` (executemany for a
+batch) — no ORM session, no pool checkout, no read. In the bench this took the write
+from ~0.4 to ~0.1 ms on SQLite and ~1.1 to ~0.7 ms on PostgreSQL (where the commit's
+WAL flush is most of it). Retried attempts (which back-fill lost ones) and attempts
+with violations take the ORM path. A failed write drops the kept connection (the next
+write opens a fresh one, pinged on PostgreSQL), so a restarted database costs one
+failed — and retried — attempt at most.
 """
 
 from __future__ import annotations
@@ -22,14 +32,23 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import Connection, Engine
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from schemas.invoke import SchemaViolationRecord, Usage
 from storage.database import session_scope
-from storage.observability import ObservabilityRepository, StepAttempt, ViolationInput
+from storage.observability import (
+    ObservabilityRepository,
+    StepAttempt,
+    ViolationInput,
+    can_upsert_attempts,
+    upsert_attempts,
+)
 from storage.prices import PriceTable
 
 logger = logging.getLogger(__name__)
@@ -54,6 +73,17 @@ class StepResultRecorder:
         self._prices = prices
         self._queue: list[_Pending] = []
         self._writer: asyncio.Task[None] | None = None
+        engine = session_factory.kw.get("bind")
+        self._engine: Engine | None = engine if isinstance(engine, Engine) else None
+        # One thread does every write, so the kept connection never changes threads
+        # (SQLite connections must not be shared between threads at once).
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="step-results")
+        self._connection: Connection | None = None  # used on the writer thread only
+
+    def close(self) -> None:
+        """Close the kept connection and stop the writer thread (after queued writes)."""
+        self._thread.submit(self._disconnect).result()
+        self._thread.shutdown(wait=True)
 
     def price(self, usage: Usage) -> Usage:
         """``usage`` with ``cost_usd`` from the price table when the agent reported none."""
@@ -85,14 +115,14 @@ class StepResultRecorder:
         while self._queue:
             batch, self._queue = self._queue[:MAX_BATCH], self._queue[MAX_BATCH:]
             try:
-                await asyncio.to_thread(self._write, batch)
+                await self._on_writer_thread(batch)
             except Exception as err:
                 if len(batch) == 1:
                     _settle(batch[0], err)
                     continue
                 for pending in batch:  # find the bad row; the others still get written
                     try:
-                        await asyncio.to_thread(self._write, [pending])
+                        await self._on_writer_thread([pending])
                     except Exception as err:
                         _settle(pending, err)
                     else:
@@ -101,14 +131,60 @@ class StepResultRecorder:
             for pending in batch:
                 _settle(pending, None)
 
+    async def _on_writer_thread(self, batch: Sequence[_Pending]) -> None:
+        await asyncio.get_running_loop().run_in_executor(self._thread, self._write, batch)
+
     def _write(self, batch: Sequence[_Pending]) -> None:
+        fast = [p.attempt for p in batch if self._fast_path(p)]
+        if fast:
+            self._upsert(fast)
+        slow = [p for p in batch if not self._fast_path(p)]
+        if not slow:
+            return
         with session_scope(self._sessions) as session:
             repository = ObservabilityRepository(session)
-            for pending in batch:
+            for pending in slow:
                 attempt = pending.attempt
                 if attempt.attempt > 1:
                     repository.record_lost_attempts(attempt, attempt.attempt)
                 repository.record_attempt(attempt, pending.violations)
+
+    def _fast_path(self, pending: _Pending) -> bool:
+        return (
+            self._engine is not None
+            and can_upsert_attempts(self._engine.dialect.name)
+            and pending.attempt.attempt == 1
+            and not pending.violations
+        )
+
+    def _upsert(self, attempts: Sequence[StepAttempt]) -> None:
+        assert self._engine is not None
+        for may_retry in (True, False):
+            if self._connection is None:
+                self._connection = self._engine.connect()
+            try:
+                upsert_attempts(self._connection, attempts)
+                self._connection.commit()
+                return
+            except DBAPIError as err:
+                # Whatever went wrong, the next write starts on a fresh connection; a
+                # connection the database dropped (restart, idle kill) is retried at once.
+                self._disconnect()
+                if not (may_retry and err.connection_invalidated):
+                    raise
+            except BaseException:
+                self._disconnect()
+                raise
+
+    def _disconnect(self) -> None:
+        connection, self._connection = self._connection, None
+        if connection is None:
+            return
+        try:
+            connection.rollback()
+            connection.close()
+        except Exception:  # a dead connection cannot roll back; drop it from the pool
+            connection.invalidate()
 
 
 def _settle(pending: _Pending, error: BaseException | None) -> None:

@@ -83,7 +83,10 @@ async def run_worker_processes(
             list(agent_types),
             settings.temporal_address,
         )
-        await run_workers(workers)
+        try:
+            await run_workers(workers)
+        finally:
+            recorder.close()
 
 
 async def serve_orchestrator(settings: Settings) -> None:

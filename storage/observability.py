@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, case, func, select
+from sqlalchemy import Connection, Select, case, func, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -130,6 +130,28 @@ def _attempt_upsert(dialect: str) -> Any:
     )
 
 
+def attempt_values(attempt: StepAttempt) -> dict[str, Any]:
+    """The ``step_results`` column values of ``attempt``."""
+    values = dict(attempt.__dict__)
+    values["retries"] = max(0, attempt.attempt - 1)
+    return values
+
+
+def can_upsert_attempts(dialect: str) -> bool:
+    """Whether :func:`upsert_attempts` works on ``dialect`` (SQLite and PostgreSQL)."""
+    return dialect in _UPSERTS
+
+
+def upsert_attempts(connection: Connection, attempts: Sequence[StepAttempt]) -> None:
+    """Insert (or overwrite) ``attempts`` in one ``executemany`` on ``connection``.
+
+    The writers' fast path: no ORM session, no read; the caller commits. Only for
+    attempts without schema violations on a dialect where :func:`can_upsert_attempts`.
+    """
+    upsert = _attempt_upsert(connection.dialect.name)
+    connection.execute(upsert, [attempt_values(a) for a in attempts])
+
+
 class ObservabilityRepository:
     """Reads and writes the observability tables within one session."""
 
@@ -145,8 +167,7 @@ class ObservabilityRepository:
         PostgreSQL it is one ``INSERT … ON CONFLICT DO UPDATE`` statement (no read, no
         savepoint), and the violations table is only touched when there are some.
         """
-        values = dict(attempt.__dict__)
-        values["retries"] = max(0, attempt.attempt - 1)
+        values = attempt_values(attempt)
         upsert = _attempt_upsert(self.session.get_bind().dialect.name)
         if upsert is not None:
             self.session.flush()  # earlier rows of this session (lost attempts) go first

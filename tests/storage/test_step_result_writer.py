@@ -1,0 +1,137 @@
+"""The step-result recorder's fast path (one kept connection, one upsert per batch) on
+SQLite and PostgreSQL: rows land, a repeated attempt overwrites its row, retried and
+violating attempts still take the full path, and a connection the database drops is
+replaced without failing the attempt."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import Engine, event, select, text
+
+from activities.step_results import StepResultRecorder
+from schemas.invoke import SchemaViolationRecord
+from storage.database import create_db_engine, create_session_factory
+from storage.models import SchemaViolation, StepResult
+from storage.observability import (
+    ATTEMPT_COMPLETED,
+    ATTEMPT_FAILED,
+    ATTEMPT_TIMED_OUT,
+    StepAttempt,
+)
+from storage.prices import PriceTable
+
+
+def attempt(
+    run_id: str, step: str, number: int = 1, status: str = ATTEMPT_COMPLETED
+) -> StepAttempt:
+    return StepAttempt(
+        run_id=run_id,
+        app_id="app-1",
+        step_id=step,
+        item_index=None,
+        activity_id=step,
+        attempt=number,
+        status=status,
+        ended_at=datetime.now(UTC),
+        agent_type="extractor",
+    )
+
+
+@pytest.fixture
+async def writer(database_url: str) -> AsyncIterator[tuple[StepResultRecorder, Engine]]:
+    engine = create_db_engine(database_url)
+    recorder = StepResultRecorder(create_session_factory(engine), PriceTable.load())
+    yield recorder, engine
+    recorder.close()
+    engine.dispose()
+
+
+def statuses(engine: Engine, run_id: str) -> list[tuple[str, int, str]]:
+    with engine.connect() as conn:
+        query = (
+            select(StepResult.step_id, StepResult.attempt, StepResult.status)
+            .where(StepResult.run_id == run_id)
+            .order_by(StepResult.step_id, StepResult.attempt)
+        )
+        return [tuple(row) for row in conn.execute(query)]  # type: ignore[misc]
+
+
+async def test_first_attempts_are_written_and_a_repeat_overwrites_its_row(
+    writer: tuple[StepResultRecorder, Engine],
+) -> None:
+    recorder, engine = writer
+    run_id = f"run-{uuid.uuid4().hex[:8]}"
+    await asyncio.gather(*(recorder.record(attempt(run_id, f"s{i}"), []) for i in range(20)))
+    await recorder.record(attempt(run_id, "s0", status=ATTEMPT_FAILED), [])
+
+    rows = statuses(engine, run_id)
+    assert len(rows) == 20
+    assert rows[0] == ("s0", 1, ATTEMPT_FAILED)
+    assert all(status == ATTEMPT_COMPLETED for _, _, status in rows[1:])
+
+
+async def test_retried_and_violating_attempts_in_one_batch_take_the_full_path(
+    writer: tuple[StepResultRecorder, Engine],
+) -> None:
+    recorder, engine = writer
+    run_id = f"run-{uuid.uuid4().hex[:8]}"
+    violation = SchemaViolationRecord(pointer="/total", message="not a number")
+    await asyncio.gather(
+        recorder.record(attempt(run_id, "a"), []),
+        recorder.record(attempt(run_id, "b", number=3), []),  # attempts 1 and 2 never reported
+        recorder.record(attempt(run_id, "c"), [violation]),
+    )
+
+    assert statuses(engine, run_id) == [
+        ("a", 1, ATTEMPT_COMPLETED),
+        ("b", 1, ATTEMPT_TIMED_OUT),
+        ("b", 2, ATTEMPT_TIMED_OUT),
+        ("b", 3, ATTEMPT_COMPLETED),
+        ("c", 1, ATTEMPT_COMPLETED),
+    ]
+    with engine.connect() as conn:
+        pointers = conn.scalars(
+            select(SchemaViolation.pointer).where(SchemaViolation.run_id == run_id)
+        ).all()
+    assert pointers == ["/total"]
+
+
+async def test_a_dropped_connection_is_replaced_without_failing_the_attempt(
+    writer: tuple[StepResultRecorder, Engine],
+) -> None:
+    recorder, engine = writer
+    run_id = f"run-{uuid.uuid4().hex[:8]}"
+    await recorder.record(attempt(run_id, "before"), [])
+    connects: list[int] = []
+    event.listen(engine, "connect", lambda *_args: connects.append(1))
+
+    if engine.dialect.name == "postgresql":
+        # What a database restart does to the kept connection: the server ends it.
+        with engine.connect() as admin:
+            admin.execute(
+                text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+            )
+    else:
+        # SQLite has no server: close the kept DBAPI connection under the recorder.
+        def close_kept() -> None:
+            kept = recorder._connection  # noqa: SLF001 - the thing under test
+            assert kept is not None
+            kept.connection.dbapi_connection.close()  # type: ignore[union-attr]
+
+        await asyncio.get_running_loop().run_in_executor(recorder._thread, close_kept)  # noqa: SLF001
+
+    await recorder.record(attempt(run_id, "after"), [])
+
+    assert statuses(engine, run_id) == [
+        ("after", 1, ATTEMPT_COMPLETED),
+        ("before", 1, ATTEMPT_COMPLETED),
+    ]
+    assert len(connects) >= 1  # the recorder opened a fresh connection
