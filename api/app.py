@@ -53,6 +53,7 @@ def create_app(
     artifact_store: ArtifactStore | None = None,
     prompt_registry: PromptRegistry | None = None,
     schema_sources: SchemaSourcesConfig | None = None,
+    on_shutdown: Callable[[], Awaitable[None]] | None = None,
 ) -> FastAPI:
     """The API for ``config``; the database schema must already be migrated.
 
@@ -60,7 +61,9 @@ def create_app(
     factory (run endpoints answer 503 without one), the artifact store and the
     prompt registry (deploy pins prompt texts only when it is given). ``schema_sources``
     says where agent configs' schema URIs may point (default: built-in schemas, the
-    schema registry and the artifact store; no files, no URLs).
+    schema registry and the artifact store; no files, no URLs). ``on_shutdown`` is
+    awaited when the app stops, before its database engine is disposed (the composition
+    root stops what it runs alongside the API, such as an in-process worker).
     """
     engine = create_db_engine(
         config.database_url,
@@ -88,6 +91,8 @@ def create_app(
             with suppress(TemporalUnavailable):
                 await gateway.client()
         yield
+        if on_shutdown is not None:
+            await on_shutdown()
         if read_pool is not None:
             await read_pool.close()
         engine.dispose()

@@ -211,6 +211,10 @@ class RunService:
                 RunInput(app_id=app_id, inputs=inputs, plan=plan, release_id=release_id),
                 id=run_id,
                 task_queue=ORCHESTRATOR_QUEUE,
+                # With an orchestrator worker in this process (HUB_API_ORCHESTRATOR),
+                # Temporal hands the first workflow task straight back to it; without
+                # one, the start is an ordinary one.
+                request_eager_start=True,
                 # All of the run's search attributes at start: the workflow then has
                 # none left to upsert (one server update less per run).
                 search_attributes=TypedSearchAttributes(

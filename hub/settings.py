@@ -114,6 +114,10 @@ class Settings(BaseSettings):
     #: Run the orchestration workflow in Temporal's Python sandbox (slower; its
     #: determinism is otherwise guarded by a static check and replay tests).
     workflow_sandbox: bool = False
+    #: Run an orchestrator worker inside the API process too (``hub up`` turns it on):
+    #: runs started through the API are then started eagerly on it — their first
+    #: workflow task comes back with the start instead of through the task queue.
+    api_orchestrator: bool = False
 
     @model_validator(mode="after")
     def _refuse_default_secret_outside_development(self) -> Settings:

@@ -319,7 +319,10 @@ class EmbeddedStack:
             Part(
                 "api",
                 [*hub, "api", "--host", self.host, "--port", str(self.ports.api)],
-                env,
+                # One machine: the API runs an orchestrator worker too, so the runs it
+                # starts start eagerly (HUB_API_ORCHESTRATOR=false in the environment
+                # keeps them apart).
+                {"HUB_API_ORCHESTRATOR": "true", **env},
                 http_ok(f"{self.api_url}/ready"),
                 logs / "api.log",
             ),

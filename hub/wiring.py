@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from fastapi import FastAPI
+from temporalio.client import Client
 
 from api.app import create_app
 from api.config import ApiConfig, AuthConfig, RunLimits
 from api.schema_sources import SchemaSourcesConfig
 from hub.settings import Settings
 from hub.telemetry import instrument_http_app, setup_process, tracing_interceptors
+from hub.worker_processes import InProcessOrchestrator
 from storage.artifacts import artifact_store_from_uri
 from storage.prompts import PromptRegistry, ensure_default_prompts
 from workers.temporal_client import connect
@@ -75,16 +79,26 @@ def prompt_registry(settings: Settings) -> PromptRegistry:
 def build_api(settings: Settings, config: ApiConfig | None = None) -> FastAPI:
     """The API wired to Temporal, the artifact store and the prompt registry."""
     provider = setup_process(settings, "api")
-    app = create_app(
-        config or api_config(settings),
-        temporal_connect=lambda: connect(
+
+    def connect_client() -> Awaitable[Client]:
+        return connect(
             settings.temporal_address,
             settings.temporal_namespace,
             interceptors=tracing_interceptors(),
-        ),
+        )
+
+    temporal_connect: Callable[[], Awaitable[Client]] = connect_client
+    on_shutdown: Callable[[], Awaitable[None]] | None = None
+    if settings.api_orchestrator:
+        orchestrator = InProcessOrchestrator(settings)
+        temporal_connect, on_shutdown = orchestrator.attach(connect_client), orchestrator.close
+    app = create_app(
+        config or api_config(settings),
+        temporal_connect=temporal_connect,
         artifact_store=artifact_store_from_uri(settings.resolved_artifact_root),
         prompt_registry=prompt_registry(settings),
         schema_sources=schema_sources_config(settings),
+        on_shutdown=on_shutdown,
     )
     return instrument_http_app(app, "api", provider)
 

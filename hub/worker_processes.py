@@ -7,9 +7,12 @@ client, artifact store, the deployed-plan loader from storage.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import AsyncExitStack, asynccontextmanager
 
+from temporalio.client import Client
 from temporalio.worker import Worker
 
 from activities.agent_calls import AgentActivities, build_agent_http_client
@@ -43,6 +46,36 @@ def deployed_plan_loader(settings: Settings) -> DeployedPlanLoader:
     return load_async
 
 
+@asynccontextmanager
+async def step_activities(settings: Settings) -> AsyncIterator[AgentActivities]:
+    """``invoke_agent`` with what it needs: HTTP client, artifact store, step-result recorder."""
+    store = artifact_store_from_uri(settings.resolved_artifact_root)
+    # Every attempt of every step is recorded for the observability endpoints.
+    recorder = StepResultRecorder(
+        create_session_factory(create_db_engine(settings.resolved_database_url)),
+        PriceTable.load(settings.prices_file),
+    )
+    try:
+        async with build_agent_http_client() as http:
+            yield AgentActivities(
+                http, settings.agent_url, store, settings.artifact_inline_max_bytes, recorder
+            )
+    finally:
+        recorder.close()
+
+
+def orchestrator_worker(
+    settings: Settings, client: Client, agent_activities: AgentActivities
+) -> Worker:
+    """The worker of the orchestration workflow (and of its ``dispatch: local`` steps)."""
+    return build_orchestrator_worker(
+        client,
+        PlanActivities(deployed_plan_loader(settings)),
+        agent_activities,
+        sandboxed=settings.workflow_sandbox,
+    )
+
+
 async def run_worker_processes(
     settings: Settings, *, orchestrator: bool, agent_types: Sequence[str]
 ) -> None:
@@ -54,26 +87,10 @@ async def run_worker_processes(
         interceptors=tracing_interceptors(),
         runtime=temporal_runtime(settings),
     )
-    store = artifact_store_from_uri(settings.resolved_artifact_root)
-    # Every attempt of every step is recorded for the observability endpoints.
-    recorder = StepResultRecorder(
-        create_session_factory(create_db_engine(settings.resolved_database_url)),
-        PriceTable.load(settings.prices_file),
-    )
-    async with build_agent_http_client() as http:
-        agent_activities = AgentActivities(
-            http, settings.agent_url, store, settings.artifact_inline_max_bytes, recorder
-        )
+    async with step_activities(settings) as agent_activities:
         workers: list[Worker] = []
         if orchestrator:
-            workers.append(
-                build_orchestrator_worker(
-                    client,
-                    PlanActivities(deployed_plan_loader(settings)),
-                    agent_activities,
-                    sandboxed=settings.workflow_sandbox,
-                )
-            )
+            workers.append(orchestrator_worker(settings, client, agent_activities))
         workers += [build_agent_worker(client, t, agent_activities) for t in agent_types]
         if not workers:
             raise ValueError("nothing to run: name the orchestrator or at least one agent type")
@@ -83,10 +100,48 @@ async def run_worker_processes(
             list(agent_types),
             settings.temporal_address,
         )
-        try:
-            await run_workers(workers)
-        finally:
-            recorder.close()
+        await run_workers(workers)
+
+
+class InProcessOrchestrator:
+    """An orchestrator worker sharing the API's Temporal client (``HUB_API_ORCHESTRATOR``).
+
+    Runs the API starts are then started *eagerly*: Temporal hands the run's first
+    workflow task back in the start response to this worker, instead of through a
+    task queue, and the run's later workflow tasks stay on it (sticky). ``attach``
+    wraps the API's connect function; ``close`` stops the worker at API shutdown,
+    letting its in-flight local steps finish within the graceful-shutdown time.
+    """
+
+    def __init__(self, settings: Settings) -> None:
+        self._settings = settings
+        self._stack = AsyncExitStack()
+        self._worker: Worker | None = None
+        self._task: asyncio.Task[None] | None = None
+
+    def attach(
+        self, connect_client: Callable[[], Awaitable[Client]]
+    ) -> Callable[[], Awaitable[Client]]:
+        """``connect_client`` that also starts the worker on the first client it makes."""
+
+        async def connect_and_start() -> Client:
+            client = await connect_client()
+            if self._worker is None:
+                activities = await self._stack.enter_async_context(step_activities(self._settings))
+                self._worker = orchestrator_worker(self._settings, client, activities)
+                self._task = asyncio.create_task(self._worker.run(), name="api-orchestrator")
+                logger.info("orchestrator worker running in the API process")
+            return client
+
+        return connect_and_start
+
+    async def close(self) -> None:
+        if self._worker is not None and self._worker.is_running:
+            await self._worker.shutdown()
+        if self._task is not None:
+            with contextlib.suppress(BaseException):
+                await self._task
+        await self._stack.aclose()
 
 
 async def serve_orchestrator(settings: Settings) -> None:

@@ -3,6 +3,7 @@ every sample PDF, ``hub run … --wait`` from the CLI, then SIGTERM stops every 
 
 from __future__ import annotations
 
+import asyncio
 import os
 import re
 import signal
@@ -15,6 +16,9 @@ from pathlib import Path
 
 import httpx
 import pytest
+from temporalio.api.enums.v1 import EventType
+from temporalio.api.history.v1 import HistoryEvent
+from temporalio.client import Client
 
 from agents.demo.samples import SampleFacts
 from hub.demo import DemoRun, run_demo
@@ -193,6 +197,39 @@ def test_the_temporal_database_is_in_wal_mode(hub_up: HubUp, demo: Demo) -> None
     database = hub_up.home / "temporal.db"
     assert database.read_bytes()[18:20] == b"\x02\x02", "SQLite header says not WAL"
     assert database.with_name("temporal.db-wal").exists()
+
+
+def api_pid(hub: HubUp) -> int:
+    """The ``hub api`` child of ``hub up`` (from its command line)."""
+    for pid in child_pids(hub.process.pid):
+        argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+        if b"api" in argv and b"hub.cli" in argv:
+            return pid
+    raise AssertionError(f"no hub api process under hub up:\n{hub.output()}")
+
+
+async def first_events(temporal_port: int, workflow_id: str) -> list[HistoryEvent]:
+    client = await Client.connect(f"127.0.0.1:{temporal_port}")
+    history = await client.get_workflow_handle(workflow_id).fetch_history()
+    return list(history.events[:3])
+
+
+def test_runs_started_through_the_api_start_eagerly_on_its_own_orchestrator(
+    hub_up: HubUp, demo: Demo
+) -> None:
+    """hub up runs an orchestrator worker inside the API (HUB_API_ORCHESTRATOR): Temporal
+    hands each run's first workflow task back with the start, in the same transaction."""
+    api = api_pid(hub_up)
+    for run in demo.runs:
+        started, scheduled, task_started = asyncio.run(
+            first_events(hub_up.temporal_port, run.run_id)
+        )
+        assert task_started.event_type == EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED
+        identity = task_started.workflow_task_started_event_attributes.identity
+        assert identity.split("@")[0] == str(api), (identity, api)
+        # One transaction with the start: consecutive task ids. A start through the task
+        # queue records the task's start later, after the task queue's own writes.
+        assert [e.task_id - started.task_id for e in (scheduled, task_started)] == [1, 2]
 
 
 def test_sigterm_stops_every_child_and_frees_the_ports(hub_up: HubUp) -> None:
