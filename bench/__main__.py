@@ -138,6 +138,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="run our workflow in Temporal's sandbox (HUB_WORKFLOW_SANDBOX=true)",
     )
     parser.add_argument(
+        "--no-eager",
+        action="store_true",
+        help="start our runs through the task queue instead of eagerly (as the API starts "
+        "them without HUB_API_ORCHESTRATOR)",
+    )
+    parser.add_argument(
         "--results-dir",
         type=Path,
         default=REPO_ROOT / "bench" / "results",
@@ -156,7 +162,7 @@ def overhead_repeats(args: argparse.Namespace, steps: int) -> int:
         return int(args.repeats)
     if args.quick:
         return max(2, min(5, 10 // steps))
-    return max(4, min(30, 60 // steps))
+    return max(12, min(30, 240 // steps))
 
 
 def throughput_runs(args: argparse.Namespace, in_flight: int) -> int:
@@ -195,19 +201,17 @@ def engines(
     args: argparse.Namespace, client: Client, agent_url: str, workdir: Path
 ) -> list[tuple[str, EngineFactory]]:
     """Ours (remote agent queue), ours with ``dispatch: local``, then the baseline, each
-    with its own workers; ours records step results unless ``--no-record``."""
-    record, sandboxed = not args.no_record, args.sandboxed
+    with its own workers; ours records step results unless ``--no-record`` and starts
+    its runs eagerly (as the API with its in-process orchestrator does) unless
+    ``--no-eager``."""
+    options = {
+        "record": not args.no_record,
+        "sandboxed": args.sandboxed,
+        "eager": not args.no_eager,
+    }
     return [
-        (
-            "ours",
-            lambda: our_engine(client, agent_url, workdir, record=record, sandboxed=sandboxed),
-        ),
-        (
-            LOCAL,
-            lambda: our_engine(
-                client, agent_url, workdir, "local", record=record, sandboxed=sandboxed
-            ),
-        ),
+        ("ours", lambda: our_engine(client, agent_url, workdir, **options)),
+        (LOCAL, lambda: our_engine(client, agent_url, workdir, "local", **options)),
         ("baseline", lambda: baseline_engine(client, agent_url)),
     ]
 
@@ -378,6 +382,7 @@ async def bench(args: argparse.Namespace) -> dict[str, Any]:
             "workers": "in-process (one engine's workers at a time)",
             "ours_records_step_results": not args.no_record,
             "ours_sandboxed": args.sandboxed,
+            "ours_eager_start": not args.no_eager,
         },
         "environment": environment(),
     }

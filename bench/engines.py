@@ -107,6 +107,7 @@ class OurEngine:
     task_queue: str
     dispatch: Literal["remote", "local"] = "remote"
     name: str = "ours"
+    eager: bool = True
 
     async def start(self, steps: int) -> WorkflowHandle[Any, Any]:
         plan = noop_pipeline(steps, self.dispatch)
@@ -119,6 +120,9 @@ class OurEngine:
             result_type=RunResult,
             # As the API starts a run: with its search attributes.
             search_attributes=run_search_attributes(plan, run_id),
+            # As the API starts a run with its in-process orchestrator worker (hub up):
+            # the first workflow task comes back with the start, no task-queue hop.
+            request_eager_start=self.eager,
         )
 
     async def finish(self, handle: WorkflowHandle[Any, Any]) -> float:
@@ -200,6 +204,7 @@ async def our_engine(
     *,
     record: bool = True,
     sandboxed: bool = False,
+    eager: bool = True,
 ) -> AsyncIterator[OurEngine]:
     """Our orchestrator and agent workers (as ``hub worker`` builds them) until exit.
 
@@ -207,19 +212,21 @@ async def our_engine(
     local activities on the orchestrator worker (no task-queue hop). ``record`` writes
     every attempt to ``step_results`` as the product's workers do (the embedded stack's
     SQLite hub database, in ``workdir``); ``sandboxed`` runs the workflow in Temporal's
-    sandbox (``HUB_WORKFLOW_SANDBOX``).
+    sandbox (``HUB_WORKFLOW_SANDBOX``); ``eager`` starts runs eagerly on the orchestrator
+    worker, as the API does when it hosts one (``HUB_API_ORCHESTRATOR``).
     """
     # A fresh queue suffix per session keeps runs of an earlier session off these workers.
     suffix = uuid.uuid4().hex[:8]
     task_queue = f"{ORCHESTRATOR_QUEUE}-bench-{suffix}"
     store = LocalArtifactStore(workdir / "artifacts")
-    async with build_agent_http_client() as http:
+    recorder = step_result_recorder(workdir) if record else None
+    async with build_agent_http_client() as http, _closing(recorder):
         activities = AgentActivities(
             http,
             lambda _type: agent_url,
             store,
             INLINE_MAX_BYTES,
-            step_result_recorder(workdir) if record else None,
+            recorder,
         )
         workers = [
             build_orchestrator_worker(
@@ -234,7 +241,16 @@ async def our_engine(
             workers.append(build_agent_worker(client, NOOP_AGENT_TYPE, activities))
         async with _workers_running(workers):
             name = "ours" if dispatch == "remote" else "ours-local"
-            yield OurEngine(client, task_queue, dispatch, name)
+            yield OurEngine(client, task_queue, dispatch, name, eager)
+
+
+@asynccontextmanager
+async def _closing(recorder: StepResultRecorder | None) -> AsyncIterator[None]:
+    try:
+        yield
+    finally:
+        if recorder is not None:
+            recorder.close()
 
 
 def step_result_recorder(workdir: Path) -> StepResultRecorder:

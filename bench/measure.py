@@ -54,6 +54,26 @@ async def warm_up(engine: Engine, runs: int, progress: Progress) -> list[float]:
     return walls
 
 
+#: The engine every other engine's runs are paired with (same round) in ``overhead``.
+PAIRED_AGAINST = "baseline"
+
+
+def paired_ratios(runs: list[RunSample], base_runs: list[RunSample]) -> dict[str, float]:
+    """Quartiles of run-by-run ratios ``runs[i] / base_runs[i]`` (agent time subtracted).
+
+    Runs of one round ran back to back, so each pair saw the same machine; the spread
+    of the pairs says whether a difference of medians is more than the drift.
+    """
+    ratios = sorted(
+        (a.wall_ms - a.agent_ms) / (b.wall_ms - b.agent_ms)
+        for a, b in zip(runs, base_runs, strict=True)
+    )
+    if len(ratios) < 2:
+        return {"p25": ratios[0], "p50": ratios[0], "p75": ratios[0], "pairs": len(ratios)}
+    p25, p50, p75 = statistics.quantiles(ratios, n=4)
+    return {"p25": p25, "p50": p50, "p75": p75, "pairs": len(ratios)}
+
+
 async def overhead(
     engines: dict[str, Engine], steps: int, repeats: int, progress: Progress
 ) -> dict[str, dict[str, Any]]:
@@ -62,13 +82,17 @@ async def overhead(
     (shared cores, a VM's steal time) every engine sees the same drift.
 
     Overhead per step = (run wall time − agent time) / steps; the figure is the
-    median over the repeats (the mean and spread are kept too).
+    median over the repeats (the mean and spread are kept too), and each engine's runs
+    paired with the baseline's run of the same round give ``paired_ratio`` quartiles.
     """
     samples: dict[str, list[RunSample]] = {name: [] for name in engines}
-    for _ in range(repeats):
-        for name, engine in engines.items():
+    order = list(engines.items())
+    for round_number in range(repeats):
+        # Alternate the order every round, so no engine always runs right after another.
+        for name, engine in order if round_number % 2 == 0 else reversed(order):
             samples[name].append(await timed_run(engine, steps))
     result: dict[str, dict[str, Any]] = {}
+    base_runs = samples.get(PAIRED_AGAINST)
     for name, runs in samples.items():
         per_step = [(s.wall_ms - s.agent_ms) / steps for s in runs]
         figures = {
@@ -81,6 +105,8 @@ async def overhead(
             "run_wall_ms_p50": statistics.median(s.wall_ms for s in runs),
             "agent_ms_per_step": statistics.fmean(s.agent_ms for s in runs) / steps,
         }
+        if base_runs is not None and name != PAIRED_AGAINST:
+            figures["paired_ratio"] = paired_ratios(runs, base_runs)
         progress(
             f"  {name:>10} {steps:>3} steps: {figures['overhead_ms_per_step']:8.2f} ms/step "
             f"(run p50 {figures['run_wall_ms_p50']:.1f} ms, {len(runs)} runs)"

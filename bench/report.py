@@ -15,6 +15,13 @@ def _ratio(value: float | None) -> str:
     return "—" if value is None else f"{value:.2f}×"
 
 
+def _spread(quartiles: dict[str, float] | None) -> str:
+    """Median ratio with its interquartile range, e.g. ``1.02× (0.97–1.08)``."""
+    if not quartiles:
+        return "—"
+    return f"{quartiles['p50']:.2f}× ({quartiles['p25']:.2f}–{quartiles['p75']:.2f})"
+
+
 def _table(headers: list[str], rows: list[list[str]]) -> str:
     widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headers)]
     line = "  ".join(h.rjust(w) for h, w in zip(headers, widths, strict=True))
@@ -44,6 +51,7 @@ def render(results: dict[str, Any]) -> str:
                     _num(entry["baseline"]["overhead_ms_per_step"], 2),
                     _ratio(entry["ratio"]),
                     _ratio(entry["ratio_local"]),
+                    _spread(entry["ours"].get("paired_ratio")),
                     _num(entry["ours"]["run_wall_ms_p50"]),
                     _num(entry["baseline"]["run_wall_ms_p50"]),
                 ]
@@ -60,6 +68,7 @@ def render(results: dict[str, Any]) -> str:
                     _ratio(marginal["ratio_local"]),
                     "",
                     "",
+                    "",
                 ]
             )
         parts.append(
@@ -73,6 +82,7 @@ def render(results: dict[str, Any]) -> str:
                     "baseline",
                     "ours/base",
                     "local/base",
+                    "ours/base run by run (p25–p75)",
                     "ours run p50",
                     "base run p50",
                 ],
