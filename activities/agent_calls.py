@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import email.utils
 import json
 from collections.abc import Callable, Mapping
@@ -144,6 +145,27 @@ def retry_after(response: AgentResponse) -> timedelta | None:
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
     return max(timedelta(), when - datetime.now(UTC))
+
+
+class _Heartbeat:
+    """Calls ``activity.heartbeat()`` every ``interval`` seconds until stopped.
+
+    The timer callbacks run in a copy of the activity's context, where
+    ``activity.heartbeat`` finds its activity.
+    """
+
+    def __init__(self, interval: float) -> None:
+        self._interval = interval
+        self._loop = asyncio.get_running_loop()
+        self._context = contextvars.copy_context()
+        self._timer = self._loop.call_later(interval, self._beat, context=self._context)
+
+    def _beat(self) -> None:
+        activity.heartbeat()
+        self._timer = self._loop.call_later(self._interval, self._beat, context=self._context)
+
+    def stop(self) -> None:
+        self._timer.cancel()
 
 
 def _detail(response: AgentResponse) -> str:
@@ -294,19 +316,12 @@ class AgentActivities:
         }
         # W3C traceparent: the agent's spans join the run's trace.
         propagate.inject(headers)
-        call = asyncio.create_task(
-            self._http.post(url, content=body.model_dump_json(), headers=headers)
-        )
+        # Heartbeats keep a long agent call alive and are how a cancellation of the run
+        # reaches this activity (local activities have none). A timer sends them, so a
+        # quick call costs no task and no wait of its own.
+        beat = None if is_local else _Heartbeat(interval)
         try:
-            while True:
-                done, _pending = await asyncio.wait({call}, timeout=interval)
-                if done:
-                    break
-                # Heartbeats keep a long agent call alive and are how a cancellation
-                # of the run reaches this activity (local activities have none).
-                if not is_local:
-                    activity.heartbeat()
-            return call.result()
+            return await self._http.post(url, content=body.model_dump_json(), headers=headers)
         except AgentTimeout as err:
             self._fail(f"agent at {url} timed out: {err}", AGENT_TIMEOUT, attempt)
         except AgentUnreachable as err:
@@ -314,10 +329,8 @@ class AgentActivities:
         finally:
             # On cancellation (run canceled, worker shutting down) the HTTP call is
             # abandoned, which closes the connection so the agent sees it too.
-            if not call.done():
-                call.cancel()
-                with contextlib.suppress(BaseException):
-                    await call
+            if beat is not None:
+                beat.stop()
 
     def _parse(
         self, response: AgentResponse, req: InvokeAgentInput, attempt: int

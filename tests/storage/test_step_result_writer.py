@@ -1,21 +1,27 @@
-"""The step-result recorder's fast path (one kept connection, one upsert per batch) on
-SQLite and PostgreSQL: rows land, a repeated attempt overwrites its row, retried and
-violating attempts still take the full path, and a connection the database drops is
-replaced without failing the attempt."""
+"""The step-result recorder's fast paths on SQLite and PostgreSQL: rows land, a repeated
+attempt overwrites its row, retried and violating attempts still take the full path, a
+connection the database drops is replaced without failing the attempt; and on SQLite a
+lone attempt is written inline without ever blocking the event loop on a lock, with
+the WAL checkpointed by the writer thread."""
 
 from __future__ import annotations
 
 import asyncio
+import sqlite3
+import threading
 import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, event, select, text
 
+from activities import step_results
 from activities.step_results import StepResultRecorder
 from schemas.invoke import SchemaViolationRecord
 from storage.database import create_db_engine, create_session_factory
+from storage.migrations import upgrade
 from storage.models import SchemaViolation, StepResult
 from storage.observability import (
     ATTEMPT_COMPLETED,
@@ -120,13 +126,10 @@ async def test_a_dropped_connection_is_replaced_without_failing_the_attempt(
                 )
             )
     else:
-        # SQLite has no server: close the kept DBAPI connection under the recorder.
-        def close_kept() -> None:
-            kept = recorder._connection  # noqa: SLF001 - the thing under test
-            assert kept is not None
-            kept.connection.dbapi_connection.close()  # type: ignore[union-attr]
-
-        await asyncio.get_running_loop().run_in_executor(recorder._thread, close_kept)  # noqa: SLF001
+        # SQLite has no server: close the kept (inline) DBAPI connection under the recorder.
+        kept = recorder._inline  # noqa: SLF001 - the thing under test
+        assert kept is not None
+        kept.connection.dbapi_connection.close()  # type: ignore[union-attr]
 
     await recorder.record(attempt(run_id, "after"), [])
 
@@ -135,3 +138,92 @@ async def test_a_dropped_connection_is_replaced_without_failing_the_attempt(
         ("before", 1, ATTEMPT_COMPLETED),
     ]
     assert len(connects) >= 1  # the recorder opened a fresh connection
+
+
+@pytest.fixture
+async def sqlite_writer(tmp_path: Path) -> AsyncIterator[tuple[StepResultRecorder, Engine, Path]]:
+    path = tmp_path / "hub.db"
+    upgrade(f"sqlite:///{path}")
+    engine = create_db_engine(f"sqlite:///{path}")
+    recorder = StepResultRecorder(create_session_factory(engine), PriceTable.load())
+    yield recorder, engine, path
+    recorder.close()
+    engine.dispose()
+
+
+def commit_threads(engine: Engine) -> list[str]:
+    names: list[str] = []
+    event.listen(engine, "commit", lambda _conn: names.append(threading.current_thread().name))
+    return names
+
+
+async def test_a_lone_attempt_on_sqlite_is_written_inline(
+    sqlite_writer: tuple[StepResultRecorder, Engine, Path],
+) -> None:
+    recorder, engine, _path = sqlite_writer
+    threads = commit_threads(engine)
+    run_id = f"run-{uuid.uuid4().hex[:8]}"
+    await recorder.record(attempt(run_id, "s1"), [])
+    await recorder.record(attempt(run_id, "s2", number=2), [])  # a retry: the writer thread
+
+    assert [row[:2] for row in statuses(engine, run_id)] == [("s1", 1), ("s2", 1), ("s2", 2)]
+    assert threads[0] == threading.current_thread().name
+    assert threads[1].startswith("step-results")
+    # The inline connection never waits for a lock (the event loop would wait with it).
+    inline = recorder._inline  # noqa: SLF001
+    assert inline is not None
+    assert inline.exec_driver_sql("PRAGMA busy_timeout").scalar() == 0
+
+
+async def test_a_locked_sqlite_database_never_blocks_the_event_loop(
+    sqlite_writer: tuple[StepResultRecorder, Engine, Path],
+) -> None:
+    recorder, engine, path = sqlite_writer
+    threads = commit_threads(engine)
+    run_id = f"run-{uuid.uuid4().hex[:8]}"
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another process's write transaction holds the lock
+    ticks = 0
+
+    async def ticker() -> None:
+        nonlocal ticks
+        while True:
+            ticks += 1
+            await asyncio.sleep(0.01)
+
+    ticking = asyncio.create_task(ticker())
+    writing = asyncio.create_task(recorder.record(attempt(run_id, "s1"), []))
+    while ticks < 20:  # the loop keeps running while the write waits for the lock
+        await asyncio.sleep(0.01)
+    assert not writing.done()
+    other.execute("COMMIT")
+    await writing
+    ticking.cancel()
+    other.close()
+
+    assert statuses(engine, run_id) == [("s1", 1, ATTEMPT_COMPLETED)]
+    assert threads and all(name.startswith("step-results") for name in threads)
+
+
+async def test_inline_writes_are_checkpointed_by_the_writer_thread(
+    sqlite_writer: tuple[StepResultRecorder, Engine, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    recorder, _engine, path = sqlite_writer
+    monkeypatch.setattr(step_results, "INLINE_CHECKPOINT_EVERY", 10)
+    run_id = f"run-{uuid.uuid4().hex[:8]}"
+
+    def rows_in_main_file() -> int:
+        # immutable=1 reads the database file alone, ignoring the WAL: only rows a
+        # checkpoint has copied there are seen.
+        with sqlite3.connect(f"file:{path}?immutable=1", uri=True) as main_file:
+            query = "SELECT count(*) FROM step_results WHERE run_id = ?"
+            return int(main_file.execute(query, (run_id,)).fetchone()[0])
+
+    for index in range(9):
+        await recorder.record(attempt(run_id, f"s{index}"), [])
+    recorder._thread.submit(lambda: None).result()  # noqa: SLF001 - let the thread catch up
+    assert rows_in_main_file() == 0  # still only in the WAL
+
+    await recorder.record(attempt(run_id, "s9"), [])
+    recorder._thread.submit(lambda: None).result()  # noqa: SLF001
+    assert rows_in_main_file() == 10
