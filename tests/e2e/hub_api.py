@@ -46,17 +46,21 @@ async def create_app(
     *,
     deploy: bool = True,
     values: dict[str, str] | None = None,
+    builtin_configs: bool = False,
 ) -> CreatedApp:
     """POST the app and its agents, PUT the orchestration and deploy it unless told not to.
 
     The YAML is a :class:`string.Template`: ``$app_id``, each agent's placeholder (its
-    id) and ``values`` are filled in.
+    id) and ``values`` are filled in. Agents get the tests' custom config, or with
+    ``builtin_configs`` their type's default one.
     """
     app = expect(await http.post("/apps", json={"name": f"e2e {uuid.uuid4().hex[:8]}"}), 201)
     app_id = str(app["id"])
     agents: dict[str, str] = {}
     for placeholder, agent_type in agent_types.items():
-        body = {"name": placeholder, "type": agent_type, "config": custom_agent_config()}
+        body: dict[str, object] = {"name": placeholder, "type": agent_type}
+        if not builtin_configs:
+            body["config"] = custom_agent_config()
         agents[placeholder] = expect(await http.post(f"/apps/{app_id}/agents", json=body), 201)[
             "id"
         ]

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bench.processes import process_group_members
 from hub.stack import (
     Part,
     dev_server_dynamic_config,
@@ -110,6 +111,20 @@ class Processes:
     def stop_all(self) -> None:
         for part in reversed(self.parts):
             part.stop(grace=15)
+
+    def stop_and_sweep(self) -> list[str]:
+        """Stop every process (SIGTERM, then SIGKILL), then SIGKILL whatever is left in
+        their process groups; returns what had to be swept (nothing after a clean stop)."""
+        self.stop_all()
+        leftovers: list[str] = []
+        for part in self.parts:
+            if part.process is None:
+                continue
+            for pid in process_group_members(part.process.pid):
+                if pid_alive(pid):
+                    leftovers.append(f"{part.name}: pid {pid}")
+                    os.kill(pid, signal.SIGKILL)
+        return leftovers
 
 
 @dataclass

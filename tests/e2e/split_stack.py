@@ -31,7 +31,7 @@ from temporalio.client import Client
 
 from bench.processes import process_group_members
 from hub.stack import Part, free_port, http_ok, hub_command
-from tests.e2e.processes import REPO_ROOT, Processes, hub_environment, pid_alive, wait_ready
+from tests.e2e.processes import REPO_ROOT, Processes, hub_environment, wait_ready
 
 COMPOSE_FILE = REPO_ROOT / "docker-compose.yml"
 #: The server the test suite uses (trust auth; the same HUB_TEST_PG_* overrides as the
@@ -290,16 +290,7 @@ class SplitStack:
     def stop(self) -> list[str]:
         """Stop every process (SIGTERM, then SIGKILL), then sweep their process groups;
         returns what had to be swept (nothing, when every process shut down cleanly)."""
-        self.processes.stop_all()
-        leftovers: list[str] = []
-        for part in self.processes.parts:
-            if part.process is None:
-                continue
-            for pid in process_group_members(part.process.pid):
-                if pid_alive(pid):
-                    leftovers.append(f"{part.name}: pid {pid}")
-                    os.kill(pid, signal.SIGKILL)
-        return leftovers
+        return self.processes.stop_and_sweep()
 
 
 def wait_all_ready(parts: list[Part]) -> None:

@@ -21,13 +21,10 @@ Nothing here asserts a duration.
 
 from __future__ import annotations
 
-import os
-import signal
 import socket
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from string import Template
 
 import httpx
 import pytest_asyncio
@@ -36,18 +33,16 @@ from temporalio.api.history.v1 import HistoryEvent
 from temporalio.client import Client
 
 from agents.demo.samples import generate_samples
-from bench.processes import process_group_members
 from hub.demo import find_memo
 from hub.stack import Part, free_port, http_ok, hub_command
 from schemas.agents import BUILTIN_AGENT_TYPES
 from schemas.names import ORCHESTRATOR_QUEUE, agent_queue
 from tests.auth_support import admin_headers
-from tests.e2e.hub_api import expect, step_in_state, wait_for_run
+from tests.e2e.hub_api import create_app, expect, step_in_state, wait_for_run
 from tests.e2e.processes import (
     Processes,
     TemporalDevServer,
     hub_environment,
-    pid_alive,
     wait_ready,
 )
 from tests.e2e.split_stack import poller_identities
@@ -147,20 +142,6 @@ async def wait_for_poller(
     await wait_until(polling, what=f"{part.name} to poll {queue}", limit=WAIT_SECONDS)
 
 
-def sweep(processes: Processes) -> list[str]:
-    """Stop every process, then SIGKILL whatever is left in their process groups."""
-    processes.stop_all()
-    leftovers: list[str] = []
-    for part in processes.parts:
-        if part.process is None:
-            continue
-        for pid in process_group_members(part.process.pid):
-            if pid_alive(pid):
-                leftovers.append(f"{part.name}: pid {pid}")
-                os.kill(pid, signal.SIGKILL)
-    return leftovers
-
-
 @pytest_asyncio.fixture
 async def stack(tmp_path: Path) -> AsyncIterator[CrashStack]:
     processes = Processes(tmp_path / "logs")
@@ -212,7 +193,7 @@ async def stack(tmp_path: Path) -> AsyncIterator[CrashStack]:
             )
         yield CrashStack(processes, env, temporal, api, api_url, worker)
     finally:
-        leftovers = sweep(processes)
+        leftovers = processes.stop_and_sweep()
     assert not leftovers, f"processes that outlived their stop: {leftovers}"
     for part in processes.parts:
         assert not part.alive(), f"{part.name} is still running"
@@ -220,24 +201,11 @@ async def stack(tmp_path: Path) -> AsyncIterator[CrashStack]:
 
 async def create_gated_app(http: httpx.AsyncClient) -> str:
     """The app of :data:`GATED_PIPELINE_YAML`, its built-in agents (default configs), deployed."""
-    app_id = str(expect(await http.post("/apps", json={"name": "api crash"}), 201)["id"])
-    agent_ids = {}
-    for agent_type in ("extractor", "mapper", "analyzer", "summarizer"):
-        body = {"name": agent_type, "type": agent_type}
-        agent_ids[agent_type] = expect(await http.post(f"/apps/{app_id}/agents", json=body), 201)[
-            "id"
-        ]
-    text = Template(GATED_PIPELINE_YAML).substitute(app_id=app_id, **agent_ids)
-    expect(
-        await http.put(
-            f"/orchestration/{app_id}",
-            content=text.encode(),
-            headers={"Content-Type": "application/yaml"},
-        ),
-        200,
+    roles = ("extractor", "mapper", "analyzer", "summarizer")
+    created = await create_app(
+        http, GATED_PIPELINE_YAML, {role: role for role in roles}, builtin_configs=True
     )
-    expect(await http.post(f"/apps/{app_id}/deploy"), 200)
-    return app_id
+    return created.app_id
 
 
 async def upload(http: httpx.AsyncClient, pdf: Path) -> str:
