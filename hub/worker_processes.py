@@ -130,6 +130,7 @@ class InProcessOrchestrator:
                 activities = await self._stack.enter_async_context(step_activities(self._settings))
                 self._worker = orchestrator_worker(self._settings, client, activities)
                 self._task = asyncio.create_task(self._worker.run(), name="api-orchestrator")
+                self._task.add_done_callback(_log_stop)
                 logger.info("orchestrator worker running in the API process")
             return client
 
@@ -152,3 +153,12 @@ async def serve_orchestrator(settings: Settings) -> None:
 async def serve_agent(settings: Settings, agent_type: str) -> None:
     """``hub worker agent --type X``: the agent-X queue (the ``invoke_agent`` activity)."""
     await run_worker_processes(settings, orchestrator=False, agent_types=[agent_type])
+
+
+def _log_stop(task: asyncio.Task[None]) -> None:
+    """A worker that stops on its own (not at shutdown) says why in the API's log."""
+    if not task.cancelled() and task.exception() is not None:
+        logger.error(
+            "the API's orchestrator worker stopped; runs continue on the hub worker orchestrators",
+            exc_info=task.exception(),
+        )
