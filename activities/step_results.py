@@ -22,9 +22,10 @@ database connection, as a single ``INSERT … ON CONFLICT DO UPDATE`` (executema
 batch) — no ORM session, no pool checkout, no read. In the bench this took the write
 from ~0.4 to ~0.1 ms on SQLite and ~1.1 to ~0.7 ms on PostgreSQL (where the commit's
 WAL flush is most of it). Retried attempts (which back-fill lost ones) and attempts
-with violations take the ORM path. A failed write drops the kept connection (the next
-write opens a fresh one, pinged on PostgreSQL), so a restarted database costs one
-failed — and retried — attempt at most.
+with violations take the ORM path. A failed write drops the kept connection; when the
+database dropped it (a restart, an idle kill) the write is retried at once on a fresh
+one, so the attempt does not fail. On SQLite a lone attempt skips the thread hop and is
+written inline (see ``StepResultRecorder._write_inline``).
 """
 
 from __future__ import annotations
