@@ -78,6 +78,8 @@ class ChildProcess:
     log_path: Path
     env: dict[str, str] | None = field(default=None, repr=False)
     process: subprocess.Popen[bytes] | None = field(default=None, repr=False)
+    #: Runs once the process is ready (the dev server's index pruning).
+    on_ready: Callable[[], object] | None = field(default=None, repr=False)
 
     def start(self) -> None:
         """Start the process and wait until it is ready (raises if it dies or hangs)."""
@@ -101,6 +103,8 @@ class ChildProcess:
                     f"see {self.log_path}:\n{self.log_tail()}"
                 )
             if self.ready():
+                if self.on_ready is not None:
+                    self.on_ready()
                 return
             time.sleep(0.1)
         raise RuntimeError(f"{self.name} was not ready after {START_TIMEOUT_SECONDS:.0f}s")
@@ -135,9 +139,10 @@ def temporal_dev_server(
 ) -> ChildProcess:
     """``temporal server start-dev`` on a fresh SQLite file with the hub's search attributes.
 
-    It gets the embedded stack's dynamic config (``hub.stack.dev_server_dynamic_config``)
-    and SQLite pragmas (``hub.stack.DEV_SERVER_SQLITE_PRAGMAS``) unless ``stock``
-    (Temporal's defaults, the "before" of the bench);
+    It gets the embedded stack's dynamic config (``hub.stack.dev_server_dynamic_config``),
+    SQLite pragmas (``hub.stack.DEV_SERVER_SQLITE_PRAGMAS``) and visibility indexes
+    (``hub.stack.prune_visibility_indexes``) unless ``stock`` (Temporal's defaults, the
+    "before" of the bench);
     ``dynamic_config`` (``KEY=JSON``) comes last and wins. ``in_memory`` keeps SQLite in
     memory instead (to see what the file costs).
     """
@@ -153,8 +158,9 @@ def temporal_dev_server(
         "--log-level",
         "warn",
     ]
+    db_file = workdir / "temporal.db"
     if not in_memory:
-        argv += ["--db-filename", str(workdir / "temporal.db")]
+        argv += ["--db-filename", str(db_file)]
     for name, kind in SEARCH_ATTRIBUTES.items():
         argv += ["--search-attribute", f"{name}={kind}"]
     if not stock:
@@ -163,7 +169,8 @@ def temporal_dev_server(
             argv += sqlite_pragma_flags()
     for value in dynamic_config or []:
         argv += ["--dynamic-config-value", value]
-    return ChildProcess("temporal", argv, tcp_open(port), workdir / "temporal.log")
+    prune = None if stock or in_memory else lambda: stack.prune_visibility_indexes(db_file)
+    return ChildProcess("temporal", argv, tcp_open(port), workdir / "temporal.log", on_ready=prune)
 
 
 def noop_agent_service(workdir: Path, port: int) -> ChildProcess:

@@ -8,16 +8,19 @@ can finish), killing only what does not stop in time.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from fnmatch import fnmatch
 from pathlib import Path
 
 import httpx
@@ -52,7 +55,42 @@ DISPATCH_LATENCY_CONFIG: dict[str, object] = {
 #: server loses nothing (the WAL is replayed on open); only an OS crash or power loss
 #: can drop the last transactions, which the dev server accepts anyway — deployments
 #: run Temporal on PostgreSQL (docs/deployment.md).
-DEV_SERVER_SQLITE_PRAGMAS: dict[str, str] = {"journal_mode": "wal", "synchronous": "normal"}
+#: ``busy_timeout`` lets the server wait out the short write lock of
+#: :func:`prune_visibility_indexes` instead of failing a transaction.
+DEV_SERVER_SQLITE_PRAGMAS: dict[str, str] = {
+    "journal_mode": "wal",
+    "synchronous": "normal",
+    "busy_timeout": "10000",
+}
+
+#: Visibility indexes of the dev server's SQLite file that the embedded stack drops
+#: (``fnmatch`` patterns). The dev server's ``executions_visibility`` table carries ~57
+#: indexes, one per system and custom search-attribute column, and every run's start and
+#: close rewrite its row in each of them: ~40 % of the server's CPU for a short run
+#: (``perf`` of the server under 200 three-step runs in flight, ``bench/README.md``).
+#: These are the columns that neither the hub, its console nor Temporal's UI filters
+#: on: the unused custom slots of other types (the hub's search attributes are
+#: keywords and a keyword list), Temporal's scheduler, batcher and worker-deployment
+#: columns, and sizes, durations and parent/root ids. Kept: the default listing order,
+#: workflow id and type, status, execution time, task queue and every keyword slot.
+#: An index never changes a query's answer: a filter on a dropped column still works,
+#: it reads the namespace's rows instead of an index.
+PRUNED_VISIBILITY_INDEXES: tuple[str, ...] = (
+    "by_bool_*",
+    "by_datetime_*",
+    "by_double_*",
+    "by_int_*",
+    "by_temporal_*",
+    "by_batcher_user",
+    "by_history_length",
+    "by_history_size_bytes",
+    "by_execution_duration",
+    "by_state_transition_count",
+    "by_parent_workflow_id",
+    "by_parent_run_id",
+    "by_root_workflow_id",
+    "by_root_run_id",
+)
 
 
 class StackError(RuntimeError):
@@ -123,6 +161,38 @@ def sqlite_pragma_flags(pragmas: dict[str, str] = DEV_SERVER_SQLITE_PRAGMAS) -> 
     return flags
 
 
+def prune_visibility_indexes(db_file: Path) -> list[str]:
+    """Drop the :data:`PRUNED_VISIBILITY_INDEXES` of a dev server's SQLite file; return
+    the names dropped (none when they are gone already: safe on every start).
+
+    Runs against the live server once it listens (it has created its schema by then),
+    in one short ``BEGIN IMMEDIATE`` transaction; the server re-prepares its statements
+    on the schema change and waits out the lock (``busy_timeout``).
+    """
+    with contextlib.closing(sqlite3.connect(db_file, timeout=30, isolation_level=None)) as db:
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            names = [
+                str(row[0])
+                for row in db.execute(
+                    "SELECT name FROM sqlite_master WHERE type = 'index'"
+                    " AND tbl_name = 'executions_visibility' AND sql IS NOT NULL"
+                )
+            ]
+            dropped = [
+                name
+                for name in names
+                if name.isidentifier() and any(fnmatch(name, p) for p in PRUNED_VISIBILITY_INDEXES)
+            ]
+            for name in dropped:
+                db.execute(f'DROP INDEX IF EXISTS "{name}"')
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+    return dropped
+
+
 def hub_command() -> list[str]:
     """How to run our own CLI in a child process, whatever the install layout."""
     return [sys.executable, "-m", "hub.cli"]
@@ -138,6 +208,8 @@ class Part:
     ready: Callable[[], bool]
     log_path: Path
     process: subprocess.Popen[bytes] | None = None
+    #: Runs once the part is ready; what it returns is added to the "is up" line.
+    on_ready: Callable[[], str] | None = None
 
     def start(self) -> None:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
@@ -234,6 +306,11 @@ class EmbeddedStack:
         return self.settings.home.resolve()
 
     @property
+    def temporal_db(self) -> Path:
+        """The dev server's SQLite file: runs survive a restart of ``hub up``."""
+        return self.home / "temporal.db"
+
+    @property
     def api_url(self) -> str:
         return f"http://{self.host}:{self.ports.api}"
 
@@ -280,7 +357,7 @@ class EmbeddedStack:
             "--port",
             str(self.ports.temporal),
             "--db-filename",
-            str(self.home / "temporal.db"),
+            str(self.temporal_db),
             "--namespace",
             self.settings.temporal_namespace,
             "--log-level",
@@ -299,6 +376,7 @@ class EmbeddedStack:
                 env,
                 tcp_open(self.host, self.ports.temporal),
                 logs / "temporal.log",
+                on_ready=self._prune_temporal_db,
             ),
             Part(
                 "agents",
@@ -343,7 +421,12 @@ class EmbeddedStack:
             progress(f"starting {part.name} …")
             part.start()
             self._wait_ready(part)
-            progress(f"{part.name} is up")
+            note = part.on_ready() if part.on_ready is not None else ""
+            progress(f"{part.name} is up{f' ({note})' if note else ''}")
+
+    def _prune_temporal_db(self) -> str:
+        dropped = prune_visibility_indexes(self.temporal_db)
+        return f"dropped {len(dropped)} visibility indexes the hub never queries" if dropped else ""
 
     def _wait_ready(self, part: Part) -> None:
         deadline = time.monotonic() + START_TIMEOUT_SECONDS

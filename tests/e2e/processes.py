@@ -20,6 +20,7 @@ from hub.stack import (
     free_port,
     http_ok,
     hub_command,
+    prune_visibility_indexes,
     sqlite_pragma_flags,
     tcp_open,
     temporal_binary,
@@ -42,7 +43,8 @@ def hub_environment(overrides: dict[str, str]) -> dict[str, str]:
 
 def temporal_dev_server_argv(port: int, db_file: Path) -> list[str]:
     """``temporal server start-dev`` persisting to ``db_file`` as ``hub up`` starts it: the
-    hub's search attributes, the stack's dynamic config and SQLite pragmas (WAL)."""
+    hub's search attributes, the stack's dynamic config and SQLite pragmas (WAL); ``hub up``
+    then prunes its visibility indexes (:meth:`TemporalDevServer.start` does too)."""
     argv = [
         temporal_binary(),
         "server",
@@ -148,6 +150,7 @@ class TemporalDevServer:
             tcp_open("127.0.0.1", self.port),
         )
         wait_ready(self.part)
+        prune_visibility_indexes(self.db_file)
 
     def stop(self) -> None:
         assert self.part is not None

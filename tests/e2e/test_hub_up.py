@@ -25,6 +25,7 @@ from hub.demo import DemoRun, run_demo
 from hub.stack import free_port, hub_command, port_is_free
 from tests.auth_support import headers_from_home
 from tests.e2e.processes import child_pids, hub_environment, pid_alive
+from tests.e2e.test_visibility_indexes import KEPT, visibility_indexes
 
 UP_BANNER = "Agentic Hub is up"
 START_LIMIT_SECONDS = 60.0
@@ -197,6 +198,15 @@ def test_the_temporal_database_is_in_wal_mode(hub_up: HubUp, demo: Demo) -> None
     database = hub_up.home / "temporal.db"
     assert database.read_bytes()[18:20] == b"\x02\x02", "SQLite header says not WAL"
     assert database.with_name("temporal.db-wal").exists()
+
+
+def test_the_temporal_database_keeps_only_the_visibility_indexes_the_hub_queries(
+    hub_up: HubUp, demo: Demo
+) -> None:
+    """``hub up`` dropped the rest once Temporal was up, and said so."""
+    assert demo.runs, "the demo ran no pipeline"
+    assert visibility_indexes(hub_up.home / "temporal.db") == KEPT
+    assert re.search(r"temporal is up \(dropped \d+ visibility indexes", hub_up.output())
 
 
 def api_pid(hub: HubUp) -> int:
