@@ -49,6 +49,7 @@ from bench.profile import http_costs, profile_engine, serialization_costs
 from bench.report import render
 from bench.server_floor import raw_step_latency
 from bench.stack_memory import measure_stack
+from hub import event_loop
 from workers.temporal_client import connect
 
 SECTIONS = ("overhead", "throughput", "profile", "api", "stack")
@@ -380,6 +381,7 @@ async def bench(args: argparse.Namespace) -> dict[str, Any]:
             "server_db": "memory" if args.in_memory_server else "sqlite file",
             "server_dynamic_config": "stock" if args.stock_server else "embedded stack",
             "workers": "in-process (one engine's workers at a time)",
+            "event_loop": "uvloop" if event_loop.loop_factory() else "asyncio",
             "ours_records_step_results": not args.no_record,
             "ours_sandboxed": args.sandboxed,
             "ours_eager_start": not args.no_eager,
@@ -425,7 +427,7 @@ def main(argv: list[str] | None = None) -> int:
     """Run the bench; 0 on success, 130 when interrupted."""
     args = parse_args(argv)
     try:
-        results = asyncio.run(bench(args))
+        results = event_loop.run(bench(args))
     except (KeyboardInterrupt, asyncio.CancelledError):
         progress("interrupted: everything the bench started has been stopped")
         return 130

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
 import signal
 import time
 from typing import Annotated
 
 import typer
 
+from hub import event_loop
 from hub.settings import Settings
 from hub.stack import EmbeddedStack, StackError, StackPorts
 from schemas.agents import BUILTIN_AGENT_TYPES
@@ -111,7 +111,7 @@ def worker_orchestrator() -> None:
     """Poll the hub-orchestrator queue (the OrchestrationWorkflow and bookkeeping)."""
     from hub.worker_processes import run_worker_processes
 
-    asyncio.run(run_worker_processes(Settings(), orchestrator=True, agent_types=[]))
+    event_loop.run(run_worker_processes(Settings(), orchestrator=True, agent_types=[]))
 
 
 @worker_app.command("agent")
@@ -121,7 +121,7 @@ def worker_agent(
     """Poll the agent-<type> queue(s): the invoke_agent activity of those types."""
     from hub.worker_processes import run_worker_processes
 
-    asyncio.run(run_worker_processes(Settings(), orchestrator=False, agent_types=type))
+    event_loop.run(run_worker_processes(Settings(), orchestrator=False, agent_types=type))
 
 
 @worker_app.command("all")
@@ -131,7 +131,7 @@ def worker_all(
     """Orchestrator and agent workers in one process (the embedded stack's choice)."""
     from hub.worker_processes import run_worker_processes
 
-    asyncio.run(
+    event_loop.run(
         run_worker_processes(
             Settings(), orchestrator=True, agent_types=type or list(BUILTIN_AGENT_TYPES)
         )
