@@ -48,11 +48,14 @@ from bench.processes import (
 from bench.profile import http_costs, profile_engine, serialization_costs
 from bench.report import render
 from bench.server_floor import raw_step_latency
+from bench.server_profile import GoSymbols, perf_available, profile_server
 from bench.stack_memory import measure_stack
 from hub import event_loop
 from workers.temporal_client import connect
 
-SECTIONS = ("overhead", "throughput", "profile", "api", "stack")
+SECTIONS = ("overhead", "throughput", "profile", "api", "stack", "server")
+#: What ``make bench`` runs without ``--only``: ``server`` needs ``perf`` and root.
+DEFAULT_SECTIONS = ("overhead", "throughput", "profile", "api", "stack")
 DEFAULT_STEPS = (1, 3, 10, 40)
 DEFAULT_IN_FLIGHT = (1, 50, 200)
 THROUGHPUT_STEPS = 3
@@ -329,6 +332,36 @@ async def run_profile(
     out["profile"] = section
 
 
+async def run_server(
+    args: argparse.Namespace, client: Client, agent_url: str, workdir: Path, out: dict[str, Any]
+) -> None:
+    why = perf_available()
+    if why is not None:
+        progress(f"server: skipped, {why}")
+        out["server"] = {"skipped": why}
+        return
+    in_flight, seconds = max(args.in_flight), 5.0 if args.quick else 12.0
+    progress(
+        f"server: perf samples of the dev server, {in_flight} {THROUGHPUT_STEPS}-step runs "
+        f"in flight, {seconds:.0f} s per engine"
+    )
+    server_pid = CPU_PARTS["temporal"]
+    binary = Path(f"/proc/{server_pid}/exe").resolve()
+    symbols = await asyncio.to_thread(GoSymbols.load, binary)
+    section: dict[str, Any] = {"in_flight": in_flight, "steps": THROUGHPUT_STEPS}
+    for name, factory in engines(args, client, agent_url, workdir):
+        async with factory() as engine:
+            await warm_up(engine, warmup_runs(args), progress)
+            section[name] = await profile_server(
+                engine, server_pid, binary, symbols, in_flight, THROUGHPUT_STEPS, seconds
+            )
+            progress(
+                f"  {name:>10}: {section[name]['server_cpu_ms_per_run']:.1f} ms of server CPU "
+                f"per run ({section[name]['samples']} samples)"
+            )
+    out["server"] = section
+
+
 async def run_api(
     args: argparse.Namespace, _client: Client, _agent_url: str, workdir: Path, out: dict[str, Any]
 ) -> None:
@@ -349,6 +382,7 @@ SECTION_RUNNERS = {
     "profile": run_profile,
     "api": run_api,
     "stack": run_stack,
+    "server": run_server,
 }
 
 
@@ -374,7 +408,7 @@ async def bench(args: argparse.Namespace) -> dict[str, Any]:
             "mode": "quick" if args.quick else "full",
             "sections": [args.only]
             if args.only
-            else [name for name in SECTIONS if name not in args.skip],
+            else [name for name in DEFAULT_SECTIONS if name not in args.skip],
             "steps": args.steps,
             "in_flight": args.in_flight,
             "server_config": args.server_config,

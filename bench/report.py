@@ -243,6 +243,24 @@ def render(results: dict[str, Any]) -> str:
             f"p95 {load['start_latency_ms_p95']:.0f} ms"
         )
         parts.append("\n".join(lines))
+    server = results.get("server")
+    if server and "skipped" not in server:
+        names = [n for n in ("ours", "ours_local", "baseline") if n in server]
+        categories = list(server[names[0]]["ms_per_run"])
+        rows = [
+            [category, *(_num(server[n]["ms_per_run"][category], 2) for n in names)]
+            for category in categories
+        ]
+        totals = [_num(server[n]["server_cpu_ms_per_run"], 2) for n in names]
+        rows.append(["total (from /proc)", *totals])
+        rows.append(["runs/s while sampled", *(_num(server[n]["runs_per_second"]) for n in names)])
+        parts.append(
+            f"\nTemporal server CPU per {server['steps']}-step run, {server['in_flight']} in "
+            "flight, by what it was doing (ms; perf samples of the server)\n"
+            + _table(["server work", *names], rows)
+        )
+    elif server:
+        parts.append(f"\nServer profile skipped: {server['skipped']}")
     warmup = results.get("warmup_ms")
     if warmup:
         lines = [
