@@ -113,6 +113,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--warmup", type=int, help="warm-up runs per engine and section")
     parser.add_argument("--profile-runs", type=int, help="runs per engine (profile)")
     parser.add_argument(
+        "--profile-steps",
+        type=int,
+        default=PROFILE_STEPS,
+        help=f"steps per run in the profile section (default {PROFILE_STEPS})",
+    )
+    parser.add_argument(
         "--server-config",
         action="append",
         default=[],
@@ -154,7 +160,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="where the JSON file goes (default bench/results)",
     )
     args = parser.parse_args(argv)
-    for name in ("repeats", "runs", "warmup", "profile_runs"):
+    for name in ("repeats", "runs", "warmup", "profile_runs", "profile_steps"):
         value = getattr(args, name)
         if value is not None and value < (0 if name == "warmup" else 1):
             parser.error(f"--{name.replace('_', '-')} must be positive")
@@ -316,8 +322,9 @@ async def run_profile(
     args: argparse.Namespace, client: Client, agent_url: str, workdir: Path, out: dict[str, Any]
 ) -> None:
     runs = args.profile_runs or (3 if args.quick else 10)
-    progress(f"profile: {runs} sequential {PROFILE_STEPS}-step runs per engine, from history")
-    section: dict[str, Any] = {"steps": PROFILE_STEPS}
+    steps = args.profile_steps
+    progress(f"profile: {runs} sequential {steps}-step runs per engine, from history")
+    section: dict[str, Any] = {"steps": steps}
     # Also our engine with the agent marked ``dispatch: local`` (issue 8's idea), to
     # show what skipping the task-queue hop is worth.
     for name, factory in engines(args, client, agent_url, workdir):
@@ -325,10 +332,10 @@ async def run_profile(
             out.setdefault("warmup_ms", {}).setdefault("profile", {})[name] = await warm_up(
                 engine, warmup_runs(args), progress
             )
-            section[name] = await profile_engine(client, engine, runs, PROFILE_STEPS, progress)
+            section[name] = await profile_engine(client, engine, runs, steps, progress)
     section["server_floor"] = await raw_step_latency(client, 3 if args.quick else 10)
     section["http"] = await http_costs(agent_url, 50 if args.quick else 200)
-    section["serialization"] = serialization_costs(PROFILE_STEPS, 50 if args.quick else 300)
+    section["serialization"] = serialization_costs(steps, 50 if args.quick else 300)
     out["profile"] = section
 
 
