@@ -124,11 +124,15 @@ def _attempt_upsert(dialect: str) -> Any:
         return None
     statement = insert(StepResult.__table__)
     excluded = statement.excluded
-    columns = [f.name for f in fields(StepAttempt)] + ["retries"]
     return statement.on_conflict_do_update(
         index_elements=list(_ATTEMPT_KEY),
-        set_={name: excluded[name] for name in columns if name not in _ATTEMPT_KEY},
+        set_={name: excluded[name] for name in _attempt_columns() if name not in _ATTEMPT_KEY},
     )
+
+
+def _attempt_columns() -> list[str]:
+    """The ``step_results`` columns an attempt writes (:func:`attempt_values`' keys)."""
+    return [f.name for f in fields(StepAttempt)] + ["retries"]
 
 
 def attempt_values(attempt: StepAttempt) -> dict[str, Any]:
@@ -164,13 +168,13 @@ class DriverUpsert:
     """
 
     def __init__(self, dialect: Dialect) -> None:
-        columns = [f.name for f in fields(StepAttempt)] + ["retries"]
-        compiled = _attempt_upsert(dialect.name).compile(dialect=dialect, column_keys=columns)
+        compiled = _attempt_upsert(dialect.name).compile(
+            dialect=dialect, column_keys=_attempt_columns()
+        )
         self.sql = str(compiled)
-        names = list(compiled.positiontup or []) if compiled.positional else list(compiled.binds)
         self._positional = bool(compiled.positional)
-        self._names = names
-        types = [compiled.binds[name].type.dialect_impl(dialect) for name in names]
+        self._names = list(compiled.positiontup or []) if self._positional else list(compiled.binds)
+        types = [compiled.binds[name].type.dialect_impl(dialect) for name in self._names]
         self._processors = [type_.bind_processor(dialect) for type_ in types]
 
     def parameters(self, attempt: StepAttempt) -> tuple[Any, ...] | dict[str, Any]:

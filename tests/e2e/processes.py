@@ -4,8 +4,10 @@ in its own session so a test can signal exactly one of them, and all reaped at t
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
+import sqlite3
 import subprocess
 import time
 from collections.abc import Callable
@@ -30,6 +32,28 @@ from schemas.names import SEARCH_ATTRIBUTES
 START_LIMIT_SECONDS = 60.0
 #: The checkout under test; children import from it whatever their working directory.
 REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+#: What the hub, its console and Temporal's UI filter and sort on.
+KEPT_VISIBILITY_INDEXES = {
+    "default_idx",
+    "by_execution_time",
+    "by_workflow_id",
+    "by_workflow_type",
+    "by_status",
+    "by_task_queue",
+    *(f"by_keyword_{n:02d}" for n in range(1, 11)),
+}
+
+
+def visibility_indexes(db_file: Path) -> set[str]:
+    """The indexes of a dev server's visibility table (read-only, while it runs)."""
+    with contextlib.closing(sqlite3.connect(f"file:{db_file}?mode=ro", uri=True)) as db:
+        rows = db.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'index'"
+            " AND tbl_name = 'executions_visibility' AND sql IS NOT NULL"
+        )
+        return {str(row[0]) for row in rows}
 
 
 def hub_environment(overrides: dict[str, str]) -> dict[str, str]:

@@ -24,8 +24,13 @@ from agents.demo.samples import SampleFacts
 from hub.demo import DemoRun, run_demo
 from hub.stack import free_port, hub_command, port_is_free
 from tests.auth_support import headers_from_home
-from tests.e2e.processes import child_pids, hub_environment, pid_alive
-from tests.e2e.test_visibility_indexes import KEPT, visibility_indexes
+from tests.e2e.processes import (
+    KEPT_VISIBILITY_INDEXES,
+    child_pids,
+    hub_environment,
+    pid_alive,
+    visibility_indexes,
+)
 
 UP_BANNER = "Agentic Hub is up"
 START_LIMIT_SECONDS = 60.0
@@ -205,7 +210,7 @@ def test_the_temporal_database_keeps_only_the_visibility_indexes_the_hub_queries
 ) -> None:
     """``hub up`` dropped the rest once Temporal was up, and said so."""
     assert demo.runs, "the demo ran no pipeline"
-    assert visibility_indexes(hub_up.home / "temporal.db") == KEPT
+    assert visibility_indexes(hub_up.home / "temporal.db") == KEPT_VISIBILITY_INDEXES
     assert re.search(r"temporal is up \(dropped \d+ visibility indexes", hub_up.output())
 
 

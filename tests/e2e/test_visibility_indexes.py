@@ -6,8 +6,6 @@ file keeps it that way."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import sqlite3
 import uuid
 from collections.abc import Iterator
 from fnmatch import fnmatch
@@ -18,30 +16,16 @@ from temporalio.client import Client
 from temporalio.common import SearchAttributeKey, SearchAttributePair, TypedSearchAttributes
 
 from hub.stack import PRUNED_VISIBILITY_INDEXES, prune_visibility_indexes
-from tests.e2e.processes import Processes, TemporalDevServer
+from tests.e2e.processes import (
+    KEPT_VISIBILITY_INDEXES,
+    Processes,
+    TemporalDevServer,
+    visibility_indexes,
+)
 from workers.temporal_client import connect
 
-#: What the hub, its console and Temporal's UI filter and sort on.
-KEPT = {
-    "default_idx",
-    "by_execution_time",
-    "by_workflow_id",
-    "by_workflow_type",
-    "by_status",
-    "by_task_queue",
-    *(f"by_keyword_{n:02d}" for n in range(1, 11)),
-}
 APP_ID = SearchAttributeKey.for_keyword("AppId")
 AGENT_TYPES = SearchAttributeKey.for_keyword_list("AgentTypes")
-
-
-def visibility_indexes(db_file: Path) -> set[str]:
-    with contextlib.closing(sqlite3.connect(f"file:{db_file}?mode=ro", uri=True)) as db:
-        rows = db.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'index'"
-            " AND tbl_name = 'executions_visibility' AND sql IS NOT NULL"
-        )
-        return {str(row[0]) for row in rows}
 
 
 @pytest.fixture
@@ -70,7 +54,7 @@ async def test_only_the_unqueried_indexes_are_dropped_and_every_listing_still_an
     indexes = visibility_indexes(server.db_file)
     dropped = [n for n in indexes if any(fnmatch(n, p) for p in PRUNED_VISIBILITY_INDEXES)]
     assert dropped == [], f"left in place: {dropped}"
-    assert indexes >= KEPT, f"missing: {KEPT - indexes}"
+    assert indexes >= KEPT_VISIBILITY_INDEXES, f"missing: {KEPT_VISIBILITY_INDEXES - indexes}"
 
     client = await connect(server.address)
     app_id, workflow_id = f"app-{uuid.uuid4().hex[:8]}", f"run-{uuid.uuid4().hex[:8]}"
