@@ -27,6 +27,10 @@ def up(
     demo: Annotated[
         bool, typer.Option(help="Create, deploy and run the credit-memo demo.")
     ] = False,
+    console_port: Annotated[int, typer.Option(help="Web console port.")] = 3000,
+    no_console: Annotated[
+        bool, typer.Option("--no-console", help="Do not build or serve the web console.")
+    ] = False,
 ) -> None:
     """Start the whole embedded stack in the foreground; Ctrl-C stops it cleanly."""
     settings = Settings()
@@ -49,6 +53,8 @@ def up(
     upgrade(settings.resolved_database_url)
     new_admin_key = ensure_admin_key(settings)
     stack = EmbeddedStack(settings=settings, ports=resolved, host=host, with_ui=not headless)
+    if not no_console:
+        stack.console_port = _prepare_console(settings, console_port, host)
     stopping = False
 
     def request_stop(signum: int, _frame: object) -> None:
@@ -69,6 +75,8 @@ def up(
     if not headless:
         typer.echo(f"  Temporal UI   {stack.ui_url}")
     typer.echo(f"  Agents        {stack.agents_url}/<type>")
+    if stack.console_port:
+        typer.echo(f"  Console       {stack.console_url}")
     typer.echo(f"  Home          {stack.home}  (logs in {stack.home / 'logs'})")
     if new_admin_key is not None:
         # Printed this once; the CLI reads it from the file (readable only by this user).
@@ -104,6 +112,20 @@ def up(
         typer.echo("stopping …")
         stack.stop()
         typer.echo("stopped.")
+
+
+def _prepare_console(settings: Settings, port: int, host: str) -> int:
+    """Build the console when missing or stale; its port, or 0 (saying why) without it."""
+    from hub.console import ConsoleUnavailable, check_console_port, ensure_console_build
+
+    try:
+        check_console_port(port, host)
+        ensure_console_build(settings.home.resolve() / "logs", lambda m: typer.echo(f"  {m}"))
+    except (StackError, ConsoleUnavailable) as exc:
+        # The rest of the stack is useful without the console: say why and go on.
+        typer.secho(f"  no console: {exc}", fg=typer.colors.YELLOW, err=True)
+        return 0
+    return port
 
 
 @worker_app.command("orchestrator")
