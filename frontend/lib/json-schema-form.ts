@@ -1,3 +1,5 @@
+import { errorFor } from "@/lib/errors";
+
 /**
  * A form's fields from a JSON Schema (an approval step's `input_schema`): the top-level
  * properties of simple types. Values typed into the form are turned back into the
@@ -78,4 +80,16 @@ export function triggerFields(spec: { workflow?: { inputs?: { source: string; fi
     }
   }
   return out;
+}
+
+/**
+ * The API's message for one field of the payload: at `payload.<name>`, or at `payload`
+ * naming the field by its JSON pointer ("/limit: must be >= 0").
+ */
+export function payloadFieldError(errors: Record<string, string>, name: string): string | undefined {
+  const direct = errorFor(errors, `payload.${name}`);
+  if (direct) return direct;
+  const whole = errors["payload"];
+  const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  return whole && new RegExp(`/${escaped}(?![A-Za-z0-9_])`).test(whole) ? whole : undefined;
 }

@@ -1,8 +1,8 @@
 "use client";
 import { useState } from "react";
 import { api, unwrap } from "@/lib/api";
-import { errorFor, errorMessage, fieldErrors } from "@/lib/errors";
-import { payloadFrom, schemaFields } from "@/lib/json-schema-form";
+import { errorMessage, fieldErrors } from "@/lib/errors";
+import { payloadFieldError, payloadFrom, schemaFields } from "@/lib/json-schema-form";
 import { Button } from "@/components/ui/button";
 import { Field, Input, NativeSelect, Textarea } from "@/components/ui/input";
 import { toast } from "@/hooks/use-toast";
@@ -47,8 +47,7 @@ export function ApprovalForm({
     }
   };
 
-  const fieldIds = new Set(fields.map((f) => `payload.${f.name}`));
-  const otherError = error && !Object.keys(errors).some((k) => fieldIds.has(k) || [...fieldIds].some((f) => k.endsWith(f))) ? errorMessage(error) : null;
+  const otherError = error && !fields.some((f) => payloadFieldError(errors, f.name)) ? errorMessage(error) : null;
   return (
     <form
       className="grid gap-3 rounded-md border border-amber-300 bg-amber-50 p-4 dark:bg-amber-950"
@@ -62,7 +61,7 @@ export function ApprovalForm({
       {prompt ? <p className="text-sm">{prompt}</p> : null}
       {fields.map((f) => {
         const id = `approval-${stepId}-${f.name}`;
-        const message = errorFor(errors, `payload.${f.name}`);
+        const message = payloadFieldError(errors, f.name);
         return (
           <Field key={f.name} id={id} label={f.label + (f.required ? " *" : "")} error={message} hint={f.description}>
             {f.kind === "boolean" ? (
@@ -105,3 +104,4 @@ export function ApprovalForm({
     </form>
   );
 }
+

@@ -240,7 +240,7 @@ export function RunView({ runId }: { runId: string }) {
             {Object.entries(run.outputs).map(([step, values]) => (
               <details key={step} className="rounded-md border p-2">
                 <summary className="cursor-pointer text-sm font-medium">{step}</summary>
-                <pre className="mt-2 max-h-96 overflow-auto text-xs">{JSON.stringify(values, null, 2)}</pre>
+                <pre tabIndex={0} className="mt-2 max-h-96 overflow-auto text-xs">{JSON.stringify(values, null, 2)}</pre>
               </details>
             ))}
           </CardContent>

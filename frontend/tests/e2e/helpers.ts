@@ -1,7 +1,7 @@
 import { expect, request, type APIRequestContext, type Page } from "@playwright/test";
 import AxeBuilder from "@axe-core/playwright";
-import { mkdirSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { mkdirSync, readFileSync } from "node:fs";
+import { basename, join, resolve } from "node:path";
 import { stack } from "./stack";
 
 export const SCREENSHOTS = resolve(import.meta.dirname, "..", "..", "..", "docs", "console");
@@ -80,13 +80,13 @@ workflow:
   return { appId: app.id };
 }
 
-/** Starts a run of a gated app on a text document; returns its id. */
+/** Uploads the sample credit-memo PDF and starts a run of the app on it; returns its id. */
 export async function startRun(api: APIRequestContext, appId: string): Promise<string> {
-  const started = await ok<{ run_id: string }>(
-    api.post(`/apps/${appId}/runs`, {
-      data: { inputs: { document: "Borrower: Acme Ltd. Revenue 1,200,000. EBITDA 300,000. Total debt 600,000. Interest expense 40,000." } },
-    }),
+  const pdf = stack().samplePdf;
+  const artifact = await ok<{ uri: string }>(
+    api.post("/artifacts", { multipart: { file: { name: basename(pdf), mimeType: "application/pdf", buffer: readFileSync(pdf) } } }),
   );
+  const started = await ok<{ run_id: string }>(api.post(`/apps/${appId}/runs`, { data: { inputs: { document: artifact.uri } } }));
   return started.run_id;
 }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ApiError, errorFor, fieldErrors, toApiError } from "@/lib/errors";
 import { defaultOrchestrationYaml, orderAgents } from "@/lib/default-orchestration";
-import { payloadFrom, schemaFields, triggerFields } from "@/lib/json-schema-form";
+import { payloadFieldError, payloadFrom, schemaFields, triggerFields } from "@/lib/json-schema-form";
 import { diffLines, promptRefs } from "@/lib/prompts";
 import { patchItem, prependItem, removeItem, withOptimistic, type Page } from "@/lib/optimistic";
 import { renewDelayMs } from "@/lib/auth-store";
@@ -56,6 +56,12 @@ describe("approval forms from JSON Schema", () => {
       ["tier", "enum", false],
     ]);
     expect(payloadFrom(fields, { limit: "1500", note: "", ok: true, tier: "b" })).toEqual({ limit: 1500, ok: true, tier: "b" });
+  });
+  it("finds the server's message for a payload field by its JSON pointer", () => {
+    const errors = { payload: "the approval payload of step 's' does not match its schema: /limit: must be >= 0" };
+    expect(payloadFieldError(errors, "limit")).toMatch(/must be >= 0/);
+    expect(payloadFieldError(errors, "lim")).toBeUndefined();
+    expect(payloadFieldError({ "payload.note": "too long" }, "note")).toBe("too long");
   });
 });
 
