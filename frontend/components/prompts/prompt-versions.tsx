@@ -52,7 +52,7 @@ export function PromptVersions({ name, idPrefix = "pv" }: { name: string; idPref
           </NativeSelect>
         </div>
       </div>
-      <pre tabIndex={0} className="max-h-80 overflow-auto rounded-md border bg-muted/40 p-2 text-xs" aria-label={`Diff of ${name}`}>
+      <pre tabIndex={0} className="max-h-80 overflow-auto rounded-md border bg-muted/40 p-2 text-xs whitespace-pre-wrap break-words" aria-label={`Diff of ${name}`}>
         {lines.map((l, i) => (
           <div
             key={i}

@@ -44,6 +44,13 @@ test("every page renders, at 1280 px and at phone width, with no serious accessi
   await page.goto(new URL("/prompts", page.url()).toString());
   await page.getByRole("button", { name: /extractor-system/ }).first().click();
   await expect(page.getByLabel(/Diff of/)).toBeVisible();
+  // A new version is registered in MLflow, and the diff shows what changed.
+  const template = page.getByLabel("New version");
+  await template.fill((await template.inputValue()) + "\nCite the page of every figure.");
+  await page.getByLabel("Commit message").fill("ask for page numbers");
+  await page.getByRole("button", { name: "Register version" }).click();
+  await expect(page.getByText(/extractor-system v\d+ registered/)).toBeVisible();
+  await expect(page.getByLabel(/Diff of/)).toContainText("+ Cite the page of every figure.");
   await screenshot(page, "prompts-detail");
   await expectAccessible(page);
   // Settings: a key is created and shown once.
