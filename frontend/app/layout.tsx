@@ -1,4 +1,5 @@
 import type { Metadata, Viewport } from "next";
+import { cookies } from "next/headers";
 import { GeistSans } from "geist/font/sans";
 import { GeistMono } from "geist/font/mono";
 import "./globals.css";
@@ -11,11 +12,15 @@ export const metadata: Metadata = {
 
 export const viewport: Viewport = { width: "device-width", initialScale: 1 };
 
-export default function RootLayout({ children }: { children: React.ReactNode }) {
+export default async function RootLayout({ children }: { children: React.ReactNode }) {
+  // With a session cookie the page renders at once, while the session is checked beside
+  // its own data calls (no extra round trip before the first paint); without one, the login.
+  const jar = await cookies();
+  const hasSession = jar.has("hub_access") || jar.has("hub_refresh");
   return (
     <html lang="en" className={`${GeistSans.variable} ${GeistMono.variable}`}>
       <body className="font-sans">
-        <Providers>{children}</Providers>
+        <Providers hasSession={hasSession}>{children}</Providers>
       </body>
     </html>
   );

@@ -5,7 +5,7 @@ import { AuthGate } from "@/components/auth/auth-gate";
 import { MainLayout } from "@/components/layout/main-layout";
 import { Toaster } from "@/components/shared/toaster";
 
-export function Providers({ children }: { children: React.ReactNode }) {
+export function Providers({ children, hasSession }: { children: React.ReactNode; hasSession: boolean }) {
   return (
     <SWRConfig
       value={{
@@ -14,7 +14,7 @@ export function Providers({ children }: { children: React.ReactNode }) {
         shouldRetryOnError: (err) => !(err instanceof ApiError && err.status < 500),
       }}
     >
-      <AuthGate>
+      <AuthGate assumeSession={hasSession}>
         <MainLayout>{children}</MainLayout>
       </AuthGate>
       <Toaster />

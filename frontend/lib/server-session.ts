@@ -49,18 +49,32 @@ export function needsRefresh(cookies: CookieReader, nowSeconds = Date.now() / 10
   return !exp || exp - nowSeconds < REFRESH_MARGIN_SECONDS;
 }
 
+/**
+ * Refreshes in flight or just done, by the refresh token they used. Refresh tokens are
+ * single-use, and a page fires several calls at once: they all share one refresh, and
+ * calls that arrive a little later (still carrying the old cookie) get the same new pair.
+ */
+const refreshes = new Map<string, Promise<TokenPair | null>>();
+const SHARED_REFRESH_MS = 30_000;
+
 /** A new token pair from the refresh cookie, or null when there is none or the API refused it. */
 export async function refreshTokens(cookies: CookieReader): Promise<TokenPair | null> {
   const refresh = cookies.get(REFRESH_COOKIE)?.value;
   if (!refresh) return null;
-  const res = await fetch(`${apiBase()}/auth/refresh`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ refresh_token: refresh }),
-    cache: "no-store",
-  });
-  if (!res.ok) return null;
-  return (await res.json()) as TokenPair;
+  let pending = refreshes.get(refresh);
+  if (!pending) {
+    pending = fetch(`${apiBase()}/auth/refresh`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ refresh_token: refresh }),
+      cache: "no-store",
+    })
+      .then(async (res) => (res.ok ? ((await res.json()) as TokenPair) : null))
+      .catch(() => null);
+    refreshes.set(refresh, pending);
+    setTimeout(() => refreshes.delete(refresh), SHARED_REFRESH_MS).unref?.();
+  }
+  return pending;
 }
 
 export function isSecureRequest(url: string, forwardedProto: string | null): boolean {

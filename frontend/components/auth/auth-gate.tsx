@@ -73,7 +73,7 @@ function LoginForm({ onDone }: { onDone?: () => void }) {
   );
 }
 
-export function AuthGate({ children }: { children: React.ReactNode }) {
+export function AuthGate({ children, assumeSession = false }: { children: React.ReactNode; assumeSession?: boolean }) {
   const auth = useAuth();
 
   const check = useCallback(async () => {
@@ -97,7 +97,8 @@ export function AuthGate({ children }: { children: React.ReactNode }) {
     return () => clearTimeout(timer);
   }, [auth.status, auth.authRequired, auth.expiresAt, check]);
 
-  if (auth.status === "checking") return <LoadingState label="Connecting to the hub…" className="justify-center py-24" />;
+  if (auth.status === "checking" && !assumeSession)
+    return <LoadingState label="Connecting to the hub…" className="justify-center py-24" />;
   if (auth.status === "unreachable")
     return (
       <main className="mx-auto max-w-md p-8" role="alert">
