@@ -7,7 +7,8 @@ Semantics (the contract the API, the CLI and the tests rely on):
   ``limits.max_parallel_steps`` agent steps at once (approval gates do not count).
 - A step whose ``when`` is false is ``skipped``. A step depending on a skipped or
   failed step is ``skipped`` too: its inputs do not exist, so it cannot run.
-- Data flow: a step's inputs reach the agent under their ``field`` names. A step
+- Data flow: a step's inputs reach the agent under their ``as`` names (default: their
+  ``field`` names); a ``foreach`` item under its ``as`` name. A step
   declaring one output gets the agent's whole result under that name; several
   outputs pick the agent's keys of those names; none keeps the agent's result.
   A ``foreach`` step collects one value per item, in item order (``results`` when
@@ -414,7 +415,7 @@ class OrchestrationWorkflow:
         return upstream[source.field]
 
     def _step_inputs(self, step: PlanStep) -> dict[str, Any]:
-        return {source.field: self._resolve(step, source) for source in step.inputs}
+        return {source.agent_field: self._resolve(step, source) for source in step.inputs}
 
     def _map_outputs(self, step: PlanStep, agent_outputs: dict[str, Any]) -> dict[str, Any]:
         if not step.outputs:
@@ -442,9 +443,9 @@ class OrchestrationWorkflow:
                 non_retryable=True,
             )
         base_inputs = {
-            source.field: self._resolve(step, source)
+            source.agent_field: self._resolve(step, source)
             for source in step.inputs
-            if source != step.foreach.input
+            if not source.reads_same_value(step.foreach.input)
         }
         progress = self._progress[step.id]
         progress.items_total = len(items)
@@ -452,7 +453,7 @@ class OrchestrationWorkflow:
         # asyncio.Semaphore is deterministic in the workflow's event loop: waiters are
         # woken in FIFO order, so items start in list order.
         slots = asyncio.Semaphore(step.foreach.max_concurrency)
-        field = step.foreach.input.field
+        field = step.foreach.input.agent_field
 
         async def run_item(index: int, item: Any) -> dict[str, Any]:
             async with slots:
