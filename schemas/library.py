@@ -152,6 +152,7 @@ EXTRACTOR_INPUT_SCHEMA: dict[str, Any] = {
         "document": {
             "description": "A PDF (inline object) or the document's plain text.",
             "oneOf": [_DOCUMENT_OBJECT, {"type": "string", "minLength": 1}],
+            "x-media-types": ["application/pdf", "image/png", "image/jpeg", "image/tiff"],
         }
     },
     "required": ["document"],

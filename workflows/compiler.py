@@ -1175,7 +1175,8 @@ UNKNOWN_OUTPUT: dict[str, Any] = {"$comment": "no output schema declared"}
 def approval_output_schema(payload_schema: Any) -> dict[str, Any]:
     """What an approval step's result holds: the payload plus the decision's own fields."""
     payload = payload_schema if isinstance(payload_schema, Mapping) else {}
-    properties = payload.get("properties") if isinstance(payload.get("properties"), Mapping) else {}
+    found = payload.get("properties")
+    properties: Mapping[str, Any] = found if isinstance(found, Mapping) else {}
     return {
         "type": "object",
         "properties": {
@@ -1280,8 +1281,7 @@ def _step_to_data(s: SpecStep) -> dict[str, Any]:
     if s.agent_id is not None:
         out["agent_id"] = s.agent_id
     out["inputs"] = [
-        {"source": i.source, "field": i.field, **({"as": i.as_} if i.as_ else {})}
-        for i in s.inputs
+        {"source": i.source, "field": i.field, **({"as": i.as_} if i.as_ else {})} for i in s.inputs
     ]
     out["outputs"] = [{"name": o.name} for o in s.outputs]
     for key in ("retry", "foreach", "approval"):

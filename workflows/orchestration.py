@@ -49,6 +49,7 @@ with workflow.unsafe.imports_passed_through():
         LOAD_PLAN_ACTIVITY,
         NON_RETRYABLE_AGENT_ERRORS,
         PLAN_NOT_DEPLOYED,
+        RUN_INPUT_INVALID,
         InvokeAgentInput,
         InvokeAgentResult,
         LoadPlanInput,
@@ -75,7 +76,7 @@ LOAD_PLAN_RETRY = RetryPolicy(
     initial_interval=timedelta(seconds=1),
     maximum_interval=timedelta(seconds=10),
     maximum_attempts=5,
-    non_retryable_error_types=[PLAN_NOT_DEPLOYED],
+    non_retryable_error_types=[PLAN_NOT_DEPLOYED, RUN_INPUT_INVALID],
 )
 #: Agents heartbeat while waiting for the service; a dead worker is noticed this fast.
 DEFAULT_HEARTBEAT_TIMEOUT = timedelta(seconds=30)
@@ -197,7 +198,8 @@ class OrchestrationWorkflow:
         try:
             return await workflow.execute_activity(
                 LOAD_PLAN_ACTIVITY,
-                LoadPlanInput(app_id=app_id),
+                # The loader checks the run's inputs against the plan, as the API does.
+                LoadPlanInput(app_id=app_id, inputs=self._inputs),
                 result_type=ExecutionPlan,
                 start_to_close_timeout=LOAD_PLAN_TIMEOUT,
                 retry_policy=LOAD_PLAN_RETRY,
