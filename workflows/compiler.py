@@ -18,9 +18,10 @@ Semantics
   steps its ``when`` reads); steps run as soon as their dependencies are done, so
   independent steps run in parallel. ``plan.steps`` is topologically ordered, ties
   broken by declaration order.
-- Data flow: the agent receives ``{field: value}`` for each input. A step that declares
-  exactly one output gets the agent's whole result under that name; with several
-  outputs, each name takes ``result[name]``.
+- Data flow: the agent receives ``{name: value}`` for each input, ``name`` being its
+  ``as`` (default: its ``field``). A step that declares exactly one output gets the
+  agent's whole result under that name; with several outputs, each name takes
+  ``result[name]``.
 - ``retry``: ``max_attempts``, ``initial_interval``, ``backoff_coefficient``,
   ``max_interval`` (initial ≤ max). Durations are seconds (number) or strings such as
   ``"500ms"``, ``"30s"``, ``"5m"``, ``"1h"``, ``"1d"``, ``"1m30s"``; they must be > 0.
@@ -29,7 +30,8 @@ Semantics
   read ``inputs.*`` and ``steps.<id>.<output>...`` of other steps, which become
   dependencies. A false condition skips the step.
 - ``foreach: {source, field, max_concurrency}``: the agent runs once per item of that
-  list, receiving the item under ``field`` (replacing an input of that name); each
+  list, receiving the item under its ``as`` name (default: the ``as`` of the input that
+  reads the same list, else ``field``), in place of that input; each
   output becomes the list of per-item results, in item order.
 - ``on_error``: ``fail`` (default) fails the run; ``continue`` records the failure and
   lets the run go on (the step's outputs are then absent).
@@ -41,10 +43,15 @@ Semantics
   dependencies, one that does not approve itself on timeout; otherwise an error at
   the step.
 - ``limits`` becomes ``PlanLimits``.
-- Schema fit: when the upstream agent declares an ``output_schema`` and the consuming
-  agent's ``input_schema`` has a property named like the input's ``field``, the two
-  must fit (JSON types overlap, required properties produced, enum values a subset).
-  Unknown schema features are never an error.
+- Input shapes (sound): the whole object a step sends (its bindings under their names,
+  a ``foreach`` item under its name) is compared with the agent's input schema:
+  required names (and ``anyOf``/``oneOf`` lists of required names) must be bound, names
+  the schema forbids must not be, and every value an upstream output schema allows must
+  be allowed by the agent's property (a ``foreach`` step's outputs are lists). "May not
+  fit" is an error; what cannot be compared (``$ref``, ``allOf``, patterns, an upstream
+  without an output schema) is a warning that says so. Run inputs are checked against
+  the same schemas when a run starts (``storage.run_inputs``).
+- Spec ``agents[].type`` may use the built-in types' aliases (``analysis`` = ``analyzer``).
 """
 
 from __future__ import annotations
@@ -60,7 +67,7 @@ from typing import Any
 import pydantic
 import yaml
 
-from schemas.agents import ValidationIssue
+from schemas.agents import ValidationIssue, canonical_agent_type
 from schemas.names import agent_queue
 from schemas.orchestration import (
     AgentInfo,
@@ -584,7 +591,7 @@ class _Compiler:
                     ("agents", j, "id"),
                     f"agent '{sa.id}' listed in the spec is not an agent of this app",
                 )
-            elif sa.type and sa.type != info.type:
+            elif sa.type and canonical_agent_type(sa.type) != info.type:
                 self.report.warning(
                     ("agents", j, "type"),
                     f"agent '{sa.id}' has type '{sa.type}' in the spec but is a '{info.type}' "
