@@ -201,11 +201,11 @@ def _fit_alternatives(
         outcome.undecided.append(
             f"{label}: it fits more than one of the agent's oneOf forms; checked when the step runs"
         )
-    elif all(not f.undecided for f in fits):
+    elif all(f.problems for f in fits):  # a branch with a definite problem is refused
         reasons = "; ".join(f.problems[0] for f in fits if f.problems)
         outcome.problems.append(f"{label} fits none of the forms the agent accepts ({reasons})")
     else:
-        outcome.undecided += [u for f in fits for u in f.undecided][:1]
+        outcome.undecided += [u for f in fits if not f.problems for u in f.undecided][:1]
     return outcome
 
 
