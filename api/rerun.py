@@ -20,6 +20,7 @@ workflow's validator takes those whose step is waiting again and drops the other
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -36,6 +37,8 @@ from schemas.runs import ApprovalDecision, RunInput, StepProgress
 #: ``step[3]``: the activity id of one ``foreach`` item (workflows.orchestration).
 FOREACH_ITEM = re.compile(r"^(?P<step>.+)\[(?P<index>\d+)\]$")
 APPROVE_UPDATE = "approve"
+#: Marker name the Python SDK (sdk-core) gives a local activity's result.
+LOCAL_ACTIVITY_MARKER = "core_local_activity"
 #: States of a step that started (``canceled``: the run was canceled while it ran).
 STARTED_STATES = frozenset({"running", "waiting_approval", "completed", "failed", "canceled"})
 
@@ -109,6 +112,8 @@ class RunHistory:
     first_scheduled: dict[str, int] = field(default_factory=dict)
     last_closed: dict[str, int] = field(default_factory=dict)
     approvals: dict[str, list[AcceptedApproval]] = field(default_factory=dict)
+    #: ``dispatch: local`` steps: the markers of their local activities, in order.
+    local_markers: dict[str, list[int]] = field(default_factory=dict)
     start_anchor: _Anchor = field(default_factory=lambda: _Anchor("first"))
 
     @classmethod
@@ -147,8 +152,15 @@ class RunHistory:
                 if name == LOAD_PLAN_ACTIVITY and loaded and history.plan is None:
                     payloads = event.activity_task_completed_event_attributes.result.payloads
                     history.plan = await _decode(converter, payloads, ExecutionPlan)
-            elif kind == EventType.EVENT_TYPE_MARKER_RECORDED and not steps_began:
-                history.start_anchor = _Anchor("within", event.event_id)
+            elif kind == EventType.EVENT_TYPE_MARKER_RECORDED:
+                activity = _local_activity(event)
+                if activity is not None and activity[0] == INVOKE_AGENT_ACTIVITY:
+                    steps_began = True
+                    step = step_of_activity(activity[1])
+                    history.local_markers.setdefault(step, []).append(event.event_id)
+                elif not steps_began:
+                    # A bookkeeping local activity the steps waited for.
+                    history.start_anchor = _Anchor("within", event.event_id)
             elif kind == EventType.EVENT_TYPE_TIMER_STARTED:
                 steps_began = True
             elif kind == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ADMITTED:
@@ -180,7 +192,7 @@ class RunHistory:
 
     def steps_that_ran(self, states: dict[str, StepProgress] | None) -> list[str]:
         """The steps a re-run can start from, in plan order."""
-        ran = set(self.first_scheduled) | set(self.approvals)
+        ran = set(self.first_scheduled) | set(self.approvals) | set(self.local_markers)
         if states is not None:
             ran |= {sid for sid, progress in states.items() if progress.state in STARTED_STATES}
         order = [s.id for s in self.plan.steps] if self.plan else list(self.first_scheduled)
@@ -192,6 +204,10 @@ class RunHistory:
         is_approval = step is not None and step.kind == "approval"
         if step_id in self.first_scheduled:
             task = self._last_task_before(self.first_scheduled[step_id])
+        elif step_id in self.local_markers:
+            # A local activity leaves no event when it starts; its result is recorded by
+            # the task it ran in, which is the one to run again.
+            task = self._last_task_before(self.local_markers[step_id][0])
         else:
             task = self._start_task(step_id, set())
             if task is None and self.approvals.get(step_id):
@@ -220,6 +236,8 @@ class RunHistory:
         for dep in deps:
             if dep in self.last_closed:
                 found = self._task_of(_Anchor("after", self.last_closed[dep]))
+            elif dep in self.local_markers:
+                found = self._task_of(_Anchor("within", self.local_markers[dep][-1]))
             elif self.approvals.get(dep):
                 found = self._task_of(_Anchor("within", self.approvals[dep][-1].event_id))
             else:
@@ -254,6 +272,21 @@ class RunHistory:
             if accepted.event_id > task.started_event_id
         ]
         return [accepted.decision for accepted in sorted(lost, key=lambda a: a.event_id)]
+
+    def rerun_upstream(self, step_id: str, point: ResetPoint) -> list[str]:
+        """Upstream ``dispatch: local`` steps that a reset to ``point`` would run again: they
+        finished in the very task the reset goes back to (a reset cannot split a task)."""
+        task = next(
+            t for t in self.tasks if t.completed_event_id == point.workflow_task_finish_event_id
+        )
+        upstream = self._upstream(step_id)
+        order = [s.id for s in self.plan.steps] if self.plan else sorted(upstream)
+        return [
+            sid
+            for sid in order
+            if sid in upstream
+            and any(marker > task.started_event_id for marker in self.local_markers.get(sid, []))
+        ]
 
     def _upstream(self, step_id: str) -> set[str]:
         found: set[str] = set()
@@ -304,6 +337,24 @@ def why_not_a_starting_point(
             f"it yet); it cannot be a starting point{tail}"
         )
     return f"step '{from_step}' did not run in {run_id}{tail}"
+
+
+def _local_activity(event: HistoryEvent) -> tuple[str, str] | None:
+    """``(activity type, activity id)`` of a local activity's marker, else ``None``.
+
+    The SDK records them as ``core_local_activity`` markers whose ``data`` detail is
+    JSON with ``activity_type`` and ``activity_id`` (plain JSON, never encrypted)."""
+    marker = event.marker_recorded_event_attributes
+    if marker.marker_name != LOCAL_ACTIVITY_MARKER or "data" not in marker.details:
+        return None
+    payloads = marker.details["data"].payloads
+    try:
+        data = json.loads(payloads[0].data) if payloads else {}
+    except ValueError:
+        return None
+    if not isinstance(data, dict):
+        return None
+    return str(data.get("activity_type", "")), str(data.get("activity_id", ""))
 
 
 async def _decode(converter: DataConverter, payloads: Sequence[Any], kind: type) -> Any:

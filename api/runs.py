@@ -380,6 +380,15 @@ class RunService:
                 "so it cannot be re-run from there; re-run from an earlier step",
                 "from_step",
             )
+        again = history.rerun_upstream(from_step, point)
+        if again:
+            raise RunRejected(
+                f"step '{from_step}' ran in the same workflow task as the upstream step(s) "
+                f"{', '.join(again)} (dispatch: local), and a re-run can only go back to the "
+                f"start of a workflow task: re-running from '{from_step}' would call their "
+                f"agents again; re-run from '{again[0]}' instead",
+                "from_step",
+            )
         excluded = [] if point.reapply_updates else [RESET_REAPPLY_EXCLUDE_TYPE_UPDATE]
         answer = await client.workflow_service.reset_workflow_execution(
             ResetWorkflowExecutionRequest(

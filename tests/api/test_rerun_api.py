@@ -7,19 +7,29 @@ not called again was replayed from history.
 
 from __future__ import annotations
 
+import string
+import uuid
 from typing import Any
 
 import httpx
 from temporalio.api.enums.v1 import EventType
 
 from tests.api.test_runs_api import (  # the runs API suite's stack: API, workers, agents
+    CHAIN_YAML,
     ECHO,
     RunsHub,
     hub,  # noqa: F401 (fixture)
     new_app,
     waiting_for_approval,
 )
-from tests.e2e.hub_api import expect, start_run, step_in_state, step_of, wait_for_run
+from tests.e2e.hub_api import (
+    custom_agent_config,
+    expect,
+    start_run,
+    step_in_state,
+    step_of,
+    wait_for_run,
+)
 from tests.engine_support.fixtures import agent_service, temporal_env  # noqa: F401
 
 UPDATE_ADMITTED = EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ADMITTED
@@ -121,6 +131,14 @@ async def test_rerun_from_an_answered_approval_waits_for_a_new_decision(hub: Run
     # Step 1's agent was called once in all; step 3's once per decision.
     assert hub.calls_per_step(run_id) == {"1": 1, "3": 2}
 
+    # The re-run's own history (reset events included) is a starting point again.
+    expect(await rerun(hub.http, run_id, "sign_off"), 202)
+    await wait_for_run(hub.http, run_id, until=step_in_state("sign_off", "waiting_approval"))
+    await approve(hub.http, run_id, "sign_off", payload={"limit": 9000}, approver="cy")
+    third = await wait_for_run(hub.http, run_id)
+    assert third["outputs"]["3"]["report"]["decision"]["limit"] == 9000
+    assert hub.calls_per_step(run_id) == {"1": 1, "3": 3}
+
 
 async def test_rerun_from_a_rejected_approval_lets_it_be_decided_again(hub: RunsHub) -> None:  # noqa: F811
     run_id = await waiting_for_approval(hub)
@@ -219,3 +237,82 @@ async def test_a_step_that_never_started_is_not_a_starting_point(hub: RunsHub) -
     assert never.endswith("steps that ran: 1, sign_off")
     expect(await hub.http.post(f"/runs/{run_id}/cancel"), 202)
     await wait_for_run(hub.http, run_id)
+
+
+async def test_local_steps_run_in_one_task_so_a_rerun_names_the_step_to_start_from(
+    hub: RunsHub,  # noqa: F811
+) -> None:
+    http = hub.http
+    created = expect(await http.post("/apps", json={"name": f"local {uuid.uuid4().hex[:6]}"}), 201)
+    app_id = created["id"]
+    agents = {}
+    for placeholder in ("a1", "a2", "a3"):
+        body = {
+            "name": placeholder,
+            "type": ECHO,
+            "config": {**custom_agent_config(), "dispatch": "local"},
+        }
+        agent = expect(await http.post(f"/apps/{app_id}/agents", json=body), 201)
+        agents[placeholder] = agent["id"]
+    text = string.Template(CHAIN_YAML).substitute(app_id=app_id, echo=ECHO, **agents)
+    headers = {"Content-Type": "application/yaml"}
+    expect(await http.put(f"/orchestration/{app_id}", content=text.encode(), headers=headers), 200)
+    expect(await http.post(f"/apps/{app_id}/deploy"), 200)
+    run_id = (await start_run(http, app_id, {"memo": "local"}))["run_id"]
+    first = await wait_for_run(http, run_id)
+    assert first["status"] == "completed", first
+
+    # The three local activities ran within one workflow task: a reset cannot keep 1 and 2.
+    refused = refusal(await rerun(http, run_id, "3"))
+    assert refused.startswith("step '3' ran in the same workflow task as the upstream step(s) 1, 2")
+    assert refused.endswith("re-run from '1' instead")
+    assert hub.calls_per_step(run_id) == {"1": 1, "2": 1, "3": 1}
+
+    expect(await rerun(http, run_id, "1"), 202)
+    again = await wait_for_run(http, run_id)
+    assert again["status"] == "completed" and again["outputs"] == first["outputs"]
+    assert hub.calls_per_step(run_id) == {"1": 2, "2": 2, "3": 2}
+
+
+#: An approval that approves itself when nobody answers in time.
+SELF_APPROVING_YAML = """\
+version: "1.0"
+app_id: "$app_id"
+agents:
+  - {id: "$a1", type: "$echo"}
+  - {id: "$a2", type: "$echo"}
+workflow:
+  - step: 1
+    agent_id: "$a1"
+    inputs: [{source: trigger, field: memo}]
+    outputs: [{name: analysis}]
+  - step: sign_off
+    inputs: [{source: "$a1", field: analysis}]
+    outputs: [{name: decision}]
+    approval: {timeout: 3s, on_timeout: approve}
+  - step: 3
+    agent_id: "$a2"
+    inputs: [{source: sign_off, field: decision}]
+    outputs: [{name: report}]
+"""
+
+
+async def test_rerun_from_an_approval_given_by_its_timeout_waits_its_full_time_again(
+    hub: RunsHub,  # noqa: F811
+) -> None:
+    app = await new_app(hub, SELF_APPROVING_YAML, {"a1": ECHO, "a2": ECHO})
+    run_id = (await start_run(hub.http, app.app_id, {"memo": "quiet desk"}))["run_id"]
+    first = await wait_for_run(hub.http, run_id)
+    assert first["status"] == "completed", first
+    assert first["outputs"]["3"]["report"]["decision"]["approver"] == "timeout"
+
+    expect(await rerun(hub.http, run_id, "sign_off"), 202)
+    # The reset went back to the task that started the wait, so the timer starts afresh
+    # (the old one, long fired, would have approved at once): the step is seen waiting.
+    await wait_for_run(
+        hub.http, run_id, until=step_in_state("sign_off", "waiting_approval"), what="a new wait"
+    )
+    again = await wait_for_run(hub.http, run_id)
+    assert again["status"] == "completed", again
+    assert again["outputs"]["3"]["report"]["decision"]["approver"] == "timeout"
+    assert hub.calls_per_step(run_id) == {"1": 1, "3": 2}
