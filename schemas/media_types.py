@@ -9,6 +9,7 @@ Pure and total: any bytes give an answer, and no input raises.
 from __future__ import annotations
 
 import codecs
+from typing import Any
 
 PDF = "application/pdf"
 PNG = "image/png"
@@ -70,3 +71,16 @@ def sniff_media_type(data: bytes) -> str:
     if b"%PDF-" in data[:PDF_HEADER_WINDOW]:
         return PDF
     return OCTET_STREAM
+
+
+def readable_media_types(input_schema: dict[str, Any] | None, field: str) -> list[str] | None:
+    """The media types an agent reads for input ``field``, as its input schema declares them
+    (``properties.<field>.x-media-types``); ``None`` when it declares none (anything goes)."""
+    if not isinstance(input_schema, dict):
+        return None
+    properties = input_schema.get("properties")
+    prop = properties.get(field) if isinstance(properties, dict) else None
+    declared = prop.get(MEDIA_TYPES_KEYWORD) if isinstance(prop, dict) else None
+    if not isinstance(declared, list):
+        return None
+    return [media_type for media_type in declared if isinstance(media_type, str)]
