@@ -150,8 +150,11 @@ EXTRACTOR_INPUT_SCHEMA: dict[str, Any] = {
     "type": "object",
     "properties": {
         "document": {
-            "description": "A PDF (inline object) or the document's plain text.",
+            "description": "A PDF or a page image (PNG, JPEG, TIFF) as an inline object, "
+            "or the document's plain text.",
             "oneOf": [_DOCUMENT_OBJECT, {"type": "string", "minLength": 1}],
+            # The media types the extractor reads (an uploaded document's detected type
+            # is checked against them when a run starts); schemas.media_types.
             "x-media-types": ["application/pdf", "image/png", "image/jpeg", "image/tiff"],
         }
     },

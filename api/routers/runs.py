@@ -271,7 +271,11 @@ async def rerun(
     session: SessionDep,
 ) -> RunStarted:
     """Re-run from ``from_step`` (Temporal reset): steps before it keep their recorded
-    results and are neither executed nor paid for again."""
+    results and are neither executed nor paid for again.
+
+    Any step that started can be a starting point, approval steps included (the run then
+    waits for a new decision). A ``foreach`` item, a skipped step or one that never started
+    is a 422 saying why, with the steps that can."""
     started = await service.rerun(run_id, body.from_step)
     audit(
         session,
