@@ -358,3 +358,23 @@ async def test_a_step_skipped_because_upstream_failed_is_not_a_starting_point(
     again = await wait_for_run(hub.http, run_id)
     assert step_of(again, "check")["state"] == "failed"
     assert hub.calls_per_step(run_id) == {"check": 2}
+
+
+async def test_rerun_from_a_step_before_an_approval_asks_for_the_decision_again(
+    hub: RunsHub,  # noqa: F811
+) -> None:
+    run_id = await waiting_for_approval(hub)
+    await approve(hub.http, run_id, "sign_off", payload={"limit": 5000}, approver="ana")
+    assert (await wait_for_run(hub.http, run_id))["status"] == "completed"
+
+    # Step 1 runs again, so its result may differ: the decision taken on the old one is
+    # offered to the workflow again, refused (the step is not waiting yet), and asked anew.
+    expect(await rerun(hub.http, run_id, "1"), 202)
+    waiting = await wait_for_run(
+        hub.http, run_id, until=step_in_state("sign_off", "waiting_approval"), what="a new wait"
+    )
+    assert step_of(waiting, "1")["state"] == "completed"
+    await approve(hub.http, run_id, "sign_off", payload={"limit": 10}, approver="bo")
+    run = await wait_for_run(hub.http, run_id)
+    assert run["outputs"]["3"]["report"]["decision"]["limit"] == 10
+    assert hub.calls_per_step(run_id) == {"1": 2, "3": 2}
