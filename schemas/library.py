@@ -108,6 +108,9 @@ def _extracted_property(name: str) -> dict[str, Any]:
         "type": ["string", "null"],
         "description": f"{description}, as written in the document",
         "x-labels": labels,
+        # What kind of value it is (money, percent, ratio, date, text): a figure may also
+        # be read from prose ("Net sales for 2024 were $12.5 million").
+        "x-kind": _kind,
     }
 
 

@@ -22,10 +22,9 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError
 
 from schemas.artifacts import ArtifactRef, artifact_id_from_uri
+from schemas.media_types import MEDIA_TYPES_KEYWORD
 from schemas.orchestration import ExecutionPlan, PlanInput, PlanStep
 
-#: Annotation on an input property: the media types of documents the agent reads.
-MEDIA_TYPES_KEY = "x-media-types"
 #: What stands in for a document's bytes when an artifact is checked against a schema.
 _PLACEHOLDER_CONTENT = "AA=="
 
@@ -151,7 +150,7 @@ def _check_one(
         ]
     values = value if read.each_item else [value]
     problems: list[InputProblem] = []
-    accepted = read.schema.get(MEDIA_TYPES_KEY) if isinstance(read.schema, Mapping) else None
+    accepted = read.schema.get(MEDIA_TYPES_KEYWORD) if isinstance(read.schema, Mapping) else None
     for index, item in enumerate(values):
         where = f"run input '{field}'" + (f" item {index}" if read.each_item else "")
         if isinstance(accepted, list) and isinstance(item, str) and item in refs:

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from temporalio.client import WorkflowFailureError
 
 from schemas.library import CREDIT_MEMO_FIELDS
@@ -354,3 +355,40 @@ def test_fixture_lines_are_this_tests_own(tmp_path: Path) -> None:
         lines, truth = written_memo(seed)
         assert truth["borrower"] not in demo
         assert not any(name in line for line in lines for name in demo)
+
+
+def readme_examples() -> list[str]:
+    from tests.workflows.test_doc_examples import EXAMPLES
+
+    return [text for name, text in EXAMPLES if name.startswith("README.md")]
+
+
+@pytest.mark.parametrize("text", readme_examples())
+def test_each_readme_example_validates_deploys_and_runs(stack: BuiltinStack, text: str) -> None:
+    """The README's orchestration examples, with the app's real ids, run to the end."""
+    spec = yaml.safe_load(text)
+
+    async def build() -> str:
+        app_id, ids = await stack.new_app({a["id"]: a["type"] for a in spec["agents"]})
+        real = text.replace(f'"{spec["app_id"]}"', f'"{app_id}"')
+        for placeholder, agent_id in ids.items():
+            real = real.replace(f'"{placeholder}"', f'"{agent_id}"')
+        saved = await stack.put_yaml(app_id, real)
+        assert saved.status_code == 200, saved.text
+        checked = (await stack.http.post(f"/orchestration/{app_id}/validate")).json()
+        assert checked["valid"] and checked["errors"] == [], checked
+        assert (await stack.http.post(f"/apps/{app_id}/deploy")).status_code == 200
+        return app_id
+
+    app_id = stack.call(build())
+    memos = [written_memo(seed=s) for s in (31, 32)]
+    uris = [upload_memo(stack, lines) for lines, _ in memos]
+    read = {i.get("field") for step in spec["workflow"] for i in step.get("inputs", [])}
+    inputs: dict[str, Any] = {"amount": 250_000}
+    if "document" in read:
+        inputs["document"] = uris[0]
+    if "documents" in read:
+        inputs["documents"] = uris
+    run = run_on(stack, app_id, inputs)
+    assert run["status"] == "completed", run
+    assert all(s["state"] in ("completed", "skipped") for s in run["steps"]), run["steps"]
