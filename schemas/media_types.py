@@ -1,15 +1,15 @@
 """Media types told from a document's own bytes, never from its name or a client's word.
 
 ``POST /artifacts`` records what :func:`sniff_media_type` detects; agents declare the
-media types they read on their input schema's document property under ``x-media-types``
-(checked when a run starts: ``storage.run_inputs``), and the extractor picks its reader
-with the same function.
+media types they read on their input schema's document property under
+:data:`MEDIA_TYPES_KEYWORD`, and the extractor picks its reader with the same function.
 Pure and total: any bytes give an answer, and no input raises.
 """
 
 from __future__ import annotations
 
 import codecs
+from typing import Any
 
 PDF = "application/pdf"
 PNG = "image/png"
@@ -22,6 +22,9 @@ OCTET_STREAM = "application/octet-stream"
 
 #: Media types that are pictures of pages: read by OCR.
 IMAGE_MEDIA_TYPES: frozenset[str] = frozenset({PNG, JPEG, TIFF})
+
+#: JSON Schema annotation on a document property: the media types its agent reads.
+MEDIA_TYPES_KEYWORD = "x-media-types"
 
 #: How far into the bytes a PDF header may start (readers tolerate leading junk).
 PDF_HEADER_WINDOW = 1024
@@ -68,3 +71,16 @@ def sniff_media_type(data: bytes) -> str:
     if b"%PDF-" in data[:PDF_HEADER_WINDOW]:
         return PDF
     return OCTET_STREAM
+
+
+def readable_media_types(input_schema: dict[str, Any] | None, field: str) -> list[str] | None:
+    """The media types an agent reads for input ``field``, as its input schema declares them
+    (``properties.<field>.x-media-types``); ``None`` when it declares none (anything goes)."""
+    if not isinstance(input_schema, dict):
+        return None
+    properties = input_schema.get("properties")
+    prop = properties.get(field) if isinstance(properties, dict) else None
+    declared = prop.get(MEDIA_TYPES_KEYWORD) if isinstance(prop, dict) else None
+    if not isinstance(declared, list):
+        return None
+    return [media_type for media_type in declared if isinstance(media_type, str)]

@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
+from schemas.library import BUILTIN_LIBRARY
 from schemas.media_types import (
     GZIP,
     JPEG,
@@ -20,6 +21,7 @@ from schemas.media_types import (
     TEXT,
     TIFF,
     ZIP,
+    readable_media_types,
     sniff_media_type,
 )
 from storage.artifacts import LocalArtifactStore
@@ -100,3 +102,12 @@ def test_text_named_pdf_is_plain_text(text: str, tmp_path_factory: pytest.TempPa
     ref = store.put(data, "memo.pdf", declared_media_type="application/pdf")
     assert ref.media_type == TEXT
     assert store.get(ref.id)[1].media_type == TEXT
+
+
+def test_the_media_types_an_agent_reads_come_from_its_input_schema() -> None:
+    schemas = {agent.type: agent.input_schema for agent in BUILTIN_LIBRARY}
+    assert readable_media_types(schemas["extractor"], "document") == [PDF, PNG, JPEG, TIFF]
+    # Agents and fields that declare nothing accept anything.
+    assert readable_media_types(schemas["summarizer"], "risk_analysis") is None
+    assert readable_media_types(schemas["extractor"], "other") is None
+    assert readable_media_types(None, "document") is None
