@@ -281,6 +281,7 @@ def test_a_run_cannot_read_another_teams_artifact(anon: TestClient, team_a: Team
     assert answer.status_code == 422, answer.text
     item = answer.json()["detail"][0]
     assert item["loc"] == ["body", "inputs", "document"]
-    assert f"artifact '{team_a.artifact_id}' does not exist or your team cannot read it" in (
-        item["msg"]
+    assert (
+        f"artifact '{team_a.artifact_id}' does not exist or your team cannot read it"
+        in (item["msg"])
     )
