@@ -20,6 +20,8 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    func,
+    text,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -70,6 +72,11 @@ class App(Base):
         Index("ix_apps_name", "name"),
         Index("ix_apps_created_at", "created_at"),
         Index("ix_apps_updated_at", "updated_at"),
+        # Pages of GET /apps in each sort order, the id breaking ties (keyset paging).
+        Index("ix_apps_created_id", "created_at", "id"),
+        Index("ix_apps_updated_id", "updated_at", "id"),
+        Index("ix_apps_lower_name_id", func.lower(text("name")), "id"),
+        Index("ix_apps_team_created_id", "team_id", "created_at", "id"),
     )
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True, default=lambda: new_id("app"))
@@ -217,6 +224,8 @@ class SchemaViolation(Base):
     repair_attempt: Mapped[int] = mapped_column(default=1)
     pointer: Mapped[str] = mapped_column(Text, default="")
     message: Mapped[str] = mapped_column(Text, default="")
+    #: ``error`` (the output broke its schema) or ``warning`` (valid, but a figure is missing).
+    severity: Mapped[str] = mapped_column(String(20), default="error", server_default="error")
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utc_now)
 
 
