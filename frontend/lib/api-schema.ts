@@ -87,7 +87,8 @@ export interface paths {
         };
         /**
          * List apps
-         * @description Apps as a JSON array (what the web console expects); the total is in ``X-Total-Count``.
+         * @description Apps as a JSON array (what the web console expects); the total is in ``X-Total-Count``
+         *     and, when more follow, ``X-Next-Cursor`` (and a ``Link: rel="next"``) continues the list.
          */
         get: operations["list_apps_apps_get"];
         put?: never;
@@ -222,6 +223,10 @@ export interface paths {
         /**
          * Upload an artifact
          * @description Store a document (multipart field ``file``); pass its ``uri`` as a run input.
+         *
+         *     ``media_type`` is detected from the content (PDF, PNG, JPEG, TIFF, ZIP, gzip, plain
+         *     text, else ``application/octet-stream``), whatever the file name or the part's
+         *     Content-Type say; the latter is kept as ``declared_media_type``.
          *
          *     The artifact belongs to the uploader's first team; other teams get 404 for it.
          */
@@ -481,6 +486,9 @@ export interface paths {
         /**
          * List schema violations
          * @description Output-schema violations agents reported, newest first.
+         *
+         *     Warnings (``severity: warning``) say a step completed with a field missing, e.g. a
+         *     figure not found in the document.
          */
         get: operations["list_violations_observability_violations_get"];
         put?: never;
@@ -766,6 +774,10 @@ export interface paths {
          * Re-run from a step
          * @description Re-run from ``from_step`` (Temporal reset): steps before it keep their recorded
          *     results and are neither executed nor paid for again.
+         *
+         *     Any step that started can be a starting point, approval steps included (the run then
+         *     waits for a new decision). A ``foreach`` item, a skipped step or one that never started
+         *     is a 422 saying why, with the steps that can.
          */
         post: operations["rerun_runs__run_id__rerun_post"];
         delete?: never;
@@ -1062,6 +1074,11 @@ export interface components {
          */
         ArtifactRef: {
             /**
+             * Declared Media Type
+             * @description The Content-Type the uploading client declared, if any.
+             */
+            declared_media_type?: string | null;
+            /**
              * Filename
              * @default
              */
@@ -1073,6 +1090,7 @@ export interface components {
             id: string;
             /**
              * Media Type
+             * @description Detected from the content at upload (never from the file name or the client's Content-Type).
              * @default application/octet-stream
              */
             media_type?: string;
@@ -1955,6 +1973,11 @@ export interface components {
             step_id?: string | null;
             /** Task Queue */
             task_queue?: string | null;
+            /**
+             * Warnings
+             * @description What the attempt completed without, as `pointer: message` (e.g. `/financials/ebitda: not found in the document`).
+             */
+            warnings?: string[];
         };
         /** SpecAgent */
         SpecAgent: {
@@ -1996,6 +2019,11 @@ export interface components {
         };
         /** SpecForeach */
         SpecForeach: {
+            /**
+             * As
+             * @description The name each item reaches the agent under (default: the name of the step's input bound to the same list, else `field`).
+             */
+            as?: string | null;
             /** Field */
             field: string;
             /**
@@ -2008,6 +2036,11 @@ export interface components {
         };
         /** SpecInput */
         SpecInput: {
+            /**
+             * As
+             * @description The name the agent receives the value under (default: `field`), so an output or a run input reaches the agent under the name its input schema reads.
+             */
+            as?: string | null;
             /** Field */
             field: string;
             /**
@@ -2322,6 +2355,13 @@ export interface components {
             repair_attempt: number;
             /** Run Id */
             run_id: string;
+            /**
+             * Severity
+             * @description `error`: the output broke its schema; `warning`: the output is valid but a field is missing (e.g. a figure not found in the document).
+             * @default error
+             * @enum {string}
+             */
+            severity?: "error" | "warning";
             /** Step Id */
             step_id: string;
         };
@@ -2740,13 +2780,15 @@ export interface operations {
             query?: {
                 /** @description Page size. */
                 limit?: number;
-                /** @description Rows to skip. */
+                /** @description Rows to skip (not with `cursor`). */
                 offset?: number;
                 status?: ("draft" | "deployed" | "archived") | null;
                 /** @description Case-insensitive name search. */
                 q?: string | null;
                 /** @description Sort field; `-` for descending. */
                 sort?: "name" | "-name" | "created_at" | "-created_at" | "updated_at" | "-updated_at";
+                /** @description Continue after the last app of a page: the `X-Next-Cursor` header of the previous page (keyset paging; same `sort`, `status` and `q`). */
+                cursor?: string | null;
             };
             header?: never;
             path?: never;
@@ -2757,6 +2799,10 @@ export interface operations {
             /** @description A page of apps. */
             200: {
                 headers: {
+                    /** @description The next page's URL with `rel="next"`. */
+                    Link?: string;
+                    /** @description Pass as `cursor` for the next page; absent on the last. */
+                    "X-Next-Cursor"?: string;
                     /** @description How many apps match the filter, over all pages. */
                     "X-Total-Count"?: number;
                     [name: string]: unknown;
@@ -4577,6 +4623,8 @@ export interface operations {
                 /** @description `next_cursor` of a page. */
                 cursor?: string | null;
                 limit?: number;
+                /** @description Only errors (schema broken) or only warnings (a field missing). */
+                severity?: ("error" | "warning") | null;
             };
             header?: never;
             path?: never;
