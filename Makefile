@@ -36,9 +36,10 @@ system-deps:
 run: $(STAMP) system-deps
 	$(BIN)/hub up --demo
 
+# The console's tests first, so that pytest's summary is the run's closing line.
 test: $(STAMP) system-deps lint
+	$(MAKE) --no-print-directory console-test
 	$(BIN)/python -m pytest -q
-	$(MAKE) console-test
 
 lint: $(STAMP) console-lint
 	$(BIN)/ruff check .
