@@ -12,6 +12,7 @@ import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/com
 import { Field, Input, NativeSelect } from "@/components/ui/input";
 import { ErrorState, LoadingState, PageHeader } from "@/components/shared/states";
 import { PromptVersions } from "@/components/prompts/prompt-versions";
+import { SchemaPanel } from "./schema-panel";
 
 const PROVIDERS = ["local", "openai", "azure_openai", "anthropic", "aws_bedrock", "google_vertex"] as const;
 type Provider = (typeof PROVIDERS)[number];
@@ -44,7 +45,8 @@ function AgentConfigEditor({ appId, agent, reload }: { appId: string; agent: Age
 
   const errors = fieldErrors(error);
   const err = (name: string) => errorFor(errors, name);
-  const libraryTools = library?.find((l) => l.type === agent.type)?.tools ?? [];
+  const libraryType = library?.find((l) => l.type === agent.type);
+  const libraryTools = libraryType?.tools ?? [];
   const tools = config.tools ?? [];
   const model = config.model;
   const setModel = (patch: Partial<AgentConfig["model"]>) => setConfig({ ...config, model: { ...model, ...patch } });
@@ -196,22 +198,29 @@ function AgentConfigEditor({ appId, agent, reload }: { appId: string; agent: Age
             </CardDescription>
           </CardHeader>
           <CardContent className="grid gap-4 sm:grid-cols-2">
-            <Field id="schema-input" label="Input schema URI" error={err("schemas.input_schema_uri")}>
-              <Input
-                id="schema-input"
-                value={config.schemas?.input_schema_uri ?? ""}
-                onChange={(e) => setConfig({ ...config, schemas: { ...config.schemas, input_schema_uri: e.target.value || null } })}
-                aria-invalid={!!err("schemas.input_schema_uri")}
-              />
-            </Field>
-            <Field id="schema-output" label="Output schema URI" error={err("schemas.output_schema_uri")}>
-              <Input
-                id="schema-output"
-                value={config.schemas?.output_schema_uri ?? ""}
-                onChange={(e) => setConfig({ ...config, schemas: { ...config.schemas, output_schema_uri: e.target.value || null } })}
-                aria-invalid={!!err("schemas.output_schema_uri")}
-              />
-            </Field>
+            {(["input", "output"] as const).map((side) => {
+              const key = `${side}_schema_uri` as const;
+              const value = config.schemas?.[key] ?? "";
+              return (
+                <div key={side} className="grid content-start gap-2">
+                  <Field id={`schema-${side}`} label={`${side === "input" ? "Input" : "Output"} schema URI`} error={err(`schemas.${key}`)}>
+                    <Input
+                      id={`schema-${side}`}
+                      value={value}
+                      onChange={(e) => setConfig({ ...config, schemas: { ...config.schemas, [key]: e.target.value || null } })}
+                      aria-invalid={!!err(`schemas.${key}`)}
+                    />
+                  </Field>
+                  <SchemaPanel
+                    id={`schema-${side}`}
+                    uri={value}
+                    librarySchema={side === "input" ? libraryType?.input_schema : libraryType?.output_schema}
+                    libraryUri={libraryType?.default_config.schemas?.[key]}
+                    onUse={(uri) => setConfig({ ...config, schemas: { ...config.schemas, [key]: uri } })}
+                  />
+                </div>
+              );
+            })}
             <Field id="schema-on-violation" label="On a violation" error={err("schemas.on_violation")}>
               <NativeSelect
                 id="schema-on-violation"

@@ -86,6 +86,19 @@ test("agent configuration: the API's 422 is shown on the field it names, and a v
   // Prompt versions from MLflow, with the diff view.
   await page.getByRole("button", { name: /Versions of/ }).first().click();
   await expect(page.getByLabel(/Diff of/)).toBeVisible();
+  // Schemas: view the type's output schema; register one, use it, save (the server resolves it).
+  await page.getByRole("button", { name: "View schema" }).nth(1).click();
+  await expect(page.getByLabel("Schema of schema-output")).toContainText('"properties"');
+  await page.getByRole("button", { name: "Register a schema" }).first().click();
+  const schemaName = `${tag}-input`;
+  await page.getByLabel("Schema name").fill(schemaName);
+  await page.getByLabel("JSON Schema").fill('{"type": "object"}');
+  await page.getByRole("button", { name: "Register and use" }).click();
+  await expect(page.getByLabel("Input schema URI")).toHaveValue(new RegExp(`^schema:${schemaName}`));
+  await page.getByRole("button", { name: "Save configuration" }).click();
+  await expect
+    .poll(async () => (await ok<{ schemas: { input_schema_uri: string } }>(api.get(`/agents/${analyzer.id}/config`))).schemas.input_schema_uri)
+    .toMatch(new RegExp(`^schema:${schemaName}`));
 });
 
 test("orchestration tab: the server's problems are shown at their line and column", async ({ page }) => {
