@@ -1,6 +1,6 @@
 "use client";
 import { useCallback, useEffect, useState } from "react";
-import { api, unwrap } from "@/lib/api";
+import { api, unwrap, type Run } from "@/lib/api";
 import { applyEvent, applySnapshot, emptyLiveRun, followRunEvents, isTerminal, type LiveRun } from "@/lib/run-stream";
 
 const POLL_MS = 1000;
@@ -10,8 +10,9 @@ const POLL_MS = 1000;
  * with Last-Event-ID by itself); polling when the stream cannot be used. `restart`
  * starts over (after a re-run resets the workflow).
  */
-export function useLiveRun(runId: string) {
-  const [live, setLive] = useState<LiveRun>(emptyLiveRun);
+export function useLiveRun(runId: string, initialRun: Run | null = null) {
+  // The server may have rendered the page with the run already (first paint with its steps).
+  const [live, setLive] = useState<LiveRun>(() => (initialRun ? applySnapshot(emptyLiveRun(), initialRun) : emptyLiveRun()));
   const [error, setError] = useState<unknown>(null);
   const [mode, setMode] = useState<"stream" | "polling" | "done">("stream");
   const [generation, setGeneration] = useState(0);

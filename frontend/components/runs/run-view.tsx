@@ -3,7 +3,7 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useMemo, useState } from "react";
 import { ExternalLink, RotateCcw, Square } from "lucide-react";
-import { api, unwrap, type StepProgress } from "@/lib/api";
+import { api, unwrap, type Run, type StepProgress } from "@/lib/api";
 import { errorMessage } from "@/lib/errors";
 import { isTerminal } from "@/lib/run-stream";
 import { durationMs, formatMs, formatTime, formatUsd } from "@/lib/utils";
@@ -19,9 +19,9 @@ import { ErrorState, LoadingState, PageHeader } from "@/components/shared/states
 import { ApprovalForm } from "./approval-form";
 import { findMemo, MemoView } from "./memo-view";
 
-export function RunView({ runId }: { runId: string }) {
+export function RunView({ runId, initialRun = null }: { runId: string; initialRun?: Run | null }) {
   const router = useRouter();
-  const { run, error, mode, refresh, restart } = useLiveRun(runId);
+  const { run, error, mode, refresh, restart } = useLiveRun(runId, initialRun);
   const terminal = isTerminal(run?.status);
   const { data: trace, mutate: refreshTrace } = useTrace(terminal ? runId : undefined);
   const { data: orchestration } = useOrchestration(run?.app_id || undefined);

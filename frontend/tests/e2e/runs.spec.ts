@@ -78,8 +78,17 @@ test("a deep link reloads to the same page", async ({ page }) => {
   const runId = await startRun(api, appId);
   await login(page, `/runs/${runId}`);
   await expect(page.getByRole("heading", { name: `Run ${runId}` })).toBeVisible();
+  const errors: string[] = [];
+  page.on("console", (m) => {
+    if (m.type() === "error") errors.push(m.text());
+  });
+  // The reloaded page comes from the server with the run's steps already in its HTML.
+  const html = await (await page.request.get(page.url())).text();
+  expect(html).toContain('data-step="extract"');
   await page.reload();
   await expect(page.getByRole("heading", { name: `Run ${runId}` })).toBeVisible();
+  await expect(page.locator('tr[data-step="extract"]')).toBeVisible();
+  expect(errors.filter((e) => /hydrat/i.test(e))).toEqual([]);
   await page.goto(page.url().replace(/\/runs\/.*/, `/apps/${appId}?tab=orchestration`));
   await expect(page.getByLabel("Orchestration (YAML)")).toHaveValue(/step: sign_off/);
   await page.reload();
