@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager, suppress
+from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI
@@ -38,6 +39,8 @@ from storage.artifacts import ArtifactStore
 from storage.database import AsyncReadPool, create_db_engine, create_session_factory, is_sqlite
 from storage.prompts import PromptRegistry, make_prompt_uri_resolver
 from storage.repositories import AsyncAppReader
+
+logger = logging.getLogger(__name__)
 
 DESCRIPTION = """\
 Build intelligent apps out of agents, wire them into an orchestration (YAML or JSON),
@@ -88,8 +91,10 @@ def create_app(
         # One client per process, made at start-up; if Temporal is down now, run
         # endpoints retry the connection on demand and CRUD keeps working.
         if temporal_connect is not None:
-            with suppress(TemporalUnavailable):
+            try:
                 await gateway.client()
+            except TemporalUnavailable as exc:
+                logger.warning("run endpoints answer 503 until Temporal is reachable: %s", exc)
         yield
         if on_shutdown is not None:
             await on_shutdown()

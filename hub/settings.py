@@ -11,10 +11,11 @@ from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
 
-from pydantic import Field, model_validator
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from api.config import DEV_SECRET_KEY  # one value for the API and the hub
+from workers.temporal_client import TemporalConnection
 
 
 def url_allowed(url: str, allowlist: list[str]) -> bool:
@@ -43,6 +44,18 @@ class Settings(BaseSettings):
     database_url: str | None = None
     temporal_address: str = "127.0.0.1:7233"
     temporal_namespace: str = "default"
+    #: TLS to the Temporal frontend (docs/deployment.md "Temporal in production"); unset:
+    #: on when an API key, a CA or a client certificate is set.
+    temporal_tls: bool | None = None
+    #: PEM CA bundle the server's certificate must chain to (unset: the system roots).
+    temporal_tls_ca: Path | None = None
+    #: PEM client certificate and private key (mutual TLS); both or neither.
+    temporal_tls_cert: Path | None = None
+    temporal_tls_key: Path | None = None
+    #: Name the server's certificate is verified against instead of the address's host.
+    temporal_tls_server_name: str | None = None
+    #: Temporal Cloud API key (sent as a bearer token; implies TLS).
+    temporal_api_key: SecretStr | None = Field(default=None, repr=False)
     temporal_ui_url: str | None = "http://127.0.0.1:8233"
     mlflow_tracking_uri: str | None = None
     cors_origins: list[str] = Field(default_factory=lambda: ["http://localhost:3000"])
@@ -149,6 +162,20 @@ class Settings(BaseSettings):
         if bool(self.oidc_issuer) != bool(self.oidc_jwks_url):
             raise ValueError("set HUB_OIDC_ISSUER and HUB_OIDC_JWKS_URL together (or neither)")
         return self
+
+    def temporal_connection(self) -> TemporalConnection:
+        """How every client of this process reaches Temporal (address, namespace, TLS,
+        API key, payload codec): what :func:`workers.temporal_client.connect` takes."""
+        return TemporalConnection(
+            address=self.temporal_address,
+            namespace=self.temporal_namespace,
+            tls=self.temporal_tls,
+            tls_ca=self.temporal_tls_ca,
+            tls_cert=self.temporal_tls_cert,
+            tls_key=self.temporal_tls_key,
+            tls_server_name=self.temporal_tls_server_name or None,
+            api_key=self.temporal_api_key.get_secret_value() if self.temporal_api_key else None,
+        )
 
     @property
     def admin_key_file(self) -> Path:

@@ -93,6 +93,17 @@ PRUNED_VISIBILITY_INDEXES: tuple[str, ...] = (
 )
 
 
+#: Settings of a TLS connection to a Temporal cluster, dropped from the parts' environment.
+TEMPORAL_TLS_SETTINGS = (
+    "HUB_TEMPORAL_TLS",
+    "HUB_TEMPORAL_TLS_CA",
+    "HUB_TEMPORAL_TLS_CERT",
+    "HUB_TEMPORAL_TLS_KEY",
+    "HUB_TEMPORAL_TLS_SERVER_NAME",
+    "HUB_TEMPORAL_API_KEY",
+)
+
+
 class StackError(RuntimeError):
     """A part of the stack failed to start; the message says which and where its log is."""
 
@@ -342,6 +353,10 @@ class EmbeddedStack:
                 "PYTHONUNBUFFERED": "1",
             }
         )
+        # The parts talk to the embedded dev server, which speaks plaintext: TLS settings
+        # meant for a cluster must not reach them.
+        for name in TEMPORAL_TLS_SETTINGS:
+            env.pop(name, None)
         env.update(self.extra_env)
         return env
 

@@ -82,8 +82,7 @@ def build_api(settings: Settings, config: ApiConfig | None = None) -> FastAPI:
 
     def connect_client() -> Awaitable[Client]:
         return connect(
-            settings.temporal_address,
-            settings.temporal_namespace,
+            settings.temporal_connection(),
             interceptors=tracing_interceptors(),
         )
 

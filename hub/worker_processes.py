@@ -82,8 +82,7 @@ async def run_worker_processes(
     """Run the orchestrator worker and/or agent workers in this process until signalled."""
     setup_process(settings, "worker")
     client = await connect(
-        settings.temporal_address,
-        settings.temporal_namespace,
+        settings.temporal_connection(),
         interceptors=tracing_interceptors(),
         runtime=temporal_runtime(settings),
     )
