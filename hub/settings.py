@@ -15,6 +15,7 @@ from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from api.config import DEV_SECRET_KEY  # one value for the API and the hub
+from workers.payload_codec import AesGcmPayloadCodec, load_codec
 from workers.temporal_client import TemporalConnection
 
 
@@ -56,6 +57,15 @@ class Settings(BaseSettings):
     temporal_tls_server_name: str | None = None
     #: Temporal Cloud API key (sent as a bearer token; implies TLS).
     temporal_api_key: SecretStr | None = Field(default=None, repr=False)
+    #: Payload encryption keys, ``<id>=<base64 32 bytes>`` comma-separated (the first
+    #: encrypts, all decrypt; docs/deployment.md "Encrypted payloads").
+    payload_keys: SecretStr | None = Field(default=None, repr=False)
+    #: The same, one per line in a file (unset: ``HUB_HOME/payload.keys`` when it exists,
+    #: which ``hub up`` creates).
+    payload_keys_file: Path | None = None
+    #: Origins allowed to call the codec server (``/codec/*``) from a browser; empty: the
+    #: origin of ``HUB_TEMPORAL_UI_URL`` (the Temporal Web UI).
+    codec_cors_origins: list[str] = Field(default_factory=list)
     temporal_ui_url: str | None = "http://127.0.0.1:8233"
     mlflow_tracking_uri: str | None = None
     cors_origins: list[str] = Field(default_factory=lambda: ["http://localhost:3000"])
@@ -175,7 +185,36 @@ class Settings(BaseSettings):
             tls_key=self.temporal_tls_key,
             tls_server_name=self.temporal_tls_server_name or None,
             api_key=self.temporal_api_key.get_secret_value() if self.temporal_api_key else None,
+            payload_codec=self.payload_codec,
         )
+
+    @property
+    def default_payload_keys_file(self) -> Path:
+        """Where ``hub up`` keeps the embedded stack's payload key (mode 0600)."""
+        return self.home / "payload.keys"
+
+    @cached_property
+    def resolved_payload_keys_file(self) -> Path | None:
+        if self.payload_keys_file is not None:
+            return self.payload_keys_file
+        default = self.default_payload_keys_file
+        return default if default.exists() else None
+
+    @cached_property
+    def payload_codec(self) -> AesGcmPayloadCodec | None:
+        """The codec of every Temporal client and worker of this process (None: payloads
+        in clear, no keys configured)."""
+        keys = self.payload_keys.get_secret_value() if self.payload_keys else None
+        return load_codec(keys, self.resolved_payload_keys_file)
+
+    @property
+    def resolved_codec_cors_origins(self) -> list[str]:
+        if self.codec_cors_origins:
+            return list(self.codec_cors_origins)
+        if not self.temporal_ui_url:
+            return []
+        parts = urlsplit(self.temporal_ui_url)
+        return [f"{parts.scheme}://{parts.netloc}"]
 
     @property
     def admin_key_file(self) -> Path:

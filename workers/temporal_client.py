@@ -168,9 +168,10 @@ def explain_connect_failure(connection: TemporalConnection, error: BaseException
             f"{where}: the server does not speak TLS; unset HUB_TEMPORAL_TLS (and the "
             "HUB_TEMPORAL_TLS_* settings) or fix HUB_TEMPORAL_ADDRESS"
         )
+    reason = "connection refused" if "Connection refused" in text else text[:300]
     return (
-        f"{where} cannot be reached ({text}); check HUB_TEMPORAL_ADDRESS and that the "
-        "server is up (`hub up` starts one)"
+        f"Temporal is not reachable at {connection.address} ({reason}); start the stack "
+        "with `hub up` or set HUB_TEMPORAL_ADDRESS"
     )
 
 
