@@ -37,6 +37,7 @@ app.add_typer(cli_runs.runs_app, name="runs")
 app.add_typer(cli_keys.keys_app, name="keys")
 app.add_typer(cli_temporal.payload_keys_app, name="payload-keys")
 app.add_typer(cli_temporal.replay_corpus_app, name="replay-corpus")
+app.add_typer(cli_temporal.workers_app, name="workers")
 
 ApiUrlOption = Annotated[
     str | None,

@@ -7,6 +7,7 @@ Defaults work with no configuration at all: everything embedded lives under
 from __future__ import annotations
 
 from functools import cached_property
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
@@ -134,6 +135,13 @@ class Settings(BaseSettings):
     #: ``host:port`` where workers serve Prometheus metrics (Temporal SDK metrics);
     #: unset: no metrics endpoint on workers.
     worker_metrics_bind_address: str | None = None
+    #: Worker Deployment Versioning (docs/deployment.md "Safe rollouts"): every worker
+    #: announces ``<deployment name>`` / ``<build id>``; unset build id: the hub's version.
+    worker_deployment_name: str = "agentic-hub"
+    worker_build_id: str | None = None
+    #: Route tasks by version (runs pinned to the build they started on); off: the build
+    #: is only announced.
+    worker_versioning: bool = False
     #: Run the orchestration workflow in Temporal's Python sandbox (slower; its
     #: determinism is otherwise guarded by a static check and replay tests).
     workflow_sandbox: bool = False
@@ -215,6 +223,15 @@ class Settings(BaseSettings):
             return []
         parts = urlsplit(self.temporal_ui_url)
         return [f"{parts.scheme}://{parts.netloc}"]
+
+    @cached_property
+    def resolved_worker_build_id(self) -> str:
+        if self.worker_build_id:
+            return self.worker_build_id
+        try:
+            return version("agentic-hub")
+        except PackageNotFoundError:
+            return "dev"
 
     @property
     def admin_key_file(self) -> Path:
