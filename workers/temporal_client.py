@@ -158,10 +158,14 @@ def explain_connect_failure(connection: TemporalConnection, error: BaseException
             f"{where}: the server refused the client certificate; check "
             "HUB_TEMPORAL_TLS_CERT and HUB_TEMPORAL_TLS_KEY (signed by the CA the server trusts)"
         )
-    if not connection.uses_tls and ("broken pipe" in text or "transport error" in text):
+    unreachable = ("Connection refused", "dns error", "failed to lookup", "No route to host")
+    if not connection.uses_tls and not any(reason in text for reason in unreachable):
+        # Something listens but drops a plaintext HTTP/2 client: most often a TLS frontend
+        # (the exact error depends on when it hangs up: broken pipe, reset, closed).
         return (
-            f"{where}: the connection broke at once; if the server requires TLS, set "
-            "HUB_TEMPORAL_TLS=true (or HUB_TEMPORAL_API_KEY / the HUB_TEMPORAL_TLS_* files)"
+            f"{where}: the connection broke at once ({text[:200]}); if the server requires "
+            "TLS, set HUB_TEMPORAL_TLS=true (or HUB_TEMPORAL_API_KEY / the HUB_TEMPORAL_TLS_* "
+            "files)"
         )
     if connection.uses_tls and ("InvalidContentType" in text or "CorruptMessage" in text):
         return (
