@@ -22,7 +22,12 @@ from tests.engine_support.agent_service import AgentService, Behaviour
 from tests.engine_support.harness import running_engine
 from tests.engine_support.plans import agent, plan, step, trigger, unique_agent_type
 from tests.engine_support.tls_proxy import Pki, TlsTerminator, make_pki
-from workers.temporal_client import TemporalConnection, TemporalConnectionError, connect
+from workers.temporal_client import (
+    TemporalConnection,
+    TemporalConnectionError,
+    connect,
+    explain_connect_failure,
+)
 
 #: "At start, within seconds": every bad case must be reported well inside this.
 FAIL_FAST_LIMIT_SECONDS = 8.0
@@ -215,3 +220,15 @@ def test_worker_process_exits_at_start_naming_the_setting(
     assert done.returncode == 1
     assert "HUB_TEMPORAL_TLS_CA" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_a_refused_api_key_is_named() -> None:
+    """What the SDK reports when Temporal Cloud refuses a key (no Cloud in tests: the
+    failure text is classified by the same function every connect uses)."""
+    connection = TemporalConnection(address="ns.a1b2c.tmprl.cloud:7233", api_key="expired")
+    refused = RuntimeError(
+        "Failed client connect: `get_system_info` call error after connection: "
+        'Status { code: Unauthenticated, message: "Request unauthorized." }'
+    )
+    message = explain_connect_failure(connection, refused)
+    assert "HUB_TEMPORAL_API_KEY" in message and "expired" not in message
