@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from api.config import DEV_SECRET_KEY  # one value for the API and the hub
@@ -149,6 +149,22 @@ class Settings(BaseSettings):
     #: runs started through the API are then started eagerly on it — their first
     #: workflow task comes back with the start instead of through the task queue.
     api_orchestrator: bool = False
+
+    @field_validator(
+        "temporal_tls",
+        "temporal_tls_ca",
+        "temporal_tls_cert",
+        "temporal_tls_key",
+        "temporal_tls_server_name",
+        "temporal_api_key",
+        "payload_keys",
+        "payload_keys_file",
+        mode="before",
+    )
+    @classmethod
+    def _empty_means_unset(cls, value: object) -> object:
+        # Compose passes ``${VAR:-}`` through as an empty string.
+        return None if value == "" else value
 
     @model_validator(mode="after")
     def _refuse_default_secret_outside_development(self) -> Settings:

@@ -232,3 +232,12 @@ def test_a_refused_api_key_is_named() -> None:
     )
     message = explain_connect_failure(connection, refused)
     assert "HUB_TEMPORAL_API_KEY" in message and "expired" not in message
+
+
+def test_empty_settings_mean_unset() -> None:
+    """Compose passes ``${HUB_TEMPORAL_TLS_CA:-}`` through as an empty string."""
+    settings = _settings(
+        HUB_TEMPORAL_TLS="", HUB_TEMPORAL_TLS_CA="", HUB_TEMPORAL_API_KEY="", HUB_PAYLOAD_KEYS=""
+    )
+    connection = settings.temporal_connection()
+    assert not connection.uses_tls and connection.tls_config() is False
