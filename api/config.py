@@ -63,6 +63,8 @@ class ApiConfig:
     temporal_ui_url: str | None = None
     temporal_address: str | None = None
     temporal_namespace: str = "default"
+    #: Browser origins allowed to call the codec server (the Temporal Web UI's).
+    codec_cors_origins: list[str] = field(default_factory=list)
     #: PostgreSQL connections kept per API process, and extra ones allowed under load
     #: (together sized to the 40 worker threads that run sync routes and auth checks).
     database_pool_size: int = 20

@@ -15,7 +15,7 @@ from urllib.parse import quote
 import httpx
 import typer
 
-from hub import cli_keys, cli_runs, cli_stack
+from hub import cli_keys, cli_runs, cli_stack, cli_temporal
 from hub.api_keys import bearer_headers
 from hub.settings import Settings
 
@@ -35,6 +35,9 @@ app.add_typer(cli_stack.worker_app, name="worker")
 app.add_typer(cli_stack.agent_app, name="agent")
 app.add_typer(cli_runs.runs_app, name="runs")
 app.add_typer(cli_keys.keys_app, name="keys")
+app.add_typer(cli_temporal.payload_keys_app, name="payload-keys")
+app.add_typer(cli_temporal.replay_corpus_app, name="replay-corpus")
+app.add_typer(cli_temporal.workers_app, name="workers")
 
 ApiUrlOption = Annotated[
     str | None,

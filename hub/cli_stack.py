@@ -109,9 +109,7 @@ def up(
 @worker_app.command("orchestrator")
 def worker_orchestrator() -> None:
     """Poll the hub-orchestrator queue (the OrchestrationWorkflow and bookkeeping)."""
-    from hub.worker_processes import run_worker_processes
-
-    event_loop.run(run_worker_processes(Settings(), orchestrator=True, agent_types=[]))
+    _run_workers(orchestrator=True, agent_types=[])
 
 
 @worker_app.command("agent")
@@ -119,9 +117,7 @@ def worker_agent(
     type: Annotated[list[str], typer.Option("--type", help="Agent type(s) to serve.")],
 ) -> None:
     """Poll the agent-<type> queue(s): the invoke_agent activity of those types."""
-    from hub.worker_processes import run_worker_processes
-
-    event_loop.run(run_worker_processes(Settings(), orchestrator=False, agent_types=type))
+    _run_workers(orchestrator=False, agent_types=type)
 
 
 @worker_app.command("all")
@@ -129,13 +125,22 @@ def worker_all(
     type: Annotated[list[str] | None, typer.Option("--type", help="Agent types.")] = None,
 ) -> None:
     """Orchestrator and agent workers in one process (the embedded stack's choice)."""
-    from hub.worker_processes import run_worker_processes
+    _run_workers(orchestrator=True, agent_types=type or list(BUILTIN_AGENT_TYPES))
 
-    event_loop.run(
-        run_worker_processes(
-            Settings(), orchestrator=True, agent_types=type or list(BUILTIN_AGENT_TYPES)
+
+def _run_workers(*, orchestrator: bool, agent_types: list[str]) -> None:
+    """Run workers until signalled; a Temporal connection that cannot work exits 1 at
+    once with the setting to fix (never a retry loop that hides it)."""
+    from hub.worker_processes import run_worker_processes
+    from workers.temporal_client import TemporalConnectionError
+
+    try:
+        event_loop.run(
+            run_worker_processes(Settings(), orchestrator=orchestrator, agent_types=agent_types)
         )
-    )
+    except TemporalConnectionError as exc:
+        typer.secho(f"error: {exc}", fg=typer.colors.RED, err=True)
+        raise typer.Exit(1) from exc
 
 
 @agent_app.command("serve")
