@@ -111,6 +111,13 @@ class Settings(BaseSettings):
     #: ``host:port`` where workers serve Prometheus metrics (Temporal SDK metrics);
     #: unset: no metrics endpoint on workers.
     worker_metrics_bind_address: str | None = None
+    #: A static bearer credential Prometheus sends to ``GET /metrics`` (and nowhere else);
+    #: unset: scrapers need a viewer token like any client.
+    metrics_token: str | None = None
+    #: ``GET /metrics`` re-reads runs, backlogs and cost at most this often.
+    platform_metrics_interval_seconds: float = Field(default=5.0, ge=0, le=300)
+    #: Exported as ``hub_cost_budget_usd_per_hour``: the cost-burn alert's threshold.
+    cost_budget_usd_per_hour: float | None = Field(default=None, gt=0)
     #: Run the orchestration workflow in Temporal's Python sandbox (slower; its
     #: determinism is otherwise guarded by a static check and replay tests).
     workflow_sandbox: bool = False

@@ -12,7 +12,7 @@ import sys
 import time
 from typing import Any
 
-from fastapi import Depends, FastAPI, Response
+from fastapi import Depends, FastAPI, Request, Response
 from opentelemetry import context as otel_context
 from opentelemetry import propagate, trace
 from opentelemetry.sdk.resources import Resource
@@ -114,9 +114,13 @@ def instrument_http_app(app: FastAPI, service: str, tracer_provider: Any | None 
         app.add_middleware(TraceContextMiddleware)
     app.add_middleware(RequestMetricsMiddleware, service=service)
 
-    # Scrapers send a bearer token (Prometheus `authorization` in the scrape config).
+    # Scrapers send a bearer token (Prometheus `authorization` in the scrape config):
+    # a viewer's token, or HUB_METRICS_TOKEN.
     @app.get("/metrics", include_in_schema=False, dependencies=[Depends(require_role("viewer"))])
-    async def metrics() -> Response:
+    async def metrics(request: Request) -> Response:
+        platform = getattr(request.app.state, "platform_metrics", None)
+        if platform is not None:
+            await platform.refresh_if_due()
         return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
     return app
