@@ -27,7 +27,15 @@ from hub.settings import Settings
 
 #: Fields copied from a log record's ``extra`` (and from Temporal's activity/workflow
 #: context) into the JSON line, so logs can be joined to runs and steps.
-CONTEXT_FIELDS = ("run_id", "step_id", "attempt", "agent_type", "app_id", "activity_id")
+CONTEXT_FIELDS = (
+    "run_id",
+    "step_id",
+    "attempt",
+    "agent_type",
+    "app_id",
+    "activity_id",
+    "error_type",
+)
 
 HTTP_REQUESTS = Counter(
     "hub_http_requests_total", "HTTP requests served", ["service", "method", "route", "status"]
