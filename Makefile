@@ -10,9 +10,10 @@ STAMP := $(VENV)/.installed
 # scanned pages) and wrk (the API load generator of `make bench`). Installed with
 # apt-get when missing (as root, or through sudo); elsewhere install them yourself.
 SYSTEM_TOOLS := tesseract:tesseract-ocr wrk:wrk
-# Prometheus (and promtool) for `hub up --observability` and the alert-rule and
-# dashboard tests: `make observability-deps` (`make test` does it too).
-OBSERVABILITY_TOOLS := prometheus:prometheus promtool:prometheus
+# Prometheus, promtool and Alertmanager (amtool) for `hub up --observability` and the
+# alert-rule, dashboard and alert-routing tests: `make observability-deps` (`make test` too).
+OBSERVABILITY_TOOLS := prometheus:prometheus promtool:prometheus amtool:prometheus-alertmanager \
+	prometheus-alertmanager:prometheus-alertmanager
 
 # $(call install_missing,command:package ...): apt-get install the packages whose command is missing.
 define install_missing

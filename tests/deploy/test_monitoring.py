@@ -331,3 +331,109 @@ def test_structural_checks_catch_broken_monitoring_and_secret_objects(
     secret["spec"]["secretStoreRef"]["name"] = "vault-typo"
     assert any("secretStoreRef" in p for p in external_secrets_problems(secret, {"vault"}))
     assert any("ExternalSecret/hub-secrets" in p for p in kubernetes_schema_problems(documents))
+
+
+# ------------------------------------------------------------------ compose
+
+
+COMPOSE = REPO / "docker-compose.yml"
+PROMETHEUS_CONFIG = REPO / "deploy" / "prometheus" / "prometheus.yml"
+ALERTMANAGER_CONFIG = REPO / "deploy" / "alertmanager" / "alertmanager.yml"
+
+
+@pytest.fixture(scope="module")
+def compose() -> dict[str, Any]:
+    return dict(yaml.safe_load(COMPOSE.read_text()))
+
+
+def mounts(service: dict[str, Any]) -> dict[str, str]:
+    """Container path → host path of a service's bind mounts."""
+    found = {}
+    for volume in service.get("volumes") or []:
+        host, _, rest = str(volume).partition(":")
+        found[rest.split(":", 1)[0]] = host
+    return found
+
+
+def test_compose_prometheus_scrapes_every_hub_service_with_the_rules(
+    compose: dict[str, Any], tmp_path: Path
+) -> None:
+    services = compose["services"]
+    prometheus = mounts(services["prometheus"])
+    assert prometheus["/etc/prometheus/prometheus.yml"] == "./deploy/prometheus/prometheus.yml"
+    assert prometheus["/etc/prometheus/alerts.yml"] == "./deploy/prometheus/alerts.yml"
+    assert compose["secrets"]["hub-metrics-token"] == {"environment": "HUB_METRICS_TOKEN"}
+    assert services["api"]["environment"]["HUB_METRICS_TOKEN"].startswith("${HUB_METRICS_TOKEN:?")
+    config = yaml.safe_load(PROMETHEUS_CONFIG.read_text())
+    jobs = {job["job_name"]: job for job in config["scrape_configs"]}
+    assert set(jobs) == {API_JOB, AGENTS_JOB, WORKERS_JOB}
+    assert jobs[API_JOB]["authorization"]["credentials_file"] == "/run/secrets/hub_metrics_token"
+    (secret,) = services["prometheus"]["secrets"]
+    assert secret["target"] == "hub_metrics_token"
+    targets = {
+        name: {t for group in job["static_configs"] for t in group["targets"]}
+        for name, job in jobs.items()
+    }
+    assert targets[API_JOB] == {"api:8000"}
+    assert targets[AGENTS_JOB] == {f"agent-{t}:8080" for t in BUILTIN_AGENT_TYPES}
+    workers = {name for name in services if name.startswith("worker-")}
+    assert targets[WORKERS_JOB] == {f"{name}:9000" for name in workers}
+    assert services["worker-mapper"]["environment"]["HUB_WORKER_METRICS_BIND_ADDRESS"] == (
+        "0.0.0.0:9000"
+    )
+    # promtool on the file, with the container paths pointed at this checkout.
+    token = tmp_path / "token"
+    token.write_text("x")
+    config["rule_files"] = [str(ALERT_RULES_FILE)]
+    jobs[API_JOB]["authorization"]["credentials_file"] = str(token)
+    local = tmp_path / "prometheus.yml"
+    local.write_text(yaml.safe_dump(config))
+    done = subprocess.run(
+        [promtool(), "check", "config", str(local)], capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_compose_grafana_is_provisioned_with_the_dashboards(compose: dict[str, Any]) -> None:
+    grafana = compose["services"]["grafana"]
+    paths = mounts(grafana)
+    assert paths["/etc/grafana/provisioning"] == "./deploy/grafana/provisioning"
+    assert paths["/var/lib/grafana/dashboards/agentic-hub"] == "./deploy/grafana/dashboards"
+    source = yaml.safe_load(
+        (REPO / "deploy/grafana/provisioning/datasources/prometheus.yml").read_text()
+    )["datasources"][0]
+    assert source["url"] == "http://prometheus:9090"
+    assert grafana["depends_on"]["prometheus"]["condition"] == "service_healthy"
+
+
+def test_compose_alertmanager_routes_to_the_example_webhook(compose: dict[str, Any]) -> None:
+    services = compose["services"]
+    assert mounts(services["alertmanager"])["/etc/alertmanager/alertmanager.yml"] == (
+        "./deploy/alertmanager/alertmanager.yml"
+    )
+    done = subprocess.run(
+        [str(Path(promtool()).with_name("amtool")), "check-config", str(ALERTMANAGER_CONFIG)],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    config = yaml.safe_load(ALERTMANAGER_CONFIG.read_text())
+    (webhook,) = config["receivers"][0]["webhook_configs"]
+    host = webhook["url"].split("//", 1)[1].split(":", 1)[0]
+    assert host in services and services[host]["command"][1].endswith("webhook_receiver.py")
+    prometheus = yaml.safe_load(PROMETHEUS_CONFIG.read_text())
+    (manager,) = prometheus["alerting"]["alertmanagers"]
+    assert manager["static_configs"][0]["targets"] == ["alertmanager:9093"]
+
+
+def test_amtool_catches_a_broken_alertmanager_config(tmp_path: Path) -> None:
+    broken = yaml.safe_load(ALERTMANAGER_CONFIG.read_text())
+    broken["route"]["receiver"] = "nobody"
+    path = tmp_path / "alertmanager.yml"
+    path.write_text(yaml.safe_dump(broken))
+    done = subprocess.run(
+        [str(Path(promtool()).with_name("amtool")), "check-config", str(path)],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode != 0
