@@ -246,6 +246,14 @@ def test_prometheus_rule_is_the_rule_file() -> None:
     rule = yaml.safe_load(PROMETHEUS_RULE.read_text())
     assert rule["kind"] == "PrometheusRule"
     assert rule["spec"]["groups"] == yaml.safe_load(ALERT_RULES_FILE.read_text())["groups"]
+    sys.path.insert(0, str(REPO / "deploy" / "prometheus"))
+    try:
+        import write_prometheus_rule
+    finally:
+        sys.path.pop(0)
+    assert PROMETHEUS_RULE.read_text() == write_prometheus_rule.rendered(), (
+        "run python deploy/prometheus/write_prometheus_rule.py"
+    )
 
 
 def test_prod_scrapes_api_agents_and_workers_under_the_rules_job_names(
