@@ -67,11 +67,12 @@ def query_variable(name: str, label: str, query: str) -> dict[str, Any]:
 
 def render(dashboard: Dashboard) -> dict[str, Any]:
     panels = []
-    x = y = 0
+    x = y = row_height = 0
     for number, panel in enumerate(dashboard.panels, start=1):
         height = 4 if panel.kind == "stat" else 8
         if x + panel.width > 24:
-            x, y = 0, y + 8
+            x, y, row_height = 0, y + row_height, 0
+        row_height = max(row_height, height)
         targets = [
             {
                 "datasource": DATASOURCE,
