@@ -270,7 +270,7 @@ class PlatformMetrics:
         try:
             client = await self.gateway.client()
             await client.workflow_service.get_system_info(
-                GetSystemInfoRequest(), timeout=_timeout()
+                GetSystemInfoRequest(), retry=False, timeout=_timeout()
             )
             snapshot.temporal_up = True
         except Exception as exc:  # any failure to reach Temporal is what this gauge reports

@@ -24,6 +24,8 @@ stack when one part exits, and here the workers are stopped on purpose.
    ``agent-extractor``; ``hub_runs_running`` shows them, and once the worker's last poll is
    older than the pollers' freshness window (75 s), ``HubAgentQueueBacklogNoPollers`` goes
    pending (its ``for: 2m`` is exercised by the promtool unit tests, not waited for here).
+5. The Temporal server stops: ``hub_temporal_up`` drops to 0 and ``HubTemporalUnreachable``
+   goes pending.
 """
 
 from __future__ import annotations
@@ -89,6 +91,7 @@ class ObservedStack:
     api_url: str
     prometheus_url: str
     workers: Part
+    temporal: TemporalDevServer
 
 
 @pytest.fixture(scope="module")
@@ -166,7 +169,7 @@ async def stack(tmp_path: Path, prometheus: str) -> AsyncIterator[ObservedStack]
             http_ok(f"{prometheus_url}/-/ready"),
         )
         wait_ready(server)
-        yield ObservedStack(processes, env, api_url, prometheus_url, workers)
+        yield ObservedStack(processes, env, api_url, prometheus_url, workers, temporal_server)
     finally:
         leftovers = processes.stop_and_sweep()
     assert not leftovers, f"processes that outlived their stop: {leftovers}"
@@ -338,4 +341,14 @@ async def test_dashboards_and_alerts_on_a_real_prometheus(
         # Nothing else went off: the API, Temporal and the runs are fine, only workers are gone.
         expected_now = {"HubAgentQueueBacklogNoPollers", "HubTargetDown"}
         assert not (names - expected_now) & QUIET_WHEN_HEALTHY, active
+
+        # Temporal goes down: the API says so and the alert that pages for it goes off.
+        stack.temporal.stop()
+        await wait_for(prom, "max(hub_temporal_up) == 0", "Temporal reported down", 60)
+        await wait_for(
+            prom,
+            'ALERTS{alertname="HubTemporalUnreachable"}',
+            "the Temporal alert",
+            WAIT_SECONDS,
+        )
         assert re.fullmatch(r"run-[0-9a-f]+", started[0])
