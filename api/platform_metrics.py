@@ -25,6 +25,7 @@ import anyio
 from prometheus_client.core import REGISTRY, CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 from temporalio.api.enums.v1 import TaskQueueKind, TaskQueueType
 from temporalio.api.taskqueue.v1 import TaskQueue
@@ -283,7 +284,14 @@ class PlatformMetrics:
                 snapshot.queues = await self._read_queues(client, self._agent_types())
             except Exception as exc:  # keep what was read; the rest shows as missing series
                 logger.warning("platform metrics: reading Temporal failed (%r)", exc)
-        snapshot.totals = await anyio.to_thread.run_sync(self._read_totals)
+        try:
+            snapshot.totals = await anyio.to_thread.run_sync(self._read_totals)
+        except SQLAlchemyError as exc:
+            # The counters only grow: the last totals read stay right until the database is
+            # back, and the request metrics of this scrape still get through.
+            logger.warning("platform metrics: the database is unreachable (%s)", type(exc).__name__)
+            if self.collector.snapshot is not None:
+                snapshot.totals = self.collector.snapshot.totals
         return snapshot
 
     def _read_totals(self) -> LifetimeTotals:

@@ -138,6 +138,14 @@ class Settings(BaseSettings):
         return self
 
     @model_validator(mode="after")
+    def _refuse_a_short_metrics_token(self) -> Settings:
+        if self.metrics_token is not None and len(self.metrics_token) < 32:
+            raise ValueError(
+                "HUB_METRICS_TOKEN must be at least 32 random characters (openssl rand -hex 32)"
+            )
+        return self
+
+    @model_validator(mode="after")
     def _refuse_wildcard_cors(self) -> Settings:
         if "*" in self.cors_origins:
             raise ValueError(

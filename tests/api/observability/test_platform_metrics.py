@@ -13,10 +13,12 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 from prometheus_client.parser import text_string_to_metric_families
+from pydantic import ValidationError
 
 from api.app import create_app
 from api.config import ApiConfig
 from api.platform_metrics import FOREACH_BUDGET_ROUNDS, plan_time_budget
+from hub.settings import Settings
 from hub.telemetry import instrument_http_app
 from schemas.orchestration import ExecutionPlan
 from storage.database import session_scope
@@ -165,3 +167,24 @@ def test_plan_time_budget_counts_timeouts_retries_foreach_and_approvals() -> Non
     )
     # An approval without a timeout may wait for ever: such runs are never overdue.
     assert plan_time_budget(plan({"id": "gate", "kind": "approval", "approval": {}})) is None
+
+
+def test_a_short_metrics_token_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HUB_METRICS_TOKEN", "short")
+    with pytest.raises(ValidationError, match="HUB_METRICS_TOKEN must be at least 32"):
+        Settings()
+    monkeypatch.setenv("HUB_METRICS_TOKEN", METRICS_TOKEN)
+    assert Settings().metrics_token == METRICS_TOKEN
+
+
+def test_the_database_going_away_keeps_the_last_totals(client: TestClient) -> None:
+    bearer = {"Authorization": f"Bearer {METRICS_TOKEN}"}
+    assert "hub_runs_finished_total" in client.get("/metrics", headers=bearer).text
+    client.app.state.engine.dispose()  # type: ignore[attr-defined]
+    database = Path(str(client.app.state.engine.url.database))  # type: ignore[attr-defined]
+    database.rename(database.with_suffix(".gone"))
+    database.mkdir()  # SQLite cannot open a folder: every query now fails
+    answer = client.get("/metrics", headers=bearer)
+    assert answer.status_code == 200
+    found = samples(answer.text)
+    assert value(found, "hub_runs_finished_total", app_id="app-1", status="completed") == 2
