@@ -24,6 +24,7 @@ from datetime import UTC, datetime, timedelta
 import anyio
 from prometheus_client.core import REGISTRY, CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
+from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
@@ -38,7 +39,14 @@ from schemas.agents import BUILTIN_AGENT_TYPES
 from schemas.names import WORKFLOW_TYPE, agent_queue
 from schemas.orchestration import ExecutionPlan
 from storage.models import Release
-from storage.observability import LifetimeTotals, ObservabilityRepository
+from storage.observability import (
+    ATTEMPT_CANCELED,
+    ATTEMPT_COMPLETED,
+    ATTEMPT_FAILED,
+    ATTEMPT_TIMED_OUT,
+    LifetimeTotals,
+    ObservabilityRepository,
+)
 
 logger = logging.getLogger("hub.api.platform_metrics")
 
@@ -49,6 +57,9 @@ POLLER_FRESH_SECONDS = 75.0
 TEMPORAL_CALL_TIMEOUT_SECONDS = 3.0
 #: Running runs looked at per refresh (their start times and plans decide "overdue").
 MAX_RUNNING_LISTED = 10_000
+#: The statuses a finished run and a step attempt can have (series start at 0 for them).
+RUN_FINAL_STATUSES = ("completed", "failed", "canceled", "terminated", "timed_out")
+ATTEMPT_STATUSES = (ATTEMPT_COMPLETED, ATTEMPT_FAILED, ATTEMPT_TIMED_OUT, ATTEMPT_CANCELED)
 #: A ``foreach`` step's budget counts this many rounds of ``max_concurrency`` items: the
 #: item count is known only at run time.
 FOREACH_BUDGET_ROUNDS = 10
@@ -73,6 +84,29 @@ def plan_time_budget(plan: ExecutionPlan) -> float | None:
         one = step.timeout_seconds * attempts + step.retry.max_interval_seconds * (attempts - 1)
         total += one * (FOREACH_BUDGET_ROUNDS if step.foreach is not None else 1)
     return total
+
+
+def with_zero_series(
+    totals: LifetimeTotals, releases: Iterable[tuple[str, set[str]]]
+) -> LifetimeTotals:
+    """``totals`` with a 0 for every series a released app can produce and has not yet.
+
+    Prometheus's ``increase()`` ignores what a counter holds when its series first
+    appears, so a new app's first runs would be missed; starting every series of a
+    deployed app at 0 counts them all.
+    """
+    for app_id, agent_types in releases:
+        for status in RUN_FINAL_STATUSES:
+            totals.runs.setdefault((app_id, status), 0)
+        for agent_type in agent_types:
+            key = (app_id, agent_type)
+            for status in ATTEMPT_STATUSES:
+                totals.attempts.setdefault((app_id, agent_type, status), 0)
+            totals.input_tokens.setdefault(key, 0)
+            totals.output_tokens.setdefault(key, 0)
+            totals.cost_usd.setdefault(key, 0.0)
+            totals.violations.setdefault(key, 0)
+    return totals
 
 
 @dataclass
@@ -250,6 +284,8 @@ class PlatformMetrics:
         self.collector = collector
         self._lock = asyncio.Lock()
         self._budgets: dict[tuple[str, str], float | None] = {}
+        #: Release id → (app, agent types of its plan), read once per release.
+        self._release_agent_types: dict[str, tuple[str, set[str]]] = {}
         self._refreshed_at = -math.inf
 
     async def refresh_if_due(self) -> None:
@@ -296,7 +332,18 @@ class PlatformMetrics:
 
     def _read_totals(self) -> LifetimeTotals:
         with self.session_factory() as session:
-            return ObservabilityRepository(session).lifetime_totals()
+            totals = ObservabilityRepository(session).lifetime_totals()
+            released = session.execute(select(Release.id, Release.app_id)).all()
+            for release_id, app_id in released:
+                if release_id not in self._release_agent_types:
+                    plan = session.scalar(select(Release.plan).where(Release.id == release_id))
+                    try:
+                        agents = ExecutionPlan.model_validate(plan).agents.values()
+                        types = {agent.type for agent in agents}
+                    except ValidationError:  # a plan this version cannot read: runs only
+                        types = set()
+                    self._release_agent_types[release_id] = (app_id, types)
+        return with_zero_series(totals, self._release_agent_types.values())
 
     def _agent_types(self) -> list[str]:
         recorded = self.collector.snapshot.totals.attempts if self.collector.snapshot else {}

@@ -23,7 +23,7 @@ from hub.telemetry import instrument_http_app
 from schemas.orchestration import ExecutionPlan
 from storage.database import session_scope
 from storage.migrations import upgrade
-from storage.models import RunSummary, SchemaViolation, StepResult
+from storage.models import App, Release, RunSummary, SchemaViolation, StepResult
 from tests.auth_support import GENEROUS_AUTH
 
 METRICS_TOKEN = "scrape-token-0123456789abcdef0123456789"
@@ -68,6 +68,12 @@ def client(tmp_path: Path) -> Iterator[TestClient]:
                 agent_type="extractor",
             )
         )
+    with session_scope(app.state.session_factory) as session:
+        # A deployed app that has not run yet: its series start at 0.
+        session.add(App(id="app-new", name="New"))
+        session.flush()
+        plan = {"app_id": "app-new", "agents": {"a1": {"id": "a1", "type": "summarizer"}}}
+        session.add(Release(app_id="app-new", version="1.0.0", spec={}, plan=plan))
     with TestClient(app) as test_client:
         yield test_client
     app.state.engine.dispose()
@@ -116,6 +122,21 @@ def test_metrics_token_reads_the_platform_families(client: TestClient) -> None:
     )
     assert value(found, "hub_schema_violations_total", app_id="app-1", agent_type="extractor") == 1
     assert value(found, "hub_cost_budget_usd_per_hour") == 2.5
+    # A released app's series exist from the start, at 0, so increase() counts its first runs.
+    assert value(found, "hub_runs_finished_total", app_id="app-new", status="failed") == 0
+    assert (
+        value(
+            found,
+            "hub_step_attempts_total",
+            app_id="app-new",
+            agent_type="summarizer",
+            status="timed_out",
+        )
+        == 0
+    )
+    assert (
+        value(found, "hub_schema_violations_total", app_id="app-new", agent_type="summarizer") == 0
+    )
     # No Temporal configured: the gauge says so, nothing fails.
     assert value(found, "hub_temporal_up") == 0
     # The request metrics are still there (the first scrape counted itself once done).
