@@ -22,8 +22,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 import anyio
-from prometheus_client.core import REGISTRY, CounterMetricFamily, GaugeMetricFamily, Metric
-from prometheus_client.registry import Collector
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
+from prometheus_client.registry import Collector, CollectorRegistry
 from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
@@ -260,9 +260,12 @@ def snapshot_families(snapshot: PlatformSnapshot) -> Iterable[Metric]:
     )
 
 
-#: One collector per process: every API app built in it (tests build many) feeds it.
+#: One collector per process: every API app built in it (tests build many) feeds it. Its
+#: own registry: ``GET /metrics`` shows these families (app ids of every team) only to
+#: principals of all teams, such as the metrics token.
 COLLECTOR = PlatformCollector()
-REGISTRY.register(COLLECTOR)
+PLATFORM_REGISTRY = CollectorRegistry(auto_describe=True)
+PLATFORM_REGISTRY.register(COLLECTOR)
 
 
 class PlatformMetrics:
@@ -282,6 +285,9 @@ class PlatformMetrics:
         self.min_interval_seconds = min_interval_seconds
         self.cost_budget_usd_per_hour = cost_budget_usd_per_hour
         self.collector = collector
+        self.registry = PLATFORM_REGISTRY if collector is COLLECTOR else CollectorRegistry()
+        if collector is not COLLECTOR:
+            self.registry.register(collector)
         self._lock = asyncio.Lock()
         self._budgets: dict[tuple[str, str], float | None] = {}
         #: Release id → (app, agent types of its plan), read once per release.

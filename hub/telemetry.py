@@ -10,7 +10,7 @@ import logging
 import os
 import sys
 import time
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Request, Response
 from opentelemetry import context as otel_context
@@ -23,6 +23,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from agents.base.telemetry import JsonLogFormatter
 from api.auth.dependencies import require_role
+from api.auth.principals import Principal
 from hub.settings import Settings
 
 #: Fields copied from a log record's ``extra`` (and from Temporal's activity/workflow
@@ -123,13 +124,18 @@ def instrument_http_app(app: FastAPI, service: str, tracer_provider: Any | None 
     app.add_middleware(RequestMetricsMiddleware, service=service)
 
     # Scrapers send a bearer token (Prometheus `authorization` in the scrape config):
-    # a viewer's token, or HUB_METRICS_TOKEN.
-    @app.get("/metrics", include_in_schema=False, dependencies=[Depends(require_role("viewer"))])
-    async def metrics(request: Request) -> Response:
+    # a viewer's token, or HUB_METRICS_TOKEN. The platform families name every team's
+    # apps, so only principals of all teams (the metrics token among them) get them.
+    @app.get("/metrics", include_in_schema=False)
+    async def metrics(
+        request: Request, principal: Annotated[Principal, Depends(require_role("viewer"))]
+    ) -> Response:
+        body = generate_latest()
         platform = getattr(request.app.state, "platform_metrics", None)
-        if platform is not None:
+        if platform is not None and principal.all_teams:
             await platform.refresh_if_due()
-        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+            body += generate_latest(platform.registry)
+        return Response(body, media_type=CONTENT_TYPE_LATEST)
 
     return app
 

@@ -42,8 +42,11 @@ PUBLIC_PATHS = frozenset(
 )
 
 LOCAL_ADMIN = Principal(subject="local-admin", role="admin", teams=(ALL_TEAMS,), source="local")
-#: Who sends the metrics token (``HUB_METRICS_TOKEN``): a viewer of no team, on ``/metrics`` only.
-METRICS_SCRAPER = Principal(subject="metrics-scraper", role="viewer", source="metrics-token")
+#: Who sends the metrics token (``HUB_METRICS_TOKEN``): a viewer of every team, admitted on
+#: ``/metrics`` only (it reads the platform-wide families there).
+METRICS_SCRAPER = Principal(
+    subject="metrics-scraper", role="viewer", teams=(ALL_TEAMS,), source="metrics-token"
+)
 METRICS_PATH = "/metrics"
 
 

@@ -24,7 +24,7 @@ from schemas.orchestration import ExecutionPlan
 from storage.database import session_scope
 from storage.migrations import upgrade
 from storage.models import App, Release, RunSummary, SchemaViolation, StepResult
-from tests.auth_support import GENEROUS_AUTH
+from tests.auth_support import GENEROUS_AUTH, token_for
 
 METRICS_TOKEN = "scrape-token-0123456789abcdef0123456789"
 
@@ -152,6 +152,16 @@ def test_metrics_token_reads_the_platform_families(client: TestClient) -> None:
         )
         >= 1
     )
+
+
+def test_a_viewer_of_one_team_gets_no_other_teams_apps(client: TestClient) -> None:
+    team_viewer = {"Authorization": f"Bearer {token_for('viewer', teams=('team-a',))}"}
+    answer = client.get("/metrics", headers=team_viewer)
+    assert answer.status_code == 200
+    assert "# HELP hub_http_requests_total" in answer.text  # its own process metrics
+    assert "app_id=" not in answer.text and "hub_runs_finished" not in answer.text
+    everyone = {"Authorization": f"Bearer {token_for('viewer', teams=('*',))}"}
+    assert 'app_id="app-1"' in client.get("/metrics", headers=everyone).text
 
 
 def test_metrics_token_opens_metrics_only(client: TestClient) -> None:
