@@ -5,7 +5,7 @@
 writes ``deploy/grafana/dashboards/*.json`` (compose mounts them) and the same files
 under ``k8s/base/monitoring/dashboards/`` (the ConfigMap the Grafana sidecar loads).
 Every query uses metrics the hub exports (docs/observability.md, "Prometheus");
-tests/deploy/test_grafana_dashboards.py checks the files are what this script writes,
+tests/deploy/test_monitoring.py checks the files are what this script writes,
 and tests/e2e/test_prometheus_stack.py evaluates every query on a real Prometheus.
 """
 
