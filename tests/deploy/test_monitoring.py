@@ -378,14 +378,22 @@ def test_compose_prometheus_scrapes_every_hub_service_with_the_rules(
     assert jobs[API_JOB]["authorization"]["credentials_file"] == "/run/secrets/hub_metrics_token"
     (secret,) = services["prometheus"]["secrets"]
     assert secret["target"] == "hub_metrics_token"
+    # Every replica of each service (DNS A records), on the port it serves metrics on.
     targets = {
-        name: {t for group in job["static_configs"] for t in group["targets"]}
+        name: {
+            f"{host}:{sd['port']}"
+            for sd in job["dns_sd_configs"]
+            for host in sd["names"]
+            if sd["type"] == "A"
+        }
         for name, job in jobs.items()
     }
     assert targets[API_JOB] == {"api:8000"}
     assert targets[AGENTS_JOB] == {f"agent-{t}:8080" for t in BUILTIN_AGENT_TYPES}
     workers = {name for name in services if name.startswith("worker-")}
     assert targets[WORKERS_JOB] == {f"{name}:9000" for name in workers}
+    for name in {host.split(":")[0] for hosts in targets.values() for host in hosts}:
+        assert name in services, f"{name} is not a compose service"
     assert services["worker-mapper"]["environment"]["HUB_WORKER_METRICS_BIND_ADDRESS"] == (
         "0.0.0.0:9000"
     )
