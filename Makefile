@@ -4,12 +4,33 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench soak install system-deps clean
+.PHONY: run test lint bench soak install system-deps observability-deps clean
 
 # Debian packages the product and its tests use: Tesseract (the extractor's OCR of
 # scanned pages) and wrk (the API load generator of `make bench`). Installed with
 # apt-get when missing (as root, or through sudo); elsewhere install them yourself.
 SYSTEM_TOOLS := tesseract:tesseract-ocr wrk:wrk
+# Prometheus, promtool and Alertmanager (amtool) for `hub up --observability` and the
+# alert-rule, dashboard and alert-routing tests: `make observability-deps` (`make test` too).
+OBSERVABILITY_TOOLS := prometheus:prometheus promtool:prometheus amtool:prometheus-alertmanager \
+	prometheus-alertmanager:prometheus-alertmanager
+
+# $(call install_missing,command:package ...): apt-get install the packages whose command is missing.
+define install_missing
+	@missing=""; for pair in $(1); do \
+	  command -v $${pair%%:*} >/dev/null 2>&1 || missing="$$missing $${pair##*:}"; \
+	done; \
+	missing=$$(echo $$missing | tr ' ' '\n' | sort -u | tr '\n' ' '); \
+	if [ -n "$${missing% }" ]; then \
+	  if ! command -v apt-get >/dev/null 2>&1; then \
+	    echo "missing system packages: $$missing(install them with your package manager)"; exit 1; \
+	  fi; \
+	  sudo=""; [ "$$(id -u)" = 0 ] || sudo="sudo"; \
+	  echo "installing system packages: $$missing"; \
+	  $$sudo apt-get install -y -qq $$missing >/dev/null || \
+	    { $$sudo apt-get update -qq && $$sudo apt-get install -y -qq $$missing >/dev/null; }; \
+	fi
+endef
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -20,23 +41,15 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 system-deps:
-	@missing=""; for pair in $(SYSTEM_TOOLS); do \
-	  command -v $${pair%%:*} >/dev/null 2>&1 || missing="$$missing $${pair##*:}"; \
-	done; \
-	if [ -n "$$missing" ]; then \
-	  if ! command -v apt-get >/dev/null 2>&1; then \
-	    echo "missing system packages:$$missing (install them with your package manager)"; exit 1; \
-	  fi; \
-	  sudo=""; [ "$$(id -u)" = 0 ] || sudo="sudo"; \
-	  echo "installing system packages:$$missing"; \
-	  $$sudo apt-get install -y -qq $$missing >/dev/null || \
-	    { $$sudo apt-get update -qq && $$sudo apt-get install -y -qq $$missing >/dev/null; }; \
-	fi
+	$(call install_missing,$(SYSTEM_TOOLS))
+
+observability-deps:
+	$(call install_missing,$(OBSERVABILITY_TOOLS))
 
 run: $(STAMP) system-deps
 	$(BIN)/hub up --demo
 
-test: $(STAMP) system-deps lint
+test: $(STAMP) system-deps observability-deps lint
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)

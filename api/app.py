@@ -21,6 +21,7 @@ from api.body_limit import BodySizeLimitMiddleware
 from api.codec_cors import CodecCorsMiddleware
 from api.config import ApiConfig
 from api.errors import error_responses, install_error_handlers
+from api.platform_metrics import PlatformMetrics
 from api.routers import (
     agents,
     apps,
@@ -125,6 +126,13 @@ def create_app(
     app.state.session_factory.configure(info={SCHEMA_SOURCES_INFO_KEY: app.state.schema_sources})
     app.state.temporal = gateway
     app.state.payload_codec = payload_codec
+    # Read by GET /metrics before it answers (hub.telemetry): runs, backlog, cost.
+    app.state.platform_metrics = PlatformMetrics(
+        app.state.session_factory,
+        gateway,
+        min_interval_seconds=config.platform_metrics_interval_seconds,
+        cost_budget_usd_per_hour=config.cost_budget_usd_per_hour,
+    )
     app.state.artifact_store = artifact_store
     app.state.prompt_registry = prompt_registry
     # Deploy pins prompt texts and versions only when a registry is configured.
@@ -168,6 +176,7 @@ def create_app(
         limiter=TokenBucketLimiter(config.auth.rate_limit_per_minute, config.auth.rate_limit_burst),
         revocation_cache=app.state.revocation_cache,
         disabled=config.auth.mode == "disabled",
+        metrics_token=config.auth.metrics_token,
     )
     if config.cors_origins:
         if "*" in config.cors_origins:

@@ -27,6 +27,15 @@ def up(
     demo: Annotated[
         bool, typer.Option(help="Create, deploy and run the credit-memo demo.")
     ] = False,
+    observability: Annotated[
+        bool,
+        typer.Option(
+            help="Also start Prometheus (Debian package) scraping the stack, with the alerts."
+        ),
+    ] = False,
+    prometheus_port: Annotated[
+        int, typer.Option(help="Prometheus port under --observability.")
+    ] = 9090,
 ) -> None:
     """Start the whole embedded stack in the foreground; Ctrl-C stops it cleanly."""
     settings = Settings()
@@ -46,9 +55,40 @@ def up(
     except AuthModeRefused as exc:
         typer.secho(f"error: {exc}", fg=typer.colors.RED, err=True)
         raise typer.Exit(2) from exc
+    prometheus = None
+    if observability:
+        from hub.prometheus import LocalPrometheus
+        from hub.stack import free_port, port_is_free
+
+        try:
+            if not port_is_free(prometheus_port, host):
+                raise StackError(
+                    f"port {prometheus_port} (--prometheus-port) is in use; "
+                    "pass another --prometheus-port"
+                )
+            prometheus = LocalPrometheus.prepare(
+                settings.home.resolve(),
+                host,
+                prometheus_port,
+                free_port(host),
+                settings.metrics_token,
+            )
+        except StackError as exc:
+            typer.secho(f"error: {exc}", fg=typer.colors.RED, err=True)
+            raise typer.Exit(2) from exc
     upgrade(settings.resolved_database_url)
     new_admin_key = ensure_admin_key(settings)
-    stack = EmbeddedStack(settings=settings, ports=resolved, host=host, with_ui=not headless)
+    stack = EmbeddedStack(
+        settings=settings,
+        ports=resolved,
+        host=host,
+        with_ui=not headless,
+        extra_env=prometheus.env() if prometheus else {},
+    )
+    if prometheus is not None:
+        stack.extra_parts.append(
+            prometheus.part(api=f"{host}:{resolved.api}", agents=f"{host}:{resolved.agents}")
+        )
     stopping = False
 
     def request_stop(signum: int, _frame: object) -> None:
@@ -69,6 +109,8 @@ def up(
     if not headless:
         typer.echo(f"  Temporal UI   {stack.ui_url}")
     typer.echo(f"  Agents        {stack.agents_url}/<type>")
+    if prometheus is not None:
+        typer.echo(f"  Prometheus    {prometheus.url}  (alerts: {prometheus.url}/alerts)")
     typer.echo(f"  Home          {stack.home}  (logs in {stack.home / 'logs'})")
     if new_admin_key is not None:
         # Printed this once; the CLI reads it from the file (readable only by this user).

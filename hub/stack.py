@@ -311,6 +311,8 @@ class EmbeddedStack:
     agent_types: Sequence[str] = BUILTIN_AGENT_TYPES
     with_ui: bool = True
     extra_env: dict[str, str] = field(default_factory=dict)
+    #: Started after the hub's own parts (Prometheus under ``hub up --observability``).
+    extra_parts: list[Part] = field(default_factory=list)
     parts: list[Part] = field(default_factory=list)
 
     @property
@@ -442,6 +444,7 @@ class EmbeddedStack:
                 lambda: True,
                 logs / "workers.log",
             ),
+            *self.extra_parts,
         ]
 
     def start(self, progress: Callable[[str], None] = lambda _msg: None) -> None:

@@ -35,6 +35,8 @@ def api_config(settings: Settings) -> ApiConfig:
             max_foreach_items=settings.max_foreach_items,
             max_concurrent_runs_per_team=settings.max_concurrent_runs_per_team,
         ),
+        platform_metrics_interval_seconds=settings.platform_metrics_interval_seconds,
+        cost_budget_usd_per_hour=settings.cost_budget_usd_per_hour,
     )
 
 
@@ -55,6 +57,7 @@ def auth_config(settings: Settings) -> AuthConfig:
         rate_limit_per_minute=settings.rate_limit_per_minute,
         rate_limit_burst=settings.rate_limit_burst,
         revocation_cache_seconds=settings.revocation_cache_seconds,
+        metrics_token=settings.metrics_token,
     )
 
 

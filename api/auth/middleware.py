@@ -8,6 +8,7 @@ route by :func:`api.auth.dependencies.require_role`.
 from __future__ import annotations
 
 import asyncio
+import hmac
 import json
 import logging
 from collections.abc import Callable
@@ -41,6 +42,12 @@ PUBLIC_PATHS = frozenset(
 )
 
 LOCAL_ADMIN = Principal(subject="local-admin", role="admin", teams=(ALL_TEAMS,), source="local")
+#: Who sends the metrics token (``HUB_METRICS_TOKEN``): a viewer of every team, admitted on
+#: ``/metrics`` only (it reads the platform-wide families there).
+METRICS_SCRAPER = Principal(
+    subject="metrics-scraper", role="viewer", teams=(ALL_TEAMS,), source="metrics-token"
+)
+METRICS_PATH = "/metrics"
 
 
 async def _send_json(
@@ -70,8 +77,10 @@ class AuthenticationMiddleware:
         revocation_cache: RevocationCache | None = None,
         token_cache: VerifiedTokenCache | None = None,
         disabled: bool = False,
+        metrics_token: str | None = None,
     ) -> None:
         self.app = app
+        self.metrics_token = metrics_token
         self.tokens = tokens
         self.session_factory = session_factory
         self.limiter = limiter
@@ -137,6 +146,12 @@ class AuthenticationMiddleware:
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise InvalidToken("the Authorization header is not 'Bearer <token>'")
+        if (
+            self.metrics_token
+            and scope.get("path") == METRICS_PATH
+            and hmac.compare_digest(token.strip().encode(), self.metrics_token.encode())
+        ):
+            return METRICS_SCRAPER
         verified = self._verify(token.strip())
         key = (verified.jti, verified.principal.service_account_id)
         if self.revocation_cache.is_known_valid(key):
