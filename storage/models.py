@@ -20,6 +20,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -70,6 +71,8 @@ class App(Base):
         Index("ix_apps_name", "name"),
         Index("ix_apps_created_at", "created_at"),
         Index("ix_apps_updated_at", "updated_at"),
+        # Names are unique per team; apps without a team share one namespace.
+        Index("uq_apps_team_name", text("coalesce(team_id, '')"), "name", unique=True),
     )
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True, default=lambda: new_id("app"))
