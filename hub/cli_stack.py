@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from hub import event_loop
+from hub.home_lock import HomeInUse, HomeLock
 from hub.settings import Settings
 from hub.stack import EmbeddedStack, StackError, StackPorts
 from schemas.agents import BUILTIN_AGENT_TYPES
@@ -21,7 +22,9 @@ def up(
     api_port: Annotated[int, typer.Option(help="API port.")] = 8000,
     temporal_port: Annotated[int, typer.Option(help="Temporal frontend (gRPC) port.")] = 7233,
     ui_port: Annotated[int, typer.Option(help="Temporal Web UI port.")] = 8233,
-    agents_port: Annotated[int, typer.Option(help="Agent services port (0: any free).")] = 0,
+    agents_port: Annotated[
+        int, typer.Option(help="Agent services port (0: any free one).")
+    ] = 8080,
     host: Annotated[str, typer.Option(help="Address every part binds.")] = "127.0.0.1",
     headless: Annotated[bool, typer.Option(help="Do not start the Temporal Web UI.")] = False,
     demo: Annotated[
@@ -30,6 +33,13 @@ def up(
 ) -> None:
     """Start the whole embedded stack in the foreground; Ctrl-C stops it cleanly."""
     settings = Settings()
+    # One stack per HUB_HOME, checked before anything else (ports, database, Temporal).
+    lock = HomeLock(settings.home.resolve())
+    try:
+        lock.acquire()
+    except HomeInUse as exc:
+        typer.secho(f"error: {exc}", fg=typer.colors.RED, err=True)
+        raise typer.Exit(2) from exc
     ports = StackPorts(
         api=api_port, temporal=temporal_port, ui=0 if headless else ui_port, agents=agents_port
     )
@@ -38,6 +48,17 @@ def up(
     except StackError as exc:
         typer.secho(f"error: {exc}", fg=typer.colors.RED, err=True)
         raise typer.Exit(2) from exc
+    lock.record(
+        {
+            "ports": {
+                "api": resolved.api,
+                "temporal": resolved.temporal,
+                "ui": 0 if headless else resolved.ui,
+                "agents": resolved.agents,
+            },
+            "api_url": f"http://{host}:{resolved.api}",
+        }
+    )
     from hub.api_keys import AuthModeRefused, check_auth_mode, ensure_admin_key
     from storage.migrations import upgrade
 
@@ -57,6 +78,8 @@ def up(
 
     signal.signal(signal.SIGTERM, request_stop)
     signal.signal(signal.SIGINT, request_stop)
+    # A closed terminal: stop cleanly too (a SIGKILL leaves it to the parent-death signal).
+    signal.signal(signal.SIGHUP, request_stop)
     try:
         stack.start(progress=lambda msg: typer.echo(f"  {msg}"))
     except StackError as exc:
@@ -74,7 +97,11 @@ def up(
         # Printed this once; the CLI reads it from the file (readable only by this user).
         typer.secho("Admin API key (shown once):", fg=typer.colors.YELLOW)
         typer.echo(f"  {new_admin_key}")
-        typer.echo(f"  saved to {settings.admin_key_file} (mode 0600); the hub CLI uses it.")
+    # Every start says where the key is (never the key itself again).
+    typer.echo(
+        f"  Admin key     {settings.admin_key_file.resolve()}  (mode 0600; the hub CLI on this "
+        f"HUB_HOME uses it; elsewhere: hub login --key-file {settings.admin_key_file.resolve()})"
+    )
     if settings.auth_mode == "disabled":
         typer.secho(
             "  WARNING: authentication is DISABLED (HUB_AUTH_MODE=disabled).",
@@ -103,6 +130,7 @@ def up(
     finally:
         typer.echo("stopping …")
         stack.stop()
+        lock.release()
         typer.echo("stopped.")
 
 
