@@ -22,9 +22,7 @@ def up(
     api_port: Annotated[int, typer.Option(help="API port.")] = 8000,
     temporal_port: Annotated[int, typer.Option(help="Temporal frontend (gRPC) port.")] = 7233,
     ui_port: Annotated[int, typer.Option(help="Temporal Web UI port.")] = 8233,
-    agents_port: Annotated[
-        int, typer.Option(help="Agent services port (0: any free one).")
-    ] = 8080,
+    agents_port: Annotated[int, typer.Option(help="Agent services port (0: any free one).")] = 8080,
     host: Annotated[str, typer.Option(help="Address every part binds.")] = "127.0.0.1",
     headless: Annotated[bool, typer.Option(help="Do not start the Temporal Web UI.")] = False,
     demo: Annotated[
@@ -93,15 +91,16 @@ def up(
         typer.echo(f"  Temporal UI   {stack.ui_url}")
     typer.echo(f"  Agents        {stack.agents_url}/<type>")
     typer.echo(f"  Home          {stack.home}  (logs in {stack.home / 'logs'})")
+    # Every start says where the admin key is (the key itself only on the first).
+    key_file = settings.admin_key_file.resolve()
+    typer.echo(
+        f"  Admin key     {key_file}  (mode 0600; the hub CLI with this HUB_HOME uses it, "
+        f"elsewhere: hub login --key-file {key_file})"
+    )
     if new_admin_key is not None:
         # Printed this once; the CLI reads it from the file (readable only by this user).
         typer.secho("Admin API key (shown once):", fg=typer.colors.YELLOW)
         typer.echo(f"  {new_admin_key}")
-    # Every start says where the key is (never the key itself again).
-    typer.echo(
-        f"  Admin key     {settings.admin_key_file.resolve()}  (mode 0600; the hub CLI on this "
-        f"HUB_HOME uses it; elsewhere: hub login --key-file {settings.admin_key_file.resolve()})"
-    )
     if settings.auth_mode == "disabled":
         typer.secho(
             "  WARNING: authentication is DISABLED (HUB_AUTH_MODE=disabled).",
