@@ -543,7 +543,12 @@ def runs_show(
         if as_json:
             typer.echo(json.dumps(trace, indent=2))
             return
-        run = call(client, "GET", f"/runs/{run_id}")
+        try:
+            run = call(client, "GET", f"/runs/{run_id}")
+        except CliApiError as exc:
+            if exc.status_code != 404:
+                raise
+            run = {}  # a run started outside the API (temporal CLI): its trace only
         if run.get("outputs"):
             run["outputs"] = resolve_artifacts(client, run["outputs"])
     if emit({"run": run, "trace": trace}, output):
