@@ -4,12 +4,16 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench soak install system-deps clean
+.PHONY: run test lint bench soak install system-deps test-deps clean
 
 # Debian packages the product and its tests use: Tesseract (the extractor's OCR of
-# scanned pages) and wrk (the API load generator of `make bench`). Installed with
-# apt-get when missing (as root, or through sudo); elsewhere install them yourself.
+# scanned pages) and wrk (the API load generator of `make bench`); the tests also use
+# Chromium (/docs and /redoc rendered offline in a headless browser) and jq (the README's
+# Quick tour). Installed with apt-get when missing (as root, or through sudo); elsewhere
+# install them yourself.
 SYSTEM_TOOLS := tesseract:tesseract-ocr wrk:wrk
+TOOLS ?= $(SYSTEM_TOOLS)
+TEST_TOOLS := $(SYSTEM_TOOLS) chromium:chromium jq:jq
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -20,7 +24,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 system-deps:
-	@missing=""; for pair in $(SYSTEM_TOOLS); do \
+	@missing=""; for pair in $(TOOLS); do \
 	  command -v $${pair%%:*} >/dev/null 2>&1 || missing="$$missing $${pair##*:}"; \
 	done; \
 	if [ -n "$$missing" ]; then \
@@ -36,7 +40,10 @@ system-deps:
 run: $(STAMP) system-deps
 	$(BIN)/hub up --demo
 
-test: $(STAMP) system-deps lint
+test-deps:
+	@$(MAKE) --no-print-directory system-deps TOOLS="$(TEST_TOOLS)"
+
+test: $(STAMP) test-deps lint
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)
