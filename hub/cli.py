@@ -167,10 +167,12 @@ def db_upgrade(
 # ----------------------------------------------------------------- apps over HTTP
 
 
-def _request(api_url: str | None, method: str, path: str, **kwargs: Any) -> httpx.Response:
+def _request(
+    api_url: str | None, method: str, path: str, token: str | None = None, **kwargs: Any
+) -> httpx.Response:
     base = (api_url or default_api_url()).rstrip("/")
     try:
-        headers = auth_headers(base)
+        headers = auth_headers(base, token)
         with httpx.Client(base_url=base, timeout=30.0, headers=headers) as client:
             response = client.request(method, path, **kwargs)
     except httpx.TransportError as exc:
@@ -230,6 +232,7 @@ def _show_app(data: dict[str, Any]) -> None:
 def apps_list(
     api_url: ApiUrlOption = None,
     as_json: JsonOption = False,
+    token: cli_runs.TokenOption = None,
     limit: Annotated[int, typer.Option(min=1, max=200, help="Page size.")] = 50,
     offset: Annotated[int, typer.Option(min=0, help="Apps to skip.")] = 0,
     status: Annotated[
@@ -246,7 +249,7 @@ def apps_list(
         params["status"] = status
     if search:
         params["q"] = search
-    response = _request(api_url, "GET", "/apps", params=params)
+    response = _request(api_url, "GET", "/apps", token, params=params)
     apps = response.json()
     if as_json:
         typer.echo(json.dumps(apps, indent=2))
@@ -266,10 +269,11 @@ def apps_create(
     description: Annotated[str, typer.Option(help="What the app does.")] = "",
     api_url: ApiUrlOption = None,
     as_json: JsonOption = False,
+    token: cli_runs.TokenOption = None,
 ) -> None:
-    """Create a draft app."""
+    """Create a draft app (names are unique per team: 409 names the existing app)."""
     data = _request(
-        api_url, "POST", "/apps", json={"name": name, "description": description}
+        api_url, "POST", "/apps", token, json={"name": name, "description": description}
     ).json()
     if as_json:
         typer.echo(json.dumps(data, indent=2))
@@ -283,9 +287,10 @@ def apps_show(
     app_id: Annotated[str, typer.Argument(help="The app's id.")],
     api_url: ApiUrlOption = None,
     as_json: JsonOption = False,
+    token: cli_runs.TokenOption = None,
 ) -> None:
     """Show one app."""
-    data = _request(api_url, "GET", f"/apps/{quote(app_id, safe='')}").json()
+    data = _request(api_url, "GET", f"/apps/{quote(app_id, safe='')}", token).json()
     if as_json:
         typer.echo(json.dumps(data, indent=2))
     else:

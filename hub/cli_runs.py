@@ -294,9 +294,14 @@ def run(
             if not document.is_file():
                 raise fail(f"{document} is not a file", 2)
             inputs["document"] = upload_document(client, document)
-        started = call(
-            client, "POST", f"/apps/{app_id}/runs", json={"inputs": inputs, "draft": draft}
-        )
+        try:
+            started = call(
+                client, "POST", f"/apps/{app_id}/runs", json={"inputs": inputs, "draft": draft}
+            )
+        except CliApiError as exc:
+            if exc.status_code == 409 and "not deployed" in exc.detail:
+                exc.args = (f"{exc} From the CLI: `hub deploy {app_id}`, or `hub run --draft`.",)
+            raise
         if people:
             typer.echo(f"run {started['run_id']} started")
             if started.get("temporal_ui_url"):

@@ -26,6 +26,7 @@ def api_config(settings: Settings) -> ApiConfig:
         temporal_ui_url=settings.temporal_ui_url or None,
         temporal_address=settings.temporal_address,
         temporal_namespace=settings.temporal_namespace,
+        console_url=settings.console_url or None,
         database_pool_size=settings.database_pool_size,
         database_max_overflow=settings.database_max_overflow,
         auth=auth_config(settings),

@@ -47,7 +47,7 @@ def wants_html(request: Request) -> bool:
 )
 def index(request: Request) -> ApiIndex | RedirectResponse:
     config = request.app.state.config
-    console_url: str | None = getattr(config, "console_url", None)
+    console_url = config.console_url
     if console_url and wants_html(request):
         return RedirectResponse(console_url, status_code=307)
     return ApiIndex(
