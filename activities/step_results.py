@@ -113,7 +113,9 @@ class StepResultRecorder:
     ) -> None:
         """Write ``attempt`` (and back-fill earlier attempts that never reported)."""
         rows = [
-            ViolationInput(pointer=v.pointer, message=v.message, repair_attempt=v.attempt)
+            ViolationInput(
+                pointer=v.pointer, message=v.message, repair_attempt=v.attempt, severity=v.severity
+            )
             for v in violations
         ]
         if not rows and self._writer_idle() and self._write_inline(attempt):

@@ -290,7 +290,7 @@ class ObservabilityService:
         run_span.input_tokens = sum(s.input_tokens for s in spans if s.kind == "attempt")
         run_span.output_tokens = sum(s.output_tokens for s in spans if s.kind == "attempt")
         run_span.cost_usd = sum(s.cost_usd for s in spans if s.kind == "attempt")
-        run_span.schema_violations = len(violations)
+        run_span.schema_violations = sum(1 for v in violations if v.severity != "warning")
         return RunTrace(
             run_id=run_id,
             app_id=attributes.get(APP_ID_KEY) or builder.app_id,
@@ -430,6 +430,7 @@ class ObservabilityService:
                     message=row.message,
                     attempt=row.attempt,
                     repair_attempt=row.repair_attempt,
+                    severity="warning" if row.severity == "warning" else "error",
                     created_at=iso(row.created_at) or "",
                 )
                 for row in rows
@@ -467,9 +468,15 @@ class _TraceBuilder:
         for row in rows:
             self._rows.setdefault(row.activity_id, {})[row.attempt] = row
         self._violations: dict[tuple[str, int], int] = {}
+        self._warnings: dict[tuple[str, int], list[str]] = {}
         for violation in violations:
             key = (violation.activity_id, violation.attempt)
-            self._violations[key] = self._violations.get(key, 0) + 1
+            if violation.severity == "warning":
+                self._warnings.setdefault(key, []).append(
+                    f"{violation.pointer}: {violation.message}"
+                )
+            else:
+                self._violations[key] = self._violations.get(key, 0) + 1
         self._activities: dict[int, _Activity] = {}
         self.app_id = ""
         self.run_error: str | None = None
@@ -645,6 +652,7 @@ class _TraceBuilder:
             if span.retry_reason is None and number > 1 and is_last:
                 span.retry_reason = activity.last_failure[0]
             span.schema_violations = self._violations.get((activity.activity_id, number), 0)
+            span.warnings = self._warnings.get((activity.activity_id, number), [])
             previous_error = span.error
             attempts.append(span)
         step_status: SpanStatus = attempts[-1].status if attempts else "scheduled"

@@ -17,7 +17,7 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from temporalio.api.common.v1 import WorkflowExecution
-from temporalio.api.enums.v1 import EventType
+from temporalio.api.enums.v1 import ResetReapplyExcludeType
 from temporalio.api.workflowservice.v1 import ResetWorkflowExecutionRequest
 from temporalio.client import (
     Client,
@@ -32,6 +32,7 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from api.auth.principals import acting_principal
 from api.errors import ConflictError, InvalidInputError, NotFoundError
+from api.rerun import APPROVE_UPDATE, RunHistory, why_not_a_starting_point
 from api.temporal import TemporalGateway, TemporalUnavailable
 from schemas.names import ORCHESTRATOR_QUEUE, WORKFLOW_TYPE
 from schemas.orchestration import ExecutionPlan
@@ -49,6 +50,7 @@ from storage.models import Run
 from storage.repositories import AppRepository, RunRepository
 
 QUERY_TIMEOUT = timedelta(seconds=3)
+RESET_REAPPLY_EXCLUDE_TYPE_UPDATE = ResetReapplyExcludeType.RESET_REAPPLY_EXCLUDE_TYPE_UPDATE
 RUN_ID_PREFIX = "run-"
 
 STATUS_BY_TEMPORAL: dict[WorkflowExecutionStatus, RunStatus] = {
@@ -354,45 +356,40 @@ class RunService:
     @answers_503_when_temporal_is_down
     async def rerun(self, run_id: str, from_step: str) -> RunStarted:
         """Re-run from ``from_step`` with Temporal reset: earlier steps are replayed from
-        history, so their agents are neither called nor paid for again."""
+        history, so their agents are neither called nor paid for again.
+
+        Any step that started can be a starting point: an agent step (a ``foreach`` step
+        from its first item), or an approval step, which then waits for a new decision
+        (its old one is not applied again). Items of a ``foreach``, skipped steps and
+        steps that never started answer 422 saying why, with the steps that can.
+        """
         row = self._row(run_id)
         handle = await self._handle(row)
         client = await self._client()
         description = await handle.describe()
-        history = await handle.fetch_history()
-        scheduled_at: int | None = None
-        ran: list[str] = []
-        for event in history.events:
-            if event.event_type != EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED:
-                continue
-            attributes = event.activity_task_scheduled_event_attributes
-            if attributes.activity_type.name != "invoke_agent":
-                continue
-            activity_id = attributes.activity_id
-            base = activity_id.split("[", 1)[0]
-            if base not in ran:
-                ran.append(base)
-            if base == from_step and scheduled_at is None:
-                scheduled_at = event.event_id
-        if scheduled_at is None:
-            listed = ", ".join(ran) or "none"
+        events = (await handle.fetch_history()).events
+        history = await RunHistory.read(events, client.data_converter)
+        states = await self._step_states(handle, description.status)
+        refusal = why_not_a_starting_point(from_step, run_id, history, states)
+        if refusal is not None:
+            raise RunRejected(refusal, "from_step")
+        point = history.reset_point(from_step)
+        if point is None:
             raise RunRejected(
-                f"step {from_step!r} did not run in {run_id}; steps that ran: {listed}",
+                f"the history of {run_id} does not show where step '{from_step}' started, "
+                "so it cannot be re-run from there; re-run from an earlier step",
                 "from_step",
             )
-        reset_point = max(
-            (
-                event.event_id
-                for event in history.events
-                if event.event_type == EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED
-                and event.event_id < scheduled_at
-            ),
-            default=None,
-        )
-        if reset_point is None:
+        again = history.rerun_upstream(from_step, point)
+        if again:
             raise RunRejected(
-                f"no point to re-run {run_id} from before step {from_step!r}", "from_step"
+                f"step '{from_step}' ran in the same workflow task as the upstream step(s) "
+                f"{', '.join(again)} (dispatch: local), and a re-run can only go back to the "
+                f"start of a workflow task: re-running from '{from_step}' would call their "
+                f"agents again; re-run from '{again[0]}' instead",
+                "from_step",
             )
+        excluded = [] if point.reapply_updates else [RESET_REAPPLY_EXCLUDE_TYPE_UPDATE]
         answer = await client.workflow_service.reset_workflow_execution(
             ResetWorkflowExecutionRequest(
                 namespace=client.namespace,
@@ -400,12 +397,33 @@ class RunService:
                     workflow_id=row.workflow_id, run_id=description.run_id
                 ),
                 reason=f"hub rerun from step {from_step}",
-                workflow_task_finish_event_id=reset_point,
+                workflow_task_finish_event_id=point.workflow_task_finish_event_id,
                 request_id=str(uuid.uuid4()),
+                reset_reapply_exclude_types=excluded,
             )
         )
         RunRepository(self.session).update_status(row.id, "running", temporal_run_id=answer.run_id)
         row.ended_at = None
         row.error = None
         self.session.commit()
+        # Upstream approvals decided in the very task the reset went back to are dropped
+        # with the old decision of ``from_step``; upstream is kept, so they are given again.
+        new_run = client.get_workflow_handle(row.workflow_id, run_id=answer.run_id)
+        for decision in point.redeliver:
+            await new_run.execute_update(APPROVE_UPDATE, decision)
         return self._started(row)
+
+    async def _step_states(
+        self, handle: WorkflowHandle[Any, Any], status: WorkflowExecutionStatus | None
+    ) -> dict[str, StepProgress] | None:
+        """Each step's state: from the result of a completed run, else the ``progress``
+        query (``None`` when no worker can answer it)."""
+        if status == WorkflowExecutionStatus.COMPLETED:
+            result: RunResult = await handle.result()
+            steps = result.steps
+        else:
+            progress = await self._progress(handle)
+            if progress is None:
+                return None
+            steps = progress.steps
+        return {step.step_id: step for step in steps}

@@ -70,7 +70,9 @@ def orchestrator_worker(
     """The worker of the orchestration workflow (and of its ``dispatch: local`` steps)."""
     return build_orchestrator_worker(
         client,
-        PlanActivities(deployed_plan_loader(settings)),
+        PlanActivities(
+            deployed_plan_loader(settings), artifact_store_from_uri(settings.resolved_artifact_root)
+        ),
         agent_activities,
         sandboxed=settings.workflow_sandbox,
     )

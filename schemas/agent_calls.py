@@ -25,6 +25,8 @@ AGENT_UNAVAILABLE = "AgentUnavailable"
 AGENT_TIMEOUT = "AgentTimeout"
 AGENT_RETRYABLE_STATUS = "AgentRetryableStatus"
 PLAN_NOT_DEPLOYED = "PlanNotDeployed"
+#: A run's inputs do not fit its plan (missing, mistyped, unknown or unreadable artifact).
+RUN_INPUT_INVALID = "RunInputInvalid"
 NON_RETRYABLE_AGENT_ERRORS: tuple[str, ...] = (
     AGENT_REJECTED_REQUEST,
     AGENT_BAD_RESPONSE,
@@ -63,3 +65,6 @@ class InvokeAgentResult(BaseModel):
 
 class LoadPlanInput(BaseModel):
     app_id: str
+    #: The run's inputs, checked against the plan before the run goes on (optional: older
+    #: workflows sent none).
+    inputs: dict[str, Any] | None = None

@@ -11,6 +11,30 @@ from schemas.common import PublicModel, StrictModel, UtcDatetime
 
 Provider = Literal["azure_openai", "openai", "anthropic", "aws_bedrock", "google_vertex", "local"]
 BUILTIN_AGENT_TYPES: tuple[str, ...] = ("extractor", "mapper", "analyzer", "summarizer")
+#: Other names of the built-in types, as documents write them (the platform document's
+#: orchestration example says ``type: "analysis"``). An agent created with one of these
+#: is the built-in type; a spec's ``agents`` list may use them too.
+AGENT_TYPE_ALIASES: dict[str, str] = {
+    "extraction": "extractor",
+    "extract": "extractor",
+    "mapping": "mapper",
+    "map": "mapper",
+    "analysis": "analyzer",
+    "analyser": "analyzer",
+    "analyze": "analyzer",
+    "summary": "summarizer",
+    "summarization": "summarizer",
+    "summarisation": "summarizer",
+    "summariser": "summarizer",
+    "summarize": "summarizer",
+}
+
+
+def canonical_agent_type(agent_type: str) -> str:
+    """The built-in type an alias names (``analysis`` → ``analyzer``); others unchanged."""
+    return AGENT_TYPE_ALIASES.get(agent_type.strip().lower(), agent_type)
+
+
 #: Agent types name task queues (``agent-<type>``) and services, so they stay DNS-safe.
 AGENT_TYPE_PATTERN = r"^[a-z][a-z0-9-]{0,39}$"
 #: A secret named by reference (``env:AZURE_OPENAI_KEY``): only the agent resolves it, from
@@ -128,6 +152,12 @@ class AgentCreate(StrictModel):
     config: AgentConfig | None = Field(
         default=None, description="Omitted: the library's default config for built-in types."
     )
+
+    @field_validator("type", mode="before")
+    @classmethod
+    def _builtin_alias(cls, value: Any) -> Any:
+        """``analysis`` and the other aliases are the built-in type they name."""
+        return canonical_agent_type(value) if isinstance(value, str) else value
 
 
 class AgentPublic(PublicModel):

@@ -16,7 +16,14 @@ class ArtifactRef(BaseModel):
     id: str = Field(examples=["art-5f0c3a9e2b7d4c1e8f6a0b3c9d2e7f41"])
     uri: str = Field(examples=["artifact://art-5f0c3a9e2b7d4c1e8f6a0b3c9d2e7f41"])
     filename: str = ""
-    media_type: str = "application/octet-stream"
+    media_type: str = Field(
+        default="application/octet-stream",
+        description="Detected from the content at upload (never from the file name or the "
+        "client's Content-Type).",
+    )
+    declared_media_type: str | None = Field(
+        default=None, description="The Content-Type the uploading client declared, if any."
+    )
     size: int = Field(ge=0)
     sha256: str
 

@@ -33,6 +33,11 @@ class SchemaViolationRecord(BaseModel):
     pointer: str
     message: str
     attempt: int = 1
+    severity: Literal["error", "warning"] = Field(
+        default="error",
+        description="`error`: the output broke its schema. `warning`: the output is valid but "
+        "incomplete (a figure not found in the document); the step still completes.",
+    )
 
 
 class InvokeRequest(BaseModel):

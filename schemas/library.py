@@ -86,7 +86,8 @@ CREDIT_MEMO_FIELDS: dict[str, tuple[str, str, list[str]]] = {
     ),
 }
 
-#: Fields the analyzer cannot work without.
+#: Fields every mapped record carries (``null`` when the document does not give them:
+#: a missing figure flows on as missing, and the analyzer says what it could not compute).
 REQUIRED_MAPPED_FIELDS: list[str] = [
     "borrower_name",
     "loan_amount",
@@ -107,6 +108,9 @@ def _extracted_property(name: str) -> dict[str, Any]:
         "type": ["string", "null"],
         "description": f"{description}, as written in the document",
         "x-labels": labels,
+        # What kind of value it is (money, percent, ratio, date, text): a figure may also
+        # be read from prose ("Net sales for 2024 were $12.5 million").
+        "x-kind": _kind,
     }
 
 
@@ -124,10 +128,8 @@ def _mapped_property(name: str) -> dict[str, Any]:
         prop = {**_STRING_OR_NULL, "format": "date", "description": f"{description} (ISO 8601)"}
     else:
         prop = {**_STRING_OR_NULL, "description": description}
-    if name in REQUIRED_MAPPED_FIELDS and kind == "money":
-        prop["type"] = "number"
     if name == "borrower_name":
-        prop = {"type": "string", "minLength": 1, "description": description}
+        prop = {**_STRING_OR_NULL, "minLength": 1, "description": description}
     prop["x-source"] = name
     return prop
 
@@ -151,8 +153,12 @@ EXTRACTOR_INPUT_SCHEMA: dict[str, Any] = {
     "type": "object",
     "properties": {
         "document": {
-            "description": "A PDF (inline object) or the document's plain text.",
+            "description": "A PDF or a page image (PNG, JPEG, TIFF) as an inline object, "
+            "or the document's plain text.",
             "oneOf": [_DOCUMENT_OBJECT, {"type": "string", "minLength": 1}],
+            # The media types the extractor reads (an uploaded document's detected type
+            # is checked against them when a run starts); schemas.media_types.
+            "x-media-types": ["application/pdf", "image/png", "image/jpeg", "image/tiff"],
         }
     },
     "required": ["document"],
@@ -249,13 +255,22 @@ _RATIOS_SCHEMA: dict[str, Any] = {
     "required": ["dscr", "leverage", "interest_coverage", "current_ratio", "ltv"],
 }
 
+#: The analyzer reads either the mapper's record or the extractor's fields (which it then
+#: normalises with the mapper's own code), so the platform document's extractor →
+#: analyzer → summarizer pipeline runs without a mapper.
 ANALYZER_INPUT_SCHEMA: dict[str, Any] = {
     "$schema": JSON_SCHEMA_DIALECT,
     "$id": f"{BUILTIN_SCHEMA_PREFIX}analyzer-input.json",
     "title": "Analyzer input",
     "type": "object",
-    "properties": {"mapped_data": {"type": "object"}},
-    "required": ["mapped_data"],
+    "properties": {
+        "mapped_data": {"type": "object", "description": "The mapper's record."},
+        "extracted_data": {
+            "type": "object",
+            "description": "The extractor's fields, as written in the document.",
+        },
+    },
+    "anyOf": [{"required": ["mapped_data"]}, {"required": ["extracted_data"]}],
 }
 
 ANALYZER_OUTPUT_SCHEMA: dict[str, Any] = {
@@ -275,6 +290,16 @@ ANALYZER_OUTPUT_SCHEMA: dict[str, Any] = {
         "risk_score": {"type": "number"},
         "recommendation": {"type": "string"},
         "reasons": {"type": "array", "items": {"type": "string"}, "minItems": 1},
+        "missing_fields": {
+            "type": "array",
+            "items": {"type": "string"},
+            "description": "Credit-memo fields not found in the document (null in financials).",
+        },
+        "not_computable": {
+            "type": "object",
+            "additionalProperties": {"type": "string"},
+            "description": "Ratio → why it could not be computed.",
+        },
     },
     "required": [
         "borrower_name",

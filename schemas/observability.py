@@ -72,6 +72,11 @@ class Span(BaseModel):
     output_tokens: int = 0
     cost_usd: float = 0.0
     schema_violations: int = 0
+    warnings: list[str] = Field(
+        default_factory=list,
+        description="What the attempt completed without, as `pointer: message` (e.g. "
+        "`/financials/ebitda: not found in the document`).",
+    )
     inputs_ref: dict[str, Any] | None = Field(
         default=None, description="History event and input field names; artifact URIs."
     )
@@ -150,6 +155,11 @@ class ViolationPublic(BaseModel):
     message: str
     attempt: int = Field(description="The step attempt (Temporal's).")
     repair_attempt: int = Field(description="The agent's repair round that produced it.")
+    severity: Literal["error", "warning"] = Field(
+        default="error",
+        description="`error`: the output broke its schema; `warning`: the output is valid but "
+        "a field is missing (e.g. a figure not found in the document).",
+    )
     created_at: str
 
 

@@ -28,13 +28,33 @@ class SpecAgent(StrictModel):
     type: str = Field(default="", max_length=100)
 
 
+#: ``as`` is a Python keyword: the models keep it as ``as_`` and read and write ``as``.
+_AS_ALIAS = ConfigDict(
+    extra="forbid", validate_by_name=True, validate_by_alias=True, serialize_by_alias=True
+)
+_AS_DESCRIPTION = (
+    "The name the agent receives the value under (default: `field`), so an output or a run "
+    "input reaches the agent under the name its input schema reads."
+)
+
+
 class SpecInput(StrictModel):
+    model_config = _AS_ALIAS
+
     source: str = Field(
         min_length=1,
         max_length=100,
         description="`trigger` (the run's inputs), an agent id, or a step id.",
     )
     field: str = Field(min_length=1, max_length=200)
+    as_: str | None = Field(
+        default=None, alias="as", min_length=1, max_length=200, description=_AS_DESCRIPTION
+    )
+
+    @property
+    def name(self) -> str:
+        """The name the agent receives this input under."""
+        return self.as_ or self.field
 
 
 class SpecOutput(StrictModel):
@@ -49,9 +69,19 @@ class SpecRetry(StrictModel):
 
 
 class SpecForeach(StrictModel):
+    model_config = _AS_ALIAS
+
     source: str = Field(min_length=1, max_length=100)
     field: str = Field(min_length=1, max_length=200)
     max_concurrency: int = Field(default=4, ge=1, le=1000)
+    as_: str | None = Field(
+        default=None,
+        alias="as",
+        min_length=1,
+        max_length=200,
+        description="The name each item reaches the agent under (default: the name of the "
+        "step's input bound to the same list, else `field`).",
+    )
 
 
 class SpecApproval(StrictModel):
@@ -129,6 +159,17 @@ class PlanInput(BaseModel):
     field: str
     source: Literal["trigger", "step"]
     step_id: str | None = None
+    #: The name the agent receives the value under (``as`` in the spec); ``None``: ``field``.
+    name: str | None = None
+
+    @property
+    def agent_field(self) -> str:
+        """The key of this value in the agent's inputs."""
+        return self.name or self.field
+
+    def reads_same_value(self, other: PlanInput) -> bool:
+        """Whether both read the same run input or step output (names aside)."""
+        return (self.source, self.step_id, self.field) == (other.source, other.step_id, other.field)
 
 
 class PlanRetry(BaseModel):

@@ -17,10 +17,10 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from schemas.artifacts import ArtifactRef, artifact_uri
+from schemas.media_types import sniff_media_type
 
 #: ``art-`` and 32 hex digits: nothing else is ever turned into a path or key.
 ARTIFACT_ID_PATTERN = re.compile(r"^art-[0-9a-f]{32}$")
-DEFAULT_MEDIA_TYPE = "application/octet-stream"
 
 
 class ArtifactNotFound(LookupError):
@@ -38,9 +38,17 @@ class ArtifactStore(Protocol):
     """Where artifacts live; implementations are synchronous (call from a thread in async code)."""
 
     def put(
-        self, data: bytes, filename: str = "", media_type: str = DEFAULT_MEDIA_TYPE
+        self,
+        data: bytes,
+        filename: str = "",
+        media_type: str | None = None,
+        *,
+        declared_media_type: str | None = None,
     ) -> ArtifactRef:
-        """Store ``data`` under a new id."""
+        """Store ``data`` under a new id; without ``media_type`` it is sniffed from the bytes.
+
+        ``declared_media_type`` (what an uploader's client claimed) is kept beside it.
+        """
         ...
 
     def get(self, artifact_id: str) -> tuple[bytes, ArtifactRef]:
@@ -63,14 +71,23 @@ def _checked_id(artifact_id: str) -> str:
     return artifact_id
 
 
-def _describe(artifact_id: str, data: bytes, filename: str, media_type: str) -> ArtifactRef:
+def _describe(
+    artifact_id: str,
+    data: bytes,
+    filename: str,
+    media_type: str | None,
+    declared_media_type: str | None,
+) -> ArtifactRef:
     # Only the base name is kept: a filename is metadata, never a path.
     safe_name = os.path.basename(filename.replace("\\", "/"))[:255]
     return ArtifactRef(
         id=artifact_id,
         uri=artifact_uri(artifact_id),
         filename=safe_name,
-        media_type=media_type or DEFAULT_MEDIA_TYPE,
+        # The content decides, never the name: a caller that knows better (the engine
+        # storing its own JSON outputs) says so explicitly.
+        media_type=media_type or sniff_media_type(data),
+        declared_media_type=(declared_media_type or "")[:255] or None,
         size=len(data),
         sha256=hashlib.sha256(data).hexdigest(),
     )
@@ -98,10 +115,15 @@ class LocalArtifactStore:
             raise
 
     def put(
-        self, data: bytes, filename: str = "", media_type: str = DEFAULT_MEDIA_TYPE
+        self,
+        data: bytes,
+        filename: str = "",
+        media_type: str | None = None,
+        *,
+        declared_media_type: str | None = None,
     ) -> ArtifactRef:
         """Store ``data``; the blob is written before its metadata, so metadata means complete."""
-        ref = _describe(new_artifact_id(), data, filename, media_type)
+        ref = _describe(new_artifact_id(), data, filename, media_type, declared_media_type)
         self._write_atomically(self.root / ref.id, data)
         self._write_atomically(self.root / f"{ref.id}.json", ref.model_dump_json().encode())
         return ref
@@ -147,10 +169,15 @@ class S3ArtifactStore:
         return f"{self.prefix}{_checked_id(artifact_id)}"
 
     def put(
-        self, data: bytes, filename: str = "", media_type: str = DEFAULT_MEDIA_TYPE
+        self,
+        data: bytes,
+        filename: str = "",
+        media_type: str | None = None,
+        *,
+        declared_media_type: str | None = None,
     ) -> ArtifactRef:
         """Store ``data`` with its metadata as object metadata (one atomic PUT)."""
-        ref = _describe(new_artifact_id(), data, filename, media_type)
+        ref = _describe(new_artifact_id(), data, filename, media_type, declared_media_type)
         self.client.put_object(
             Bucket=self.bucket,
             Key=self._key(ref.id),

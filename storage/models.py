@@ -220,6 +220,8 @@ class SchemaViolation(Base):
     repair_attempt: Mapped[int] = mapped_column(default=1)
     pointer: Mapped[str] = mapped_column(Text, default="")
     message: Mapped[str] = mapped_column(Text, default="")
+    #: ``error`` (the output broke its schema) or ``warning`` (valid, but a figure is missing).
+    severity: Mapped[str] = mapped_column(String(20), default="error", server_default="error")
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utc_now)
 
 

@@ -71,6 +71,7 @@ class ViolationInput:
     pointer: str
     message: str
     repair_attempt: int = 1
+    severity: str = "error"
 
 
 @dataclass
@@ -80,6 +81,7 @@ class ViolationFilter:
     run_id: str | None = None
     since: datetime | None = None
     until: datetime | None = None
+    severity: str | None = None
 
 
 @dataclass
@@ -270,11 +272,13 @@ class ObservabilityRepository:
                         repair_attempt=violation.repair_attempt,
                         pointer=violation.pointer,
                         message=violation.message,
+                        severity=violation.severity,
                         created_at=attempt.ended_at,
                     )
                 )
             else:
                 row.pointer, row.message = violation.pointer, violation.message
+                row.severity = violation.severity
 
     def record_lost_attempts(self, template: StepAttempt, before_attempt: int) -> int:
         """Add a ``timed_out`` row for each earlier attempt that never reported.
@@ -418,6 +422,8 @@ class ObservabilityRepository:
             query = query.where(SchemaViolation.created_at >= where.since)
         if where.until:
             query = query.where(SchemaViolation.created_at < where.until)
+        if where.severity:
+            query = query.where(SchemaViolation.severity == where.severity)
         return query
 
     def agent_type_stats(
@@ -470,9 +476,11 @@ class ObservabilityRepository:
         for name, values in latencies.items():
             stats[name].latency_p50_ms = percentile(values, 0.50)
             stats[name].latency_p95_ms = percentile(values, 0.95)
+        # Warnings (a figure missing from a valid output) are not schema violations.
         violation_conditions = [
             SchemaViolation.created_at >= since,
             SchemaViolation.created_at < until,
+            SchemaViolation.severity == "error",
         ]
         if app_id:
             violation_conditions.append(SchemaViolation.app_id == app_id)

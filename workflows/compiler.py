@@ -18,9 +18,10 @@ Semantics
   steps its ``when`` reads); steps run as soon as their dependencies are done, so
   independent steps run in parallel. ``plan.steps`` is topologically ordered, ties
   broken by declaration order.
-- Data flow: the agent receives ``{field: value}`` for each input. A step that declares
-  exactly one output gets the agent's whole result under that name; with several
-  outputs, each name takes ``result[name]``.
+- Data flow: the agent receives ``{name: value}`` for each input, ``name`` being its
+  ``as`` (default: its ``field``). A step that declares exactly one output gets the
+  agent's whole result under that name; with several outputs, each name takes
+  ``result[name]``.
 - ``retry``: ``max_attempts``, ``initial_interval``, ``backoff_coefficient``,
   ``max_interval`` (initial ≤ max). Durations are seconds (number) or strings such as
   ``"500ms"``, ``"30s"``, ``"5m"``, ``"1h"``, ``"1d"``, ``"1m30s"``; they must be > 0.
@@ -29,7 +30,8 @@ Semantics
   read ``inputs.*`` and ``steps.<id>.<output>...`` of other steps, which become
   dependencies. A false condition skips the step.
 - ``foreach: {source, field, max_concurrency}``: the agent runs once per item of that
-  list, receiving the item under ``field`` (replacing an input of that name); each
+  list, receiving the item under its ``as`` name (default: the ``as`` of the input that
+  reads the same list, else ``field``), in place of that input; each
   output becomes the list of per-item results, in item order.
 - ``on_error``: ``fail`` (default) fails the run; ``continue`` records the failure and
   lets the run go on (the step's outputs are then absent).
@@ -41,10 +43,15 @@ Semantics
   dependencies, one that does not approve itself on timeout; otherwise an error at
   the step.
 - ``limits`` becomes ``PlanLimits``.
-- Schema fit: when the upstream agent declares an ``output_schema`` and the consuming
-  agent's ``input_schema`` has a property named like the input's ``field``, the two
-  must fit (JSON types overlap, required properties produced, enum values a subset).
-  Unknown schema features are never an error.
+- Input shapes (sound): the whole object a step sends (its bindings under their names,
+  a ``foreach`` item under its name) is compared with the agent's input schema:
+  required names (and ``anyOf``/``oneOf`` lists of required names) must be bound, names
+  the schema forbids must not be, and every value an upstream output schema allows must
+  be allowed by the agent's property (a ``foreach`` step's outputs are lists). "May not
+  fit" is an error; what cannot be compared (``$ref``, ``allOf``, patterns, an upstream
+  without an output schema) is a warning that says so. Run inputs are checked against
+  the same schemas when a run starts (``storage.run_inputs``).
+- Spec ``agents[].type`` may use the built-in types' aliases (``analysis`` = ``analyzer``).
 """
 
 from __future__ import annotations
@@ -60,7 +67,7 @@ from typing import Any
 import pydantic
 import yaml
 
-from schemas.agents import ValidationIssue
+from schemas.agents import ValidationIssue, canonical_agent_type
 from schemas.names import agent_queue
 from schemas.orchestration import (
     AgentInfo,
@@ -89,6 +96,7 @@ from workflows.conditions import (
     evaluate_condition,
     parse_condition,
 )
+from workflows.schema_fit import UNDECIDABLE_KEYWORDS, fit, types_of
 from workflows.spec_source import LoadedSource, Path, SourceMap, load_source, pointer
 
 DEFAULT_TIMEOUT_SECONDS = 300.0
@@ -443,130 +451,6 @@ def json_schema_problems(schema: Any, path: Path = (), depth: int = 0) -> list[t
     return problems
 
 
-_UNDERSTOOD_KEYS = {
-    "type",
-    "properties",
-    "required",
-    "enum",
-    "const",
-    "items",
-    "additionalProperties",
-    "title",
-    "description",
-    "default",
-    "examples",
-    "format",
-    "minimum",
-    "maximum",
-    "exclusiveMinimum",
-    "exclusiveMaximum",
-    "minLength",
-    "maxLength",
-    "minItems",
-    "maxItems",
-    "pattern",
-    "$schema",
-    "$id",
-    "$comment",
-    "multipleOf",
-    "uniqueItems",
-    "minProperties",
-    "maxProperties",
-    "readOnly",
-    "writeOnly",
-    "deprecated",
-    "nullable",
-}
-
-
-def _types_of(schema: Mapping[str, Any]) -> set[str] | None:
-    t = schema.get("type")
-    if isinstance(t, str):
-        types = {t}
-    elif isinstance(t, list) and all(isinstance(x, str) for x in t):
-        types = set(t)
-    else:
-        return None
-    if schema.get("nullable") is True:
-        types.add("null")
-    return types
-
-
-def _accepts(expected: set[str], produced: str) -> bool:
-    if produced in expected:
-        return True
-    if produced == "integer" and "number" in expected:
-        return True
-    # a number may well be integral: conservative, never a false error
-    return produced == "number" and "integer" in expected
-
-
-def schema_fit_problems(produced: Any, expected: Any, where: str = "", depth: int = 0) -> list[str]:
-    """Why values of ``produced`` may not fit ``expected``; empty when they fit or when unsure."""
-    if depth > 20 or not isinstance(produced, Mapping) or not isinstance(expected, Mapping):
-        return []
-    # composition and references change the meaning of everything else: stay silent
-    if not set(produced) <= _UNDERSTOOD_KEYS or not set(expected) <= _UNDERSTOOD_KEYS:
-        return []
-    label = where or "the value"
-    problems: list[str] = []
-    p_types, e_types = _types_of(produced), _types_of(expected)
-    if (
-        p_types is not None
-        and e_types is not None
-        and not any(_accepts(e_types, t) for t in p_types)
-    ):
-        return [
-            f"{label} is {'/'.join(sorted(p_types))} upstream but {'/'.join(sorted(e_types))} "
-            "is expected"
-        ]
-    e_enum = expected.get("enum")
-    if isinstance(e_enum, list):
-        p_values: list[Any] | None = None
-        if isinstance(produced.get("enum"), list):
-            p_values = produced["enum"]
-        elif "const" in produced:
-            p_values = [produced["const"]]
-        if p_values is not None:
-            extra = [v for v in p_values if v not in e_enum]
-            if extra:
-                problems.append(
-                    f"{label} may be {', '.join(map(repr, extra))}, which is not among the "
-                    f"accepted values {', '.join(map(repr, e_enum))}"
-                )
-    both_objects = (p_types is None or "object" in p_types) and (
-        e_types is not None and "object" in e_types
-    )
-    p_props = produced.get("properties")
-    if both_objects and isinstance(p_props, Mapping):
-        required = expected.get("required")
-        if isinstance(required, list):
-            missing = [r for r in required if isinstance(r, str) and r not in p_props]
-            if missing:
-                problems.append(
-                    f"{label} lacks required propert{'y' if len(missing) == 1 else 'ies'} "
-                    f"{', '.join(repr(m) for m in missing)} (upstream produces "
-                    f"{', '.join(repr(str(k)) for k in p_props) or 'none'})"
-                )
-        e_props = expected.get("properties")
-        if isinstance(e_props, Mapping):
-            for name, e_sub in e_props.items():
-                if name in p_props:
-                    problems.extend(
-                        schema_fit_problems(
-                            p_props[name],
-                            e_sub,
-                            f"{label}.{name}" if where else str(name),
-                            depth + 1,
-                        )
-                    )
-    if isinstance(produced.get("items"), Mapping) and isinstance(expected.get("items"), Mapping):
-        problems.extend(
-            schema_fit_problems(produced["items"], expected["items"], f"{label}[]", depth + 1)
-        )
-    return problems
-
-
 # --------------------------------------------------------------------------- compiling
 
 
@@ -707,7 +591,7 @@ class _Compiler:
                     ("agents", j, "id"),
                     f"agent '{sa.id}' listed in the spec is not an agent of this app",
                 )
-            elif sa.type and sa.type != info.type:
+            elif sa.type and canonical_agent_type(sa.type) != info.type:
                 self.report.warning(
                     ("agents", j, "type"),
                     f"agent '{sa.id}' has type '{sa.type}' in the spec but is a '{info.type}' "
@@ -748,21 +632,21 @@ class _Compiler:
             seen_outputs.setdefault(out.name, k)
 
         plan_inputs: list[PlanInput] = []
-        seen_fields: set[str] = set()
+        seen_names: set[str] = set()
         for k, inp in enumerate(s.inputs):
             ipath: Path = (*base, "inputs", k)
-            if inp.field in seen_fields:
+            if inp.name in seen_names:
                 self.report.error(
-                    (*ipath, "field"),
-                    f"step {self.ids[i]} takes input '{inp.field}' twice; the agent receives "
-                    "one value per field",
+                    (*ipath, "as" if inp.as_ else "field"),
+                    f"step {self.ids[i]} takes input '{inp.name}' twice; the agent receives "
+                    "one value per name (rename one with as:)",
                 )
-            seen_fields.add(inp.field)
+            seen_names.add(inp.name)
             resolved = self.resolve_source(i, inp.source, (*ipath, "source"))
             if resolved is None:
                 continue
             if resolved[0] == "trigger":
-                plan_inputs.append(PlanInput(field=inp.field, source="trigger"))
+                plan_inputs.append(PlanInput(field=inp.field, source="trigger", name=inp.as_))
                 continue
             j = resolved[1]
             assert j is not None
@@ -774,7 +658,9 @@ class _Compiler:
                 continue
             self.add_dep(i, j)
             if self.check_field(i, j, inp.field, (*ipath, "field")):
-                plan_inputs.append(PlanInput(field=inp.field, source="step", step_id=self.ids[j]))
+                plan_inputs.append(
+                    PlanInput(field=inp.field, source="step", step_id=self.ids[j], name=inp.as_)
+                )
 
         retry = PlanRetry()
         if s.retry is not None:
@@ -807,6 +693,10 @@ class _Compiler:
         foreach: PlanForeach | None = None
         if s.foreach is not None:
             foreach = self.foreach(i, s.foreach, (*base, "foreach"), kind)
+            if foreach is not None:
+                foreach = foreach.model_copy(
+                    update={"input": foreach.input.model_copy(update={"name": self.item_name(s)})}
+                )
 
         approval: PlanApproval | None = None
         if s.approval is not None:
@@ -827,6 +717,23 @@ class _Compiler:
             "on_error": s.on_error,
             "approval": approval,
         }
+
+    @staticmethod
+    def item_name(s: SpecStep) -> str | None:
+        """The name a ``foreach`` item reaches the agent under (``None``: its ``field``).
+
+        ``foreach.as`` when given; else the name of the step's input that reads the same
+        list (so ``{source: trigger, field: documents, as: document}`` names the items);
+        else the foreach's field.
+        """
+        fe = s.foreach
+        assert fe is not None
+        if fe.as_:
+            return fe.as_
+        same = next(
+            (inp for inp in s.inputs if (inp.source, inp.field) == (fe.source, fe.field)), None
+        )
+        return same.as_ if same is not None else None
 
     def condition(self, i: int, text: str, path: Path) -> Condition | None:
         try:
@@ -968,46 +875,160 @@ class _Compiler:
             self.report.error(self.wp(i), f"step {self.ids[i]} is unreachable: {why}")
         return ordered
 
-    def schema_fit(self, plan_steps: dict[int, dict[str, Any]]) -> None:
+    def input_shapes(self) -> None:
+        """Compare the whole object each agent step sends with its agent's input schema.
+
+        Sound for what it judges: a required property no binding provides, a name the
+        schema forbids, or a binding whose upstream output schema allows a value the
+        agent's property refuses is an error, so a plan that compiles without errors is
+        never rejected at run time for the shape of its inputs. Run inputs (``trigger``)
+        are checked when the run starts, against the same schema. What cannot be judged
+        (``$ref``, ``allOf``, patterns …) is a warning that says so.
+        """
         for i, s in enumerate(self.spec.workflow):
             consumer = self.agents.get(s.agent_id or "") if s.approval is None else None
-            if consumer is None or not isinstance(consumer.input_schema, Mapping):
+            if consumer is None:
                 continue
-            props = consumer.input_schema.get("properties")
-            if not isinstance(props, Mapping):
+            sent = self.sent_object(i, s)
+            if not isinstance(consumer.input_schema, Mapping):
                 continue
-            for k, inp in enumerate(s.inputs):
-                expected = props.get(inp.field)
-                if expected is None:
-                    continue
-                is_item = s.foreach is not None and s.foreach.field == inp.field
-                produced = self.produced_schema(i, inp.source, inp.field)
-                if produced is None:
-                    continue
-                if is_item:
-                    items = produced.get("items")
-                    if not isinstance(items, Mapping):
-                        continue
-                    produced = items
-                for problem in schema_fit_problems(produced, expected, inp.field):
-                    self.report.error(
-                        (*self.wp(i), "inputs", k),
-                        f"input '{inp.field}' does not fit agent '{consumer.id}' input schema: "
-                        f"{problem}",
-                    )
-        for i, s in enumerate(self.spec.workflow):
-            if s.foreach is None:
-                continue
-            produced = self.produced_schema(i, s.foreach.source, s.foreach.field)
-            types = _types_of(produced) if produced is not None else None
-            if types is not None and "array" not in types:
+            schema = consumer.input_schema
+            base = self.wp(i)
+            undecidable = sorted(set(schema) & UNDECIDABLE_KEYWORDS)
+            if undecidable:
+                self.report.warning(
+                    (*base, "inputs"),
+                    f"agent '{consumer.id}' input schema uses {', '.join(undecidable)}, which "
+                    f"validation cannot compare with what step {self.ids[i]} sends; the inputs "
+                    "are checked when the step runs",
+                )
+            if "object" not in (types_of(schema) or {"object"}):
                 self.report.error(
-                    (*self.wp(i), "foreach", "field"),
-                    f"foreach needs a list, but '{s.foreach.field}' is "
-                    f"{'/'.join(sorted(types))} per the upstream output schema",
+                    (*base, "agent_id"),
+                    f"agent '{consumer.id}' input schema does not take an object; agents "
+                    "receive their inputs as one object",
+                )
+                continue
+            self.required_names(i, consumer, schema, set(sent))
+            properties = schema.get("properties")
+            properties = properties if isinstance(properties, Mapping) else {}
+            extra = schema.get("additionalProperties", True)
+            for name, (produced, path) in sent.items():
+                expected: Any = properties.get(name)
+                if expected is None:
+                    expected = extra
+                if expected is False:
+                    listed = ", ".join(map(repr, properties)) or "none"
+                    self.report.error(
+                        path,
+                        f"agent '{consumer.id}' input schema takes no input '{name}' (it lists "
+                        f"{listed} and forbids others); bind it under another name with as:",
+                    )
+                    continue
+                if produced is None:
+                    continue  # a run input: checked against ``expected`` when the run starts
+                if produced is UNKNOWN_OUTPUT:
+                    self.report.warning(
+                        path,
+                        f"input '{name}': the upstream agent declares no output schema, so "
+                        "validation cannot compare it; it is checked when the step runs",
+                    )
+                    continue
+                outcome = fit(produced, expected, f"input '{name}'")
+                for problem in outcome.problems:
+                    self.report.error(
+                        path, f"{problem} (agent '{consumer.id}' input schema, step {self.ids[i]})"
+                    )
+                for doubt in outcome.undecided[:1]:
+                    self.report.warning(path, doubt)
+
+    def sent_object(self, i: int, s: SpecStep) -> dict[str, tuple[Any, Path]]:
+        """Name → (schema of the value, or None for a run input; path of its binding)."""
+        base = self.wp(i)
+        sent: dict[str, tuple[Any, Path]] = {}
+        item = self.item_name(s) if s.foreach is not None else None
+        for k, inp in enumerate(s.inputs):
+            if s.foreach is not None and (inp.source, inp.field) == (
+                s.foreach.source,
+                s.foreach.field,
+            ):
+                continue  # the list itself is not sent: its items are
+            sent[inp.name] = (self.produced(inp.source, inp.field), (*base, "inputs", k))
+        if s.foreach is not None:
+            name = item or s.foreach.field
+            path: Path = (*base, "foreach")
+            if name in sent:
+                self.report.error(
+                    path,
+                    f"step {self.ids[i]} sends '{name}' twice: as the foreach item and as an "
+                    "input; rename one with as:",
+                )
+            listed = self.produced(s.foreach.source, s.foreach.field)
+            item_schema: Any = None
+            if listed is UNKNOWN_OUTPUT:
+                item_schema = UNKNOWN_OUTPUT
+            elif isinstance(listed, Mapping):
+                types = types_of(listed)
+                if types is not None and "array" not in types:
+                    self.report.error(
+                        (*path, "field"),
+                        f"foreach needs a list, but '{s.foreach.field}' is "
+                        f"{'/'.join(sorted(types))} per the upstream output schema",
+                    )
+                    return sent
+                if types is not None and types != {"array"}:
+                    self.report.error(
+                        (*path, "field"),
+                        f"foreach needs a list, but '{s.foreach.field}' may be "
+                        f"{'/'.join(sorted(types - {'array'}))} per the upstream output schema",
+                    )
+                item_schema = listed.get("items", {})
+            elif s.foreach.source != "trigger":
+                item_schema = {}
+            sent[name] = (item_schema, path)
+        return sent
+
+    def required_names(
+        self, i: int, consumer: AgentInfo, schema: Mapping[str, Any], given: set[str]
+    ) -> None:
+        """``required`` and ``anyOf``/``oneOf`` lists of required names, against ``given``."""
+        path: Path = (*self.wp(i), "inputs")
+        required = schema.get("required")
+        if isinstance(required, list):
+            missing = [r for r in required if isinstance(r, str) and r not in given]
+            if missing:
+                self.report.error(
+                    path,
+                    f"agent '{consumer.id}' requires input {', '.join(map(repr, missing))}, "
+                    f"which step {self.ids[i]} does not provide; bind it "
+                    f"({{source: …, field: …, as: {missing[0]}}})",
+                )
+        for key in ("anyOf", "oneOf"):
+            branches = schema.get(key)
+            if not isinstance(branches, list) or not all(
+                isinstance(b, Mapping) and set(b) == {"required"} for b in branches
+            ):
+                continue
+            met = [b["required"] for b in branches if set(b["required"]) <= given]
+            forms = " or ".join("+".join(map(repr, b["required"])) for b in branches)
+            if not met:
+                self.report.error(
+                    path,
+                    f"agent '{consumer.id}' requires input {forms}, and step {self.ids[i]} "
+                    "provides none of them",
+                )
+            elif key == "oneOf" and len(met) > 1:
+                self.report.error(
+                    path,
+                    f"agent '{consumer.id}' takes exactly one of {forms}; step {self.ids[i]} "
+                    "provides several",
                 )
 
-    def produced_schema(self, i: int, source: str, fld: str) -> Mapping[str, Any] | None:
+    def produced(self, source: str, fld: str) -> Any:
+        """The schema of what ``fld`` of ``source`` will hold; None for a run input.
+
+        ``{}`` (anything) when the upstream declares no schema.
+        """
         if source == "trigger":
             return None
         if source in self.index:
@@ -1015,41 +1036,61 @@ class _Compiler:
         elif len(self.steps_by_agent.get(source, [])) == 1:
             j = self.steps_by_agent[source][0]
         else:
-            return None
+            return {}
         up = self.spec.workflow[j]
+        whole: Any
         if up.approval is not None:
-            schema: Any = up.approval.input_schema
+            whole = approval_output_schema(up.approval.input_schema)
         else:
             info = self.agents.get(up.agent_id or "")
-            schema = info.output_schema if info else None
-        if not isinstance(schema, Mapping):
-            return None
+            if info is None or not isinstance(info.output_schema, Mapping):
+                return UNKNOWN_OUTPUT
+            whole = info.output_schema
         names = [o.name for o in up.outputs]
-        if fld not in names:
-            return None
-        if len(names) == 1:
-            return schema
-        props = schema.get("properties")
-        sub = props.get(fld) if isinstance(props, Mapping) else None
-        return sub if isinstance(sub, Mapping) else None
+        one: Any = whole
+        if len(names) > 1 and isinstance(whole, Mapping):
+            props = whole.get("properties")
+            one = props.get(fld, {}) if isinstance(props, Mapping) else {}
+        if up.foreach is not None:
+            return {"type": "array", "items": one}
+        return one
 
-    def required_inputs(self) -> None:
+    def picked_outputs(self) -> None:
+        """A step with several outputs takes each from the agent's result by name."""
         for i, s in enumerate(self.spec.workflow):
-            info = self.agents.get(s.agent_id or "") if s.approval is None else None
-            if info is None or not isinstance(info.input_schema, Mapping):
+            if len(s.outputs) < 2:
                 continue
-            required = info.input_schema.get("required")
-            if not isinstance(required, list):
+            if s.approval is not None:
+                schema: Any = approval_output_schema(s.approval.input_schema)
+                who = f"the approval of step {self.ids[i]}"
+            else:
+                info = self.agents.get(s.agent_id or "")
+                schema = info.output_schema if info else None
+                who = f"agent '{s.agent_id}'"
+            if not isinstance(schema, Mapping):
                 continue
-            given = {inp.field for inp in s.inputs}
-            if s.foreach is not None:
-                given.add(s.foreach.field)
-            missing = [r for r in required if isinstance(r, str) and r not in given]
-            if missing:
+            props = schema.get("properties")
+            props = props if isinstance(props, Mapping) else {}
+            required = set(schema.get("required") or [])
+            closed = schema.get("additionalProperties", True) is False
+            for k, out in enumerate(s.outputs):
+                path: Path = (*self.wp(i), "outputs", k, "name")
+                if out.name in required:
+                    continue
+                if out.name not in props:
+                    if closed or props:
+                        self.report.error(
+                            path,
+                            f"{who} produces no '{out.name}' (its output schema lists "
+                            f"{_list(sorted(map(str, props)))}); with several outputs each is "
+                            "taken from the result by name; declare one output to get the "
+                            "whole result",
+                        )
+                    continue
                 self.report.warning(
-                    (*self.wp(i), "inputs"),
-                    f"agent '{info.id}' requires input {', '.join(map(repr, missing))}, "
-                    f"which step {self.ids[i]} does not provide",
+                    path,
+                    f"{who} may leave out '{out.name}' (its output schema does not require "
+                    "it); the step fails if it does",
                 )
 
     def upstream(self, i: int) -> list[int]:
@@ -1103,8 +1144,8 @@ class _Compiler:
         plan_steps = {i: self.step(i, s) for i, s in enumerate(self.spec.workflow)}
         ordered = self.order()
         self.sensitive_steps()
-        self.schema_fit(plan_steps)
-        self.required_inputs()
+        self.input_shapes()
+        self.picked_outputs()
         if self.report.errors:
             return None
         steps = [
@@ -1132,6 +1173,27 @@ class _Compiler:
             steps=steps,
             limits=limits,
         )
+
+
+#: What ``_Compiler.produced`` answers for an agent that declares no output schema.
+UNKNOWN_OUTPUT: dict[str, Any] = {"$comment": "no output schema declared"}
+
+
+def approval_output_schema(payload_schema: Any) -> dict[str, Any]:
+    """What an approval step's result holds: the payload plus the decision's own fields."""
+    payload = payload_schema if isinstance(payload_schema, Mapping) else {}
+    found = payload.get("properties")
+    properties: Mapping[str, Any] = found if isinstance(found, Mapping) else {}
+    return {
+        "type": "object",
+        "properties": {
+            **properties,
+            "approved": {"type": "boolean"},
+            "approver": {"type": ["string", "null"]},
+            "comment": {"type": ["string", "null"]},
+        },
+        "required": sorted({*(payload.get("required") or []), "approved"}),
+    }
 
 
 def _needs_a_person(approval: SpecApproval | None) -> bool:
@@ -1225,7 +1287,9 @@ def _step_to_data(s: SpecStep) -> dict[str, Any]:
     out: dict[str, Any] = {"step": s.step}
     if s.agent_id is not None:
         out["agent_id"] = s.agent_id
-    out["inputs"] = [{"source": i.source, "field": i.field} for i in s.inputs]
+    out["inputs"] = [
+        {"source": i.source, "field": i.field, **({"as": i.as_} if i.as_ else {})} for i in s.inputs
+    ]
     out["outputs"] = [{"name": o.name} for o in s.outputs]
     for key in ("retry", "foreach", "approval"):
         sub = getattr(s, key)

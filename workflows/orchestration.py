@@ -7,7 +7,8 @@ Semantics (the contract the API, the CLI and the tests rely on):
   ``limits.max_parallel_steps`` agent steps at once (approval gates do not count).
 - A step whose ``when`` is false is ``skipped``. A step depending on a skipped or
   failed step is ``skipped`` too: its inputs do not exist, so it cannot run.
-- Data flow: a step's inputs reach the agent under their ``field`` names. A step
+- Data flow: a step's inputs reach the agent under their ``as`` names (default: their
+  ``field`` names); a ``foreach`` item under its ``as`` name. A step
   declaring one output gets the agent's whole result under that name; several
   outputs pick the agent's keys of those names; none keeps the agent's result.
   A ``foreach`` step collects one value per item, in item order (``results`` when
@@ -48,6 +49,7 @@ with workflow.unsafe.imports_passed_through():
         LOAD_PLAN_ACTIVITY,
         NON_RETRYABLE_AGENT_ERRORS,
         PLAN_NOT_DEPLOYED,
+        RUN_INPUT_INVALID,
         InvokeAgentInput,
         InvokeAgentResult,
         LoadPlanInput,
@@ -74,7 +76,7 @@ LOAD_PLAN_RETRY = RetryPolicy(
     initial_interval=timedelta(seconds=1),
     maximum_interval=timedelta(seconds=10),
     maximum_attempts=5,
-    non_retryable_error_types=[PLAN_NOT_DEPLOYED],
+    non_retryable_error_types=[PLAN_NOT_DEPLOYED, RUN_INPUT_INVALID],
 )
 #: Agents heartbeat while waiting for the service; a dead worker is noticed this fast.
 DEFAULT_HEARTBEAT_TIMEOUT = timedelta(seconds=30)
@@ -196,7 +198,8 @@ class OrchestrationWorkflow:
         try:
             return await workflow.execute_activity(
                 LOAD_PLAN_ACTIVITY,
-                LoadPlanInput(app_id=app_id),
+                # The loader checks the run's inputs against the plan, as the API does.
+                LoadPlanInput(app_id=app_id, inputs=self._inputs),
                 result_type=ExecutionPlan,
                 start_to_close_timeout=LOAD_PLAN_TIMEOUT,
                 retry_policy=LOAD_PLAN_RETRY,
@@ -414,7 +417,7 @@ class OrchestrationWorkflow:
         return upstream[source.field]
 
     def _step_inputs(self, step: PlanStep) -> dict[str, Any]:
-        return {source.field: self._resolve(step, source) for source in step.inputs}
+        return {source.agent_field: self._resolve(step, source) for source in step.inputs}
 
     def _map_outputs(self, step: PlanStep, agent_outputs: dict[str, Any]) -> dict[str, Any]:
         if not step.outputs:
@@ -442,9 +445,9 @@ class OrchestrationWorkflow:
                 non_retryable=True,
             )
         base_inputs = {
-            source.field: self._resolve(step, source)
+            source.agent_field: self._resolve(step, source)
             for source in step.inputs
-            if source != step.foreach.input
+            if not source.reads_same_value(step.foreach.input)
         }
         progress = self._progress[step.id]
         progress.items_total = len(items)
@@ -452,7 +455,7 @@ class OrchestrationWorkflow:
         # asyncio.Semaphore is deterministic in the workflow's event loop: waiters are
         # woken in FIFO order, so items start in list order.
         slots = asyncio.Semaphore(step.foreach.max_concurrency)
-        field = step.foreach.input.field
+        field = step.foreach.input.agent_field
 
         async def run_item(index: int, item: Any) -> dict[str, Any]:
             async with slots:

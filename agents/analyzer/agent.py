@@ -5,10 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from agents.analyzer.tools.market_data import MarketData
-from agents.analyzer.tools.risk_calculator import RiskAssessment, RiskCalculator
+from agents.analyzer.tools.risk_calculator import RiskAssessment, RiskCalculator, not_computable
 from agents.base.agent import Agent
 from agents.base.tools import ToolBox
-from schemas.library import ANALYZER_INPUT_SCHEMA, ANALYZER_OUTPUT_SCHEMA, NORMALISATIONS_PROPERTY
+from agents.mapper.mapping import NOT_FOUND, map_record
+from schemas.library import (
+    ANALYZER_INPUT_SCHEMA,
+    ANALYZER_OUTPUT_SCHEMA,
+    CREDIT_MEMO_FIELDS,
+    MAPPED_DATA_SCHEMA,
+    NORMALISATIONS_PROPERTY,
+)
 
 SYSTEM_PROMPT = (
     "You are a senior credit risk analyst. You explain risk grades with the ratios behind "
@@ -17,7 +24,7 @@ SYSTEM_PROMPT = (
 TASK_PROMPT = """Assess the credit risk of this borrower.
 
 Financials:
-{{ inputs.mapped_data | tojson }}
+{{ context.proposed_output.financials | tojson }}
 
 Computed by the risk calculator and market data tools:
 {{ context.proposed_output | tojson }}
@@ -39,10 +46,7 @@ class AnalyzerAgent(Agent):
         super().__init__([RiskCalculator(), market_data or MarketData()])
 
     async def prepare(self, inputs: dict[str, Any], toolbox: ToolBox) -> dict[str, Any]:
-        # The mapper's normalisation log travels with the record; it is not a financial figure.
-        financials: dict[str, Any] = {
-            k: v for k, v in inputs["mapped_data"].items() if k != NORMALISATIONS_PROPERTY
-        }
+        financials = self.financials(inputs)
         benchmarks: dict[str, Any] = {}
         if toolbox.has("market-data"):
             benchmarks = toolbox.get("market-data").run(
@@ -63,8 +67,29 @@ class AnalyzerAgent(Agent):
             "risk_score": assessment.score,
             "recommendation": assessment.recommendation,
             "reasons": assessment.reasons,
+            "missing_fields": [name for name in CREDIT_MEMO_FIELDS if financials.get(name) is None],
+            "not_computable": not_computable(financials, assessment.ratios),
         }
         return {"proposed_output": analysis}
+
+    @staticmethod
+    def financials(inputs: dict[str, Any]) -> dict[str, Any]:
+        """The mapper's record, or the extractor's fields normalised with the mapper's code."""
+        mapped = inputs.get("mapped_data")
+        if isinstance(mapped, dict):
+            # The mapper's normalisation log travels with the record; it is not a figure.
+            return {k: v for k, v in mapped.items() if k != NORMALISATIONS_PROPERTY}
+        record, _log = map_record(inputs["extracted_data"], MAPPED_DATA_SCHEMA)
+        return record
+
+    def output_warnings(
+        self, inputs: dict[str, Any], output: dict[str, Any]
+    ) -> list[tuple[str, str]]:
+        """Each credit-memo figure the analysis went without."""
+        missing = output.get("missing_fields")
+        if not isinstance(missing, list):
+            return []
+        return [(f"/financials/{name}", NOT_FOUND) for name in missing if isinstance(name, str)]
 
 
 def create_agent() -> AnalyzerAgent:

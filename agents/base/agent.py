@@ -38,3 +38,13 @@ class Agent:
     async def prepare(self, inputs: dict[str, Any], toolbox: ToolBox) -> dict[str, Any]:
         """Run the tools this input needs; return the context handed to the model."""
         return {}
+
+    def output_warnings(
+        self, inputs: dict[str, Any], output: dict[str, Any]
+    ) -> list[tuple[str, str]]:
+        """(pointer, message) of what a valid output lacks, e.g. a figure not in the document.
+
+        Reported as warning-level violations: the step completes, and the trace and
+        ``GET /observability/violations`` say what was missing.
+        """
+        return []

@@ -157,6 +157,11 @@ class AgentRuntime:
             },
         )
         assert last is not None  # the loop runs at least once
+        if not last.errors and last.output is not None:
+            violations += [
+                SchemaViolationRecord(pointer=p, message=m, attempt=number, severity="warning")
+                for p, m in self.agent.output_warnings(request.inputs, last.output)
+            ]
         if last.errors and (config.schemas.on_violation == "fail" or last.output is None):
             listing = "; ".join(f"{p or '/'}: {m}" for p, m in last.errors)
             raise AgentError(

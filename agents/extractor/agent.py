@@ -1,4 +1,5 @@
-"""The extractor: a document (PDF or text) → the credit-memo fields its output schema names."""
+"""The extractor: a document (PDF, page image or text) → the credit-memo fields its output
+schema names."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from agents.base.tools import ToolBox
 from agents.extractor.tools.ocr_engine import OcrEngine
 from agents.extractor.tools.pdf_parser import ParsedPdf, PdfParser
 from schemas.library import EXTRACTOR_INPUT_SCHEMA, EXTRACTOR_OUTPUT_SCHEMA
+from schemas.media_types import IMAGE_MEDIA_TYPES, sniff_media_type
 
 SYSTEM_PROMPT = (
     "You are a credit analyst's assistant. You extract facts from loan documents exactly as "
@@ -41,7 +43,8 @@ def tables_as_lines(parsed: ParsedPdf) -> str:
 
 
 class ExtractorAgent(Agent):
-    """Reads PDFs with ``pdf-parser`` (and ``ocr-engine`` for pages without text)."""
+    """Reads PDFs with ``pdf-parser`` (and ``ocr-engine`` for pages without text), and
+    PNG, JPEG and TIFF page images with ``ocr-engine``."""
 
     type = "extractor"
     input_schema = EXTRACTOR_INPUT_SCHEMA
@@ -65,6 +68,10 @@ class ExtractorAgent(Agent):
                 status_code=422,
             ) from exc
         media_type = str(document.get("media_type") or "")
+        # The bytes say what they are; a declared type is only trusted for text.
+        detected = sniff_media_type(content)
+        if detected in IMAGE_MEDIA_TYPES:
+            return await self._read_image(content, filename, detected, toolbox)
         if media_type.startswith("text/"):
             return {
                 "document_text": content.decode("utf-8", errors="replace"),
@@ -93,6 +100,33 @@ class ExtractorAgent(Agent):
         if ocr_error:
             source["ocr_error"] = ocr_error
         return {"document_text": f"{text}\n{tables}".strip(), "source": source}
+
+    @staticmethod
+    async def _read_image(
+        content: bytes, filename: str, media_type: str, toolbox: ToolBox
+    ) -> dict[str, Any]:
+        if not toolbox.has("ocr-engine"):
+            raise AgentError(
+                f"{filename!r} is an image ({media_type}): reading it needs the ocr-engine "
+                "tool, which this agent's config disables; enable it (it needs tesseract-ocr) "
+                "or upload the document as a PDF with a text layer",
+                status_code=422,
+            )
+        ocr = toolbox.get("ocr-engine")
+        texts: dict[int, str] = await anyio.to_thread.run_sync(
+            lambda: ocr.run(image=content, filename=filename)
+        )
+        text = "\n".join(texts[number] for number in sorted(texts) if texts[number].strip())
+        if not text.strip():
+            raise AgentError(
+                f"no text found in {filename!r} ({media_type}, {len(texts)} page(s)): OCR "
+                "read nothing; upload a sharper scan (300 dpi or more) or the original PDF",
+                status_code=422,
+            )
+        return {
+            "document_text": text.strip(),
+            "source": {"filename": filename, "pages": len(texts), "tables": 0, "ocr_used": True},
+        }
 
     @staticmethod
     async def _ocr_blank_pages(

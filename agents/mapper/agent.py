@@ -6,13 +6,7 @@ from typing import Any
 
 from agents.base.agent import Agent
 from agents.base.tools import ToolBox
-from agents.mapper.normalise import (
-    NormalisationError,
-    parse_amount,
-    parse_date,
-    parse_percent,
-    parse_years,
-)
+from agents.mapper.mapping import map_record, missing_field_warnings
 from agents.mapper.tools.schema_validator import SchemaValidator
 from schemas.library import (
     MAPPED_DATA_SCHEMA,
@@ -34,72 +28,6 @@ Extracted fields:
 Deterministic normalisation already proposes (check it, keep what is right):
 {{ context.proposed_output | tojson }}
 """
-
-
-def _types(prop: dict[str, Any]) -> set[str]:
-    declared = prop.get("type", [])
-    return {declared} if isinstance(declared, str) else set(declared)
-
-
-def normalise_value(name: str, raw: Any, prop: dict[str, Any]) -> tuple[Any, str | None]:
-    """The value of ``raw`` in the type ``prop`` asks for, and the currency seen (if any)."""
-    types = _types(prop)
-    if "number" in types or "integer" in types:
-        if prop.get("x-unit") == "percent":
-            return parse_percent(raw), None
-        if prop.get("x-unit") == "years" or name.endswith("_years"):
-            return parse_years(raw), None
-        amount = parse_amount(raw)
-        value: float | int = amount.value
-        if "integer" in types and "number" not in types:
-            value = round(value)
-        return value, amount.currency
-    if prop.get("format") == "date":
-        return parse_date(raw), None
-    if "string" in types:
-        return str(raw).strip(), None
-    return raw, None
-
-
-def _lookup(extracted: dict[str, Any], source: str) -> Any:
-    if source in extracted:
-        return extracted[source]
-    wanted = source.replace("_", " ").lower()
-    for key, value in extracted.items():
-        if key.replace("_", " ").lower() == wanted:
-            return value
-    return None
-
-
-def map_record(
-    extracted: dict[str, Any], target: dict[str, Any]
-) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """Map ``extracted`` onto the properties of ``target``; returns the record and the log."""
-    record: dict[str, Any] = {}
-    log: list[dict[str, Any]] = []
-    currencies: list[str] = []
-    for name, prop in (target.get("properties") or {}).items():
-        prop = prop if isinstance(prop, dict) else {}
-        raw = _lookup(extracted, str(prop.get("x-source", name)))
-        if raw is None or (isinstance(raw, str) and not raw.strip()):
-            record[name] = None
-            continue
-        try:
-            value, currency = normalise_value(name, raw, prop)
-        except NormalisationError as exc:
-            record[name] = None
-            log.append({"field": name, "raw": raw, "value": None, "error": str(exc)})
-            continue
-        record[name] = value
-        if currency:
-            currencies.append(currency)
-        if value != raw:
-            log.append({"field": name, "raw": raw, "value": value})
-    if "currency" in record and record["currency"] is None and currencies:
-        # The currency most amounts were written in.
-        record["currency"] = max(set(currencies), key=currencies.count)
-        log.append({"field": "currency", "raw": None, "value": record["currency"]})
-    return record, log
 
 
 class MapperAgent(Agent):
@@ -143,6 +71,14 @@ class MapperAgent(Agent):
                 instance=record, schema=fields
             )
         return context
+
+    def output_warnings(
+        self, inputs: dict[str, Any], output: dict[str, Any]
+    ) -> list[tuple[str, str]]:
+        """Each mapped field that is null: not found in the document, or unreadable."""
+        log = output.get(NORMALISATIONS_PROPERTY)
+        record = {k: v for k, v in output.items() if k != NORMALISATIONS_PROPERTY}
+        return missing_field_warnings(record, log if isinstance(log, list) else [])
 
 
 def create_agent() -> MapperAgent:

@@ -42,14 +42,20 @@ async def upload_artifact(
 ) -> ArtifactRef:
     """Store a document (multipart field ``file``); pass its ``uri`` as a run input.
 
+    ``media_type`` is detected from the content (PDF, PNG, JPEG, TIFF, ZIP, gzip, plain
+    text, else ``application/octet-stream``), whatever the file name or the part's
+    Content-Type say; the latter is kept as ``declared_media_type``.
+
     The artifact belongs to the uploader's first team; other teams get 404 for it.
     """
     data = await file.read()
     if not data:
         raise InvalidInputError.at(("body", "file"), "The uploaded file is empty.")
     filename = (file.filename or "upload").rsplit("/", 1)[-1][:200]
-    media_type = file.content_type or "application/octet-stream"
-    ref = artifact_store(request).put(data, filename=filename, media_type=media_type)
+    # The store sniffs the media type from the bytes; the client's word is only kept.
+    ref = artifact_store(request).put(
+        data, filename=filename, declared_media_type=file.content_type
+    )
     ArtifactOwnerRepository(session).record(
         ref.id, team_id=principal.default_team(), created_by=principal.subject
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from pydantic import AfterValidator
@@ -150,13 +150,23 @@ async def list_violations(
     until: Until = None,
     cursor: Cursor = None,
     limit: Limit = 100,
+    severity: Annotated[
+        Literal["error", "warning"] | None,
+        Query(description="Only errors (schema broken) or only warnings (a field missing)."),
+    ] = None,
 ) -> ViolationPage:
-    """Output-schema violations agents reported, newest first."""
+    """Output-schema violations agents reported, newest first.
+
+    Warnings (``severity: warning``) say a step completed with a field missing, e.g. a
+    figure not found in the document.
+    """
     if run_id:
         require_visible_run(session, principal, run_id)
     else:
         require_scope_for_aggregates(principal, app_id, "app_id")
     if app_id:
         require_visible_app_id(session, principal, app_id)
-    where = ViolationFilter(app_id=app_id, agent=agent, run_id=run_id, since=since, until=until)
+    where = ViolationFilter(
+        app_id=app_id, agent=agent, run_id=run_id, since=since, until=until, severity=severity
+    )
     return service.violations(where, cursor=cursor, limit=limit)

@@ -5,16 +5,23 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Path, Request, Response, status
+from sqlalchemy.orm import Session
 
 from api.audit import audit
 from api.auth.dependencies import ForbiddenError, OperatorDep, ViewerDep
+from api.auth.principals import Principal
 from api.config import ApiConfig
 from api.dependencies import PromptResolverDep, SessionDep, require_app
-from api.errors import ConflictError, InvalidInputError, NotFoundError, error_responses
+from api.errors import (
+    ConflictError,
+    InvalidInputError,
+    error_responses,
+    item_at,
+)
 from api.releases import build_plan
 from api.runs import RunService
 from api.temporal import TemporalGateway
-from schemas.artifacts import artifact_id_from_uri
+from schemas.artifacts import ArtifactRef, artifact_id_from_uri
 from schemas.orchestration import ExecutionPlan
 from schemas.runs import (
     ApprovalDecision,
@@ -24,7 +31,9 @@ from schemas.runs import (
     RunStarted,
     StepProgress,
 )
+from storage.artifacts import ArtifactNotFound, ArtifactStore
 from storage.repositories import AppRepository, ReleaseRepository, RunRepository
+from storage.run_inputs import ArtifactLookup, run_input_problems
 from storage.security import ArtifactOwnerRepository
 
 app_runs_router = APIRouter(prefix="/apps", tags=["runs"])
@@ -47,14 +56,36 @@ class TooManyRunsError(ConflictError):
     status_code = 429
 
 
-def _artifact_uris(value: object) -> list[str]:
-    if isinstance(value, str):
-        return [value] if artifact_id_from_uri(value) else []
-    if isinstance(value, dict):
-        return [uri for item in value.values() for uri in _artifact_uris(item)]
-    if isinstance(value, list):
-        return [uri for item in value for uri in _artifact_uris(item)]
-    return []
+def _artifact_lookup(request: Request, session: Session, principal: Principal) -> ArtifactLookup:
+    """An artifact's ref when it exists and the caller's team may read it, else None."""
+    store: ArtifactStore | None = request.app.state.artifact_store
+    owners = ArtifactOwnerRepository(session)
+
+    def lookup(uri: str) -> ArtifactRef | None:
+        artifact_id = artifact_id_from_uri(uri) or ""
+        owner = owners.get(artifact_id) if len(artifact_id) <= 100 else None
+        if owner is not None and not principal.can_see_team(owner.team_id):
+            return None
+        if store is None:
+            return None
+        try:
+            return store.get(artifact_id)[1]
+        except (ArtifactNotFound, ValueError):
+            return None
+
+    return lookup
+
+
+def _check_run_inputs(
+    plan: ExecutionPlan, inputs: dict[str, object], lookup: ArtifactLookup
+) -> None:
+    """422 naming each run input (and artifact) the plan's first agents cannot take."""
+    problems = run_input_problems(plan, inputs, lookup)
+    if problems:
+        unique = list(dict.fromkeys((p.field, p.message) for p in problems))
+        raise InvalidInputError(
+            [item_at(("body", "inputs", field), message) for field, message in unique]
+        )
 
 
 def _check_run_limits(
@@ -118,13 +149,6 @@ async def start_run(
     if app.status == "archived":
         raise ConflictError(f"App {app_id!r} is archived; archived apps cannot start runs.")
     config: ApiConfig = request.app.state.config
-    for uri in _artifact_uris(body.inputs):
-        artifact_id = artifact_id_from_uri(uri) or ""
-        owner = (
-            ArtifactOwnerRepository(session).get(artifact_id) if len(artifact_id) <= 100 else None
-        )
-        if owner is not None and not principal.can_see_team(owner.team_id):
-            raise NotFoundError(f"Artifact {artifact_id!r} not found.")
     release_id: str | None = None
     if body.draft and not principal.has_role("editor"):
         raise ForbiddenError("A draft run needs the 'editor' role; operators run deployed apps.")
@@ -140,6 +164,7 @@ async def start_run(
         plan = ExecutionPlan.model_validate(release.plan)
         release_id = release.id
     plan = _check_run_limits(plan, body.inputs, config)
+    _check_run_inputs(plan, body.inputs, _artifact_lookup(request, session, principal))
     repeated = bool(idempotency_key) and (
         RunRepository(session).get_by_idempotency_key(app_id, idempotency_key or "") is not None
     )
@@ -246,7 +271,11 @@ async def rerun(
     session: SessionDep,
 ) -> RunStarted:
     """Re-run from ``from_step`` (Temporal reset): steps before it keep their recorded
-    results and are neither executed nor paid for again."""
+    results and are neither executed nor paid for again.
+
+    Any step that started can be a starting point, approval steps included (the run then
+    waits for a new decision). A ``foreach`` item, a skipped step or one that never started
+    is a 422 saying why, with the steps that can."""
     started = await service.rerun(run_id, body.from_step)
     audit(
         session,

@@ -1,13 +1,20 @@
-"""LocalArtifactStore: round trip, metadata, path-traversal safety."""
+"""The artifact stores: round trip, metadata (the sniffed media type), path-traversal safety."""
 
 from __future__ import annotations
 
 import hashlib
+import io
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from storage.artifacts import ArtifactNotFound, LocalArtifactStore, artifact_store_from_uri
+from storage.artifacts import (
+    ArtifactNotFound,
+    LocalArtifactStore,
+    S3ArtifactStore,
+    artifact_store_from_uri,
+)
 
 
 def test_round_trip_and_metadata(tmp_path: Path) -> None:
@@ -32,3 +39,48 @@ def test_unknown_or_malformed_ids_are_not_found(tmp_path: Path, bad_id: str) -> 
 
 def test_store_from_uri_picks_local_folder(tmp_path: Path) -> None:
     assert isinstance(artifact_store_from_uri(str(tmp_path / "a")), LocalArtifactStore)
+
+
+class _S3Bucket:
+    """The calls of boto3's S3 client the store makes, over a dict; object metadata goes
+    through the same string-only, ASCII-only channel S3 gives it (``x-amz-meta-*``)."""
+
+    def __init__(self) -> None:
+        self.objects: dict[tuple[str, str], dict[str, Any]] = {}
+
+    def put_object(
+        self, *, Bucket: str, Key: str, Body: bytes, ContentType: str, Metadata: dict[str, str]
+    ) -> None:  # noqa: N803, E501 (boto3's names)
+        assert all(value.isascii() for value in Metadata.values())
+        self.objects[(Bucket, Key)] = {
+            "Body": Body,
+            "ContentType": ContentType,
+            "Metadata": dict(Metadata),
+        }
+
+    def get_object(self, *, Bucket: str, Key: str) -> dict[str, Any]:  # noqa: N803
+        stored = self.objects[(Bucket, Key)]
+        return {**stored, "Body": io.BytesIO(stored["Body"])}
+
+
+@pytest.mark.parametrize("kind", ["local", "s3"])
+def test_stored_ref_carries_the_sniffed_media_type(tmp_path: Path, kind: str) -> None:
+    store: LocalArtifactStore | S3ArtifactStore = (
+        LocalArtifactStore(tmp_path)
+        if kind == "local"
+        else S3ArtifactStore("b", client=_S3Bucket())
+    )
+    pdf = store.put(b"%PDF-1.4\nbody", "notes.txt", declared_media_type="text/plain")
+    text = store.put(
+        "Borrower: Ærø Ltd\n".encode(), "memo.pdf", declared_media_type="application/pdf"
+    )
+    for ref, expected, declared in [
+        (pdf, "application/pdf", "text/plain"),
+        (text, "text/plain", "application/pdf"),
+    ]:
+        assert ref.media_type == expected and ref.declared_media_type == declared
+        _data, stored = store.get(ref.id)
+        assert stored == ref
+    explicit = store.put(b"{}", "out.json", "application/vnd.agentic-hub.output+json")
+    assert store.get(explicit.id)[1].media_type == "application/vnd.agentic-hub.output+json"
+    assert store.get(explicit.id)[1].declared_media_type is None

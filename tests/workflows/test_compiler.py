@@ -420,18 +420,18 @@ def test_schema_fit_accepts_matching_schemas() -> None:
 @pytest.mark.parametrize(
     ("expected", "problem"),
     [
-        ({"type": "array"}, "risk is object upstream but array is expected"),
+        ({"type": "array"}, "input 'risk' is object upstream, but the agent takes array"),
         (
             {"type": "object", "required": ["level", "currency"]},
-            "lacks required property 'currency'",
+            "may lack 'currency'",
         ),
         (
             {"type": "object", "properties": {"level": {"enum": ["low"]}}},
-            "'high', which is not among",
+            "may be 'high', which the agent does not accept",
         ),
         (
             {"type": "object", "properties": {"score": {"type": "string"}}},
-            "risk.score is number upstream",
+            "input 'risk'.score is number upstream",
         ),
     ],
 )
@@ -444,7 +444,7 @@ def test_schema_fit_reports_mismatches_at_the_input(expected: Any, problem: str)
 def test_schema_fit_uses_the_named_property_for_multi_output_steps() -> None:
     up = {"type": "object", "properties": {"risk": {"type": "string"}, "other": {"type": "array"}}}
     assert any(
-        "risk is string upstream but number" in m
+        "input 'risk' is string upstream, but the agent takes number" in m
         for m in messages(fit_spec(["risk", "other"]), fit_agents(up, {"type": "number"}))
     )
     compiled(fit_spec(["risk", "other"]), fit_agents(up, {"type": "string"}))
@@ -453,19 +453,49 @@ def test_schema_fit_uses_the_named_property_for_multi_output_steps() -> None:
 @pytest.mark.parametrize(
     ("up", "expected"),
     [
-        (None, {"type": "number"}),
         ({"type": "string"}, None),
-        ({"anyOf": [{"type": "string"}]}, {"type": "number"}),
-        ({"type": "string"}, {"oneOf": [{"type": "number"}]}),
-        ({"$ref": "#/$defs/x"}, {"type": "number"}),
         ({"type": "integer"}, {"type": "number"}),
-        ({"type": "number"}, {"type": "integer"}),
-        ({"type": "object"}, {"type": "object", "required": ["a"]}),
-        ({"type": "string"}, {"enum": ["a"]}),
+        ({"type": "string", "enum": ["a"]}, {"enum": ["a", "b"]}),
+        ({"type": "string", "minLength": 3}, {"type": "string", "minLength": 1}),
+        ({"type": "object", "required": ["a"]}, {"type": "object", "required": ["a"]}),
     ],
 )
-def test_schema_fit_is_conservative(up: Any, expected: Any) -> None:
-    compiled(fit_spec(["risk"]), fit_agents(up, expected))
+def test_schema_fit_accepts_what_always_fits(up: Any, expected: Any) -> None:
+    assert compile_orchestration(fit_spec(["risk"]), fit_agents(up, expected)).warnings == []
+
+
+@pytest.mark.parametrize(
+    ("up", "expected", "problem"),
+    [
+        ({"anyOf": [{"type": "string"}]}, {"type": "number"}, "is string upstream"),
+        ({"type": "string"}, {"oneOf": [{"type": "number"}]}, "fits none of the forms"),
+        ({"type": "number"}, {"type": "integer"}, "may be a fractional number"),
+        ({"type": "object"}, {"type": "object", "required": ["a"]}, "may lack 'a'"),
+        ({"type": "string"}, {"enum": ["a"]}, "may be any string"),
+        ({"type": ["string", "null"]}, {"type": "string"}, "may be null upstream"),
+        ({"type": "string"}, {"type": "string", "minLength": 1}, "fewer than 1 characters"),
+    ],
+)
+def test_schema_fit_refuses_what_may_not_fit(up: Any, expected: Any, problem: str) -> None:
+    """Sound: a value the upstream schema allows and the agent refuses is an error."""
+    assert any(problem in m for m in messages(fit_spec(["risk"]), fit_agents(up, expected)))
+
+
+@pytest.mark.parametrize(
+    ("up", "expected"),
+    [
+        (None, {"type": "number"}),
+        ({"$ref": "#/$defs/x"}, {"type": "number"}),
+        ({"type": "string"}, {"type": "string", "pattern": "^a"}),
+        ({"type": "number"}, {"allOf": [{"type": "number"}]}),
+    ],
+)
+def test_schema_fit_warns_where_it_cannot_decide(up: Any, expected: Any) -> None:
+    result = compile_orchestration(fit_spec(["risk"]), fit_agents(up, expected))
+    assert result.ok, result.errors
+    assert result.warnings and all(w.path.startswith("/workflow/1") for w in result.warnings), (
+        result.warnings
+    )
 
 
 def test_foreach_checks_the_item_schema_and_needs_a_list() -> None:
@@ -489,7 +519,7 @@ def test_foreach_checks_the_item_schema_and_needs_a_list() -> None:
         ),
         agents,
     )
-    assert any("page is string upstream but integer" in m for m in found)
+    assert any("input 'page' is string upstream, but the agent takes integer" in m for m in found)
     scalar_up = [AgentInfo(id="up", type="extractor", output_schema={"type": "string"}), agents[1]]
     found = messages(
         spec(
@@ -501,11 +531,12 @@ def test_foreach_checks_the_item_schema_and_needs_a_list() -> None:
     assert any("foreach needs a list" in m for m in found)
 
 
-def test_missing_required_agent_input_is_a_warning() -> None:
+def test_missing_required_agent_input_is_an_error_at_the_steps_inputs() -> None:
     agents = [AgentInfo(id="ext", type="extractor", input_schema={"required": ["document"]})]
     result = compile_orchestration(spec({"step": 1, "agent_id": "ext"}), agents)
-    assert result.ok
-    assert any("requires input 'document'" in w.message for w in result.warnings)
+    assert not result.ok
+    error = next(e for e in result.errors if "requires input 'document'" in e.message)
+    assert error.path == "/workflow/0/inputs"
 
 
 def test_spec_agent_unknown_to_the_app_is_a_warning() -> None:

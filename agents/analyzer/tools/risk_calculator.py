@@ -54,6 +54,37 @@ def compute_ratios(f: dict[str, Any]) -> dict[str, float | None]:
     }
 
 
+#: The figures each ratio is computed from.
+RATIO_INPUTS: dict[str, tuple[str, str]] = {
+    "dscr": ("ebitda", "annual_debt_service"),
+    "leverage": ("total_debt", "ebitda"),
+    "interest_coverage": ("ebitda", "interest_expense"),
+    "current_ratio": ("current_assets", "current_liabilities"),
+    "ltv": ("loan_amount", "collateral_value"),
+    "ebitda_margin": ("ebitda", "annual_revenue"),
+}
+
+
+def not_computable(f: dict[str, Any], ratios: dict[str, float | None]) -> dict[str, str]:
+    """Ratio → why it is null: which of its figures the document lacks, or a zero divisor."""
+    reasons: dict[str, str] = {}
+    for ratio, value in ratios.items():
+        if value is not None:
+            continue
+        absent = [
+            name
+            for name in RATIO_INPUTS[ratio]
+            if not isinstance(f.get(name), int | float) or isinstance(f.get(name), bool)
+        ]
+        if absent:
+            reasons[ratio] = f"{' and '.join(absent)} not found in the document"
+        elif ratio == "leverage":
+            reasons[ratio] = "EBITDA is zero or negative"
+        else:
+            reasons[ratio] = f"{RATIO_INPUTS[ratio][1]} is zero"
+    return reasons
+
+
 def assess(f: dict[str, Any], benchmarks: dict[str, Any] | None = None) -> RiskAssessment:
     """Ratios, grade, score and reasons for mapped financials (benchmarks optional)."""
     ratios = compute_ratios(f)

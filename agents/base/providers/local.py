@@ -9,7 +9,9 @@ does not call any language model. It answers a completion from
   fields object itself), find a line ``<label>: <value>`` (or ``<label>
   <number>``) in the text, the labels being the property's ``x-labels`` or its
   name in words (``annual_revenue`` → "Annual Revenue"); the first match wins,
-  missing fields are ``null``. Properties typed as objects or arrays are not
+  missing fields are ``null``. A figure (``x-kind`` money, percent or ratio) not found
+  that way is looked for in running text after a label of six or more characters
+  ("EBITDA reached $3.1 million", years skipped). Properties typed as objects or arrays are not
   document fields and are skipped; ``context["source"]`` fills the ``source``
   property when the schema declares one.
 * ``context["proposed_output"]`` present (mapper, analyzer, summarizer: their
@@ -61,6 +63,37 @@ def find_labelled_value(text: str, labels: list[str]) -> str | None:
     return None
 
 
+#: Property kinds (``x-kind``) whose values are figures: also looked for in prose.
+FIGURE_KINDS = frozenset({"money", "percent", "ratio"})
+_FIGURE = re.compile(
+    r"(?:(?:USD|EUR|GBP|JPY|CHF|CAD|AUD)\s?)?[\$€£¥]?\s?[(\-−]?\d[\d,.']*\)?"
+    r"(?:\s?(?:%|(?:percent|per cent|million|mn|mm|bn|billion|thousand|k|m|years?)\b))?"
+    r"(?:\s?(?:USD|EUR|GBP|JPY|CHF|CAD|AUD)\b)?",
+    re.IGNORECASE,
+)
+_YEAR = re.compile(r"^(?:19|20)\d\d$")
+#: How far after its label a figure in prose may be (within the same sentence).
+_PROSE_REACH = 80
+#: Shorter labels ("Term", "Rate") say too little on their own in running text.
+_PROSE_MIN_LABEL = 6
+
+
+def find_figure_in_prose(text: str, labels: list[str]) -> str | None:
+    """A figure written after one of ``labels`` in running text, e.g. "EBITDA reached
+    $3.1 million" or "net sales for 2024 were 12,400,000 EUR" (years are skipped)."""
+    for label in labels:
+        if len(label) < _PROSE_MIN_LABEL:
+            continue
+        for found in re.finditer(rf"\b{re.escape(label)}\b", text, re.IGNORECASE):
+            tail = text[found.end() : found.end() + _PROSE_REACH]
+            tail = re.split(r"\n|;|\.\s", tail, maxsplit=1)[0]
+            for figure in _FIGURE.finditer(tail):
+                value = figure.group(0).strip().rstrip(".,")
+                if any(ch.isdigit() for ch in value) and not _YEAR.match(value):
+                    return value
+    return None
+
+
 def is_text_property(prop: Any) -> bool:
     """Whether a schema property can hold a value as written (a string, or untyped)."""
     if not isinstance(prop, dict):
@@ -75,11 +108,17 @@ def is_text_property(prop: Any) -> bool:
 def extract_fields(text: str, output_schema: dict[str, Any] | None) -> dict[str, Any]:
     """Rule-based extraction of the text properties ``output_schema`` names at its top level."""
     properties: dict[str, Any] = (output_schema or {}).get("properties") or {}
-    return {
-        name: find_labelled_value(text, field_labels(name, prop if isinstance(prop, dict) else {}))
-        for name, prop in properties.items()
-        if is_text_property(prop)
-    }
+    found: dict[str, Any] = {}
+    for name, prop in properties.items():
+        if not is_text_property(prop):
+            continue
+        prop = prop if isinstance(prop, dict) else {}
+        labels = field_labels(name, prop)
+        value = find_labelled_value(text, labels)
+        if value is None and prop.get("x-kind") in FIGURE_KINDS:
+            value = find_figure_in_prose(text, labels)
+        found[name] = value
+    return found
 
 
 class LocalProvider:

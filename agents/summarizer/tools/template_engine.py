@@ -14,10 +14,15 @@ BUNDLED_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 CURRENCY_SIGNS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥"}
 
 
+#: What the memo shows for a figure the document does not give.
+NOT_FOUND = "not found in the document"
+NOT_COMPUTABLE = "not computable"
+
+
 def money(value: Any, currency: str | None = None) -> str:
-    """``1200000, "USD"`` → ``$1,200,000``; negatives as ``-$350,000``; missing → ``n/a``."""
+    """``1200000, "USD"`` → ``$1,200,000``; negatives as ``-$350,000``; missing → not found."""
     if not isinstance(value, int | float) or isinstance(value, bool):
-        return "n/a"
+        return NOT_FOUND
     sign = "-" if value < 0 else ""
     code = (currency or "").upper()
     symbol = CURRENCY_SIGNS.get(code)
@@ -27,14 +32,14 @@ def money(value: Any, currency: str | None = None) -> str:
     return f"{sign}{amount} {code}".rstrip()
 
 
-def times(value: Any) -> str:
+def times(value: Any, missing: str = "n/a") -> str:
     """A ratio as ``1.82x``."""
-    return f"{value:.2f}x" if isinstance(value, int | float) else "n/a"
+    return f"{value:.2f}x" if isinstance(value, int | float) else missing
 
 
-def percent(value: Any) -> str:
+def percent(value: Any, missing: str = "n/a") -> str:
     """A fraction as ``65.0%``."""
-    return f"{value * 100:.1f}%" if isinstance(value, int | float) else "n/a"
+    return f"{value * 100:.1f}%" if isinstance(value, int | float) else missing
 
 
 def _environment(autoescape: bool, directory: Path) -> ImmutableSandboxedEnvironment:
@@ -46,6 +51,7 @@ def _environment(autoescape: bool, directory: Path) -> ImmutableSandboxedEnviron
         lstrip_blocks=True,
     )
     env.filters.update(money=money, times=times, percent=percent)
+    env.globals.update(NOT_COMPUTABLE=NOT_COMPUTABLE, NOT_FOUND=NOT_FOUND)
     return env
 
 

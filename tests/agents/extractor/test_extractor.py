@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import io
 from pathlib import Path
 
 import httpx
@@ -18,7 +20,8 @@ from agents.demo.samples import SampleFacts
 from agents.extractor.agent import ExtractorAgent
 from agents.extractor.tools.ocr_engine import OcrEngine
 from agents.extractor.tools.pdf_parser import PdfParser
-from schemas.library import default_config
+from schemas.library import EXTRACTOR_INPUT_SCHEMA, default_config
+from schemas.media_types import IMAGE_MEDIA_TYPES, sniff_media_type
 from tests.agents.conftest import invoke_body, pdf_document
 
 
@@ -169,3 +172,115 @@ async def test_missing_tesseract_names_the_package(tmp_path: Path) -> None:
         )
     assert response.status_code == 422
     assert "apt-get install tesseract-ocr" in response.json()["detail"]
+
+
+# ------------------------------------------------------------------ page images
+
+
+def _page_image(lines: list[str]) -> Image.Image:
+    """A page photographed or scanned as an image: dark text on white, no text layer."""
+    image = Image.new("RGB", (1700, 120 + 90 * len(lines)), "white")
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.load_default(size=48)
+    for number, line in enumerate(lines):
+        draw.text((60, 60 + number * 90), line, fill="black", font=font)
+    return image
+
+
+def _image_document(data: bytes, filename: str, media_type: str) -> dict[str, str]:
+    return {
+        "artifact_uri": f"artifact://test/{filename}",
+        "filename": filename,
+        "media_type": media_type,
+        "content_base64": base64.b64encode(data).decode(),
+    }
+
+
+def test_the_input_schema_declares_the_media_types_it_reads() -> None:
+    document = EXTRACTOR_INPUT_SCHEMA["properties"]["document"]
+    assert document["x-media-types"] == [
+        "application/pdf",
+        "image/png",
+        "image/jpeg",
+        "image/tiff",
+    ]
+    for media_type in document["x-media-types"][1:]:
+        assert media_type in IMAGE_MEDIA_TYPES
+
+
+@pytest.mark.parametrize(("fmt", "media_type"), [("PNG", "image/png"), ("JPEG", "image/jpeg")])
+async def test_png_and_jpeg_pages_are_read_by_tesseract(
+    agents_client: httpx.AsyncClient, fmt: str, media_type: str
+) -> None:
+    buffer = io.BytesIO()
+    page = _page_image(
+        ["Borrower: Larkspur Mills Ltd", "Loan Amount: $640,000", "Industry: Textiles"]
+    )
+    page.save(buffer, format=fmt, **({"quality": 95} if fmt == "JPEG" else {}))
+    # Declared as a PDF on purpose: the bytes decide how the document is read.
+    document = _image_document(buffer.getvalue(), f"memo.{fmt.lower()}", "application/pdf")
+    response = await _extract(agents_client, document)
+    assert response.status_code == 200, response.text
+    body = response.json()
+    extracted = body["outputs"]
+    assert "Larkspur Mills" in extracted["borrower_name"]
+    assert extracted["loan_amount"] == "$640,000"
+    assert extracted["industry"] == "Textiles"
+    assert extracted["source"] == {
+        "filename": f"memo.{fmt.lower()}",
+        "pages": 1,
+        "tables": 0,
+        "ocr_used": True,
+    }
+    assert body["tools_used"] == ["ocr-engine"]
+    assert sniff_media_type(buffer.getvalue()) == media_type
+
+
+async def test_every_page_of_a_multi_page_tiff_is_read(agents_client: httpx.AsyncClient) -> None:
+    first = _page_image(["Borrower: Osprey Ferries plc", "Loan Amount: $1,250,000"])
+    second = _page_image(["EBITDA: $410,000", "Total Debt: $2,100,000"])
+    buffer = io.BytesIO()
+    first.save(buffer, format="TIFF", save_all=True, append_images=[second])
+    assert sniff_media_type(buffer.getvalue()) == "image/tiff"
+    response = await _extract(
+        agents_client, _image_document(buffer.getvalue(), "memo.tif", "image/tiff")
+    )
+    assert response.status_code == 200, response.text
+    extracted = response.json()["outputs"]
+    assert "Osprey Ferries" in extracted["borrower_name"]
+    assert extracted["loan_amount"] == "$1,250,000"
+    assert extracted["ebitda"] == "$410,000"
+    assert extracted["total_debt"] == "$2,100,000"
+    assert extracted["source"]["pages"] == 2
+
+
+async def test_an_image_without_the_ocr_tool_is_a_clear_422(
+    agents_client: httpx.AsyncClient,
+) -> None:
+    buffer = io.BytesIO()
+    _page_image(["Borrower: Nobody"]).save(buffer, format="PNG")
+    config = default_config("extractor")
+    config = config.model_copy(update={"tools": [t for t in config.tools if t.id == "pdf-parser"]})
+    response = await _extract(
+        agents_client, _image_document(buffer.getvalue(), "scan.png", "image/png"), config=config
+    )
+    assert response.status_code == 422
+    detail = response.json()["detail"]
+    assert "'scan.png' is an image (image/png)" in detail and "ocr-engine" in detail
+
+
+async def test_a_damaged_image_is_a_clear_422(agents_client: httpx.AsyncClient) -> None:
+    damaged = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+    response = await _extract(agents_client, _image_document(damaged, "scan.png", "image/png"))
+    assert response.status_code == 422
+    assert "'scan.png' could not be read as an image" in response.json()["detail"]
+
+
+async def test_a_blank_image_says_ocr_read_nothing(agents_client: httpx.AsyncClient) -> None:
+    buffer = io.BytesIO()
+    Image.new("L", (400, 300), 255).save(buffer, format="PNG")
+    response = await _extract(
+        agents_client, _image_document(buffer.getvalue(), "blank.png", "image/png")
+    )
+    assert response.status_code == 422
+    assert "no text found in 'blank.png' (image/png, 1 page(s))" in response.json()["detail"]

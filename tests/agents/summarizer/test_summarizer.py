@@ -24,7 +24,7 @@ def test_money_formats() -> None:
     assert money(1_200_000, "USD") == "$1,200,000"
     assert money(-350_000, "USD") == "-$350,000"
     assert money(5, "CHF") == "5 CHF"
-    assert money(None, "USD") == "n/a"
+    assert money(None, "USD") == "not found in the document"
 
 
 def test_memo_in_markdown_and_escaped_html() -> None:
