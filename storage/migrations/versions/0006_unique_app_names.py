@@ -6,8 +6,8 @@ them all and loses nothing: in each group of duplicates the oldest app keeps its
 and every later one is renamed ``<name> (<app id>)`` (an id is unique, so the new name
 is too), logged with both names. Apps without a team share one namespace (``''``).
 
-Revision ID: 0005_unique_app_names
-Revises: 0004_schema_registry
+Revision ID: 0006_unique_app_names
+Revises: 0005_violation_severity
 Create Date: 2026-12-07
 """
 
@@ -19,8 +19,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0005_unique_app_names"
-down_revision: str | None = "0004_schema_registry"
+revision: str = "0006_unique_app_names"
+down_revision: str | None = "0005_violation_severity"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
