@@ -341,7 +341,9 @@ def apply(
         with cli_runs.api_client(api_url, token) as client:
             plan = plan_apply(client, app_file)
             for line in plan.lines:
-                typer.echo(line)
+                # The full diff on a dry run; applying, one line per change.
+                if dry_run or not line.startswith(" "):
+                    typer.echo(line)
             for note in plan.notes:
                 typer.echo(f"note: {note}")
             if not plan.changes:
