@@ -47,12 +47,12 @@ def test_sqlite_connections_enforce_foreign_keys_and_use_wal(tmp_path) -> None: 
 def test_duplicate_app_names_of_an_old_database_are_renamed_not_lost(
     empty_database_url: str,
 ) -> None:
-    """0006 makes names unique per team; duplicates made before it keep every row."""
+    """0007 makes names unique per team; duplicates made before it keep every row."""
     from alembic import command
     from sqlalchemy import text
 
     upgrade(empty_database_url)
-    command.downgrade(alembic_config(empty_database_url), "0005_violation_severity")
+    command.downgrade(alembic_config(empty_database_url), "0006_app_list_indexes")
     engine = create_db_engine(empty_database_url)
     rows = [
         ("app-000000000001", "Credit Memo Processor", None, "2026-01-01 00:00:00"),

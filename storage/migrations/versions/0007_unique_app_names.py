@@ -6,8 +6,8 @@ them all and loses nothing: in each group of duplicates the oldest app keeps its
 and every later one is renamed ``<name> (<app id>)`` (an id is unique, so the new name
 is too), logged with both names. Apps without a team share one namespace (``''``).
 
-Revision ID: 0006_unique_app_names
-Revises: 0005_violation_severity
+Revision ID: 0007_unique_app_names
+Revises: 0006_app_list_indexes
 Create Date: 2026-12-07
 """
 
@@ -19,8 +19,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0006_unique_app_names"
-down_revision: str | None = "0005_violation_severity"
+revision: str = "0007_unique_app_names"
+down_revision: str | None = "0006_app_list_indexes"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
