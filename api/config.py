@@ -75,6 +75,9 @@ class ApiConfig:
     #: Autocommit connections for the hot async reads (``GET /apps/{id}``) on PostgreSQL,
     #: on top of the pool above; they wait on the event loop, so a few serve many requests.
     read_pool_size: int = 10
+    #: Where the web console is served, when it is: ``GET /`` sends browsers there
+    #: (``None``: ``GET /`` answers a small JSON index to everyone).
+    console_url: str | None = None
     title: str = "Agentic Hub"
     version: str = "0.1.0"
     auth: AuthConfig = field(default_factory=AuthConfig)

@@ -77,6 +77,8 @@ class Settings(BaseSettings):
     agent_url_template: str = "http://127.0.0.1:8080/{type}"
     agent_urls: dict[str, str] = Field(default_factory=dict)
     api_url: str = "http://127.0.0.1:8000"
+    #: Where the web console is served, when it is (``GET /`` sends browsers there).
+    console_url: str | None = None
     log_level: str = "INFO"
     #: PostgreSQL connections per API process: kept, plus extra under load.
     database_pool_size: int = Field(default=20, ge=1)

@@ -26,6 +26,7 @@ from pathlib import Path
 import httpx
 import yaml
 
+from hub.home_lock import die_with_parent
 from hub.settings import Settings
 from schemas.agents import BUILTIN_AGENT_TYPES
 from schemas.names import SEARCH_ATTRIBUTES
@@ -233,6 +234,8 @@ class Part:
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
             start_new_session=True,
+            # No part outlives `hub up`, even one killed hard (issue 15).
+            preexec_fn=die_with_parent(os.getpid()),
         )
         log.close()
 
@@ -284,13 +287,19 @@ class StackPorts:
     api: int = 8000
     temporal: int = 7233
     ui: int = 8233
-    agents: int = 0
+    agents: int = 8080
 
     def resolve(self, host: str) -> StackPorts:
         """Keep the ports asked for (failing clearly if taken); choose free ones for the rest."""
         for label, port in (("--api-port", self.api), ("--temporal-port", self.temporal)):
             if port and not port_is_free(port, host):
                 raise StackError(f"port {port} ({label}) is in use; pass another {label}")
+        if self.agents and not port_is_free(self.agents, host):
+            raise StackError(
+                f"port {self.agents} (--agents-port) is in use, so the agent services cannot "
+                "listen there; stop what uses it or pass another --agents-port (0: any free "
+                "port; the agent URLs follow, HUB_AGENT_URL_TEMPLATE is set for the stack)"
+            )
         if self.ui and not port_is_free(self.ui, host):
             raise StackError(f"port {self.ui} (--ui-port) is in use; pass another --ui-port")
         return StackPorts(

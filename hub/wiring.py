@@ -27,6 +27,7 @@ def api_config(settings: Settings) -> ApiConfig:
         temporal_address=settings.temporal_address,
         temporal_namespace=settings.temporal_namespace,
         codec_cors_origins=settings.resolved_codec_cors_origins,
+        console_url=settings.console_url or None,
         database_pool_size=settings.database_pool_size,
         database_max_overflow=settings.database_max_overflow,
         auth=auth_config(settings),

@@ -98,6 +98,8 @@ def hub_up(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HubUp]:
             str(api_port),
             "--temporal-port",
             str(temporal_port),
+            "--agents-port",
+            str(free_port()),
         ],
         env=hub_environment({"HUB_HOME": str(home)}),
         cwd=home,
