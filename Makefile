@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench soak install system-deps test-deps observability-deps clean
+.PHONY: run test lint bench soak install system-deps test-deps observability-deps clean console-install console-lint console-api console-test
 
 # Debian packages the product and its tests use: Tesseract (the extractor's OCR of
 # scanned pages) and wrk (the API load generator of `make bench`); the tests also use
@@ -55,13 +55,42 @@ test-deps:
 run: $(STAMP) system-deps
 	$(BIN)/hub up --demo
 
+# The console's tests first, so that pytest's summary is the run's closing line.
 test: $(STAMP) system-deps test-deps observability-deps lint
+	$(MAKE) --no-print-directory console-test
 	$(BIN)/python -m pytest -q
 
-lint: $(STAMP)
+lint: $(STAMP) console-lint
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy schemas workflows activities storage workers api agents hub
+
+# --- the web console (frontend/, Node >= 20.9 and npm) ---
+CONSOLE := frontend
+NPM_STAMP := $(CONSOLE)/node_modules/.package-lock.json
+
+$(NPM_STAMP): $(CONSOLE)/package-lock.json
+	cd $(CONSOLE) && npm ci --no-audit --no-fund
+	@touch $(NPM_STAMP)
+
+console-install: $(NPM_STAMP)
+
+# ESLint, the TypeScript check, and the generated API types against the API's OpenAPI.
+console-lint: $(STAMP) $(NPM_STAMP)
+	cd $(CONSOLE) && npx eslint . --max-warnings 0
+	cd $(CONSOLE) && npx tsc --noEmit
+	cd $(CONSOLE) && HUB_PYTHON=$(CURDIR)/$(BIN)/python node scripts/gen-api.mjs --check
+
+# Regenerates frontend/lib/api-schema.ts after an API change.
+console-api: $(STAMP) $(NPM_STAMP)
+	cd $(CONSOLE) && HUB_PYTHON=$(CURDIR)/$(BIN)/python node scripts/gen-api.mjs
+
+# Unit tests (vitest), then the browser tests (Playwright on Debian's chromium) against a
+# `hub up` that the tests start themselves.
+console-test: $(STAMP) $(NPM_STAMP)
+	@$(MAKE) --no-print-directory system-deps SYSTEM_TOOLS=chromium:chromium
+	cd $(CONSOLE) && npx vitest run
+	cd $(CONSOLE) && npx playwright test
 
 bench: $(STAMP) system-deps
 	$(BIN)/python -m bench $(BENCH_ARGS)
@@ -70,4 +99,4 @@ soak: $(STAMP)
 	$(BIN)/python -m bench.soak $(SOAK_ARGS)
 
 clean:
-	rm -rf $(VENV) .hub .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .hub .pytest_cache .mypy_cache .ruff_cache $(CONSOLE)/node_modules $(CONSOLE)/.next

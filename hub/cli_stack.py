@@ -37,6 +37,10 @@ def up(
     prometheus_port: Annotated[
         int, typer.Option(help="Prometheus port under --observability.")
     ] = 9090,
+    console_port: Annotated[int, typer.Option(help="Web console port.")] = 3000,
+    no_console: Annotated[
+        bool, typer.Option("--no-console", help="Do not build or serve the web console.")
+    ] = False,
 ) -> None:
     """Start the whole embedded stack in the foreground; Ctrl-C stops it cleanly."""
     settings = Settings()
@@ -108,6 +112,8 @@ def up(
         stack.extra_parts.append(
             prometheus.part(api=f"{host}:{resolved.api}", agents=f"{host}:{resolved.agents}")
         )
+    if not no_console:
+        stack.console_port = _prepare_console(settings, console_port, host)
     stopping = False
 
     def request_stop(signum: int, _frame: object) -> None:
@@ -132,6 +138,8 @@ def up(
     typer.echo(f"  Agents        {stack.agents_url}/<type>")
     if prometheus is not None:
         typer.echo(f"  Prometheus    {prometheus.url}  (alerts: {prometheus.url}/alerts)")
+    if stack.console_port:
+        typer.echo(f"  Console       {stack.console_url}")
     typer.echo(f"  Home          {stack.home}  (logs in {stack.home / 'logs'})")
     # Every start says where the admin key is (the key itself only on the first).
     key_file = settings.admin_key_file.resolve()
@@ -173,6 +181,20 @@ def up(
         stack.stop()
         lock.release()
         typer.echo("stopped.")
+
+
+def _prepare_console(settings: Settings, port: int, host: str) -> int:
+    """Build the console when missing or stale; its port, or 0 (saying why) without it."""
+    from hub.console import ConsoleUnavailable, check_console_port, ensure_console_build
+
+    try:
+        check_console_port(port, host)
+        ensure_console_build(settings.home.resolve() / "logs", lambda m: typer.echo(f"  {m}"))
+    except (StackError, ConsoleUnavailable) as exc:
+        # The rest of the stack is useful without the console: say why and go on.
+        typer.secho(f"  no console: {exc}", fg=typer.colors.YELLOW, err=True)
+        return 0
+    return port
 
 
 @worker_app.command("orchestrator")

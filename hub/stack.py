@@ -323,6 +323,8 @@ class EmbeddedStack:
     #: Started after the hub's own parts (Prometheus under ``hub up --observability``).
     extra_parts: list[Part] = field(default_factory=list)
     parts: list[Part] = field(default_factory=list)
+    #: Port of the web console (``frontend/``, already built; ``hub/console.py``); 0: none.
+    console_port: int = 0
 
     @property
     def home(self) -> Path:
@@ -348,6 +350,10 @@ class EmbeddedStack:
     @property
     def agents_url(self) -> str:
         return f"http://{self.host}:{self.ports.agents}"
+
+    @property
+    def console_url(self) -> str:
+        return f"http://{self.host}:{self.console_port}"
 
     def child_env(self) -> dict[str, str]:
         """The environment every part gets: ours (provider keys included) plus the wiring."""
@@ -461,13 +467,29 @@ class EmbeddedStack:
         self.home.mkdir(parents=True, exist_ok=True)
         if not self.settings.payload_keys and ensure_key_file(self.payload_keys_file):
             progress(f"payload encryption key created in {self.payload_keys_file} (mode 0600)")
-        self.parts = self.build_parts()
+        self.parts = self.build_parts() + self.console_parts()
         for part in self.parts:
             progress(f"starting {part.name} …")
             part.start()
             self._wait_ready(part)
             note = part.on_ready() if part.on_ready is not None else ""
             progress(f"{part.name} is up{f' ({note})' if note else ''}")
+
+    def console_parts(self) -> list[Part]:
+        """The console's Node server, started last (it proxies to the API)."""
+        if not self.console_port:
+            return []
+        from hub.console import console_part  # hub.console builds on this module's Part
+
+        return [
+            console_part(
+                host=self.host,
+                port=self.console_port,
+                api_url=self.api_url,
+                env=self.child_env(),
+                logs=self.home / "logs",
+            )
+        ]
 
     def _prune_temporal_db(self) -> str:
         dropped = prune_visibility_indexes(self.temporal_db)

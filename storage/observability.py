@@ -331,12 +331,20 @@ class ObservabilityRepository:
         return added
 
     def upsert_run_summaries(self, summaries: Iterable[RunSummary]) -> int:
-        """Insert or refresh run summaries (by run id); returns how many were written."""
-        count = 0
+        """Insert or refresh run summaries (by run id); returns how many were written.
+
+        A re-run (Temporal reset) leaves two closed executions under one run id in
+        visibility: only the one that started last is kept, so one batch never inserts
+        the same run twice.
+        """
+        newest: dict[str, RunSummary] = {}
         for summary in summaries:
+            kept = newest.get(summary.run_id)
+            if kept is None or summary.started_at >= kept.started_at:
+                newest[summary.run_id] = summary
+        for summary in newest.values():
             self.session.merge(summary)
-            count += 1
-        return count
+        return len(newest)
 
     # ----------------------------------------------------------------- reads
 

@@ -94,6 +94,7 @@ def hub_up(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HubUp]:
             *hub_command(),
             "up",
             "--headless",
+            "--no-console",  # the console has its own browser tests (frontend/tests/e2e)
             "--api-port",
             str(api_port),
             "--temporal-port",
