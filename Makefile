@@ -4,12 +4,15 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench soak install system-deps observability-deps clean
+.PHONY: run test lint bench soak install system-deps test-deps observability-deps clean
 
 # Debian packages the product and its tests use: Tesseract (the extractor's OCR of
-# scanned pages) and wrk (the API load generator of `make bench`). Installed with
-# apt-get when missing (as root, or through sudo); elsewhere install them yourself.
+# scanned pages) and wrk (the API load generator of `make bench`); the tests also use
+# Chromium (/docs and /redoc rendered offline in a headless browser) and jq (the README's
+# Quick tour). Installed with apt-get when missing (as root, or through sudo); elsewhere
+# install them yourself.
 SYSTEM_TOOLS := tesseract:tesseract-ocr wrk:wrk
+TEST_TOOLS := chromium:chromium jq:jq
 # Prometheus, promtool and Alertmanager (amtool) for `hub up --observability` and the
 # alert-rule, dashboard and alert-routing tests: `make observability-deps` (`make test` too).
 OBSERVABILITY_TOOLS := prometheus:prometheus promtool:prometheus amtool:prometheus-alertmanager \
@@ -46,10 +49,13 @@ system-deps:
 observability-deps:
 	$(call install_missing,$(OBSERVABILITY_TOOLS))
 
+test-deps:
+	$(call install_missing,$(TEST_TOOLS))
+
 run: $(STAMP) system-deps
 	$(BIN)/hub up --demo
 
-test: $(STAMP) system-deps observability-deps lint
+test: $(STAMP) system-deps test-deps observability-deps lint
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)

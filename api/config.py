@@ -66,6 +66,8 @@ class ApiConfig:
     temporal_ui_url: str | None = None
     temporal_address: str | None = None
     temporal_namespace: str = "default"
+    #: Browser origins allowed to call the codec server (the Temporal Web UI's).
+    codec_cors_origins: list[str] = field(default_factory=list)
     #: PostgreSQL connections kept per API process, and extra ones allowed under load
     #: (together sized to the 40 worker threads that run sync routes and auth checks).
     database_pool_size: int = 20
@@ -73,6 +75,9 @@ class ApiConfig:
     #: Autocommit connections for the hot async reads (``GET /apps/{id}``) on PostgreSQL,
     #: on top of the pool above; they wait on the event loop, so a few serve many requests.
     read_pool_size: int = 10
+    #: Where the web console is served, when it is: ``GET /`` sends browsers there
+    #: (``None``: ``GET /`` answers a small JSON index to everyone).
+    console_url: str | None = None
     title: str = "Agentic Hub"
     version: str = "0.1.0"
     auth: AuthConfig = field(default_factory=AuthConfig)

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from hub import event_loop
+from hub.home_lock import HomeInUse, HomeLock
 from hub.settings import Settings
 from hub.stack import EmbeddedStack, StackError, StackPorts
 from schemas.agents import BUILTIN_AGENT_TYPES
@@ -21,7 +22,7 @@ def up(
     api_port: Annotated[int, typer.Option(help="API port.")] = 8000,
     temporal_port: Annotated[int, typer.Option(help="Temporal frontend (gRPC) port.")] = 7233,
     ui_port: Annotated[int, typer.Option(help="Temporal Web UI port.")] = 8233,
-    agents_port: Annotated[int, typer.Option(help="Agent services port (0: any free).")] = 0,
+    agents_port: Annotated[int, typer.Option(help="Agent services port (0: any free one).")] = 8080,
     host: Annotated[str, typer.Option(help="Address every part binds.")] = "127.0.0.1",
     headless: Annotated[bool, typer.Option(help="Do not start the Temporal Web UI.")] = False,
     demo: Annotated[
@@ -39,6 +40,13 @@ def up(
 ) -> None:
     """Start the whole embedded stack in the foreground; Ctrl-C stops it cleanly."""
     settings = Settings()
+    # One stack per HUB_HOME, checked before anything else (ports, database, Temporal).
+    lock = HomeLock(settings.home.resolve())
+    try:
+        lock.acquire()
+    except HomeInUse as exc:
+        typer.secho(f"error: {exc}", fg=typer.colors.RED, err=True)
+        raise typer.Exit(2) from exc
     ports = StackPorts(
         api=api_port, temporal=temporal_port, ui=0 if headless else ui_port, agents=agents_port
     )
@@ -47,6 +55,17 @@ def up(
     except StackError as exc:
         typer.secho(f"error: {exc}", fg=typer.colors.RED, err=True)
         raise typer.Exit(2) from exc
+    lock.record(
+        {
+            "ports": {
+                "api": resolved.api,
+                "temporal": resolved.temporal,
+                "ui": 0 if headless else resolved.ui,
+                "agents": resolved.agents,
+            },
+            "api_url": f"http://{host}:{resolved.api}",
+        }
+    )
     from hub.api_keys import AuthModeRefused, check_auth_mode, ensure_admin_key
     from storage.migrations import upgrade
 
@@ -97,6 +116,8 @@ def up(
 
     signal.signal(signal.SIGTERM, request_stop)
     signal.signal(signal.SIGINT, request_stop)
+    # A closed terminal: stop cleanly too (a SIGKILL leaves it to the parent-death signal).
+    signal.signal(signal.SIGHUP, request_stop)
     try:
         stack.start(progress=lambda msg: typer.echo(f"  {msg}"))
     except StackError as exc:
@@ -112,11 +133,16 @@ def up(
     if prometheus is not None:
         typer.echo(f"  Prometheus    {prometheus.url}  (alerts: {prometheus.url}/alerts)")
     typer.echo(f"  Home          {stack.home}  (logs in {stack.home / 'logs'})")
+    # Every start says where the admin key is (the key itself only on the first).
+    key_file = settings.admin_key_file.resolve()
+    typer.echo(
+        f"  Admin key     {key_file}  (mode 0600; the hub CLI with this HUB_HOME uses it, "
+        f"elsewhere: hub login --key-file {key_file})"
+    )
     if new_admin_key is not None:
         # Printed this once; the CLI reads it from the file (readable only by this user).
         typer.secho("Admin API key (shown once):", fg=typer.colors.YELLOW)
         typer.echo(f"  {new_admin_key}")
-        typer.echo(f"  saved to {settings.admin_key_file} (mode 0600); the hub CLI uses it.")
     if settings.auth_mode == "disabled":
         typer.secho(
             "  WARNING: authentication is DISABLED (HUB_AUTH_MODE=disabled).",
@@ -145,15 +171,14 @@ def up(
     finally:
         typer.echo("stopping …")
         stack.stop()
+        lock.release()
         typer.echo("stopped.")
 
 
 @worker_app.command("orchestrator")
 def worker_orchestrator() -> None:
     """Poll the hub-orchestrator queue (the OrchestrationWorkflow and bookkeeping)."""
-    from hub.worker_processes import run_worker_processes
-
-    event_loop.run(run_worker_processes(Settings(), orchestrator=True, agent_types=[]))
+    _run_workers(orchestrator=True, agent_types=[])
 
 
 @worker_app.command("agent")
@@ -161,9 +186,7 @@ def worker_agent(
     type: Annotated[list[str], typer.Option("--type", help="Agent type(s) to serve.")],
 ) -> None:
     """Poll the agent-<type> queue(s): the invoke_agent activity of those types."""
-    from hub.worker_processes import run_worker_processes
-
-    event_loop.run(run_worker_processes(Settings(), orchestrator=False, agent_types=type))
+    _run_workers(orchestrator=False, agent_types=type)
 
 
 @worker_app.command("all")
@@ -171,13 +194,22 @@ def worker_all(
     type: Annotated[list[str] | None, typer.Option("--type", help="Agent types.")] = None,
 ) -> None:
     """Orchestrator and agent workers in one process (the embedded stack's choice)."""
-    from hub.worker_processes import run_worker_processes
+    _run_workers(orchestrator=True, agent_types=type or list(BUILTIN_AGENT_TYPES))
 
-    event_loop.run(
-        run_worker_processes(
-            Settings(), orchestrator=True, agent_types=type or list(BUILTIN_AGENT_TYPES)
+
+def _run_workers(*, orchestrator: bool, agent_types: list[str]) -> None:
+    """Run workers until signalled; a Temporal connection that cannot work exits 1 at
+    once with the setting to fix (never a retry loop that hides it)."""
+    from hub.worker_processes import run_worker_processes
+    from workers.temporal_client import TemporalConnectionError
+
+    try:
+        event_loop.run(
+            run_worker_processes(Settings(), orchestrator=orchestrator, agent_types=agent_types)
         )
-    )
+    except TemporalConnectionError as exc:
+        typer.secho(f"error: {exc}", fg=typer.colors.RED, err=True)
+        raise typer.Exit(1) from exc
 
 
 @agent_app.command("serve")

@@ -23,6 +23,7 @@ from api.auth.rate_limits import TokenBucketLimiter, retry_after_header
 from api.auth.revocation_cache import RevocationCache, RevocationKey
 from api.auth.token_cache import VerifiedTokenCache
 from api.auth.tokens import InvalidToken, TokenService, VerifiedToken
+from api.routers.docs import PUBLIC_ASSET_PATHS
 from storage.security import RevokedTokenRepository, ServiceAccountRepository
 
 logger = logging.getLogger("hub.api.auth")
@@ -30,6 +31,7 @@ logger = logging.getLogger("hub.api.auth")
 #: Reachable without a token (each is also declared public on its route).
 PUBLIC_PATHS = frozenset(
     {
+        "/",
         "/health",
         "/ready",
         "/docs",
@@ -38,6 +40,7 @@ PUBLIC_PATHS = frozenset(
         "/openapi.json",
         "/auth/token",
         "/auth/refresh",
+        *PUBLIC_ASSET_PATHS,
     }
 )
 
@@ -219,7 +222,8 @@ def _client_ip(scope: Scope) -> str:
 
 
 #: Headers on every response. The API serves JSON only, so the CSP forbids everything;
-#: the interactive docs load Swagger UI / ReDoc from their CDN and get a looser one.
+#: the interactive docs run Swagger UI / ReDoc from this server's own assets (never a
+#: CDN: ``api/routers/docs.py``) and get a policy allowing exactly that.
 SECURITY_HEADERS: dict[str, str] = {
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
@@ -232,9 +236,8 @@ SECURITY_HEADERS: dict[str, str] = {
     "Cache-Control": "no-store",
 }
 DOCS_CSP = (
-    "default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
-    "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net https://fonts.googleapis.com; "
-    "img-src 'self' data: https://fastapi.tiangolo.com; font-src 'self' https://fonts.gstatic.com; "
+    "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; font-src 'self' data:; worker-src 'self' blob:; "
     "frame-ancestors 'none'"
 )
 
