@@ -4,12 +4,36 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench soak install system-deps clean console-install console-lint console-api console-test
+.PHONY: run test lint bench soak install system-deps test-deps observability-deps clean console-install console-lint console-api console-test
 
 # Debian packages the product and its tests use: Tesseract (the extractor's OCR of
-# scanned pages) and wrk (the API load generator of `make bench`). Installed with
-# apt-get when missing (as root, or through sudo); elsewhere install them yourself.
+# scanned pages) and wrk (the API load generator of `make bench`); the tests also use
+# Chromium (/docs and /redoc rendered offline in a headless browser) and jq (the README's
+# Quick tour). Installed with apt-get when missing (as root, or through sudo); elsewhere
+# install them yourself.
 SYSTEM_TOOLS := tesseract:tesseract-ocr wrk:wrk
+TEST_TOOLS := chromium:chromium jq:jq
+# Prometheus, promtool and Alertmanager (amtool) for `hub up --observability` and the
+# alert-rule, dashboard and alert-routing tests: `make observability-deps` (`make test` too).
+OBSERVABILITY_TOOLS := prometheus:prometheus promtool:prometheus amtool:prometheus-alertmanager \
+	prometheus-alertmanager:prometheus-alertmanager
+
+# $(call install_missing,command:package ...): apt-get install the packages whose command is missing.
+define install_missing
+	@missing=""; for pair in $(1); do \
+	  command -v $${pair%%:*} >/dev/null 2>&1 || missing="$$missing $${pair##*:}"; \
+	done; \
+	missing=$$(echo $$missing | tr ' ' '\n' | sort -u | tr '\n' ' '); \
+	if [ -n "$${missing% }" ]; then \
+	  if ! command -v apt-get >/dev/null 2>&1; then \
+	    echo "missing system packages: $$missing(install them with your package manager)"; exit 1; \
+	  fi; \
+	  sudo=""; [ "$$(id -u)" = 0 ] || sudo="sudo"; \
+	  echo "installing system packages: $$missing"; \
+	  $$sudo apt-get install -y -qq $$missing >/dev/null || \
+	    { $$sudo apt-get update -qq && $$sudo apt-get install -y -qq $$missing >/dev/null; }; \
+	fi
+endef
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -20,24 +44,19 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 system-deps:
-	@missing=""; for pair in $(SYSTEM_TOOLS); do \
-	  command -v $${pair%%:*} >/dev/null 2>&1 || missing="$$missing $${pair##*:}"; \
-	done; \
-	if [ -n "$$missing" ]; then \
-	  if ! command -v apt-get >/dev/null 2>&1; then \
-	    echo "missing system packages:$$missing (install them with your package manager)"; exit 1; \
-	  fi; \
-	  sudo=""; [ "$$(id -u)" = 0 ] || sudo="sudo"; \
-	  echo "installing system packages:$$missing"; \
-	  $$sudo apt-get install -y -qq $$missing >/dev/null || \
-	    { $$sudo apt-get update -qq && $$sudo apt-get install -y -qq $$missing >/dev/null; }; \
-	fi
+	$(call install_missing,$(SYSTEM_TOOLS))
+
+observability-deps:
+	$(call install_missing,$(OBSERVABILITY_TOOLS))
+
+test-deps:
+	$(call install_missing,$(TEST_TOOLS))
 
 run: $(STAMP) system-deps
 	$(BIN)/hub up --demo
 
 # The console's tests first, so that pytest's summary is the run's closing line.
-test: $(STAMP) system-deps lint
+test: $(STAMP) system-deps test-deps observability-deps lint
 	$(MAKE) --no-print-directory console-test
 	$(BIN)/python -m pytest -q
 
