@@ -51,6 +51,7 @@ def up_argv(ports: dict[str, int]) -> list[str]:
         *hub_command(),
         "up",
         "--headless",
+        "--no-console",  # the console has its own browser tests (frontend/tests/e2e)
         "--api-port",
         str(ports["api"]),
         "--temporal-port",
