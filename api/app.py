@@ -21,6 +21,7 @@ from api.body_limit import BodySizeLimitMiddleware
 from api.codec_cors import CodecCorsMiddleware
 from api.config import ApiConfig
 from api.errors import error_responses, install_error_handlers
+from api.platform_metrics import PlatformMetrics
 from api.routers import (
     agents,
     apps,
@@ -28,7 +29,9 @@ from api.routers import (
     audit,
     auth,
     codec,
+    docs,
     health,
+    index,
     observability,
     orchestration,
     prompts,
@@ -113,6 +116,9 @@ def create_app(
         version=config.version,
         description=DESCRIPTION,
         lifespan=lifespan,
+        # Served by api.routers.docs with their assets from a package, never a CDN.
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.config = config
     app.state.engine = engine
@@ -125,6 +131,13 @@ def create_app(
     app.state.session_factory.configure(info={SCHEMA_SOURCES_INFO_KEY: app.state.schema_sources})
     app.state.temporal = gateway
     app.state.payload_codec = payload_codec
+    # Read by GET /metrics before it answers (hub.telemetry): runs, backlog, cost.
+    app.state.platform_metrics = PlatformMetrics(
+        app.state.session_factory,
+        gateway,
+        min_interval_seconds=config.platform_metrics_interval_seconds,
+        cost_budget_usd_per_hour=config.cost_budget_usd_per_hour,
+    )
     app.state.artifact_store = artifact_store
     app.state.prompt_registry = prompt_registry
     # Deploy pins prompt texts and versions only when a registry is configured.
@@ -137,6 +150,8 @@ def create_app(
     app.state.revocation_cache = RevocationCache(config.auth.revocation_cache_seconds)
 
     install_error_handlers(app)
+    app.include_router(index.router)
+    app.include_router(docs.router)
     app.include_router(health.router)
     # Any route that touches the database answers 503 (declared here once) when it is down.
     database_down = error_responses(503)
@@ -168,6 +183,7 @@ def create_app(
         limiter=TokenBucketLimiter(config.auth.rate_limit_per_minute, config.auth.rate_limit_burst),
         revocation_cache=app.state.revocation_cache,
         disabled=config.auth.mode == "disabled",
+        metrics_token=config.auth.metrics_token,
     )
     if config.cors_origins:
         if "*" in config.cors_origins:
@@ -200,7 +216,8 @@ def _no_temporal(config: ApiConfig) -> Callable[[], Awaitable[Client]]:
 
 
 def declare_body_limit(app: FastAPI) -> None:
-    """Every operation that takes a body can answer 413 (the body-size middleware says so)."""
+    """Every operation that takes a body can answer 413 (the body-size middleware says so),
+    and every one that takes JSON answers 400 to a body that is not JSON."""
     original = app.openapi
 
     def openapi() -> dict[str, Any]:
@@ -211,10 +228,19 @@ def declare_body_limit(app: FastAPI) -> None:
             "description": "The request body is larger than the server accepts.",
             "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}},
         }
+        malformed = {
+            "description": "The body is not well-formed JSON; `detail` gives the line and column.",
+            "content": {
+                "application/json": {"schema": {"$ref": "#/components/schemas/ValidationErrorBody"}}
+            },
+        }
         for path_item in schema.get("paths", {}).values():
             for operation in path_item.values():
                 if isinstance(operation, dict) and "requestBody" in operation:
-                    operation.setdefault("responses", {}).setdefault("413", too_large)
+                    responses = operation.setdefault("responses", {})
+                    responses.setdefault("413", too_large)
+                    if "application/json" in operation["requestBody"].get("content", {}):
+                        responses.setdefault("400", malformed)
         return schema
 
     app.openapi = openapi  # type: ignore[method-assign]

@@ -77,6 +77,8 @@ class Settings(BaseSettings):
     agent_url_template: str = "http://127.0.0.1:8080/{type}"
     agent_urls: dict[str, str] = Field(default_factory=dict)
     api_url: str = "http://127.0.0.1:8000"
+    #: Where the web console is served, when it is (``GET /`` sends browsers there).
+    console_url: str | None = None
     log_level: str = "INFO"
     #: PostgreSQL connections per API process: kept, plus extra under load.
     database_pool_size: int = Field(default=20, ge=1)
@@ -142,6 +144,13 @@ class Settings(BaseSettings):
     #: Route tasks by version (runs pinned to the build they started on); off: the build
     #: is only announced.
     worker_versioning: bool = False
+    #: A static bearer credential Prometheus sends to ``GET /metrics`` (and nowhere else);
+    #: unset: scrapers need a viewer token like any client.
+    metrics_token: str | None = None
+    #: ``GET /metrics`` re-reads runs, backlogs and cost at most this often.
+    platform_metrics_interval_seconds: float = Field(default=5.0, ge=0, le=300)
+    #: Exported as ``hub_cost_budget_usd_per_hour``: the cost-burn alert's threshold.
+    cost_budget_usd_per_hour: float | None = Field(default=None, gt=0)
     #: Run the orchestration workflow in Temporal's Python sandbox (slower; its
     #: determinism is otherwise guarded by a static check and replay tests).
     workflow_sandbox: bool = False
@@ -174,6 +183,14 @@ class Settings(BaseSettings):
             raise ValueError(
                 "HUB_SECRET_KEY must be set to a random value of at least 32 characters "
                 "outside development (HUB_ENV=production)"
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _refuse_a_short_metrics_token(self) -> Settings:
+        if self.metrics_token is not None and len(self.metrics_token) < 32:
+            raise ValueError(
+                "HUB_METRICS_TOKEN must be at least 32 random characters (openssl rand -hex 32)"
             )
         return self
 

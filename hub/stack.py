@@ -26,6 +26,7 @@ from pathlib import Path
 import httpx
 import yaml
 
+from hub.home_lock import die_with_parent
 from hub.settings import Settings
 from schemas.agents import BUILTIN_AGENT_TYPES
 from schemas.names import SEARCH_ATTRIBUTES
@@ -233,6 +234,8 @@ class Part:
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
             start_new_session=True,
+            # No part outlives `hub up`, even one killed hard (issue 15).
+            preexec_fn=die_with_parent(os.getpid()),
         )
         log.close()
 
@@ -284,13 +287,19 @@ class StackPorts:
     api: int = 8000
     temporal: int = 7233
     ui: int = 8233
-    agents: int = 0
+    agents: int = 8080
 
     def resolve(self, host: str) -> StackPorts:
         """Keep the ports asked for (failing clearly if taken); choose free ones for the rest."""
         for label, port in (("--api-port", self.api), ("--temporal-port", self.temporal)):
             if port and not port_is_free(port, host):
                 raise StackError(f"port {port} ({label}) is in use; pass another {label}")
+        if self.agents and not port_is_free(self.agents, host):
+            raise StackError(
+                f"port {self.agents} (--agents-port) is in use, so the agent services cannot "
+                "listen there; stop what uses it or pass another --agents-port (0: any free "
+                "port; the agent URLs follow, HUB_AGENT_URL_TEMPLATE is set for the stack)"
+            )
         if self.ui and not port_is_free(self.ui, host):
             raise StackError(f"port {self.ui} (--ui-port) is in use; pass another --ui-port")
         return StackPorts(
@@ -311,7 +320,11 @@ class EmbeddedStack:
     agent_types: Sequence[str] = BUILTIN_AGENT_TYPES
     with_ui: bool = True
     extra_env: dict[str, str] = field(default_factory=dict)
+    #: Started after the hub's own parts (Prometheus under ``hub up --observability``).
+    extra_parts: list[Part] = field(default_factory=list)
     parts: list[Part] = field(default_factory=list)
+    #: Port of the web console (``frontend/``, already built; ``hub/console.py``); 0: none.
+    console_port: int = 0
 
     @property
     def home(self) -> Path:
@@ -337,6 +350,10 @@ class EmbeddedStack:
     @property
     def agents_url(self) -> str:
         return f"http://{self.host}:{self.ports.agents}"
+
+    @property
+    def console_url(self) -> str:
+        return f"http://{self.host}:{self.console_port}"
 
     def child_env(self) -> dict[str, str]:
         """The environment every part gets: ours (provider keys included) plus the wiring."""
@@ -442,6 +459,7 @@ class EmbeddedStack:
                 lambda: True,
                 logs / "workers.log",
             ),
+            *self.extra_parts,
         ]
 
     def start(self, progress: Callable[[str], None] = lambda _msg: None) -> None:
@@ -449,13 +467,29 @@ class EmbeddedStack:
         self.home.mkdir(parents=True, exist_ok=True)
         if not self.settings.payload_keys and ensure_key_file(self.payload_keys_file):
             progress(f"payload encryption key created in {self.payload_keys_file} (mode 0600)")
-        self.parts = self.build_parts()
+        self.parts = self.build_parts() + self.console_parts()
         for part in self.parts:
             progress(f"starting {part.name} …")
             part.start()
             self._wait_ready(part)
             note = part.on_ready() if part.on_ready is not None else ""
             progress(f"{part.name} is up{f' ({note})' if note else ''}")
+
+    def console_parts(self) -> list[Part]:
+        """The console's Node server, started last (it proxies to the API)."""
+        if not self.console_port:
+            return []
+        from hub.console import console_part  # hub.console builds on this module's Part
+
+        return [
+            console_part(
+                host=self.host,
+                port=self.console_port,
+                api_url=self.api_url,
+                env=self.child_env(),
+                logs=self.home / "logs",
+            )
+        ]
 
     def _prune_temporal_db(self) -> str:
         dropped = prune_visibility_indexes(self.temporal_db)

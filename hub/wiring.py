@@ -27,6 +27,7 @@ def api_config(settings: Settings) -> ApiConfig:
         temporal_address=settings.temporal_address,
         temporal_namespace=settings.temporal_namespace,
         codec_cors_origins=settings.resolved_codec_cors_origins,
+        console_url=settings.console_url or None,
         database_pool_size=settings.database_pool_size,
         database_max_overflow=settings.database_max_overflow,
         auth=auth_config(settings),
@@ -35,6 +36,8 @@ def api_config(settings: Settings) -> ApiConfig:
             max_foreach_items=settings.max_foreach_items,
             max_concurrent_runs_per_team=settings.max_concurrent_runs_per_team,
         ),
+        platform_metrics_interval_seconds=settings.platform_metrics_interval_seconds,
+        cost_budget_usd_per_hour=settings.cost_budget_usd_per_hour,
     )
 
 
@@ -55,6 +58,7 @@ def auth_config(settings: Settings) -> AuthConfig:
         rate_limit_per_minute=settings.rate_limit_per_minute,
         rate_limit_burst=settings.rate_limit_burst,
         revocation_cache_seconds=settings.revocation_cache_seconds,
+        metrics_token=settings.metrics_token,
     )
 
 

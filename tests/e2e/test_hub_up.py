@@ -94,10 +94,13 @@ def hub_up(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HubUp]:
             *hub_command(),
             "up",
             "--headless",
+            "--no-console",  # the console has its own browser tests (frontend/tests/e2e)
             "--api-port",
             str(api_port),
             "--temporal-port",
             str(temporal_port),
+            "--agents-port",
+            str(free_port()),
         ],
         env=hub_environment({"HUB_HOME": str(home)}),
         cwd=home,
