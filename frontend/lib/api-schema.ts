@@ -1,5 +1,22 @@
 // Generated from the API's OpenAPI by scripts/gen-api.mjs (npm run gen:api). Do not edit.
 export interface paths {
+    "/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The API's root: a small index (or the web console, for a browser) */
+        get: operations["index__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/agents/library": {
         parameters: {
             query?: never;
@@ -95,6 +112,8 @@ export interface paths {
         /**
          * Create an app
          * @description A new app starts as a ``draft`` at version ``1.0.0``, owned by a team of the caller.
+         *
+         *     409 when the team already has an app of that name (the answer names it).
          */
         post: operations["create_app_apps_post"];
         delete?: never;
@@ -386,6 +405,40 @@ export interface paths {
          * @description The access token is short-lived; renew it with ``POST /auth/refresh``.
          */
         post: operations["issue_token_auth_token_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/codec/decode": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Decode (decrypt) payloads for the Temporal Web UI or CLI */
+        post: operations["decode_payloads_codec_decode_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/codec/encode": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Encode (encrypt) payloads for the Temporal Web UI or CLI */
+        post: operations["encode_payloads_codec_encode_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -979,6 +1032,51 @@ export interface components {
             task_queue: string;
         };
         /**
+         * ApiIndex
+         * @description The API's root: what it is and where its public pages are.
+         */
+        ApiIndex: {
+            /**
+             * Console
+             * @description The web console, when this server serves one.
+             */
+            console?: string | null;
+            /**
+             * Docs
+             * @description Swagger UI.
+             */
+            docs: string;
+            /**
+             * Health
+             * @description Liveness probe.
+             */
+            health: string;
+            /** Name */
+            name: string;
+            /**
+             * Openapi
+             * @description The OpenAPI document.
+             */
+            openapi: string;
+            /**
+             * Ready
+             * @description Readiness probe.
+             */
+            ready: string;
+            /**
+             * Redoc
+             * @description ReDoc.
+             */
+            redoc: string;
+            /**
+             * Token
+             * @description Exchange an API key for a bearer token (POST).
+             */
+            token: string;
+            /** Version */
+            version: string;
+        };
+        /**
          * AppCreate
          * @description Body of ``POST /apps`` (the platform document's "Create App").
          */
@@ -1136,6 +1234,29 @@ export interface components {
         Body_upload_artifact_artifacts_post: {
             /** File */
             file: string;
+        };
+        /**
+         * CodecPayload
+         * @description One ``temporal.api.common.v1.Payload``: metadata values and data base64-encoded.
+         */
+        CodecPayload: {
+            /**
+             * Data
+             * @default
+             */
+            data?: string;
+            /** Metadata */
+            metadata?: {
+                [key: string]: string;
+            };
+        };
+        /**
+         * CodecPayloads
+         * @description What ``POST /codec/encode`` and ``/codec/decode`` take and return.
+         */
+        CodecPayloads: {
+            /** Payloads */
+            payloads?: components["schemas"]["CodecPayload"][];
         };
         /** DailyCost */
         DailyCost: {
@@ -2374,6 +2495,42 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    index__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiIndex"];
+                };
+            };
+            /** @description A browser is sent to the web console, when one is served. */
+            307: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Too many requests from this caller; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     library_agents_library_get: {
         parameters: {
             query?: never;
@@ -2609,6 +2766,15 @@ export interface operations {
                     "application/json": components["schemas"]["AgentConfig"];
                 };
             };
+            /** @description The body is not well-formed JSON; `detail` gives the line and column. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBody"];
+                };
+            };
             /** @description No valid bearer token was sent (missing, expired, revoked or not trusted). */
             401: {
                 headers: {
@@ -2708,6 +2874,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ValidationReport"];
+                };
+            };
+            /** @description The body is not well-formed JSON; `detail` gives the line and column. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBody"];
                 };
             };
             /** @description No valid bearer token was sent (missing, expired, revoked or not trusted). */
@@ -2880,6 +3055,15 @@ export interface operations {
                     "application/json": components["schemas"]["AppPublic"];
                 };
             };
+            /** @description The body is not well-formed JSON; `detail` gives the line and column. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBody"];
+                };
+            };
             /** @description No valid bearer token was sent (missing, expired, revoked or not trusted). */
             401: {
                 headers: {
@@ -2891,6 +3075,15 @@ export interface operations {
             };
             /** @description The token's role is not enough for this action. */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request conflicts with the resource's current state. */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3113,6 +3306,15 @@ export interface operations {
                     "application/json": components["schemas"]["AppPublic"];
                 };
             };
+            /** @description The body is not well-formed JSON; `detail` gives the line and column. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBody"];
+                };
+            };
             /** @description No valid bearer token was sent (missing, expired, revoked or not trusted). */
             401: {
                 headers: {
@@ -3287,6 +3489,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AgentPublic"];
+                };
+            };
+            /** @description The body is not well-formed JSON; `detail` gives the line and column. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBody"];
                 };
             };
             /** @description No valid bearer token was sent (missing, expired, revoked or not trusted). */
@@ -3560,6 +3771,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RunStarted"];
+                };
+            };
+            /** @description The body is not well-formed JSON; `detail` gives the line and column. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBody"];
                 };
             };
             /** @description No valid bearer token was sent (missing, expired, revoked or not trusted). */
@@ -3947,6 +4167,15 @@ export interface operations {
                     "application/json": components["schemas"]["ServiceAccountCreated"];
                 };
             };
+            /** @description The body is not well-formed JSON; `detail` gives the line and column. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBody"];
+                };
+            };
             /** @description No valid bearer token was sent (missing, expired, revoked or not trusted). */
             401: {
                 headers: {
@@ -4155,6 +4384,15 @@ export interface operations {
                     "application/json": components["schemas"]["TokenPair"];
                 };
             };
+            /** @description The body is not well-formed JSON; `detail` gives the line and column. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBody"];
+                };
+            };
             /** @description No valid bearer token was sent (missing, expired, revoked or not trusted). */
             401: {
                 headers: {
@@ -4221,6 +4459,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description The body is not well-formed JSON; `detail` gives the line and column. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBody"];
+                };
             };
             /** @description No valid bearer token was sent (missing, expired, revoked or not trusted). */
             401: {
@@ -4309,6 +4556,15 @@ export interface operations {
                     "application/json": components["schemas"]["TokenPair"];
                 };
             };
+            /** @description The body is not well-formed JSON; `detail` gives the line and column. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBody"];
+                };
+            };
             /** @description No valid bearer token was sent (missing, expired, revoked or not trusted). */
             401: {
                 headers: {
@@ -4347,6 +4603,166 @@ export interface operations {
             };
             /** @description A dependency (the database) is unavailable. */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    decode_payloads_codec_decode_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Namespace"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CodecPayloads"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CodecPayloads"];
+                };
+            };
+            /** @description The body is not well-formed JSON; `detail` gives the line and column. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBody"];
+                };
+            };
+            /** @description No valid bearer token was sent (missing, expired, revoked or not trusted). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token's role is not enough for this action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is larger than the server accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A field is invalid; `detail` points at it. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBody"];
+                };
+            };
+            /** @description Too many requests from this caller; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    encode_payloads_codec_encode_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Namespace"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CodecPayloads"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CodecPayloads"];
+                };
+            };
+            /** @description The body is not well-formed JSON; `detail` gives the line and column. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBody"];
+                };
+            };
+            /** @description No valid bearer token was sent (missing, expired, revoked or not trusted). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token's role is not enough for this action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is larger than the server accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A field is invalid; `detail` points at it. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBody"];
+                };
+            };
+            /** @description Too many requests from this caller; retry after `Retry-After` seconds. */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4792,6 +5208,15 @@ export interface operations {
                     "application/json": components["schemas"]["OrchestrationPublic"];
                 };
             };
+            /** @description The body is not well-formed JSON; `detail` gives the line and column. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBody"];
+                };
+            };
             /** @description No valid bearer token was sent (missing, expired, revoked or not trusted). */
             401: {
                 headers: {
@@ -4979,6 +5404,15 @@ export interface operations {
                     "application/json": components["schemas"]["ValidationReport"];
                 };
             };
+            /** @description The body is not well-formed JSON; `detail` gives the line and column. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBody"];
+                };
+            };
             /** @description No valid bearer token was sent (missing, expired, revoked or not trusted). */
             401: {
                 headers: {
@@ -5146,13 +5580,13 @@ export interface operations {
                     "application/json": components["schemas"]["PromptVersionPublic"];
                 };
             };
-            /** @description The body is not decodable JSON. */
+            /** @description The body is not well-formed JSON; `detail` gives the line and column. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["ValidationErrorBody"];
                 };
             };
             /** @description No valid bearer token was sent (missing, expired, revoked or not trusted). */
@@ -5322,13 +5756,13 @@ export interface operations {
                     "application/json": components["schemas"]["PromptAliasPublic"];
                 };
             };
-            /** @description The body is not decodable JSON. */
+            /** @description The body is not well-formed JSON; `detail` gives the line and column. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["ValidationErrorBody"];
                 };
             };
             /** @description No valid bearer token was sent (missing, expired, revoked or not trusted). */
@@ -5690,6 +6124,15 @@ export interface operations {
                     "application/json": components["schemas"]["StepProgress"] | null;
                 };
             };
+            /** @description The body is not well-formed JSON; `detail` gives the line and column. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBody"];
+                };
+            };
             /** @description No valid bearer token was sent (missing, expired, revoked or not trusted). */
             401: {
                 headers: {
@@ -5954,6 +6397,15 @@ export interface operations {
                     "application/json": components["schemas"]["RunStarted"];
                 };
             };
+            /** @description The body is not well-formed JSON; `detail` gives the line and column. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBody"];
+                };
+            };
             /** @description No valid bearer token was sent (missing, expired, revoked or not trusted). */
             401: {
                 headers: {
@@ -6122,13 +6574,13 @@ export interface operations {
                     "application/json": components["schemas"]["SchemaVersionPublic"];
                 };
             };
-            /** @description The body is not decodable JSON. */
+            /** @description The body is not well-formed JSON; `detail` gives the line and column. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["ValidationErrorBody"];
                 };
             };
             /** @description No valid bearer token was sent (missing, expired, revoked or not trusted). */
