@@ -18,12 +18,14 @@ from api.auth.tokens import TokenService
 from api.body_limit import BodySizeLimitMiddleware
 from api.config import ApiConfig
 from api.errors import error_responses, install_error_handlers
+from api.evaluations import EvaluationRunner
 from api.routers import (
     agents,
     apps,
     artifacts,
     audit,
     auth,
+    evaluations,
     health,
     observability,
     orchestration,
@@ -91,6 +93,7 @@ def create_app(
             with suppress(TemporalUnavailable):
                 await gateway.client()
         yield
+        await app.state.evaluations.shutdown()
         if on_shutdown is not None:
             await on_shutdown()
         if read_pool is not None:
@@ -120,6 +123,14 @@ def create_app(
         make_prompt_uri_resolver(prompt_registry) if prompt_registry is not None else None
     )
 
+    # Evaluations run their items in this process, a few runs at a time.
+    app.state.evaluations = EvaluationRunner(
+        session_factory=app.state.session_factory,
+        gateway=gateway,
+        artifact_store=artifact_store,
+        mlflow_tracking_uri=prompt_registry.tracking_uri if prompt_registry is not None else None,
+    )
+
     app.state.token_service = TokenService(config.auth)
     # The revoke endpoints clear it, so revocation through this process applies at once.
     app.state.revocation_cache = RevocationCache(config.auth.revocation_cache_seconds)
@@ -141,6 +152,9 @@ def create_app(
     app.include_router(schemas.router, responses=database_down)
     app.include_router(run_events.router)
     app.include_router(observability.router, responses=database_down)
+    app.include_router(evaluations.app_router, responses=database_down)
+    app.include_router(evaluations.datasets_router, responses=database_down)
+    app.include_router(evaluations.router, responses=database_down)
 
     install_role_documentation(app)
     declare_body_limit(app)

@@ -20,6 +20,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from storage.evaluations import production_runs_only
 from storage.models import RunSummary, SchemaViolation, StepResult
 
 #: Statuses of a step attempt in ``step_results``.
@@ -435,7 +436,11 @@ class ObservabilityRepository:
         agent_type: str | None = None,
     ) -> list[AgentTypeStats]:
         """Calls, failures, retries, latency percentiles, tokens, cost and violations."""
-        conditions = [StepResult.ended_at >= since, StepResult.ended_at < until]
+        conditions = [
+            StepResult.ended_at >= since,
+            StepResult.ended_at < until,
+            production_runs_only(StepResult.run_id),
+        ]
         if app_id:
             conditions.append(StepResult.app_id == app_id)
         if agent_type:
@@ -481,6 +486,7 @@ class ObservabilityRepository:
             SchemaViolation.created_at >= since,
             SchemaViolation.created_at < until,
             SchemaViolation.severity == "error",
+            production_runs_only(SchemaViolation.run_id),
         ]
         if app_id:
             violation_conditions.append(SchemaViolation.app_id == app_id)
@@ -498,7 +504,11 @@ class ObservabilityRepository:
         self, since: datetime, until: datetime, *, app_id: str | None = None
     ) -> list[tuple[str, str, float, int]]:
         """``(day, app_id, cost, tokens)`` rows, by the day a step attempt ended (UTC)."""
-        conditions = [StepResult.ended_at >= since, StepResult.ended_at < until]
+        conditions = [
+            StepResult.ended_at >= since,
+            StepResult.ended_at < until,
+            production_runs_only(StepResult.run_id),
+        ]
         if app_id:
             conditions.append(StepResult.app_id == app_id)
         sums: dict[tuple[str, str], list[float]] = {}
@@ -526,7 +536,11 @@ class ObservabilityRepository:
         agent_type: str | None = None,
     ) -> tuple[dict[str, int], list[float]]:
         """Runs started in the window by status, and finished runs' sorted durations."""
-        conditions = [RunSummary.started_at >= since, RunSummary.started_at < until]
+        conditions = [
+            RunSummary.started_at >= since,
+            RunSummary.started_at < until,
+            production_runs_only(RunSummary.run_id),
+        ]
         if app_id:
             conditions.append(RunSummary.app_id == app_id)
         by_status: dict[str, int] = {}

@@ -1,0 +1,303 @@
+"""Evaluations and release gates on the real engine with the built-in agents.
+
+An extractor → mapper app reads memos this test writes itself; a dataset names the
+figures each memo holds. Evaluations run every item as an ordinary run tagged with the
+evaluation (left out of production metrics and run listings), score each field, log to
+MLflow, and compare. With a gate, an extractor schema that loses a field is refused at
+deploy (409 with the report), ``?force=true`` deploys it anyway (audited), and putting
+the field back — an improvement over what is deployed — passes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import string
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from mlflow import MlflowClient
+
+from schemas.library import EXTRACTOR_OUTPUT_SCHEMA
+from tests.e2e.builtin_stack import BuiltinStack, memo_pdf
+
+PIPELINE_YAML = """\
+version: "1.0"
+app_id: "$app_id"
+workflow:
+  - {step: extract, agent_id: "$extractor", inputs: [{source: trigger, field: document}],
+     outputs: [{name: extracted_data}]}
+  - {step: map, agent_id: "$mapper", inputs: [{source: extract, field: extracted_data}],
+     outputs: [{name: mapped_data}]}
+"""
+
+MEMOS = [
+    (
+        "Orchard Tools GmbH",
+        {"annual_revenue": 12_500_000, "ebitda": 2_100_000, "total_debt": 4_000_000},
+    ),
+    (
+        "Linden Freight Ltd",
+        {"annual_revenue": 30_000_000, "ebitda": 4_500_000, "total_debt": 9_000_000},
+    ),
+]
+LABELS = {"annual_revenue": "Annual Revenue", "ebitda": "EBITDA", "total_debt": "Total Debt"}
+
+
+def memo_lines(borrower: str, figures: dict[str, int]) -> list[str]:
+    lines = ["Credit memo for the committee", f"Borrower: {borrower}"]
+    lines += [f"{LABELS[name]}: ${value:,}" for name, value in figures.items()]
+    return lines
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BuiltinStack]:
+    started = BuiltinStack(tmp_path_factory.mktemp("evaluations")).start()
+    try:
+        yield started
+    finally:
+        started.stop()
+
+
+async def wait_evaluation(stack: BuiltinStack, evaluation_id: str) -> dict[str, Any]:
+    deadline = time.monotonic() + 240
+    while True:
+        answer = await stack.http.get(f"/evaluations/{evaluation_id}")
+        assert answer.status_code == 200, answer.text
+        body: dict[str, Any] = answer.json()
+        if body["status"] != "running":
+            return body
+        assert time.monotonic() < deadline, body
+        await asyncio.sleep(0.3)
+
+
+class EvalApp:
+    def __init__(self, stack: BuiltinStack) -> None:
+        self.stack = stack
+        self.app_id, self.ids = stack.call(
+            stack.new_app({"extractor": "extractor", "mapper": "mapper"})
+        )
+        text = string.Template(PIPELINE_YAML).substitute(app_id=self.app_id, **self.ids)
+        saved = stack.call(stack.put_yaml(self.app_id, text))
+        assert saved.status_code == 200, saved.text
+        deployed = stack.call(stack.http.post(f"/apps/{self.app_id}/deploy"))
+        assert deployed.status_code == 200, deployed.text
+        self.items = []
+        for borrower, figures in MEMOS:
+            uri = stack.call(
+                stack.upload(memo_pdf(memo_lines(borrower, figures)), "m.pdf", "application/pdf")
+            )
+            self.items.append(
+                {
+                    "inputs": {"document": uri},
+                    "expected": {
+                        "mapped_data.borrower_name": {"text": borrower.upper()},
+                        "mapped_data.annual_revenue": {
+                            "value": figures["annual_revenue"],
+                            "tolerance": 1,
+                        },
+                        "mapped_data.ebitda": figures["ebitda"],
+                        "mapped_data.total_debt": {
+                            "value": figures["total_debt"] + 500,
+                            "tolerance": 100,
+                        },
+                    },
+                }
+            )
+        made = stack.call(
+            stack.http.post(
+                f"/apps/{self.app_id}/datasets", json={"name": "memos", "items": self.items}
+            )
+        )
+        assert made.status_code == 201, made.text
+        self.dataset = made.json()
+
+    def evaluate(self, release: str = "deployed") -> dict[str, Any]:
+        async def go() -> dict[str, Any]:
+            started = await self.stack.http.post(
+                f"/apps/{self.app_id}/evaluations",
+                json={"dataset_id": self.dataset["id"], "release": release},
+            )
+            assert started.status_code == 202, started.text
+            assert started.json()["status"] == "running"
+            return await wait_evaluation(self.stack, started.json()["id"])
+
+        return self.stack.call(go(), timeout=300)
+
+    def set_extractor_schema(self, uri: str) -> None:
+        agent = self.ids["extractor"]
+        config = self.stack.call(self.stack.http.get(f"/agents/{agent}/config")).json()
+        config["schemas"]["output_schema_uri"] = uri
+        put = self.stack.call(self.stack.http.put(f"/agents/{agent}/config", json=config))
+        assert put.status_code == 200, put.text
+
+
+@pytest.fixture(scope="module")
+def app(stack: BuiltinStack) -> EvalApp:
+    return EvalApp(stack)
+
+
+def test_a_dataset_is_versioned_and_checked(stack: BuiltinStack, app: EvalApp) -> None:
+    assert app.dataset["id"].startswith("ds-")
+    assert app.dataset["version"] == 1
+    assert app.dataset["item_count"] == 2 and app.dataset["locked"] is False
+    again = stack.call(
+        stack.http.post(
+            f"/apps/{app.app_id}/datasets", json={"name": "memos", "items": app.items[:1]}
+        )
+    )
+    assert again.status_code == 201 and again.json()["version"] == 2
+    assert again.json()["id"] != app.dataset["id"]
+    bad = stack.call(
+        stack.http.post(
+            f"/apps/{app.app_id}/datasets",
+            json={"name": "bad", "items": [{"inputs": {}, "expected": {"x.y": {"one_of": []}}}]},
+        )
+    )
+    assert bad.status_code == 422
+    assert bad.json()["detail"][0]["loc"] == ["body", "items", 0, "expected", "x.y"]
+
+
+def test_an_evaluation_scores_each_field_of_each_run_as_computed_by_hand(
+    stack: BuiltinStack, app: EvalApp
+) -> None:
+    report = app.evaluate()
+    assert report["status"] == "completed", report
+    assert report["items_total"] == report["items_done"] == 2
+    # Per item: borrower (text) 1, revenue (±1) 1, ebitda (exact) 1, total debt (500 off,
+    # ±100) 0 → 3 of 4; the same for both items → 6 of 8.
+    assert report["score"] == pytest.approx(6 / 8)
+    assert report["field_scores"] == {
+        "mapped_data.annual_revenue": 1.0,
+        "mapped_data.borrower_name": 1.0,
+        "mapped_data.ebitda": 1.0,
+        "mapped_data.total_debt": 0.0,
+    }
+    for item, (borrower, figures) in zip(report["items"], MEMOS, strict=True):
+        assert item["status"] == "completed" and item["score"] == pytest.approx(0.75)
+        assert item["run_id"].startswith("run-")
+        assert item["latency_ms"] > 0 and item["cost_usd"] >= 0
+        by_field = {f["field"]: f for f in item["fields"]}
+        assert by_field["mapped_data.ebitda"]["actual"] == figures["ebitda"]
+        assert by_field["mapped_data.borrower_name"]["actual"] == borrower
+        run = stack.call(stack.http.get(f"/runs/{item['run_id']}")).json()
+        assert run["status"] == "completed"
+    # The dataset version is now immutable; its next version is made by POSTing the name.
+    locked = stack.call(stack.http.get(f"/datasets/{app.dataset['id']}")).json()
+    assert locked["locked"] is True
+    edit = stack.call(stack.http.put(f"/datasets/{app.dataset['id']}", json={"items": app.items}))
+    assert edit.status_code == 409
+    # The MLflow UI shows the evaluation: one run with the scores as metrics.
+    assert report["mlflow_run_id"]
+    mlflow_run = MlflowClient(stack.settings.resolved_mlflow_tracking_uri).get_run(
+        report["mlflow_run_id"]
+    )
+    assert mlflow_run.data.metrics["score"] == pytest.approx(0.75)
+    assert mlflow_run.data.metrics["field.mapped_data.total_debt"] == 0.0
+
+
+def test_evaluation_runs_stay_out_of_production_metrics_and_listings(
+    stack: BuiltinStack, app: EvalApp
+) -> None:
+    report = stack.call(stack.http.get(f"/apps/{app.app_id}/evaluations")).json()
+    assert report, "the previous test evaluated the app"
+    evaluation_runs = set()
+    for summary in report:
+        full = stack.call(stack.http.get(f"/evaluations/{summary['id']}")).json()
+        evaluation_runs |= {i["run_id"] for i in full["items"] if i["run_id"]}
+    started = stack.call(
+        stack.http.post(f"/apps/{app.app_id}/runs", json={"inputs": app.items[0]["inputs"]})
+    )
+    assert started.status_code == 202, started.text
+    production = started.json()["run_id"]
+    assert stack.call(stack.wait(production))["status"] == "completed"
+    metrics = stack.call(stack.http.get("/observability/metrics", params={"app_id": app.app_id}))
+    assert metrics.status_code == 200, metrics.text
+    assert metrics.json()["runs_total"] == 1, metrics.json()
+    calls = {m["agent_type"]: m["calls"] for m in metrics.json()["agent_types"]}
+    assert calls == {"extractor": 1, "mapper": 1}
+    listed = stack.call(stack.http.get("/observability/runs", params={"app_id": app.app_id}))
+    assert [r["run_id"] for r in listed.json()["items"]] == [production]
+    everything = stack.call(
+        stack.http.get(
+            "/observability/runs", params={"app_id": app.app_id, "include_evaluations": True}
+        )
+    )
+    assert {r["run_id"] for r in everything.json()["items"]} == evaluation_runs | {production}
+
+
+def test_the_gate_refuses_a_schema_that_drops_a_field_and_passes_an_improvement(
+    stack: BuiltinStack, app: EvalApp
+) -> None:
+    without_ebitda = {
+        **EXTRACTOR_OUTPUT_SCHEMA,
+        "$id": "urn:test:extractor-without-ebitda",
+        "properties": {
+            k: v for k, v in EXTRACTOR_OUTPUT_SCHEMA["properties"].items() if k != "ebitda"
+        },
+    }
+    registered = stack.call(
+        stack.http.post("/schemas", json={"name": "extractor-no-ebitda", "schema": without_ebitda})
+    )
+    assert registered.status_code == 201, registered.text
+    gate = stack.call(
+        stack.http.put(
+            f"/apps/{app.app_id}/gate",
+            json={"dataset_id": app.dataset["id"], "min_score": 0.7, "max_field_drop": 0.05},
+        )
+    )
+    assert gate.status_code == 200, gate.text
+    version_before = stack.call(stack.http.get(f"/apps/{app.app_id}")).json()["version"]
+
+    app.set_extractor_schema("schema:extractor-no-ebitda")
+    refused = stack.call(stack.http.post(f"/apps/{app.app_id}/deploy"), timeout=300)
+    assert refused.status_code == 409, refused.text
+    body = refused.json()
+    assert "mapped_data.ebitda" in body["detail"]
+    report = body["report"]
+    assert report["passed"] is False
+    assert report["candidate"]["field_scores"]["mapped_data.ebitda"] == 0.0
+    assert report["candidate"]["score"] == pytest.approx(4 / 8)
+    assert report["baseline"]["score"] == pytest.approx(6 / 8)
+    first = report["comparison"]["fields"][0]
+    assert first == {
+        "field": "mapped_data.ebitda",
+        "baseline": 1.0,
+        "candidate": 0.0,
+        "delta": -1.0,
+        "change": "regressed",
+    }
+    assert any("min_score" in reason for reason in report["reasons"])
+    assert stack.call(stack.http.get(f"/apps/{app.app_id}")).json()["version"] == version_before
+
+    # The table `hub eval compare` prints comes from this endpoint: regressions first.
+    compared = stack.call(
+        stack.http.get(
+            f"/evaluations/{report['candidate']['id']}/compare/{report['baseline']['id']}"
+        )
+    ).json()
+    assert compared["baseline_id"] == report["baseline"]["id"]
+    assert compared["fields"][0]["field"] == "mapped_data.ebitda"
+    assert compared["regressions"] == 1
+    assert {i["index"] for i in compared["item_regressions"]} == {0, 1}
+
+    forced = stack.call(stack.http.post(f"/apps/{app.app_id}/deploy", params={"force": True}))
+    assert forced.status_code == 200, forced.text
+    assert forced.json()["version"] != version_before
+    trail = stack.call(stack.http.get("/audit", params={"object_id": app.app_id})).json()
+    actions = (
+        [event["action"] for event in trail["items"]]
+        if isinstance(trail, dict)
+        else [event["action"] for event in trail]
+    )
+    assert "app.deploy.forced" in actions and "app.deploy.refused" in actions
+
+    # Putting the field back improves on what is now deployed: the gate lets it through.
+    app.set_extractor_schema(EXTRACTOR_OUTPUT_SCHEMA["$id"])
+    passed = stack.call(stack.http.post(f"/apps/{app.app_id}/deploy"), timeout=300)
+    assert passed.status_code == 200, passed.text
+    evaluation = stack.call(
+        stack.http.get(f"/evaluations/{passed.headers['X-Evaluation-Id']}")
+    ).json()
+    assert evaluation["purpose"] == "gate" and evaluation["score"] == pytest.approx(6 / 8)
