@@ -20,6 +20,7 @@ import logging
 import statistics
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -464,6 +465,16 @@ class EvaluationRunner:
             session.commit()
 
 
+def _artifact_location(tracking_uri: str) -> str | None:
+    """Next to an SQLite tracking store (MLflow's default would be ``./mlruns`` in the
+    working directory); a tracking server decides for itself (``None``)."""
+    prefix = "sqlite:///"
+    if not tracking_uri.startswith(prefix) or ":memory:" in tracking_uri:
+        return None
+    database = Path(tracking_uri[len(prefix) :].split("?", 1)[0])
+    return (database.parent / "mlflow-artifacts").resolve().as_uri()
+
+
 def log_to_mlflow(tracking_uri: str, report: EvaluationPublic) -> str:
     """Log ``report`` as an MLflow run (experiment ``hub-evaluations/<app id>``).
 
@@ -476,7 +487,9 @@ def log_to_mlflow(tracking_uri: str, report: EvaluationPublic) -> str:
     name = f"{MLFLOW_EXPERIMENT_PREFIX}{report.app_id}"
     experiment = client.get_experiment_by_name(name)
     experiment_id = (
-        experiment.experiment_id if experiment is not None else client.create_experiment(name)
+        experiment.experiment_id
+        if experiment is not None
+        else client.create_experiment(name, artifact_location=_artifact_location(tracking_uri))
     )
     run = client.create_run(
         experiment_id,
@@ -523,6 +536,13 @@ def baseline_and_candidate(
     """The evaluation of the older release is the baseline, the other the candidate."""
     baseline, candidate = sorted((first, second), key=_release_order)
     return baseline, candidate
+
+
+def _release_label(evaluation: EvaluationPublic) -> str:
+    """``deployed 1.1.0``, ``candidate 1.2.0``; a version alone when it was asked for."""
+    if evaluation.release == evaluation.app_version or not evaluation.app_version:
+        return evaluation.release
+    return f"{evaluation.release} {evaluation.app_version}"
 
 
 def compare(baseline: EvaluationPublic, candidate: EvaluationPublic) -> EvaluationComparison:
@@ -580,8 +600,8 @@ def compare(baseline: EvaluationPublic, candidate: EvaluationPublic) -> Evaluati
     return EvaluationComparison(
         baseline_id=baseline.id,
         candidate_id=candidate.id,
-        baseline_release=f"{baseline.release} {baseline.app_version}".strip(),
-        candidate_release=f"{candidate.release} {candidate.app_version}".strip(),
+        baseline_release=_release_label(baseline),
+        candidate_release=_release_label(candidate),
         baseline_score=baseline.score,
         candidate_score=candidate.score,
         score_delta=score_delta,

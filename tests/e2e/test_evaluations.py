@@ -11,16 +11,26 @@ the field back — an improvement over what is deployed — passes.
 from __future__ import annotations
 
 import asyncio
+import csv
+import io
+import json
+import re
 import string
 import time
+import zipfile
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
+import uvicorn
 from mlflow import MlflowClient
+from typer.testing import CliRunner
 
+from hub.cli import app as cli
 from schemas.library import EXTRACTOR_OUTPUT_SCHEMA
-from tests.e2e.builtin_stack import BuiltinStack, memo_pdf
+from tests.auth_support import admin_headers
+from tests.e2e.builtin_stack import BuiltinStack, _free_port, memo_pdf
 
 PIPELINE_YAML = """\
 version: "1.0"
@@ -195,6 +205,8 @@ def test_an_evaluation_scores_each_field_of_each_run_as_computed_by_hand(
     )
     assert mlflow_run.data.metrics["score"] == pytest.approx(0.75)
     assert mlflow_run.data.metrics["field.mapped_data.total_debt"] == 0.0
+    # Its artifacts (the per-item table) stay under HUB_HOME, not in the working directory.
+    assert mlflow_run.info.artifact_uri.startswith(stack.settings.home.resolve().as_uri())
 
 
 def test_evaluation_runs_stay_out_of_production_metrics_and_listings(
@@ -301,3 +313,85 @@ def test_the_gate_refuses_a_schema_that_drops_a_field_and_passes_an_improvement(
         stack.http.get(f"/evaluations/{passed.headers['X-Evaluation-Id']}")
     ).json()
     assert evaluation["purpose"] == "gate" and evaluation["score"] == pytest.approx(6 / 8)
+
+
+def serve_over_http(stack: BuiltinStack) -> str:
+    """The stack's API on a free port (for the CLI, which speaks HTTP)."""
+    port = _free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(stack._api, host="127.0.0.1", port=port, lifespan="off", log_level="warning")
+    )
+
+    async def start() -> None:
+        stack._tasks.insert(1, asyncio.create_task(server.serve()))
+        while not server.started:
+            await asyncio.sleep(0.05)
+
+    stack.call(start())
+    return f"http://127.0.0.1:{port}"
+
+
+def test_the_cli_imports_a_zip_runs_evaluations_and_prints_the_comparison(
+    stack: BuiltinStack, tmp_path: Path
+) -> None:
+    app = EvalApp(stack)  # deployed as 1.0.0 with the full extractor schema
+    registered = stack.call(stack.http.get("/schemas/extractor-no-ebitda"))
+    assert registered.status_code == 200, "the gate test registered it"
+    app.set_extractor_schema("schema:extractor-no-ebitda")
+    assert stack.call(stack.http.post(f"/apps/{app.app_id}/deploy")).json()["version"] == "1.1.0"
+    archive = tmp_path / "memos.zip"
+    with zipfile.ZipFile(archive, "w") as bundle:
+        text = io.StringIO()
+        writer = csv.writer(text)
+        writer.writerow(
+            [
+                "document",
+                "mapped_data.borrower_name",
+                "mapped_data.ebitda",
+                "mapped_data.annual_revenue",
+            ]
+        )
+        for number, (borrower, figures) in enumerate(MEMOS):
+            bundle.writestr(f"docs/memo{number}.pdf", memo_pdf(memo_lines(borrower, figures)))
+            revenue = json.dumps({"value": figures["annual_revenue"], "tolerance": "1%"})
+            writer.writerow([f"memo{number}.pdf", borrower, figures["ebitda"], revenue])
+        bundle.writestr("expectations.csv", text.getvalue())
+    url = serve_over_http(stack)
+    token = admin_headers()["Authorization"].removeprefix("Bearer ")
+    common = ["--api-url", url, "--token", token]
+    runner = CliRunner()
+
+    def hub(*args: str) -> str:
+        result = runner.invoke(cli, [*args, *common])
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    imported = hub("eval", "dataset", "import", app.app_id, str(archive), "--name", "cli-memos")
+    dataset_id = re.search(r"dataset (ds-\w+): cli-memos version 1, 2 items", imported)
+    assert dataset_id, imported
+    ids = []
+    for release in ("1.0.0", "1.1.0"):
+        shown = hub(
+            "eval", "run", app.app_id, "--dataset", dataset_id.group(1), "--release", release
+        )
+        ids.append(re.search(r"evaluation (eval-\w+) started", shown).group(1))  # type: ignore[union-attr]
+        assert "2/2 items scored" in shown and "status completed" in shown, shown
+    first = stack.call(stack.http.get(f"/evaluations/{ids[0]}")).json()
+    second = stack.call(stack.http.get(f"/evaluations/{ids[1]}")).json()
+    assert first["score"] == 1.0 and second["score"] == pytest.approx(4 / 6)
+    assert first["items"][0]["inputs"]["document"].startswith("artifact://")
+    # Either order: the older release is the baseline, and the lost field comes first.
+    table = hub("eval", "compare", ids[1], ids[0])
+    lines = table.splitlines()
+    assert lines[0].startswith(f"baseline  {ids[0]}") and "regressions: 1" in table
+    header = lines.index(next(line for line in lines if line.startswith("field ")))
+    assert lines[header + 2].split() == [
+        "mapped_data.ebitda",
+        "1.000",
+        "0.000",
+        "-1.000",
+        "regressed",
+    ]
+    shown = hub("eval", "show", ids[1])
+    assert "mapped_data.ebitda" in shown and "0.667" in shown
+    print(table)  # the table of the closing note (pytest -s shows it)
