@@ -28,6 +28,7 @@ from mlflow import MlflowClient
 from typer.testing import CliRunner
 
 from hub.cli import app as cli
+from hub.demo import run_demo
 from schemas.library import EXTRACTOR_OUTPUT_SCHEMA
 from tests.auth_support import admin_headers
 from tests.e2e.builtin_stack import BuiltinStack, _free_port, memo_pdf
@@ -395,3 +396,19 @@ def test_the_cli_imports_a_zip_runs_evaluations_and_prints_the_comparison(
     shown = hub("eval", "show", ids[1])
     assert "mapped_data.ebitda" in shown and "0.667" in shown
     print(table)  # the table of the closing note (pytest -s shows it)
+
+
+def test_the_demo_prints_an_evaluation_of_its_samples_known_figures(
+    stack: BuiltinStack, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = serve_over_http(stack)
+    monkeypatch.setenv("HUB_API_TOKEN", admin_headers()["Authorization"].removeprefix("Bearer "))
+    said: list[str] = []
+    runs = run_demo(url, samples_dir=tmp_path, echo=said.append)
+    assert all(run.status == "completed" for run in runs), said
+    text = "\n".join(said)
+    print(text[text.index("Evaluation of the deployed release") :])
+    start = said.index("Evaluation of the deployed release on the demo dataset (hub eval run):")
+    assert "status completed  score 1.000" in said[start + 2], said[start:]
+    assert f"items {len(runs)}/{len(runs)}" in said[start + 2]
+    assert any(line.split()[:2] == ["mapped_data.ebitda", "1.000"] for line in said[start:])
