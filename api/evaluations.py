@@ -20,7 +20,6 @@ import logging
 import statistics
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -50,6 +49,7 @@ from schemas.orchestration import ExecutionPlan
 from schemas.runs import RunResult
 from storage.artifacts import ArtifactNotFound, ArtifactStore
 from storage.evaluations import DatasetRepository, EvaluationRepository
+from storage.mlflow_evaluations import log_to_mlflow
 from storage.models import App, AppGate, EvalDataset, Evaluation, utc_now
 from storage.repositories import ReleaseRepository
 from storage.run_inputs import run_input_problems
@@ -60,7 +60,6 @@ logger = logging.getLogger(__name__)
 DEFAULT_CONCURRENCY = 4
 #: A field whose score moved by less than this counts as unchanged.
 SCORE_EPSILON = 1e-9
-MLFLOW_EXPERIMENT_PREFIX = "hub-evaluations/"
 
 
 def iso(value: Any) -> str | None:
@@ -463,62 +462,6 @@ class EvaluationRunner:
             fill(row)
             row.mlflow_run_id = mlflow_run_id
             session.commit()
-
-
-def _artifact_location(tracking_uri: str) -> str | None:
-    """Next to an SQLite tracking store (MLflow's default would be ``./mlruns`` in the
-    working directory); a tracking server decides for itself (``None``)."""
-    prefix = "sqlite:///"
-    if not tracking_uri.startswith(prefix) or ":memory:" in tracking_uri:
-        return None
-    database = Path(tracking_uri[len(prefix) :].split("?", 1)[0])
-    return (database.parent / "mlflow-artifacts").resolve().as_uri()
-
-
-def log_to_mlflow(tracking_uri: str, report: EvaluationPublic) -> str:
-    """Log ``report`` as an MLflow run (experiment ``hub-evaluations/<app id>``).
-
-    Metrics: ``score``, ``cost_usd``, ``latency_p50_ms`` and one ``field.<key>`` per field;
-    the per-item table is attached as ``items.json``. Returns the MLflow run id.
-    """
-    from mlflow import MlflowClient  # heavy import, only when an evaluation finishes
-
-    client = MlflowClient(tracking_uri=tracking_uri)
-    name = f"{MLFLOW_EXPERIMENT_PREFIX}{report.app_id}"
-    experiment = client.get_experiment_by_name(name)
-    experiment_id = (
-        experiment.experiment_id
-        if experiment is not None
-        else client.create_experiment(name, artifact_location=_artifact_location(tracking_uri))
-    )
-    run = client.create_run(
-        experiment_id,
-        run_name=f"{report.id} ({report.release} {report.app_version})",
-        tags={
-            "hub.evaluation_id": report.id,
-            "hub.app_id": report.app_id,
-            "hub.dataset_id": report.dataset_id,
-            "hub.release": report.release,
-            "hub.purpose": report.purpose,
-        },
-    )
-    run_id = str(run.info.run_id)
-    client.log_param(run_id, "app_version", report.app_version)
-    client.log_param(run_id, "dataset_id", report.dataset_id)
-    client.log_param(run_id, "items", report.items_total)
-    client.log_metric(run_id, "score", report.score or 0.0)
-    client.log_metric(run_id, "cost_usd", report.cost_usd)
-    if report.latency_p50_ms is not None:
-        client.log_metric(run_id, "latency_p50_ms", report.latency_p50_ms)
-    for key, value in report.field_scores.items():
-        # MLflow metric names allow letters, digits, _ - . / and spaces.
-        safe = "".join(c if c.isalnum() or c in "_-./ " else "_" for c in key)
-        client.log_metric(run_id, f"field.{safe}", value)
-    client.log_dict(
-        run_id, {"items": [i.model_dump(mode="json") for i in report.items]}, "items.json"
-    )
-    client.set_terminated(run_id)
-    return run_id
 
 
 def _release_order(evaluation: EvaluationPublic) -> tuple[tuple[int, ...], bool, str, str]:

@@ -7,6 +7,7 @@ The gate itself acts in ``POST /apps/{id}/deploy`` (``api/gates.py``).
 
 from __future__ import annotations
 
+import logging
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Request, Response, status
@@ -40,7 +41,10 @@ from schemas.evaluations import (
     GatePublic,
 )
 from storage.evaluations import DatasetRepository, EvaluationRepository, GateRepository
-from storage.models import Evaluation
+from storage.mlflow_evaluations import mirror_dataset
+from storage.models import EvalDataset, Evaluation
+
+logger = logging.getLogger(__name__)
 
 app_router = APIRouter(prefix="/apps", tags=["evaluations"])
 datasets_router = APIRouter(prefix="/datasets", tags=["evaluations"])
@@ -88,6 +92,21 @@ def _public(session: SessionDep, row: Evaluation) -> EvaluationPublic:
 # ------------------------------------------------------------------ datasets
 
 
+def _mirror(request: Request, row: EvalDataset, replaces: str | None = None) -> None:
+    """Mirror the version as an MLflow evaluation dataset where MLflow supports them; the
+    database keeps the dataset either way."""
+    uri = _runner(request).mlflow_tracking_uri
+    if not uri:
+        return
+    try:
+        row.mlflow_dataset_id = mirror_dataset(
+            uri, row.app_id, row.name, row.version, list(row.items), replaces=replaces
+        )
+    except Exception:  # MLflow is a mirror: never fail the request for it
+        logger.warning("dataset %s not mirrored to MLflow", row.id, exc_info=True)
+        row.mlflow_dataset_id = None
+
+
 @app_router.post(
     "/{app_id}/datasets",
     status_code=status.HTTP_201_CREATED,
@@ -97,6 +116,7 @@ def _public(session: SessionDep, row: Evaluation) -> EvaluationPublic:
 )
 def create_dataset(
     principal: EditorDep,
+    request: Request,
     app_id: AppIdPath,
     body: DatasetCreate,
     session: SessionDep,
@@ -116,6 +136,8 @@ def create_dataset(
         description=body.description,
         created_by=principal.subject,
     )
+    _mirror(request, row)
+    session.flush()
     response.headers["Location"] = f"/datasets/{row.id}"
     public = dataset_public(row)
     audit(
@@ -162,7 +184,11 @@ def get_dataset(_: ViewerDep, dataset_id: DatasetIdPath, session: SessionDep) ->
     responses=error_responses(404, 409, 413, 422),
 )
 def update_dataset(
-    _: EditorDep, dataset_id: DatasetIdPath, body: DatasetUpdate, session: SessionDep
+    _: EditorDep,
+    request: Request,
+    dataset_id: DatasetIdPath,
+    body: DatasetUpdate,
+    session: SessionDep,
 ) -> DatasetPublic:
     """409 once an evaluation used the version: POST a new version with the same name."""
     row = require_dataset(session, dataset_id)
@@ -177,6 +203,7 @@ def update_dataset(
     row.items = [item.model_dump(mode="json") for item in body.items]
     if body.description is not None:
         row.description = body.description
+    _mirror(request, row, replaces=row.mlflow_dataset_id)
     session.flush()
     audit(
         session,

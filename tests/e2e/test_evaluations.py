@@ -153,6 +153,15 @@ def test_a_dataset_is_versioned_and_checked(stack: BuiltinStack, app: EvalApp) -
     assert app.dataset["id"].startswith("ds-")
     assert app.dataset["version"] == 1
     assert app.dataset["item_count"] == 2 and app.dataset["locked"] is False
+    # Mirrored as an MLflow evaluation dataset (this MLflow supports them).
+    assert app.dataset["storage"] == "mlflow", app.dataset
+    client = MlflowClient(stack.settings.resolved_mlflow_tracking_uri)
+    mirrored = client.get_dataset(app.dataset["mlflow_dataset_id"])
+    assert mirrored.name == f"{app.app_id}/memos/v1"
+    # (the entity's own record readers use MLflow's global tracking URI: ask the store)
+    records, _ = client._tracking_client.store._load_dataset_records(mirrored.dataset_id)
+    assert sorted(r.expectations["mapped_data.ebitda"] for r in records) == [2_100_000, 4_500_000]
+    assert {r.inputs["document"] for r in records} == {i["inputs"]["document"] for i in app.items}
     again = stack.call(
         stack.http.post(
             f"/apps/{app.app_id}/datasets", json={"name": "memos", "items": app.items[:1]}
