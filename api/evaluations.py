@@ -32,7 +32,7 @@ from api.errors import ConflictError, InvalidInputError, NotFoundError
 from api.evaluation_scoring import aggregate, score_item
 from api.releases import build_plan
 from api.runs import RunService, failure_message
-from api.temporal import TemporalGateway
+from api.temporal import TemporalGateway, TemporalUnavailable
 from schemas.artifacts import ARTIFACT_REF_KEY, ArtifactRef, artifact_id_from_uri
 from schemas.evaluations import (
     DatasetItem,
@@ -339,32 +339,56 @@ class EvaluationRunner:
         result = ItemResult(index=index, inputs=inputs)
         outputs: dict[str, Any] | None = None
         async with limit:
-            with self.session_factory() as session:
-                problems = run_input_problems(
-                    candidate.plan,
-                    inputs,
-                    _artifact_lookup(session, self.artifact_store, principal),
+            try:
+                outputs = await self._start_and_await(
+                    evaluation_id, app_id, index, inputs, candidate, principal, result
                 )
-                if problems:
-                    result.status = "failed"
-                    result.error = "; ".join(dict.fromkeys(p.message for p in problems))
-                else:
-                    service = RunService(session=session, gateway=self.gateway)
-                    started, _ = await service.start(
-                        app_id,
-                        inputs=inputs,
-                        plan=candidate.plan,
-                        release_id=candidate.release_id,
-                        idempotency_key=None,
-                        evaluation=(evaluation_id, index),
-                    )
-                    result.run_id = started.run_id
-                    outputs = await self._await_run(result)
+            except (RPCError, TemporalUnavailable) as exc:
+                # One item the engine could not take does not lose the others.
+                result.status = "failed"
+                result.error = f"the run could not be started or followed: {exc}"
         result.fields = score_item(expected, outputs, self._resolve)
         scores = [f.score for f in result.fields]
         result.score = sum(scores) / len(scores) if scores else None
         self._record_item(evaluation_id, result)
         return result
+
+    async def _start_and_await(
+        self,
+        evaluation_id: str,
+        app_id: str,
+        index: int,
+        inputs: dict[str, Any],
+        candidate: Candidate,
+        principal: Principal,
+        result: ItemResult,
+    ) -> dict[str, Any] | None:
+        """Start the item's run (after the door's input check) and wait for its outputs."""
+        outputs: dict[str, Any] | None = None
+        with self.session_factory() as session:
+            problems = run_input_problems(
+                candidate.plan,
+                inputs,
+                _artifact_lookup(session, self.artifact_store, principal),
+            )
+            if problems:
+                result.status = "failed"
+                result.error = "; ".join(dict.fromkeys(p.message for p in problems))
+            else:
+                service = RunService(session=session, gateway=self.gateway)
+                started, _ = await service.start(
+                    app_id,
+                    inputs=inputs,
+                    plan=candidate.plan,
+                    release_id=candidate.release_id,
+                    idempotency_key=None,
+                    evaluation=(evaluation_id, index),
+                )
+                result.run_id = started.run_id
+        # The session is closed while the run goes on: no connection held meanwhile.
+        if result.run_id is not None:
+            outputs = await self._await_run(result)
+        return outputs
 
     async def _await_run(self, result: ItemResult) -> dict[str, Any] | None:
         """Wait for the item's run; fill status, cost and latency; return its outputs

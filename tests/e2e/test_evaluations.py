@@ -421,3 +421,37 @@ def test_the_demo_prints_an_evaluation_of_its_samples_known_figures(
     assert "status completed  score 1.000" in said[start + 2], said[start:]
     assert f"items {len(runs)}/{len(runs)}" in said[start + 2]
     assert any(line.split()[:2] == ["mapped_data.ebitda", "1.000"] for line in said[start:])
+
+
+def test_an_item_refused_at_the_door_scores_zero_and_the_others_still_run(
+    stack: BuiltinStack, app: EvalApp
+) -> None:
+    good = app.items[0]
+    missing = {"inputs": {"document": "artifact://art-00000000000000000000000000000000"}}
+    made = stack.call(
+        stack.http.post(
+            f"/apps/{app.app_id}/datasets",
+            json={
+                "name": "with-a-bad-item",
+                "items": [good, {**missing, "expected": {"mapped_data.ebitda": 1}}],
+            },
+        )
+    )
+    assert made.status_code == 201, made.text
+
+    async def go() -> dict[str, Any]:
+        started = await stack.http.post(
+            f"/apps/{app.app_id}/evaluations",
+            json={"dataset_id": made.json()["id"], "release": "draft", "concurrency": 1},
+        )
+        assert started.status_code == 202, started.text
+        return await wait_evaluation(stack, started.json()["id"])
+
+    report = stack.call(go(), timeout=300)
+    assert report["status"] == "completed" and report["release"] == "draft"
+    first, second = report["items"]
+    assert first["status"] == "completed" and first["score"] == pytest.approx(0.75)
+    assert second["status"] == "failed" and second["run_id"] is None
+    assert "does not exist" in second["error"] and second["score"] == 0.0
+    # 3 of the first item's 4 fields, none of the second's 1: 3/5.
+    assert report["score"] == pytest.approx(3 / 5)
