@@ -33,7 +33,12 @@ from schemas.runs import (
 )
 from storage.artifacts import ArtifactNotFound, ArtifactStore
 from storage.repositories import AppRepository, ReleaseRepository, RunRepository
-from storage.run_inputs import ArtifactLookup, run_input_problems
+from storage.run_inputs import (
+    ArtifactLookup,
+    InputProblem,
+    artifact_problems,
+    run_input_problems,
+)
 from storage.security import ArtifactOwnerRepository
 
 app_runs_router = APIRouter(prefix="/apps", tags=["runs"])
@@ -76,11 +81,8 @@ def _artifact_lookup(request: Request, session: Session, principal: Principal) -
     return lookup
 
 
-def _check_run_inputs(
-    plan: ExecutionPlan, inputs: dict[str, object], lookup: ArtifactLookup
-) -> None:
-    """422 naming each run input (and artifact) the plan's first agents cannot take."""
-    problems = run_input_problems(plan, inputs, lookup)
+def _raise_for(problems: list[InputProblem]) -> None:
+    """422 naming each run input (and artifact) the plan's agents cannot take."""
     if problems:
         unique = list(dict.fromkeys((p.field, p.message) for p in problems))
         raise InvalidInputError(
@@ -149,6 +151,9 @@ async def start_run(
     if app.status == "archived":
         raise ConflictError(f"App {app_id!r} is archived; archived apps cannot start runs.")
     config: ApiConfig = request.app.state.config
+    lookup = _artifact_lookup(request, session, principal)
+    # Artifacts first: one the caller's team cannot read is refused whatever the plan.
+    _raise_for(artifact_problems(body.inputs, lookup)[0])
     release_id: str | None = None
     if body.draft and not principal.has_role("editor"):
         raise ForbiddenError("A draft run needs the 'editor' role; operators run deployed apps.")
@@ -164,7 +169,7 @@ async def start_run(
         plan = ExecutionPlan.model_validate(release.plan)
         release_id = release.id
     plan = _check_run_limits(plan, body.inputs, config)
-    _check_run_inputs(plan, body.inputs, _artifact_lookup(request, session, principal))
+    _raise_for(run_input_problems(plan, body.inputs, lookup))
     repeated = bool(idempotency_key) and (
         RunRepository(session).get_by_idempotency_key(app_id, idempotency_key or "") is not None
     )

@@ -9,6 +9,7 @@ from datetime import datetime
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from schemas.apps import AppPublic
 from schemas.orchestration import ExecutionPlan
 from storage.repositories import ReleaseRepository
 
@@ -281,3 +282,12 @@ def test_undecodable_body_is_422_at_the_body(client: TestClient) -> None:
     )
     assert response.status_code == 422
     assert response.json()["detail"][0]["loc"] == ["body"]
+
+
+def test_listed_apps_have_exactly_the_public_shape_of_a_single_read(client: TestClient) -> None:
+    """The list is serialised without a model per row: it must still be AppPublic's JSON."""
+    made = client.post("/apps", json={"name": f"shape {uuid.uuid4().hex[:8]}"}).json()
+    listed = client.get("/apps", params={"q": made["name"]}).json()
+    single = client.get(f"/apps/{made['id']}").json()
+    assert listed == [single] == [AppPublic.model_validate(single).model_dump(mode="json")]
+    assert list(listed[0]) == list(AppPublic.model_fields)
