@@ -144,6 +144,23 @@ class EvalApp:
         assert put.status_code == 200, put.text
 
 
+def register_schema_without_ebitda(stack: BuiltinStack) -> None:
+    """``schema:extractor-no-ebitda``: the extractor's output schema losing a field."""
+    if stack.call(stack.http.get("/schemas/extractor-no-ebitda")).status_code == 200:
+        return
+    without_ebitda = {
+        **EXTRACTOR_OUTPUT_SCHEMA,
+        "$id": "urn:test:extractor-without-ebitda",
+        "properties": {
+            k: v for k, v in EXTRACTOR_OUTPUT_SCHEMA["properties"].items() if k != "ebitda"
+        },
+    }
+    registered = stack.call(
+        stack.http.post("/schemas", json={"name": "extractor-no-ebitda", "schema": without_ebitda})
+    )
+    assert registered.status_code == 201, registered.text
+
+
 @pytest.fixture(scope="module")
 def app(stack: BuiltinStack) -> EvalApp:
     return EvalApp(stack)
@@ -252,17 +269,7 @@ def test_evaluation_runs_stay_out_of_production_metrics_and_listings(
 def test_the_gate_refuses_a_schema_that_drops_a_field_and_passes_an_improvement(
     stack: BuiltinStack, app: EvalApp
 ) -> None:
-    without_ebitda = {
-        **EXTRACTOR_OUTPUT_SCHEMA,
-        "$id": "urn:test:extractor-without-ebitda",
-        "properties": {
-            k: v for k, v in EXTRACTOR_OUTPUT_SCHEMA["properties"].items() if k != "ebitda"
-        },
-    }
-    registered = stack.call(
-        stack.http.post("/schemas", json={"name": "extractor-no-ebitda", "schema": without_ebitda})
-    )
-    assert registered.status_code == 201, registered.text
+    register_schema_without_ebitda(stack)
     gate = stack.call(
         stack.http.put(
             f"/apps/{app.app_id}/gate",
@@ -345,8 +352,7 @@ def test_the_cli_imports_a_zip_runs_evaluations_and_prints_the_comparison(
     stack: BuiltinStack, tmp_path: Path
 ) -> None:
     app = EvalApp(stack)  # deployed as 1.0.0 with the full extractor schema
-    registered = stack.call(stack.http.get("/schemas/extractor-no-ebitda"))
-    assert registered.status_code == 200, "the gate test registered it"
+    register_schema_without_ebitda(stack)
     app.set_extractor_schema("schema:extractor-no-ebitda")
     assert stack.call(stack.http.post(f"/apps/{app.app_id}/deploy")).json()["version"] == "1.1.0"
     archive = tmp_path / "memos.zip"
@@ -404,6 +410,22 @@ def test_the_cli_imports_a_zip_runs_evaluations_and_prints_the_comparison(
     ]
     shown = hub("eval", "show", ids[1])
     assert "mapped_data.ebitda" in shown and "0.667" in shown
+    listed = hub("eval", "dataset", "list", app.app_id)
+    assert re.search(rf"{dataset_id.group(1)}\s+cli-memos\s+1\s+2\s+True", listed), listed
+    body = tmp_path / "dataset.json"
+    body.write_text(json.dumps({"name": "cli-memos", "items": app.items}))
+    created = hub("eval", "dataset", "create", app.app_id, str(body))
+    assert "cli-memos version 2, 2 items" in created
+    gate = hub(
+        "eval", "gate", "set", app.app_id, "--dataset", dataset_id.group(1), "--min-score", "0.9"
+    )
+    assert "min_score 0.9" in gate
+    assert json.loads(hub("eval", "gate", "show", app.app_id))["min_score"] == 0.9
+    below = runner.invoke(
+        cli,
+        ["eval", "show", "eval-000000000000", *common],
+    )
+    assert below.exit_code == 1 and "404" in below.output
     print(table)  # the table of the closing note (pytest -s shows it)
 
 
