@@ -86,6 +86,13 @@ class AppRepository:
     def get(self, app_id: str) -> App | None:
         return self.session.get(App, app_id)
 
+    def find_by_name(self, name: str, team_id: str | None) -> App | None:
+        """The app of ``team_id`` named exactly ``name`` (names are unique per team)."""
+        team = func.coalesce(App.team_id, "")
+        return self.session.scalars(
+            select(App).where(App.name == name, team == (team_id or ""))
+        ).first()
+
     def get_row(self, app_id: str) -> AppRow | None:
         """The app with its agent count, or ``None``."""
         row = self.session.execute(

@@ -40,6 +40,18 @@ router = APIRouter(prefix="/apps", tags=["apps"])
 AppIdPath = Annotated[str, Path(description="App id, e.g. `app-3f2c9a1b7d4e`.")]
 
 
+def name_taken(session: Session, name: str, team_id: str | None, app_id: str = "") -> None:
+    """409 naming the app that already has ``name`` in ``team_id`` (other than ``app_id``)."""
+    existing = AppRepository(session).find_by_name(name, team_id)
+    if existing is not None and existing.id != app_id:
+        where = f"team {team_id!r}" if team_id else "this hub"
+        raise ConflictError(
+            f"An app named {name!r} already exists in {where}: {existing.id} "
+            f"({existing.status}); app names are unique per team. Use that app "
+            f"(GET /apps/{existing.id}), or pick another name."
+        )
+
+
 def _public(session: SessionDep, app_id: str) -> AppPublic:
     row = AppRepository(session).get_row(app_id)
     assert row is not None  # the caller just loaded or wrote it in this transaction
@@ -189,10 +201,13 @@ def _next_query(query: AppQuery, cursor: str) -> str:
     response_model=AppPublic,
     status_code=status.HTTP_201_CREATED,
     summary="Create an app",
-    responses=error_responses(413, 422),
+    responses=error_responses(409, 413, 422),
 )
 async def create_app(principal: EditorDep, body: AppCreate, request: Request) -> Response:
-    """A new app starts as a ``draft`` at version ``1.0.0``, owned by a team of the caller."""
+    """A new app starts as a ``draft`` at version ``1.0.0``, owned by a team of the caller.
+
+    409 when the team already has an app of that name (the answer names it).
+    """
     team_id = body.team_id or principal.default_team()
     if body.team_id is not None and not principal.all_teams and body.team_id not in principal.teams:
         raise InvalidInputError.at(
@@ -217,6 +232,7 @@ def _create_app(
     session_factory: Callable[[], Session], body: AppCreate, team_id: str | None, who: Principal
 ) -> AppPublic:
     with session_factory() as session:
+        name_taken(session, body.name, team_id)
         app = AppRepository(session).create(
             name=body.name, description=body.description, team_id=team_id
         )
@@ -261,6 +277,8 @@ def update_app(_: EditorDep, app_id: AppIdPath, body: AppUpdate, session: Sessio
             f"App {app_id!r} is archived and read-only; create a new app to make changes."
         )
     changes = {k: v for k, v in body.model_dump(exclude_unset=True).items() if v is not None}
+    if "name" in changes:
+        name_taken(session, changes["name"], app.team_id, app_id)
     if changes:
         before = _public(session, app_id)
         AppRepository(session).update(app, **changes)

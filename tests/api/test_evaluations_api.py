@@ -6,7 +6,10 @@ What needs the engine (evaluations that run, gated deploys) is in
 
 from __future__ import annotations
 
+import json
 import re
+import uuid
+from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
@@ -151,7 +154,7 @@ def test_a_gate_is_set_read_replaced_and_removed(
         assert refused.status_code == 422, body
         assert refused.json()["detail"][0]["loc"] == ["body", field]
     # Another app's dataset is not this app's.
-    other = client.post("/apps", json={"name": "other"}).json()["id"]
+    other = client.post("/apps", json={"name": f"other {uuid.uuid4().hex[:8]}"}).json()["id"]
     foreign = client.put(f"/apps/{other}/gate", json={"dataset_id": dataset["id"]})
     assert foreign.status_code == 422
     assert client.delete(f"/apps/{app_id}/gate").status_code == 204
@@ -176,7 +179,7 @@ def test_evaluations_refuse_what_they_cannot_run(
     judged = client.post(f"/apps/{app_id}/evaluations", json={**body, "judge": True})
     assert judged.status_code == 422
     assert judged.json()["detail"][0]["loc"] == ["body", "judge"]
-    other = client.post("/apps", json={"name": "other"}).json()["id"]
+    other = client.post("/apps", json={"name": f"other {uuid.uuid4().hex[:8]}"}).json()["id"]
     foreign = client.post(f"/apps/{other}/evaluations", json=body)
     assert foreign.status_code == 404
     draft_by_operator = client.post(
@@ -216,3 +219,14 @@ def test_production_metrics_leave_out_rows_of_evaluation_runs(api_app: FastAPI) 
             )
         ).all()
         assert kept == ["run-prod-x1"]
+
+
+def test_the_readme_dataset_example_is_accepted(
+    client: TestClient, new_app: dict[str, object]
+) -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    section = readme.split("## Evaluations and release gates", 1)[1]
+    body = json.loads(section.split("```json\n", 1)[1].split("```", 1)[0])
+    made = client.post(f"/apps/{new_app['id']}/datasets", json=body)
+    assert made.status_code == 201, made.text
+    assert made.json()["items"] == body["items"]
