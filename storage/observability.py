@@ -625,10 +625,11 @@ class ObservabilityRepository:
             totals.input_tokens[key] = totals.input_tokens.get(key, 0) + int(tokens_in or 0)
             totals.output_tokens[key] = totals.output_tokens.get(key, 0) + int(tokens_out or 0)
             totals.cost_usd[key] = totals.cost_usd.get(key, 0.0) + float(cost or 0.0)
+        # Warnings (a figure missing from a valid output) are not schema violations.
         for app, agent_type, count in self.session.execute(
-            select(SchemaViolation.app_id, SchemaViolation.agent_type, func.count()).group_by(
-                SchemaViolation.app_id, SchemaViolation.agent_type
-            )
+            select(SchemaViolation.app_id, SchemaViolation.agent_type, func.count())
+            .where(SchemaViolation.severity == "error")
+            .group_by(SchemaViolation.app_id, SchemaViolation.agent_type)
         ):
             totals.violations[(app, agent_type)] = int(count)
         return totals

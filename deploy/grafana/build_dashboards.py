@@ -139,6 +139,11 @@ def render(dashboard: Dashboard) -> dict[str, Any]:
 
 APP = 'app_id="$app_id"'
 AGENT = 'agent_type="$agent_type"'
+#: Every API replica serves the same platform families: take each series once (max across
+#: replicas) before summing. hub_agent_* and temporal_* are per process and are summed.
+RUNS = "max by (app_id, status) "
+ATTEMPTS = "max by (app_id, agent_type, status) "
+COST = "max by (app_id, agent_type) "
 
 OVERVIEW = Dashboard(
     uid="hub-overview",
@@ -147,7 +152,7 @@ OVERVIEW = Dashboard(
     panels=[
         Panel(
             "Runs finished",
-            [("runs", "sum(increase(hub_runs_finished_total[$__range]))")],
+            [("runs", f"sum({RUNS}(increase(hub_runs_finished_total[$__range])))")],
             kind="stat",
             width=4,
         ),
@@ -156,8 +161,8 @@ OVERVIEW = Dashboard(
             [
                 (
                     "success",
-                    'sum(increase(hub_runs_finished_total{status="completed"}[$__range]))'
-                    " / sum(increase(hub_runs_finished_total[$__range]))",
+                    f'sum({RUNS}(increase(hub_runs_finished_total{{status="completed"}}[$__range])))'
+                    f" / sum({RUNS}(increase(hub_runs_finished_total[$__range])))",
                 )
             ],
             kind="stat",
@@ -166,17 +171,17 @@ OVERVIEW = Dashboard(
         ),
         Panel(
             "Runs in flight",
-            [("running", "sum(hub_runs_running) or vector(0)")],
+            [("running", "sum(max by (app_id) (hub_runs_running)) or vector(0)")],
             kind="stat",
             width=4,
         ),
         Panel(
             "Runs overdue (stuck)",
-            [("overdue", "sum(hub_runs_overdue) or vector(0)")],
+            [("overdue", "sum(max by (app_id) (hub_runs_overdue)) or vector(0)")],
             kind="stat",
             width=4,
         ),
-        Panel("Temporal reachable", [("up", "min(hub_temporal_up)")], kind="stat", width=4),
+        Panel("Temporal reachable", [("up", "max(hub_temporal_up)")], kind="stat", width=4),
         Panel(
             "Scrape targets up",
             [("{{job}}", 'sum by (job) (up{job=~"hub-.*"})')],
@@ -185,21 +190,32 @@ OVERVIEW = Dashboard(
         ),
         Panel(
             "Runs finished by status",
-            [("{{status}}", "sum by (status) (rate(hub_runs_finished_total[$__rate_interval]))")],
+            [
+                (
+                    "{{status}}",
+                    f"sum by (status) ({RUNS}(rate(hub_runs_finished_total[$__rate_interval])))",
+                )
+            ],
             unit="ops",
         ),
         Panel(
             "Step attempts by outcome",
-            [("{{status}}", "sum by (status) (rate(hub_step_attempts_total[$__rate_interval]))")],
+            [
+                (
+                    "{{status}}",
+                    f"sum by (status) ({ATTEMPTS}"
+                    "(rate(hub_step_attempts_total[$__rate_interval])))",
+                )
+            ],
             unit="ops",
         ),
         Panel(
             "Task-queue backlog by agent type",
-            [("{{agent_type}}", "sum by (agent_type) (hub_task_queue_backlog)")],
+            [("{{agent_type}}", "max by (agent_type) (hub_task_queue_backlog)")],
         ),
         Panel(
             "Workers polling each agent queue",
-            [("{{agent_type}}", "sum by (agent_type) (hub_task_queue_pollers)")],
+            [("{{agent_type}}", "max by (agent_type) (hub_task_queue_pollers)")],
         ),
         Panel(
             "API requests by status",
@@ -242,7 +258,7 @@ PER_APP = Dashboard(
             [
                 (
                     "{{status}}",
-                    f"sum by (status) (increase(hub_runs_finished_total{{{APP}}}[$__range]))",
+                    f"max by (status) (increase(hub_runs_finished_total{{{APP}}}[$__range]))",
                 )
             ],
             kind="stat",
@@ -252,10 +268,11 @@ PER_APP = Dashboard(
             [
                 (
                     "failed",
-                    "(sum(increase(hub_runs_finished_total{"
+                    "(sum(max by (status) (increase(hub_runs_finished_total{"
                     + APP
-                    + ',status=~"failed|timed_out|terminated"}[$__range])) or vector(0))'
-                    f" / sum(increase(hub_runs_finished_total{{{APP}}}[$__range]))",
+                    + ',status=~"failed|timed_out|terminated"}[$__range]))) or vector(0))'
+                    " / sum(max by (status) "
+                    f"(increase(hub_runs_finished_total{{{APP}}}[$__range])))",
                 )
             ],
             kind="stat",
@@ -264,8 +281,8 @@ PER_APP = Dashboard(
         Panel(
             "Runs in flight and overdue",
             [
-                ("running", f"sum(hub_runs_running{{{APP}}}) or vector(0)"),
-                ("overdue", f"sum(hub_runs_overdue{{{APP}}}) or vector(0)"),
+                ("running", f"max(hub_runs_running{{{APP}}}) or vector(0)"),
+                ("overdue", f"max(hub_runs_overdue{{{APP}}}) or vector(0)"),
             ],
         ),
         Panel(
@@ -278,7 +295,7 @@ PER_APP = Dashboard(
             [
                 (
                     "{{agent_type}} {{status}}",
-                    "sum by (agent_type, status) "
+                    "max by (agent_type, status) "
                     f"(rate(hub_step_attempts_total{{{APP}}}[$__rate_interval]))",
                 )
             ],
@@ -289,7 +306,7 @@ PER_APP = Dashboard(
             [
                 (
                     "{{agent_type}} {{direction}}",
-                    "sum by (agent_type, direction) "
+                    "max by (agent_type, direction) "
                     f"(increase(hub_step_tokens_total{{{APP}}}[$__range]))",
                 )
             ],
@@ -300,7 +317,7 @@ PER_APP = Dashboard(
             [
                 (
                     "{{agent_type}}",
-                    f"sum by (agent_type) (increase(hub_step_cost_usd_total{{{APP}}}[$__range]))",
+                    f"max by (agent_type) (increase(hub_step_cost_usd_total{{{APP}}}[$__range]))",
                 )
             ],
             kind="table",
@@ -311,7 +328,7 @@ PER_APP = Dashboard(
             [
                 (
                     "{{agent_type}}",
-                    "sum by (agent_type) "
+                    "max by (agent_type) "
                     f"(increase(hub_schema_violations_total{{{APP}}}[$__range]))",
                 )
             ],
@@ -385,7 +402,8 @@ PER_AGENT_TYPE = Dashboard(
             [
                 (
                     "{{status}}",
-                    f"sum by (status) (rate(hub_step_attempts_total{{{AGENT}}}[$__rate_interval]))",
+                    f"sum by (status) ({ATTEMPTS}"
+                    f"(rate(hub_step_attempts_total{{{AGENT}}}[$__rate_interval])))",
                 )
             ],
             unit="ops",
@@ -393,8 +411,8 @@ PER_AGENT_TYPE = Dashboard(
         Panel(
             "Queue: backlog, pollers",
             [
-                ("backlog", f"sum(hub_task_queue_backlog{{{AGENT}}})"),
-                ("pollers", f"sum(hub_task_queue_pollers{{{AGENT}}})"),
+                ("backlog", f"max(hub_task_queue_backlog{{{AGENT}}})"),
+                ("pollers", f"max(hub_task_queue_pollers{{{AGENT}}})"),
             ],
         ),
         Panel(
@@ -445,14 +463,14 @@ COST = Dashboard(
     panels=[
         Panel(
             "Spend in the range",
-            [("spend", "sum(increase(hub_step_cost_usd_total[$__range]))")],
+            [("spend", f"sum({COST}(increase(hub_step_cost_usd_total[$__range])))")],
             kind="stat",
             unit="currencyUSD",
             width=8,
         ),
         Panel(
             "Spend of the last hour",
-            [("last hour", "sum(increase(hub_step_cost_usd_total[1h]))")],
+            [("last hour", f"sum({COST}(increase(hub_step_cost_usd_total[1h])))")],
             kind="stat",
             unit="currencyUSD",
             width=8,
@@ -469,14 +487,19 @@ COST = Dashboard(
         Panel(
             "Burn rate ($ per hour)",
             [
-                ("burn", "sum(rate(hub_step_cost_usd_total[$__rate_interval])) * 3600"),
+                ("burn", f"sum({COST}(rate(hub_step_cost_usd_total[$__rate_interval]))) * 3600"),
                 ("budget", "max(hub_cost_budget_usd_per_hour)"),
             ],
             unit="currencyUSD",
         ),
         Panel(
             "Spend by app",
-            [("{{app_id}}", "sum by (app_id) (increase(hub_step_cost_usd_total[$__range]))")],
+            [
+                (
+                    "{{app_id}}",
+                    f"sum by (app_id) ({COST}(increase(hub_step_cost_usd_total[$__range])))",
+                )
+            ],
             kind="table",
             unit="currencyUSD",
         ),
@@ -485,7 +508,7 @@ COST = Dashboard(
             [
                 (
                     "{{agent_type}}",
-                    "sum by (agent_type) (increase(hub_step_cost_usd_total[$__range]))",
+                    f"sum by (agent_type) ({COST}(increase(hub_step_cost_usd_total[$__range])))",
                 )
             ],
             kind="table",
@@ -496,7 +519,8 @@ COST = Dashboard(
             [
                 (
                     "{{app_id}} {{direction}}",
-                    "sum by (app_id, direction) (increase(hub_step_tokens_total[$__range]))",
+                    "sum by (app_id, direction) (max by (app_id, agent_type, direction) "
+                    "(increase(hub_step_tokens_total[$__range])))",
                 )
             ],
             kind="table",
