@@ -58,6 +58,8 @@ from storage.security import ArtifactOwnerRepository
 logger = logging.getLogger(__name__)
 
 DEFAULT_CONCURRENCY = 4
+#: An item's run that has not ended after this long is canceled and the item fails.
+DEFAULT_ITEM_TIMEOUT_SECONDS = 900.0
 #: A field whose score moved by less than this counts as unchanged.
 SCORE_EPSILON = 1e-9
 
@@ -265,10 +267,14 @@ class EvaluationRunner:
             return row.id
 
     def start_background(
-        self, evaluation_id: str, candidate: Candidate, concurrency: int | None
+        self,
+        evaluation_id: str,
+        candidate: Candidate,
+        concurrency: int | None,
+        item_timeout: float | None = None,
     ) -> None:
         """Run the evaluation after the request has answered."""
-        self._spawn(self.execute(evaluation_id, candidate, concurrency))
+        self._spawn(self.execute(evaluation_id, candidate, concurrency, item_timeout))
 
     def _spawn(self, coro: Coroutine[Any, Any, None]) -> None:
         task = asyncio.get_running_loop().create_task(coro)
@@ -288,7 +294,11 @@ class EvaluationRunner:
     # ----------------------------------------------------------------- running
 
     async def execute(
-        self, evaluation_id: str, candidate: Candidate, concurrency: int | None = None
+        self,
+        evaluation_id: str,
+        candidate: Candidate,
+        concurrency: int | None = None,
+        item_timeout: float | None = None,
     ) -> None:
         """Run every item (bounded concurrency), score it, then finish the report."""
         principal = acting_principal()
@@ -300,10 +310,13 @@ class EvaluationRunner:
             items = list(dataset.items)
             app_id = row.app_id
         limit = asyncio.Semaphore(concurrency or self.default_concurrency)
+        timeout = item_timeout or DEFAULT_ITEM_TIMEOUT_SECONDS
         try:
             results = await asyncio.gather(
                 *(
-                    self._run_item(evaluation_id, app_id, index, item, candidate, limit, principal)
+                    self._run_item(
+                        evaluation_id, app_id, index, item, candidate, limit, principal, timeout
+                    )
                     for index, item in enumerate(items)
                 )
             )
@@ -333,6 +346,7 @@ class EvaluationRunner:
         candidate: Candidate,
         limit: asyncio.Semaphore,
         principal: Principal,
+        timeout: float = DEFAULT_ITEM_TIMEOUT_SECONDS,
     ) -> ItemResult:
         inputs = dict(item.get("inputs") or {})
         expected = dict(item.get("expected") or {})
@@ -341,7 +355,7 @@ class EvaluationRunner:
         async with limit:
             try:
                 outputs = await self._start_and_await(
-                    evaluation_id, app_id, index, inputs, candidate, principal, result
+                    evaluation_id, app_id, index, inputs, candidate, principal, result, timeout
                 )
             except (RPCError, TemporalUnavailable) as exc:
                 # One item the engine could not take does not lose the others.
@@ -362,6 +376,7 @@ class EvaluationRunner:
         candidate: Candidate,
         principal: Principal,
         result: ItemResult,
+        timeout: float = DEFAULT_ITEM_TIMEOUT_SECONDS,
     ) -> dict[str, Any] | None:
         """Start the item's run (after the door's input check) and wait for its outputs."""
         outputs: dict[str, Any] | None = None
@@ -387,18 +402,21 @@ class EvaluationRunner:
                 result.run_id = started.run_id
         # The session is closed while the run goes on: no connection held meanwhile.
         if result.run_id is not None:
-            outputs = await self._await_run(result)
+            outputs = await self._await_run(result, timeout)
         return outputs
 
-    async def _await_run(self, result: ItemResult) -> dict[str, Any] | None:
+    async def _await_run(
+        self, result: ItemResult, timeout: float = DEFAULT_ITEM_TIMEOUT_SECONDS
+    ) -> dict[str, Any] | None:
         """Wait for the item's run; fill status, cost and latency; return its outputs
-        (``None`` when it did not complete)."""
+        (``None`` when it did not complete). A run still going after ``timeout`` seconds
+        (say, waiting for an approval nobody gives) is canceled and the item fails."""
         assert result.run_id is not None
         client = await self.gateway.client()
         handle = client.get_workflow_handle(result.run_id, result_type=RunResult)
         outputs: dict[str, Any] | None = None
         try:
-            run: RunResult = await handle.result()
+            run: RunResult = await asyncio.wait_for(handle.result(), timeout)
             result.status = "completed"
             outputs = dict(run.outputs)
             result.cost_usd = float(run.cost_usd or 0.0)
@@ -406,6 +424,15 @@ class EvaluationRunner:
         except WorkflowFailureError as exc:
             result.status = "failed"
             result.error = failure_message(exc)
+        except TimeoutError:
+            result.status = "failed"
+            result.error = (
+                f"the run did not end within {timeout:g} s (item_timeout_seconds) and was canceled"
+            )
+            try:
+                await handle.cancel()
+            except RPCError:
+                logger.info("run %s could not be canceled", result.run_id, exc_info=True)
         try:
             description = await handle.describe()
             if description.start_time and description.close_time:

@@ -92,6 +92,13 @@ class EvaluationCreate(StrictModel):
     concurrency: int | None = Field(
         default=None, ge=1, le=32, description="Runs in flight at once (default 4)."
     )
+    item_timeout_seconds: float | None = Field(
+        default=None,
+        gt=0,
+        le=86_400,
+        description="An item's run still going after this is canceled and the item fails "
+        "(default 900).",
+    )
     judge: bool = Field(
         default=False,
         description="Also ask an LLM judge (off by default; not available in this version).",

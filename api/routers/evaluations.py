@@ -255,7 +255,7 @@ async def start_evaluation(
     runner = _runner(request)
     await runner.gateway.client()  # 503 now, not later, when Temporal is down
     evaluation_id = runner.create(app, dataset, candidate, judge=body.judge)
-    runner.start_background(evaluation_id, candidate, body.concurrency)
+    runner.start_background(evaluation_id, candidate, body.concurrency, body.item_timeout_seconds)
     audit(
         session,
         "evaluation.start",

@@ -1559,6 +1559,11 @@ export interface components {
             /** Dataset Id */
             dataset_id: string;
             /**
+             * Item Timeout Seconds
+             * @description An item's run still going after this is canceled and the item fails (default 900).
+             */
+            item_timeout_seconds?: number | null;
+            /**
              * Judge
              * @description Also ask an LLM judge (off by default; not available in this version).
              * @default false

@@ -477,3 +477,48 @@ def test_an_item_refused_at_the_door_scores_zero_and_the_others_still_run(
     assert "does not exist" in second["error"] and second["score"] == 0.0
     # 3 of the first item's 4 fields, none of the second's 1: 3/5.
     assert report["score"] == pytest.approx(3 / 5)
+
+
+APPROVAL_YAML = """\
+version: "1.0"
+app_id: "$app_id"
+workflow:
+  - {step: extract, agent_id: "$extractor", inputs: [{source: trigger, field: document}],
+     outputs: [{name: extracted_data}]}
+  - step: sign-off
+    approval: {prompt: "Nobody answers this in the test", timeout: "24h", on_timeout: reject}
+    inputs: [{source: extract, field: extracted_data}]
+    outputs: [{name: decision}]
+"""
+
+
+def test_an_item_whose_run_does_not_end_in_time_is_canceled_and_fails(
+    stack: BuiltinStack, app: EvalApp
+) -> None:
+    app_id, ids = stack.call(stack.new_app({"extractor": "extractor"}))
+    saved = stack.call(
+        stack.put_yaml(app_id, string.Template(APPROVAL_YAML).substitute(app_id=app_id, **ids))
+    )
+    assert saved.status_code == 200, saved.text
+    item = {
+        "inputs": app.items[0]["inputs"],
+        "expected": {"extracted_data.borrower_name": {"present": True}},
+    }
+    made = stack.call(
+        stack.http.post(f"/apps/{app_id}/datasets", json={"name": "waits", "items": [item]})
+    )
+    assert made.status_code == 201, made.text
+
+    async def go() -> dict[str, Any]:
+        started = await stack.http.post(
+            f"/apps/{app_id}/evaluations",
+            json={"dataset_id": made.json()["id"], "release": "draft", "item_timeout_seconds": 3},
+        )
+        assert started.status_code == 202, started.text
+        return await wait_evaluation(stack, started.json()["id"])
+
+    report = stack.call(go(), timeout=120)
+    assert report["status"] == "completed" and report["score"] == 0.0
+    [only] = report["items"]
+    assert only["status"] == "failed" and "did not end within 3 s" in only["error"]
+    assert stack.call(stack.wait(only["run_id"], timeout=60))["status"] == "canceled"
