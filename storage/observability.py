@@ -600,13 +600,14 @@ class ObservabilityRepository:
         """Everything ever recorded, grouped for Prometheus counters (``GET /metrics``).
 
         Rows are only ever added (or an attempt's row updated in place), so these sums
-        only grow and Prometheus can take ``rate()`` of them.
+        only grow and Prometheus can take ``rate()`` of them. Runs of evaluations are left
+        out (their ``evaluation_runs`` row exists before their first step result).
         """
         totals = LifetimeTotals()
         for app, status, count in self.session.execute(
-            select(RunSummary.app_id, RunSummary.status, func.count()).group_by(
-                RunSummary.app_id, RunSummary.status
-            )
+            select(RunSummary.app_id, RunSummary.status, func.count())
+            .where(production_runs_only(RunSummary.run_id))
+            .group_by(RunSummary.app_id, RunSummary.status)
         ):
             totals.runs[(app, status)] = int(count)
         for app, agent_type, status, count, tokens_in, tokens_out, cost in self.session.execute(
@@ -618,7 +619,9 @@ class ObservabilityRepository:
                 func.sum(StepResult.input_tokens),
                 func.sum(StepResult.output_tokens),
                 func.sum(StepResult.cost_usd),
-            ).group_by(StepResult.app_id, StepResult.agent_type, StepResult.status)
+            )
+            .where(production_runs_only(StepResult.run_id))
+            .group_by(StepResult.app_id, StepResult.agent_type, StepResult.status)
         ):
             totals.attempts[(app, agent_type, status)] = int(count)
             key = (app, agent_type)
@@ -628,7 +631,10 @@ class ObservabilityRepository:
         # Warnings (a figure missing from a valid output) are not schema violations.
         for app, agent_type, count in self.session.execute(
             select(SchemaViolation.app_id, SchemaViolation.agent_type, func.count())
-            .where(SchemaViolation.severity == "error")
+            .where(
+                SchemaViolation.severity == "error",
+                production_runs_only(SchemaViolation.run_id),
+            )
             .group_by(SchemaViolation.app_id, SchemaViolation.agent_type)
         ):
             totals.violations[(app, agent_type)] = int(count)

@@ -16,6 +16,7 @@ from fastapi.testclient import TestClient
 
 from storage.evaluations import DatasetRepository, production_runs_only
 from storage.models import EvaluationRun, StepResult
+from storage.observability import ObservabilityRepository
 from tests.auth_support import auth_headers
 
 ITEM = {
@@ -219,6 +220,9 @@ def test_production_metrics_leave_out_rows_of_evaluation_runs(api_app: FastAPI) 
             )
         ).all()
         assert kept == ["run-prod-x1"]
+        # The Prometheus counters of GET /metrics (lifetime totals) leave them out too.
+        totals = ObservabilityRepository(session).lifetime_totals()
+        assert totals.attempts[("app-metrics-x1", "", "completed")] == 1
 
 
 def test_the_readme_dataset_example_is_accepted(
