@@ -55,6 +55,9 @@ APP_ID_KEY = SearchAttributeKey.for_keyword("AppId")
 APP_VERSION_KEY = SearchAttributeKey.for_keyword("AppVersion")
 AGENT_TYPES_KEY = SearchAttributeKey.for_keyword_list("AgentTypes")
 
+#: Runs no evaluation started (evaluations set ``HubEvaluationId`` on theirs).
+PRODUCTION_RUNS = "HubEvaluationId IS NULL"
+
 #: Visibility is eventually consistent: re-read closes this far before the newest seen.
 SUMMARY_SYNC_OVERLAP = timedelta(minutes=5)
 DEFAULT_METRICS_WINDOW = timedelta(hours=24)
@@ -149,6 +152,8 @@ class RunFilter:
     agent_type: str | None = None
     #: Only runs of these apps (a team's apps); ``None``: no restriction.
     app_ids: list[str] | None = None
+    #: Runs started by evaluations are left out unless asked for.
+    include_evaluations: bool = False
 
     def query(self) -> str:
         parts = [f"WorkflowType = {_quote(WORKFLOW_TYPE)}"]
@@ -166,6 +171,8 @@ class RunFilter:
             parts.append(f"StartTime < {_quote(iso(self.until) or '')}")
         if self.agent_type:
             parts.append(f"AgentTypes = {_quote(self.agent_type)}")
+        if not self.include_evaluations:
+            parts.append(PRODUCTION_RUNS)
         return " AND ".join(parts)
 
 
@@ -244,7 +251,10 @@ class ObservabilityService:
         client = await self.gateway.client()
         repository = ObservabilityRepository(self.session)
         newest = repository.latest_summary_end()
-        query = f"WorkflowType = {_quote(WORKFLOW_TYPE)} AND ExecutionStatus != 'Running'"
+        query = (
+            f"WorkflowType = {_quote(WORKFLOW_TYPE)} AND ExecutionStatus != 'Running' "
+            f"AND {PRODUCTION_RUNS}"
+        )
         if newest is not None:
             query += f" AND CloseTime >= {_quote(iso(newest - SUMMARY_SYNC_OVERLAP) or '')}"
         rows = [self._summary_row(e) async for e in client.list_workflows(query, page_size=1000)]

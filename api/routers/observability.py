@@ -78,10 +78,21 @@ async def list_runs(
     agent_type: Name = None,
     cursor: Cursor = None,
     limit: Limit = 50,
+    include_evaluations: Annotated[
+        bool, Query(description="Also list the runs evaluations started (left out by default).")
+    ] = False,
 ) -> RunSummaryPage:
     """Runs newest first from Temporal visibility (runs started with the Temporal CLI
-    too), each with status, timings, step counts, tokens, cost and the Web UI link."""
-    where = RunFilter(app_id=app_id, status=status, since=since, until=until, agent_type=agent_type)
+    too), each with status, timings, step counts, tokens, cost and the Web UI link.
+    Runs of evaluations are production-free: listed only with ``include_evaluations``."""
+    where = RunFilter(
+        app_id=app_id,
+        status=status,
+        since=since,
+        until=until,
+        agent_type=agent_type,
+        include_evaluations=include_evaluations,
+    )
     if app_id:
         require_visible_app_id(session, principal, app_id)
     else:
