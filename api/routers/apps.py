@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 import anyio.to_thread
 from fastapi import APIRouter, Path, Query, Request, Response, status
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from api.audit import audit
@@ -232,10 +233,16 @@ def _create_app(
     session_factory: Callable[[], Session], body: AppCreate, team_id: str | None, who: Principal
 ) -> AppPublic:
     with session_factory() as session:
-        name_taken(session, body.name, team_id)
-        app = AppRepository(session).create(
-            name=body.name, description=body.description, team_id=team_id
-        )
+        try:
+            app = AppRepository(session).create(
+                name=body.name, description=body.description, team_id=team_id
+            )
+        except IntegrityError:
+            # The unique index on (team, name) decides, so the common case costs no
+            # look-up and two concurrent creates of one name both get a 409 naming the app.
+            session.rollback()
+            name_taken(session, body.name, team_id)
+            raise
         # A new app has no agents: its public form needs no second query.
         created = AppPublic.model_construct(
             id=app.id,
