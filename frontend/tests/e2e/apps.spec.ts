@@ -14,7 +14,11 @@ test.afterAll(async () => {
 test("apps table: create, filter, sort, page, edit, archive, delete; a refused deploy is rolled back with the API's message", async ({ page }) => {
   for (let i = 0; i < 11; i++) await ok(api.post("/apps", { data: { name: `${tag} bulk ${String(i).padStart(2, "0")}` } }));
   await login(page, "/apps");
+  // The search is debounced: wait for its answer, or a fresh hub's unfiltered list (the
+  // same 11 apps) passes the first check and "Next" races the debounce.
+  const searched = page.waitForResponse((r) => r.url().includes(`q=${tag}`));
   await page.getByLabel("Search").fill(tag);
+  await searched;
   await expect(page.getByText(/1–10 of 11/)).toBeVisible();
   await page.getByRole("button", { name: "Next" }).click();
   await expect(page.getByText(/11–11 of 11/)).toBeVisible();
