@@ -30,7 +30,9 @@ from api.routers import (
     prompts,
     run_events,
     runs,
+    schedules,
     schemas,
+    webhooks,
 )
 from api.schema_sources import SCHEMA_SOURCES_INFO_KEY, SchemaSources, SchemaSourcesConfig
 from api.temporal import TemporalGateway, TemporalUnavailable
@@ -136,6 +138,11 @@ def create_app(
     app.include_router(orchestration.router, responses=database_down)
     app.include_router(runs.app_runs_router)
     app.include_router(runs.router)
+    app.include_router(schedules.app_schedules_router, responses=database_down)
+    app.include_router(schedules.router, responses=database_down)
+    app.include_router(webhooks.app_webhooks_router, responses=database_down)
+    app.include_router(webhooks.router, responses=database_down)
+    app.include_router(webhooks.hooks_router, responses=database_down)
     app.include_router(artifacts.router)
     app.include_router(prompts.router)
     app.include_router(schemas.router, responses=database_down)

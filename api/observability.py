@@ -46,6 +46,7 @@ from schemas.observability import (
     ViolationPublic,
 )
 from schemas.runs import RunStatus
+from schemas.triggers import TRIGGER_KINDS, RunTrigger, TriggerKind
 from storage.models import RunSummary, StepResult
 from storage.observability import ObservabilityRepository, ViolationFilter, percentile
 
@@ -53,6 +54,8 @@ INVOKE_AGENT = "invoke_agent"
 APP_ID_KEY = SearchAttributeKey.for_keyword("AppId")
 APP_VERSION_KEY = SearchAttributeKey.for_keyword("AppVersion")
 AGENT_TYPES_KEY = SearchAttributeKey.for_keyword_list("AgentTypes")
+HUB_TRIGGER_KEY = SearchAttributeKey.for_keyword("HubTrigger")
+HUB_TRIGGER_ID_KEY = SearchAttributeKey.for_keyword("HubTriggerId")
 
 #: Visibility is eventually consistent: re-read closes this far before the newest seen.
 SUMMARY_SYNC_OVERLAP = timedelta(minutes=5)
@@ -139,6 +142,15 @@ def _references(value: Any) -> list[str]:
     return found
 
 
+def _trigger(execution: WorkflowExecution) -> RunTrigger:
+    attributes = execution.typed_search_attributes
+    kind = attributes.get(HUB_TRIGGER_KEY) or "cli"
+    return RunTrigger(
+        kind=kind if kind in TRIGGER_KINDS else "cli",  # type: ignore[arg-type]
+        id=attributes.get(HUB_TRIGGER_ID_KEY),
+    )
+
+
 @dataclass
 class RunFilter:
     app_id: str | None = None
@@ -146,6 +158,8 @@ class RunFilter:
     since: datetime | None = None
     until: datetime | None = None
     agent_type: str | None = None
+    #: Only runs started by this kind of trigger (``schedule``, ``webhook``, …).
+    trigger: TriggerKind | None = None
     #: Only runs of these apps (a team's apps); ``None``: no restriction.
     app_ids: list[str] | None = None
 
@@ -165,6 +179,11 @@ class RunFilter:
             parts.append(f"StartTime < {_quote(iso(self.until) or '')}")
         if self.agent_type:
             parts.append(f"AgentTypes = {_quote(self.agent_type)}")
+        if self.trigger == "cli":
+            # Runs started by the Temporal CLI carry no trigger attribute at all.
+            parts.append("(HubTrigger = 'cli' OR HubTrigger IS NULL)")
+        elif self.trigger:
+            parts.append(f"HubTrigger = {_quote(self.trigger)}")
         return " AND ".join(parts)
 
 
@@ -209,6 +228,7 @@ class ObservabilityService:
                 duration_ms=summary.duration_ms,
                 agent_types=list(summary.agent_types),
                 temporal_ui_url=self.gateway.workflow_url(execution.id),
+                trigger=_trigger(execution),
             )
             if total is not None:
                 item.steps_completed = total.steps_completed

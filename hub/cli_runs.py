@@ -124,6 +124,8 @@ def api_client(api_url: str | None, token: str | None = None) -> httpx.Client:
     # under HUB_HOME, exchanged for a token.
     token = token or os.environ.get("HUB_API_TOKEN")
     headers = {"Authorization": f"Bearer {token}"} if token else bearer_headers(base)
+    # Runs the CLI starts say so (GET /runs/{id} → "trigger": {"kind": "cli"}).
+    headers = {**headers, "Hub-Trigger": "cli"}
     return httpx.Client(base_url=base, timeout=30.0, headers=headers)
 
 

@@ -15,6 +15,9 @@ SEARCH_ATTRIBUTES: dict[str, str] = {
     "AppVersion": "Keyword",
     "HubRunId": "Keyword",
     "AgentTypes": "KeywordList",
+    # What started the run (schedule, webhook, batch, api, cli) and which one.
+    "HubTrigger": "Keyword",
+    "HubTriggerId": "Keyword",
 }
 
 

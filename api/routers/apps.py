@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Response, status
+from fastapi import APIRouter, Path, Query, Request, Response, status
 
 from api.audit import audit
 from api.auth.dependencies import AdminDep, EditorDep, ViewerDep
@@ -18,6 +18,7 @@ from api.dependencies import (
 )
 from api.errors import ConflictError, InvalidInputError, error_responses
 from api.releases import deploy_app
+from api.schedules import ScheduleService
 from schemas.apps import AppCreate, AppPublic, AppSortField, AppStatus, AppUpdate
 from storage.repositories import AppRepository
 
@@ -177,8 +178,10 @@ def deploy(
     summary="Archive an app (read-only, cannot run or deploy)",
     responses=error_responses(404, 409),
 )
-def archive(_: EditorDep, app_id: AppIdPath, session: SessionDep) -> AppPublic:
-    """``draft`` or ``deployed`` → ``archived``."""
+async def archive(
+    _: EditorDep, request: Request, app_id: AppIdPath, session: SessionDep
+) -> AppPublic:
+    """``draft`` or ``deployed`` → ``archived``; the app's schedules are paused."""
     app = require_app(session, app_id)
     if app.status == "archived":
         raise ConflictError(
@@ -189,4 +192,9 @@ def archive(_: EditorDep, app_id: AppIdPath, session: SessionDep) -> AppPublic:
     AppRepository(session).update(app, status="archived")
     after = _public(session, app_id)
     audit(session, "app.archive", "app", app_id, team_id=app.team_id, before=before, after=after)
+    session.commit()
+    # Archived apps start no runs (their fires would fail); pausing says so in Temporal too.
+    schedules = ScheduleService(session=session, gateway=request.app.state.temporal)
+    if schedules.rows_of(app_id):
+        await schedules.pause_all(app_id, f"paused: app {app_id} was archived")
     return after

@@ -21,6 +21,7 @@ from api.observability import ObservabilityService, RunFilter
 from api.temporal import TemporalGateway
 from schemas.observability import MetricsPublic, RunSummaryPage, RunTrace, ViolationPage
 from schemas.runs import RunStatus
+from schemas.triggers import TriggerKind
 from storage.observability import ViolationFilter
 
 router = APIRouter(prefix="/observability", tags=["observability"])
@@ -78,10 +79,18 @@ async def list_runs(
     agent_type: Name = None,
     cursor: Cursor = None,
     limit: Limit = 50,
+    trigger: TriggerKind | None = None,
 ) -> RunSummaryPage:
     """Runs newest first from Temporal visibility (runs started with the Temporal CLI
     too), each with status, timings, step counts, tokens, cost and the Web UI link."""
-    where = RunFilter(app_id=app_id, status=status, since=since, until=until, agent_type=agent_type)
+    where = RunFilter(
+        app_id=app_id,
+        status=status,
+        since=since,
+        until=until,
+        agent_type=agent_type,
+        trigger=trigger,
+    )
     if app_id:
         require_visible_app_id(session, principal, app_id)
     else:

@@ -22,6 +22,8 @@ EXPECTED_PUBLIC = {
     ("GET", "/ready"),
     ("POST", "/auth/token"),
     ("POST", "/auth/refresh"),
+    # Signed webhooks: the signature is the credential (tests/api/triggers).
+    ("POST", "/hooks/{webhook_id}"),
 }
 ORCHESTRATION_YAML = """\
 version: "1.0"
@@ -131,6 +133,9 @@ def _concrete(path: str, objects: TeamObjects) -> str:
         "name": "some-prompt",
         "version": "1",
         "alias": "production",
+        "schedule_id": "sch-000000000000",
+        "webhook_id": "hook-000000000000",
+        "batch_id": "batch-000000000000",
     }
     return re.sub(r"\{(\w+)\}", lambda m: values[m.group(1)], path)
 
@@ -182,6 +187,12 @@ def _cross_team_requests(a: TeamObjects) -> list[tuple[str, str, dict[str, Any]]
         ("GET", f"/apps/{a.app_id}/agents", {}),
         ("POST", f"/apps/{a.app_id}/agents", {"json": {"name": "x", "type": "extractor"}}),
         ("POST", f"/apps/{a.app_id}/runs", {"json": {"inputs": {"document": "d"}}}),
+        ("GET", f"/apps/{a.app_id}/schedules", {}),
+        ("POST", f"/apps/{a.app_id}/schedules", {"json": {"cron": "@daily"}}),
+        ("GET", f"/apps/{a.app_id}/webhooks", {}),
+        ("POST", f"/apps/{a.app_id}/webhooks", {"json": {"input_mapping": {"d": "/d"}}}),
+        ("GET", f"/apps/{a.app_id}/batches", {}),
+        ("POST", f"/apps/{a.app_id}/batches", {"json": {"items": [{"inputs": {}}]}}),
         ("GET", f"/agents/{a.agent_id}", {}),
         ("GET", f"/agents/{a.agent_id}/config", {}),
         ("PUT", f"/agents/{a.agent_id}/config", {"json": a.config}),
