@@ -116,26 +116,48 @@ class AsyncReadPool:
 
     async def fetch_one(self, query: str, params: Mapping[str, Any]) -> tuple[Any, ...] | None:
         """The first row of ``query`` (``%(name)s`` placeholders), or ``None``."""
+        rows = await self.fetch(query, params, first_only=True)
+        return rows[0] if rows else None
+
+    async def fetch_all(self, query: str, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
+        """Every row of ``query`` (``%(name)s`` placeholders)."""
+        return await self.fetch(query, params, first_only=False)
+
+    async def fetch(
+        self, query: str, params: Mapping[str, Any], *, first_only: bool
+    ) -> list[tuple[Any, ...]]:
+        """Rows of one autocommit ``SELECT``; see the class docstring for errors."""
         import psycopg  # only PostgreSQL deployments pay for the import
 
         slots = await self._bind_loop()
         async with slots:
             try:
-                return await self._fetch_one(query, params)
+                return await self._fetch(query, params, first_only)
             except psycopg.OperationalError as exc:
                 raise sqlalchemy_exc.OperationalError(query, dict(params), exc) from exc
             except psycopg.Error as exc:
                 raise sqlalchemy_exc.DBAPIError(query, dict(params), exc) from exc
 
-    async def _fetch_one(self, query: str, params: Mapping[str, Any]) -> tuple[Any, ...] | None:
+    @staticmethod
+    async def _rows(
+        conn: psycopg.AsyncConnection[Any], query: str, params: Mapping[str, Any], first: bool
+    ) -> list[tuple[Any, ...]]:
+        cursor = await conn.execute(query, params)
+        if first:
+            row = await cursor.fetchone()
+            return [] if row is None else [row]
+        return await cursor.fetchall()
+
+    async def _fetch(
+        self, query: str, params: Mapping[str, Any], first: bool
+    ) -> list[tuple[Any, ...]]:
         import psycopg
 
         loop = self._loop
         reused = bool(self._idle)
         conn = self._idle.pop() if reused else await self._connect()
         try:
-            cursor = await conn.execute(query, params)
-            row = await cursor.fetchone()
+            rows = await self._rows(conn, query, params, first)
         except psycopg.OperationalError:
             await conn.close()
             if not reused:
@@ -144,8 +166,7 @@ class AsyncReadPool:
             # on a new connection.
             conn = await self._connect()
             try:
-                cursor = await conn.execute(query, params)
-                row = await cursor.fetchone()
+                rows = await self._rows(conn, query, params, first)
             except BaseException:
                 await conn.close()
                 raise
@@ -158,7 +179,7 @@ class AsyncReadPool:
             self._idle.append(conn)
         else:
             await conn.close()
-        return row
+        return rows
 
     async def _connect(self) -> psycopg.AsyncConnection[Any]:
         import psycopg

@@ -20,6 +20,8 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    func,
+    text,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -70,6 +72,11 @@ class App(Base):
         Index("ix_apps_name", "name"),
         Index("ix_apps_created_at", "created_at"),
         Index("ix_apps_updated_at", "updated_at"),
+        # Pages of GET /apps in each sort order, the id breaking ties (keyset paging).
+        Index("ix_apps_created_id", "created_at", "id"),
+        Index("ix_apps_updated_id", "updated_at", "id"),
+        Index("ix_apps_lower_name_id", func.lower(text("name")), "id"),
+        Index("ix_apps_team_created_id", "team_id", "created_at", "id"),
     )
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True, default=lambda: new_id("app"))

@@ -7,13 +7,14 @@ in SQL so that listing stays fast however many rows there are.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 import anyio.to_thread
-from sqlalchemy import ColumnElement, bindparam, delete, func, select
+from sqlalchemy import ColumnElement, bindparam, delete, func, select, tuple_
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
@@ -195,6 +196,123 @@ def _utc(value: datetime) -> datetime:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
+@dataclass(frozen=True, slots=True)
+class AppQuery:
+    """What ``GET /apps`` asks for: filters, order, and where the page starts.
+
+    ``after`` continues after a row (keyset paging: its sort value and id), else
+    ``offset`` rows are skipped.
+    """
+
+    limit: int = 50
+    offset: int = 0
+    status: str | None = None
+    q: str | None = None
+    sort: str = "-created_at"
+    team_ids: tuple[str, ...] | None = None
+    after: tuple[Any, str] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AppRecordPage:
+    """A page of :class:`AppRecord` rows, the total matching, and whether more follow."""
+
+    items: list[AppRecord]
+    total: int
+    more: bool
+
+
+def _like_pattern(text: str) -> str:
+    escaped = text.lower().replace("/", "//").replace("%", "/%").replace("_", "/_")
+    return f"%{escaped}%"
+
+
+def _app_filters(query: AppQuery) -> list[ColumnElement[bool]]:
+    filters: list[ColumnElement[bool]] = []
+    if query.status:
+        filters.append(App.status == bindparam("status"))
+    if query.q:
+        filters.append(func.lower(App.name).like(bindparam("q"), escape="/"))
+    if query.team_ids is not None:
+        filters.append(App.team_id.in_(bindparam("teams", expanding=True)))
+    return filters
+
+
+def _app_order(sort: str) -> tuple[Any, bool]:
+    column = APP_SORT_COLUMNS.get(sort.lstrip("-"))
+    if column is None:
+        raise ValueError(f"unknown sort field {sort!r}")
+    return column, sort.startswith("-")
+
+
+def _app_page_statement(query: AppQuery) -> Any:
+    """One SELECT: the page (one row more than asked, to know if more follow) with the
+    agent count per row and the total matching the filter as an uncorrelated subquery
+    (computed once)."""
+    filters = _app_filters(query)
+    column, descending = _app_order(query.sort)
+    total = select(func.count()).select_from(App).where(*filters).scalar_subquery()
+    keyset: list[ColumnElement[bool]] = []
+    if query.after is not None:
+        position = tuple_(column, App.id)
+        start = tuple_(bindparam("after_value"), bindparam("after_id"))
+        keyset.append(position < start if descending else position > start)
+    order = (column.desc(), App.id.desc()) if descending else (column.asc(), App.id.asc())
+    return (
+        select(*_APP_RECORD_COLUMNS, total.label("total"))
+        .where(*filters, *keyset)
+        .order_by(*order)
+        .limit(bindparam("limit"))
+        .offset(bindparam("offset"))
+    )
+
+
+@functools.lru_cache(maxsize=128)
+def _app_page_sql(shape: tuple[str, bool, bool, bool, bool]) -> str:
+    """The PostgreSQL text of :func:`_app_page_statement`, compiled once per shape."""
+    sort, status, q, teams, keyset = shape
+    probe = AppQuery(
+        sort=sort,
+        status="x" if status else None,
+        q="x" if q else None,
+        team_ids=("x",) if teams else None,
+        after=("x", "x") if keyset else None,
+    )
+    compiled = _app_page_statement(probe).compile(
+        dialect=postgresql.psycopg.dialect(),  # type: ignore[attr-defined]
+        compile_kwargs={"render_postcompile": False},
+    )
+    # An expanding IN is rendered per call by SQLAlchemy; psycopg takes the list whole.
+    return str(compiled).replace("IN (__[POSTCOMPILE_teams])", "= ANY(%(teams)s)")
+
+
+def _app_page_params(query: AppQuery) -> dict[str, Any]:
+    params: dict[str, Any] = {"limit": query.limit + 1, "offset": query.offset}
+    if query.status:
+        params["status"] = query.status
+    if query.q:
+        params["q"] = _like_pattern(query.q)
+    if query.team_ids is not None:
+        params["teams"] = list(query.team_ids)
+    if query.after is not None:
+        params["after_value"], params["after_id"] = query.after
+    return params
+
+
+def _record(row: Sequence[Any]) -> AppRecord:
+    return AppRecord(
+        id=row[0],
+        name=row[1],
+        description=row[2],
+        version=row[3],
+        status=row[4],
+        team_id=row[5],
+        agent_count=int(row[6]),
+        created_at=_utc(row[7]),
+        updated_at=_utc(row[8]),
+    )
+
+
 class AsyncAppReader:
     """Reads one app for ``GET /apps/{id}`` without a worker thread or the ORM.
 
@@ -211,19 +329,47 @@ class AsyncAppReader:
         if self.pool is None:
             return await anyio.to_thread.run_sync(self._get_with_session, app_id)
         row = await self.pool.fetch_one(_APP_RECORD_SQL, {"app_id": app_id})
-        if row is None:
-            return None
-        return AppRecord(
-            id=row[0],
-            name=row[1],
-            description=row[2],
-            version=row[3],
-            status=row[4],
-            team_id=row[5],
-            agent_count=int(row[6]),
-            created_at=_utc(row[7]),
-            updated_at=_utc(row[8]),
+        return None if row is None else _record(row)
+
+    async def page(self, query: AppQuery) -> AppRecordPage:
+        """A page of apps with their agent counts and the total: one round trip on
+        PostgreSQL (the ORM on a worker thread on SQLite)."""
+        if self.pool is None:
+            return await anyio.to_thread.run_sync(self._page_with_session, query)
+        shape = (
+            query.sort,
+            bool(query.status),
+            bool(query.q),
+            query.team_ids is not None,
+            query.after is not None,
         )
+        params = _app_page_params(query)
+        rows = await self.pool.fetch_all(_app_page_sql(shape), params)
+        if rows:
+            total = int(rows[0][9])
+        else:  # past the last page: the total still counts
+            filters = {k: v for k, v in params.items() if k in ("status", "q", "teams")}
+            counted = await self.pool.fetch_one(_app_count_sql(shape[1:4]), filters)
+            total = int(counted[0]) if counted else 0
+        more = len(rows) > query.limit
+        return AppRecordPage([_record(r) for r in rows[: query.limit]], total, more)
+
+    def _page_with_session(self, query: AppQuery) -> AppRecordPage:
+        with self.session_factory() as session:
+            statement = _app_page_statement(query)
+            rows = session.execute(statement, _app_page_params(query)).all()
+            if rows:
+                total = int(rows[0][9])
+            else:
+                total = int(
+                    session.scalar(
+                        select(func.count()).select_from(App).where(*_app_filters(query)),
+                        _app_page_params(query),
+                    )
+                    or 0
+                )
+        more = len(rows) > query.limit
+        return AppRecordPage([_record(r) for r in rows[: query.limit]], total, more)
 
     def _get_with_session(self, app_id: str) -> AppRecord | None:
         with self.session_factory() as session:
@@ -242,6 +388,17 @@ class AsyncAppReader:
                 created_at=app.created_at,
                 updated_at=app.updated_at,
             )
+
+
+@functools.lru_cache(maxsize=16)
+def _app_count_sql(shape: tuple[bool, bool, bool]) -> str:
+    status, q, teams = shape
+    probe = AppQuery(
+        status="x" if status else None, q="x" if q else None, team_ids=("x",) if teams else None
+    )
+    statement = select(func.count()).select_from(App).where(*_app_filters(probe))
+    sql = str(statement.compile(dialect=postgresql.psycopg.dialect()))  # type: ignore[attr-defined]
+    return sql.replace("IN (__[POSTCOMPILE_teams])", "= ANY(%(teams)s)")
 
 
 class AgentRepository:

@@ -178,10 +178,10 @@ def _check_one(
     return problems
 
 
-def run_input_problems(
-    plan: ExecutionPlan, inputs: Mapping[str, Any], lookup: ArtifactLookup
-) -> list[InputProblem]:
-    """Every reason ``inputs`` cannot run ``plan``; empty when they can."""
+def artifact_problems(
+    inputs: Mapping[str, Any], lookup: ArtifactLookup
+) -> tuple[list[InputProblem], dict[str, ArtifactRef]]:
+    """Artifacts the inputs name that do not exist or cannot be read; the refs of the rest."""
     problems: list[InputProblem] = []
     refs: dict[str, ArtifactRef] = {}
     for field, value in inputs.items():
@@ -202,6 +202,14 @@ def run_input_problems(
                 )
             else:
                 refs[uri] = ref
+    return problems, refs
+
+
+def run_input_problems(
+    plan: ExecutionPlan, inputs: Mapping[str, Any], lookup: ArtifactLookup
+) -> list[InputProblem]:
+    """Every reason ``inputs`` cannot run ``plan``; empty when they can."""
+    problems, refs = artifact_problems(inputs, lookup)
     if problems:
         return problems
     for field, reads in trigger_reads(plan).items():

@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+import base64
+import binascii
+import json
+from collections.abc import Callable
+from datetime import datetime
+from typing import Annotated, Any
+from urllib.parse import urlencode
 
+import anyio.to_thread
 from fastapi import APIRouter, Path, Query, Request, Response, status
+from pydantic import TypeAdapter
+from sqlalchemy.orm import Session
 
 from api.audit import audit
 from api.auth.dependencies import AdminDep, EditorDep, ViewerDep
+from api.auth.principals import Principal
 from api.dependencies import (
     AppReaderDep,
     PromptResolverDep,
@@ -20,7 +30,7 @@ from api.errors import ConflictError, InvalidInputError, error_responses
 from api.releases import deploy_app
 from api.schedules import ScheduleService
 from schemas.apps import AppCreate, AppPublic, AppSortField, AppStatus, AppUpdate
-from storage.repositories import AppRepository
+from storage.repositories import AppQuery, AppRecord, AppRepository
 
 router = APIRouter(prefix="/apps", tags=["apps"])
 
@@ -44,18 +54,27 @@ def _public(session: SessionDep, app_id: str) -> AppPublic:
                 "X-Total-Count": {
                     "description": "How many apps match the filter, over all pages.",
                     "schema": {"type": "integer"},
-                }
+                },
+                "X-Next-Cursor": {
+                    "description": "Pass as `cursor` for the next page; absent on the last.",
+                    "schema": {"type": "string"},
+                },
+                "Link": {
+                    "description": 'The next page\'s URL with `rel="next"`.',
+                    "schema": {"type": "string"},
+                },
             },
         },
         **error_responses(422),
     },
 )
-def list_apps(
+async def list_apps(
     principal: ViewerDep,
-    session: SessionDep,
-    response: Response,
+    reader: AppReaderDep,
     limit: Annotated[int, Query(ge=1, le=200, description="Page size.")] = 50,
-    offset: Annotated[int, Query(ge=0, le=2_000_000_000, description="Rows to skip.")] = 0,
+    offset: Annotated[
+        int, Query(ge=0, le=2_000_000_000, description="Rows to skip (not with `cursor`).")
+    ] = 0,
     status_: Annotated[AppStatus | None, Query(alias="status")] = None,
     q: Annotated[
         str | None,
@@ -64,15 +83,88 @@ def list_apps(
     sort: Annotated[AppSortField, Query(description="Sort field; `-` for descending.")] = (
         "-created_at"
     ),
-) -> list[AppPublic]:
-    """Apps as a JSON array (what the web console expects); the total is in ``X-Total-Count``."""
+    cursor: Annotated[
+        str | None,
+        Query(
+            max_length=500,
+            description="Continue after the last app of a page: the `X-Next-Cursor` header of "
+            "the previous page (keyset paging; same `sort`, `status` and `q`).",
+        ),
+    ] = None,
+) -> Response:
+    """Apps as a JSON array (what the web console expects); the total is in ``X-Total-Count``
+    and, when more follow, ``X-Next-Cursor`` (and a ``Link: rel="next"``) continues the list.
+    """
+    if cursor is not None and offset:
+        raise InvalidInputError.at(
+            ("query", "cursor"), "use either cursor or offset, not both; drop offset"
+        )
     # Teams are filtered in SQL, so other teams' apps are neither listed nor counted.
-    teams = None if principal.all_teams else list(principal.teams)
-    page = AppRepository(session).list(
-        limit=limit, offset=offset, status=status_, q=q, sort=sort, team_ids=teams
+    teams = None if principal.all_teams else tuple(principal.teams)
+    query = AppQuery(
+        limit=limit,
+        offset=offset,
+        status=status_,
+        q=q,
+        sort=sort,
+        team_ids=teams,
+        after=decode_app_cursor(cursor, sort) if cursor else None,
     )
-    response.headers["X-Total-Count"] = str(page.total)
-    return [AppPublic.model_validate(row) for row in page.items]
+    page = await reader.page(query)
+    # Rows read from the database are already valid: build the models without validating
+    # them again and serialise the list in one call (issue 22's profile).
+    body = _APP_LIST.dump_json([AppPublic.model_construct(**_public_fields(r)) for r in page.items])
+    headers = {"X-Total-Count": str(page.total)}
+    if page.more and page.items:
+        next_cursor = encode_app_cursor(page.items[-1], sort)
+        headers["X-Next-Cursor"] = next_cursor
+        headers["Link"] = f'</apps?{_next_query(query, next_cursor)}>; rel="next"'
+    return Response(content=body, media_type="application/json", headers=headers)
+
+
+_APP_LIST: TypeAdapter[list[AppPublic]] = TypeAdapter(list[AppPublic])
+
+
+def _public_fields(record: AppRecord) -> dict[str, Any]:
+    return {name: getattr(record, name) for name in AppPublic.model_fields}
+
+
+def _sort_value(record: AppRecord, sort: str) -> object:
+    field = sort.lstrip("-")
+    return record.name.lower() if field == "name" else getattr(record, field)
+
+
+def encode_app_cursor(record: AppRecord, sort: str) -> str:
+    """An opaque cursor: the sort it belongs to, the row's sort value and its id."""
+    value = _sort_value(record, sort)
+    raw = json.dumps([sort, value.isoformat() if isinstance(value, datetime) else value, record.id])
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode_app_cursor(cursor: str, sort: str) -> tuple[object, str]:
+    """The (sort value, id) a cursor continues after; 422 for one this API did not make."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        made_for, value, app_id = json.loads(raw)
+        if made_for != sort or not isinstance(app_id, str) or not isinstance(value, str):
+            raise ValueError(made_for)
+        if sort.lstrip("-") != "name":
+            return datetime.fromisoformat(value), app_id
+        return value, app_id
+    except (ValueError, TypeError, binascii.Error, json.JSONDecodeError) as exc:
+        raise InvalidInputError.at(
+            ("query", "cursor"),
+            "not a cursor this API returned for this sort; start again without it",
+        ) from exc
+
+
+def _next_query(query: AppQuery, cursor: str) -> str:
+    params: dict[str, object] = {"limit": query.limit, "sort": query.sort, "cursor": cursor}
+    if query.status:
+        params["status"] = query.status
+    if query.q:
+        params["q"] = query.q
+    return urlencode(params)
 
 
 @router.post(
@@ -82,9 +174,7 @@ def list_apps(
     summary="Create an app",
     responses=error_responses(413, 422),
 )
-def create_app(
-    principal: EditorDep, body: AppCreate, session: SessionDep, response: Response
-) -> AppPublic:
+async def create_app(principal: EditorDep, body: AppCreate, request: Request) -> Response:
     """A new app starts as a ``draft`` at version ``1.0.0``, owned by a team of the caller."""
     team_id = body.team_id or principal.default_team()
     if body.team_id is not None and not principal.all_teams and body.team_id not in principal.teams:
@@ -93,12 +183,39 @@ def create_app(
             f"You are not a member of team {body.team_id!r}; your teams: "
             f"{', '.join(principal.teams) or 'none'}.",
         )
-    app = AppRepository(session).create(
-        name=body.name, description=body.description, team_id=team_id
+    # The whole write (app, audit record, commit) in one worker-thread hop: a session
+    # dependency and a sync route would take three (issue 22's profile).
+    created = await anyio.to_thread.run_sync(
+        _create_app, request.app.state.session_factory, body, team_id, principal
     )
-    response.headers["Location"] = f"/apps/{app.id}"
-    created = _public(session, app.id)
-    audit(session, "app.create", "app", app.id, team_id=team_id, after=created)
+    return Response(
+        content=created.model_dump_json(),
+        status_code=status.HTTP_201_CREATED,
+        media_type="application/json",
+        headers={"Location": f"/apps/{created.id}"},
+    )
+
+
+def _create_app(
+    session_factory: Callable[[], Session], body: AppCreate, team_id: str | None, who: Principal
+) -> AppPublic:
+    with session_factory() as session:
+        app = AppRepository(session).create(
+            name=body.name, description=body.description, team_id=team_id
+        )
+        # A new app has no agents: its public form needs no second query.
+        created = AppPublic.model_construct(
+            id=app.id,
+            name=app.name,
+            description=app.description,
+            version=app.version,
+            status="draft",  # every app starts as a draft
+            agent_count=0,
+            created_at=app.created_at,
+            updated_at=app.updated_at,
+        )
+        audit(session, "app.create", "app", app.id, team_id=team_id, after=created, principal=who)
+        session.commit()
     return created
 
 

@@ -35,7 +35,12 @@ from schemas.triggers import RunTrigger
 from storage.artifacts import ArtifactNotFound, ArtifactStore
 from storage.models import App
 from storage.repositories import AppRepository, ReleaseRepository, RunRepository
-from storage.run_inputs import ArtifactLookup, run_input_problems
+from storage.run_inputs import (
+    ArtifactLookup,
+    InputProblem,
+    artifact_problems,
+    run_input_problems,
+)
 from storage.security import ArtifactOwnerRepository
 
 app_runs_router = APIRouter(prefix="/apps", tags=["runs"])
@@ -78,11 +83,8 @@ def _artifact_lookup(request: Request, session: Session, principal: Principal) -
     return lookup
 
 
-def _check_run_inputs(
-    plan: ExecutionPlan, inputs: dict[str, object], lookup: ArtifactLookup
-) -> None:
-    """422 naming each run input (and artifact) the plan's first agents cannot take."""
-    problems = run_input_problems(plan, inputs, lookup)
+def _raise_for(problems: list[InputProblem]) -> None:
+    """422 naming each run input (and artifact) the plan's agents cannot take."""
     if problems:
         unique = list(dict.fromkeys((p.field, p.message) for p in problems))
         raise InvalidInputError(
@@ -183,9 +185,11 @@ def check_inputs_against_release(
     release = ReleaseRepository(session).latest(app.id) if app.status == "deployed" else None
     if release is None:
         return
+    lookup = _artifact_lookup(request, session, principal)
+    _raise_for(artifact_problems(inputs, lookup)[0])
     plan = ExecutionPlan.model_validate(release.plan)
     plan = _check_run_limits(plan, inputs, request.app.state.config)
-    _check_run_inputs(plan, inputs, _artifact_lookup(request, session, principal))
+    _raise_for(run_input_problems(plan, inputs, lookup))
 
 
 async def launch_run(
@@ -210,6 +214,9 @@ async def launch_run(
     if app.status == "archived":
         raise ConflictError(f"App {app_id!r} is archived; archived apps cannot start runs.")
     config: ApiConfig = request.app.state.config
+    lookup = _artifact_lookup(request, session, principal)
+    # Artifacts first: one the caller's team cannot read is refused whatever the plan.
+    _raise_for(artifact_problems(inputs, lookup)[0])
     release_id: str | None = None
     if draft:
         plan = build_plan(session, app, prompt_resolver, version=f"{app.version}-draft")
@@ -223,7 +230,7 @@ async def launch_run(
         plan = ExecutionPlan.model_validate(release.plan)
         release_id = release.id
     plan = _check_run_limits(plan, inputs, config)
-    _check_run_inputs(plan, inputs, _artifact_lookup(request, session, principal))
+    _raise_for(run_input_problems(plan, inputs, lookup))
     repeated = bool(idempotency_key) and (
         RunRepository(session).get_by_idempotency_key(app_id, idempotency_key or "") is not None
     )

@@ -316,3 +316,65 @@ async def test_rerun_from_an_approval_given_by_its_timeout_waits_its_full_time_a
     assert again["status"] == "completed", again
     assert again["outputs"]["3"]["report"]["decision"]["approver"] == "timeout"
     assert hub.calls_per_step(run_id) == {"1": 1, "3": 2}
+
+
+#: A step that fails (the echo agent returns none of the two outputs it declares) and is
+#: tolerated, and a step after it that is skipped for that.
+FAILING_YAML = """\
+version: "1.0"
+app_id: "$app_id"
+agents:
+  - {id: "$a1", type: "$echo"}
+  - {id: "$a2", type: "$echo"}
+workflow:
+  - step: check
+    agent_id: "$a1"
+    on_error: continue
+    inputs: [{source: trigger, field: memo}]
+    outputs: [{name: verdict}, {name: score}]
+  - step: report
+    agent_id: "$a2"
+    inputs: [{source: check, field: verdict}]
+    outputs: [{name: report}]
+"""
+
+
+async def test_a_step_skipped_because_upstream_failed_is_not_a_starting_point(
+    hub: RunsHub,  # noqa: F811
+) -> None:
+    app = await new_app(hub, FAILING_YAML, {"a1": ECHO, "a2": ECHO})
+    run_id = (await start_run(hub.http, app.app_id, {"memo": "m"}))["run_id"]
+    run = await wait_for_run(hub.http, run_id)
+    assert step_of(run, "check")["state"] == "failed", run
+    assert step_of(run, "report")["state"] == "skipped", run
+
+    skipped = refusal(await rerun(hub.http, run_id, "report"))
+    assert skipped.startswith(
+        "step 'report' was skipped (upstream step(s) ['check'] did not complete) in "
+    )
+    assert skipped.endswith("it cannot be a starting point; steps that ran: check")
+    # The failed step itself ran, so it is a starting point.
+    expect(await rerun(hub.http, run_id, "check"), 202)
+    again = await wait_for_run(hub.http, run_id)
+    assert step_of(again, "check")["state"] == "failed"
+    assert hub.calls_per_step(run_id) == {"check": 2}
+
+
+async def test_rerun_from_a_step_before_an_approval_asks_for_the_decision_again(
+    hub: RunsHub,  # noqa: F811
+) -> None:
+    run_id = await waiting_for_approval(hub)
+    await approve(hub.http, run_id, "sign_off", payload={"limit": 5000}, approver="ana")
+    assert (await wait_for_run(hub.http, run_id))["status"] == "completed"
+
+    # Step 1 runs again, so its result may differ: the decision taken on the old one is
+    # offered to the workflow again, refused (the step is not waiting yet), and asked anew.
+    expect(await rerun(hub.http, run_id, "1"), 202)
+    waiting = await wait_for_run(
+        hub.http, run_id, until=step_in_state("sign_off", "waiting_approval"), what="a new wait"
+    )
+    assert step_of(waiting, "1")["state"] == "completed"
+    await approve(hub.http, run_id, "sign_off", payload={"limit": 10}, approver="bo")
+    run = await wait_for_run(hub.http, run_id)
+    assert run["outputs"]["3"]["report"]["decision"]["limit"] == 10
+    assert hub.calls_per_step(run_id) == {"1": 2, "3": 2}

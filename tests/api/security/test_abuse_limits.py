@@ -115,7 +115,7 @@ def test_foreach_fan_out_beyond_the_limit_is_refused(security_db: str) -> None:
             f'version: "1.0"\napp_id: {app_id}\nname: fan\nagents:\n  - id: {agent_id}\n'
             f"workflow:\n  - step: each\n    agent_id: {agent_id}\n"
             "    foreach: {source: trigger, field: items}\n"
-            "    inputs:\n      - source: trigger\n        field: items\n"
+            "    inputs:\n      - source: trigger\n        field: items\n        as: document\n"
             "    outputs:\n      - name: out\n"
         )
         put = client.put(

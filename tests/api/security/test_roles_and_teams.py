@@ -288,5 +288,11 @@ def test_a_run_cannot_read_another_teams_artifact(anon: TestClient, team_a: Team
         json={"inputs": {"document": f"artifact://{team_a.artifact_id}"}, "draft": True},
         headers=b_editor,
     )
-    assert answer.status_code == 404
-    assert team_a.artifact_id in answer.json()["detail"]
+    # The same 422 as an artifact that does not exist: nothing tells team B it does.
+    assert answer.status_code == 422, answer.text
+    item = answer.json()["detail"][0]
+    assert item["loc"] == ["body", "inputs", "document"]
+    assert (
+        f"artifact '{team_a.artifact_id}' does not exist or your team cannot read it"
+        in (item["msg"])
+    )
