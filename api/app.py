@@ -24,6 +24,7 @@ from api.routers import (
     artifacts,
     audit,
     auth,
+    batches,
     health,
     observability,
     orchestration,
@@ -143,6 +144,8 @@ def create_app(
     app.include_router(webhooks.app_webhooks_router, responses=database_down)
     app.include_router(webhooks.router, responses=database_down)
     app.include_router(webhooks.hooks_router, responses=database_down)
+    app.include_router(batches.app_batches_router, responses=database_down)
+    app.include_router(batches.router, responses=database_down)
     app.include_router(artifacts.router)
     app.include_router(prompts.router)
     app.include_router(schemas.router, responses=database_down)

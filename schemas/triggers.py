@@ -225,11 +225,15 @@ class BatchWorkflowInput(BaseModel):
     max_cost_usd: float | None = None
     cost_usd: float = 0.0
     started: int = 0
+    #: Items at or before this position were handed to an earlier claim.
+    after_position: int = -1
 
 
 class ClaimBatchItems(BaseModel):
     batch_id: str
+    app_id: str
     limit: int
+    after_position: int = -1
 
 
 class BatchItemToRun(BaseModel):

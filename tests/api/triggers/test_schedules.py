@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from tests.api.triggers.conftest import TriggerHub
+from tests.api.triggers.support import TriggerHub
 from tests.e2e.hub_api import expect, wait_for_run
 
 

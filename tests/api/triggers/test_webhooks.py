@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 from sqlalchemy import create_engine, text
 
-from tests.api.triggers.conftest import TriggerHub
+from tests.api.triggers.support import TriggerHub
 from tests.e2e.hub_api import expect, wait_for_run
 
 
