@@ -15,7 +15,7 @@ from urllib.parse import quote
 import httpx
 import typer
 
-from hub import cli_keys, cli_runs, cli_stack
+from hub import cli_keys, cli_runs, cli_stack, cli_triggers
 from hub.api_keys import bearer_headers
 from hub.settings import Settings
 
@@ -35,6 +35,7 @@ app.add_typer(cli_stack.worker_app, name="worker")
 app.add_typer(cli_stack.agent_app, name="agent")
 app.add_typer(cli_runs.runs_app, name="runs")
 app.add_typer(cli_keys.keys_app, name="keys")
+cli_triggers.register(app)
 
 ApiUrlOption = Annotated[
     str | None,

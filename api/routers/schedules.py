@@ -12,7 +12,7 @@ from api.auth.dependencies import OperatorDep, ViewerDep
 from api.dependencies import SessionDep, require_app
 from api.errors import InvalidInputError, error_responses
 from api.routers.runs import check_inputs_against_release
-from api.schedules import ScheduleService, refuse_archived, require_schedule
+from api.schedules import ScheduleService, check_definition, refuse_archived, require_schedule
 from schemas.triggers import (
     ScheduleBackfill,
     ScheduleCreate,
@@ -55,6 +55,7 @@ async def create_schedule(
     app = require_app(session, app_id)
     refuse_archived(app)
     definition = body.model_dump(mode="json")
+    check_definition(definition)
     check_inputs_against_release(request, session, principal, app, body.inputs)
     public = await _service(request, session).create(app, definition, principal.subject)
     audit(

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import socket
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import httpx
 import pytest
 import pytest_asyncio
+import uvicorn
 from temporalio.testing import WorkflowEnvironment
 
 from hub.settings import Settings
@@ -21,6 +23,7 @@ from tests.api.triggers.support import COSTLY, ECHO, SLOW, TriggerHub
 from tests.auth_support import admin_headers
 from tests.engine_support.agent_service import AgentService, Behaviour
 from tests.engine_support.fixtures import agent_service, temporal_env  # noqa: F401
+from tests.engine_support.harness import wait_until
 
 
 @pytest_asyncio.fixture(scope="package")
@@ -47,6 +50,13 @@ async def hub(
         run_worker_processes(settings, orchestrator=True, agent_types=[ECHO, SLOW, COSTLY])
     )
     transport = httpx.ASGITransport(app=api)
+    # The same API on a socket too, for the CLI in a child process.
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    server = uvicorn.Server(uvicorn.Config(api, log_level="warning", lifespan="off"))
+    serving = asyncio.create_task(server.serve(sockets=[sock]))
+    await wait_until(lambda: server.started, what="the API server")
+    api_url = f"http://127.0.0.1:{sock.getsockname()[1]}"
     try:
         async with (
             httpx.AsyncClient(
@@ -54,8 +64,10 @@ async def hub(
             ) as http,
             httpx.AsyncClient(transport=transport, base_url="http://hub", timeout=30) as anonymous,
         ):
-            yield TriggerHub(http, anonymous, temporal_env.client, agent_service, settings)
+            yield TriggerHub(http, anonymous, temporal_env.client, agent_service, settings, api_url)
     finally:
+        server.should_exit = True
+        await serving
         workers.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await workers

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
+import os
+import sys
 from dataclasses import dataclass
+from pathlib import Path
 
 import httpx
 from temporalio.client import Client
 
 from hub.settings import Settings
+from tests.auth_support import token_for
 from tests.e2e.hub_api import CreatedApp, create_app
 from tests.engine_support.agent_service import AgentService
-from tests.engine_support.fixtures import agent_service, temporal_env  # noqa: F401
 from tests.engine_support.plans import unique_agent_type
 
 #: Answers at once with its inputs.
@@ -48,6 +52,35 @@ class TriggerHub:
     temporal: Client
     agents: AgentService
     settings: Settings
+    #: The same API served on a socket (for the CLI in a child process).
+    api_url: str
+
+    def cli_env(self) -> dict[str, str]:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("HUB_")}
+        env.update(
+            {
+                "HUB_HOME": str(self.settings.home),
+                "HUB_API_URL": self.api_url,
+                "NO_COLOR": "1",
+                "HUB_API_TOKEN": token_for("admin", ["*"]),
+            }
+        )
+        return env
+
+    async def cli(self, *args: str, cwd: Path | None = None) -> tuple[int, str, str]:
+        """Run ``hub ARGS`` in a child process to the end: exit code, stdout, stderr."""
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "hub.cli",
+            *args,
+            env=self.cli_env(),
+            cwd=cwd,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        out, err = await process.communicate()
+        return int(process.returncode or 0), out.decode(), err.decode()
 
     async def new_app(
         self, *, deploy: bool = True, name: str = "triggers", agent_type: str = ECHO
