@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import json
+import re
 import time
 import uuid
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -179,3 +182,27 @@ async def test_each_webhook_has_its_own_rate_limit(hub: TriggerHub) -> None:
     # Deleted: gone.
     expect(await hub.http.delete(f"/webhooks/{hook['id']}"), 204)
     assert (await post_event(hub, hook, {"data": {"memo": "4"}})).status_code == 404
+
+
+async def test_the_documented_sender_snippet_starts_a_run(hub: TriggerHub) -> None:
+    """docs/triggers.md's Python snippet, as written, against the API on a socket."""
+    text = (Path(__file__).parents[3] / "docs" / "triggers.md").read_text()
+    snippet = re.search(r"```python\n(.*?)```", text, re.S).group(1)  # type: ignore[union-attr]
+    app_id, hook = await new_hook(hub, idempotency_pointer="/event_id")
+    await hub.http.patch(
+        f"/webhooks/{hook['id']}", json={"input_mapping": {"memo": "/data/file_uri"}}
+    )
+    upload = await hub.http.post(
+        "/artifacts", files={"file": ("m.pdf", b"%PDF-1.4 m", "application/pdf")}
+    )
+    scope: dict[str, Any] = {
+        "secret": hook["secret"],
+        "url": f"{hub.api_url}/hooks/{hook['id']}",
+        "document_uri": expect(upload, 201)["uri"],
+    }
+    await asyncio.to_thread(exec, snippet, scope)
+    answer = scope["answer"]
+    assert answer.status_code == 202, answer.text
+    run = await wait_for_run(hub.http, answer.json()["run_id"])
+    assert run["status"] == "completed" and run["trigger"]["id"] == hook["id"]
+    assert await runs_of(hub, app_id) == [run["run_id"]]
