@@ -5,6 +5,8 @@
   nor its history ever holds the whole batch: after :data:`ITEMS_PER_RUN` items it lets
   its children finish and continues as new, carrying only counters and a cursor.
 - Each child's outcome (outputs, error, cost) is written by ``record_batch_item``.
+- Claims and outcomes are local activities: short, idempotent database writes on this
+  worker, with no task-queue round trip per item.
 - Once the recorded cost reaches ``max_cost_usd`` no further item starts; the rest are
   marked canceled by ``finish_batch`` with the reason.
 - Cancelling the batch cancels its running children.
@@ -84,7 +86,7 @@ class BatchWorkflow:
                 may_claim = not exhausted and not capped and started_here < ITEMS_PER_RUN
                 if may_claim and free > 0:
                     limit = min(free, ITEMS_PER_RUN - started_here)
-                    items = await workflow.execute_activity(
+                    items = await workflow.execute_local_activity(
                         CLAIM_BATCH_ITEMS_ACTIVITY,
                         ClaimBatchItems(
                             batch_id=batch.batch_id,
@@ -171,7 +173,7 @@ class BatchWorkflow:
             raise
         except Exception as err:  # a failed child fails its item, never the batch
             outcome.error = _failure_message(err)
-        recorded: float = await workflow.execute_activity(
+        recorded: float = await workflow.execute_local_activity(
             RECORD_BATCH_ITEM_ACTIVITY,
             outcome,
             result_type=float,
