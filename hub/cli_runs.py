@@ -408,6 +408,10 @@ def runs_list(
         str | None, typer.Option(help="Only runs that use this agent type.")
     ] = None,
     since: Annotated[str | None, typer.Option(help="Started at or after (ISO-8601).")] = None,
+    trigger: Annotated[
+        str | None,
+        typer.Option(help="Only runs started by this trigger (schedule|webhook|batch|api|cli)."),
+    ] = None,
     limit: Annotated[int, typer.Option(min=1, max=500, help="How many runs.")] = 20,
     cursor: Annotated[str | None, typer.Option(help="`next` cursor of a previous page.")] = None,
     as_json: JsonOption = False,
@@ -421,6 +425,7 @@ def runs_list(
         ("status", status),
         ("agent_type", agent_type),
         ("since", since),
+        ("trigger", trigger),
         ("cursor", cursor),
     ):
         if value:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import AliasChoices, BaseModel, Field
 
 from schemas.common import StrictModel, UtcDatetime
 
@@ -66,10 +66,13 @@ class ScheduleNote(StrictModel):
 
 
 class ScheduleBackfill(StrictModel):
-    """Body of ``POST /schedules/{id}/backfill``: the fire times in ``[start, end)`` run now."""
+    """Body of ``POST /schedules/{id}/backfill``: the fire times in ``[start, end)`` run now
+    (``start``/``end`` and ``start_at``/``end_at`` are accepted too)."""
 
-    start_time: UtcDatetime
-    end_time: UtcDatetime
+    start_time: UtcDatetime = Field(
+        validation_alias=AliasChoices("start_time", "start_at", "start", "from")
+    )
+    end_time: UtcDatetime = Field(validation_alias=AliasChoices("end_time", "end_at", "end", "to"))
     overlap: OverlapPolicy = "allow_all"
 
 

@@ -10,6 +10,10 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
+import pytest
+from temporalio.client import WorkflowExecutionStatus
+
+import workflows.batch as batch_workflow
 from tests.api.triggers.support import COSTLY, SLOW, TriggerHub
 from tests.e2e.hub_api import expect, wait_for_run
 
@@ -248,3 +252,28 @@ async def test_unsafe_zips_are_refused_and_nothing_is_written(hub: TriggerHub) -
     assert missing.status_code == 422
     both = await hub.http.post(url, json={"archive": traversal, "items": [{"inputs": {}}]})
     assert both.status_code == 422
+
+
+async def test_a_long_batch_continues_as_new_and_loses_no_item(
+    hub: TriggerHub, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The workers run in this process: three items per workflow run instead of 500.
+    monkeypatch.setattr(batch_workflow, "ITEMS_PER_RUN", 3)
+    app = await hub.new_app()
+    items = [{"inputs": {"memo": f"m{i}"}} for i in range(8)]
+    started = expect(
+        await hub.http.post(
+            f"/apps/{app.app_id}/batches", json={"items": items, "max_concurrency": 2}
+        ),
+        202,
+    )
+    batch = await wait_for_batch(hub, started["batch_id"])
+    assert batch["status"] == "completed" and batch["counts"]["completed"] == 8, batch
+    assert len({i["run_id"] for i in batch["items"]}) == 8
+    executions = [
+        w async for w in hub.temporal.list_workflows(f"WorkflowId = '{started['batch_id']}'")
+    ]
+    # 8 items, 3 per run: three runs of the parent, two of them continued as new.
+    assert len(executions) == 3, executions
+    continued = [e for e in executions if e.status == WorkflowExecutionStatus.CONTINUED_AS_NEW]
+    assert len(continued) == 2, executions

@@ -109,3 +109,8 @@ async def test_a_run_the_cli_starts_says_so(hub: TriggerHub, tmp_path: Path) -> 
         await hub.http.post(f"/apps/{app.app_id}/runs", json={"inputs": {"memo": "x"}}), 202
     )
     assert (await wait_for_run(hub.http, started["run_id"]))["trigger"]["kind"] == "api"
+    # hub runs list filters by trigger kind.
+    code, out, _ = await hub.cli("runs", "list", "--app", app.app_id, "--trigger", "cli", "--json")
+    assert code == 0 and [r["run_id"] for r in json.loads(out)["items"]] == [run["run_id"]]
+    code, out, _ = await hub.cli("runs", "list", "--app", app.app_id, "--trigger", "api", "--json")
+    assert [r["run_id"] for r in json.loads(out)["items"]] == [started["run_id"]]

@@ -146,6 +146,10 @@ async def test_backfill_runs_each_fire_of_the_range(hub: TriggerHub) -> None:
     expect(answer, 202)
     runs = await fired_runs(hub, created["id"], 3)
     assert len(runs) == 3
+    # The range may also be given as start/end.
+    earlier = {"start": (start - timedelta(hours=1)).isoformat(), "end": start.isoformat()}
+    expect(await hub.http.post(f"/schedules/{created['id']}/backfill", json=earlier), 202)
+    runs = await fired_runs(hub, created["id"], 4)
     for run_id in runs:
         run = await wait_for_run(hub.http, run_id)
         assert run["status"] == "completed" and run["trigger"]["kind"] == "schedule"
