@@ -4,12 +4,36 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench soak install system-deps clean
+.PHONY: run test lint bench soak install system-deps test-deps observability-deps clean console-install console-lint console-api console-test
 
 # Debian packages the product and its tests use: Tesseract (the extractor's OCR of
-# scanned pages) and wrk (the API load generator of `make bench`). Installed with
-# apt-get when missing (as root, or through sudo); elsewhere install them yourself.
+# scanned pages) and wrk (the API load generator of `make bench`); the tests also use
+# Chromium (/docs and /redoc rendered offline in a headless browser) and jq (the README's
+# Quick tour). Installed with apt-get when missing (as root, or through sudo); elsewhere
+# install them yourself.
 SYSTEM_TOOLS := tesseract:tesseract-ocr wrk:wrk
+TEST_TOOLS := chromium:chromium jq:jq
+# Prometheus, promtool and Alertmanager (amtool) for `hub up --observability` and the
+# alert-rule, dashboard and alert-routing tests: `make observability-deps` (`make test` too).
+OBSERVABILITY_TOOLS := prometheus:prometheus promtool:prometheus amtool:prometheus-alertmanager \
+	prometheus-alertmanager:prometheus-alertmanager
+
+# $(call install_missing,command:package ...): apt-get install the packages whose command is missing.
+define install_missing
+	@missing=""; for pair in $(1); do \
+	  command -v $${pair%%:*} >/dev/null 2>&1 || missing="$$missing $${pair##*:}"; \
+	done; \
+	missing=$$(echo $$missing | tr ' ' '\n' | sort -u | tr '\n' ' '); \
+	if [ -n "$${missing% }" ]; then \
+	  if ! command -v apt-get >/dev/null 2>&1; then \
+	    echo "missing system packages: $$missing(install them with your package manager)"; exit 1; \
+	  fi; \
+	  sudo=""; [ "$$(id -u)" = 0 ] || sudo="sudo"; \
+	  echo "installing system packages: $$missing"; \
+	  $$sudo apt-get install -y -qq $$missing >/dev/null || \
+	    { $$sudo apt-get update -qq && $$sudo apt-get install -y -qq $$missing >/dev/null; }; \
+	fi
+endef
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -20,29 +44,53 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 system-deps:
-	@missing=""; for pair in $(SYSTEM_TOOLS); do \
-	  command -v $${pair%%:*} >/dev/null 2>&1 || missing="$$missing $${pair##*:}"; \
-	done; \
-	if [ -n "$$missing" ]; then \
-	  if ! command -v apt-get >/dev/null 2>&1; then \
-	    echo "missing system packages:$$missing (install them with your package manager)"; exit 1; \
-	  fi; \
-	  sudo=""; [ "$$(id -u)" = 0 ] || sudo="sudo"; \
-	  echo "installing system packages:$$missing"; \
-	  $$sudo apt-get install -y -qq $$missing >/dev/null || \
-	    { $$sudo apt-get update -qq && $$sudo apt-get install -y -qq $$missing >/dev/null; }; \
-	fi
+	$(call install_missing,$(SYSTEM_TOOLS))
+
+observability-deps:
+	$(call install_missing,$(OBSERVABILITY_TOOLS))
+
+test-deps:
+	$(call install_missing,$(TEST_TOOLS))
 
 run: $(STAMP) system-deps
 	$(BIN)/hub up --demo
 
-test: $(STAMP) system-deps lint
+# The console's tests first, so that pytest's summary is the run's closing line.
+test: $(STAMP) system-deps test-deps observability-deps lint
+	$(MAKE) --no-print-directory console-test
 	$(BIN)/python -m pytest -q
 
-lint: $(STAMP)
+lint: $(STAMP) console-lint
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy schemas workflows activities storage workers api agents hub
+
+# --- the web console (frontend/, Node >= 20.9 and npm) ---
+CONSOLE := frontend
+NPM_STAMP := $(CONSOLE)/node_modules/.package-lock.json
+
+$(NPM_STAMP): $(CONSOLE)/package-lock.json
+	cd $(CONSOLE) && npm ci --no-audit --no-fund
+	@touch $(NPM_STAMP)
+
+console-install: $(NPM_STAMP)
+
+# ESLint, the TypeScript check, and the generated API types against the API's OpenAPI.
+console-lint: $(STAMP) $(NPM_STAMP)
+	cd $(CONSOLE) && npx eslint . --max-warnings 0
+	cd $(CONSOLE) && npx tsc --noEmit
+	cd $(CONSOLE) && HUB_PYTHON=$(CURDIR)/$(BIN)/python node scripts/gen-api.mjs --check
+
+# Regenerates frontend/lib/api-schema.ts after an API change.
+console-api: $(STAMP) $(NPM_STAMP)
+	cd $(CONSOLE) && HUB_PYTHON=$(CURDIR)/$(BIN)/python node scripts/gen-api.mjs
+
+# Unit tests (vitest), then the browser tests (Playwright on Debian's chromium) against a
+# `hub up` that the tests start themselves.
+console-test: $(STAMP) $(NPM_STAMP)
+	@$(MAKE) --no-print-directory system-deps SYSTEM_TOOLS=chromium:chromium
+	cd $(CONSOLE) && npx vitest run
+	cd $(CONSOLE) && npx playwright test
 
 bench: $(STAMP) system-deps
 	$(BIN)/python -m bench $(BENCH_ARGS)
@@ -52,4 +100,4 @@ soak: $(STAMP)
 	$(BIN)/python -m bench.soak $(SOAK_ARGS)
 
 clean:
-	rm -rf $(VENV) .hub .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .hub .pytest_cache .mypy_cache .ruff_cache $(CONSOLE)/node_modules $(CONSOLE)/.next

@@ -206,7 +206,11 @@ class AgentActivities:
         hears of it (see :mod:`activities.step_results`).
         """
         if self._step_results is None:
-            return await self._invoke(req)
+            try:
+                return await self._invoke(req)
+            except Exception as err:
+                _log_failed_attempt(req, err)
+                raise
         info = activity.info()
         started = datetime.now(UTC)
         prompt_versions = dict(req.config.prompt_versions) if req.config else {}
@@ -242,6 +246,7 @@ class AgentActivities:
                 await asyncio.shield(self._step_results.record(record("canceled", None, err), []))
             raise
         except Exception as err:
+            _log_failed_attempt(req, err)
             try:
                 await self._step_results.record(record("failed", None, err), [])
             except Exception:  # the agent's error matters more than a lost bookkeeping row
@@ -390,3 +395,19 @@ class AgentActivities:
             non_retryable=non_retryable,
             next_retry_delay=next_retry_delay,
         )
+
+
+def _log_failed_attempt(req: InvokeAgentInput, error: BaseException) -> None:
+    """One JSON line per failed attempt, joinable to its run, step and app (docs/runbooks.md)."""
+    activity.logger.warning(
+        "step %s attempt %d failed: %s",
+        req.step_id,
+        activity.info().attempt,
+        str(error)[:MAX_DETAIL_CHARS],
+        extra={
+            "app_id": req.app_id,
+            "step_id": req.step_id,
+            "agent_type": req.agent_type,
+            "error_type": getattr(error, "type", None) or type(error).__name__,
+        },
+    )

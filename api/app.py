@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager, suppress
+from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from temporalio.client import Client
+from temporalio.converter import PayloadCodec
 
 from api.auth.dependencies import install_role_documentation
 from api.auth.middleware import AuthenticationMiddleware, SecurityHeadersMiddleware
@@ -16,8 +18,10 @@ from api.auth.rate_limits import TokenBucketLimiter
 from api.auth.revocation_cache import RevocationCache
 from api.auth.tokens import TokenService
 from api.body_limit import BodySizeLimitMiddleware
+from api.codec_cors import CodecCorsMiddleware
 from api.config import ApiConfig
 from api.errors import error_responses, install_error_handlers
+from api.platform_metrics import PlatformMetrics
 from api.routers import (
     agents,
     apps,
@@ -25,7 +29,10 @@ from api.routers import (
     audit,
     auth,
     batches,
+    codec,
+    docs,
     health,
+    index,
     observability,
     orchestration,
     prompts,
@@ -42,6 +49,8 @@ from storage.database import AsyncReadPool, create_db_engine, create_session_fac
 from storage.prompts import PromptRegistry, make_prompt_uri_resolver
 from storage.repositories import AsyncAppReader
 
+logger = logging.getLogger(__name__)
+
 DESCRIPTION = """\
 Build intelligent apps out of agents, wire them into an orchestration (YAML or JSON),
 deploy them and run them on documents. Errors use `{"detail": ...}`; validation
@@ -57,6 +66,7 @@ def create_app(
     prompt_registry: PromptRegistry | None = None,
     schema_sources: SchemaSourcesConfig | None = None,
     on_shutdown: Callable[[], Awaitable[None]] | None = None,
+    payload_codec: PayloadCodec | None = None,
 ) -> FastAPI:
     """The API for ``config``; the database schema must already be migrated.
 
@@ -67,6 +77,8 @@ def create_app(
     schema registry and the artifact store; no files, no URLs). ``on_shutdown`` is
     awaited when the app stops, before its database engine is disposed (the composition
     root stops what it runs alongside the API, such as an in-process worker).
+    ``payload_codec`` is what the Temporal clients encrypt payloads with: the codec
+    server (``/codec``) and the trace reader open history payloads with it.
     """
     engine = create_db_engine(
         config.database_url,
@@ -91,8 +103,10 @@ def create_app(
         # One client per process, made at start-up; if Temporal is down now, run
         # endpoints retry the connection on demand and CRUD keeps working.
         if temporal_connect is not None:
-            with suppress(TemporalUnavailable):
+            try:
                 await gateway.client()
+            except TemporalUnavailable as exc:
+                logger.warning("run endpoints answer 503 until Temporal is reachable: %s", exc)
         yield
         if on_shutdown is not None:
             await on_shutdown()
@@ -105,6 +119,9 @@ def create_app(
         version=config.version,
         description=DESCRIPTION,
         lifespan=lifespan,
+        # Served by api.routers.docs with their assets from a package, never a CDN.
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.config = config
     app.state.engine = engine
@@ -116,6 +133,14 @@ def create_app(
     # Deploy and draft runs hold only the request's session: it carries the sources.
     app.state.session_factory.configure(info={SCHEMA_SOURCES_INFO_KEY: app.state.schema_sources})
     app.state.temporal = gateway
+    app.state.payload_codec = payload_codec
+    # Read by GET /metrics before it answers (hub.telemetry): runs, backlog, cost.
+    app.state.platform_metrics = PlatformMetrics(
+        app.state.session_factory,
+        gateway,
+        min_interval_seconds=config.platform_metrics_interval_seconds,
+        cost_budget_usd_per_hour=config.cost_budget_usd_per_hour,
+    )
     app.state.artifact_store = artifact_store
     app.state.prompt_registry = prompt_registry
     # Deploy pins prompt texts and versions only when a registry is configured.
@@ -128,6 +153,8 @@ def create_app(
     app.state.revocation_cache = RevocationCache(config.auth.revocation_cache_seconds)
 
     install_error_handlers(app)
+    app.include_router(index.router)
+    app.include_router(docs.router)
     app.include_router(health.router)
     # Any route that touches the database answers 503 (declared here once) when it is down.
     database_down = error_responses(503)
@@ -151,6 +178,7 @@ def create_app(
     app.include_router(schemas.router, responses=database_down)
     app.include_router(run_events.router)
     app.include_router(observability.router, responses=database_down)
+    app.include_router(codec.router)
 
     install_role_documentation(app)
     declare_body_limit(app)
@@ -165,6 +193,7 @@ def create_app(
         limiter=TokenBucketLimiter(config.auth.rate_limit_per_minute, config.auth.rate_limit_burst),
         revocation_cache=app.state.revocation_cache,
         disabled=config.auth.mode == "disabled",
+        metrics_token=config.auth.metrics_token,
     )
     if config.cors_origins:
         if "*" in config.cors_origins:
@@ -180,6 +209,9 @@ def create_app(
             allow_headers=["Authorization", "Content-Type", "Idempotency-Key"],
             expose_headers=["X-Total-Count", "Location", "Retry-After"],
         )
+    if config.codec_cors_origins:
+        # The Temporal Web UI calls /codec from its own origin, with its own headers.
+        app.add_middleware(CodecCorsMiddleware, origins=config.codec_cors_origins)
     # Oversized bodies are refused before anything reads them.
     app.add_middleware(BodySizeLimitMiddleware, max_body_bytes=config.max_body_bytes)
     app.add_middleware(SecurityHeadersMiddleware)
@@ -194,7 +226,8 @@ def _no_temporal(config: ApiConfig) -> Callable[[], Awaitable[Client]]:
 
 
 def declare_body_limit(app: FastAPI) -> None:
-    """Every operation that takes a body can answer 413 (the body-size middleware says so)."""
+    """Every operation that takes a body can answer 413 (the body-size middleware says so),
+    and every one that takes JSON answers 400 to a body that is not JSON."""
     original = app.openapi
 
     def openapi() -> dict[str, Any]:
@@ -205,10 +238,19 @@ def declare_body_limit(app: FastAPI) -> None:
             "description": "The request body is larger than the server accepts.",
             "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}},
         }
+        malformed = {
+            "description": "The body is not well-formed JSON; `detail` gives the line and column.",
+            "content": {
+                "application/json": {"schema": {"$ref": "#/components/schemas/ValidationErrorBody"}}
+            },
+        }
         for path_item in schema.get("paths", {}).values():
             for operation in path_item.values():
                 if isinstance(operation, dict) and "requestBody" in operation:
-                    operation.setdefault("responses", {}).setdefault("413", too_large)
+                    responses = operation.setdefault("responses", {})
+                    responses.setdefault("413", too_large)
+                    if "application/json" in operation["requestBody"].get("content", {}):
+                        responses.setdefault("400", malformed)
         return schema
 
     app.openapi = openapi  # type: ignore[method-assign]

@@ -15,12 +15,25 @@ class BodyTooLargeError(HTTPException):
     the error handlers render the 413; the middleware catches it too when it escapes.
     """
 
-    def __init__(self, limit: int) -> None:
-        super().__init__(
-            status_code=413,
-            detail=f"Request body exceeds {limit} bytes; send a smaller body or upload "
-            "the document as an artifact.",
+    def __init__(self, limit: int, path: str = "") -> None:
+        super().__init__(status_code=413, detail=too_large_message(limit, path))
+
+
+def too_large_message(limit: int, path: str) -> str:
+    """What a 413 says: the limit, the setting behind it, and a way forward that fits
+    the request (an upload cannot be told to become an upload)."""
+    size = f"{limit} bytes ({limit / 1_048_576:.1f} MiB, HUB_MAX_BODY_BYTES)"
+    if path.rstrip("/") == "/artifacts":
+        return (
+            f"The uploaded file is larger than this server accepts: {size}. Upload a smaller "
+            "file (split or compress the document), or have the operator raise "
+            "HUB_MAX_BODY_BYTES."
         )
+    return (
+        f"The request body is larger than this server accepts: {size}. Send a smaller "
+        "body; put large documents in the artifact store (POST /artifacts) and pass their "
+        "artifact:// URI instead."
+    )
 
 
 class BodySizeLimitMiddleware:
@@ -36,6 +49,7 @@ class BodySizeLimitMiddleware:
             return
 
         limit = self.max_body_bytes
+        path = str(scope.get("path", ""))
         for name, value in scope.get("headers", []):
             if name == b"content-length":
                 try:
@@ -43,7 +57,7 @@ class BodySizeLimitMiddleware:
                 except ValueError:
                     declared = -1
                 if declared > limit:
-                    await self._reject(send, BodyTooLargeError(limit))
+                    await self._reject(send, BodyTooLargeError(limit, path))
                     return
 
         received = 0
@@ -55,7 +69,7 @@ class BodySizeLimitMiddleware:
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > limit:
-                    raise BodyTooLargeError(limit)
+                    raise BodyTooLargeError(limit, path)
             return message
 
         async def tracking_send(message: Message) -> None:

@@ -42,6 +42,9 @@ class AuthConfig:
     #: How long a passed revocation check (token jti + API key) is reused in one API
     #: process; revokes through this process clear it at once; 0 checks every request.
     revocation_cache_seconds: float = 1.0
+    #: A static bearer credential accepted on ``GET /metrics`` only (Prometheus scrapers,
+    #: which cannot exchange an API key for short-lived tokens); ``None``: no such credential.
+    metrics_token: str | None = None
 
 
 @dataclass(frozen=True)
@@ -63,6 +66,8 @@ class ApiConfig:
     temporal_ui_url: str | None = None
     temporal_address: str | None = None
     temporal_namespace: str = "default"
+    #: Browser origins allowed to call the codec server (the Temporal Web UI's).
+    codec_cors_origins: list[str] = field(default_factory=list)
     #: PostgreSQL connections kept per API process, and extra ones allowed under load
     #: (together sized to the 40 worker threads that run sync routes and auth checks).
     database_pool_size: int = 20
@@ -70,7 +75,14 @@ class ApiConfig:
     #: Autocommit connections for the hot async reads (``GET /apps/{id}``) on PostgreSQL,
     #: on top of the pool above; they wait on the event loop, so a few serve many requests.
     read_pool_size: int = 10
+    #: Where the web console is served, when it is: ``GET /`` sends browsers there
+    #: (``None``: ``GET /`` answers a small JSON index to everyone).
+    console_url: str | None = None
     title: str = "Agentic Hub"
     version: str = "0.1.0"
     auth: AuthConfig = field(default_factory=AuthConfig)
     run_limits: RunLimits = field(default_factory=RunLimits)
+    #: ``GET /metrics`` re-reads the platform metrics (runs, backlog, cost) at most this often.
+    platform_metrics_interval_seconds: float = 5.0
+    #: Exported as ``hub_cost_budget_usd_per_hour`` for the cost-burn alert; ``None``: not set.
+    cost_budget_usd_per_hour: float | None = None

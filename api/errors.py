@@ -2,11 +2,14 @@
 
 All errors use FastAPI's ``{"detail": ...}`` shape: a sentence for 404/409/413/503,
 a list of items pointing at the offending field for 422 (``loc`` as FastAPI gives
-it, ``path`` as a JSON pointer, and ``line``/``column`` for YAML and JSON text).
+it, ``path`` as a JSON pointer, and ``line``/``column`` for YAML and JSON text), and
+the same list with one item for 400, a body that is not JSON at all (with the line and
+column where parsing stopped).
 """
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -46,7 +49,44 @@ class ValidationErrorBody(BaseModel):
     detail: list[ValidationErrorItem]
 
 
+class MalformedBodyError(Exception):
+    """400: the body is not well-formed JSON; ``line`` and ``column`` are 1-based."""
+
+    def __init__(self, reason: str, line: int, column: int) -> None:
+        super().__init__(f"{reason} at line {line}, column {column}")
+        self.reason, self.line, self.column = reason, line, column
+
+    @classmethod
+    def from_decode_error(cls, exc: json.JSONDecodeError) -> MalformedBodyError:
+        return cls(exc.msg, exc.lineno, exc.colno)
+
+    @classmethod
+    def at_offset(cls, reason: str, document: str | bytes, offset: int) -> MalformedBodyError:
+        """The error at character ``offset`` of ``document`` (what FastAPI reports)."""
+        text = document.decode("utf-8", "replace") if isinstance(document, bytes) else document
+        offset = max(0, min(offset, len(text)))
+        line = text.count("\n", 0, offset) + 1
+        column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+        return cls(reason, line, column)
+
+    def body(self) -> ValidationErrorBody:
+        return ValidationErrorBody(
+            detail=[
+                ValidationErrorItem(
+                    loc=["body"],
+                    msg=f"Malformed JSON: {self.reason} at line {self.line}, column "
+                    f"{self.column}; fix the body and send it again.",
+                    type="json_invalid",
+                    path="",
+                    line=self.line,
+                    column=self.column,
+                )
+            ]
+        )
+
+
 _DESCRIPTIONS: dict[int, str] = {
+    400: "The body is not well-formed JSON; `detail` gives the line and column.",
     401: "No valid bearer token was sent (missing, expired, revoked or not trusted).",
     403: "The token's role is not enough for this action.",
     404: "The resource does not exist.",
@@ -63,7 +103,7 @@ def error_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
     """OpenAPI ``responses`` entries declaring the errors a route can return."""
     responses: dict[int | str, dict[str, Any]] = {}
     for code in codes:
-        model = ValidationErrorBody if code == 422 else ErrorBody
+        model = ValidationErrorBody if code in (400, 422) else ErrorBody
         responses[code] = {"model": model, "description": _DESCRIPTIONS[code]}
     return responses
 
@@ -163,6 +203,18 @@ def _items_from_request_validation(exc: RequestValidationError) -> list[Validati
     return items
 
 
+def _malformed_json(exc: RequestValidationError) -> MalformedBodyError | None:
+    """FastAPI reports a body that is not JSON as a validation error at a character
+    offset (``loc: ["body", 13]``); it is a 400 with the line and column instead."""
+    for error in exc.errors():
+        if error.get("type") == "json_invalid":
+            loc = error.get("loc", ())
+            offset = loc[1] if len(loc) > 1 and isinstance(loc[1], int) else 0
+            reason = str((error.get("ctx") or {}).get("error") or "not valid JSON")
+            return MalformedBodyError.at_offset(reason, exc.body or "", offset)
+    return None
+
+
 def install_error_handlers(app: FastAPI) -> None:
     """Map every exception type to its response, once, for the whole app."""
 
@@ -175,8 +227,15 @@ def install_error_handlers(app: FastAPI) -> None:
         body = ValidationErrorBody(detail=exc.items)
         return JSONResponse(body.model_dump(mode="json"), status_code=422)
 
+    @app.exception_handler(MalformedBodyError)
+    async def _malformed(_: Request, exc: MalformedBodyError) -> JSONResponse:
+        return JSONResponse(exc.body().model_dump(mode="json"), status_code=400)
+
     @app.exception_handler(RequestValidationError)
     async def _request_validation(_: Request, exc: RequestValidationError) -> JSONResponse:
+        malformed = _malformed_json(exc)
+        if malformed is not None:
+            return JSONResponse(malformed.body().model_dump(mode="json"), status_code=400)
         # Inputs are not echoed back: they may be huge or hold something secret.
         body = ValidationErrorBody(detail=_items_from_request_validation(exc))
         return JSONResponse(body.model_dump(mode="json"), status_code=422)

@@ -30,6 +30,7 @@ from temporalio.common import SearchAttributeKey
 from temporalio.service import RPCError, RPCStatusCode
 
 from api.errors import InvalidInputError, NotFoundError
+from api.history_payloads import decode_history_payloads
 from api.runs import STATUS_BY_TEMPORAL
 from api.temporal import TemporalGateway
 from schemas.names import AGENT_QUEUE_PREFIX, WORKFLOW_TYPE
@@ -292,6 +293,7 @@ class ObservabilityService:
         status = STATUS_BY_TEMPORAL.get(
             description.status or WorkflowExecutionStatus.RUNNING, "running"
         )
+        await decode_history_payloads(history.events, client.data_converter.payload_codec)
         builder = _TraceBuilder(client, run_id, rows, violations)
         builder.read(history.events)
         pending = {p.activity_id: p for p in description.raw_description.pending_activities}

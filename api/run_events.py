@@ -102,9 +102,14 @@ def sse(event: RunEvent) -> str:
 
 
 async def stream_run_events(
-    client: Client, run_id: str, poll_seconds: float = POLL_SECONDS
+    client: Client, run_id: str, poll_seconds: float = POLL_SECONDS, after_seq: int = 0
 ) -> AsyncIterator[str]:
-    """Server-Sent Events for ``run_id`` until it ends (the last event is ``run``)."""
+    """Server-Sent Events for ``run_id`` until it ends (the last event is ``run``).
+
+    ``after_seq`` (a reconnecting client's ``Last-Event-ID``) skips the events up to it:
+    the sequence is rebuilt from the run's progress, so the same run numbers its events
+    the same way on every connection.
+    """
     handle = client.get_workflow_handle(run_id, result_type=RunResult)
     tracker = StepEventTracker(run_id)
     quiet = 0.0
@@ -116,7 +121,8 @@ async def stream_run_events(
         steps = await _steps(handle, status)
         events = tracker.changes(steps)
         for event in events:
-            yield sse(event)
+            if event.seq > after_seq:
+                yield sse(event)
         if status != "running":
             error: str | None = None
             if status == "failed":

@@ -51,6 +51,9 @@ class TemporalGateway:
                     self._client = await asyncio.wait_for(
                         self._connect(), timeout=CONNECT_TIMEOUT_SECONDS
                     )
+                except ConnectionError as exc:
+                    # The client factory's own message names the setting to fix (TLS, key).
+                    raise TemporalUnavailable(str(exc)) from exc
                 except Exception as exc:
                     raise TemporalUnavailable(
                         f"Temporal is not reachable at {self.address} ({exc.__class__.__name__}); "

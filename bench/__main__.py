@@ -29,6 +29,7 @@ from typing import Any
 from temporalio.client import Client
 
 from bench.api_load import api_load
+from bench.console import measure_console
 from bench.engines import (
     Engine,
     baseline_engine,
@@ -53,9 +54,9 @@ from bench.stack_memory import measure_stack
 from hub import event_loop
 from workers.temporal_client import connect
 
-SECTIONS = ("overhead", "throughput", "profile", "api", "stack", "server")
+SECTIONS = ("overhead", "throughput", "profile", "api", "stack", "console", "server")
 #: What ``make bench`` runs without ``--only``: ``server`` needs ``perf`` and root.
-DEFAULT_SECTIONS = ("overhead", "throughput", "profile", "api", "stack")
+DEFAULT_SECTIONS = ("overhead", "throughput", "profile", "api", "stack", "console")
 DEFAULT_STEPS = (1, 3, 10, 40)
 DEFAULT_IN_FLIGHT = (1, 50, 200)
 THROUGHPUT_STEPS = 3
@@ -383,12 +384,19 @@ async def run_stack(
     out["stack"] = await asyncio.to_thread(measure_stack, progress)
 
 
+async def run_console(
+    args: argparse.Namespace, _client: Client, _agent_url: str, _workdir: Path, out: dict[str, Any]
+) -> None:
+    out["console"] = await asyncio.to_thread(measure_console, progress, args.quick)
+
+
 SECTION_RUNNERS = {
     "overhead": run_overhead,
     "throughput": run_throughput,
     "profile": run_profile,
     "api": run_api,
     "stack": run_stack,
+    "console": run_console,
     "server": run_server,
 }
 

@@ -122,6 +122,18 @@ def bearer_token(api_url: str, key: str) -> str:
     return str(answer.json()["access_token"])
 
 
+#: A request function giving each POST a name of its own (app names are unique per team):
+#: ``%d`` in the body is replaced by a per-thread random prefix and a counter.
+_LUA_UNIQUE_BODY = """
+local counter = 0
+local prefix = math.random(1, 1000000000)
+request = function()
+  counter = counter + 1
+  return wrk.format(nil, nil, nil, string.format(body_template, prefix, counter))
+end
+"""
+
+
 def _lua_script(
     workdir: Path, name: str, token: str, method: str, body: str | None, delay_ms: float
 ) -> Path:
@@ -130,15 +142,28 @@ def _lua_script(
         f'wrk.headers["Authorization"] = "Bearer {token}"',
     ]
     if body is not None:
-        lines += [
-            'wrk.headers["Content-Type"] = "application/json"',
-            f"wrk.body = {json.dumps(body)}",
-        ]
+        lines += ['wrk.headers["Content-Type"] = "application/json"']
+        if "%d" in body:
+            lines += [f"body_template = {json.dumps(body)}", _LUA_UNIQUE_BODY]
+        else:
+            lines.append(f"wrk.body = {json.dumps(body)}")
     if delay_ms > 0:
         lines.append(f"delay = function() return {delay_ms:.1f} end")
     path = workdir / f"{name}.lua"
     path.write_text("\n".join(lines) + "\n" + _LUA_REPORT)
     return path
+
+
+def later_page_cursor(api_url: str, token: str, pages: int) -> str:
+    """The ``X-Next-Cursor`` after ``pages`` pages of 50, newest first."""
+    headers = {"Authorization": f"Bearer {token}"}
+    cursor = ""
+    for _ in range(pages):
+        params = {"limit": "50", **({"cursor": cursor} if cursor else {})}
+        answer = httpx.get(f"{api_url}/apps", params=params, headers=headers, timeout=30)
+        answer.raise_for_status()
+        cursor = answer.headers["x-next-cursor"]
+    return cursor
 
 
 def run_wrk(url: str, script: Path, seconds: int, connections: int) -> dict[str, Any]:
@@ -231,20 +256,34 @@ def api_load(workdir: Path, seconds: int, progress: Callable[[str], None]) -> di
             api_url = f"http://127.0.0.1:{port}"
             token = bearer_token(api_url, key)
             one = ids[len(ids) // 2]
+            # A later page by cursor, as the console pages: the cursor of page 100.
+            cursor = later_page_cursor(api_url, token, pages=100)
             cases = [
                 ("get_app", f"{api_url}/apps/{one}", "GET", None),
-                ("list_apps", f"{api_url}/apps?limit=50&offset=5000", "GET", None),
+                ("list_apps", f"{api_url}/apps?limit=50", "GET", None),
+                ("list_apps_offset_5000", f"{api_url}/apps?limit=50&offset=5000", "GET", None),
+                ("list_apps_cursor", f"{api_url}/apps?limit=50&cursor={cursor}", "GET", None),
                 (
                     "create_app",
                     f"{api_url}/apps",
                     "POST",
-                    json.dumps({"name": "bench created", "team_id": "bench"}),
+                    '{"name": "bench created %d-%d", "team_id": "bench"}',
                 ),
             ]
             for name, url_, method, body in cases:
                 result[name] = endpoint_load(
                     workdir, name, url_, token, method, body, seconds, progress
                 )
+            single = result["get_app"]["saturation"]["requests_per_second"]
+            ratios = {
+                name: result[name]["saturation"]["requests_per_second"] / single
+                for name, *_ in cases[1:]
+            }
+            result["ratios_to_get_app"] = ratios
+            progress(
+                "  req/s against GET /apps/{id}: "
+                + ", ".join(f"{name} {ratio:.2f}x" for name, ratio in ratios.items())
+            )
         finally:
             api.stop()
     return result

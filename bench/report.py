@@ -243,6 +243,33 @@ def render(results: dict[str, Any]) -> str:
             f"p95 {load['start_latency_ms_p95']:.0f} ms"
         )
         parts.append("\n".join(lines))
+    console = results.get("console")
+    if console:
+        targets = console["targets"]
+
+        def pair(figures: dict[str, float]) -> str:
+            return f"p50 {figures['p50']:.0f} ms, p95 {figures['p95']:.0f} ms (n={figures['n']})"
+
+        lines = ["\nWeb console (hub up, chromium; targets from the console issue)"]
+        lines.append(
+            f"  run page, navigation → steps on screen, cold: "
+            f"{pair(console['run_page_first_load_ms'])}; warm: "
+            f"{pair(console['run_page_warm_load_ms'])} (target < {targets['run_page_ms']} ms)"
+        )
+        lines.append(
+            f"  step on screen after its ActivityTaskCompleted event: "
+            f"{pair(console['step_on_screen_after_history_ms'])} "
+            f"(target < {targets['step_on_screen_ms']} ms)"
+        )
+        rows = [
+            [route, str(js["files"]), _num(js["raw_kb"]), _num(js["gzip_kb"])]
+            for route, js in console["js_per_route"].items()
+        ]
+        lines.append(
+            f"  JavaScript per route (target < {targets['js_per_route_gzip_kb']} KB gzip)\n"
+            + _table(["route", "files", "raw KB", "gzip KB"], rows)
+        )
+        parts.append("\n".join(lines))
     server = results.get("server")
     if server and "skipped" not in server:
         names = [n for n in ("ours", "ours_local", "baseline") if n in server]

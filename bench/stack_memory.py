@@ -102,7 +102,7 @@ def embedded_stack(home: Path) -> Iterator[tuple[EmbeddedStack, str]]:
     assert key is not None
     stack = EmbeddedStack(
         settings=settings,
-        ports=StackPorts(api=0, temporal=0, ui=0).resolve("127.0.0.1"),
+        ports=StackPorts(api=0, temporal=0, ui=0, agents=0).resolve("127.0.0.1"),
         with_ui=False,
         extra_env=limits,
     )

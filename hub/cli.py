@@ -8,15 +8,15 @@ from __future__ import annotations
 
 import gc
 import json
-import os
+from pathlib import Path
 from typing import Annotated, Any, NoReturn
 from urllib.parse import quote
 
 import httpx
 import typer
 
-from hub import cli_keys, cli_runs, cli_stack, cli_triggers
-from hub.api_keys import bearer_headers
+from hub import cli_build, cli_keys, cli_login, cli_runs, cli_stack, cli_temporal, cli_triggers
+from hub.cli_login import auth_headers, default_api_url
 from hub.settings import Settings
 
 app = typer.Typer(
@@ -36,6 +36,16 @@ app.add_typer(cli_stack.agent_app, name="agent")
 app.add_typer(cli_runs.runs_app, name="runs")
 app.add_typer(cli_keys.keys_app, name="keys")
 cli_triggers.register(app)
+app.add_typer(cli_temporal.payload_keys_app, name="payload-keys")
+app.add_typer(cli_temporal.replay_corpus_app, name="replay-corpus")
+app.add_typer(cli_temporal.workers_app, name="workers")
+app.command("login")(cli_login.login)
+app.command("logout")(cli_login.logout)
+app.add_typer(cli_build.agents_app, name="agents", no_args_is_help=True)
+app.add_typer(cli_build.orchestration_app, name="orchestration", no_args_is_help=True)
+app.command("deploy")(cli_build.deploy)
+app.add_typer(cli_build.prompts_app, name="prompts", no_args_is_help=True)
+app.add_typer(cli_build.artifacts_app, name="artifacts", no_args_is_help=True)
 
 ApiUrlOption = Annotated[
     str | None,
@@ -161,12 +171,12 @@ def db_upgrade(
 # ----------------------------------------------------------------- apps over HTTP
 
 
-def _request(api_url: str | None, method: str, path: str, **kwargs: Any) -> httpx.Response:
-    base = (api_url or Settings().api_url).rstrip("/")
+def _request(
+    api_url: str | None, method: str, path: str, token: str | None = None, **kwargs: Any
+) -> httpx.Response:
+    base = (api_url or default_api_url()).rstrip("/")
     try:
-        # HUB_API_TOKEN as is; else HUB_API_KEY or the key `hub up` wrote, exchanged for one.
-        token = os.environ.get("HUB_API_TOKEN")
-        headers = {"Authorization": f"Bearer {token}"} if token else bearer_headers(base)
+        headers = auth_headers(base, token)
         with httpx.Client(base_url=base, timeout=30.0, headers=headers) as client:
             response = client.request(method, path, **kwargs)
     except httpx.TransportError as exc:
@@ -226,6 +236,7 @@ def _show_app(data: dict[str, Any]) -> None:
 def apps_list(
     api_url: ApiUrlOption = None,
     as_json: JsonOption = False,
+    token: cli_runs.TokenOption = None,
     limit: Annotated[int, typer.Option(min=1, max=200, help="Page size.")] = 50,
     offset: Annotated[int, typer.Option(min=0, help="Apps to skip.")] = 0,
     status: Annotated[
@@ -242,7 +253,7 @@ def apps_list(
         params["status"] = status
     if search:
         params["q"] = search
-    response = _request(api_url, "GET", "/apps", params=params)
+    response = _request(api_url, "GET", "/apps", token, params=params)
     apps = response.json()
     if as_json:
         typer.echo(json.dumps(apps, indent=2))
@@ -262,10 +273,11 @@ def apps_create(
     description: Annotated[str, typer.Option(help="What the app does.")] = "",
     api_url: ApiUrlOption = None,
     as_json: JsonOption = False,
+    token: cli_runs.TokenOption = None,
 ) -> None:
-    """Create a draft app."""
+    """Create a draft app (names are unique per team: 409 names the existing app)."""
     data = _request(
-        api_url, "POST", "/apps", json={"name": name, "description": description}
+        api_url, "POST", "/apps", token, json={"name": name, "description": description}
     ).json()
     if as_json:
         typer.echo(json.dumps(data, indent=2))
@@ -279,13 +291,99 @@ def apps_show(
     app_id: Annotated[str, typer.Argument(help="The app's id.")],
     api_url: ApiUrlOption = None,
     as_json: JsonOption = False,
+    token: cli_runs.TokenOption = None,
 ) -> None:
     """Show one app."""
-    data = _request(api_url, "GET", f"/apps/{quote(app_id, safe='')}").json()
+    data = _request(api_url, "GET", f"/apps/{quote(app_id, safe='')}", token).json()
     if as_json:
         typer.echo(json.dumps(data, indent=2))
     else:
         _show_app(data)
+
+
+# ----------------------------------------------------------------- apps as files
+
+
+@app.command("init")
+def init(
+    name: Annotated[str, typer.Argument(help="The app's name.")],
+    directory: Annotated[
+        Path | None,
+        typer.Option("--dir", help="Folder to create (default: the name, lower-case, dashed)."),
+    ] = None,
+    force: Annotated[bool, typer.Option(help="Overwrite an existing app.yaml.")] = False,
+) -> None:
+    """Scaffold an app as files: app.yaml (app, agents, orchestration) and sample.pdf."""
+    from hub.app_files import scaffold, slug
+
+    folder = directory or Path(slug(name))
+    if (folder / "app.yaml").exists() and not force:
+        fail(f"{folder / 'app.yaml'} exists; pass --force to overwrite it", code=2)
+    for path in scaffold(name, folder):
+        typer.echo(f"wrote {path}")
+    typer.echo(
+        f"next: hub apply -f {folder / 'app.yaml'} && hub deploy {json.dumps(name)} && "
+        f"hub run {json.dumps(name)} --document {folder / 'sample.pdf'} --wait"
+    )
+
+
+@app.command("apply")
+@cli_runs.exits_on_api_error
+def apply(
+    file: Annotated[Path, typer.Option("-f", "--file", help="The app.yaml to apply.")],
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Print the diff; change nothing.")
+    ] = False,
+    api_url: ApiUrlOption = None,
+    token: cli_runs.TokenOption = None,
+) -> None:
+    """Create or update the app of an app.yaml so the hub matches it (idempotent)."""
+    from hub.app_files import AppFileError, execute, load_app_file, plan_apply
+
+    try:
+        app_file = load_app_file(file)
+        with cli_runs.api_client(api_url, token) as client:
+            plan = plan_apply(client, app_file)
+            for line in plan.lines:
+                # The full diff on a dry run; applying, one line per change.
+                if dry_run or not line.startswith(" "):
+                    typer.echo(line)
+            for note in plan.notes:
+                typer.echo(f"note: {note}")
+            if not plan.changes:
+                typer.echo(f"app {app_file.name!r} ({plan.app_id}) unchanged")
+                return
+            if dry_run:
+                typer.echo("dry run: nothing changed")
+                return
+            app_id = execute(plan)
+    except AppFileError as exc:
+        for line in exc.lines:
+            typer.echo(line, err=True)
+        raise typer.Exit(1) from exc
+    except cli_runs.CliApiError as exc:
+        if exc.status_code in (400, 422) and exc.raw_detail is not None:
+            for line in cli_build.problems(str(file), exc.raw_detail):
+                typer.echo(line, err=True)
+            raise typer.Exit(1) from exc
+        raise
+    typer.echo(f"app {app_file.name!r} ({app_id}) applied")
+
+
+# ----------------------------------------------------------------- shell completion
+
+
+@app.command("completion")
+def completion(
+    shell: Annotated[str, typer.Argument(help="bash, zsh, fish or powershell.")],
+) -> None:
+    """Print the shell completion script, e.g. `eval "$(hub completion bash)"`."""
+    from typer._completion_shared import get_completion_script
+
+    shells = ("bash", "zsh", "fish", "powershell", "pwsh")
+    if shell not in shells:
+        fail(f"unknown shell {shell!r}; one of {', '.join(shells)}", code=2)
+    typer.echo(get_completion_script(prog_name="hub", complete_var="_HUB_COMPLETE", shell=shell))
 
 
 if __name__ == "__main__":

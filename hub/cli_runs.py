@@ -10,18 +10,19 @@ from __future__ import annotations
 
 import functools
 import json
-import os
 import time
 from collections.abc import Callable, Iterator
 from datetime import datetime
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, ParamSpec
 
 import httpx
 import typer
+import yaml
 
-from hub.api_keys import bearer_headers
-from hub.settings import Settings
+from hub.cli_login import auth_headers, default_api_url
+from schemas.artifacts import ARTIFACT_REF_KEY, artifact_id_from_uri
 
 runs_app = typer.Typer(
     help="List runs, show a run's trace, watch a run live.", no_args_is_help=True
@@ -39,20 +40,53 @@ TokenOption = Annotated[
     str | None,
     typer.Option(
         "--token",
-        envvar="HUB_API_TOKEN",
-        help="Bearer token (default: HUB_API_TOKEN, else HUB_API_KEY or the local admin key).",
+        envvar="HUB_TOKEN",
+        help="Bearer token (default: HUB_TOKEN, else the `hub login` token, else HUB_API_KEY "
+        "or the local admin key).",
         show_default=False,
     ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 
 
+class OutputFormat(StrEnum):
+    table = "table"
+    json = "json"
+    yaml = "yaml"
+
+
+OutputOption = Annotated[
+    OutputFormat,
+    typer.Option("--output", "-o", help="How to print the result: table, json or yaml."),
+]
+
+
+def emit(data: Any, output: OutputFormat) -> bool:
+    """Print ``data`` as JSON or YAML; ``False`` for ``table`` (the caller prints it)."""
+    if output is OutputFormat.json:
+        typer.echo(json.dumps(data, indent=2))
+        return True
+    if output is OutputFormat.yaml:
+        typer.echo(yaml.safe_dump(data, sort_keys=False, allow_unicode=True).rstrip())
+        return True
+    return False
+
+
 class CliApiError(RuntimeError):
     """An API call failed: the API was unreachable (``status_code`` is ``None``) or it
     answered an error (method, path, status and the API's ``detail`` as one line)."""
 
-    def __init__(self, method: str, path: str, status_code: int | None, detail: str) -> None:
+    def __init__(
+        self,
+        method: str,
+        path: str,
+        status_code: int | None,
+        detail: str,
+        raw_detail: Any = None,
+    ) -> None:
         self.method, self.path, self.status_code, self.detail = method, path, status_code, detail
+        #: The API's ``detail`` as sent (a list of items with line and column for a 422).
+        self.raw_detail = raw_detail
         if status_code is None:
             message = detail
         else:
@@ -97,8 +131,13 @@ def api_error(response: httpx.Response) -> CliApiError:
     except ValueError:
         detail = response.text or response.reason_phrase
     request = response.request
+    if response.status_code == 401:
+        detail = (
+            f"{format_detail(detail)} (log in with `hub login --key-file FILE`, or pass "
+            "--token / HUB_TOKEN; `hub up` keeps its admin key in HUB_HOME/admin.key)"
+        )
     return CliApiError(
-        request.method, request.url.path, response.status_code, format_detail(detail)
+        request.method, request.url.path, response.status_code, format_detail(detail), detail
     )
 
 
@@ -119,14 +158,12 @@ def fail(message: str, code: int = 1) -> typer.Exit:
 
 def api_client(api_url: str | None, token: str | None = None) -> httpx.Client:
     """A client of the API at ``api_url`` (default ``HUB_API_URL``), authenticated when it can."""
-    base = (api_url or Settings().api_url).rstrip("/")
-    # A given token (--token, HUB_API_TOKEN); else HUB_API_KEY or the key `hub up` wrote
-    # under HUB_HOME, exchanged for a token.
-    token = token or os.environ.get("HUB_API_TOKEN")
-    headers = {"Authorization": f"Bearer {token}"} if token else bearer_headers(base)
+    base = (api_url or default_api_url()).rstrip("/")
+    # --token, HUB_TOKEN, the stored `hub login`, else HUB_API_KEY or the key `hub up`
+    # wrote under HUB_HOME, exchanged for a token (hub.cli_login.auth_headers).
+    headers = auth_headers(base, token)
     # Runs the CLI starts say so (GET /runs/{id} → "trigger": {"kind": "cli"}).
-    headers = {**headers, "Hub-Trigger": "cli"}
-    return httpx.Client(base_url=base, timeout=30.0, headers=headers)
+    return httpx.Client(base_url=base, timeout=30.0, headers={**headers, "Hub-Trigger": "cli"})
 
 
 RATE_LIMIT_RETRIES = 5
@@ -179,22 +216,69 @@ def follow_run(client: httpx.Client, run_id: str, *, echo: bool = True) -> dict[
         time.sleep(POLL_SECONDS)
 
 
+def resolve_artifacts(client: httpx.Client, value: Any) -> Any:
+    """``value`` with claim-check references (``{"$artifact": "artifact://…"}``: outputs
+    too large for workflow history) replaced by the artifacts they point at."""
+    if isinstance(value, dict):
+        reference = value.get(ARTIFACT_REF_KEY)
+        if set(value) == {ARTIFACT_REF_KEY} and isinstance(reference, str):
+            artifact_id = artifact_id_from_uri(reference)
+            if artifact_id is not None:
+                return resolve_artifacts(client, call(client, "GET", f"/artifacts/{artifact_id}"))
+        return {key: resolve_artifacts(client, item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [resolve_artifacts(client, item) for item in value]
+    return value
+
+
+def outputs_text(outputs: dict[str, Any]) -> list[str]:
+    """A run's outputs for people: the last step's in full (a report with Markdown, like the
+    summarizer's memo, as its Markdown; anything else as YAML), the others by name only
+    (``-o yaml`` prints them all)."""
+    lines: list[str] = []
+    steps = list(outputs.items())
+    for index, (step_id, step_outputs) in enumerate(steps):
+        named = step_outputs if isinstance(step_outputs, dict) else {"output": step_outputs}
+        last = index == len(steps) - 1
+        for name, value in named.items():
+            if not last:
+                lines.append(f"step {step_id} · {name}  (all outputs: -o yaml)")
+                continue
+            lines.append(f"── step {step_id} · {name}")
+            if isinstance(value, dict) and isinstance(value.get("markdown"), str):
+                lines.append(value["markdown"].rstrip())
+            else:
+                lines.append(yaml.safe_dump(value, sort_keys=False, allow_unicode=True).rstrip())
+    return lines
+
+
 @exits_on_api_error
 def run(
-    app_id: Annotated[str, typer.Argument(help="The app to run.")],
+    app_id: Annotated[str, typer.Argument(help="The app to run: its id (app-…) or exact name.")],
     input: Annotated[
         Path | None, typer.Option("--input", help="JSON file with the run's inputs.")
     ] = None,
     document: Annotated[
         Path | None, typer.Option(help="A document to upload and pass as inputs.document.")
     ] = None,
-    wait: Annotated[bool, typer.Option(help="Follow progress until the run ends.")] = False,
+    wait: Annotated[
+        bool, typer.Option(help="Follow progress until the run ends, then print its outputs.")
+    ] = False,
     draft: Annotated[bool, typer.Option(help="Run the current config, not the release.")] = False,
     as_json: JsonOption = False,
+    output: OutputOption = OutputFormat.table,
     api_url: ApiUrlOption = None,
     token: TokenOption = None,
 ) -> None:
-    """Start a run of an app (its deployed release, or --draft), optionally following it."""
+    """Start a run of an app (its deployed release, or --draft), optionally following it.
+
+    With --wait the run's outputs are printed when it ends: -o table (the memo's Markdown,
+    other outputs as YAML), -o json or -o yaml (the whole run, outputs included).
+    """
+    from hub.cli_build import resolve_app
+
+    if as_json:
+        output = OutputFormat.json
     inputs: dict[str, Any] = {}
     if input is not None:
         try:
@@ -204,30 +288,41 @@ def run(
         if not isinstance(loaded, dict):
             raise fail(f"{input} must hold a JSON object of inputs", 2)
         inputs.update(loaded)
+    people = output is OutputFormat.table
     with api_client(api_url, token) as client:
+        if not app_id.startswith("app-"):
+            app_id = str(resolve_app(client, app_id)["id"])
         if document is not None:
             if not document.is_file():
                 raise fail(f"{document} is not a file", 2)
             inputs["document"] = upload_document(client, document)
-        started = call(
-            client, "POST", f"/apps/{app_id}/runs", json={"inputs": inputs, "draft": draft}
-        )
-        if not as_json:
+        try:
+            started = call(
+                client, "POST", f"/apps/{app_id}/runs", json={"inputs": inputs, "draft": draft}
+            )
+        except CliApiError as exc:
+            if exc.status_code == 409 and "not deployed" in exc.detail:
+                exc.args = (f"{exc} From the CLI: `hub deploy {app_id}`, or `hub run --draft`.",)
+            raise
+        if people:
             typer.echo(f"run {started['run_id']} started")
             if started.get("temporal_ui_url"):
                 typer.echo(f"  Temporal UI: {started['temporal_ui_url']}")
         if not wait:
-            if as_json:
-                typer.echo(json.dumps(started, indent=2))
+            emit(started, output)
             return
-        final = follow_run(client, started["run_id"], echo=not as_json)
-    if as_json:
-        typer.echo(json.dumps(final, indent=2))
-    else:
+        final = follow_run(client, started["run_id"], echo=people)
+        if final.get("outputs"):
+            final["outputs"] = resolve_artifacts(client, final["outputs"])
+    if not emit(final, output):
         colour = typer.colors.GREEN if final["status"] == "completed" else typer.colors.RED
         typer.secho(f"run {final['run_id']} {final['status']}", fg=colour)
         if final.get("error"):
             typer.echo(f"  error: {final['error']}")
+        if final.get("outputs"):
+            typer.echo("")
+            for line in outputs_text(final["outputs"]):
+                typer.echo(line)
     if final["status"] != "completed":
         raise typer.Exit(1)
 
@@ -449,19 +544,35 @@ def runs_list(
 def runs_show(
     run_id: Annotated[str, typer.Argument(help="The run id.")],
     as_json: JsonOption = False,
+    output: OutputOption = OutputFormat.table,
     api_url: ApiUrlOption = None,
     token: TokenOption = None,
 ) -> None:
-    """A run's trace as a tree: steps and attempts with timings, errors, tokens and cost."""
+    """A run's trace as a tree (steps and attempts with timings, errors, tokens and cost),
+    then its outputs. --json: the trace; -o json|yaml: the run (outputs included) and trace."""
     with api_client(api_url, token) as client:
         trace = call(client, "GET", f"/observability/traces/{run_id}")
-    if as_json:
-        typer.echo(json.dumps(trace, indent=2))
+        if as_json:
+            typer.echo(json.dumps(trace, indent=2))
+            return
+        try:
+            run = call(client, "GET", f"/runs/{run_id}")
+        except CliApiError as exc:
+            if exc.status_code != 404:
+                raise
+            run = {}  # a run started outside the API (temporal CLI): its trace only
+        if run.get("outputs"):
+            run["outputs"] = resolve_artifacts(client, run["outputs"])
+    if emit({"run": run, "trace": trace}, output):
         return
     for line in trace_tree(trace):
         typer.echo(line)
     if trace.get("temporal_ui_url"):
         typer.echo(f"Temporal UI: {trace['temporal_ui_url']}")
+    if run.get("outputs"):
+        typer.echo("")
+        for line in outputs_text(run["outputs"]):
+            typer.echo(line)
 
 
 @runs_app.command("watch")

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from hub import event_loop
+from hub.home_lock import HomeInUse, HomeLock
 from hub.settings import Settings
 from hub.stack import EmbeddedStack, StackError, StackPorts
 from schemas.agents import BUILTIN_AGENT_TYPES
@@ -21,15 +22,35 @@ def up(
     api_port: Annotated[int, typer.Option(help="API port.")] = 8000,
     temporal_port: Annotated[int, typer.Option(help="Temporal frontend (gRPC) port.")] = 7233,
     ui_port: Annotated[int, typer.Option(help="Temporal Web UI port.")] = 8233,
-    agents_port: Annotated[int, typer.Option(help="Agent services port (0: any free).")] = 0,
+    agents_port: Annotated[int, typer.Option(help="Agent services port (0: any free one).")] = 8080,
     host: Annotated[str, typer.Option(help="Address every part binds.")] = "127.0.0.1",
     headless: Annotated[bool, typer.Option(help="Do not start the Temporal Web UI.")] = False,
     demo: Annotated[
         bool, typer.Option(help="Create, deploy and run the credit-memo demo.")
     ] = False,
+    observability: Annotated[
+        bool,
+        typer.Option(
+            help="Also start Prometheus (Debian package) scraping the stack, with the alerts."
+        ),
+    ] = False,
+    prometheus_port: Annotated[
+        int, typer.Option(help="Prometheus port under --observability.")
+    ] = 9090,
+    console_port: Annotated[int, typer.Option(help="Web console port.")] = 3000,
+    no_console: Annotated[
+        bool, typer.Option("--no-console", help="Do not build or serve the web console.")
+    ] = False,
 ) -> None:
     """Start the whole embedded stack in the foreground; Ctrl-C stops it cleanly."""
     settings = Settings()
+    # One stack per HUB_HOME, checked before anything else (ports, database, Temporal).
+    lock = HomeLock(settings.home.resolve())
+    try:
+        lock.acquire()
+    except HomeInUse as exc:
+        typer.secho(f"error: {exc}", fg=typer.colors.RED, err=True)
+        raise typer.Exit(2) from exc
     ports = StackPorts(
         api=api_port, temporal=temporal_port, ui=0 if headless else ui_port, agents=agents_port
     )
@@ -38,6 +59,17 @@ def up(
     except StackError as exc:
         typer.secho(f"error: {exc}", fg=typer.colors.RED, err=True)
         raise typer.Exit(2) from exc
+    lock.record(
+        {
+            "ports": {
+                "api": resolved.api,
+                "temporal": resolved.temporal,
+                "ui": 0 if headless else resolved.ui,
+                "agents": resolved.agents,
+            },
+            "api_url": f"http://{host}:{resolved.api}",
+        }
+    )
     from hub.api_keys import AuthModeRefused, check_auth_mode, ensure_admin_key
     from storage.migrations import upgrade
 
@@ -46,9 +78,42 @@ def up(
     except AuthModeRefused as exc:
         typer.secho(f"error: {exc}", fg=typer.colors.RED, err=True)
         raise typer.Exit(2) from exc
+    prometheus = None
+    if observability:
+        from hub.prometheus import LocalPrometheus
+        from hub.stack import free_port, port_is_free
+
+        try:
+            if not port_is_free(prometheus_port, host):
+                raise StackError(
+                    f"port {prometheus_port} (--prometheus-port) is in use; "
+                    "pass another --prometheus-port"
+                )
+            prometheus = LocalPrometheus.prepare(
+                settings.home.resolve(),
+                host,
+                prometheus_port,
+                free_port(host),
+                settings.metrics_token,
+            )
+        except StackError as exc:
+            typer.secho(f"error: {exc}", fg=typer.colors.RED, err=True)
+            raise typer.Exit(2) from exc
     upgrade(settings.resolved_database_url)
     new_admin_key = ensure_admin_key(settings)
-    stack = EmbeddedStack(settings=settings, ports=resolved, host=host, with_ui=not headless)
+    stack = EmbeddedStack(
+        settings=settings,
+        ports=resolved,
+        host=host,
+        with_ui=not headless,
+        extra_env=prometheus.env() if prometheus else {},
+    )
+    if prometheus is not None:
+        stack.extra_parts.append(
+            prometheus.part(api=f"{host}:{resolved.api}", agents=f"{host}:{resolved.agents}")
+        )
+    if not no_console:
+        stack.console_port = _prepare_console(settings, console_port, host)
     stopping = False
 
     def request_stop(signum: int, _frame: object) -> None:
@@ -57,6 +122,8 @@ def up(
 
     signal.signal(signal.SIGTERM, request_stop)
     signal.signal(signal.SIGINT, request_stop)
+    # A closed terminal: stop cleanly too (a SIGKILL leaves it to the parent-death signal).
+    signal.signal(signal.SIGHUP, request_stop)
     try:
         stack.start(progress=lambda msg: typer.echo(f"  {msg}"))
     except StackError as exc:
@@ -69,12 +136,21 @@ def up(
     if not headless:
         typer.echo(f"  Temporal UI   {stack.ui_url}")
     typer.echo(f"  Agents        {stack.agents_url}/<type>")
+    if prometheus is not None:
+        typer.echo(f"  Prometheus    {prometheus.url}  (alerts: {prometheus.url}/alerts)")
+    if stack.console_port:
+        typer.echo(f"  Console       {stack.console_url}")
     typer.echo(f"  Home          {stack.home}  (logs in {stack.home / 'logs'})")
+    # Every start says where the admin key is (the key itself only on the first).
+    key_file = settings.admin_key_file.resolve()
+    typer.echo(
+        f"  Admin key     {key_file}  (mode 0600; the hub CLI with this HUB_HOME uses it, "
+        f"elsewhere: hub login --key-file {key_file})"
+    )
     if new_admin_key is not None:
         # Printed this once; the CLI reads it from the file (readable only by this user).
         typer.secho("Admin API key (shown once):", fg=typer.colors.YELLOW)
         typer.echo(f"  {new_admin_key}")
-        typer.echo(f"  saved to {settings.admin_key_file} (mode 0600); the hub CLI uses it.")
     if settings.auth_mode == "disabled":
         typer.secho(
             "  WARNING: authentication is DISABLED (HUB_AUTH_MODE=disabled).",
@@ -103,15 +179,28 @@ def up(
     finally:
         typer.echo("stopping …")
         stack.stop()
+        lock.release()
         typer.echo("stopped.")
+
+
+def _prepare_console(settings: Settings, port: int, host: str) -> int:
+    """Build the console when missing or stale; its port, or 0 (saying why) without it."""
+    from hub.console import ConsoleUnavailable, check_console_port, ensure_console_build
+
+    try:
+        check_console_port(port, host)
+        ensure_console_build(settings.home.resolve() / "logs", lambda m: typer.echo(f"  {m}"))
+    except (StackError, ConsoleUnavailable) as exc:
+        # The rest of the stack is useful without the console: say why and go on.
+        typer.secho(f"  no console: {exc}", fg=typer.colors.YELLOW, err=True)
+        return 0
+    return port
 
 
 @worker_app.command("orchestrator")
 def worker_orchestrator() -> None:
     """Poll the hub-orchestrator queue (the OrchestrationWorkflow and bookkeeping)."""
-    from hub.worker_processes import run_worker_processes
-
-    event_loop.run(run_worker_processes(Settings(), orchestrator=True, agent_types=[]))
+    _run_workers(orchestrator=True, agent_types=[])
 
 
 @worker_app.command("agent")
@@ -119,9 +208,7 @@ def worker_agent(
     type: Annotated[list[str], typer.Option("--type", help="Agent type(s) to serve.")],
 ) -> None:
     """Poll the agent-<type> queue(s): the invoke_agent activity of those types."""
-    from hub.worker_processes import run_worker_processes
-
-    event_loop.run(run_worker_processes(Settings(), orchestrator=False, agent_types=type))
+    _run_workers(orchestrator=False, agent_types=type)
 
 
 @worker_app.command("all")
@@ -129,13 +216,22 @@ def worker_all(
     type: Annotated[list[str] | None, typer.Option("--type", help="Agent types.")] = None,
 ) -> None:
     """Orchestrator and agent workers in one process (the embedded stack's choice)."""
-    from hub.worker_processes import run_worker_processes
+    _run_workers(orchestrator=True, agent_types=type or list(BUILTIN_AGENT_TYPES))
 
-    event_loop.run(
-        run_worker_processes(
-            Settings(), orchestrator=True, agent_types=type or list(BUILTIN_AGENT_TYPES)
+
+def _run_workers(*, orchestrator: bool, agent_types: list[str]) -> None:
+    """Run workers until signalled; a Temporal connection that cannot work exits 1 at
+    once with the setting to fix (never a retry loop that hides it)."""
+    from hub.worker_processes import run_worker_processes
+    from workers.temporal_client import TemporalConnectionError
+
+    try:
+        event_loop.run(
+            run_worker_processes(Settings(), orchestrator=orchestrator, agent_types=agent_types)
         )
-    )
+    except TemporalConnectionError as exc:
+        typer.secho(f"error: {exc}", fg=typer.colors.RED, err=True)
+        raise typer.Exit(1) from exc
 
 
 @agent_app.command("serve")

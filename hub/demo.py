@@ -23,6 +23,7 @@ import typer
 
 import agents.demo
 from agents.demo.samples import MONEY_FIELDS, SampleFacts, generate_samples
+from hub.cli_build import find_app
 from hub.cli_runs import (
     CliApiError,
     api_client,
@@ -131,14 +132,30 @@ def demo_orchestration_yaml(app_id: str, agent_ids: dict[str, str]) -> str:
 
 def create_demo_app(client: httpx.Client, echo: Callable[[str], None]) -> str:
     """Create the app, add its agents, store the orchestration and deploy; returns the app id."""
-    app = call(
-        client, "POST", "/apps", json={"name": DEMO_APP_NAME, "description": DEMO_APP_DESCRIPTION}
-    )
-    app_id = str(app["id"])
-    echo(f"Created app {DEMO_APP_NAME!r} ({app_id})")
-    library = {agent.type: agent for agent in BUILTIN_LIBRARY}
     agent_ids: dict[str, str] = {}
+    try:
+        app = call(
+            client,
+            "POST",
+            "/apps",
+            json={"name": DEMO_APP_NAME, "description": DEMO_APP_DESCRIPTION},
+        )
+        echo(f"Created app {DEMO_APP_NAME!r} ({app['id']})")
+    except CliApiError as exc:
+        # App names are unique per team: a second `make run` uses the app of the first.
+        existing = find_app(client, DEMO_APP_NAME) if exc.status_code == 409 else None
+        if existing is None or existing.get("status") == "archived":
+            raise
+        app = existing
+        echo(f"Using the existing app {DEMO_APP_NAME!r} ({app['id']})")
+        for agent in call(client, "GET", f"/apps/{app['id']}/agents"):
+            if agent["type"] in DEMO_AGENT_TYPES:
+                agent_ids.setdefault(agent["type"], str(agent["id"]))
+    app_id = str(app["id"])
+    library = {agent.type: agent for agent in BUILTIN_LIBRARY}
     for agent_type in DEMO_AGENT_TYPES:
+        if agent_type in agent_ids:
+            continue
         # No config: the API gives built-in types the library default (local provider).
         body = {
             "name": library[agent_type].name,

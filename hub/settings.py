@@ -7,14 +7,17 @@ Defaults work with no configuration at all: everything embedded lives under
 from __future__ import annotations
 
 from functools import cached_property
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
 
-from pydantic import Field, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from api.config import DEV_SECRET_KEY  # one value for the API and the hub
+from workers.payload_codec import AesGcmPayloadCodec, load_codec
+from workers.temporal_client import TemporalConnection
 
 
 def url_allowed(url: str, allowlist: list[str]) -> bool:
@@ -43,6 +46,27 @@ class Settings(BaseSettings):
     database_url: str | None = None
     temporal_address: str = "127.0.0.1:7233"
     temporal_namespace: str = "default"
+    #: TLS to the Temporal frontend (docs/deployment.md "Temporal in production"); unset:
+    #: on when an API key, a CA or a client certificate is set.
+    temporal_tls: bool | None = None
+    #: PEM CA bundle the server's certificate must chain to (unset: the system roots).
+    temporal_tls_ca: Path | None = None
+    #: PEM client certificate and private key (mutual TLS); both or neither.
+    temporal_tls_cert: Path | None = None
+    temporal_tls_key: Path | None = None
+    #: Name the server's certificate is verified against instead of the address's host.
+    temporal_tls_server_name: str | None = None
+    #: Temporal Cloud API key (sent as a bearer token; implies TLS).
+    temporal_api_key: SecretStr | None = Field(default=None, repr=False)
+    #: Payload encryption keys, ``<id>=<base64 32 bytes>`` comma-separated (the first
+    #: encrypts, all decrypt; docs/deployment.md "Encrypted payloads").
+    payload_keys: SecretStr | None = Field(default=None, repr=False)
+    #: The same, one per line in a file (unset: ``HUB_HOME/payload.keys`` when it exists,
+    #: which ``hub up`` creates).
+    payload_keys_file: Path | None = None
+    #: Origins allowed to call the codec server (``/codec/*``) from a browser; empty: the
+    #: origin of ``HUB_TEMPORAL_UI_URL`` (the Temporal Web UI).
+    codec_cors_origins: list[str] = Field(default_factory=list)
     temporal_ui_url: str | None = "http://127.0.0.1:8233"
     mlflow_tracking_uri: str | None = None
     cors_origins: list[str] = Field(default_factory=lambda: ["http://localhost:3000"])
@@ -53,6 +77,8 @@ class Settings(BaseSettings):
     agent_url_template: str = "http://127.0.0.1:8080/{type}"
     agent_urls: dict[str, str] = Field(default_factory=dict)
     api_url: str = "http://127.0.0.1:8000"
+    #: Where the web console is served, when it is (``GET /`` sends browsers there).
+    console_url: str | None = None
     log_level: str = "INFO"
     #: PostgreSQL connections per API process: kept, plus extra under load.
     database_pool_size: int = Field(default=20, ge=1)
@@ -111,6 +137,20 @@ class Settings(BaseSettings):
     #: ``host:port`` where workers serve Prometheus metrics (Temporal SDK metrics);
     #: unset: no metrics endpoint on workers.
     worker_metrics_bind_address: str | None = None
+    #: Worker Deployment Versioning (docs/deployment.md "Safe rollouts"): every worker
+    #: announces ``<deployment name>`` / ``<build id>``; unset build id: the hub's version.
+    worker_deployment_name: str = "agentic-hub"
+    worker_build_id: str | None = None
+    #: Route tasks by version (runs pinned to the build they started on); off: the build
+    #: is only announced.
+    worker_versioning: bool = False
+    #: A static bearer credential Prometheus sends to ``GET /metrics`` (and nowhere else);
+    #: unset: scrapers need a viewer token like any client.
+    metrics_token: str | None = None
+    #: ``GET /metrics`` re-reads runs, backlogs and cost at most this often.
+    platform_metrics_interval_seconds: float = Field(default=5.0, ge=0, le=300)
+    #: Exported as ``hub_cost_budget_usd_per_hour``: the cost-burn alert's threshold.
+    cost_budget_usd_per_hour: float | None = Field(default=None, gt=0)
     #: Run the orchestration workflow in Temporal's Python sandbox (slower; its
     #: determinism is otherwise guarded by a static check and replay tests).
     workflow_sandbox: bool = False
@@ -118,6 +158,22 @@ class Settings(BaseSettings):
     #: runs started through the API are then started eagerly on it — their first
     #: workflow task comes back with the start instead of through the task queue.
     api_orchestrator: bool = False
+
+    @field_validator(
+        "temporal_tls",
+        "temporal_tls_ca",
+        "temporal_tls_cert",
+        "temporal_tls_key",
+        "temporal_tls_server_name",
+        "temporal_api_key",
+        "payload_keys",
+        "payload_keys_file",
+        mode="before",
+    )
+    @classmethod
+    def _empty_means_unset(cls, value: object) -> object:
+        # Compose passes ``${VAR:-}`` through as an empty string.
+        return None if value == "" else value
 
     @model_validator(mode="after")
     def _refuse_default_secret_outside_development(self) -> Settings:
@@ -127,6 +183,14 @@ class Settings(BaseSettings):
             raise ValueError(
                 "HUB_SECRET_KEY must be set to a random value of at least 32 characters "
                 "outside development (HUB_ENV=production)"
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _refuse_a_short_metrics_token(self) -> Settings:
+        if self.metrics_token is not None and len(self.metrics_token) < 32:
+            raise ValueError(
+                "HUB_METRICS_TOKEN must be at least 32 random characters (openssl rand -hex 32)"
             )
         return self
 
@@ -149,6 +213,58 @@ class Settings(BaseSettings):
         if bool(self.oidc_issuer) != bool(self.oidc_jwks_url):
             raise ValueError("set HUB_OIDC_ISSUER and HUB_OIDC_JWKS_URL together (or neither)")
         return self
+
+    def temporal_connection(self) -> TemporalConnection:
+        """How every client of this process reaches Temporal (address, namespace, TLS,
+        API key, payload codec): what :func:`workers.temporal_client.connect` takes."""
+        return TemporalConnection(
+            address=self.temporal_address,
+            namespace=self.temporal_namespace,
+            tls=self.temporal_tls,
+            tls_ca=self.temporal_tls_ca,
+            tls_cert=self.temporal_tls_cert,
+            tls_key=self.temporal_tls_key,
+            tls_server_name=self.temporal_tls_server_name or None,
+            api_key=self.temporal_api_key.get_secret_value() if self.temporal_api_key else None,
+            payload_codec=self.payload_codec,
+        )
+
+    @property
+    def default_payload_keys_file(self) -> Path:
+        """Where ``hub up`` keeps the embedded stack's payload key (mode 0600)."""
+        return self.home / "payload.keys"
+
+    @cached_property
+    def resolved_payload_keys_file(self) -> Path | None:
+        if self.payload_keys_file is not None:
+            return self.payload_keys_file
+        default = self.default_payload_keys_file
+        return default if default.exists() else None
+
+    @cached_property
+    def payload_codec(self) -> AesGcmPayloadCodec | None:
+        """The codec of every Temporal client and worker of this process (None: payloads
+        in clear, no keys configured)."""
+        keys = self.payload_keys.get_secret_value() if self.payload_keys else None
+        return load_codec(keys, self.resolved_payload_keys_file)
+
+    @property
+    def resolved_codec_cors_origins(self) -> list[str]:
+        if self.codec_cors_origins:
+            return list(self.codec_cors_origins)
+        if not self.temporal_ui_url:
+            return []
+        parts = urlsplit(self.temporal_ui_url)
+        return [f"{parts.scheme}://{parts.netloc}"]
+
+    @cached_property
+    def resolved_worker_build_id(self) -> str:
+        if self.worker_build_id:
+            return self.worker_build_id
+        try:
+            return version("agentic-hub")
+        except PackageNotFoundError:
+            return "dev"
 
     @property
     def admin_key_file(self) -> Path:

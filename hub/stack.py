@@ -26,9 +26,11 @@ from pathlib import Path
 import httpx
 import yaml
 
+from hub.home_lock import die_with_parent
 from hub.settings import Settings
 from schemas.agents import BUILTIN_AGENT_TYPES
 from schemas.names import SEARCH_ATTRIBUTES
+from workers.payload_codec import ensure_key_file
 
 STOP_GRACE_SECONDS = 20.0
 START_TIMEOUT_SECONDS = 120.0
@@ -90,6 +92,17 @@ PRUNED_VISIBILITY_INDEXES: tuple[str, ...] = (
     "by_parent_run_id",
     "by_root_workflow_id",
     "by_root_run_id",
+)
+
+
+#: Settings of a TLS connection to a Temporal cluster, dropped from the parts' environment.
+TEMPORAL_TLS_SETTINGS = (
+    "HUB_TEMPORAL_TLS",
+    "HUB_TEMPORAL_TLS_CA",
+    "HUB_TEMPORAL_TLS_CERT",
+    "HUB_TEMPORAL_TLS_KEY",
+    "HUB_TEMPORAL_TLS_SERVER_NAME",
+    "HUB_TEMPORAL_API_KEY",
 )
 
 
@@ -221,6 +234,8 @@ class Part:
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
             start_new_session=True,
+            # No part outlives `hub up`, even one killed hard (issue 15).
+            preexec_fn=die_with_parent(os.getpid()),
         )
         log.close()
 
@@ -272,13 +287,19 @@ class StackPorts:
     api: int = 8000
     temporal: int = 7233
     ui: int = 8233
-    agents: int = 0
+    agents: int = 8080
 
     def resolve(self, host: str) -> StackPorts:
         """Keep the ports asked for (failing clearly if taken); choose free ones for the rest."""
         for label, port in (("--api-port", self.api), ("--temporal-port", self.temporal)):
             if port and not port_is_free(port, host):
                 raise StackError(f"port {port} ({label}) is in use; pass another {label}")
+        if self.agents and not port_is_free(self.agents, host):
+            raise StackError(
+                f"port {self.agents} (--agents-port) is in use, so the agent services cannot "
+                "listen there; stop what uses it or pass another --agents-port (0: any free "
+                "port; the agent URLs follow, HUB_AGENT_URL_TEMPLATE is set for the stack)"
+            )
         if self.ui and not port_is_free(self.ui, host):
             raise StackError(f"port {self.ui} (--ui-port) is in use; pass another --ui-port")
         return StackPorts(
@@ -299,7 +320,11 @@ class EmbeddedStack:
     agent_types: Sequence[str] = BUILTIN_AGENT_TYPES
     with_ui: bool = True
     extra_env: dict[str, str] = field(default_factory=dict)
+    #: Started after the hub's own parts (Prometheus under ``hub up --observability``).
+    extra_parts: list[Part] = field(default_factory=list)
     parts: list[Part] = field(default_factory=list)
+    #: Port of the web console (``frontend/``, already built; ``hub/console.py``); 0: none.
+    console_port: int = 0
 
     @property
     def home(self) -> Path:
@@ -326,6 +351,10 @@ class EmbeddedStack:
     def agents_url(self) -> str:
         return f"http://{self.host}:{self.ports.agents}"
 
+    @property
+    def console_url(self) -> str:
+        return f"http://{self.host}:{self.console_port}"
+
     def child_env(self) -> dict[str, str]:
         """The environment every part gets: ours (provider keys included) plus the wiring."""
         env = dict(os.environ)
@@ -342,8 +371,25 @@ class EmbeddedStack:
                 "PYTHONUNBUFFERED": "1",
             }
         )
+        # The parts talk to the embedded dev server, which speaks plaintext: TLS settings
+        # meant for a cluster must not reach them.
+        for name in TEMPORAL_TLS_SETTINGS:
+            env.pop(name, None)
+        if not self.settings.payload_keys:
+            env["HUB_PAYLOAD_KEYS_FILE"] = str(self.payload_keys_file.resolve())
         env.update(self.extra_env)
         return env
+
+    @property
+    def payload_keys_file(self) -> Path:
+        """The payload keys every part encrypts history with (``HUB_HOME/payload.keys``
+        unless ``HUB_PAYLOAD_KEYS`` or ``HUB_PAYLOAD_KEYS_FILE`` say otherwise)."""
+        return self.settings.payload_keys_file or self.settings.default_payload_keys_file
+
+    @property
+    def codec_endpoint(self) -> str:
+        """The API's codec server, where the Web UI decrypts what it shows."""
+        return f"{self.api_url}/codec"
 
     def build_parts(self) -> list[Part]:
         env = self.child_env()
@@ -364,6 +410,8 @@ class EmbeddedStack:
             "warn",
         ]
         temporal_argv += ["--ui-port", str(self.ports.ui)] if self.with_ui else ["--headless"]
+        if self.with_ui:
+            temporal_argv += ["--ui-codec-endpoint", self.codec_endpoint]
         for name, kind in SEARCH_ATTRIBUTES.items():
             temporal_argv += ["--search-attribute", f"{name}={kind}"]
         temporal_argv += dynamic_config_flags(dev_server_dynamic_config())
@@ -411,18 +459,37 @@ class EmbeddedStack:
                 lambda: True,
                 logs / "workers.log",
             ),
+            *self.extra_parts,
         ]
 
     def start(self, progress: Callable[[str], None] = lambda _msg: None) -> None:
         """Start every part in order and wait until each is healthy."""
         self.home.mkdir(parents=True, exist_ok=True)
-        self.parts = self.build_parts()
+        if not self.settings.payload_keys and ensure_key_file(self.payload_keys_file):
+            progress(f"payload encryption key created in {self.payload_keys_file} (mode 0600)")
+        self.parts = self.build_parts() + self.console_parts()
         for part in self.parts:
             progress(f"starting {part.name} …")
             part.start()
             self._wait_ready(part)
             note = part.on_ready() if part.on_ready is not None else ""
             progress(f"{part.name} is up{f' ({note})' if note else ''}")
+
+    def console_parts(self) -> list[Part]:
+        """The console's Node server, started last (it proxies to the API)."""
+        if not self.console_port:
+            return []
+        from hub.console import console_part  # hub.console builds on this module's Part
+
+        return [
+            console_part(
+                host=self.host,
+                port=self.console_port,
+                api_url=self.api_url,
+                env=self.child_env(),
+                logs=self.home / "logs",
+            )
+        ]
 
     def _prune_temporal_db(self) -> str:
         dropped = prune_visibility_indexes(self.temporal_db)

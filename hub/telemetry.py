@@ -10,9 +10,9 @@ import logging
 import os
 import sys
 import time
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import Depends, FastAPI, Response
+from fastapi import Depends, FastAPI, Request, Response
 from opentelemetry import context as otel_context
 from opentelemetry import propagate, trace
 from opentelemetry.sdk.resources import Resource
@@ -23,11 +23,20 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from agents.base.telemetry import JsonLogFormatter
 from api.auth.dependencies import require_role
+from api.auth.principals import Principal
 from hub.settings import Settings
 
 #: Fields copied from a log record's ``extra`` (and from Temporal's activity/workflow
 #: context) into the JSON line, so logs can be joined to runs and steps.
-CONTEXT_FIELDS = ("run_id", "step_id", "attempt", "agent_type", "app_id", "activity_id")
+CONTEXT_FIELDS = (
+    "run_id",
+    "step_id",
+    "attempt",
+    "agent_type",
+    "app_id",
+    "activity_id",
+    "error_type",
+)
 
 HTTP_REQUESTS = Counter(
     "hub_http_requests_total", "HTTP requests served", ["service", "method", "route", "status"]
@@ -114,10 +123,19 @@ def instrument_http_app(app: FastAPI, service: str, tracer_provider: Any | None 
         app.add_middleware(TraceContextMiddleware)
     app.add_middleware(RequestMetricsMiddleware, service=service)
 
-    # Scrapers send a bearer token (Prometheus `authorization` in the scrape config).
-    @app.get("/metrics", include_in_schema=False, dependencies=[Depends(require_role("viewer"))])
-    async def metrics() -> Response:
-        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+    # Scrapers send a bearer token (Prometheus `authorization` in the scrape config):
+    # a viewer's token, or HUB_METRICS_TOKEN. The platform families name every team's
+    # apps, so only principals of all teams (the metrics token among them) get them.
+    @app.get("/metrics", include_in_schema=False)
+    async def metrics(
+        request: Request, principal: Annotated[Principal, Depends(require_role("viewer"))]
+    ) -> Response:
+        body = generate_latest()
+        platform = getattr(request.app.state, "platform_metrics", None)
+        if platform is not None and principal.all_teams:
+            await platform.refresh_if_due()
+            body += generate_latest(platform.registry)
+        return Response(body, media_type=CONTENT_TYPE_LATEST)
 
     return app
 

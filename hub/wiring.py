@@ -26,6 +26,8 @@ def api_config(settings: Settings) -> ApiConfig:
         temporal_ui_url=settings.temporal_ui_url or None,
         temporal_address=settings.temporal_address,
         temporal_namespace=settings.temporal_namespace,
+        codec_cors_origins=settings.resolved_codec_cors_origins,
+        console_url=settings.console_url or None,
         database_pool_size=settings.database_pool_size,
         database_max_overflow=settings.database_max_overflow,
         auth=auth_config(settings),
@@ -34,6 +36,8 @@ def api_config(settings: Settings) -> ApiConfig:
             max_foreach_items=settings.max_foreach_items,
             max_concurrent_runs_per_team=settings.max_concurrent_runs_per_team,
         ),
+        platform_metrics_interval_seconds=settings.platform_metrics_interval_seconds,
+        cost_budget_usd_per_hour=settings.cost_budget_usd_per_hour,
     )
 
 
@@ -54,6 +58,7 @@ def auth_config(settings: Settings) -> AuthConfig:
         rate_limit_per_minute=settings.rate_limit_per_minute,
         rate_limit_burst=settings.rate_limit_burst,
         revocation_cache_seconds=settings.revocation_cache_seconds,
+        metrics_token=settings.metrics_token,
     )
 
 
@@ -82,8 +87,7 @@ def build_api(settings: Settings, config: ApiConfig | None = None) -> FastAPI:
 
     def connect_client() -> Awaitable[Client]:
         return connect(
-            settings.temporal_address,
-            settings.temporal_namespace,
+            settings.temporal_connection(),
             interceptors=tracing_interceptors(),
         )
 
@@ -99,6 +103,7 @@ def build_api(settings: Settings, config: ApiConfig | None = None) -> FastAPI:
         prompt_registry=prompt_registry(settings),
         schema_sources=schema_sources_config(settings),
         on_shutdown=on_shutdown,
+        payload_codec=settings.payload_codec,
     )
     return instrument_http_app(app, "api", provider)
 

@@ -13,7 +13,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager
 
 from temporalio.client import Client
-from temporalio.worker import Worker
+from temporalio.worker import Worker, WorkerDeploymentConfig
 
 from activities.agent_calls import AgentActivities, build_agent_http_client
 from activities.batches import BatchActivities
@@ -26,7 +26,12 @@ from storage.artifacts import artifact_store_from_uri
 from storage.database import create_db_engine, create_session_factory, session_scope
 from storage.prices import PriceTable
 from storage.repositories import ReleaseRepository
-from workers.builders import build_agent_worker, build_orchestrator_worker, run_workers
+from workers.builders import (
+    build_agent_worker,
+    build_orchestrator_worker,
+    run_workers,
+    worker_deployment,
+)
 from workers.temporal_client import connect
 
 logger = logging.getLogger(__name__)
@@ -79,6 +84,16 @@ def orchestrator_worker(
             create_session_factory(create_db_engine(settings.resolved_database_url))
         ),
         sandboxed=settings.workflow_sandbox,
+        deployment=deployment(settings),
+    )
+
+
+def deployment(settings: Settings) -> WorkerDeploymentConfig:
+    """The deployment and build every worker of this process announces."""
+    return worker_deployment(
+        settings.worker_deployment_name,
+        settings.resolved_worker_build_id,
+        versioned=settings.worker_versioning,
     )
 
 
@@ -88,8 +103,7 @@ async def run_worker_processes(
     """Run the orchestrator worker and/or agent workers in this process until signalled."""
     setup_process(settings, "worker")
     client = await connect(
-        settings.temporal_address,
-        settings.temporal_namespace,
+        settings.temporal_connection(),
         interceptors=tracing_interceptors(),
         runtime=temporal_runtime(settings),
     )
@@ -97,14 +111,20 @@ async def run_worker_processes(
         workers: list[Worker] = []
         if orchestrator:
             workers.append(orchestrator_worker(settings, client, agent_activities))
-        workers += [build_agent_worker(client, t, agent_activities) for t in agent_types]
+        workers += [
+            build_agent_worker(client, t, agent_activities, deployment=deployment(settings))
+            for t in agent_types
+        ]
         if not workers:
             raise ValueError("nothing to run: name the orchestrator or at least one agent type")
         logger.info(
-            "workers started (orchestrator=%s, agent types=%s) on %s",
+            "workers started (orchestrator=%s, agent types=%s) on %s, build %s/%s (%s)",
             orchestrator,
             list(agent_types),
             settings.temporal_address,
+            settings.worker_deployment_name,
+            settings.resolved_worker_build_id,
+            "versioned" if settings.worker_versioning else "unversioned",
         )
         await run_workers(workers)
 

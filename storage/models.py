@@ -77,6 +77,8 @@ class App(Base):
         Index("ix_apps_updated_id", "updated_at", "id"),
         Index("ix_apps_lower_name_id", func.lower(text("name")), "id"),
         Index("ix_apps_team_created_id", "team_id", "created_at", "id"),
+        # Names are unique per team; apps without a team share one namespace.
+        Index("uq_apps_team_name", text("coalesce(team_id, '')"), "name", unique=True),
     )
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True, default=lambda: new_id("app"))

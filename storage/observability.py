@@ -108,6 +108,19 @@ class RunTotals:
     cost_usd: float = 0.0
 
 
+@dataclass
+class LifetimeTotals:
+    """Totals since the tables began: runs by ``(app, status)``; attempts by
+    ``(app, agent type, status)``; tokens, cost and violations by ``(app, agent type)``."""
+
+    runs: dict[tuple[str, str], int] = field(default_factory=dict)
+    attempts: dict[tuple[str, str, str], int] = field(default_factory=dict)
+    input_tokens: dict[tuple[str, str], int] = field(default_factory=dict)
+    output_tokens: dict[tuple[str, str], int] = field(default_factory=dict)
+    cost_usd: dict[tuple[str, str], float] = field(default_factory=dict)
+    violations: dict[tuple[str, str], int] = field(default_factory=dict)
+
+
 #: The unique key of a ``step_results`` row (``uq_step_results_attempt``).
 _ATTEMPT_KEY = ("run_id", "activity_id", "attempt")
 #: Dialects with ``INSERT … ON CONFLICT DO UPDATE``; others read, then insert or update.
@@ -318,12 +331,20 @@ class ObservabilityRepository:
         return added
 
     def upsert_run_summaries(self, summaries: Iterable[RunSummary]) -> int:
-        """Insert or refresh run summaries (by run id); returns how many were written."""
-        count = 0
+        """Insert or refresh run summaries (by run id); returns how many were written.
+
+        A re-run (Temporal reset) leaves two closed executions under one run id in
+        visibility: only the one that started last is kept, so one batch never inserts
+        the same run twice.
+        """
+        newest: dict[str, RunSummary] = {}
         for summary in summaries:
+            kept = newest.get(summary.run_id)
+            if kept is None or summary.started_at >= kept.started_at:
+                newest[summary.run_id] = summary
+        for summary in newest.values():
             self.session.merge(summary)
-            count += 1
-        return count
+        return len(newest)
 
     # ----------------------------------------------------------------- reads
 
@@ -560,3 +581,41 @@ class ObservabilityRepository:
     def latest_summary_end(self) -> datetime | None:
         """The newest close time recorded: visibility is re-read from shortly before it."""
         return self.session.scalar(select(func.max(RunSummary.ended_at)))
+
+    def lifetime_totals(self) -> LifetimeTotals:
+        """Everything ever recorded, grouped for Prometheus counters (``GET /metrics``).
+
+        Rows are only ever added (or an attempt's row updated in place), so these sums
+        only grow and Prometheus can take ``rate()`` of them.
+        """
+        totals = LifetimeTotals()
+        for app, status, count in self.session.execute(
+            select(RunSummary.app_id, RunSummary.status, func.count()).group_by(
+                RunSummary.app_id, RunSummary.status
+            )
+        ):
+            totals.runs[(app, status)] = int(count)
+        for app, agent_type, status, count, tokens_in, tokens_out, cost in self.session.execute(
+            select(
+                StepResult.app_id,
+                StepResult.agent_type,
+                StepResult.status,
+                func.count(),
+                func.sum(StepResult.input_tokens),
+                func.sum(StepResult.output_tokens),
+                func.sum(StepResult.cost_usd),
+            ).group_by(StepResult.app_id, StepResult.agent_type, StepResult.status)
+        ):
+            totals.attempts[(app, agent_type, status)] = int(count)
+            key = (app, agent_type)
+            totals.input_tokens[key] = totals.input_tokens.get(key, 0) + int(tokens_in or 0)
+            totals.output_tokens[key] = totals.output_tokens.get(key, 0) + int(tokens_out or 0)
+            totals.cost_usd[key] = totals.cost_usd.get(key, 0.0) + float(cost or 0.0)
+        # Warnings (a figure missing from a valid output) are not schema violations.
+        for app, agent_type, count in self.session.execute(
+            select(SchemaViolation.app_id, SchemaViolation.agent_type, func.count())
+            .where(SchemaViolation.severity == "error")
+            .group_by(SchemaViolation.app_id, SchemaViolation.agent_type)
+        ):
+            totals.violations[(app, agent_type)] = int(count)
+        return totals

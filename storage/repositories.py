@@ -16,7 +16,7 @@ from typing import Any
 import anyio.to_thread
 from sqlalchemy import ColumnElement, bindparam, delete, func, select, tuple_
 from sqlalchemy.dialects import postgresql
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from schemas.orchestration import ExecutionPlan
 from storage.database import AsyncReadPool
@@ -85,6 +85,13 @@ class AppRepository:
 
     def get(self, app_id: str) -> App | None:
         return self.session.get(App, app_id)
+
+    def find_by_name(self, name: str, team_id: str | None) -> App | None:
+        """The app of ``team_id`` named exactly ``name`` (names are unique per team)."""
+        team = func.coalesce(App.team_id, "")
+        return self.session.scalars(
+            select(App).where(App.name == name, team == (team_id or ""))
+        ).first()
 
     def get_row(self, app_id: str) -> AppRow | None:
         """The app with its agent count, or ``None``."""
@@ -246,9 +253,10 @@ def _app_order(sort: str) -> tuple[Any, bool]:
 
 
 def _app_page_statement(query: AppQuery) -> Any:
-    """One SELECT: the page (one row more than asked, to know if more follow) with the
-    agent count per row and the total matching the filter as an uncorrelated subquery
-    (computed once)."""
+    """One SELECT: the page (one row more than asked, to know if more follow), then the
+    agent count of just those rows, and the total matching the filter as an uncorrelated
+    subquery (computed once). The page is chosen in a subquery first so that agents are
+    counted for the rows returned, not for every row an offset skips."""
     filters = _app_filters(query)
     column, descending = _app_order(query.sort)
     total = select(func.count()).select_from(App).where(*filters).scalar_subquery()
@@ -258,13 +266,36 @@ def _app_page_statement(query: AppQuery) -> Any:
         start = tuple_(bindparam("after_value"), bindparam("after_id"))
         keyset.append(position < start if descending else position > start)
     order = (column.desc(), App.id.desc()) if descending else (column.asc(), App.id.asc())
-    return (
-        select(*_APP_RECORD_COLUMNS, total.label("total"))
+    page = (
+        select(App)
         .where(*filters, *keyset)
         .order_by(*order)
         .limit(bindparam("limit"))
         .offset(bindparam("offset"))
+        .subquery("page")
     )
+    row = aliased(App, page)
+    agent_count = (
+        select(func.count(Agent.id)).where(Agent.app_id == row.id).correlate(page).scalar_subquery()
+    )
+    sort_key = (
+        func.lower(row.name)
+        if query.sort.lstrip("-") == "name"
+        else getattr(row, query.sort.lstrip("-"))
+    )
+    outer = (sort_key.desc(), row.id.desc()) if descending else (sort_key.asc(), row.id.asc())
+    return select(
+        row.id,
+        row.name,
+        row.description,
+        row.version,
+        row.status,
+        row.team_id,
+        agent_count.label("agent_count"),
+        row.created_at,
+        row.updated_at,
+        total.label("total"),
+    ).order_by(*outer)
 
 
 @functools.lru_cache(maxsize=128)

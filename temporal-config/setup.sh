@@ -8,6 +8,14 @@
 #   TEMPORAL_NAMESPACE   namespace to create           (default: $HUB_TEMPORAL_NAMESPACE or default)
 #   TEMPORAL_RETENTION   run history retention         (default: 720h, 30 days)
 #   SETUP_WAIT_SECONDS   how long to wait for Temporal (default: 180)
+#   HUB_TEMPORAL_TLS, HUB_TEMPORAL_TLS_CA, HUB_TEMPORAL_TLS_CERT, HUB_TEMPORAL_TLS_KEY,
+#   HUB_TEMPORAL_TLS_SERVER_NAME, HUB_TEMPORAL_API_KEY
+#                        the hub's connection settings, handed to the temporal CLI
+#                        (its own TEMPORAL_TLS_* / TEMPORAL_API_KEY win when set)
+#
+# One Temporal namespace per environment (dev, staging, prod), each with its retention:
+# the overlays and compose set TEMPORAL_NAMESPACE / TEMPORAL_RETENTION; an existing
+# namespace gets its retention updated to TEMPORAL_RETENTION on every run.
 set -eu
 
 ADDRESS="${TEMPORAL_ADDRESS:-${HUB_TEMPORAL_ADDRESS:-temporal:7233}}"
@@ -22,10 +30,12 @@ SEARCH_ATTRIBUTES="AppId=Keyword AppVersion=Keyword HubRunId=Keyword AgentTypes=
 
 log() { echo "temporal-setup: $*"; }
 
+. "$(dirname "$0")/temporal-cli-env.sh"
+
 waited=0
-until "$TEMPORAL_BIN" operator cluster health --address "$ADDRESS" >/dev/null 2>&1; do
+until health="$("$TEMPORAL_BIN" operator cluster health --address "$ADDRESS" 2>&1)"; do
   if [ "$waited" -ge "$WAIT_SECONDS" ]; then
-    log "Temporal at $ADDRESS is not healthy after ${WAIT_SECONDS}s; check the temporal service logs" >&2
+    log "Temporal at $ADDRESS is not healthy after ${WAIT_SECONDS}s ($health); check the temporal service logs and the HUB_TEMPORAL_TLS* settings" >&2
     exit 1
   fi
   sleep 2
@@ -34,7 +44,9 @@ done
 log "Temporal at $ADDRESS is healthy"
 
 if "$TEMPORAL_BIN" operator namespace describe --address "$ADDRESS" --namespace "$NAMESPACE" >/dev/null 2>&1; then
-  log "namespace $NAMESPACE exists"
+  "$TEMPORAL_BIN" operator namespace update --address "$ADDRESS" --namespace "$NAMESPACE" \
+    --retention "$RETENTION" >/dev/null
+  log "namespace $NAMESPACE exists (retention $RETENTION)"
 else
   log "creating namespace $NAMESPACE (retention $RETENTION)"
   # A concurrent run of this script may win the race: re-check instead of failing.

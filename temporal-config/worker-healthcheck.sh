@@ -5,8 +5,10 @@
 # Kubernetes liveness probes of the worker Deployments.
 #
 # Usage: worker-healthcheck.sh <task-queue>
-# Environment: HUB_TEMPORAL_ADDRESS, HUB_TEMPORAL_NAMESPACE (as the worker itself reads them).
+# Environment: HUB_TEMPORAL_ADDRESS, HUB_TEMPORAL_NAMESPACE and the HUB_TEMPORAL_TLS* /
+# HUB_TEMPORAL_API_KEY settings (as the worker itself reads them).
 set -eu
+. "$(dirname "$0")/temporal-cli-env.sh"
 
 if [ "$#" -ne 1 ]; then
   echo "usage: $0 <task-queue>" >&2

@@ -16,7 +16,13 @@ from datetime import timedelta
 from typing import Any
 
 from temporalio.client import Client
-from temporalio.worker import UnsandboxedWorkflowRunner, Worker, WorkflowRunner
+from temporalio.common import VersioningBehavior, WorkerDeploymentVersion
+from temporalio.worker import (
+    UnsandboxedWorkflowRunner,
+    Worker,
+    WorkerDeploymentConfig,
+    WorkflowRunner,
+)
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
 from activities.agent_calls import AgentActivities
@@ -32,6 +38,34 @@ logger = logging.getLogger(__name__)
 DEFAULT_GRACEFUL_SHUTDOWN_TIMEOUT = timedelta(seconds=30)
 #: Heartbeats reach the server at least this often, so cancellations arrive quickly.
 DEFAULT_MAX_HEARTBEAT_THROTTLE = timedelta(seconds=5)
+
+
+#: How runs of ``OrchestrationWorkflow`` move between builds under Worker Deployment
+#: Versioning: **pinned** — a run finishes on the build it started on. Runs are short
+#: (seconds to minutes) except those waiting at an approval, so an old build drains
+#: quickly, and a pinned run is never replayed by other code: a rollout needs no
+#: ``workflow.patched`` and a rollback never meets histories written by newer code.
+#: (Auto-upgrade would move waiting runs to the new build, and make every change of the
+#: workflow a patch.) docs/deployment.md "Safe rollouts".
+ORCHESTRATOR_VERSIONING_BEHAVIOR = VersioningBehavior.PINNED
+
+
+def worker_deployment(
+    deployment_name: str, build_id: str, *, versioned: bool
+) -> WorkerDeploymentConfig:
+    """What every worker announces: its deployment and build.
+
+    ``versioned``: Temporal routes tasks by version (new runs to the deployment's
+    current version; pinned runs stay on theirs). Otherwise the build is only reported
+    (pollers show it) and tasks go to any worker of the queue, as without versioning.
+    """
+    return WorkerDeploymentConfig(
+        version=WorkerDeploymentVersion(deployment_name=deployment_name, build_id=build_id),
+        use_worker_versioning=versioned,
+        default_versioning_behavior=(
+            ORCHESTRATOR_VERSIONING_BEHAVIOR if versioned else VersioningBehavior.UNSPECIFIED
+        ),
+    )
 
 
 def workflow_runner(sandboxed: bool = False) -> WorkflowRunner:
@@ -62,13 +96,15 @@ def build_orchestrator_worker(
     task_queue: str = ORCHESTRATOR_QUEUE,
     graceful_shutdown_timeout: timedelta = DEFAULT_GRACEFUL_SHUTDOWN_TIMEOUT,
     sandboxed: bool = False,
+    deployment: WorkerDeploymentConfig | None = None,
 ) -> Worker:
     """The worker of ``OrchestrationWorkflow`` and its bookkeeping activities.
 
     ``agent_activities`` is needed for steps whose agent is dispatched ``local``
     (``invoke_agent`` then runs as a local activity on this worker); ``batch_activities``
     for ``BatchWorkflow``, the parent of a batch's runs (registered with them);
-    ``sandboxed`` runs the workflow in Temporal's sandbox (see :func:`workflow_runner`).
+    ``sandboxed`` runs the workflow in Temporal's sandbox (see :func:`workflow_runner`);
+    ``deployment`` is the build it announces (:func:`worker_deployment`).
     """
     activities: list[Callable[..., Any]] = [plan_activities.load_plan]
     if agent_activities is not None:
@@ -89,6 +125,7 @@ def build_orchestrator_worker(
         workflow_runner=workflow_runner(sandboxed),
         graceful_shutdown_timeout=graceful_shutdown_timeout,
         max_heartbeat_throttle_interval=DEFAULT_MAX_HEARTBEAT_THROTTLE,
+        **_deployment_option(deployment),
     )
 
 
@@ -100,6 +137,7 @@ def build_agent_worker(
     graceful_shutdown_timeout: timedelta = DEFAULT_GRACEFUL_SHUTDOWN_TIMEOUT,
     max_concurrent_activities: int | None = None,
     max_heartbeat_throttle_interval: timedelta = DEFAULT_MAX_HEARTBEAT_THROTTLE,
+    deployment: WorkerDeploymentConfig | None = None,
 ) -> Worker:
     """A worker of ``invoke_agent`` on the queue ``agent-<agent_type>``."""
     return Worker(
@@ -110,7 +148,12 @@ def build_agent_worker(
         max_concurrent_activities=max_concurrent_activities,
         max_heartbeat_throttle_interval=max_heartbeat_throttle_interval,
         default_heartbeat_throttle_interval=max_heartbeat_throttle_interval,
+        **_deployment_option(deployment),
     )
+
+
+def _deployment_option(deployment: WorkerDeploymentConfig | None) -> dict[str, Any]:
+    return {"deployment_config": deployment} if deployment is not None else {}
 
 
 async def run_workers(workers: Sequence[Worker], stop: asyncio.Event | None = None) -> None:

@@ -8,6 +8,7 @@ route by :func:`api.auth.dependencies.require_role`.
 from __future__ import annotations
 
 import asyncio
+import hmac
 import json
 import logging
 from collections.abc import Callable
@@ -22,6 +23,7 @@ from api.auth.rate_limits import TokenBucketLimiter, retry_after_header
 from api.auth.revocation_cache import RevocationCache, RevocationKey
 from api.auth.token_cache import VerifiedTokenCache
 from api.auth.tokens import InvalidToken, TokenService, VerifiedToken
+from api.routers.docs import PUBLIC_ASSET_PATHS
 from storage.security import RevokedTokenRepository, ServiceAccountRepository
 
 logger = logging.getLogger("hub.api.auth")
@@ -29,6 +31,7 @@ logger = logging.getLogger("hub.api.auth")
 #: Reachable without a token (each is also declared public on its route).
 PUBLIC_PATHS = frozenset(
     {
+        "/",
         "/health",
         "/ready",
         "/docs",
@@ -37,6 +40,7 @@ PUBLIC_PATHS = frozenset(
         "/openapi.json",
         "/auth/token",
         "/auth/refresh",
+        *PUBLIC_ASSET_PATHS,
     }
 )
 
@@ -45,6 +49,12 @@ PUBLIC_PATHS = frozenset(
 PUBLIC_PREFIXES = ("/hooks/",)
 
 LOCAL_ADMIN = Principal(subject="local-admin", role="admin", teams=(ALL_TEAMS,), source="local")
+#: Who sends the metrics token (``HUB_METRICS_TOKEN``): a viewer of every team, admitted on
+#: ``/metrics`` only (it reads the platform-wide families there).
+METRICS_SCRAPER = Principal(
+    subject="metrics-scraper", role="viewer", teams=(ALL_TEAMS,), source="metrics-token"
+)
+METRICS_PATH = "/metrics"
 
 
 async def _send_json(
@@ -74,8 +84,10 @@ class AuthenticationMiddleware:
         revocation_cache: RevocationCache | None = None,
         token_cache: VerifiedTokenCache | None = None,
         disabled: bool = False,
+        metrics_token: str | None = None,
     ) -> None:
         self.app = app
+        self.metrics_token = metrics_token
         self.tokens = tokens
         self.session_factory = session_factory
         self.limiter = limiter
@@ -141,6 +153,12 @@ class AuthenticationMiddleware:
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise InvalidToken("the Authorization header is not 'Bearer <token>'")
+        if (
+            self.metrics_token
+            and scope.get("path") == METRICS_PATH
+            and hmac.compare_digest(token.strip().encode(), self.metrics_token.encode())
+        ):
+            return METRICS_SCRAPER
         verified = self._verify(token.strip())
         key = (verified.jti, verified.principal.service_account_id)
         if self.revocation_cache.is_known_valid(key):
@@ -208,7 +226,8 @@ def _client_ip(scope: Scope) -> str:
 
 
 #: Headers on every response. The API serves JSON only, so the CSP forbids everything;
-#: the interactive docs load Swagger UI / ReDoc from their CDN and get a looser one.
+#: the interactive docs run Swagger UI / ReDoc from this server's own assets (never a
+#: CDN: ``api/routers/docs.py``) and get a policy allowing exactly that.
 SECURITY_HEADERS: dict[str, str] = {
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
@@ -221,9 +240,8 @@ SECURITY_HEADERS: dict[str, str] = {
     "Cache-Control": "no-store",
 }
 DOCS_CSP = (
-    "default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
-    "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net https://fonts.googleapis.com; "
-    "img-src 'self' data: https://fastapi.tiangolo.com; font-src 'self' https://fonts.gstatic.com; "
+    "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; font-src 'self' data:; worker-src 'self' blob:; "
     "frame-ancestors 'none'"
 )
 

@@ -16,6 +16,7 @@ import jwt
 
 from api.auth.principals import ROLE_ORDER, Principal, Role, role_rank
 from api.config import AuthConfig
+from storage.security import API_KEY_PREFIX
 
 PLATFORM_ALGORITHMS = ["HS256"]
 #: A little slack for clocks that disagree between machines.
@@ -101,6 +102,11 @@ class TokenService:
 
     def verify(self, token: str, *, expected_type: TokenType = "access") -> VerifiedToken:
         """The verified token, or :class:`InvalidToken`."""
+        if token.startswith(API_KEY_PREFIX):
+            raise InvalidToken(
+                "an API key was sent as the bearer token; exchange the key for a token "
+                'first (POST /auth/token with {"api_key": "<key>"}) and send that token'
+            )
         try:
             unverified = jwt.decode(token, options={"verify_signature": False})
         except jwt.PyJWTError as exc:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -13,6 +14,7 @@ from api.dependencies import SessionDep, require_app
 from api.errors import (
     ConflictError,
     InvalidInputError,
+    MalformedBodyError,
     NotFoundError,
     UnsupportedMediaTypeError,
     error_responses,
@@ -68,7 +70,15 @@ async def read_spec_text(request: Request) -> SpecText:
             f"Content-Type {media_type!r} is not supported; send the spec as application/json "
             "or as YAML text with Content-Type: application/yaml."
         )
-    return SpecText(raw=await request.body(), is_yaml=is_yaml)
+    raw = await request.body()
+    if is_json and raw.strip():
+        try:
+            json.loads(raw)
+        except json.JSONDecodeError as exc:
+            raise MalformedBodyError.from_decode_error(exc) from exc
+        except UnicodeDecodeError:
+            pass  # the spec reader reports the encoding (422 at the body)
+    return SpecText(raw=raw, is_yaml=is_yaml)
 
 
 SpecTextDep = Annotated[SpecText, Depends(read_spec_text)]

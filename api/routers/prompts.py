@@ -18,7 +18,6 @@ from api.dependencies import SessionDep
 from api.errors import (
     ApiError,
     ConflictError,
-    ErrorBody,
     InvalidInputError,
     NotFoundError,
     error_responses,
@@ -63,9 +62,7 @@ def get_prompt_registry(request: Request) -> PromptRegistry:
 
 
 #: Routes with a JSON body: FastAPI answers 400 when the body cannot be decoded at all.
-_UNDECODABLE_BODY: dict[int | str, dict[str, Any]] = {
-    400: {"model": ErrorBody, "description": "The body is not decodable JSON."}
-}
+_UNDECODABLE_BODY: dict[int | str, dict[str, Any]] = error_responses(400)
 
 PromptRegistryDep = Annotated[PromptRegistry, Depends(get_prompt_registry)]
 PromptNamePath = Annotated[

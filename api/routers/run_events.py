@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Header, Path, Request
 from fastapi.responses import StreamingResponse
 
 from api.auth.dependencies import ViewerDep
@@ -36,6 +36,15 @@ async def run_events(
     session: SessionDep,
     run_id: Annotated[str, Path(max_length=200)],
     request: Request,
+    last_event_id: Annotated[
+        str | None,
+        Header(
+            alias="Last-Event-ID",
+            max_length=20,
+            description="The `id` of the last event received: a reconnecting client "
+            "(EventSource sends it by itself) gets only the events after it.",
+        ),
+    ] = None,
 ) -> StreamingResponse:
     """Follow a run live: events arrive while it is in flight; the stream ends with the
     run's terminal event (a finished run answers its whole event list at once)."""
@@ -44,7 +53,15 @@ async def run_events(
     client = await gateway.client()
     await ensure_run_exists(client, run_id)
     return StreamingResponse(
-        stream_run_events(client, run_id),
+        stream_run_events(client, run_id, after_seq=_seq(last_event_id)),
         media_type="text/event-stream",
         headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
     )
+
+
+def _seq(last_event_id: str | None) -> int:
+    """The sequence number of a ``Last-Event-ID`` header (0: none, or not ours)."""
+    try:
+        return max(0, int(last_event_id or 0))
+    except ValueError:
+        return 0

@@ -15,7 +15,7 @@ from fastapi import APIRouter, Path, Query, Response, status
 from api.audit import audit
 from api.auth.dependencies import EditorDep, ViewerDep
 from api.dependencies import SessionDep
-from api.errors import ConflictError, ErrorBody, InvalidInputError, NotFoundError, error_responses
+from api.errors import ConflictError, InvalidInputError, NotFoundError, error_responses
 from api.schema_sources import json_schema_problem
 from schemas.schema_registry import (
     SCHEMA_NAME_MAX_LENGTH,
@@ -42,10 +42,8 @@ SchemaNamePath = Annotated[
     ),
 ]
 
-#: FastAPI answers 400 when a JSON body cannot be decoded at all.
-_UNDECODABLE_BODY: dict[int | str, dict[str, Any]] = {
-    400: {"model": ErrorBody, "description": "The body is not decodable JSON."}
-}
+#: A JSON body that cannot be decoded at all: 400 with line and column.
+_UNDECODABLE_BODY: dict[int | str, dict[str, Any]] = error_responses(400)
 
 
 def _public(row: RegisteredSchema) -> SchemaVersionPublic:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import json
+import logging
 from pathlib import Path
 
 import pytest
@@ -11,6 +13,7 @@ from temporalio.testing import ActivityEnvironment
 
 from activities.agent_calls import AgentActivities, build_agent_http_client
 from activities.plans import PlanActivities
+from hub.telemetry import JsonFormatter
 from schemas.agent_calls import InvokeAgentInput, LoadPlanInput
 from storage.artifacts import LocalArtifactStore
 from tests.engine_support.agent_service import AgentService, Behaviour
@@ -66,6 +69,22 @@ async def test_http_failures_are_classified(
     if behaviour.fail_retry_after:
         assert caught.value.next_retry_delay is not None
         assert caught.value.next_retry_delay.total_seconds() == 7
+
+
+async def test_a_failed_attempt_logs_a_json_line_with_run_step_and_app(
+    agent_service: AgentService, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    agent_type = unique_agent_type()
+    agent_service.configure(agent_type, Behaviour(error_status=400, error_detail="bad field"))
+    with caplog.at_level(logging.WARNING), pytest.raises(ApplicationError):
+        await call(agent_service, tmp_path, request(agent_type, {"x": 1}))
+    (line,) = [json.loads(JsonFormatter("worker").format(r)) for r in caplog.records]
+    assert line["level"] == "WARNING" and "bad field" in line["message"]
+    assert line["app_id"] == "app-x"
+    assert line["step_id"] == f"s-{agent_type}"
+    assert line["agent_type"] == agent_type
+    assert line["error_type"] == "AgentRejectedRequest"
+    assert line["run_id"] and line["attempt"] == 1
 
 
 async def test_unreachable_agent_is_retryable(tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ from datetime import datetime
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from schemas.apps import AppPublic
 from schemas.orchestration import ExecutionPlan
 from storage.repositories import ReleaseRepository
 
@@ -281,3 +282,28 @@ def test_undecodable_body_is_422_at_the_body(client: TestClient) -> None:
     )
     assert response.status_code == 422
     assert response.json()["detail"][0]["loc"] == ["body"]
+
+
+def test_app_names_are_unique_per_team_and_the_409_names_the_app(client: TestClient) -> None:
+    name = f"Unique {uuid.uuid4().hex[:8]}"
+    first = client.post("/apps", json={"name": name, "team_id": "team-a"}).json()
+    again = client.post("/apps", json={"name": name, "team_id": "team-a"})
+    assert again.status_code == 409
+    assert first["id"] in again.json()["detail"] and name in again.json()["detail"]
+    # Another team may use the name; renaming onto a taken name is refused too.
+    other = client.post("/apps", json={"name": name, "team_id": "team-b"})
+    assert other.status_code == 201
+    second = client.post("/apps", json={"name": f"{name} 2", "team_id": "team-a"}).json()
+    renamed = client.patch(f"/apps/{second['id']}", json={"name": name})
+    assert renamed.status_code == 409 and first["id"] in renamed.json()["detail"]
+    # Renaming an app to its own name changes nothing and is fine.
+    assert client.patch(f"/apps/{first['id']}", json={"name": name}).status_code == 200
+
+
+def test_listed_apps_have_exactly_the_public_shape_of_a_single_read(client: TestClient) -> None:
+    """The list is serialised without a model per row: it must still be AppPublic's JSON."""
+    made = client.post("/apps", json={"name": f"shape {uuid.uuid4().hex[:8]}"}).json()
+    listed = client.get("/apps", params={"q": made["name"]}).json()
+    single = client.get(f"/apps/{made['id']}").json()
+    assert listed == [single] == [AppPublic.model_validate(single).model_dump(mode="json")]
+    assert list(listed[0]) == list(AppPublic.model_fields)

@@ -8,6 +8,7 @@ ids of a real app and agent so that the fuzzing reaches past the 404s.
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 import schemathesis
@@ -43,7 +44,7 @@ def _yaml_text(ctx: Any, value: Any) -> bytes:
 
 
 def _real_ids(client: TestClient) -> dict[str, str]:
-    app = client.post("/apps", json={"name": "fuzz target"}).json()
+    app = client.post("/apps", json={"name": f"fuzz target {uuid.uuid4().hex[:8]}"}).json()
     agent = client.post(
         f"/apps/{app['id']}/agents", json={"name": "fuzz agent", "type": "extractor"}
     ).json()

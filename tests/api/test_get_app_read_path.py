@@ -31,6 +31,8 @@ from tests.auth_support import GENEROUS_AUTH, admin_headers, auth_headers
 def test_get_gives_the_same_bytes_as_the_create_response(
     client: TestClient, name: str, description: str
 ) -> None:
+    # Unique per run: app names are unique per team, and the suite shares its database.
+    name = f"{name} {uuid.uuid4().hex[:8]}"
     created = client.post("/apps", json={"name": name, "description": description})
     assert created.status_code == 201, created.text
     got = client.get(f"/apps/{created.json()['id']}")
@@ -69,7 +71,9 @@ def test_other_teams_apps_are_404_word_for_word_and_roles_still_apply(
     api_app: object, client: TestClient
 ) -> None:
     team = f"team-{uuid.uuid4().hex[:6]}"
-    created = client.post("/apps", json={"name": "team app", "team_id": team}).json()
+    created = client.post(
+        "/apps", json={"name": f"team app {uuid.uuid4().hex[:8]}", "team_id": team}
+    ).json()
     path = f"/apps/{created['id']}"
     with TestClient(api_app) as anonymous:  # type: ignore[arg-type]
         assert anonymous.get(path).status_code == 401

@@ -146,7 +146,7 @@ def test_unsupported_media_type_and_bad_json(
         content=b'{"app_id": "x",\n "workflow": [}',
         headers={"Content-Type": "application/json"},
     )
-    assert bad_json.status_code == 422
+    assert bad_json.status_code == 400  # malformed JSON: a bad request, with line and column
     assert bad_json.json()["detail"][0]["line"] == 2
     not_utf8 = client.put(f"/orchestration/{app_id}", content=b"\xff\xfe", headers=YAML_HEADERS)
     assert not_utf8.status_code == 422

@@ -437,8 +437,9 @@ async def test_temporal_unreachable_is_503_with_a_message_while_crud_works(
         known_run = await start_run(hub.http, chain_app.app_id, {"memo": "x"})
         assert (await http.get(f"/runs/{known_run['run_id']}")).status_code == 503
         # CRUD does not need Temporal.
-        created = expect(await http.post("/apps", json={"name": "made while down"}), 201)
-        assert expect(await http.get(f"/apps/{created['id']}"), 200)["name"] == "made while down"
+        name = f"made while down {uuid.uuid4().hex[:8]}"
+        created = expect(await http.post("/apps", json={"name": name}), 201)
+        assert expect(await http.get(f"/apps/{created['id']}"), 200)["name"] == name
         assert expect(await http.get(f"/apps/{chain_app.app_id}"), 200)["status"] == "deployed"
     api.state.engine.dispose()
     await wait_for_run(hub.http, known_run["run_id"])

@@ -312,13 +312,146 @@ def scaled_object_problems(doc: Mapping[str, Any], deployments: set[str]) -> lis
     return problems
 
 
+MONITORING_API = "monitoring.coreos.com/v1"
+EXTERNAL_SECRETS_API = "external-secrets.io/v1beta1"
+#: Spec fields of the Prometheus Operator objects we use (a subset of their CRDs).
+MONITOR_SPEC_KEYS = {
+    "ServiceMonitor": {"selector", "endpoints", "namespaceSelector", "jobLabel"},
+    "PodMonitor": {"selector", "podMetricsEndpoints", "namespaceSelector", "jobLabel"},
+}
+ENDPOINT_KEYS = {
+    "port",
+    "path",
+    "interval",
+    "scrapeTimeout",
+    "scheme",
+    "authorization",
+    "relabelings",
+    "metricRelabelings",
+    "honorLabels",
+}
+RULE_KEYS = {"alert", "record", "expr", "for", "labels", "annotations"}
+
+
+def _selector_problems(where: str, selector: Any) -> list[str]:
+    if not isinstance(selector, Mapping) or not (
+        selector.get("matchLabels") or selector.get("matchExpressions")
+    ):
+        return [f"{where}: spec.selector needs matchLabels or matchExpressions"]
+    return []
+
+
+def monitoring_problems(doc: Mapping[str, Any], secrets: set[str]) -> list[str]:
+    """A structural check of ServiceMonitor, PodMonitor and PrometheusRule (Operator CRDs)."""
+    where, kind = object_name(doc), doc.get("kind")
+    spec = doc.get("spec")
+    if doc.get("apiVersion") != MONITORING_API:
+        return [f"{where}: apiVersion must be {MONITORING_API}"]
+    if not isinstance(spec, Mapping):
+        return [f"{where}: spec missing"]
+    problems: list[str] = []
+    if kind in MONITOR_SPEC_KEYS:
+        unknown = set(spec) - MONITOR_SPEC_KEYS[kind]
+        if unknown:
+            problems.append(f"{where}: unknown spec fields {sorted(unknown)}")
+        problems += _selector_problems(where, spec.get("selector"))
+        field = "endpoints" if kind == "ServiceMonitor" else "podMetricsEndpoints"
+        endpoints = spec.get(field)
+        if not isinstance(endpoints, list) or not endpoints:
+            return [*problems, f"{where}: spec.{field} missing"]
+        for index, endpoint in enumerate(endpoints):
+            at = f"{where}: {field}[{index}]"
+            unknown = set(endpoint) - ENDPOINT_KEYS
+            if unknown:
+                problems.append(f"{at}: unknown fields {sorted(unknown)}")
+            if not isinstance(endpoint.get("port"), str):
+                problems.append(f"{at}: port must name a port")
+            credentials = (endpoint.get("authorization") or {}).get("credentials")
+            if credentials is not None and credentials.get("name") not in secrets:
+                problems.append(f"{at}: credentials name no Secret the manifests use")
+    elif kind == "PrometheusRule":
+        groups = spec.get("groups")
+        if set(spec) != {"groups"} or not isinstance(groups, list) or not groups:
+            return [f"{where}: spec must hold groups only"]
+        for group in groups:
+            for rule in group.get("rules") or []:
+                name = rule.get("alert") or rule.get("record")
+                unknown = set(rule) - RULE_KEYS
+                if unknown:
+                    problems.append(f"{where}: rule {name}: unknown fields {sorted(unknown)}")
+                if not name or not isinstance(rule.get("expr"), str):
+                    problems.append(f"{where}: a rule of {group.get('name')} needs a name and expr")
+    else:
+        problems.append(f"{where}: kind {kind} is not checked here")
+    return problems
+
+
+def external_secrets_problems(doc: Mapping[str, Any], stores: set[str]) -> list[str]:
+    """A structural check of External Secrets Operator objects (SecretStore, ExternalSecret)."""
+    where, kind = object_name(doc), doc.get("kind")
+    spec = doc.get("spec") or {}
+    if doc.get("apiVersion") != EXTERNAL_SECRETS_API:
+        return [f"{where}: apiVersion must be {EXTERNAL_SECRETS_API}"]
+    problems: list[str] = []
+    if kind == "SecretStore":
+        vault = (spec.get("provider") or {}).get("vault")
+        if not isinstance(vault, Mapping):
+            return [f"{where}: only a vault provider is expected"]
+        for key in ("server", "path", "version", "auth"):
+            if not vault.get(key):
+                problems.append(f"{where}: provider.vault.{key} missing")
+        if vault.get("version") not in ("v1", "v2"):
+            problems.append(f"{where}: provider.vault.version must be v1 or v2")
+    elif kind == "ExternalSecret":
+        unknown = set(spec) - {"refreshInterval", "secretStoreRef", "target", "data", "dataFrom"}
+        if unknown:
+            problems.append(f"{where}: unknown spec fields {sorted(unknown)}")
+        if (spec.get("secretStoreRef") or {}).get("name") not in stores:
+            problems.append(f"{where}: secretStoreRef names no SecretStore here")
+        if not (spec.get("target") or {}).get("name"):
+            problems.append(f"{where}: target.name missing")
+        if not spec.get("data") and not spec.get("dataFrom"):
+            problems.append(f"{where}: neither data nor dataFrom")
+        for item in spec.get("data") or []:
+            if not item.get("secretKey") or not (item.get("remoteRef") or {}).get("key"):
+                problems.append(f"{where}: every data item needs secretKey and remoteRef.key")
+    else:
+        problems.append(f"{where}: kind {kind} is not checked here")
+    return problems
+
+
+def secret_references(documents: list[dict[str, Any]]) -> set[tuple[str, str, bool]]:
+    """``(secret, key, optional)`` of every ``secretKeyRef`` in the workloads."""
+    found = set()
+    for doc in documents:
+        spec = pod_spec(doc) if doc.get("kind") in WORKLOAD_KINDS else {}
+        for container in list(spec.get("containers") or []) + list(
+            spec.get("initContainers") or []
+        ):
+            for item in container.get("env") or []:
+                ref = (item.get("valueFrom") or {}).get("secretKeyRef")
+                if ref:
+                    found.add((ref["name"], ref["key"], bool(ref.get("optional"))))
+    return found
+
+
 def kubernetes_schema_problems(documents: list[dict[str, Any]]) -> list[str]:
-    """Core objects against the Kubernetes schemas (strict); KEDA objects structurally."""
+    """Core objects against the Kubernetes schemas (strict); KEDA, Prometheus Operator and
+    External Secrets objects structurally."""
     problems = []
     deployments = {d["metadata"]["name"] for d in documents if d.get("kind") == "Deployment"}
+    secrets = {name for name, _, _ in secret_references(documents)}
+    stores = {d["metadata"]["name"] for d in documents if d.get("kind") == "SecretStore"}
     for doc in documents:
-        if str(doc.get("apiVersion", "")).startswith("keda.sh/"):
+        api = str(doc.get("apiVersion", ""))
+        if api.startswith("keda.sh/"):
             problems += scaled_object_problems(doc, deployments)
+            continue
+        if api.startswith("monitoring.coreos.com/"):
+            problems += monitoring_problems(doc, secrets)
+            continue
+        if api.startswith("external-secrets.io/"):
+            problems += external_secrets_problems(doc, stores)
             continue
         try:
             kubernetes_validate.validate(doc, KUBERNETES_VERSION, strict=True)
@@ -402,10 +535,35 @@ def kubernetes_policy_problems(documents: list[dict[str, Any]]) -> list[str]:
     return problems
 
 
+#: The one source besides its own worker pool that may reach an agent service: Prometheus
+#: (kube-prometheus-stack's pods in the namespace "monitoring"), for ``GET /metrics``.
+PROMETHEUS_SOURCE = {
+    "namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "monitoring"}},
+    "podSelector": {"matchLabels": {"app.kubernetes.io/name": "prometheus"}},
+}
+
+
+def _selects(selector: Mapping[str, Any], labels: Mapping[str, str]) -> bool:
+    """Whether a label selector (matchLabels and In/Exists expressions) selects ``labels``."""
+    for key, value in (selector.get("matchLabels") or {}).items():
+        if labels.get(key) != value:
+            return False
+    for expression in selector.get("matchExpressions") or []:
+        key, operator = expression.get("key"), expression.get("operator")
+        if operator == "In" and labels.get(key) not in (expression.get("values") or []):
+            return False
+        if operator == "Exists" and key not in labels:
+            return False
+        if operator not in ("In", "Exists"):
+            return True  # NotIn / DoesNotExist: assume it may select, so it gets checked
+    return True
+
+
 def network_policy_problems(
     documents: list[dict[str, Any]], agent_types: Iterable[str]
 ) -> list[str]:
-    """Default deny exists; each agent accepts traffic only from its own worker pool."""
+    """Default deny exists; each agent accepts traffic only from its own worker pool (and
+    Prometheus, on the agent's port only)."""
     policies = [d for d in documents if d.get("kind") == "NetworkPolicy"]
     problems = []
     if not any(
@@ -418,29 +576,37 @@ def network_policy_problems(
         problems.append("no default-deny NetworkPolicy (all pods, Ingress and Egress, no rules)")
     for agent_type in agent_types:
         agent = f"agent-{agent_type}"
+        labels = {"app.kubernetes.io/name": agent, "app.kubernetes.io/component": "agent"}
         selecting = [
             p
             for p in policies
-            if (p["spec"].get("podSelector") or {})
+            if _selects(p["spec"].get("podSelector") or {}, labels)
+            and "Ingress" in (p["spec"].get("policyTypes") or [])
+        ]
+        if not any(
+            (p["spec"].get("podSelector") or {})
             .get("matchLabels", {})
             .get("app.kubernetes.io/name")
             == agent
-            and "Ingress" in (p["spec"].get("policyTypes") or [])
-        ]
-        if not selecting:
+            for p in selecting
+        ):
             problems.append(f"{agent}: no ingress NetworkPolicy")
         for policy in selecting:
             for rule in policy["spec"].get("ingress") or []:
                 sources = rule.get("from") or []
-                allowed = [
+                own_pool = [
                     (s.get("podSelector") or {})
                     .get("matchLabels", {})
                     .get("app.kubernetes.io/name")
                     for s in sources
-                ]
-                if not sources or allowed != [f"worker-{agent_type}"] * len(sources):
+                ] == [f"worker-{agent_type}"] * len(sources) and all(
+                    set(s) == {"podSelector"} for s in sources
+                )
+                prometheus = all(s == PROMETHEUS_SOURCE for s in sources)
+                if not sources or not (own_pool or prometheus):
                     problems.append(
                         f"{object_name(policy)}: {agent} must accept only worker-{agent_type}"
+                        " (and Prometheus)"
                     )
     return problems
 

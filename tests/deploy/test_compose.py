@@ -135,12 +135,20 @@ def test_docker_compose_config_catches_a_broken_file(
     assert problems and "no-such-service" in problems[0]
 
 
-@pytest.mark.parametrize("missing", ["POSTGRES_PASSWORD", "HUB_SECRET_KEY"])
+REQUIRED_SECRETS = [
+    "POSTGRES_PASSWORD",
+    "HUB_SECRET_KEY",
+    "HUB_METRICS_TOKEN",
+    "GRAFANA_ADMIN_PASSWORD",
+]
+
+
+@pytest.mark.parametrize("missing", REQUIRED_SECRETS)
 def test_docker_compose_config_requires_the_secrets_from_env(
     tmp_path: Path, compose: dict[str, Any], missing: str
 ) -> None:
     partial_env = tmp_path / "partial.env"
-    others = {"POSTGRES_PASSWORD", "HUB_SECRET_KEY"} - {missing}
+    others = set(REQUIRED_SECRETS) - {missing}
     partial_env.write_text("".join(f"{name}={'x' * 40}\n" for name in others))
     problems = compose_config_problems(write_broken(tmp_path, compose), partial_env)
     assert problems and f"required variable {missing} is missing" in problems[0], problems

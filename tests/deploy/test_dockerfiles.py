@@ -8,7 +8,9 @@ import pytest
 
 from tests.deploy.deploy_checks import REPO, hadolint_problems
 
-DOCKERFILES = sorted([REPO / "Dockerfile", *REPO.glob("agents/*/Dockerfile")])
+DOCKERFILES = sorted(
+    [REPO / "Dockerfile", REPO / "Dockerfile.frontend", *REPO.glob("agents/*/Dockerfile")]
+)
 
 
 def test_there_is_a_hub_image_and_one_per_agent_type() -> None:

@@ -23,6 +23,7 @@ from temporalio.worker import Worker
 
 from schemas.names import SEARCH_ATTRIBUTES
 from tests.deploy.deploy_checks import REPO, tool
+from tests.engine_support.tls_proxy import TlsTerminator, make_pki
 
 CONFIG = REPO / "temporal-config"
 DYNAMIC_CONFIG = CONFIG / "dynamicconfig.yaml"
@@ -167,6 +168,78 @@ def test_setup_script_creates_namespace_and_attributes_idempotently(temporal_add
             name,
             attributes.get(name),
         )
+
+
+def namespace_retention_hours(address: str, namespace: str, **env: str) -> float:
+    described = subprocess.run(
+        [tool("temporal"), "operator", "namespace", "describe", "--address", address]
+        + ["--namespace", namespace, "--output", "json"],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, **env},
+    )
+    ttl = json.loads(described.stdout)["config"]["workflowExecutionRetentionTtl"]
+    return float(str(ttl).rstrip("s")) / 3600
+
+
+def test_setup_script_gives_each_environment_its_namespace_and_retention(
+    temporal_address: str,
+) -> None:
+    for namespace, retention, hours in (("hub-dev", "72h", 72), ("hub-prod", "720h", 720)):
+        done = run_script(
+            "setup.sh",
+            TEMPORAL_ADDRESS=temporal_address,
+            TEMPORAL_NAMESPACE=namespace,
+            TEMPORAL_RETENTION=retention,
+        )
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert namespace_retention_hours(temporal_address, namespace) == hours
+    # A changed retention is applied to the existing namespace on the next run.
+    again = run_script(
+        "setup.sh",
+        TEMPORAL_ADDRESS=temporal_address,
+        TEMPORAL_NAMESPACE="hub-dev",
+        TEMPORAL_RETENTION="48h",
+    )
+    assert again.returncode == 0 and "namespace hub-dev exists (retention 48h)" in again.stdout
+    assert namespace_retention_hours(temporal_address, "hub-dev") == 48
+
+
+def test_setup_script_connects_with_the_hubs_tls_settings(
+    temporal_address: str, tmp_path: Path
+) -> None:
+    """The Job runs with the hub's HUB_TEMPORAL_TLS_* settings (as the hub pods do) and
+    hands them to the temporal CLI: it sets up a namespace through mutual TLS."""
+    pki = make_pki(tmp_path / "pki")
+    front = TlsTerminator(pki, temporal_address, require_client_cert=True)
+    front.start()
+    try:
+        tls_env = {
+            "HUB_TEMPORAL_TLS_CA": str(pki.ca),
+            "HUB_TEMPORAL_TLS_CERT": str(pki.client_cert),
+            "HUB_TEMPORAL_TLS_KEY": str(pki.client_key),
+        }
+        done = run_script(
+            "setup.sh",
+            HUB_TEMPORAL_ADDRESS=front.address,
+            HUB_TEMPORAL_NAMESPACE="hub-mtls",
+            **tls_env,
+        )
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert "creating namespace hub-mtls" in done.stdout
+        without_cert = run_script(
+            "setup.sh",
+            HUB_TEMPORAL_ADDRESS=front.address,
+            HUB_TEMPORAL_NAMESPACE="hub-mtls",
+            HUB_TEMPORAL_TLS_CA=str(pki.ca),
+            SETUP_WAIT_SECONDS="0",
+        )
+        assert without_cert.returncode == 1
+        assert "HUB_TEMPORAL_TLS" in without_cert.stderr
+    finally:
+        front.stop()
+    assert namespace_retention_hours(temporal_address, "hub-mtls") == 720
 
 
 def test_setup_script_fails_clearly_when_temporal_is_unreachable() -> None:

@@ -7,6 +7,7 @@ import asyncio
 import os
 import re
 import signal
+import stat
 import subprocess
 import threading
 import time
@@ -21,8 +22,10 @@ from temporalio.api.history.v1 import HistoryEvent
 from temporalio.client import Client
 
 from agents.demo.samples import SampleFacts
+from api.history_payloads import decode_history_payloads, payloads_in
 from hub.demo import DemoRun, run_demo
 from hub.stack import free_port, hub_command, port_is_free
+from schemas.names import SEARCH_ATTRIBUTES
 from tests.auth_support import headers_from_home
 from tests.e2e.processes import (
     KEPT_VISIBILITY_INDEXES,
@@ -31,6 +34,8 @@ from tests.e2e.processes import (
     pid_alive,
     visibility_indexes,
 )
+from workers.payload_codec import load_codec
+from workers.temporal_client import TemporalConnection, connect
 
 UP_BANNER = "Agentic Hub is up"
 START_LIMIT_SECONDS = 60.0
@@ -89,10 +94,13 @@ def hub_up(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HubUp]:
             *hub_command(),
             "up",
             "--headless",
+            "--no-console",  # the console has its own browser tests (frontend/tests/e2e)
             "--api-port",
             str(api_port),
             "--temporal-port",
             str(temporal_port),
+            "--agents-port",
+            str(free_port()),
         ],
         env=hub_environment({"HUB_HOME": str(home)}),
         cwd=home,
@@ -212,6 +220,81 @@ def test_the_temporal_database_keeps_only_the_visibility_indexes_the_hub_queries
     assert demo.runs, "the demo ran no pipeline"
     assert visibility_indexes(hub_up.home / "temporal.db") == KEPT_VISIBILITY_INDEXES
     assert re.search(r"temporal is up \(dropped \d+ visibility indexes", hub_up.output())
+
+
+def secrets_of(facts: SampleFacts) -> list[str]:
+    """What a reader of Temporal's database must not find: the borrower, the industry and
+    every figure, as the PDF writes it and as the agents pass it on."""
+    found = [facts.borrower_name, facts.industry]
+    found += [text for text in facts.written.values() if len(text) >= 5]
+    for value in facts.figures.values():
+        found += [f"{value:.0f}", f"{value:,.0f}", f"{value:.1f}"]
+    return [text for text in found if len(text) >= 5]
+
+
+async def decrypted_history_text(hub: HubUp, workflow_id: str) -> str:
+    """The run's history read with the stack's payload key, every payload decoded."""
+    codec = load_codec(None, hub.home / "payload.keys")
+    client = await connect(
+        TemporalConnection(address=f"127.0.0.1:{hub.temporal_port}", payload_codec=codec)
+    )
+    history = await client.get_workflow_handle(workflow_id).fetch_history()
+    await decode_history_payloads(history.events, codec)
+    return "\n".join(
+        p.data.decode(errors="replace") for event in history.events for p in payloads_in(event)
+    )
+
+
+def test_the_temporal_database_holds_none_of_the_documents_figures_or_names(
+    hub_up: HubUp, demo: Demo
+) -> None:
+    """Payloads are encrypted with the key hub up generated (mode 0600): the dev server's
+    SQLite file (and its WAL) carries no borrower, industry or figure, while the same
+    history read with the key has them — they did travel through Temporal."""
+    key_file = hub_up.home / "payload.keys"
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+    stored = b"".join(
+        path.read_bytes()
+        for path in (hub_up.home / "temporal.db", hub_up.home / "temporal.db-wal")
+        if path.exists()
+    )
+    for run in demo.runs:
+        secrets = secrets_of(run.sample)
+        leaked = [text for text in secrets if text.encode() in stored]
+        assert not leaked, f"{run.sample.filename}: {leaked} in Temporal's database"
+        opened = asyncio.run(decrypted_history_text(hub_up, run.run_id))
+        assert run.sample.borrower_name in opened
+        assert any(
+            f"{v:.1f}" in opened or f"{v:.0f}" in opened for v in run.sample.figures.values()
+        )
+
+
+def test_search_attributes_carry_only_ids(hub_up: HubUp, demo: Demo) -> None:
+    async def attributes(workflow_id: str) -> dict[str, object]:
+        client = await Client.connect(f"127.0.0.1:{hub_up.temporal_port}")
+        described = await client.get_workflow_handle(workflow_id).describe()
+        return {k: v for k, v in described.search_attributes.items() if k in SEARCH_ATTRIBUTES}
+
+    for run in demo.runs:
+        found = asyncio.run(attributes(run.run_id))
+        assert set(found) <= set(SEARCH_ATTRIBUTES)
+        assert [str(v)[:4] for v in found["AppId"]] == ["app-"]  # type: ignore[index]
+        assert found["HubRunId"] == [run.run_id]
+        text = repr(found)
+        assert not [s for s in secrets_of(run.sample) if s in text]
+
+
+def test_traces_read_the_encrypted_history(hub_up: HubUp, demo: Demo) -> None:
+    """The API opens history payloads with the same key: each step's agent type, which
+    only the (encrypted) agent request carries in history, is in the trace."""
+    run = demo.runs[0]
+    trace = httpx.get(
+        f"{hub_up.api_url}/observability/traces/{run.run_id}",
+        headers=headers_from_home(hub_up.api_url, hub_up.home),
+        timeout=30,
+    ).json()
+    agent_types = {s["agent_type"] for s in trace["spans"] if s["kind"] == "attempt"}
+    assert agent_types == {"extractor", "mapper", "analyzer", "summarizer"}
 
 
 def api_pid(hub: HubUp) -> int:

@@ -42,3 +42,45 @@ def test_sqlite_connections_enforce_foreign_keys_and_use_wal(tmp_path) -> None: 
             assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
     finally:
         engine.dispose()
+
+
+def test_duplicate_app_names_of_an_old_database_are_renamed_not_lost(
+    empty_database_url: str,
+) -> None:
+    """0007 makes names unique per team; duplicates made before it keep every row."""
+    from alembic import command
+    from sqlalchemy import text
+
+    upgrade(empty_database_url)
+    command.downgrade(alembic_config(empty_database_url), "0006_app_list_indexes")
+    engine = create_db_engine(empty_database_url)
+    rows = [
+        ("app-000000000001", "Credit Memo Processor", None, "2026-01-01 00:00:00"),
+        ("app-000000000002", "Credit Memo Processor", None, "2026-01-02 00:00:00"),
+        ("app-000000000003", "Credit Memo Processor", "risk", "2026-01-03 00:00:00"),
+        ("app-000000000004", "Credit Memo Processor", "risk", "2026-01-04 00:00:00"),
+        ("app-000000000005", "Other", "risk", "2026-01-05 00:00:00"),
+    ]
+    try:
+        with engine.begin() as connection:
+            for app_id, name, team, created in rows:
+                connection.execute(
+                    text(
+                        "INSERT INTO apps (id, name, description, version, status, team_id, "
+                        "created_at, updated_at) VALUES (:id, :name, '', '1.0.0', 'draft', "
+                        ":team, :created, :created)"
+                    ),
+                    {"id": app_id, "name": name, "team": team, "created": created},
+                )
+        upgrade(empty_database_url)
+        with engine.connect() as connection:
+            names = dict(connection.execute(text("SELECT id, name FROM apps")).all())
+    finally:
+        engine.dispose()
+    assert names == {
+        "app-000000000001": "Credit Memo Processor",
+        "app-000000000002": "Credit Memo Processor (app-000000000002)",
+        "app-000000000003": "Credit Memo Processor",
+        "app-000000000004": "Credit Memo Processor (app-000000000004)",
+        "app-000000000005": "Other",
+    }

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from storage.models import SchemaViolation, StepResult
+from storage.models import RunSummary, SchemaViolation, StepResult
 from storage.observability import (
     ATTEMPT_COMPLETED,
     ATTEMPT_FAILED,
@@ -98,3 +98,22 @@ def test_violations_are_written_with_their_attempt(session: Session) -> None:
         ("/currency", "missing"),
     ]
     assert len(rows(session, run_id)) == 1
+
+
+def test_a_reset_run_listed_twice_is_summarized_once_as_its_newest_execution(
+    session: Session,
+) -> None:
+    repository = ObservabilityRepository(session)
+    first = datetime(2026, 1, 1, 10, 0, tzinfo=UTC)
+    again = datetime(2026, 1, 1, 10, 5, tzinfo=UTC)
+    run_id = f"run-{uuid.uuid4().hex[:12]}"
+    written = repository.upsert_run_summaries(
+        [
+            RunSummary(run_id=run_id, status="completed", started_at=again),
+            RunSummary(run_id=run_id, status="terminated", started_at=first),
+        ]
+    )
+    session.commit()
+    assert written == 1
+    stored = session.get(RunSummary, run_id)
+    assert stored is not None and stored.status == "completed"

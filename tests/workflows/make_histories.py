@@ -1,20 +1,32 @@
-"""Regenerate the saved histories that tests/workflows/test_replay.py replays.
+"""Record the corpus of histories that tests/workflows/test_replay.py replays.
 
-Run after an intentional, versioned change of the workflow:
+One history per kind of step the workflow knows: sequential, parallel with ``when`` and
+``foreach`` and a retried step, an approval, retries until success, a step on the
+orchestrator (``dispatch: local``), a re-run from a step (Temporal reset) and a cancel.
+Refresh it (after an intentional, *patched* change of the workflow — see
+docs/deployment.md "Upgrading without breaking runs in flight") with:
 
-    .venv/bin/python -m tests.workflows.make_histories
+    hub replay-corpus refresh          # or: .venv/bin/python -m tests.workflows.make_histories
 
-It starts a dev server, the test agent service and real workers, runs the
-representative scenarios below and writes one JSON history per scenario.
+It starts a dev server, the test agent service and real workers, runs every scenario and
+writes one JSON history per scenario (``--only NAME`` re-records just that one).
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
+import contextlib
 import tempfile
+import uuid
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
-from temporalio.client import Client
+from temporalio.api.common.v1 import WorkflowExecution
+from temporalio.api.enums.v1 import EventType
+from temporalio.api.workflowservice.v1 import ResetWorkflowExecutionRequest
+from temporalio.client import Client, WorkflowFailureError, WorkflowHandle
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
@@ -38,13 +50,25 @@ from workflows.search_attributes import hub_search_attribute_keys
 HISTORIES = Path(__file__).parent / "histories"
 # Fixed agent types so regenerated histories differ only where the workflow changed.
 ECHO, FLAKY = "replay-echo", "replay-flaky"
+STUBBORN, SLOW, ECHO_LOCAL = "replay-stubborn", "replay-slow", "replay-local"
 
 
-async def record(client: Client, agents: AgentService, root: Path) -> dict[str, str]:
-    """Run each scenario to completion and return name → history JSON."""
+async def record(
+    client: Client, agents: AgentService, root: Path, only: Sequence[str] = ()
+) -> dict[str, str]:
+    """Run each scenario to its end and return name → history JSON."""
     agents.configure(ECHO)
     agents.configure(FLAKY, Behaviour(fail_times=1, fail_retry_after="0"))
-    agents_in_plan = [agent("agent-e", ECHO), agent("agent-f", FLAKY)]
+    agents.configure(STUBBORN, Behaviour(fail_times=2, fail_retry_after="0"))
+    agents.configure(SLOW, Behaviour(sleep_seconds=30))
+    agents.configure(ECHO_LOCAL)
+    agents_in_plan = [
+        agent("agent-e", ECHO),
+        agent("agent-f", FLAKY),
+        agent("agent-r", STUBBORN),
+        agent("agent-s", SLOW),
+        agent("agent-l", ECHO_LOCAL, dispatch="local"),
+    ]
     scenarios = {
         "dag_when_foreach": plan(
             agents_in_plan,
@@ -85,13 +109,62 @@ async def record(client: Client, agents: AgentService, root: Path) -> dict[str, 
                 step("report", "agent-e", inputs=[from_step("sign_off", "limit")]),
             ],
         ),
+        "sequential": plan(
+            agents_in_plan,
+            [
+                step("first", "agent-e", inputs=[trigger("docs")], outputs=["one"]),
+                step("second", "agent-e", inputs=[from_step("first", "one")], outputs=["two"]),
+                step("third", "agent-e", inputs=[from_step("second", "two")], outputs=["three"]),
+            ],
+        ),
+        "retries": plan(
+            agents_in_plan,
+            [step("stubborn", "agent-r", inputs=[trigger("docs")], outputs=["done"])],
+        ),
+        "local_dispatch": plan(
+            agents_in_plan,
+            [
+                step("inline", "agent-l", inputs=[trigger("docs")], outputs=["here"]),
+                step("remote", "agent-e", inputs=[from_step("inline", "here")]),
+            ],
+        ),
+        "rerun_from_step": plan(
+            agents_in_plan,
+            [
+                step("first", "agent-e", inputs=[trigger("docs")], outputs=["one"]),
+                step("second", "agent-e", inputs=[from_step("first", "one")], outputs=["two"]),
+            ],
+        ),
+        "cancel": plan(
+            agents_in_plan,
+            [
+                step("quick", "agent-e", inputs=[trigger("docs")], outputs=["one"]),
+                step("slow", "agent-s", inputs=[from_step("quick", "one")]),
+            ],
+        ),
     }
+    chosen = {n: p for n, p in scenarios.items() if not only or n in only}
+    unknown = set(only) - set(scenarios)
+    if unknown:
+        raise SystemExit(f"unknown scenario(s) {sorted(unknown)}; known: {sorted(scenarios)}")
     histories: dict[str, str] = {}
-    async with running_engine(client, agents, root, [ECHO, FLAKY]) as engine:
-        for name, the_plan in scenarios.items():
+    async with running_engine(
+        client, agents, root, [ECHO, FLAKY, STUBBORN, SLOW], local_dispatch=True
+    ) as engine:
+        for name, the_plan in chosen.items():
             handle = await engine.start(
                 the_plan, {"docs": ["a", "b", "c"], "big": False}, workflow_id=f"replay-{name}"
             )
+            if name == "cancel":
+                await wait_until(lambda: bool(agents.calls_of(SLOW)), what="the slow step")
+                await handle.cancel()
+                with contextlib.suppress(WorkflowFailureError):
+                    await handle.result()
+                histories[name] = (await handle.fetch_history()).to_json()
+                continue
+            if name == "rerun_from_step":
+                await handle.result()
+                handle = await rerun_from(client, handle, "second")
             if name == "approval":
 
                 async def waiting(h=handle) -> bool:  # noqa: ANN001
@@ -107,7 +180,37 @@ async def record(client: Client, agents: AgentService, root: Path) -> dict[str, 
     return histories
 
 
-async def main() -> None:
+async def rerun_from(
+    client: Client, handle: WorkflowHandle[Any, Any], step_id: str
+) -> WorkflowHandle[Any, Any]:
+    """Reset the run to just before ``step_id`` was scheduled, as ``POST /runs/{id}/rerun``
+    does; returns the handle of the new run."""
+    history = await handle.fetch_history()
+    scheduled = min(
+        e.event_id
+        for e in history.events
+        if e.event_type == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED
+        and e.activity_task_scheduled_event_attributes.activity_id.split("[")[0] == step_id
+    )
+    reset_point = max(
+        e.event_id
+        for e in history.events
+        if e.event_type == EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED and e.event_id < scheduled
+    )
+    answer = await client.workflow_service.reset_workflow_execution(
+        ResetWorkflowExecutionRequest(
+            namespace=client.namespace,
+            workflow_execution=WorkflowExecution(workflow_id=handle.id),
+            reason=f"replay corpus: rerun from step {step_id}",
+            workflow_task_finish_event_id=reset_point,
+            request_id=str(uuid.uuid4()),
+        )
+    )
+    return client.get_workflow_handle(handle.id, run_id=answer.run_id)
+
+
+async def main(only: Sequence[str] = (), out: Path = HISTORIES) -> list[Path]:
+    """Record the scenarios (all, or ``only`` these) into ``out``; the files written."""
     env = await WorkflowEnvironment.start_local(
         dev_server_existing_path=temporal_cli_path(),
         data_converter=pydantic_data_converter,
@@ -117,14 +220,23 @@ async def main() -> None:
     agents.start()
     try:
         with tempfile.TemporaryDirectory() as root:
-            histories = await record(env.client, agents, Path(root))
+            histories = await record(env.client, agents, Path(root), only)
     finally:
         agents.stop()
         await env.shutdown()
-    HISTORIES.mkdir(exist_ok=True)
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
     for name, text in histories.items():
-        (HISTORIES / f"{name}.json").write_text(text)
+        path = out / f"{name}.json"
+        path.write_text(text)
+        written.append(path)
+    return written
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", action="append", default=[], help="scenario to re-record")
+    parser.add_argument("--out", type=Path, default=HISTORIES, help="folder of the corpus")
+    arguments = parser.parse_args()
+    for written_path in asyncio.run(main(arguments.only, arguments.out)):
+        print(f"wrote {written_path}")

@@ -51,8 +51,17 @@ def test_platform_document_yaml_compiles() -> None:
     assert plan.steps[1].inputs[0].step_id == "1"
     assert plan.steps[0].inputs[0].source == "trigger"
     assert plan.app_version == "v1"
-    # the doc says "analysis" for agent-2; the app's agent type wins, with a warning
-    assert any("analysis" in w.message and w.path == "/agents/1/type" for w in result.warnings)
+    # the doc says "analysis" for agent-2: an alias of the analyzer, so no warning
+    assert not any(w.path == "/agents/1/type" for w in result.warnings), result.warnings
+
+
+def test_a_spec_agent_type_that_is_not_the_apps_is_a_warning() -> None:
+    text = (CORPUS / "valid" / "platform-doc.yaml").read_text().replace('"analysis"', '"mapper"')
+    result = compile_orchestration(text, DOC_AGENTS, app_version="v1")
+    assert result.ok, result.errors
+    assert any(
+        "'analyzer' is used" in w.message and w.path == "/agents/1/type" for w in result.warnings
+    )
 
 
 def test_platform_document_round_trips() -> None:

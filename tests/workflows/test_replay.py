@@ -1,11 +1,16 @@
-"""Saved histories replay against the current workflow code: a non-deterministic change fails.
+"""The determinism guard: saved histories replay against the current workflow code.
 
-Regenerate them with ``.venv/bin/python -m tests.workflows.make_histories`` after an
-intentional (versioned) change.
+The corpus in ``histories/`` holds one recorded run per kind of step (see
+``make_histories.py``); a change of ``OrchestrationWorkflow`` that would break runs in
+flight (a command added, removed or reordered without ``workflow.patched``) fails here,
+naming the run and the event. Refresh the corpus with ``hub replay-corpus refresh`` after
+an intentional, patched change — never to make this test pass (docs/deployment.md
+"Upgrading without breaking runs in flight").
 """
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -17,20 +22,56 @@ from workers.builders import workflow_runner
 from workflows.orchestration import OrchestrationWorkflow
 
 HISTORIES = sorted((Path(__file__).parent / "histories").glob("*.json"))
+#: Every kind of step the issue's determinism guard asks for, each in a saved history.
+STEP_KINDS = {
+    "sequential",
+    "dag_when_foreach",  # parallel steps, ``when``, ``foreach``, a retried step, limits
+    "approval",
+    "retries",
+    "local_dispatch",
+    "rerun_from_step",
+    "cancel",
+}
 
 
-def test_histories_are_saved() -> None:
-    assert {p.stem for p in HISTORIES} >= {"dag_when_foreach", "approval"}
+def test_every_step_kind_has_a_saved_history() -> None:
+    assert {p.stem for p in HISTORIES} >= STEP_KINDS
+
+
+def test_the_corpus_ends_as_recorded() -> None:
+    """Each history is a finished run (a replay of a cut history would prove less)."""
+    ends = {}
+    for path in HISTORIES:
+        events = json.loads(path.read_text())["events"]
+        ends[path.stem] = events[-1]["eventType"]
+    assert ends["cancel"] == "EVENT_TYPE_WORKFLOW_EXECUTION_CANCELED"
+    assert all(
+        end == "EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED"
+        for name, end in ends.items()
+        if name != "cancel"
+    ), ends
+
+
+async def replay(path: Path, *, sandboxed: bool) -> None:
+    """Replay one saved history; a failure names the run, the history file and the event."""
+    history = WorkflowHistory.from_json(f"replay-{path.stem}", path.read_text())
+    replayer = Replayer(
+        workflows=[OrchestrationWorkflow],
+        data_converter=pydantic_data_converter,
+        workflow_runner=workflow_runner(sandboxed),
+    )
+    result = await replayer.replay_workflow(history, raise_on_replay_failure=False)
+    if result.replay_failure is not None:
+        raise AssertionError(
+            f"run {history.workflow_id} ({path.name}, {len(history.events)} events) no longer "
+            f"replays: {result.replay_failure}\n"
+            "A change of OrchestrationWorkflow would break runs in flight: put it behind "
+            "workflow.patched(...) (docs/deployment.md)."
+        ) from result.replay_failure
 
 
 @pytest.mark.parametrize("sandboxed", [False, True], ids=["unsandboxed", "sandboxed"])
 @pytest.mark.parametrize("path", HISTORIES, ids=lambda p: p.stem)
 async def test_history_replays(path: Path, sandboxed: bool) -> None:
     """Both ways a worker may run the workflow (``HUB_WORKFLOW_SANDBOX``) replay alike."""
-    history = WorkflowHistory.from_json(path.stem, path.read_text())
-    replayer = Replayer(
-        workflows=[OrchestrationWorkflow],
-        data_converter=pydantic_data_converter,
-        workflow_runner=workflow_runner(sandboxed),
-    )
-    await replayer.replay_workflow(history)
+    await replay(path, sandboxed=sandboxed)

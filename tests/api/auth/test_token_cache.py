@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import threading
+import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -128,7 +129,9 @@ def test_a_revoked_token_is_refused_on_its_next_request(
 ) -> None:
     _, _, token = _key_and_token(client, database_url)
     headers = {"Authorization": f"Bearer {token}"}
-    app_id = client.post("/apps", json={"name": "cached"}, headers=headers).json()["id"]
+    app_id = client.post(
+        "/apps", json={"name": f"cached {uuid.uuid4().hex[:8]}"}, headers=headers
+    ).json()["id"]
     for _ in range(3):  # verified, cached, served from the caches
         assert client.get(f"/apps/{app_id}", headers=headers).status_code == 200
     assert client.post("/auth/revoke", json={"token": token}, headers=headers).status_code == 204
@@ -144,7 +147,9 @@ def test_revoking_a_key_refuses_its_cached_tokens_at_once(
     headers = {"Authorization": f"Bearer {token}"}
     second = client.post("/auth/token", json={"api_key": key}).json()["access_token"]
     other = {"Authorization": f"Bearer {second}"}
-    app_id = client.post("/apps", json={"name": "cached"}, headers=headers).json()["id"]
+    app_id = client.post(
+        "/apps", json={"name": f"cached {uuid.uuid4().hex[:8]}"}, headers=headers
+    ).json()["id"]
     assert client.get(f"/apps/{app_id}", headers=headers).status_code == 200
     assert client.get(f"/apps/{app_id}", headers=other).status_code == 200
     assert client.delete(f"/auth/keys/{account_id}", headers=other).status_code == 204

@@ -146,6 +146,16 @@ async def test_real_runs_give_traces_metrics_violations_list_and_events(
                     assert states == ["running", final], (step_id, states)
                 order = [e["step_id"] for e in events if e["event"] == "step"]
                 assert order.index("extract") < order.index("retry")
+                # A reconnecting client (Last-Event-ID) gets only the events after it.
+                resumed: list[dict[str, Any]] = []
+                async with api_client.stream(
+                    "GET", f"/runs/{run_id}/events", headers={"Last-Event-ID": "3"}
+                ) as stream:
+                    async for line in stream.aiter_lines():
+                        if line.startswith("data: "):
+                            resumed.append(json.loads(line[6:]))
+                assert [e["seq"] for e in resumed] == [e["seq"] for e in events[3:]]
+                assert resumed[-1]["event"] == "run"
 
                 # Trace: spans per attempt with statuses, errors, retries and counts.
                 trace = (await api_client.get(f"/observability/traces/{run_id}")).json()

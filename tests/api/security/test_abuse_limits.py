@@ -3,6 +3,7 @@ security headers, CORS without wildcards, run fan-out limits."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 
 import pytest
@@ -50,7 +51,11 @@ def test_a_noisy_principal_gets_429_while_others_are_served(limited: TestClient)
 def test_an_oversized_body_is_413_and_others_keep_being_served(limited: TestClient) -> None:
     big = auth_headers("editor", ["t2"], subject="big-sender")
     other = auth_headers("viewer", ["t2"], subject="bystander")
-    answer = limited.post("/apps", json={"name": "x", "description": "y" * 10_000}, headers=big)
+    answer = limited.post(
+        "/apps",
+        json={"name": f"x {uuid.uuid4().hex[:8]}", "description": "y" * 10_000},
+        headers=big,
+    )
     assert answer.status_code == 413
     assert limited.get("/apps", headers=other).status_code == 200
 
@@ -108,7 +113,7 @@ def test_foreach_fan_out_beyond_the_limit_is_refused(security_db: str) -> None:
     )
     editor = auth_headers("editor", ["fan"])
     with TestClient(app, headers=editor) as client:
-        app_id = client.post("/apps", json={"name": "fan"}).json()["id"]
+        app_id = client.post("/apps", json={"name": f"fan {uuid.uuid4().hex[:8]}"}).json()["id"]
         agent = client.post(f"/apps/{app_id}/agents", json={"name": "e", "type": "extractor"})
         agent_id = agent.json()["id"]
         yaml = (

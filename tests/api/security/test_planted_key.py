@@ -130,7 +130,9 @@ async def test_a_planted_provider_key_is_nowhere_but_at_the_provider(
             timeout=30,
             event_hooks={"response": [keep_body]},
         ) as http:
-            app_id = expect(await http.post("/apps", json={"name": "keyed"}), 201)["id"]
+            app_id = expect(
+                await http.post("/apps", json={"name": f"keyed {uuid.uuid4().hex[:8]}"}), 201
+            )["id"]
             config = {
                 "model": {"provider": "openai", "model_name": "gpt-4o-mini"},
                 "prompts": {
@@ -141,7 +143,11 @@ async def test_a_planted_provider_key_is_nowhere_but_at_the_provider(
             agent = expect(
                 await http.post(
                     f"/apps/{app_id}/agents",
-                    json={"name": "keyed", "type": AGENT_TYPE, "config": config},
+                    json={
+                        "name": f"keyed {uuid.uuid4().hex[:8]}",
+                        "type": AGENT_TYPE,
+                        "config": config,
+                    },
                 ),
                 201,
             )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,6 +19,14 @@ from tests.auth_support import auth_headers
 TEAM_A = "team-a"
 TEAM_B = "team-b"
 EXPECTED_PUBLIC = {
+    ("GET", "/"),
+    ("GET", "/docs"),
+    ("GET", "/docs/oauth2-redirect"),
+    ("GET", "/docs/assets/swagger-ui-bundle.js"),
+    ("GET", "/docs/assets/swagger-ui.css"),
+    ("GET", "/docs/assets/redoc.standalone.js"),
+    ("GET", "/docs/assets/favicon.png"),
+    ("GET", "/redoc"),
     ("GET", "/health"),
     ("GET", "/ready"),
     ("POST", "/auth/token"),
@@ -25,6 +34,10 @@ EXPECTED_PUBLIC = {
     # Signed webhooks: the signature is the credential (tests/api/triggers).
     ("POST", "/hooks/{webhook_id}"),
 }
+#: Routes that serve every team at once (the codec server opens any run's payloads for
+#: the Temporal Web UI): their role is checked with a token of team '*', and a token of
+#: one team is refused (tests/api/test_codec_server.py).
+ALL_TEAMS_ROUTES = {"/codec/decode", "/codec/encode"}
 ORCHESTRATION_YAML = """\
 version: "1.0"
 app_id: {app_id}
@@ -56,11 +69,15 @@ class TeamObjects:
 
 def make_team_objects(app: FastAPI, client: TestClient, team: str) -> TeamObjects:
     editor = auth_headers("editor", (team,))
-    created = client.post("/apps", json={"name": f"{team} app"}, headers=editor)
+    created = client.post(
+        "/apps", json={"name": f"{team} app {uuid.uuid4().hex[:8]}"}, headers=editor
+    )
     assert created.status_code == 201, created.text
     app_id = created.json()["id"]
     agent = client.post(
-        f"/apps/{app_id}/agents", json={"name": "x", "type": "extractor"}, headers=editor
+        f"/apps/{app_id}/agents",
+        json={"name": f"x {uuid.uuid4().hex[:8]}", "type": "extractor"},
+        headers=editor,
     )
     assert agent.status_code == 201, agent.text
     agent_id = agent.json()["id"]
@@ -162,8 +179,9 @@ def test_route_by_role_matrix(secure_app: FastAPI, anon: TestClient) -> None:
             if anonymous.status_code != 401:
                 problems.append(f"{method} {url} without a token: {anonymous.status_code}")
             assert route.role is not None
+            teams = ("*",) if route.path in ALL_TEAMS_ROUTES else (team,)
             for role in ROLE_ORDER:
-                headers = auth_headers(role, (team,))
+                headers = auth_headers(role, teams)
                 answer = anon.request(method, url, json=body, headers=headers)
                 allowed = role_rank(role) >= role_rank(route.role)
                 if allowed and answer.status_code in (401, 403):
@@ -256,7 +274,9 @@ def test_another_teams_objects_are_404_on_every_object_route(
 
 def test_lists_show_only_the_callers_teams(anon: TestClient, team_a: TeamObjects) -> None:
     b_editor = auth_headers("editor", (TEAM_B,))
-    b_app = anon.post("/apps", json={"name": "b app"}, headers=b_editor).json()["id"]
+    b_app = anon.post(
+        "/apps", json={"name": f"b app {uuid.uuid4().hex[:8]}"}, headers=b_editor
+    ).json()["id"]
     seen_by_b = anon.get("/apps?limit=200", headers=b_editor)
     ids_b = {a["id"] for a in seen_by_b.json()}
     assert b_app in ids_b and team_a.app_id not in ids_b
@@ -274,7 +294,9 @@ def test_lists_show_only_the_callers_teams(anon: TestClient, team_a: TeamObjects
 
 def test_an_app_cannot_be_created_for_a_team_you_are_not_in(anon: TestClient) -> None:
     answer = anon.post(
-        "/apps", json={"name": "x", "team_id": TEAM_A}, headers=auth_headers("editor", (TEAM_B,))
+        "/apps",
+        json={"name": f"x {uuid.uuid4().hex[:8]}", "team_id": TEAM_A},
+        headers=auth_headers("editor", (TEAM_B,)),
     )
     assert answer.status_code == 422
     assert answer.json()["detail"][0]["loc"] == ["body", "team_id"]
@@ -282,7 +304,9 @@ def test_an_app_cannot_be_created_for_a_team_you_are_not_in(anon: TestClient) ->
 
 def test_a_run_cannot_read_another_teams_artifact(anon: TestClient, team_a: TeamObjects) -> None:
     b_editor = auth_headers("editor", (TEAM_B,))
-    b_app = anon.post("/apps", json={"name": "b runner"}, headers=b_editor).json()["id"]
+    b_app = anon.post(
+        "/apps", json={"name": f"b runner {uuid.uuid4().hex[:8]}"}, headers=b_editor
+    ).json()["id"]
     answer = anon.post(
         f"/apps/{b_app}/runs",
         json={"inputs": {"document": f"artifact://{team_a.artifact_id}"}, "draft": True},

@@ -1,7 +1,7 @@
 """Triggers: runs say what started them; schedules, webhooks, batches and batch items.
 
-Revision ID: 0007_triggers
-Revises: 0006_app_list_indexes
+Revision ID: 0008_triggers
+Revises: 0007_unique_app_names
 Create Date: 2026-12-07
 """
 
@@ -14,8 +14,8 @@ from alembic import op
 
 from storage.models import UtcDateTime
 
-revision: str = "0007_triggers"
-down_revision: str | None = "0006_app_list_indexes"
+revision: str = "0008_triggers"
+down_revision: str | None = "0007_unique_app_names"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
