@@ -23,7 +23,7 @@ from typing import Any
 
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
-from temporalio.client import Client
+from temporalio.client import Client, WorkflowExecutionStatus
 from temporalio.common import WorkflowIDReusePolicy
 from temporalio.service import RPCError, RPCStatusCode
 
@@ -250,6 +250,35 @@ class BatchService:
             id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE,
         )
 
+    async def reconcile(self, batch: Batch) -> None:
+        """A running batch whose parent workflow ended without saying so (terminated, timed
+        out or failed from outside the hub) is marked ``failed`` (or ``canceled``), with the
+        items it never finished canceled."""
+        if batch.status != "running":
+            return
+        client = await self._client()
+        try:
+            description = await client.get_workflow_handle(batch.id).describe()
+        except RPCError as exc:
+            if exc.status == RPCStatusCode.NOT_FOUND:
+                return
+            raise
+        ended = _ENDED_OUTSIDE.get(description.status) if description.status else None
+        if ended is None:
+            return
+        self.session.refresh(batch)
+        if batch.status != "running":  # the workflow's own finish got there first
+            return
+        status, reason = ended
+        now = utc_now()
+        self.session.execute(
+            update(BatchItem)
+            .where(BatchItem.batch_id == batch.id, BatchItem.status.in_(("pending", "running")))
+            .values(status="canceled", error=reason, updated_at=now)
+        )
+        batch.status, batch.error, batch.ended_at, batch.updated_at = status, reason, now, now
+        self.session.commit()
+
     async def cancel(self, batch: Batch) -> None:
         if batch.status != "running":
             raise ConflictError(f"Batch {batch.id} has already ended ({batch.status}).")
@@ -307,6 +336,13 @@ class BatchService:
         await self.start_workflow(batch)
         return int(failed)
 
+
+_ENDED_OUTSIDE: dict[WorkflowExecutionStatus, tuple[str, str]] = {
+    WorkflowExecutionStatus.TERMINATED: ("failed", "the batch's workflow was terminated"),
+    WorkflowExecutionStatus.TIMED_OUT: ("failed", "the batch's workflow timed out"),
+    WorkflowExecutionStatus.FAILED: ("failed", "the batch's workflow failed"),
+    WorkflowExecutionStatus.CANCELED: ("canceled", "the batch was canceled"),
+}
 
 _FIXED_COLUMNS = ["position", "run_id", "status", "error", "cost_usd"]
 

@@ -179,10 +179,11 @@ def list_batches(
     "/{batch_id}",
     response_model=BatchPublic,
     summary="Get a batch: status, counts and a page of its items",
-    responses=error_responses(404),
+    responses=error_responses(404, 503),
 )
-def get_batch(
+async def get_batch(
     principal: ViewerDep,
+    request: Request,
     batch_id: BatchIdPath,
     session: SessionDep,
     limit: Annotated[int, Query(ge=1, le=1000, description="Items per page.")] = 100,
@@ -193,6 +194,7 @@ def get_batch(
     completed, failed, canceled) and the items from `offset`, each with its run id,
     status, error and cost; `?status=failed` lists only those."""
     batch = require_batch(session, batch_id, principal.can_see_team)
+    await _service(request, session).reconcile(batch)
     return public(session, batch, limit=limit, offset=offset, status=item_status)
 
 

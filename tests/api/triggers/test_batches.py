@@ -277,3 +277,22 @@ async def test_a_long_batch_continues_as_new_and_loses_no_item(
     assert len(executions) == 3, executions
     continued = [e for e in executions if e.status == WorkflowExecutionStatus.CONTINUED_AS_NEW]
     assert len(continued) == 2, executions
+
+
+async def test_a_batch_whose_workflow_is_terminated_outside_the_hub_is_failed(
+    hub: TriggerHub,
+) -> None:
+    app = await hub.new_app(agent_type=SLOW)
+    items = [{"inputs": {"memo": f"m{i}"}} for i in range(6)]
+    started = expect(
+        await hub.http.post(
+            f"/apps/{app.app_id}/batches", json={"items": items, "max_concurrency": 1}
+        ),
+        202,
+    )
+    await wait_for_batch(hub, started["batch_id"], until=lambda b: b["counts"]["running"] == 1)
+    await hub.temporal.get_workflow_handle(started["batch_id"]).terminate("operator cleanup")
+    batch = await wait_for_batch(hub, started["batch_id"])
+    assert batch["status"] == "failed" and "terminated" in batch["error"], batch
+    assert batch["counts"]["pending"] == batch["counts"]["running"] == 0
+    assert batch["counts"]["canceled"] >= 5
