@@ -74,7 +74,10 @@ def schedules_create(
     app_id: Annotated[str, typer.Argument(help="The app to run on the schedule.")],
     cron: Annotated[str | None, typer.Option(help="Cron, e.g. '0 7 * * MON'.")] = None,
     every: Annotated[
-        int | None, typer.Option("--every", help="Interval in seconds (instead of --cron).")
+        int | None,
+        typer.Option(
+            "--every", "--interval-seconds", help="Interval in seconds (instead of --cron)."
+        ),
     ] = None,
     timezone: Annotated[str, typer.Option(help="IANA time zone of the cron.")] = "UTC",
     input: Annotated[
@@ -84,7 +87,12 @@ def schedules_create(
         str, typer.Option(help="skip | buffer_one | allow_all (a fire while a run runs).")
     ] = "skip",
     catchup_window: Annotated[
-        int | None, typer.Option(help="Seconds a missed fire may still run late.")
+        int | None,
+        typer.Option(
+            "--catchup-window",
+            "--catchup-window-seconds",
+            help="Seconds a missed fire may still run late.",
+        ),
     ] = None,
     paused: Annotated[bool, typer.Option(help="Create it paused.")] = False,
     note: Annotated[str, typer.Option(help="A note shown with the schedule.")] = "",

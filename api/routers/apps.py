@@ -324,7 +324,7 @@ def deploy(
     "/{app_id}/archive",
     response_model=AppPublic,
     summary="Archive an app (read-only, cannot run or deploy)",
-    responses=error_responses(404, 409),
+    responses=error_responses(404, 409, 503),
 )
 async def archive(
     _: EditorDep, request: Request, app_id: AppIdPath, session: SessionDep

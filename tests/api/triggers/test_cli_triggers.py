@@ -84,6 +84,23 @@ async def test_hub_schedules_and_webhooks_commands(hub: TriggerHub, tmp_path: Pa
     assert code != 0 and "position 9" in err
     code, out, _ = await hub.cli("schedules", "delete", schedule_id)
     assert code == 0 and "deleted" in out
+    code, out, err = await hub.cli(
+        "schedules",
+        "create",
+        app.app_id,
+        "--interval-seconds",
+        "3600",
+        "--paused",
+        "--json",
+        "--input",
+        str(inputs),
+        "--catchup-window-seconds",
+        "600",
+    )
+    assert code == 0, err
+    created = json.loads(out)
+    assert created["interval_seconds"] == 3600 and created["paused"] is True
+    assert created["catchup_window_seconds"] == 600
 
     code, out, err = await hub.cli("webhooks", "create", app.app_id, "--map", "memo=/data/memo")
     assert code == 0, (out, err)
