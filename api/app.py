@@ -21,6 +21,7 @@ from api.body_limit import BodySizeLimitMiddleware
 from api.codec_cors import CodecCorsMiddleware
 from api.config import ApiConfig
 from api.errors import error_responses, install_error_handlers
+from api.evaluations import EvaluationRunner
 from api.platform_metrics import PlatformMetrics
 from api.routers import (
     agents,
@@ -31,6 +32,7 @@ from api.routers import (
     batches,
     codec,
     docs,
+    evaluations,
     health,
     index,
     observability,
@@ -108,6 +110,7 @@ def create_app(
             except TemporalUnavailable as exc:
                 logger.warning("run endpoints answer 503 until Temporal is reachable: %s", exc)
         yield
+        await app.state.evaluations.shutdown()
         if on_shutdown is not None:
             await on_shutdown()
         if read_pool is not None:
@@ -148,6 +151,14 @@ def create_app(
         make_prompt_uri_resolver(prompt_registry) if prompt_registry is not None else None
     )
 
+    # Evaluations run their items in this process, a few runs at a time.
+    app.state.evaluations = EvaluationRunner(
+        session_factory=app.state.session_factory,
+        gateway=gateway,
+        artifact_store=artifact_store,
+        mlflow_tracking_uri=prompt_registry.tracking_uri if prompt_registry is not None else None,
+    )
+
     app.state.token_service = TokenService(config.auth)
     # The revoke endpoints clear it, so revocation through this process applies at once.
     app.state.revocation_cache = RevocationCache(config.auth.revocation_cache_seconds)
@@ -178,6 +189,9 @@ def create_app(
     app.include_router(schemas.router, responses=database_down)
     app.include_router(run_events.router)
     app.include_router(observability.router, responses=database_down)
+    app.include_router(evaluations.app_router, responses=database_down)
+    app.include_router(evaluations.datasets_router, responses=database_down)
+    app.include_router(evaluations.router, responses=database_down)
     app.include_router(codec.router)
 
     install_role_documentation(app)

@@ -58,6 +58,9 @@ AGENT_TYPES_KEY = SearchAttributeKey.for_keyword_list("AgentTypes")
 HUB_TRIGGER_KEY = SearchAttributeKey.for_keyword("HubTrigger")
 HUB_TRIGGER_ID_KEY = SearchAttributeKey.for_keyword("HubTriggerId")
 
+#: Runs no evaluation started (evaluations set ``HubEvaluationId`` on theirs).
+PRODUCTION_RUNS = "HubEvaluationId IS NULL"
+
 #: Visibility is eventually consistent: re-read closes this far before the newest seen.
 SUMMARY_SYNC_OVERLAP = timedelta(minutes=5)
 DEFAULT_METRICS_WINDOW = timedelta(hours=24)
@@ -163,6 +166,8 @@ class RunFilter:
     trigger: TriggerKind | None = None
     #: Only runs of these apps (a team's apps); ``None``: no restriction.
     app_ids: list[str] | None = None
+    #: Runs started by evaluations are left out unless asked for.
+    include_evaluations: bool = False
 
     def query(self) -> str:
         parts = [f"WorkflowType = {_quote(WORKFLOW_TYPE)}"]
@@ -185,6 +190,8 @@ class RunFilter:
             parts.append("(HubTrigger = 'cli' OR HubTrigger IS NULL)")
         elif self.trigger:
             parts.append(f"HubTrigger = {_quote(self.trigger)}")
+        if not self.include_evaluations:
+            parts.append(PRODUCTION_RUNS)
         return " AND ".join(parts)
 
 
@@ -264,7 +271,10 @@ class ObservabilityService:
         client = await self.gateway.client()
         repository = ObservabilityRepository(self.session)
         newest = repository.latest_summary_end()
-        query = f"WorkflowType = {_quote(WORKFLOW_TYPE)} AND ExecutionStatus != 'Running'"
+        query = (
+            f"WorkflowType = {_quote(WORKFLOW_TYPE)} AND ExecutionStatus != 'Running' "
+            f"AND {PRODUCTION_RUNS}"
+        )
         if newest is not None:
             query += f" AND CloseTime >= {_quote(iso(newest - SUMMARY_SYNC_OVERLAP) or '')}"
         rows = [self._summary_row(e) async for e in client.list_workflows(query, page_size=1000)]

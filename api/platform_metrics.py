@@ -357,7 +357,11 @@ class PlatformMetrics:
 
     async def _read_running(self, client: Client, snapshot: PlatformSnapshot) -> None:
         now = datetime.now(UTC)
-        query = f"WorkflowType = '{WORKFLOW_TYPE}' AND ExecutionStatus = 'Running'"
+        # Runs of evaluations are not production: they carry HubEvaluationId.
+        query = (
+            f"WorkflowType = '{WORKFLOW_TYPE}' AND ExecutionStatus = 'Running' "
+            "AND HubEvaluationId IS NULL"
+        )
         async for execution in client.list_workflows(
             query, limit=MAX_RUNNING_LISTED, page_size=1000, rpc_timeout=_timeout()
         ):

@@ -47,6 +47,7 @@ from schemas.runs import (
     StepProgress,
 )
 from schemas.triggers import TRIGGER_KINDS, RunTrigger
+from storage.evaluations import EvaluationRepository
 from storage.models import Run
 from storage.repositories import AppRepository, RunRepository
 
@@ -68,6 +69,7 @@ APP_ID_KEY = SearchAttributeKey.for_keyword("AppId")
 APP_VERSION_KEY = SearchAttributeKey.for_keyword("AppVersion")
 HUB_RUN_ID_KEY = SearchAttributeKey.for_keyword("HubRunId")
 AGENT_TYPES_KEY = SearchAttributeKey.for_keyword_list("AgentTypes")
+EVALUATION_ID_KEY = SearchAttributeKey.for_keyword("HubEvaluationId")
 HUB_TRIGGER_KEY = SearchAttributeKey.for_keyword("HubTrigger")
 HUB_TRIGGER_ID_KEY = SearchAttributeKey.for_keyword("HubTriggerId")
 API_TRIGGER = RunTrigger(kind="api")
@@ -189,10 +191,14 @@ class RunService:
         release_id: str | None,
         idempotency_key: str | None,
         trigger: RunTrigger = API_TRIGGER,
+        evaluation: tuple[str, int] | None = None,
     ) -> tuple[RunStarted, bool]:
         """Start a run of ``plan``; returns the run and whether it was newly created.
 
         With an idempotency key, a repeated request returns the run it started first.
+        A run of an evaluation (``(evaluation id, item index)``) carries the evaluation's id
+        (``HubEvaluationId``, and a row in ``evaluation_runs``), which keeps it out of
+        production metrics and run listings.
         """
         runs = RunRepository(self.session)
         if idempotency_key:
@@ -212,6 +218,8 @@ class RunService:
                 trigger_kind=trigger.kind,
                 trigger_id=trigger.id,
             )
+            if evaluation is not None:
+                EvaluationRepository(self.session).record_run(evaluation[0], evaluation[1], run_id)
             # Committed before Temporal is called: the key is claimed at once, and no
             # database lock is held across the network call (a concurrent POST with the
             # same key would otherwise wait on it and fail).
@@ -235,7 +243,8 @@ class RunService:
                 # All of the run's search attributes at start: the workflow then has
                 # none left to upsert (one server update less per run).
                 search_attributes=TypedSearchAttributes(
-                    [
+                    ([SearchAttributePair(EVALUATION_ID_KEY, evaluation[0])] if evaluation else [])
+                    + [
                         SearchAttributePair(APP_ID_KEY, app_id),
                         SearchAttributePair(APP_VERSION_KEY, plan.app_version or "draft"),
                         SearchAttributePair(HUB_RUN_ID_KEY, run_id),

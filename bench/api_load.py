@@ -123,10 +123,12 @@ def bearer_token(api_url: str, key: str) -> str:
 
 
 #: A request function giving each POST a name of its own (app names are unique per team):
-#: ``%d`` in the body is replaced by a per-thread random prefix and a counter.
+#: ``%s-%d`` in the body is replaced by a per-thread prefix and a counter.
 _LUA_UNIQUE_BODY = """
 local counter = 0
-local prefix = math.random(1, 1000000000)
+-- Each wrk thread has its own Lua state: the address of a fresh table tells them apart
+-- (math.random would give every thread the same unseeded sequence).
+local prefix = tostring({}):match("0x(%x+)") or tostring(os.time())
 request = function()
   counter = counter + 1
   return wrk.format(nil, nil, nil, string.format(body_template, prefix, counter))
@@ -143,7 +145,7 @@ def _lua_script(
     ]
     if body is not None:
         lines += ['wrk.headers["Content-Type"] = "application/json"']
-        if "%d" in body:
+        if "%s-%d" in body:
             lines += [f"body_template = {json.dumps(body)}", _LUA_UNIQUE_BODY]
         else:
             lines.append(f"wrk.body = {json.dumps(body)}")
@@ -267,7 +269,7 @@ def api_load(workdir: Path, seconds: int, progress: Callable[[str], None]) -> di
                     "create_app",
                     f"{api_url}/apps",
                     "POST",
-                    '{"name": "bench created %d-%d", "team_id": "bench"}',
+                    '{"name": "bench created %s-%d", "team_id": "bench"}',
                 ),
             ]
             for name, url_, method, body in cases:

@@ -15,7 +15,16 @@ from urllib.parse import quote
 import httpx
 import typer
 
-from hub import cli_build, cli_keys, cli_login, cli_runs, cli_stack, cli_temporal, cli_triggers
+from hub import (
+    cli_build,
+    cli_eval,
+    cli_keys,
+    cli_login,
+    cli_runs,
+    cli_stack,
+    cli_temporal,
+    cli_triggers,
+)
 from hub.cli_login import auth_headers, default_api_url
 from hub.settings import Settings
 
@@ -46,6 +55,7 @@ app.add_typer(cli_build.orchestration_app, name="orchestration", no_args_is_help
 app.command("deploy")(cli_build.deploy)
 app.add_typer(cli_build.prompts_app, name="prompts", no_args_is_help=True)
 app.add_typer(cli_build.artifacts_app, name="artifacts", no_args_is_help=True)
+app.add_typer(cli_eval.eval_app, name="eval")
 
 ApiUrlOption = Annotated[
     str | None,

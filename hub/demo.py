@@ -24,6 +24,7 @@ import typer
 import agents.demo
 from agents.demo.samples import MONEY_FIELDS, SampleFacts, generate_samples
 from hub.cli_build import find_app
+from hub.cli_eval import evaluation_table, follow_evaluation
 from hub.cli_runs import (
     CliApiError,
     api_client,
@@ -49,6 +50,7 @@ DEMO_ORCHESTRATION_PATH = Path(agents.demo.__file__).parent / "credit_memo_orche
 DEMO_AGENT_TYPES = ("extractor", "mapper", "analyzer", "summarizer")
 #: The output that holds the memo ({title, markdown, html, risk_grade}).
 MEMO_OUTPUT = "final_report"
+DEMO_DATASET_NAME = "credit-memo-samples"
 YAML_MEDIA_TYPE = "application/yaml"
 
 
@@ -92,6 +94,8 @@ class DemoRun:
     error: str | None = None
     #: Money figures of the PDF not found in the memo (formatted ``1,200,000``).
     missing_figures: list[str] = field(default_factory=list)
+    #: The uploaded PDF (``artifact://…``), the input of the demo dataset's item.
+    document_uri: str | None = None
 
 
 def raise_api_errors(response: httpx.Response) -> None:
@@ -269,6 +273,7 @@ def run_sample(
     markdown = report.get("markdown") if report else None
     result = DemoRun(
         sample=facts,
+        document_uri=uri,
         run_id=run_id,
         status=str(run["status"]),
         memo_markdown=markdown if isinstance(markdown, str) else None,
@@ -297,17 +302,77 @@ def run_sample(
     return result
 
 
+def demo_dataset(runs: list[DemoRun]) -> dict[str, Any]:
+    """The demo dataset: each sample PDF with the figures it is known to state.
+
+    The mapped record must hold the borrower (normalised text), the currency and the
+    date exactly, and every money figure within 0.5 %.
+    """
+    items = []
+    for run in runs:
+        if run.document_uri is None:
+            continue
+        facts = run.sample
+        expected: dict[str, Any] = {
+            "mapped_data.borrower_name": {"text": facts.borrower_name},
+            "mapped_data.currency": facts.currency,
+            "mapped_data.as_of_date": facts.as_of_date,
+        }
+        for name in MONEY_FIELDS:
+            if name in facts.figures:
+                expected[f"mapped_data.{name}"] = {
+                    "value": facts.figures[name],
+                    "tolerance": "0.5%",
+                }
+        items.append({"inputs": {"document": run.document_uri}, "expected": expected})
+    return {
+        "name": DEMO_DATASET_NAME,
+        "description": "The demo's sample credit memos and the figures each one states.",
+        "items": items,
+    }
+
+
+def evaluate_demo(
+    client: httpx.Client, app_id: str, runs: list[DemoRun], echo: Callable[[str], None]
+) -> dict[str, Any] | None:
+    """Evaluate the deployed demo app on :func:`demo_dataset` and print the table."""
+    body = demo_dataset(runs)
+    if not body["items"]:
+        return None
+    echo("")
+    echo("Evaluation of the deployed release on the demo dataset (hub eval run):")
+    try:
+        dataset = call(client, "POST", f"/apps/{app_id}/datasets", json=body)
+        started = call(
+            client,
+            "POST",
+            f"/apps/{app_id}/evaluations",
+            json={"dataset_id": dataset["id"], "release": "deployed"},
+        )
+        report = follow_evaluation(client, started["id"], echo=False)
+    except CliApiError as exc:
+        echo(f"  the evaluation could not run: {exc}")
+        return None
+    for line in evaluation_table(report):
+        echo(f"  {line}".rstrip())
+    echo(f"  again: hub eval run {app_id} --dataset {dataset['id']}")
+    return report
+
+
 def run_demo(
     api_url: str,
     *,
     ui_url: str | None = None,
     samples_dir: Path | None = None,
     echo: Callable[[str], None] = typer.echo,
+    evaluate: bool = True,
 ) -> list[DemoRun]:
     """Create, deploy and run the credit-memo demo against the API at ``api_url``.
 
     Writes the sample PDFs into ``samples_dir`` (default ``HUB_HOME/demo/samples``),
-    runs the app once per sample and returns the runs. Raises :class:`DemoError`
+    runs the app once per sample and returns the runs; with ``evaluate`` it then
+    evaluates the deployed release on the demo dataset (the samples and their known
+    figures) and prints the evaluation's table. Raises :class:`DemoError`
     (:class:`DemoApiError` for an error answer) when the demo cannot go on; a run
     that fails is reported in its :class:`DemoRun`, not raised.
     """
@@ -321,6 +386,8 @@ def run_demo(
             runs.append(
                 run_sample(client, app_id, target / facts.filename, facts, ui_url=ui_url, echo=echo)
             )
+        if evaluate:
+            evaluate_demo(client, app_id, runs, echo)
     completed = sum(1 for r in runs if r.status == "completed")
     echo("")
     echo(f"Demo: {completed} of {len(runs)} runs completed (app {app_id}).")

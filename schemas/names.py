@@ -15,6 +15,8 @@ SEARCH_ATTRIBUTES: dict[str, str] = {
     "AppVersion": "Keyword",
     "HubRunId": "Keyword",
     "AgentTypes": "KeywordList",
+    # The evaluation a run belongs to (unset on production runs): metrics leave these out.
+    "HubEvaluationId": "Keyword",
     # What started the run (schedule, webhook, batch, api, cli) and which one.
     "HubTrigger": "Keyword",
     "HubTriggerId": "Keyword",

@@ -335,6 +335,95 @@ class RegisteredSchema(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utc_now)
 
 
+class EvalDataset(Base):
+    """One version of an app's evaluation dataset: items of run inputs and expected values.
+
+    A name's versions are separate rows (each its own id); a version is locked
+    (``locked_at``) once an evaluation used it and never changes after that.
+    """
+
+    __tablename__ = "eval_datasets"
+    __table_args__ = (
+        UniqueConstraint("app_id", "name", "version", name="uq_eval_datasets_name_version"),
+    )
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True, default=lambda: new_id("ds"))
+    app_id: Mapped[str] = mapped_column(
+        String(40), ForeignKey("apps.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(200))
+    version: Mapped[int] = mapped_column(default=1)
+    description: Mapped[str] = mapped_column(Text, default="")
+    #: ``[{"inputs": {...}, "expected": {...}}, ...]`` (``schemas.evaluations.DatasetItem``).
+    items: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    locked_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
+    #: The MLflow evaluation dataset mirroring this version, when MLflow could hold it.
+    mlflow_dataset_id: Mapped[str | None] = mapped_column(String(200), default=None)
+    created_by: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utc_now)
+
+
+class Evaluation(Base):
+    """One evaluation: a dataset version run through one release, scored per field."""
+
+    __tablename__ = "evaluations"
+    __table_args__ = (
+        Index("ix_evaluations_app_created", "app_id", "created_at"),
+        Index("ix_evaluations_dataset", "dataset_id"),
+    )
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True, default=lambda: new_id("eval"))
+    app_id: Mapped[str] = mapped_column(String(40), ForeignKey("apps.id", ondelete="CASCADE"))
+    dataset_id: Mapped[str] = mapped_column(String(40))
+    #: What was asked for: ``deployed``, ``draft``, a version, or ``candidate`` (a gate's).
+    release: Mapped[str] = mapped_column(String(60))
+    release_id: Mapped[str | None] = mapped_column(String(40), default=None)
+    app_version: Mapped[str] = mapped_column(String(60), default="")
+    status: Mapped[str] = mapped_column(String(20), default="running")
+    #: ``manual`` (POST /apps/{id}/evaluations) or ``gate`` (started by a deploy).
+    purpose: Mapped[str] = mapped_column(String(20), default="manual")
+    score: Mapped[float | None] = mapped_column(Float, default=None)
+    field_scores: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    #: ``schemas.evaluations.ItemResult`` dumps, in dataset order.
+    items: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    items_total: Mapped[int] = mapped_column(default=0)
+    items_done: Mapped[int] = mapped_column(default=0)
+    cost_usd: Mapped[float] = mapped_column(Float, default=0.0)
+    latency_p50_ms: Mapped[float | None] = mapped_column(Float, default=None)
+    latency_max_ms: Mapped[float | None] = mapped_column(Float, default=None)
+    judge: Mapped[bool] = mapped_column(default=False)
+    mlflow_run_id: Mapped[str | None] = mapped_column(String(100), default=None)
+    error: Mapped[str | None] = mapped_column(Text, default=None)
+    created_by: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utc_now)
+    finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
+
+
+class EvaluationRun(Base):
+    """A run started by an evaluation: production metrics leave these out."""
+
+    __tablename__ = "evaluation_runs"
+
+    run_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    evaluation_id: Mapped[str] = mapped_column(String(40), index=True)
+    item_index: Mapped[int] = mapped_column(default=0)
+
+
+class AppGate(Base):
+    """An app's release gate: deploys are evaluated on ``dataset_id`` first."""
+
+    __tablename__ = "app_gates"
+
+    app_id: Mapped[str] = mapped_column(
+        String(40), ForeignKey("apps.id", ondelete="CASCADE"), primary_key=True
+    )
+    dataset_id: Mapped[str] = mapped_column(String(40))
+    min_score: Mapped[float] = mapped_column(Float, default=0.0)
+    max_field_drop: Mapped[float] = mapped_column(Float, default=1.0)
+    updated_by: Mapped[str] = mapped_column(String(200), default="")
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utc_now)
+
+
 class Schedule(Base):
     """A schedule of an app's runs; Temporal's schedule of the same id does the firing."""
 

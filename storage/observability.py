@@ -20,6 +20,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from storage.evaluations import production_runs_only
 from storage.models import RunSummary, SchemaViolation, StepResult
 
 #: Statuses of a step attempt in ``step_results``.
@@ -456,7 +457,11 @@ class ObservabilityRepository:
         agent_type: str | None = None,
     ) -> list[AgentTypeStats]:
         """Calls, failures, retries, latency percentiles, tokens, cost and violations."""
-        conditions = [StepResult.ended_at >= since, StepResult.ended_at < until]
+        conditions = [
+            StepResult.ended_at >= since,
+            StepResult.ended_at < until,
+            production_runs_only(StepResult.run_id),
+        ]
         if app_id:
             conditions.append(StepResult.app_id == app_id)
         if agent_type:
@@ -502,6 +507,7 @@ class ObservabilityRepository:
             SchemaViolation.created_at >= since,
             SchemaViolation.created_at < until,
             SchemaViolation.severity == "error",
+            production_runs_only(SchemaViolation.run_id),
         ]
         if app_id:
             violation_conditions.append(SchemaViolation.app_id == app_id)
@@ -519,7 +525,11 @@ class ObservabilityRepository:
         self, since: datetime, until: datetime, *, app_id: str | None = None
     ) -> list[tuple[str, str, float, int]]:
         """``(day, app_id, cost, tokens)`` rows, by the day a step attempt ended (UTC)."""
-        conditions = [StepResult.ended_at >= since, StepResult.ended_at < until]
+        conditions = [
+            StepResult.ended_at >= since,
+            StepResult.ended_at < until,
+            production_runs_only(StepResult.run_id),
+        ]
         if app_id:
             conditions.append(StepResult.app_id == app_id)
         sums: dict[tuple[str, str], list[float]] = {}
@@ -547,7 +557,11 @@ class ObservabilityRepository:
         agent_type: str | None = None,
     ) -> tuple[dict[str, int], list[float]]:
         """Runs started in the window by status, and finished runs' sorted durations."""
-        conditions = [RunSummary.started_at >= since, RunSummary.started_at < until]
+        conditions = [
+            RunSummary.started_at >= since,
+            RunSummary.started_at < until,
+            production_runs_only(RunSummary.run_id),
+        ]
         if app_id:
             conditions.append(RunSummary.app_id == app_id)
         by_status: dict[str, int] = {}
@@ -586,13 +600,14 @@ class ObservabilityRepository:
         """Everything ever recorded, grouped for Prometheus counters (``GET /metrics``).
 
         Rows are only ever added (or an attempt's row updated in place), so these sums
-        only grow and Prometheus can take ``rate()`` of them.
+        only grow and Prometheus can take ``rate()`` of them. Runs of evaluations are left
+        out (their ``evaluation_runs`` row exists before their first step result).
         """
         totals = LifetimeTotals()
         for app, status, count in self.session.execute(
-            select(RunSummary.app_id, RunSummary.status, func.count()).group_by(
-                RunSummary.app_id, RunSummary.status
-            )
+            select(RunSummary.app_id, RunSummary.status, func.count())
+            .where(production_runs_only(RunSummary.run_id))
+            .group_by(RunSummary.app_id, RunSummary.status)
         ):
             totals.runs[(app, status)] = int(count)
         for app, agent_type, status, count, tokens_in, tokens_out, cost in self.session.execute(
@@ -604,7 +619,9 @@ class ObservabilityRepository:
                 func.sum(StepResult.input_tokens),
                 func.sum(StepResult.output_tokens),
                 func.sum(StepResult.cost_usd),
-            ).group_by(StepResult.app_id, StepResult.agent_type, StepResult.status)
+            )
+            .where(production_runs_only(StepResult.run_id))
+            .group_by(StepResult.app_id, StepResult.agent_type, StepResult.status)
         ):
             totals.attempts[(app, agent_type, status)] = int(count)
             key = (app, agent_type)
@@ -614,7 +631,10 @@ class ObservabilityRepository:
         # Warnings (a figure missing from a valid output) are not schema violations.
         for app, agent_type, count in self.session.execute(
             select(SchemaViolation.app_id, SchemaViolation.agent_type, func.count())
-            .where(SchemaViolation.severity == "error")
+            .where(
+                SchemaViolation.severity == "error",
+                production_runs_only(SchemaViolation.run_id),
+            )
             .group_by(SchemaViolation.app_id, SchemaViolation.agent_type)
         ):
             totals.violations[(app, agent_type)] = int(count)

@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 
 import anyio.to_thread
 from fastapi import APIRouter, Path, Query, Request, Response, status
+from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session
 
 from api.audit import audit
@@ -26,9 +27,13 @@ from api.dependencies import (
     usable_id,
 )
 from api.errors import ConflictError, InvalidInputError, error_responses
+from api.evaluations import EvaluationRunner
+from api.gates import evaluate_gate
 from api.releases import deploy_app
 from api.schedules import ScheduleService
 from schemas.apps import AppCreate, AppPublic, AppSortField, AppStatus, AppUpdate
+from schemas.evaluations import GateRefusal, GateReport
+from storage.evaluations import GateRepository
 from storage.repositories import AppQuery, AppRecord, AppRepository
 
 router = APIRouter(prefix="/apps", tags=["apps"])
@@ -302,21 +307,79 @@ def delete_app(_: EditorDep, app_id: AppIdPath, session: SessionDep) -> Response
     "/{app_id}/deploy",
     response_model=AppPublic,
     summary="Deploy: compile the orchestration and pin a release",
-    responses=error_responses(404, 409, 422),
+    responses={
+        **error_responses(404, 409, 422),
+        409: {
+            "model": GateRefusal,
+            "description": "The app is archived or has no orchestration, or the release gate "
+            "refused the candidate (`report` says why).",
+        },
+    },
 )
-def deploy(
-    _: AdminDep, app_id: AppIdPath, session: SessionDep, resolver: PromptResolverDep
-) -> AppPublic:
+async def deploy(
+    principal: AdminDep,
+    request: Request,
+    app_id: AppIdPath,
+    session: SessionDep,
+    resolver: PromptResolverDep,
+    force: Annotated[
+        bool,
+        Query(description="Deploy even if the release gate would refuse (audited)."),
+    ] = False,
+) -> AppPublic | JSONResponse:
     """``draft`` → ``deployed`` at 1.0.0; each redeploy bumps the minor version.
 
     409 when the app is archived or has no orchestration; 422 with the compiler's
-    errors when the orchestration is invalid.
+    errors when the orchestration is invalid. With a release gate (``PUT
+    /apps/{id}/gate``) the candidate is evaluated first and a 409 carries the report
+    when it scores under ``min_score`` or a field drops by more than ``max_field_drop``
+    against the deployed release; ``?force=true`` deploys anyway and is audited.
     """
     app = require_app(session, app_id)
     before = _public(session, app_id)
+    gate = GateRepository(session).get(app_id)
+    report: GateReport | None = None
+    if gate is not None and app.status != "archived" and not force:
+        runner: EvaluationRunner = request.app.state.evaluations
+        report = await evaluate_gate(session, runner, app, gate, resolver)
+        if not report.passed:
+            audit(
+                session,
+                "app.deploy.refused",
+                "app",
+                app_id,
+                team_id=app.team_id,
+                after={"reasons": report.reasons, "evaluation_id": report.candidate.id},
+            )
+            session.commit()
+            refusal = GateRefusal(
+                detail=f"The release gate refused the deploy of app {app_id!r}: "
+                + "; ".join(report.reasons)
+                + ". Fix the candidate, or deploy anyway with ?force=true (admins, audited).",
+                report=report,
+            )
+            return JSONResponse(refusal.model_dump(mode="json"), status_code=409)
     deploy_app(session, app, prompt_resolver=resolver)
     after = _public(session, app_id)
     audit(session, "app.deploy", "app", app_id, team_id=app.team_id, before=before, after=after)
+    if gate is not None and force:
+        audit(
+            session,
+            "app.deploy.forced",
+            "app",
+            app_id,
+            team_id=app.team_id,
+            after={
+                "version": after.version,
+                "gate": {"dataset_id": gate.dataset_id, "min_score": gate.min_score},
+                "by": principal.subject,
+            },
+        )
+    if report is not None:
+        return JSONResponse(
+            after.model_dump(mode="json"),
+            headers={"X-Evaluation-Id": report.candidate.id},
+        )
     return after
 
 

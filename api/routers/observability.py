@@ -79,10 +79,20 @@ async def list_runs(
     agent_type: Name = None,
     cursor: Cursor = None,
     limit: Limit = 50,
-    trigger: TriggerKind | None = None,
+    include_evaluations: Annotated[
+        bool, Query(description="Also list the runs evaluations started (left out by default).")
+    ] = False,
+    trigger: Annotated[
+        TriggerKind | None,
+        Query(
+            description="Only runs started by this trigger (schedule, webhook, batch, api, cli)."
+        ),
+    ] = None,
 ) -> RunSummaryPage:
     """Runs newest first from Temporal visibility (runs started with the Temporal CLI
-    too), each with status, timings, step counts, tokens, cost and the Web UI link."""
+    too), each with status, timings, step counts, tokens, cost, the Web UI link and what
+    started it. Runs of evaluations are production-free: listed only with
+    ``include_evaluations``."""
     where = RunFilter(
         app_id=app_id,
         status=status,
@@ -90,6 +100,7 @@ async def list_runs(
         until=until,
         agent_type=agent_type,
         trigger=trigger,
+        include_evaluations=include_evaluations,
     )
     if app_id:
         require_visible_app_id(session, principal, app_id)

@@ -84,9 +84,11 @@ export function useViolations(query: { app_id?: string; run_id?: string; since?:
   return useSWR(["violations", query], () => unwrap(api.GET("/observability/violations", { params: { query: query as never } })));
 }
 
-export function useTrace(runId: string | undefined) {
-  return useSWR(runId ? ["trace", runId] : null, () =>
+/** A run's trace; `version` (e.g. how many steps have finished) refetches it as the run goes on. */
+export function useTrace(runId: string | undefined, version = 0) {
+  return useSWR(runId ? ["trace", runId, version] : null, () =>
     unwrap(api.GET("/observability/traces/{run_id}", { params: { path: { run_id: runId! } } })),
+    { keepPreviousData: true },
   );
 }
 

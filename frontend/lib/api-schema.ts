@@ -214,6 +214,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/apps/{app_id}/datasets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List an app's datasets (every version, items left out) */
+        get: operations["list_datasets_apps__app_id__datasets_get"];
+        put?: never;
+        /**
+         * Create a dataset (or the next version of one with the same name)
+         * @description Items of run ``inputs`` with ``expected`` values by ``<output>.<field path>``.
+         *
+         *     A name the app already has gets its next version (a new id); versions are immutable
+         *     once an evaluation used them.
+         */
+        post: operations["create_dataset_apps__app_id__datasets_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/apps/{app_id}/deploy": {
         parameters: {
             query?: never;
@@ -228,10 +252,61 @@ export interface paths {
          * @description ``draft`` → ``deployed`` at 1.0.0; each redeploy bumps the minor version.
          *
          *     409 when the app is archived or has no orchestration; 422 with the compiler's
-         *     errors when the orchestration is invalid.
+         *     errors when the orchestration is invalid. With a release gate (``PUT
+         *     /apps/{id}/gate``) the candidate is evaluated first and a 409 carries the report
+         *     when it scores under ``min_score`` or a field drops by more than ``max_field_drop``
+         *     against the deployed release; ``?force=true`` deploys anyway and is audited.
          */
         post: operations["deploy_apps__app_id__deploy_post"];
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/apps/{app_id}/evaluations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List an app's evaluations, newest first */
+        get: operations["list_evaluations_apps__app_id__evaluations_get"];
+        put?: never;
+        /**
+         * Evaluate a release on a dataset
+         * @description Runs every item of the dataset through the release (``deployed``, ``draft`` or a
+         *     version) as ordinary runs tagged with the evaluation (left out of production metrics),
+         *     a few at a time, and scores each field. Answers at once; follow it with
+         *     ``GET /evaluations/{id}``.
+         */
+        post: operations["start_evaluation_apps__app_id__evaluations_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/apps/{app_id}/gate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get the app's release gate */
+        get: operations["get_gate_apps__app_id__gate_get"];
+        /**
+         * Set the app's release gate
+         * @description From now on ``POST /apps/{id}/deploy`` evaluates the candidate on the dataset first
+         *     and refuses (409, with the report) a score under ``min_score`` or a field dropping by
+         *     more than ``max_field_drop`` against the deployed release.
+         */
+        put: operations["put_gate_apps__app_id__gate_put"];
+        post?: never;
+        /** Remove the app's release gate */
+        delete: operations["delete_gate_apps__app_id__gate_delete"];
         options?: never;
         head?: never;
         patch?: never;
@@ -631,6 +706,67 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/datasets/{dataset_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a dataset version with its items */
+        get: operations["get_dataset_datasets__dataset_id__get"];
+        /**
+         * Replace the items of a dataset version no evaluation used yet
+         * @description 409 once an evaluation used the version: POST a new version with the same name.
+         */
+        put: operations["update_dataset_datasets__dataset_id__put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/evaluations/{evaluation_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get an evaluation: status, score, per-field scores, per-item results */
+        get: operations["get_evaluation_evaluations__evaluation_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/evaluations/{evaluation_id}/compare/{other_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Compare two evaluations field by field, regressions first
+         * @description In either order: the evaluation of the older release is the baseline (by version;
+         *     a draft comes after the release it starts from; the same release: the older
+         *     evaluation), the other the candidate. Deltas are candidate − baseline; fields that
+         *     dropped come first, worst first, then item-level drops.
+         */
+        get: operations["compare_evaluations_evaluations__evaluation_id__compare__other_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/health": {
         parameters: {
             query?: never;
@@ -707,7 +843,9 @@ export interface paths {
         /**
          * List execution runs
          * @description Runs newest first from Temporal visibility (runs started with the Temporal CLI
-         *     too), each with status, timings, step counts, tokens, cost and the Web UI link.
+         *     too), each with status, timings, step counts, tokens, cost, the Web UI link and what
+         *     started it. Runs of evaluations are production-free: listed only with
+         *     ``include_evaluations``.
          */
         get: operations["list_runs_observability_runs_get"];
         put?: never;
@@ -1785,12 +1923,297 @@ export interface components {
             tokens: number;
         };
         /**
+         * DatasetCreate
+         * @description Body of ``POST /apps/{id}/datasets``; a name already used makes its next version.
+         */
+        DatasetCreate: {
+            /**
+             * Description
+             * @default
+             */
+            description?: string;
+            /** Items */
+            items: components["schemas"]["DatasetItem"][];
+            /** Name */
+            name: string;
+        };
+        /**
+         * DatasetItem
+         * @description One case: the run's inputs and what its outputs should hold.
+         */
+        DatasetItem: {
+            /**
+             * Expected
+             * @description `"<output>.<field path>"` → a value (exact), `{"value": v, "tolerance": t}`, `{"present": true}`, `{"one_of": [...]}`, `{"text": "..."}` or `{"set": [...]}`.
+             */
+            expected: {
+                [key: string]: unknown;
+            };
+            /**
+             * Inputs
+             * @description The run's inputs.
+             */
+            inputs?: {
+                [key: string]: unknown;
+            };
+        };
+        /** DatasetPublic */
+        DatasetPublic: {
+            /** App Id */
+            app_id: string;
+            /** Created At */
+            created_at: string;
+            /**
+             * Created By
+             * @default
+             */
+            created_by?: string;
+            /**
+             * Description
+             * @default
+             */
+            description?: string;
+            /** Id */
+            id: string;
+            /**
+             * Item Count
+             * @default 0
+             */
+            item_count?: number;
+            /** Items */
+            items?: components["schemas"]["DatasetItem"][];
+            /**
+             * Locked
+             * @default false
+             */
+            locked?: boolean;
+            /** Mlflow Dataset Id */
+            mlflow_dataset_id?: string | null;
+            /** Name */
+            name: string;
+            /**
+             * Storage
+             * @default database
+             * @enum {string}
+             */
+            storage?: "database" | "mlflow";
+            /** Version */
+            version: number;
+        };
+        /**
+         * DatasetUpdate
+         * @description Body of ``PUT /datasets/{id}``: replaces the items of a version no evaluation used.
+         */
+        DatasetUpdate: {
+            /** Description */
+            description?: string | null;
+            /** Items */
+            items: components["schemas"]["DatasetItem"][];
+        };
+        /**
          * ErrorBody
          * @description A failed request: ``detail`` says why and what to do.
          */
         ErrorBody: {
             /** Detail */
             detail: string;
+        };
+        /**
+         * EvaluationComparison
+         * @description ``GET /evaluations/{id}/compare/{other_id}``: regressions first.
+         *
+         *     The evaluation of the older release is the baseline (by version; a draft comes after
+         *     the release it starts from; the same release: the older evaluation), the other the
+         *     candidate; deltas are candidate − baseline.
+         */
+        EvaluationComparison: {
+            /** Baseline Id */
+            baseline_id: string;
+            /**
+             * Baseline Release
+             * @default
+             */
+            baseline_release?: string;
+            /** Baseline Score */
+            baseline_score?: number | null;
+            /** Candidate Id */
+            candidate_id: string;
+            /**
+             * Candidate Release
+             * @default
+             */
+            candidate_release?: string;
+            /** Candidate Score */
+            candidate_score?: number | null;
+            /** Fields */
+            fields?: components["schemas"]["FieldComparison"][];
+            /** Item Regressions */
+            item_regressions?: components["schemas"]["ItemComparison"][];
+            /**
+             * Regressions
+             * @default 0
+             */
+            regressions?: number;
+            /**
+             * Same Dataset
+             * @default true
+             */
+            same_dataset?: boolean;
+            /** Score Delta */
+            score_delta?: number | null;
+        };
+        /**
+         * EvaluationCreate
+         * @description Body of ``POST /apps/{id}/evaluations``.
+         */
+        EvaluationCreate: {
+            /**
+             * Concurrency
+             * @description Runs in flight at once (default 4).
+             */
+            concurrency?: number | null;
+            /** Dataset Id */
+            dataset_id: string;
+            /**
+             * Item Timeout Seconds
+             * @description An item's run still going after this is canceled and the item fails (default 900).
+             */
+            item_timeout_seconds?: number | null;
+            /**
+             * Judge
+             * @description Also ask an LLM judge (off by default; not available in this version).
+             * @default false
+             */
+            judge?: boolean;
+            /**
+             * Release
+             * @description `"deployed"`, `"draft"` (the current config) or a release version.
+             * @default deployed
+             */
+            release?: string;
+        };
+        /**
+         * EvaluationPublic
+         * @description ``GET /evaluations/{id}``: the report.
+         */
+        EvaluationPublic: {
+            /** App Id */
+            app_id: string;
+            /**
+             * App Version
+             * @default
+             */
+            app_version?: string;
+            /**
+             * Cost Usd
+             * @default 0
+             */
+            cost_usd?: number;
+            /** Created At */
+            created_at: string;
+            /**
+             * Created By
+             * @default
+             */
+            created_by?: string;
+            /** Dataset Id */
+            dataset_id: string;
+            /**
+             * Dataset Name
+             * @default
+             */
+            dataset_name?: string;
+            /**
+             * Dataset Version
+             * @default 0
+             */
+            dataset_version?: number;
+            /** Error */
+            error?: string | null;
+            /** Field Scores */
+            field_scores?: {
+                [key: string]: number;
+            };
+            /** Finished At */
+            finished_at?: string | null;
+            /** Id */
+            id: string;
+            /** Items */
+            items?: components["schemas"]["ItemResult"][];
+            /**
+             * Items Done
+             * @default 0
+             */
+            items_done?: number;
+            /**
+             * Items Total
+             * @default 0
+             */
+            items_total?: number;
+            /**
+             * Judge
+             * @default false
+             */
+            judge?: boolean;
+            /** Latency Max Ms */
+            latency_max_ms?: number | null;
+            /** Latency P50 Ms */
+            latency_p50_ms?: number | null;
+            /** Mlflow Run Id */
+            mlflow_run_id?: string | null;
+            /**
+             * Purpose
+             * @default manual
+             * @enum {string}
+             */
+            purpose?: "manual" | "gate";
+            /** Release */
+            release: string;
+            /** Release Id */
+            release_id?: string | null;
+            /** Score */
+            score?: number | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "running" | "completed" | "failed";
+        };
+        /**
+         * EvaluationSummary
+         * @description An evaluation in a list (no per-item results).
+         */
+        EvaluationSummary: {
+            /** App Id */
+            app_id: string;
+            /**
+             * App Version
+             * @default
+             */
+            app_version?: string;
+            /** Created At */
+            created_at: string;
+            /** Dataset Id */
+            dataset_id: string;
+            /** Finished At */
+            finished_at?: string | null;
+            /** Id */
+            id: string;
+            /**
+             * Purpose
+             * @default manual
+             * @enum {string}
+             */
+            purpose?: "manual" | "gate";
+            /** Release */
+            release: string;
+            /** Score */
+            score?: number | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "running" | "completed" | "failed";
         };
         /**
          * FallbackModel
@@ -1811,6 +2234,100 @@ export interface components {
              */
             provider: "azure_openai" | "openai" | "anthropic" | "aws_bedrock" | "google_vertex" | "local";
         };
+        /** FieldComparison */
+        FieldComparison: {
+            /** Baseline */
+            baseline?: number | null;
+            /** Candidate */
+            candidate?: number | null;
+            /**
+             * Change
+             * @enum {string}
+             */
+            change: "regressed" | "improved" | "unchanged" | "added" | "removed";
+            /** Delta */
+            delta?: number | null;
+            /** Field */
+            field: string;
+        };
+        /**
+         * FieldResult
+         * @description One expectation of one item, scored.
+         */
+        FieldResult: {
+            /** Actual */
+            actual?: unknown;
+            /** Expected */
+            expected?: unknown;
+            /** Field */
+            field: string;
+            /** Score */
+            score: number;
+            /**
+             * Scorer
+             * @enum {string}
+             */
+            scorer: "exact" | "numeric" | "text" | "set" | "present" | "one_of";
+        };
+        /**
+         * GateConfig
+         * @description Body of ``PUT /apps/{id}/gate``.
+         */
+        GateConfig: {
+            /** Dataset Id */
+            dataset_id: string;
+            /**
+             * Max Field Drop
+             * @default 1
+             */
+            max_field_drop?: number;
+            /**
+             * Min Score
+             * @default 0
+             */
+            min_score?: number;
+        };
+        /** GatePublic */
+        GatePublic: {
+            /** App Id */
+            app_id: string;
+            /** Dataset Id */
+            dataset_id: string;
+            /** Max Field Drop */
+            max_field_drop: number;
+            /** Min Score */
+            min_score: number;
+            /** Updated At */
+            updated_at: string;
+            /**
+             * Updated By
+             * @default
+             */
+            updated_by?: string;
+        };
+        /**
+         * GateRefusal
+         * @description The 409 of a deploy the release gate refused.
+         */
+        GateRefusal: {
+            /** Detail */
+            detail: string;
+            report: components["schemas"]["GateReport"];
+        };
+        /**
+         * GateReport
+         * @description Why a deploy was refused (the 409's ``report``), or what let it through.
+         */
+        GateReport: {
+            baseline?: components["schemas"]["EvaluationPublic"] | null;
+            candidate: components["schemas"]["EvaluationPublic"];
+            comparison?: components["schemas"]["EvaluationComparison"] | null;
+            gate: components["schemas"]["GatePublic"];
+            /** Passed */
+            passed: boolean;
+            /** Reasons */
+            reasons?: string[];
+        };
         /** HTTPValidationError */
         HTTPValidationError: {
             /** Detail */
@@ -1824,6 +2341,57 @@ export interface components {
              * @constant
              */
             status?: "ok";
+        };
+        /** ItemComparison */
+        ItemComparison: {
+            /** Baseline */
+            baseline?: number | null;
+            /** Baseline Actual */
+            baseline_actual?: unknown;
+            /** Candidate */
+            candidate?: number | null;
+            /** Candidate Actual */
+            candidate_actual?: unknown;
+            /** Expected */
+            expected?: unknown;
+            /** Field */
+            field: string;
+            /** Index */
+            index: number;
+        };
+        /** ItemResult */
+        ItemResult: {
+            /**
+             * Cost Usd
+             * @default 0
+             */
+            cost_usd?: number;
+            /** Error */
+            error?: string | null;
+            /** Fields */
+            fields?: components["schemas"]["FieldResult"][];
+            /** Index */
+            index: number;
+            /** Inputs */
+            inputs?: {
+                [key: string]: unknown;
+            };
+            /** Latency Ms */
+            latency_ms?: number | null;
+            /** Run Id */
+            run_id?: string | null;
+            /** Score */
+            score?: number | null;
+            /**
+             * Status
+             * @default pending
+             */
+            status?: string;
+            /**
+             * Tokens
+             * @default 0
+             */
+            tokens?: number;
         };
         /**
          * LibraryAgent
@@ -4627,9 +5195,188 @@ export interface operations {
             };
         };
     };
-    deploy_apps__app_id__deploy_post: {
+    list_datasets_apps__app_id__datasets_get: {
         parameters: {
             query?: never;
+            header?: never;
+            path: {
+                /** @description App id, `app-…`. */
+                app_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DatasetPublic"][];
+                };
+            };
+            /** @description No valid bearer token was sent (missing, expired, revoked or not trusted). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token's role is not enough for this action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The resource does not exist. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description Too many requests from this caller; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (the database) is unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    create_dataset_apps__app_id__datasets_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description App id, `app-…`. */
+                app_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DatasetCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DatasetPublic"];
+                };
+            };
+            /** @description The body is not well-formed JSON; `detail` gives the line and column. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBody"];
+                };
+            };
+            /** @description No valid bearer token was sent (missing, expired, revoked or not trusted). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token's role is not enough for this action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The resource does not exist. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is larger than the server accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A field is invalid; `detail` points at it. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBody"];
+                };
+            };
+            /** @description Too many requests from this caller; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (the database) is unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    deploy_apps__app_id__deploy_post: {
+        parameters: {
+            query?: {
+                /** @description Deploy even if the release gate would refuse (audited). */
+                force?: boolean;
+            };
             header?: never;
             path: {
                 /** @description App id, e.g. `app-3f2c9a1b7d4e`. */
@@ -4675,8 +5422,193 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description The app is archived or has no orchestration, or the release gate refused the candidate (`report` says why). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GateRefusal"];
+                };
+            };
+            /** @description A field is invalid; `detail` points at it. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBody"];
+                };
+            };
+            /** @description Too many requests from this caller; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (the database) is unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_evaluations_apps__app_id__evaluations_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description App id, `app-…`. */
+                app_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EvaluationSummary"][];
+                };
+            };
+            /** @description No valid bearer token was sent (missing, expired, revoked or not trusted). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token's role is not enough for this action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The resource does not exist. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description Too many requests from this caller; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (the database) is unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    start_evaluation_apps__app_id__evaluations_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description App id, `app-…`. */
+                app_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EvaluationCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EvaluationPublic"];
+                };
+            };
+            /** @description The body is not well-formed JSON; `detail` gives the line and column. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBody"];
+                };
+            };
+            /** @description No valid bearer token was sent (missing, expired, revoked or not trusted). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token's role is not enough for this action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The resource does not exist. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description The request conflicts with the resource's current state. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is larger than the server accepts. */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4691,6 +5623,257 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ValidationErrorBody"];
+                };
+            };
+            /** @description Too many requests from this caller; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (the database) is unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_gate_apps__app_id__gate_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description App id, `app-…`. */
+                app_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatePublic"];
+                };
+            };
+            /** @description No valid bearer token was sent (missing, expired, revoked or not trusted). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token's role is not enough for this action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The resource does not exist. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description Too many requests from this caller; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (the database) is unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    put_gate_apps__app_id__gate_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description App id, `app-…`. */
+                app_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GateConfig"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatePublic"];
+                };
+            };
+            /** @description The body is not well-formed JSON; `detail` gives the line and column. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBody"];
+                };
+            };
+            /** @description No valid bearer token was sent (missing, expired, revoked or not trusted). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token's role is not enough for this action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The resource does not exist. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is larger than the server accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A field is invalid; `detail` points at it. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBody"];
+                };
+            };
+            /** @description Too many requests from this caller; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (the database) is unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    delete_gate_apps__app_id__gate_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description App id, `app-…`. */
+                app_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No valid bearer token was sent (missing, expired, revoked or not trusted). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token's role is not enough for this action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The resource does not exist. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
             /** @description Too many requests from this caller; retry after `Retry-After` seconds. */
@@ -6515,6 +7698,356 @@ export interface operations {
             };
         };
     };
+    get_dataset_datasets__dataset_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Dataset version id, `ds-…`. */
+                dataset_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DatasetPublic"];
+                };
+            };
+            /** @description No valid bearer token was sent (missing, expired, revoked or not trusted). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token's role is not enough for this action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The resource does not exist. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description Too many requests from this caller; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (the database) is unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    update_dataset_datasets__dataset_id__put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Dataset version id, `ds-…`. */
+                dataset_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DatasetUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DatasetPublic"];
+                };
+            };
+            /** @description The body is not well-formed JSON; `detail` gives the line and column. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBody"];
+                };
+            };
+            /** @description No valid bearer token was sent (missing, expired, revoked or not trusted). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token's role is not enough for this action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The resource does not exist. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request conflicts with the resource's current state. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is larger than the server accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A field is invalid; `detail` points at it. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBody"];
+                };
+            };
+            /** @description Too many requests from this caller; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (the database) is unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_evaluation_evaluations__evaluation_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Evaluation id, `eval-…`. */
+                evaluation_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EvaluationPublic"];
+                };
+            };
+            /** @description No valid bearer token was sent (missing, expired, revoked or not trusted). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token's role is not enough for this action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The resource does not exist. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description Too many requests from this caller; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (the database) is unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    compare_evaluations_evaluations__evaluation_id__compare__other_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Evaluation id, `eval-…`. */
+                evaluation_id: string;
+                /** @description Evaluation id, `eval-…`. */
+                other_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EvaluationComparison"];
+                };
+            };
+            /** @description No valid bearer token was sent (missing, expired, revoked or not trusted). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token's role is not enough for this action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The resource does not exist. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request conflicts with the resource's current state. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description Too many requests from this caller; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (the database) is unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     health_health_get: {
         parameters: {
             query?: never;
@@ -6710,6 +8243,9 @@ export interface operations {
                 /** @description `next_cursor` of a page. */
                 cursor?: string | null;
                 limit?: number;
+                /** @description Also list the runs evaluations started (left out by default). */
+                include_evaluations?: boolean;
+                /** @description Only runs started by this trigger (schedule, webhook, batch, api, cli). */
                 trigger?: ("schedule" | "webhook" | "batch" | "api" | "cli") | null;
             };
             header?: never;

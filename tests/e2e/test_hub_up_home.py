@@ -23,7 +23,8 @@ import pytest
 from hub.stack import free_port, hub_command, port_is_free
 from tests.e2e.processes import child_pids, hub_environment, pid_alive
 
-UP_BANNER = "Agentic Hub is up"
+#: The last line of hub up's start-up output: every URL and the key's place are printed.
+UP_BANNER = "Press Ctrl-C to stop."
 #: Waiting for start-up or for the kernel to reap, not asserting on time.
 WAIT_LIMIT_SECONDS = 90.0
 
@@ -51,6 +52,7 @@ def up_argv(ports: dict[str, int]) -> list[str]:
         *hub_command(),
         "up",
         "--headless",
+        "--no-console",  # the console has its own browser tests (frontend/tests/e2e)
         "--api-port",
         str(ports["api"]),
         "--temporal-port",

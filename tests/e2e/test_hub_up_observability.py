@@ -29,6 +29,7 @@ def test_hub_up_observability_starts_prometheus_scraping_the_stack(tmp_path: Pat
             *hub_command(),
             "up",
             "--headless",
+            "--no-console",  # the console has its own browser tests (frontend/tests/e2e)
             "--observability",
             "--api-port",
             str(api_port),

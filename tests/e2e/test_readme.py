@@ -64,6 +64,9 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Tour]:
         str(free_port()),
         "--agents-port",
         str(free_port()),
+        # A free port for the web console too: 3000 may be taken on a shared machine.
+        "--console-port",
+        str(free_port()),
     ]
     process = subprocess.Popen(
         argv,

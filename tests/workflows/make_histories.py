@@ -17,6 +17,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import os
+import sys
 import tempfile
 import uuid
 from collections.abc import Sequence
@@ -240,3 +242,8 @@ if __name__ == "__main__":
     arguments = parser.parse_args()
     for written_path in asyncio.run(main(arguments.only, arguments.out)):
         print(f"wrote {written_path}")
+    sys.stdout.flush()
+    # Everything is written and closed. Skip interpreter finalization: the SDK's native
+    # threads can still call into Python while it tears down, which under load crashed the
+    # process (PyGILState_Release) and turned a good recording into a failed exit.
+    os._exit(0)

@@ -23,7 +23,10 @@ export function RunView({ runId, initialRun = null }: { runId: string; initialRu
   const router = useRouter();
   const { run, error, mode, refresh, restart } = useLiveRun(runId, initialRun);
   const terminal = isTerminal(run?.status);
-  const { data: trace, mutate: refreshTrace } = useTrace(terminal ? runId : undefined);
+  // The trace (model, prompt versions, violations per attempt) is read again whenever a
+  // step finishes, and once more when the run ends.
+  const finished = (run?.steps ?? []).filter((s) => ["completed", "failed", "skipped", "canceled"].includes(s.state ?? "")).length;
+  const { data: trace, mutate: refreshTrace } = useTrace(finished || terminal ? runId : undefined, finished * 2 + (terminal ? 1 : 0));
   const { data: orchestration } = useOrchestration(run?.app_id || undefined);
   const [rerunFrom, setRerunFrom] = useState("");
   const [busy, setBusy] = useState(false);

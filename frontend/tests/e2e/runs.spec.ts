@@ -28,6 +28,8 @@ test("the run page follows the steps live; an approval from its form lets the ru
   await expect(page.getByTestId("live-mode")).toContainText("live");
   await expect(page.locator('tr[data-step="sign_off"]')).toHaveAttribute("data-state", "waiting_approval", { timeout: 60_000 });
   for (const step of ["extract", "map", "analyze"]) await expect(page.locator(`tr[data-step="${step}"]`)).toHaveAttribute("data-state", "completed");
+  // While the run waits, the finished steps already show their model and prompt versions.
+  await expect(page.locator('tr[data-step="extract"]')).toContainText("system_prompt");
   const approval = page.getByRole("form", { name: "Approval of sign_off" });
   await expect(approval).toContainText("A credit officer signs the analysis off");
   await screenshot(page, "run-waiting-approval", true);

@@ -13,6 +13,8 @@ from fastapi.testclient import TestClient
 
 from api.auth.dependencies import PUBLIC, route_roles
 from api.auth.principals import ROLE_ORDER, role_rank
+from storage.evaluations import EvaluationRepository
+from storage.models import Evaluation
 from storage.repositories import RunRepository
 from tests.auth_support import auth_headers
 
@@ -65,6 +67,8 @@ class TeamObjects:
     artifact_id: str
     config: dict[str, Any] = field(default_factory=dict)
     yaml: str = ""
+    dataset_id: str = "ds-0aaaaaaaaaaa"
+    evaluation_id: str = "eval-0aaaaaaaaaaa"
 
 
 def make_team_objects(app: FastAPI, client: TestClient, team: str) -> TeamObjects:
@@ -101,7 +105,36 @@ def make_team_objects(app: FastAPI, client: TestClient, team: str) -> TeamObject
         session.commit()
         run_id = run.id
     config = client.get(f"/agents/{agent_id}/config", headers=editor).json()
-    return TeamObjects(app_id, agent_id, run_id, upload.json()["id"], config, yaml)
+    dataset = client.post(
+        f"/apps/{app_id}/datasets",
+        json={"name": "cases", "items": [{"inputs": {}, "expected": {"extracted.x": 1}}]},
+        headers=editor,
+    )
+    assert dataset.status_code == 201, dataset.text
+    # Evaluations run on Temporal; without it here, the row is written as the runner does.
+    with app.state.session_factory() as session:
+        evaluation = EvaluationRepository(session).add(
+            Evaluation(
+                app_id=app_id,
+                dataset_id=dataset.json()["id"],
+                release="draft",
+                status="completed",
+                field_scores={},
+                items=[],
+            )
+        )
+        session.commit()
+        evaluation_id = evaluation.id
+    return TeamObjects(
+        app_id,
+        agent_id,
+        run_id,
+        upload.json()["id"],
+        config,
+        yaml,
+        dataset.json()["id"],
+        evaluation_id,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -146,6 +179,9 @@ def _concrete(path: str, objects: TeamObjects) -> str:
         "agent_id": objects.agent_id,
         "run_id": objects.run_id,
         "artifact_id": objects.artifact_id,
+        "dataset_id": objects.dataset_id,
+        "evaluation_id": objects.evaluation_id,
+        "other_id": objects.evaluation_id,
         "key_id": "sa-000000000000",
         "name": "some-prompt",
         "version": "1",
@@ -230,6 +266,29 @@ def _cross_team_requests(a: TeamObjects) -> list[tuple[str, str, dict[str, Any]]
         ("GET", f"/observability/metrics?app_id={a.app_id}", {}),
         ("GET", f"/observability/violations?app_id={a.app_id}", {}),
         ("GET", f"/observability/violations?run_id={a.run_id}", {}),
+        ("GET", f"/apps/{a.app_id}/datasets", {}),
+        (
+            "POST",
+            f"/apps/{a.app_id}/datasets",
+            {"json": {"name": "x", "items": [{"inputs": {}, "expected": {"o.f": 1}}]}},
+        ),
+        ("GET", f"/datasets/{a.dataset_id}", {}),
+        (
+            "PUT",
+            f"/datasets/{a.dataset_id}",
+            {"json": {"items": [{"inputs": {}, "expected": {"o.f": 2}}]}},
+        ),
+        ("GET", f"/apps/{a.app_id}/evaluations", {}),
+        (
+            "POST",
+            f"/apps/{a.app_id}/evaluations",
+            {"json": {"dataset_id": a.dataset_id, "release": "draft"}},
+        ),
+        ("GET", f"/evaluations/{a.evaluation_id}", {}),
+        ("GET", f"/evaluations/{a.evaluation_id}/compare/{a.evaluation_id}", {}),
+        ("GET", f"/apps/{a.app_id}/gate", {}),
+        ("PUT", f"/apps/{a.app_id}/gate", {"json": {"dataset_id": a.dataset_id}}),
+        ("DELETE", f"/apps/{a.app_id}/gate", {}),
         ("DELETE", f"/apps/{a.app_id}", {}),
     ]
 
@@ -243,7 +302,14 @@ def test_cross_team_requests_cover_every_object_route(secure_app: FastAPI) -> No
             )
         )
     }
-    object_params = ("{app_id}", "{agent_id}", "{run_id}", "{artifact_id}")
+    object_params = (
+        "{app_id}",
+        "{agent_id}",
+        "{run_id}",
+        "{artifact_id}",
+        "{dataset_id}",
+        "{evaluation_id}",
+    )
     for route in route_roles(secure_app):
         if not any(p in route.path for p in object_params):
             continue

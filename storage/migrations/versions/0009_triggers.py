@@ -1,7 +1,7 @@
 """Triggers: runs say what started them; schedules, webhooks, batches and batch items.
 
-Revision ID: 0008_triggers
-Revises: 0007_unique_app_names
+Revision ID: 0009_triggers
+Revises: 0008_evaluations
 Create Date: 2026-12-07
 """
 
@@ -14,8 +14,8 @@ from alembic import op
 
 from storage.models import UtcDateTime
 
-revision: str = "0008_triggers"
-down_revision: str | None = "0007_unique_app_names"
+revision: str = "0009_triggers"
+down_revision: str | None = "0008_evaluations"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
