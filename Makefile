@@ -94,6 +94,7 @@ console-test: $(STAMP) $(NPM_STAMP)
 
 bench: $(STAMP) system-deps
 	$(BIN)/python -m bench $(BENCH_ARGS)
+	$(BIN)/python -m bench.triggers $(TRIGGERS_BENCH_ARGS)
 
 soak: $(STAMP)
 	$(BIN)/python -m bench.soak $(SOAK_ARGS)

@@ -29,6 +29,7 @@ from api.routers import (
     artifacts,
     audit,
     auth,
+    batches,
     codec,
     docs,
     evaluations,
@@ -39,7 +40,9 @@ from api.routers import (
     prompts,
     run_events,
     runs,
+    schedules,
     schemas,
+    webhooks,
 )
 from api.schema_sources import SCHEMA_SOURCES_INFO_KEY, SchemaSources, SchemaSourcesConfig
 from api.temporal import TemporalGateway, TemporalUnavailable
@@ -174,6 +177,13 @@ def create_app(
     app.include_router(orchestration.router, responses=database_down)
     app.include_router(runs.app_runs_router)
     app.include_router(runs.router)
+    app.include_router(schedules.app_schedules_router, responses=database_down)
+    app.include_router(schedules.router, responses=database_down)
+    app.include_router(webhooks.app_webhooks_router, responses=database_down)
+    app.include_router(webhooks.router, responses=database_down)
+    app.include_router(webhooks.hooks_router, responses=database_down)
+    app.include_router(batches.app_batches_router, responses=database_down)
+    app.include_router(batches.router, responses=database_down)
     app.include_router(artifacts.router)
     app.include_router(prompts.router)
     app.include_router(schemas.router, responses=database_down)

@@ -20,6 +20,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field, ValidationError
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from temporalio.service import RPCError, RPCStatusCode
 
 from schemas.agents import ValidationIssue
 
@@ -217,6 +218,23 @@ def _malformed_json(exc: RequestValidationError) -> MalformedBodyError | None:
 
 def install_error_handlers(app: FastAPI) -> None:
     """Map every exception type to its response, once, for the whole app."""
+
+    @app.exception_handler(RPCError)
+    async def _temporal_error(_: Request, exc: RPCError) -> JSONResponse:
+        # Temporal going away after the client connected (schedules, batches; runs have
+        # their own wording) is a 503 that says what to do, not a 500.
+        if exc.status in (RPCStatusCode.UNAVAILABLE, RPCStatusCode.DEADLINE_EXCEEDED):
+            return JSONResponse(
+                {
+                    "detail": f"Temporal is not answering ({exc.message}); check that it is "
+                    "running (`hub up` starts it) and retry"
+                },
+                status_code=503,
+            )
+        logger.error("Temporal refused a request: %s (%s)", exc.message, exc.status)
+        return JSONResponse(
+            {"detail": f"Temporal refused the request ({exc.message})."}, status_code=500
+        )
 
     @app.exception_handler(ApiError)
     async def _api_error(_: Request, exc: ApiError) -> JSONResponse:

@@ -47,6 +47,7 @@ from schemas.observability import (
     ViolationPublic,
 )
 from schemas.runs import RunStatus
+from schemas.triggers import TRIGGER_KINDS, RunTrigger, TriggerKind
 from storage.models import RunSummary, StepResult
 from storage.observability import ObservabilityRepository, ViolationFilter, percentile
 
@@ -54,6 +55,8 @@ INVOKE_AGENT = "invoke_agent"
 APP_ID_KEY = SearchAttributeKey.for_keyword("AppId")
 APP_VERSION_KEY = SearchAttributeKey.for_keyword("AppVersion")
 AGENT_TYPES_KEY = SearchAttributeKey.for_keyword_list("AgentTypes")
+HUB_TRIGGER_KEY = SearchAttributeKey.for_keyword("HubTrigger")
+HUB_TRIGGER_ID_KEY = SearchAttributeKey.for_keyword("HubTriggerId")
 
 #: Runs no evaluation started (evaluations set ``HubEvaluationId`` on theirs).
 PRODUCTION_RUNS = "HubEvaluationId IS NULL"
@@ -143,6 +146,15 @@ def _references(value: Any) -> list[str]:
     return found
 
 
+def _trigger(execution: WorkflowExecution) -> RunTrigger:
+    attributes = execution.typed_search_attributes
+    kind = attributes.get(HUB_TRIGGER_KEY) or "cli"
+    return RunTrigger(
+        kind=kind if kind in TRIGGER_KINDS else "cli",  # type: ignore[arg-type]
+        id=attributes.get(HUB_TRIGGER_ID_KEY),
+    )
+
+
 @dataclass
 class RunFilter:
     app_id: str | None = None
@@ -150,6 +162,8 @@ class RunFilter:
     since: datetime | None = None
     until: datetime | None = None
     agent_type: str | None = None
+    #: Only runs started by this kind of trigger (``schedule``, ``webhook``, …).
+    trigger: TriggerKind | None = None
     #: Only runs of these apps (a team's apps); ``None``: no restriction.
     app_ids: list[str] | None = None
     #: Runs started by evaluations are left out unless asked for.
@@ -171,6 +185,11 @@ class RunFilter:
             parts.append(f"StartTime < {_quote(iso(self.until) or '')}")
         if self.agent_type:
             parts.append(f"AgentTypes = {_quote(self.agent_type)}")
+        if self.trigger == "cli":
+            # Runs started by the Temporal CLI carry no trigger attribute at all.
+            parts.append("(HubTrigger = 'cli' OR HubTrigger IS NULL)")
+        elif self.trigger:
+            parts.append(f"HubTrigger = {_quote(self.trigger)}")
         if not self.include_evaluations:
             parts.append(PRODUCTION_RUNS)
         return " AND ".join(parts)
@@ -217,6 +236,7 @@ class ObservabilityService:
                 duration_ms=summary.duration_ms,
                 agent_types=list(summary.agent_types),
                 temporal_ui_url=self.gateway.workflow_url(execution.id),
+                trigger=_trigger(execution),
             )
             if total is not None:
                 item.steps_completed = total.steps_completed

@@ -46,6 +46,7 @@ from schemas.runs import (
     RunStatus,
     StepProgress,
 )
+from schemas.triggers import TRIGGER_KINDS, RunTrigger
 from storage.evaluations import EvaluationRepository
 from storage.models import Run
 from storage.repositories import AppRepository, RunRepository
@@ -69,6 +70,17 @@ APP_VERSION_KEY = SearchAttributeKey.for_keyword("AppVersion")
 HUB_RUN_ID_KEY = SearchAttributeKey.for_keyword("HubRunId")
 AGENT_TYPES_KEY = SearchAttributeKey.for_keyword_list("AgentTypes")
 EVALUATION_ID_KEY = SearchAttributeKey.for_keyword("HubEvaluationId")
+HUB_TRIGGER_KEY = SearchAttributeKey.for_keyword("HubTrigger")
+HUB_TRIGGER_ID_KEY = SearchAttributeKey.for_keyword("HubTriggerId")
+API_TRIGGER = RunTrigger(kind="api")
+
+
+def trigger_search_attributes(trigger: RunTrigger) -> list[SearchAttributePair[Any]]:
+    """The search attributes that say what started a run (and so filter run lists)."""
+    pairs: list[SearchAttributePair[Any]] = [SearchAttributePair(HUB_TRIGGER_KEY, trigger.kind)]
+    if trigger.id:
+        pairs.append(SearchAttributePair(HUB_TRIGGER_ID_KEY, trigger.id))
+    return pairs
 
 
 #: gRPC codes that mean "Temporal did not answer" (stopped, restarting, unreachable).
@@ -178,6 +190,7 @@ class RunService:
         plan: ExecutionPlan,
         release_id: str | None,
         idempotency_key: str | None,
+        trigger: RunTrigger = API_TRIGGER,
         evaluation: tuple[str, int] | None = None,
     ) -> tuple[RunStarted, bool]:
         """Start a run of ``plan``; returns the run and whether it was newly created.
@@ -202,6 +215,8 @@ class RunService:
                 inputs=inputs,
                 release_id=release_id,
                 idempotency_key=idempotency_key,
+                trigger_kind=trigger.kind,
+                trigger_id=trigger.id,
             )
             if evaluation is not None:
                 EvaluationRepository(self.session).record_run(evaluation[0], evaluation[1], run_id)
@@ -237,6 +252,7 @@ class RunService:
                             AGENT_TYPES_KEY,
                             sorted({a.type for a in plan.agents.values() if a.type}),
                         ),
+                        *trigger_search_attributes(trigger),
                     ]
                 ),
             )
@@ -258,10 +274,50 @@ class RunService:
             temporal_ui_url=self.gateway.workflow_url(row.workflow_id),
         )
 
+    async def _find(self, run_id: str) -> Run:
+        """The run's row; a run started outside the API (a schedule's fire, the Temporal
+        CLI) gets one on first sight, from its workflow's search attributes."""
+        if RunRepository(self.session).get(run_id) is None and run_id.startswith(RUN_ID_PREFIX):
+            await self._adopt(run_id)
+        return self._row(run_id)
+
+    async def _adopt(self, run_id: str) -> None:
+        client = await self._client()
+        try:
+            description = await client.get_workflow_handle(run_id).describe()
+        except RPCError as exc:
+            if exc.status in (RPCStatusCode.NOT_FOUND, RPCStatusCode.INVALID_ARGUMENT):
+                return
+            raise
+        if description.workflow_type != WORKFLOW_TYPE:
+            return
+        attributes = description.typed_search_attributes
+        app_id = attributes.get(APP_ID_KEY)
+        if not app_id or AppRepository(self.session).get(app_id) is None:
+            return
+        kind = attributes.get(HUB_TRIGGER_KEY) or "cli"
+        try:
+            RunRepository(self.session).create(
+                app_id,
+                run_id=run_id,
+                workflow_id=run_id,
+                temporal_run_id=description.run_id,
+                trigger_kind=kind if kind in TRIGGER_KINDS else "cli",
+                trigger_id=attributes.get(HUB_TRIGGER_ID_KEY),
+            )
+            self.session.commit()
+        except IntegrityError:
+            self.session.rollback()  # adopted by a concurrent request
+
+    @staticmethod
+    def trigger_of(row: Run) -> RunTrigger:
+        kind = row.trigger_kind if row.trigger_kind in TRIGGER_KINDS else "api"
+        return RunTrigger(kind=kind, id=row.trigger_id)  # type: ignore[arg-type]
+
     @answers_503_when_temporal_is_down
     async def get(self, run_id: str) -> RunPublic:
         """The run's status, per-step progress and, once finished, its outputs."""
-        row = self._row(run_id)
+        row = await self._find(run_id)
         handle = await self._handle(row)
         try:
             description = await handle.describe()
@@ -282,6 +338,7 @@ class RunService:
             started_at=description.start_time.isoformat() if description.start_time else None,
             ended_at=description.close_time.isoformat() if description.close_time else None,
             temporal_ui_url=self.gateway.workflow_url(row.workflow_id),
+            trigger=self.trigger_of(row),
         )
         error: str | None = None
         if status == "completed":
@@ -321,7 +378,7 @@ class RunService:
 
     @answers_503_when_temporal_is_down
     async def cancel(self, run_id: str) -> None:
-        row = self._row(run_id)
+        row = await self._find(run_id)
         handle = await self._handle(row)
         # Temporal accepts a cancel request for a closed workflow without complaint, so
         # look first: cancelling a finished run is a conflict the caller should hear about.
@@ -346,7 +403,7 @@ class RunService:
     @answers_503_when_temporal_is_down
     async def approve(self, run_id: str, decision: ApprovalDecision) -> StepProgress | None:
         """Deliver an approval; the workflow validates it before it reaches history."""
-        row = self._row(run_id)
+        row = await self._find(run_id)
         handle = await self._handle(row)
         try:
             result = await handle.execute_update("approve", decision)
@@ -372,7 +429,7 @@ class RunService:
         (its old one is not applied again). Items of a ``foreach``, skipped steps and
         steps that never started answer 422 saying why, with the steps that can.
         """
-        row = self._row(run_id)
+        row = await self._find(run_id)
         handle = await self._handle(row)
         client = await self._client()
         description = await handle.describe()

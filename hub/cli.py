@@ -15,7 +15,16 @@ from urllib.parse import quote
 import httpx
 import typer
 
-from hub import cli_build, cli_eval, cli_keys, cli_login, cli_runs, cli_stack, cli_temporal
+from hub import (
+    cli_build,
+    cli_eval,
+    cli_keys,
+    cli_login,
+    cli_runs,
+    cli_stack,
+    cli_temporal,
+    cli_triggers,
+)
 from hub.cli_login import auth_headers, default_api_url
 from hub.settings import Settings
 
@@ -35,6 +44,7 @@ app.add_typer(cli_stack.worker_app, name="worker")
 app.add_typer(cli_stack.agent_app, name="agent")
 app.add_typer(cli_runs.runs_app, name="runs")
 app.add_typer(cli_keys.keys_app, name="keys")
+cli_triggers.register(app)
 app.add_typer(cli_temporal.payload_keys_app, name="payload-keys")
 app.add_typer(cli_temporal.replay_corpus_app, name="replay-corpus")
 app.add_typer(cli_temporal.workers_app, name="workers")

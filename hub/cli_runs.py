@@ -161,7 +161,9 @@ def api_client(api_url: str | None, token: str | None = None) -> httpx.Client:
     base = (api_url or default_api_url()).rstrip("/")
     # --token, HUB_TOKEN, the stored `hub login`, else HUB_API_KEY or the key `hub up`
     # wrote under HUB_HOME, exchanged for a token (hub.cli_login.auth_headers).
-    return httpx.Client(base_url=base, timeout=30.0, headers=auth_headers(base, token))
+    headers = auth_headers(base, token)
+    # Runs the CLI starts say so (GET /runs/{id} → "trigger": {"kind": "cli"}).
+    return httpx.Client(base_url=base, timeout=30.0, headers={**headers, "Hub-Trigger": "cli"})
 
 
 RATE_LIMIT_RETRIES = 5
@@ -501,6 +503,10 @@ def runs_list(
         str | None, typer.Option(help="Only runs that use this agent type.")
     ] = None,
     since: Annotated[str | None, typer.Option(help="Started at or after (ISO-8601).")] = None,
+    trigger: Annotated[
+        str | None,
+        typer.Option(help="Only runs started by this trigger (schedule|webhook|batch|api|cli)."),
+    ] = None,
     limit: Annotated[int, typer.Option(min=1, max=500, help="How many runs.")] = 20,
     cursor: Annotated[str | None, typer.Option(help="`next` cursor of a previous page.")] = None,
     as_json: JsonOption = False,
@@ -514,6 +520,7 @@ def runs_list(
         ("status", status),
         ("agent_type", agent_type),
         ("since", since),
+        ("trigger", trigger),
         ("cursor", cursor),
     ):
         if value:

@@ -16,6 +16,7 @@ from temporalio.client import Client
 from temporalio.worker import Worker, WorkerDeploymentConfig
 
 from activities.agent_calls import AgentActivities, build_agent_http_client
+from activities.batches import BatchActivities
 from activities.plans import DeployedPlanLoader, PlanActivities
 from activities.step_results import StepResultRecorder
 from hub.settings import Settings
@@ -79,6 +80,9 @@ def orchestrator_worker(
             deployed_plan_loader(settings), artifact_store_from_uri(settings.resolved_artifact_root)
         ),
         agent_activities,
+        batch_activities=BatchActivities(
+            create_session_factory(create_db_engine(settings.resolved_database_url))
+        ),
         sandboxed=settings.workflow_sandbox,
         deployment=deployment(settings),
     )

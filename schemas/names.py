@@ -17,6 +17,9 @@ SEARCH_ATTRIBUTES: dict[str, str] = {
     "AgentTypes": "KeywordList",
     # The evaluation a run belongs to (unset on production runs): metrics leave these out.
     "HubEvaluationId": "Keyword",
+    # What started the run (schedule, webhook, batch, api, cli) and which one.
+    "HubTrigger": "Keyword",
+    "HubTriggerId": "Keyword",
 }
 
 

@@ -7,6 +7,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from schemas.runs import RunStatus
+from schemas.triggers import RunTrigger
 
 SpanKind = Literal["run", "step", "attempt"]
 SpanStatus = Literal[
@@ -33,6 +34,7 @@ class RunSummaryPublic(BaseModel):
     cost_usd: float = 0.0
     agent_types: list[str] = Field(default_factory=list)
     temporal_ui_url: str | None = None
+    trigger: RunTrigger | None = None
 
 
 class RunSummaryPage(BaseModel):

@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 from schemas.common import StrictModel
 from schemas.invoke import Usage
 from schemas.orchestration import ExecutionPlan
+from schemas.triggers import RunTrigger
 
 RunStatus = Literal["running", "completed", "failed", "canceled", "terminated", "timed_out"]
 StepState = Literal[
@@ -98,6 +99,9 @@ class RunPublic(BaseModel):
     outputs: dict[str, dict[str, Any]] | None = None
     error: str | None = None
     temporal_ui_url: str | None = None
+    trigger: RunTrigger | None = Field(
+        default=None, description="What started the run: kind and the schedule/webhook/batch id."
+    )
 
 
 class RerunRequest(StrictModel):

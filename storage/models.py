@@ -156,6 +156,10 @@ class Run(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utc_now)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utc_now)
     ended_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
+    #: What started the run: ``api``, ``cli``, ``schedule``, ``webhook`` or ``batch``.
+    trigger_kind: Mapped[str] = mapped_column(String(20), default="api")
+    #: The schedule, webhook or batch that started it (``None`` for api and cli).
+    trigger_id: Mapped[str | None] = mapped_column(String(100), default=None)
 
 
 class StepResult(Base):
@@ -417,4 +421,85 @@ class AppGate(Base):
     min_score: Mapped[float] = mapped_column(Float, default=0.0)
     max_field_drop: Mapped[float] = mapped_column(Float, default=1.0)
     updated_by: Mapped[str] = mapped_column(String(200), default="")
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utc_now)
+
+
+class Schedule(Base):
+    """A schedule of an app's runs; Temporal's schedule of the same id does the firing."""
+
+    __tablename__ = "schedules"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True, default=lambda: new_id("sch"))
+    app_id: Mapped[str] = mapped_column(
+        String(40), ForeignKey("apps.id", ondelete="CASCADE"), index=True
+    )
+    #: The schedule as last written (cron or interval, timezone, inputs, overlap, …).
+    definition: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_by: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utc_now)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utc_now)
+
+
+class Webhook(Base):
+    """A signed webhook that starts runs of an app; its secrets are stored sealed."""
+
+    __tablename__ = "webhooks"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True, default=lambda: new_id("hook"))
+    app_id: Mapped[str] = mapped_column(
+        String(40), ForeignKey("apps.id", ondelete="CASCADE"), index=True
+    )
+    input_mapping: Mapped[dict[str, Any]] = mapped_column(JSON)
+    idempotency_pointer: Mapped[str | None] = mapped_column(String(500), default=None)
+    rate_limit_per_minute: Mapped[int] = mapped_column(default=600)
+    note: Mapped[str] = mapped_column(Text, default="")
+    secret_sealed: Mapped[str] = mapped_column(Text)
+    previous_secret_sealed: Mapped[str | None] = mapped_column(Text, default=None)
+    previous_secret_expires_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
+    created_by: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utc_now)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utc_now)
+
+
+class Batch(Base):
+    """A batch of runs of one app, driven by one ``BatchWorkflow``."""
+
+    __tablename__ = "batches"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True, default=lambda: new_id("batch"))
+    app_id: Mapped[str] = mapped_column(
+        String(40), ForeignKey("apps.id", ondelete="CASCADE"), index=True
+    )
+    status: Mapped[str] = mapped_column(String(20), default="running")
+    max_concurrency: Mapped[int] = mapped_column(default=8)
+    max_cost_usd: Mapped[float | None] = mapped_column(Float, default=None)
+    cost_usd: Mapped[float] = mapped_column(Float, default=0.0)
+    total: Mapped[int] = mapped_column(default=0)
+    error: Mapped[str | None] = mapped_column(Text, default=None)
+    created_by: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utc_now)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utc_now)
+    ended_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
+
+
+class BatchItem(Base):
+    """One item of a batch: its inputs, then its run, status, outputs, error and cost."""
+
+    __tablename__ = "batch_items"
+    __table_args__ = (
+        UniqueConstraint("batch_id", "position", name="uq_batch_items_position"),
+        Index("ix_batch_items_batch_status", "batch_id", "status", "position"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    batch_id: Mapped[str] = mapped_column(String(40), ForeignKey("batches.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column()
+    inputs: Mapped[dict[str, Any]] = mapped_column(JSON)
+    #: pending, running, completed, failed or canceled.
+    status: Mapped[str] = mapped_column(String(20), default="pending")
+    run_id: Mapped[str | None] = mapped_column(String(200), default=None)
+    outputs: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
+    error: Mapped[str | None] = mapped_column(Text, default=None)
+    cost_usd: Mapped[float] = mapped_column(Float, default=0.0)
+    attempt: Mapped[int] = mapped_column(default=0)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utc_now)

@@ -576,6 +576,8 @@ class RunRepository:
         status: str = "running",
         temporal_run_id: str | None = None,
         run_id: str | None = None,
+        trigger_kind: str = "api",
+        trigger_id: str | None = None,
     ) -> Run:
         """Insert a run; a duplicate ``idempotency_key`` for the app raises ``IntegrityError``."""
         now = utc_now()
@@ -589,6 +591,8 @@ class RunRepository:
             inputs=inputs or {},
             created_at=now,
             updated_at=now,
+            trigger_kind=trigger_kind,
+            trigger_id=trigger_id,
         )
         if run_id is not None:
             run.id = run_id

@@ -26,7 +26,7 @@ TEMPORAL_BIN="${TEMPORAL_BIN:-temporal}"
 
 # Must equal schemas/names.py SEARCH_ATTRIBUTES (tests/deploy checks it). Add, never rename:
 # renaming breaks runs in flight and saved queries.
-SEARCH_ATTRIBUTES="AppId=Keyword AppVersion=Keyword HubRunId=Keyword AgentTypes=KeywordList HubEvaluationId=Keyword"
+SEARCH_ATTRIBUTES="AppId=Keyword AppVersion=Keyword HubRunId=Keyword AgentTypes=KeywordList HubEvaluationId=Keyword HubTrigger=Keyword HubTriggerId=Keyword"
 
 log() { echo "temporal-setup: $*"; }
 

@@ -26,8 +26,10 @@ from temporalio.worker import (
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
 from activities.agent_calls import AgentActivities
+from activities.batches import BatchActivities
 from activities.plans import PlanActivities
 from schemas.names import ORCHESTRATOR_QUEUE, agent_queue
+from workflows.batch import BatchWorkflow
 from workflows.orchestration import OrchestrationWorkflow
 
 logger = logging.getLogger(__name__)
@@ -90,6 +92,7 @@ def build_orchestrator_worker(
     plan_activities: PlanActivities,
     agent_activities: AgentActivities | None = None,
     *,
+    batch_activities: BatchActivities | None = None,
     task_queue: str = ORCHESTRATOR_QUEUE,
     graceful_shutdown_timeout: timedelta = DEFAULT_GRACEFUL_SHUTDOWN_TIMEOUT,
     sandboxed: bool = False,
@@ -98,17 +101,26 @@ def build_orchestrator_worker(
     """The worker of ``OrchestrationWorkflow`` and its bookkeeping activities.
 
     ``agent_activities`` is needed for steps whose agent is dispatched ``local``
-    (``invoke_agent`` then runs as a local activity on this worker); ``sandboxed``
-    runs the workflow in Temporal's sandbox (see :func:`workflow_runner`);
+    (``invoke_agent`` then runs as a local activity on this worker); ``batch_activities``
+    for ``BatchWorkflow``, the parent of a batch's runs (registered with them);
+    ``sandboxed`` runs the workflow in Temporal's sandbox (see :func:`workflow_runner`);
     ``deployment`` is the build it announces (:func:`worker_deployment`).
     """
     activities: list[Callable[..., Any]] = [plan_activities.load_plan]
     if agent_activities is not None:
         activities.append(agent_activities.invoke_agent)
+    workflows: list[type] = [OrchestrationWorkflow]
+    if batch_activities is not None:
+        workflows.append(BatchWorkflow)
+        activities += [
+            batch_activities.claim_batch_items,
+            batch_activities.record_batch_item,
+            batch_activities.finish_batch,
+        ]
     return Worker(
         client,
         task_queue=task_queue,
-        workflows=[OrchestrationWorkflow],
+        workflows=workflows,
         activities=activities,
         workflow_runner=workflow_runner(sandboxed),
         graceful_shutdown_timeout=graceful_shutdown_timeout,

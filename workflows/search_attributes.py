@@ -35,6 +35,20 @@ APP_ID = SearchAttributeKey.for_keyword("AppId")
 APP_VERSION = SearchAttributeKey.for_keyword("AppVersion")
 HUB_RUN_ID = SearchAttributeKey.for_keyword("HubRunId")
 AGENT_TYPES = SearchAttributeKey.for_keyword_list("AgentTypes")
+HUB_TRIGGER = SearchAttributeKey.for_keyword("HubTrigger")
+HUB_TRIGGER_ID = SearchAttributeKey.for_keyword("HubTriggerId")
+
+
+def batch_item_search_attributes(app_id: str, run_id: str, batch_id: str) -> TypedSearchAttributes:
+    """What a batch item's run is found by: its app and run id, and the batch that ran it."""
+    return TypedSearchAttributes(
+        [
+            SearchAttributePair(APP_ID, app_id),
+            SearchAttributePair(HUB_RUN_ID, run_id),
+            SearchAttributePair(HUB_TRIGGER, "batch"),
+            SearchAttributePair(HUB_TRIGGER_ID, batch_id),
+        ]
+    )
 
 
 def run_search_attributes(plan: ExecutionPlan, run_id: str) -> TypedSearchAttributes:

@@ -44,6 +44,10 @@ PUBLIC_PATHS = frozenset(
     }
 )
 
+#: Reachable without a token under these prefixes: signed webhooks, whose signature is
+#: the credential (checked by the route).
+PUBLIC_PREFIXES = ("/hooks/",)
+
 LOCAL_ADMIN = Principal(subject="local-admin", role="admin", teams=(ALL_TEAMS,), source="local")
 #: Who sends the metrics token (``HUB_METRICS_TOKEN``): a viewer of every team, admitted on
 #: ``/metrics`` only (it reads the platform-wide families there).
@@ -101,7 +105,7 @@ class AuthenticationMiddleware:
         principal: Principal | None
         if self.disabled:
             principal = LOCAL_ADMIN
-        elif path in PUBLIC_PATHS:
+        elif path in PUBLIC_PATHS or path.startswith(PUBLIC_PREFIXES):
             principal = None
         else:
             try:

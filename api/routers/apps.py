@@ -31,6 +31,7 @@ from api.errors import ConflictError, InvalidInputError, error_responses
 from api.evaluations import EvaluationRunner
 from api.gates import evaluate_gate
 from api.releases import deploy_app
+from api.schedules import ScheduleService
 from schemas.apps import AppCreate, AppPublic, AppSortField, AppStatus, AppUpdate
 from schemas.evaluations import GateRefusal, GateReport
 from storage.evaluations import GateRepository
@@ -393,10 +394,12 @@ async def deploy(
     "/{app_id}/archive",
     response_model=AppPublic,
     summary="Archive an app (read-only, cannot run or deploy)",
-    responses=error_responses(404, 409),
+    responses=error_responses(404, 409, 503),
 )
-def archive(_: EditorDep, app_id: AppIdPath, session: SessionDep) -> AppPublic:
-    """``draft`` or ``deployed`` → ``archived``."""
+async def archive(
+    _: EditorDep, request: Request, app_id: AppIdPath, session: SessionDep
+) -> AppPublic:
+    """``draft`` or ``deployed`` → ``archived``; the app's schedules are paused."""
     app = require_app(session, app_id)
     if app.status == "archived":
         raise ConflictError(
@@ -407,4 +410,9 @@ def archive(_: EditorDep, app_id: AppIdPath, session: SessionDep) -> AppPublic:
     AppRepository(session).update(app, status="archived")
     after = _public(session, app_id)
     audit(session, "app.archive", "app", app_id, team_id=app.team_id, before=before, after=after)
+    session.commit()
+    # Archived apps start no runs (their fires would fail); pausing says so in Temporal too.
+    schedules = ScheduleService(session=session, gateway=request.app.state.temporal)
+    if schedules.rows_of(app_id):
+        await schedules.pause_all(app_id, f"paused: app {app_id} was archived")
     return after

@@ -21,6 +21,7 @@ from api.observability import ObservabilityService, RunFilter
 from api.temporal import TemporalGateway
 from schemas.observability import MetricsPublic, RunSummaryPage, RunTrace, ViolationPage
 from schemas.runs import RunStatus
+from schemas.triggers import TriggerKind
 from storage.observability import ViolationFilter
 
 router = APIRouter(prefix="/observability", tags=["observability"])
@@ -81,16 +82,24 @@ async def list_runs(
     include_evaluations: Annotated[
         bool, Query(description="Also list the runs evaluations started (left out by default).")
     ] = False,
+    trigger: Annotated[
+        TriggerKind | None,
+        Query(
+            description="Only runs started by this trigger (schedule, webhook, batch, api, cli)."
+        ),
+    ] = None,
 ) -> RunSummaryPage:
     """Runs newest first from Temporal visibility (runs started with the Temporal CLI
-    too), each with status, timings, step counts, tokens, cost and the Web UI link.
-    Runs of evaluations are production-free: listed only with ``include_evaluations``."""
+    too), each with status, timings, step counts, tokens, cost, the Web UI link and what
+    started it. Runs of evaluations are production-free: listed only with
+    ``include_evaluations``."""
     where = RunFilter(
         app_id=app_id,
         status=status,
         since=since,
         until=until,
         agent_type=agent_type,
+        trigger=trigger,
         include_evaluations=include_evaluations,
     )
     if app_id:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Header, Path, Request, Response, status
 from sqlalchemy.orm import Session
@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from api.audit import audit
 from api.auth.dependencies import ForbiddenError, OperatorDep, ViewerDep
 from api.auth.principals import Principal
-from api.config import ApiConfig
+from api.config import ApiConfig, PromptResolver
 from api.dependencies import PromptResolverDep, SessionDep, require_app
 from api.errors import (
     ConflictError,
@@ -31,7 +31,9 @@ from schemas.runs import (
     RunStarted,
     StepProgress,
 )
+from schemas.triggers import RunTrigger
 from storage.artifacts import ArtifactNotFound, ArtifactStore
+from storage.models import App
 from storage.repositories import AppRepository, ReleaseRepository, RunRepository
 from storage.run_inputs import (
     ArtifactLookup,
@@ -142,22 +144,81 @@ async def start_run(
             description="Repeating a POST with the same key returns the run it started.",
         ),
     ] = None,
+    hub_trigger: Annotated[
+        Literal["api", "cli"] | None,
+        Header(
+            alias="Hub-Trigger",
+            description="`cli` when the hub CLI starts the run (its runs say so); default `api`.",
+        ),
+    ] = None,
 ) -> RunStarted:
     """Start a run of the app's deployed release (or, with ``draft``, of its current config).
 
     Answers at once with the run id; follow it with ``GET /runs/{run_id}``.
     """
+    if body.draft and not principal.has_role("editor"):
+        raise ForbiddenError("A draft run needs the 'editor' role; operators run deployed apps.")
     app = require_app(session, app_id)
+    started, created = await launch_run(
+        request,
+        session,
+        service,
+        principal,
+        app,
+        inputs=body.inputs,
+        draft=body.draft,
+        prompt_resolver=prompt_resolver,
+        idempotency_key=idempotency_key,
+        trigger=RunTrigger(kind=hub_trigger or "api"),
+    )
+    response.headers["Location"] = f"/runs/{started.run_id}"
+    if not created:
+        response.status_code = status.HTTP_200_OK
+    return started
+
+
+def check_inputs_against_release(
+    request: Request, session: Session, principal: Principal, app: App, inputs: dict[str, Any]
+) -> None:
+    """422 (the run-start message) when ``inputs`` cannot run the app's deployed release;
+    nothing to check while the app is not deployed (its runs then fail saying so)."""
+    release = ReleaseRepository(session).latest(app.id) if app.status == "deployed" else None
+    if release is None:
+        return
+    lookup = _artifact_lookup(request, session, principal)
+    _raise_for(artifact_problems(inputs, lookup)[0])
+    plan = ExecutionPlan.model_validate(release.plan)
+    plan = _check_run_limits(plan, inputs, request.app.state.config)
+    _raise_for(run_input_problems(plan, inputs, lookup))
+
+
+async def launch_run(
+    request: Request,
+    session: Session,
+    service: RunService,
+    principal: Principal,
+    app: App,
+    *,
+    inputs: dict[str, Any],
+    trigger: RunTrigger,
+    idempotency_key: str | None = None,
+    draft: bool = False,
+    prompt_resolver: PromptResolver | None = None,
+) -> tuple[RunStarted, bool]:
+    """Start a run of ``app`` the way every trigger does: its deployed release (or draft),
+    the platform's limits and the run-input check at the door, the team's run cap.
+
+    Returns the run and whether it was newly created (an idempotency key seen before
+    returns the run it started)."""
+    app_id = app.id
     if app.status == "archived":
         raise ConflictError(f"App {app_id!r} is archived; archived apps cannot start runs.")
     config: ApiConfig = request.app.state.config
     lookup = _artifact_lookup(request, session, principal)
     # Artifacts first: one the caller's team cannot read is refused whatever the plan.
-    _raise_for(artifact_problems(body.inputs, lookup)[0])
+    _raise_for(artifact_problems(inputs, lookup)[0])
     release_id: str | None = None
-    if body.draft and not principal.has_role("editor"):
-        raise ForbiddenError("A draft run needs the 'editor' role; operators run deployed apps.")
-    if body.draft:
+    if draft:
         plan = build_plan(session, app, prompt_resolver, version=f"{app.version}-draft")
     else:
         release = ReleaseRepository(session).latest(app_id) if app.status == "deployed" else None
@@ -168,8 +229,8 @@ async def start_run(
             )
         plan = ExecutionPlan.model_validate(release.plan)
         release_id = release.id
-    plan = _check_run_limits(plan, body.inputs, config)
-    _raise_for(run_input_problems(plan, body.inputs, lookup))
+    plan = _check_run_limits(plan, inputs, config)
+    _raise_for(run_input_problems(plan, inputs, lookup))
     repeated = bool(idempotency_key) and (
         RunRepository(session).get_by_idempotency_key(app_id, idempotency_key or "") is not None
     )
@@ -183,25 +244,29 @@ async def start_run(
             )
     started, created = await service.start(
         app_id,
-        inputs=body.inputs,
+        inputs=inputs,
         plan=plan,
         release_id=release_id,
         idempotency_key=idempotency_key,
+        trigger=trigger,
     )
-    response.headers["Location"] = f"/runs/{started.run_id}"
-    if not created:
-        response.status_code = status.HTTP_200_OK
-    else:
+    if created:
         audit(
             session,
             "run.start",
             "run",
             started.run_id,
             team_id=app.team_id,
-            after={"app_id": app_id, "draft": body.draft, "release_id": release_id},
+            after={
+                "app_id": app_id,
+                "draft": draft,
+                "release_id": release_id,
+                "trigger": trigger.model_dump(),
+            },
+            principal=principal,
         )
         session.commit()
-    return started
+    return started, created
 
 
 @router.get(

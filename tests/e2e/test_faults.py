@@ -8,6 +8,7 @@ sleeping a fixed time.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 
@@ -256,3 +257,44 @@ async def test_temporal_restarted_on_the_same_file_mid_run_and_the_run_completes
         )
         == 1
     )
+
+
+async def test_orchestrator_worker_killed_mid_batch_and_restarted_loses_no_item(
+    stack: FaultStack,
+) -> None:
+    """A batch's parent workflow survives its worker: SIGKILLed while children run, the
+    restarted worker carries on; every item completes, each run's agents once per step."""
+    app = await new_app(stack, SLOW_CHAIN_YAML, SLOW)
+    before = {c.run_id for c in stack.agents.calls_of(SLOW)}
+    items = [{"inputs": {"memo": f"item {i}"}} for i in range(6)]
+    answer = await stack.http.post(
+        f"/apps/{app.app_id}/batches", json={"items": items, "max_concurrency": 2}
+    )
+    assert answer.status_code == 202, answer.text
+    batch_id = answer.json()["batch_id"]
+    await wait_until(
+        lambda: any(c.run_id not in before and not c.ended for c in stack.agents.calls_of(SLOW)),
+        what="a slow call of the batch to be in flight",
+        limit=60,
+    )
+    orchestrator = next(
+        p for p in stack.processes.parts if p.name == "orchestrator-worker" and p.alive()
+    )
+    stack.processes.kill(orchestrator)
+    stack.processes.start(
+        "orchestrator-worker", [*hub_command(), "worker", "orchestrator"], stack.env
+    )
+    batch: dict[str, object] = {}
+    for _ in range(900):
+        batch = (await stack.http.get(f"/batches/{batch_id}")).json()
+        if batch["status"] != "running":
+            break
+        await asyncio.sleep(0.2)
+    assert batch["status"] == "completed", batch
+    counts = batch["counts"]
+    assert isinstance(counts, dict) and counts["completed"] == 6, batch
+    run_ids = [item["run_id"] for item in batch["items"]]  # type: ignore[attr-defined]
+    assert len(set(run_ids)) == 6
+    for run_id in run_ids:
+        assert len(stack.calls_of_run(run_id, ECHO)) == 1
+        assert [c.status for c in stack.calls_of_run(run_id, SLOW)][-1] == 200

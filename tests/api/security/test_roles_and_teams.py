@@ -33,6 +33,8 @@ EXPECTED_PUBLIC = {
     ("GET", "/ready"),
     ("POST", "/auth/token"),
     ("POST", "/auth/refresh"),
+    # Signed webhooks: the signature is the credential (tests/api/triggers).
+    ("POST", "/hooks/{webhook_id}"),
 }
 #: Routes that serve every team at once (the codec server opens any run's payloads for
 #: the Temporal Web UI): their role is checked with a token of team '*', and a token of
@@ -184,6 +186,9 @@ def _concrete(path: str, objects: TeamObjects) -> str:
         "name": "some-prompt",
         "version": "1",
         "alias": "production",
+        "schedule_id": "sch-000000000000",
+        "webhook_id": "hook-000000000000",
+        "batch_id": "batch-000000000000",
     }
     return re.sub(r"\{(\w+)\}", lambda m: values[m.group(1)], path)
 
@@ -236,6 +241,12 @@ def _cross_team_requests(a: TeamObjects) -> list[tuple[str, str, dict[str, Any]]
         ("GET", f"/apps/{a.app_id}/agents", {}),
         ("POST", f"/apps/{a.app_id}/agents", {"json": {"name": "x", "type": "extractor"}}),
         ("POST", f"/apps/{a.app_id}/runs", {"json": {"inputs": {"document": "d"}}}),
+        ("GET", f"/apps/{a.app_id}/schedules", {}),
+        ("POST", f"/apps/{a.app_id}/schedules", {"json": {"cron": "@daily"}}),
+        ("GET", f"/apps/{a.app_id}/webhooks", {}),
+        ("POST", f"/apps/{a.app_id}/webhooks", {"json": {"input_mapping": {"d": "/d"}}}),
+        ("GET", f"/apps/{a.app_id}/batches", {}),
+        ("POST", f"/apps/{a.app_id}/batches", {"json": {"items": [{"inputs": {}}]}}),
         ("GET", f"/agents/{a.agent_id}", {}),
         ("GET", f"/agents/{a.agent_id}/config", {}),
         ("PUT", f"/agents/{a.agent_id}/config", {"json": a.config}),
