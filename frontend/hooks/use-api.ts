@@ -80,7 +80,7 @@ export function useMetrics(query: MetricsQuery) {
   return useSWR(["metrics", query], () => unwrap(api.GET("/observability/metrics", { params: { query: query as never } })));
 }
 
-export function useViolations(query: { app_id?: string; run_id?: string; since?: string; limit?: number }) {
+export function useViolations(query: { app_id?: string; run_id?: string; since?: string; limit?: number; severity?: "error" | "warning" }) {
   return useSWR(["violations", query], () => unwrap(api.GET("/observability/violations", { params: { query: query as never } })));
 }
 
