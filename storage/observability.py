@@ -21,6 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from storage.evaluations import production_runs_only
+from storage.histogram import bucket_of
 from storage.models import RunSummary, SchemaViolation, StepResult
 
 #: Statuses of a step attempt in ``step_results``.
@@ -29,14 +30,6 @@ ATTEMPT_FAILED = "failed"
 #: An attempt that never reported (worker crash, heartbeat or start-to-close timeout).
 ATTEMPT_TIMED_OUT = "timed_out"
 ATTEMPT_CANCELED = "canceled"
-
-
-def percentile(sorted_values: Sequence[float], fraction: float) -> float | None:
-    """Nearest-rank percentile of already sorted values (``None`` when empty)."""
-    if not sorted_values:
-        return None
-    rank = max(1, math.ceil(fraction * len(sorted_values)))
-    return float(sorted_values[rank - 1])
 
 
 @dataclass
@@ -83,20 +76,6 @@ class ViolationFilter:
     since: datetime | None = None
     until: datetime | None = None
     severity: str | None = None
-
-
-@dataclass
-class AgentTypeStats:
-    agent_type: str
-    calls: int = 0
-    failures: int = 0
-    retries: int = 0
-    input_tokens: int = 0
-    output_tokens: int = 0
-    cost_usd: float = 0.0
-    latency_p50_ms: float | None = None
-    latency_p95_ms: float | None = None
-    schema_violations: int = 0
 
 
 @dataclass
@@ -148,13 +127,14 @@ def _attempt_upsert(dialect: str) -> Any:
 
 def _attempt_columns() -> list[str]:
     """The ``step_results`` columns an attempt writes (:func:`attempt_values`' keys)."""
-    return [f.name for f in fields(StepAttempt)] + ["retries"]
+    return [f.name for f in fields(StepAttempt)] + ["retries", "latency_bucket"]
 
 
 def attempt_values(attempt: StepAttempt) -> dict[str, Any]:
     """The ``step_results`` column values of ``attempt``."""
     values = dict(attempt.__dict__)
     values["retries"] = max(0, attempt.attempt - 1)
+    values["latency_bucket"] = bucket_of(attempt.latency_ms)
     return values
 
 
@@ -344,6 +324,7 @@ class ObservabilityRepository:
             if kept is None or summary.started_at >= kept.started_at:
                 newest[summary.run_id] = summary
         for summary in newest.values():
+            summary.duration_bucket = bucket_of(summary.duration_ms)
             self.session.merge(summary)
         return len(newest)
 
@@ -447,150 +428,6 @@ class ObservabilityRepository:
         if where.severity:
             query = query.where(SchemaViolation.severity == where.severity)
         return query
-
-    def agent_type_stats(
-        self,
-        since: datetime,
-        until: datetime,
-        *,
-        app_id: str | None = None,
-        agent_type: str | None = None,
-    ) -> list[AgentTypeStats]:
-        """Calls, failures, retries, latency percentiles, tokens, cost and violations."""
-        conditions = [
-            StepResult.ended_at >= since,
-            StepResult.ended_at < until,
-            production_runs_only(StepResult.run_id),
-        ]
-        if app_id:
-            conditions.append(StepResult.app_id == app_id)
-        if agent_type:
-            conditions.append(StepResult.agent_type == agent_type)
-        failed = case((StepResult.status != ATTEMPT_COMPLETED, 1), else_=0)
-        retried = case((StepResult.attempt > 1, 1), else_=0)
-        stats: dict[str, AgentTypeStats] = {}
-        for row in self.session.execute(
-            select(
-                StepResult.agent_type,
-                func.count(),
-                func.sum(failed),
-                func.sum(retried),
-                func.sum(StepResult.input_tokens),
-                func.sum(StepResult.output_tokens),
-                func.sum(StepResult.cost_usd),
-            )
-            .where(*conditions)
-            .group_by(StepResult.agent_type)
-        ):
-            name, calls, failures, retries, tokens_in, tokens_out, cost = row
-            stats[name] = AgentTypeStats(
-                agent_type=name,
-                calls=int(calls),
-                failures=int(failures or 0),
-                retries=int(retries or 0),
-                input_tokens=int(tokens_in or 0),
-                output_tokens=int(tokens_out or 0),
-                cost_usd=float(cost or 0.0),
-            )
-        latencies: dict[str, list[float]] = {}
-        for name, latency in self.session.execute(
-            select(StepResult.agent_type, StepResult.latency_ms)
-            .where(*conditions, StepResult.status == ATTEMPT_COMPLETED)
-            .order_by(StepResult.agent_type, StepResult.latency_ms)
-        ):
-            latencies.setdefault(name, []).append(float(latency))
-        for name, values in latencies.items():
-            stats[name].latency_p50_ms = percentile(values, 0.50)
-            stats[name].latency_p95_ms = percentile(values, 0.95)
-        # Warnings (a figure missing from a valid output) are not schema violations.
-        violation_conditions = [
-            SchemaViolation.created_at >= since,
-            SchemaViolation.created_at < until,
-            SchemaViolation.severity == "error",
-            production_runs_only(SchemaViolation.run_id),
-        ]
-        if app_id:
-            violation_conditions.append(SchemaViolation.app_id == app_id)
-        if agent_type:
-            violation_conditions.append(SchemaViolation.agent_type == agent_type)
-        for name, count in self.session.execute(
-            select(SchemaViolation.agent_type, func.count())
-            .where(*violation_conditions)
-            .group_by(SchemaViolation.agent_type)
-        ):
-            stats.setdefault(name, AgentTypeStats(agent_type=name)).schema_violations = int(count)
-        return sorted(stats.values(), key=lambda s: s.agent_type)
-
-    def cost_by_day(
-        self, since: datetime, until: datetime, *, app_id: str | None = None
-    ) -> list[tuple[str, str, float, int]]:
-        """``(day, app_id, cost, tokens)`` rows, by the day a step attempt ended (UTC)."""
-        conditions = [
-            StepResult.ended_at >= since,
-            StepResult.ended_at < until,
-            production_runs_only(StepResult.run_id),
-        ]
-        if app_id:
-            conditions.append(StepResult.app_id == app_id)
-        sums: dict[tuple[str, str], list[float]] = {}
-        for ended, app, cost, tokens_in, tokens_out in self.session.execute(
-            select(
-                StepResult.ended_at,
-                StepResult.app_id,
-                StepResult.cost_usd,
-                StepResult.input_tokens,
-                StepResult.output_tokens,
-            ).where(*conditions)
-        ):
-            key = (ended.date().isoformat(), app)
-            bucket = sums.setdefault(key, [0.0, 0])
-            bucket[0] += cost
-            bucket[1] += tokens_in + tokens_out
-        return [(day, app, v[0], int(v[1])) for (day, app), v in sorted(sums.items())]
-
-    def run_stats(
-        self,
-        since: datetime,
-        until: datetime,
-        *,
-        app_id: str | None = None,
-        agent_type: str | None = None,
-    ) -> tuple[dict[str, int], list[float]]:
-        """Runs started in the window by status, and finished runs' sorted durations."""
-        conditions = [
-            RunSummary.started_at >= since,
-            RunSummary.started_at < until,
-            production_runs_only(RunSummary.run_id),
-        ]
-        if app_id:
-            conditions.append(RunSummary.app_id == app_id)
-        by_status: dict[str, int] = {}
-        durations: list[float] = []
-        if agent_type:
-            # JSON list membership is not portable SQL: filter these few columns here.
-            for status, duration, types in self.session.execute(
-                select(RunSummary.status, RunSummary.duration_ms, RunSummary.agent_types).where(
-                    *conditions
-                )
-            ):
-                if agent_type in (types or []):
-                    by_status[status] = by_status.get(status, 0) + 1
-                    if duration is not None and status != "running":
-                        durations.append(float(duration))
-            return by_status, sorted(durations)
-        for status, count in self.session.execute(
-            select(RunSummary.status, func.count()).where(*conditions).group_by(RunSummary.status)
-        ):
-            by_status[status] = int(count)
-        durations = [
-            float(d or 0.0)  # NULLs are filtered out below; `or` only narrows the type
-            for d in self.session.scalars(
-                select(RunSummary.duration_ms)
-                .where(*conditions, RunSummary.duration_ms.is_not(None))
-                .order_by(RunSummary.duration_ms)
-            )
-        ]
-        return by_status, durations
 
     def latest_summary_end(self) -> datetime | None:
         """The newest close time recorded: visibility is re-read from shortly before it."""
