@@ -7,7 +7,6 @@ metrics aggregate these tables with SQL instead of re-reading workflow histories
 from __future__ import annotations
 
 import functools
-import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import datetime

@@ -37,7 +37,7 @@ scan's exactly, for any ``since``/``until``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -150,9 +150,16 @@ class RollupReader:
         def entry(name: str) -> AgentTypeRollup:
             return found.setdefault(name, AgentTypeRollup(agent_type=name))
 
-        for name, calls, failures, retries, tokens_in, tokens_out, cost, violations in (
-            self._step_sums(window, StepRollup.agent_type, app_id, agent_type)
-        ):
+        for (
+            name,
+            calls,
+            failures,
+            retries,
+            tokens_in,
+            tokens_out,
+            cost,
+            violations,
+        ) in self._step_sums(window, StepRollup.agent_type, app_id, agent_type):
             row = entry(name)
             row.calls += int(calls or 0)
             row.failures += int(failures or 0)
