@@ -23,7 +23,6 @@ from temporalio.api.history.v1 import HistoryEvent
 from temporalio.api.taskqueue.v1 import TaskQueue
 from temporalio.api.workflowservice.v1 import (
     DescribeTaskQueueRequest,
-    ListWorkflowExecutionsRequest,
 )
 from temporalio.client import Client, WorkflowExecution, WorkflowExecutionStatus
 from temporalio.common import SearchAttributeKey
@@ -209,20 +208,18 @@ class ObservabilityService:
     async def list_runs(
         self, where: RunFilter, *, cursor: str | None, limit: int
     ) -> RunSummaryPage:
-        """A page of runs, newest first, from Temporal visibility (CLI-started runs too)."""
+        """A page of runs, newest first, from Temporal visibility (CLI-started runs too).
+
+        One ``ListWorkflowExecutions`` page through the SDK's paging (the visibility
+        store pages by its own keyset token, which the cursor carries), then one
+        indexed ``step_results`` aggregate over the page's run ids.
+        """
         client = await self.gateway.client()
-        answer = await client.workflow_service.list_workflow_executions(
-            ListWorkflowExecutionsRequest(
-                namespace=client.namespace,
-                page_size=limit,
-                next_page_token=decode_cursor(cursor),
-                query=where.query(),
-            )
+        pages = client.list_workflows(
+            where.query(), page_size=limit, next_page_token=decode_cursor(cursor) or None
         )
-        executions = [
-            WorkflowExecution._from_raw_info(info, client.namespace, client.data_converter)
-            for info in answer.executions
-        ]
+        await pages.fetch_next_page()
+        executions = list(pages.current_page or [])
         totals = ObservabilityRepository(self.session).run_totals([e.id for e in executions])
         items = []
         for execution in executions:
@@ -249,7 +246,7 @@ class ObservabilityService:
                 item.tokens = total.input_tokens + total.output_tokens
                 item.cost_usd = total.cost_usd
             items.append(item)
-        return RunSummaryPage(items=items, next_cursor=encode_cursor(answer.next_page_token))
+        return RunSummaryPage(items=items, next_cursor=encode_cursor(pages.next_page_token or b""))
 
     @staticmethod
     def _summary_row(execution: WorkflowExecution) -> RunSummary:
