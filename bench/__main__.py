@@ -28,6 +28,7 @@ from typing import Any
 
 from temporalio.client import Client
 
+from bench import dashboard
 from bench.api_load import api_load
 from bench.console import measure_console
 from bench.engines import (
@@ -54,9 +55,28 @@ from bench.stack_memory import measure_stack
 from hub import event_loop
 from workers.temporal_client import connect
 
-SECTIONS = ("overhead", "throughput", "profile", "api", "stack", "console", "server")
+SECTIONS = (
+    "overhead",
+    "throughput",
+    "profile",
+    "api",
+    "dashboard",
+    "memory",
+    "stack",
+    "console",
+    "server",
+)
 #: What ``make bench`` runs without ``--only``: ``server`` needs ``perf`` and root.
-DEFAULT_SECTIONS = ("overhead", "throughput", "profile", "api", "stack", "console")
+DEFAULT_SECTIONS = (
+    "overhead",
+    "throughput",
+    "profile",
+    "api",
+    "dashboard",
+    "memory",
+    "stack",
+    "console",
+)
 DEFAULT_STEPS = (1, 3, 10, 40)
 DEFAULT_IN_FLIGHT = (1, 50, 200)
 THROUGHPUT_STEPS = 3
@@ -160,6 +180,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         default=REPO_ROOT / "bench" / "results",
         help="where the JSON file goes (default bench/results)",
     )
+    dashboard.add_arguments(parser)
     args = parser.parse_args(argv)
     for name in ("repeats", "runs", "warmup", "profile_runs", "profile_steps"):
         value = getattr(args, name)
@@ -395,6 +416,8 @@ SECTION_RUNNERS = {
     "throughput": run_throughput,
     "profile": run_profile,
     "api": run_api,
+    "dashboard": dashboard.run_dashboard,
+    "memory": dashboard.run_memory,
     "stack": run_stack,
     "console": run_console,
     "server": run_server,
@@ -484,6 +507,7 @@ def main(argv: list[str] | None = None) -> int:
     path = args.results_dir / f"{results['timestamp'].replace(':', '')}.json"
     path.write_text(json.dumps(_json_safe(results), indent=2) + "\n")
     print(render(results))
+    print(dashboard.render(results))
     print(f"\nfigures written to {path}")
     return 0
 
