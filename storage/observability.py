@@ -12,11 +12,9 @@ from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Select, case, func, select
+from sqlalchemy import Select, case, func, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.engine import Dialect
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from storage.evaluations import production_runs_only
@@ -102,7 +100,7 @@ class LifetimeTotals:
 
 #: The unique key of a ``step_results`` row (``uq_step_results_attempt``).
 _ATTEMPT_KEY = ("run_id", "activity_id", "attempt")
-#: Dialects with ``INSERT … ON CONFLICT DO UPDATE``; others read, then insert or update.
+#: The hub's dialects, both with ``INSERT … ON CONFLICT DO UPDATE``.
 _UPSERTS: dict[str, Callable[..., Any]] = {
     "sqlite": sqlite_insert,
     "postgresql": postgresql_insert,
@@ -112,10 +110,12 @@ _UPSERTS: dict[str, Callable[..., Any]] = {
 @functools.cache
 def _attempt_upsert(dialect: str) -> Any:
     """``INSERT … ON CONFLICT (run, activity, attempt) DO UPDATE`` of a whole attempt,
-    built once per dialect (None when the dialect has no such statement)."""
+    built once per dialect."""
     insert = _UPSERTS.get(dialect)
     if insert is None:
-        return None
+        raise NotImplementedError(
+            f"step results are written on SQLite or PostgreSQL, not {dialect}"
+        )
     statement = insert(StepResult.__table__)
     excluded = statement.excluded
     return statement.on_conflict_do_update(
@@ -137,61 +137,6 @@ def attempt_values(attempt: StepAttempt) -> dict[str, Any]:
     return values
 
 
-def can_upsert_attempts(dialect: str) -> bool:
-    """Whether :func:`upsert_attempts` works on ``dialect`` (SQLite and PostgreSQL)."""
-    return dialect in _UPSERTS
-
-
-def upsert_attempts(connection: Connection, attempts: Sequence[StepAttempt]) -> None:
-    """Insert (or overwrite) ``attempts`` in one ``executemany`` on ``connection``.
-
-    The writers' fast path: no ORM session, no read; the caller commits. Only for
-    attempts without schema violations on a dialect where :func:`can_upsert_attempts`.
-    """
-    upsert = _attempt_upsert(connection.dialect.name)
-    connection.execute(upsert, [attempt_values(a) for a in attempts])
-
-
-class DriverUpsert:
-    """:func:`upsert_attempts` compiled once for a dialect and run on a DB-API cursor.
-
-    Values go through the columns' own bind processors (UTC datetimes, JSON), so the
-    rows are the ones the Core statement writes; what is skipped is SQLAlchemy's work
-    around each execution (cache lookup, execution context, result object), which was
-    most of the inline SQLite write's CPU in a profile of the bench's 40-step runs. For
-    the SQLite inline write, which sits on every step's critical path.
-    """
-
-    def __init__(self, dialect: Dialect) -> None:
-        compiled = _attempt_upsert(dialect.name).compile(
-            dialect=dialect, column_keys=_attempt_columns()
-        )
-        self.sql = str(compiled)
-        self._positional = bool(compiled.positional)
-        self._names = list(compiled.positiontup or []) if self._positional else list(compiled.binds)
-        types = [compiled.binds[name].type.dialect_impl(dialect) for name in self._names]
-        self._processors = [type_.bind_processor(dialect) for type_ in types]
-
-    def parameters(self, attempt: StepAttempt) -> tuple[Any, ...] | dict[str, Any]:
-        values = attempt_values(attempt)
-        processed = [
-            value if process is None else process(value)
-            for value, process in zip(
-                (values[name] for name in self._names), self._processors, strict=True
-            )
-        ]
-        if self._positional:
-            return tuple(processed)
-        return dict(zip(self._names, processed, strict=True))
-
-    def execute(self, cursor: Any, attempts: Sequence[StepAttempt]) -> None:
-        """Write ``attempts`` with ``cursor``; the caller commits its connection."""
-        if len(attempts) == 1:
-            cursor.execute(self.sql, self.parameters(attempts[0]))
-        else:
-            cursor.executemany(self.sql, [self.parameters(a) for a in attempts])
-
-
 class ObservabilityRepository:
     """Reads and writes the observability tables within one session."""
 
@@ -201,40 +146,31 @@ class ObservabilityRepository:
     # ---------------------------------------------------------------- writes
 
     def record_attempt(self, attempt: StepAttempt, violations: Sequence[ViolationInput]) -> None:
-        """Insert (or, for a repeated write of the same attempt, overwrite) one attempt.
+        """Insert (or, for a repeated write of the same attempt, overwrite) one attempt."""
+        self.record_attempts([(attempt, violations)])
 
-        Every step of every run passes here, on the step's critical path: on SQLite and
-        PostgreSQL it is one ``INSERT … ON CONFLICT DO UPDATE`` statement (no read, no
-        savepoint), and the violations table is only touched when there are some.
-        """
-        values = attempt_values(attempt)
-        upsert = _attempt_upsert(self.session.get_bind().dialect.name)
-        if upsert is not None:
-            self.session.flush()  # earlier rows of this session (lost attempts) go first
-            self.session.execute(upsert, values)
+    def record_attempts(
+        self, batch: Sequence[tuple[StepAttempt, Sequence[ViolationInput]]]
+    ) -> None:
+        """Write attempts (one transaction's worth): back-fill earlier attempts of retried
+        ones that never reported, then every attempt in one ``INSERT … ON CONFLICT DO
+        UPDATE`` executemany (no read), then the violations of those that have some."""
+        written = {(a.run_id, a.activity_id, a.attempt) for a, _ in batch}
+        lost: list[StepAttempt] = []
+        for attempt, _violations in batch:
+            if attempt.attempt > 1:
+                lost += [
+                    a
+                    for a in self._lost_attempts(attempt, attempt.attempt)
+                    if (a.run_id, a.activity_id, a.attempt) not in written
+                ]
+                written |= {(a.run_id, a.activity_id, a.attempt) for a in lost}
+        rows = [attempt_values(a) for a in lost] + [attempt_values(a) for a, _ in batch]
+        self.session.flush()  # rows this session added first
+        self.session.execute(_attempt_upsert(self.session.get_bind().dialect.name), rows)
+        for attempt, violations in batch:
             if violations:
                 self._record_violations(attempt, violations)
-            return
-        existing = self._attempt_row(attempt.run_id, attempt.activity_id, attempt.attempt)
-        if existing is None:
-            try:
-                with self.session.begin_nested():
-                    self.session.add(StepResult(**values))
-            except IntegrityError:
-                existing = self._attempt_row(attempt.run_id, attempt.activity_id, attempt.attempt)
-        if existing is not None:
-            for key, value in values.items():
-                setattr(existing, key, value)
-        self._record_violations(attempt, violations)
-
-    def _attempt_row(self, run_id: str, activity_id: str, attempt: int) -> StepResult | None:
-        return self.session.scalar(
-            select(StepResult).where(
-                StepResult.run_id == run_id,
-                StepResult.activity_id == activity_id,
-                StepResult.attempt == attempt,
-            )
-        )
 
     def _record_violations(
         self, attempt: StepAttempt, violations: Sequence[ViolationInput]
@@ -279,6 +215,12 @@ class ObservabilityRepository:
         Called by attempt ``before_attempt``: an earlier attempt without a row ended
         without running its completion (worker crash, timeout). Returns rows added.
         """
+        lost = self._lost_attempts(template, before_attempt)
+        if lost:
+            self.record_attempts([(attempt, []) for attempt in lost])
+        return len(lost)
+
+    def _lost_attempts(self, template: StepAttempt, before_attempt: int) -> list[StepAttempt]:
         known = set(
             self.session.scalars(
                 select(StepResult.attempt).where(
@@ -287,11 +229,8 @@ class ObservabilityRepository:
                 )
             )
         )
-        added = 0
-        for number in range(1, before_attempt):
-            if number in known:
-                continue
-            lost = StepAttempt(
+        return [
+            StepAttempt(
                 **{
                     **template.__dict__,
                     "attempt": number,
@@ -306,9 +245,9 @@ class ObservabilityRepository:
                     "crash); the run's Temporal history has the details",
                 }
             )
-            self.record_attempt(lost, [])
-            added += 1
-        return added
+            for number in range(1, before_attempt)
+            if number not in known
+        ]
 
     def upsert_run_summaries(self, summaries: Iterable[RunSummary]) -> int:
         """Insert or refresh run summaries (by run id); returns how many were written.
