@@ -67,7 +67,9 @@ def seed_database_runs(url: str, app_ids: list[str], first: int, last: int) -> i
     try:
         sessions = create_session_factory(engine)
         for start in range(first, last, 2000):
-            summaries, results, violations = [], [], []
+            summaries: list[dict[str, Any]] = []
+            results: list[dict[str, Any]] = []
+            violations: list[dict[str, Any]] = []
             for index in range(start, min(start + 2000, last)):
                 run_id = f"run-dash-{index:07d}"
                 app = app_ids[index % len(app_ids)]

@@ -42,7 +42,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Column, ColumnElement, and_, case, func, or_, select, true
+from sqlalchemy import Column, ColumnElement, and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from storage.evaluations import production_runs_only
@@ -373,9 +373,9 @@ class RollupReader:
         conditions = [window.raw(RunSummary.started_at), production_runs_only(RunSummary.run_id)]
         if app_id:
             conditions.append(RunSummary.app_id == app_id)
-        for status, bucket, types in self.session.execute(
+        for status, duration_bucket, types in self.session.execute(
             select(RunSummary.status, RunSummary.duration_bucket, RunSummary.agent_types).where(
-                *conditions, true()
+                *conditions
             )
         ):
             # JSON list membership is not portable SQL; edges hold at most two hours.
@@ -383,5 +383,5 @@ class RollupReader:
                 continue
             figures.by_status[status] = figures.by_status.get(status, 0) + 1
             if status != "running":
-                _add(figures.durations, bucket, 1)
+                _add(figures.durations, duration_bucket, 1)
         return figures

@@ -14,6 +14,7 @@ Create Date: 2026-12-07
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
@@ -30,8 +31,8 @@ _STEP_KEY = ("hour", "app_id", "agent_type", "model")
 _RUN_KEY = ("hour", "app_id", "agent_type")
 
 
-def _key(names: Sequence[str]) -> list[sa.Column[object]]:
-    types = {
+def _key(names: Sequence[str]) -> list[sa.Column[Any]]:
+    types: dict[str, Any] = {
         "hour": UtcDateTime(),
         "app_id": sa.String(100),
         "agent_type": sa.String(100),
@@ -44,9 +45,8 @@ def _key(names: Sequence[str]) -> list[sa.Column[object]]:
     ]
 
 
-def _counter(name: str, kind: sa.types.TypeEngine[object] | None = None) -> sa.Column[object]:
-    zero = "0"
-    return sa.Column(name, kind or sa.Integer(), nullable=False, server_default=zero)
+def _counter(name: str, kind: Any = None) -> sa.Column[Any]:
+    return sa.Column(name, kind or sa.Integer(), nullable=False, server_default="0")
 
 
 # ------------------------------------------------------------------ trigger bodies
