@@ -16,8 +16,15 @@ under load (hundreds of runs in flight) N commits become one and SQLite's writer
 not wait on each other's lock. Each attempt waits for the commit that holds its row
 before it reports to Temporal. If a batch fails, its attempts are retried one by one,
 so one bad row only fails its own attempt. The session comes from the engine's pool
-(``pool_pre_ping`` on PostgreSQL replaces a connection the server dropped). What each
-step of this costs is measured by ``make bench`` (bench/README.md), not written here.
+(``pool_pre_ping`` on PostgreSQL replaces a connection the server dropped).
+
+One fast path is kept, because ``make bench`` shows it is worth more than 10 % of a
+local step (bench/README.md, "Issue 19 part 6"): on SQLite a lone first attempt
+without violations is written inline on the event loop's thread, with the same
+statement (``storage.observability.upsert_attempts``) on a kept connection that never
+waits for a lock (``busy_timeout=0``: a locked database sends the attempt to the
+queue, which waits and retries) and never checkpoints (the writer thread runs a
+passive checkpoint every ``INLINE_CHECKPOINT_EVERY`` inline writes).
 """
 
 from __future__ import annotations
@@ -29,11 +36,17 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from schemas.invoke import SchemaViolationRecord, Usage
 from storage.database import session_scope
-from storage.observability import ObservabilityRepository, StepAttempt, ViolationInput
+from storage.observability import (
+    ObservabilityRepository,
+    StepAttempt,
+    ViolationInput,
+    upsert_attempts,
+)
 from storage.prices import PriceTable
 
 logger = logging.getLogger(__name__)
@@ -41,6 +54,8 @@ logger = logging.getLogger(__name__)
 
 #: Most attempts written in one transaction.
 MAX_BATCH = 200
+#: Inline SQLite writes between two WAL checkpoints (run on the writer thread).
+INLINE_CHECKPOINT_EVERY = 500
 
 
 @dataclass
@@ -58,11 +73,18 @@ class StepResultRecorder:
         self._prices = prices
         self._queue: list[_Pending] = []
         self._writer: asyncio.Task[None] | None = None
-        # One thread does every write: writes never run on the event loop's thread.
+        # One thread does every queued write.
         self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="step-results")
+        engine = session_factory.kw.get("bind")
+        self._engine: Engine | None = engine if isinstance(engine, Engine) else None
+        # SQLite: a lone first attempt is written inline, on the event loop's thread.
+        self._inline_possible = self._engine is not None and self._engine.dialect.name == "sqlite"
+        self._inline: Connection | None = None  # the event loop's thread only
+        self._inline_writes = 0
 
     def close(self) -> None:
-        """Stop the writer thread (after the queued writes)."""
+        """Close the inline connection and stop the writer thread (after queued writes)."""
+        self._drop_inline()
         self._thread.shutdown(wait=True)
 
     def price(self, usage: Usage) -> Usage:
@@ -84,6 +106,8 @@ class StepResultRecorder:
             )
             for v in violations
         ]
+        if not rows and self._writer_idle() and self._write_inline(attempt):
+            return
         pending = _Pending(attempt, rows, asyncio.get_running_loop().create_future())
         self._queue.append(pending)
         if self._writer is None or self._writer.done():
@@ -112,6 +136,44 @@ class StepResultRecorder:
                 continue
             for pending in batch:
                 _settle(pending, None)
+
+    def _writer_idle(self) -> bool:
+        return not self._queue and (self._writer is None or self._writer.done())
+
+    def _write_inline(self, attempt: StepAttempt) -> bool:
+        """Write a lone first attempt on SQLite right here; False: leave it to the queue."""
+        if not (self._inline_possible and attempt.attempt == 1):
+            return False
+        assert self._engine is not None
+        try:
+            if self._inline is None:
+                self._inline = self._engine.connect()
+                self._inline.exec_driver_sql("PRAGMA busy_timeout=0")
+                self._inline.exec_driver_sql("PRAGMA wal_autocheckpoint=0")
+            upsert_attempts(self._inline, [attempt])
+            self._inline.commit()
+        except Exception:
+            self._drop_inline()
+            return False
+        self._inline_writes += 1
+        if self._inline_writes % INLINE_CHECKPOINT_EVERY == 0:
+            self._thread.submit(self._checkpoint)
+        return True
+
+    def _drop_inline(self) -> None:
+        connection, self._inline = self._inline, None
+        if connection is not None:
+            # Its pragmas differ from the pool's: never hand it back to the pool.
+            connection.invalidate()
+            connection.close()
+
+    def _checkpoint(self) -> None:
+        assert self._engine is not None
+        try:
+            with self._engine.connect() as connection:
+                connection.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
+        except Exception:  # a later checkpoint (or another connection's) catches up
+            logger.warning("WAL checkpoint of the hub database failed", exc_info=True)
 
     async def _on_writer_thread(self, batch: Sequence[_Pending]) -> None:
         await asyncio.get_running_loop().run_in_executor(self._thread, self._write, batch)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, case, func, select
+from sqlalchemy import Connection, Select, case, func, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -135,6 +135,16 @@ def attempt_values(attempt: StepAttempt) -> dict[str, Any]:
     values["retries"] = max(0, attempt.attempt - 1)
     values["latency_bucket"] = bucket_of(attempt.latency_ms)
     return values
+
+
+def upsert_attempts(connection: Connection, attempts: Sequence[StepAttempt]) -> None:
+    """Insert (or overwrite) ``attempts`` with the attempt upsert; the caller commits.
+
+    What :meth:`ObservabilityRepository.record_attempts` runs, on a bare connection:
+    the recorder's inline SQLite write (``activities/step_results.py``).
+    """
+    upsert = _attempt_upsert(connection.dialect.name)
+    connection.execute(upsert, [attempt_values(a) for a in attempts])
 
 
 class ObservabilityRepository:

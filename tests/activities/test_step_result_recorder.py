@@ -40,6 +40,9 @@ def database(tmp_path: Path) -> tuple[StepResultRecorder, Any, list[int]]:
     commits: list[int] = []
     event.listen(engine, "commit", lambda _conn: commits.append(1))
     recorder = StepResultRecorder(create_session_factory(engine), PriceTable.load())
+    # The queued path, as on PostgreSQL: on SQLite a lone attempt is written inline
+    # instead (tests/storage/test_step_result_writer.py covers that path).
+    recorder._inline_possible = False  # noqa: SLF001
     return recorder, engine, commits
 
 

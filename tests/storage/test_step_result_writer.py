@@ -1,7 +1,8 @@
-"""The step-result recorder's one write path on SQLite and PostgreSQL: rows land, a
-repeated attempt overwrites its row, retried and violating attempts in one batch, a
-connection the database drops is replaced without failing the attempt, and a locked
-SQLite database never blocks the event loop."""
+"""The step-result recorder on SQLite and PostgreSQL: rows land, a repeated attempt
+overwrites its row, retried and violating attempts in one batch, a connection the
+database drops is replaced without failing the attempt; and on SQLite (the one fast
+path kept) a lone attempt is written inline without ever blocking the event loop on a
+lock, with the WAL checkpointed by the writer thread."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ import psycopg
 import pytest
 from sqlalchemy import Engine, event, select
 
+from activities import step_results
 from activities.step_results import StepResultRecorder
 from schemas.invoke import SchemaViolationRecord
 from storage.database import create_db_engine, create_session_factory, postgresql_conninfo
@@ -116,7 +118,13 @@ async def test_a_dropped_connection_is_replaced_without_failing_the_attempt(
     event.listen(engine, "connect", lambda *_args: connects.append(1))
 
     if engine.dialect.name != "postgresql":
-        pytest.skip("SQLite has no server to drop a connection")
+        # SQLite has no server: close the inline connection's DBAPI connection under it.
+        kept = recorder._inline  # noqa: SLF001 - the thing under test
+        assert kept is not None
+        kept.connection.dbapi_connection.close()  # type: ignore[union-attr]
+        await recorder.record(attempt(run_id, "after"), [])
+        assert [row[0] for row in statuses(engine, run_id)] == ["after", "before"]
+        return
     # What a database restart does to the pooled connection: the server ends it.
     with psycopg.connect(postgresql_conninfo(str(engine.url.render_as_string(False)))) as admin:
         admin.execute(
@@ -150,6 +158,26 @@ def commit_threads(engine: Engine) -> list[str]:
     return names
 
 
+async def test_a_lone_attempt_on_sqlite_is_written_inline(
+    sqlite_writer: tuple[StepResultRecorder, Engine, Path],
+) -> None:
+    recorder, engine, _path = sqlite_writer
+    threads = commit_threads(engine)
+    run_id = f"run-{uuid.uuid4().hex[:8]}"
+    await recorder.record(attempt(run_id, "s1"), [])
+    assert recorder._inline_writes == 1  # noqa: SLF001 - written on the event loop's thread
+    assert threads == [threading.current_thread().name]
+    await recorder.record(attempt(run_id, "s2", number=2), [])  # a retry: the writer thread
+
+    assert [row[:2] for row in statuses(engine, run_id)] == [("s1", 1), ("s2", 1), ("s2", 2)]
+    assert recorder._inline_writes == 1  # noqa: SLF001
+    assert len(threads) == 2 and threads[1].startswith("step-results")
+    # The inline connection never waits for a lock (the event loop would wait with it).
+    inline = recorder._inline  # noqa: SLF001
+    assert inline is not None
+    assert inline.exec_driver_sql("PRAGMA busy_timeout").scalar() == 0
+
+
 async def test_a_locked_sqlite_database_never_blocks_the_event_loop(
     sqlite_writer: tuple[StepResultRecorder, Engine, Path],
 ) -> None:
@@ -178,3 +206,27 @@ async def test_a_locked_sqlite_database_never_blocks_the_event_loop(
 
     assert statuses(engine, run_id) == [("s1", 1, ATTEMPT_COMPLETED)]
     assert threads and all(name.startswith("step-results") for name in threads)
+
+
+async def test_inline_writes_are_checkpointed_by_the_writer_thread(
+    sqlite_writer: tuple[StepResultRecorder, Engine, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    recorder, _engine, path = sqlite_writer
+    monkeypatch.setattr(step_results, "INLINE_CHECKPOINT_EVERY", 10)
+    run_id = f"run-{uuid.uuid4().hex[:8]}"
+
+    def rows_in_main_file() -> int:
+        # immutable=1 reads the database file alone, ignoring the WAL: only rows a
+        # checkpoint has copied there are seen.
+        with sqlite3.connect(f"file:{path}?immutable=1", uri=True) as main_file:
+            query = "SELECT count(*) FROM step_results WHERE run_id = ?"
+            return int(main_file.execute(query, (run_id,)).fetchone()[0])
+
+    for index in range(9):
+        await recorder.record(attempt(run_id, f"s{index}"), [])
+    recorder._thread.submit(lambda: None).result()  # noqa: SLF001 - let the thread catch up
+    assert rows_in_main_file() == 0  # still only in the WAL
+
+    await recorder.record(attempt(run_id, "s9"), [])
+    recorder._thread.submit(lambda: None).result()  # noqa: SLF001
+    assert rows_in_main_file() == 10
