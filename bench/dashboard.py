@@ -486,3 +486,86 @@ def render(results: dict[str, Any]) -> str:
             f"{memory_section['rss_mb_per_minute_second_half']} MB/min"
         )
     return "\n".join(lines)
+
+
+def profile_reads(runs: int) -> str:
+    """``python -m bench.dashboard profile [--runs N]``: where a metrics read's time goes.
+
+    Seeds ``runs`` runs into a fresh PostgreSQL database, then times every SQL
+    statement of the rollup reads (``storage.rollups.RollupReader``, what the endpoint
+    runs) and of the scan they replaced (kept as the reference in
+    ``tests/storage/test_rollups.py``) over the default 24-hour window, five times each
+    (median of the sums per call).
+    """
+    from sqlalchemy import event
+
+    from storage.rollups import RollupReader, Window
+    from tests.storage.test_rollups import (
+        scan_agent_type_stats,
+        scan_cost_by_day,
+        scan_run_stats,
+    )
+
+    lines = []
+    with bench_database() as url:
+        app_ids, _key = seed(url, APPS)
+        began = time.perf_counter()
+        seed_database_runs(url, app_ids, 0, runs)
+        lines.append(f"seeded {runs} runs in {time.perf_counter() - began:.0f}s (triggers on)")
+        engine = create_db_engine(url)
+        with engine.connect() as conn:
+            conn.exec_driver_sql("ANALYZE")
+        timings: dict[str, float] = {}
+        current: list[str] = [""]
+
+        def before(conn: Any, _c: Any, _s: Any, _p: Any, context: Any, _m: Any) -> None:
+            context._bench_began = time.perf_counter()
+
+        def after(conn: Any, _c: Any, _s: Any, _p: Any, context: Any, _m: Any) -> None:
+            spent = (time.perf_counter() - context._bench_began) * 1000
+            timings[current[0]] = timings.get(current[0], 0.0) + spent
+
+        event.listen(engine, "before_cursor_execute", before)
+        event.listen(engine, "after_cursor_execute", after)
+        until = datetime.now(UTC)
+        since = until - timedelta(hours=24)
+        window = Window.of(since, until)
+        sessions = create_session_factory(engine)
+        reads: dict[str, Callable[[Any], Any]] = {
+            "rollups: runs by status + durations": lambda s: RollupReader(s).runs(
+                window, app_id=None, agent_type=None
+            ),
+            "rollups: per agent type": lambda s: RollupReader(s).agent_types(
+                window, app_id=None, agent_type=None
+            ),
+            "rollups: by model": lambda s: RollupReader(s).models(
+                window, app_id=None, agent_type=None
+            ),
+            "rollups: cost by day": lambda s: RollupReader(s).cost_by_day(window, app_id=None),
+            "scan: runs by status + durations": lambda s: scan_run_stats(s, since, until),
+            "scan: per agent type": lambda s: scan_agent_type_stats(s, since, until),
+            "scan: cost by day": lambda s: scan_cost_by_day(s, since, until),
+        }
+        for name, read in reads.items():
+            totals = []
+            for _ in range(5):
+                timings.clear()
+                current[0] = name
+                wall = time.perf_counter()
+                with sessions() as session:
+                    read(session)
+                totals.append(((time.perf_counter() - wall) * 1000, timings.get(name, 0.0)))
+            wall_ms = statistics.median(t for t, _ in totals)
+            sql_ms = statistics.median(s for _, s in totals)
+            lines.append(f"  {name:<36} {wall_ms:8.1f} ms  (SQL {sql_ms:7.1f} ms)")
+        engine.dispose()
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m bench.dashboard")
+    parser.add_argument("what", choices=["profile"])
+    parser.add_argument("--runs", type=int, default=100_000)
+    print(profile_reads(parser.parse_args().runs))

@@ -275,60 +275,61 @@ class RunSummary(Base):
 
 
 class StepRollup(Base):
-    """Step attempts per hour (of ``ended_at``), app, agent type and model; schema
-    violations per hour (of ``created_at``) under model ``""``. Kept by triggers
-    (``storage/rollups.py``)."""
+    """Step attempts per app (``*``: every app), hour (of ``ended_at``), agent type and
+    model; schema violations per hour (of ``created_at``) under model ``""``. Kept by
+    triggers (``storage/rollups.py``)."""
 
     __tablename__ = "step_rollups"
+    __table_args__ = (Index("ix_step_rollups_hour", "hour"),)
 
-    hour: Mapped[datetime] = mapped_column(UtcDateTime(), primary_key=True)
     app_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    hour: Mapped[datetime] = mapped_column(UtcDateTime(), primary_key=True)
     agent_type: Mapped[str] = mapped_column(String(100), primary_key=True)
     model: Mapped[str] = mapped_column(String(200), primary_key=True)
-    calls: Mapped[int] = mapped_column(default=0)
-    failures: Mapped[int] = mapped_column(default=0)
-    retries: Mapped[int] = mapped_column(default=0)
-    input_tokens: Mapped[int] = mapped_column(BigInteger, default=0)
-    output_tokens: Mapped[int] = mapped_column(BigInteger, default=0)
-    cost_usd: Mapped[float] = mapped_column(Float, default=0.0)
-    schema_violations: Mapped[int] = mapped_column(default=0)
+    calls: Mapped[int] = mapped_column(default=0, server_default="0")
+    failures: Mapped[int] = mapped_column(default=0, server_default="0")
+    retries: Mapped[int] = mapped_column(default=0, server_default="0")
+    input_tokens: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    output_tokens: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    cost_usd: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
+    schema_violations: Mapped[int] = mapped_column(default=0, server_default="0")
 
 
 class StepLatencyBucket(Base):
-    """Completed attempts' latencies as a histogram per :class:`StepRollup` key."""
+    """Completed attempts' latencies as a histogram per app (``*``), hour and agent type."""
 
     __tablename__ = "step_latency_buckets"
 
-    hour: Mapped[datetime] = mapped_column(UtcDateTime(), primary_key=True)
     app_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    hour: Mapped[datetime] = mapped_column(UtcDateTime(), primary_key=True)
     agent_type: Mapped[str] = mapped_column(String(100), primary_key=True)
-    model: Mapped[str] = mapped_column(String(200), primary_key=True)
     bucket: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
-    n: Mapped[int] = mapped_column(default=0)
+    n: Mapped[int] = mapped_column(default=0, server_default="0")
 
 
 class RunRollup(Base):
-    """Runs per hour (of ``started_at``), app, agent type (``*``: every run) and status."""
+    """Runs per app (``*``), agent type (``*``: every run), hour (of ``started_at``) and
+    status."""
 
     __tablename__ = "run_rollups"
 
-    hour: Mapped[datetime] = mapped_column(UtcDateTime(), primary_key=True)
     app_id: Mapped[str] = mapped_column(String(100), primary_key=True)
     agent_type: Mapped[str] = mapped_column(String(100), primary_key=True)
+    hour: Mapped[datetime] = mapped_column(UtcDateTime(), primary_key=True)
     status: Mapped[str] = mapped_column(String(20), primary_key=True)
-    runs: Mapped[int] = mapped_column(default=0)
+    runs: Mapped[int] = mapped_column(default=0, server_default="0")
 
 
 class RunDurationBucket(Base):
-    """Finished runs' durations as a histogram per hour, app and agent type (``*``)."""
+    """Finished runs' durations as a histogram per app (``*``), agent type (``*``) and hour."""
 
     __tablename__ = "run_duration_buckets"
 
-    hour: Mapped[datetime] = mapped_column(UtcDateTime(), primary_key=True)
     app_id: Mapped[str] = mapped_column(String(100), primary_key=True)
     agent_type: Mapped[str] = mapped_column(String(100), primary_key=True)
+    hour: Mapped[datetime] = mapped_column(UtcDateTime(), primary_key=True)
     bucket: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
-    n: Mapped[int] = mapped_column(default=0)
+    n: Mapped[int] = mapped_column(default=0, server_default="0")
 
 
 class ServiceAccount(Base):

@@ -6,15 +6,18 @@ step-result writer, the summary sync, a hand-written ``INSERT`` — keeps them i
 transaction as the row it writes, and a rewritten row (same attempt written twice, a
 re-synced run) first takes its old contribution back:
 
-- ``step_rollups``: per hour (of ``ended_at``), app, agent type and model: calls,
+- ``step_rollups``: per app, hour (of ``ended_at``), agent type and model: calls,
   failures, retries, tokens and cost; and schema violations (severity ``error``, by the
   hour of ``created_at``, under model ``""``).
-- ``step_latency_buckets``: the completed attempts' latencies as a histogram per the
-  same key.
-- ``run_rollups``: runs per hour (of ``started_at``), app, agent type and status; the
+- ``step_latency_buckets``: the completed attempts' latencies as a histogram per app,
+  hour and agent type.
+- ``run_rollups``: runs per app, agent type, hour (of ``started_at``) and status; the
   agent type ``*`` counts every run once, whatever its agent types.
-- ``run_duration_buckets``: finished runs' durations as a histogram per hour, app and
-  agent type (``*`` again for every run).
+- ``run_duration_buckets``: finished runs' durations as a histogram per app, agent type
+  (``*`` again for every run) and hour.
+
+Every row is counted twice: under its app and under the app ``*`` (every app), so the
+platform's figures read as few rows as one app's — the keys lead with the app.
 
 Runs of evaluations never reach a rollup (the triggers skip a run with an
 ``evaluation_runs`` row, which the evaluation writes before it starts the run).
@@ -59,6 +62,8 @@ from storage.models import (
 
 #: ``run_rollups.agent_type`` of the row counting every run once.
 EVERY_AGENT_TYPE = "*"
+#: ``app_id`` of the rollup rows counting every app (the platform's figures).
+EVERY_APP = "*"
 HOUR = timedelta(hours=1)
 
 
@@ -202,9 +207,10 @@ class RollupReader:
             bucket[1] += int(tokens or 0)
 
         if window.has_hours():
-            conditions = [window.hourly(StepRollup.hour)]
-            if app_id:
-                conditions.append(StepRollup.app_id == app_id)
+            conditions = [
+                window.hourly(StepRollup.hour),
+                StepRollup.app_id == app_id if app_id else StepRollup.app_id != EVERY_APP,
+            ]
             for hour, app, calls, cost, tokens in self.session.execute(
                 select(
                     StepRollup.hour,
@@ -243,9 +249,10 @@ class RollupReader:
     ) -> Iterable[tuple[Any, ...]]:
         """``(key, calls, failures, retries, in, out, cost, violations)`` rows to add up."""
         if window.has_hours():
-            conditions = [window.hourly(StepRollup.hour)]
-            if app_id:
-                conditions.append(StepRollup.app_id == app_id)
+            conditions = [
+                StepRollup.app_id == (app_id or EVERY_APP),
+                window.hourly(StepRollup.hour),
+            ]
             if agent_type:
                 conditions.append(StepRollup.agent_type == agent_type)
             yield from self.session.execute(
@@ -306,9 +313,10 @@ class RollupReader:
         self, window: Window, app_id: str | None, agent_type: str | None
     ) -> Iterable[tuple[Any, ...]]:
         if window.has_hours():
-            conditions = [window.hourly(StepLatencyBucket.hour)]
-            if app_id:
-                conditions.append(StepLatencyBucket.app_id == app_id)
+            conditions = [
+                StepLatencyBucket.app_id == (app_id or EVERY_APP),
+                window.hourly(StepLatencyBucket.hour),
+            ]
             if agent_type:
                 conditions.append(StepLatencyBucket.agent_type == agent_type)
             yield from self.session.execute(
@@ -346,9 +354,11 @@ class RollupReader:
         figures = RunRollupFigures()
         key = agent_type or EVERY_AGENT_TYPE
         if window.has_hours():
-            conditions = [window.hourly(RunRollup.hour), RunRollup.agent_type == key]
-            if app_id:
-                conditions.append(RunRollup.app_id == app_id)
+            conditions = [
+                RunRollup.app_id == (app_id or EVERY_APP),
+                RunRollup.agent_type == key,
+                window.hourly(RunRollup.hour),
+            ]
             for status, count in self.session.execute(
                 select(RunRollup.status, func.sum(RunRollup.runs))
                 .where(*conditions)
@@ -357,11 +367,10 @@ class RollupReader:
                 if count:
                     figures.by_status[status] = figures.by_status.get(status, 0) + int(count)
             bucket_conditions = [
-                window.hourly(RunDurationBucket.hour),
+                RunDurationBucket.app_id == (app_id or EVERY_APP),
                 RunDurationBucket.agent_type == key,
+                window.hourly(RunDurationBucket.hour),
             ]
-            if app_id:
-                bucket_conditions.append(RunDurationBucket.app_id == app_id)
             for bucket, count in self.session.execute(
                 select(RunDurationBucket.bucket, func.sum(RunDurationBucket.n))
                 .where(*bucket_conditions)

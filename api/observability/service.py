@@ -8,6 +8,7 @@ does not keep: every intermediate attempt, tokens, cost and model.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import binascii
 from collections.abc import Sequence
@@ -348,22 +349,31 @@ class ObservabilityService:
         if since >= until:
             raise InvalidInputError.at(("query", "since"), "since must be before until")
         client = await self.gateway.client()
-        await self.sync_run_summaries()
+        # The Temporal round trips run side by side: the sync of closed runs with the
+        # count of running ones, then the queues' backlogs.
+        _synced, running = await asyncio.gather(
+            self.sync_run_summaries(),
+            client.count_workflows(
+                RunFilter(
+                    app_id=app_id,
+                    status="running",
+                    since=since,
+                    until=until,
+                    agent_type=agent_type,
+                ).query()
+            ),
+        )
         rollups = RollupReader(self.session)
         window = Window.of(since, until)
         runs = rollups.runs(window, app_id=app_id, agent_type=agent_type)
         by_status = runs.by_status
-        running = await client.count_workflows(
-            RunFilter(
-                app_id=app_id, status="running", since=since, until=until, agent_type=agent_type
-            ).query()
-        )
         if running.count:
             by_status["running"] = running.count
         finished = sum(n for status, n in by_status.items() if status != "running")
         stats = rollups.agent_types(window, app_id=app_id, agent_type=agent_type)
         queues = sorted({s.agent_type for s in stats} | ({agent_type} if agent_type else set()))
-        backlogs = {name: await self._backlog(client, name) for name in queues}
+        found = await asyncio.gather(*(self._backlog(client, name) for name in queues))
+        backlogs = dict(zip(queues, found, strict=True))
         agent_metrics = [
             AgentTypeMetrics(
                 agent_type=s.agent_type,

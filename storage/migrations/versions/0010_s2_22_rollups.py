@@ -27,8 +27,12 @@ down_revision: str | None = "0009_triggers"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-_STEP_KEY = ("hour", "app_id", "agent_type", "model")
-_RUN_KEY = ("hour", "app_id", "agent_type")
+#: Primary keys, led by the app (``*``: every app) so that a read of one app, or of the
+#: whole platform, walks only its own rows of the window.
+_STEP_KEY = ("app_id", "hour", "agent_type", "model")
+_LATENCY_KEY = ("app_id", "hour", "agent_type", "bucket")
+_RUN_KEY = ("app_id", "agent_type", "hour", "status")
+_DURATION_KEY = ("app_id", "agent_type", "hour", "bucket")
 
 
 def _key(names: Sequence[str]) -> list[sa.Column[Any]]:
@@ -51,38 +55,48 @@ def _counter(name: str, kind: Any = None) -> sa.Column[Any]:
 
 # ------------------------------------------------------------------ trigger bodies
 # Each "apply" statement adds ``sign`` times a row's contribution; ``{r}`` is the row
-# (NEW or OLD on SQLite, the record variable in PL/pgSQL) and ``{hour}`` its hour.
+# (NEW or OLD on SQLite, the record variable in PL/pgSQL) and ``{hour}`` its hour. Each
+# row counts twice: under its app and under ``*`` (every app).
+
+
+def _apps(r: str) -> str:
+    return f"(SELECT {r}.app_id AS app UNION ALL SELECT '*') AS apps"
 
 
 def _step_statements(r: str, sign: str, hour: str, where: str) -> list[str]:
     return [
-        f"""INSERT INTO step_rollups (hour, app_id, agent_type, model, calls, failures,
+        f"""INSERT INTO step_rollups (app_id, hour, agent_type, model, calls, failures,
             retries, input_tokens, output_tokens, cost_usd, schema_violations)
-        SELECT {hour}, {r}.app_id, {r}.agent_type, {r}.model, {sign},
+        SELECT apps.app, {hour}, {r}.agent_type, {r}.model, {sign},
             CASE WHEN {r}.status <> 'completed' THEN {sign} ELSE 0 END,
             CASE WHEN {r}.attempt > 1 THEN {sign} ELSE 0 END,
             {sign} * {r}.input_tokens, {sign} * {r}.output_tokens, {sign} * {r}.cost_usd, 0
+        FROM {_apps(r)}
         WHERE {where}
-        ON CONFLICT (hour, app_id, agent_type, model) DO UPDATE SET
-            calls = step_rollups.calls + excluded.calls, failures = step_rollups.failures + excluded.failures,
+        ON CONFLICT (app_id, hour, agent_type, model) DO UPDATE SET
+            calls = step_rollups.calls + excluded.calls,
+            failures = step_rollups.failures + excluded.failures,
             retries = step_rollups.retries + excluded.retries,
             input_tokens = step_rollups.input_tokens + excluded.input_tokens,
             output_tokens = step_rollups.output_tokens + excluded.output_tokens,
             cost_usd = step_rollups.cost_usd + excluded.cost_usd""",
-        f"""INSERT INTO step_latency_buckets (hour, app_id, agent_type, model, bucket, n)
-        SELECT {hour}, {r}.app_id, {r}.agent_type, {r}.model, {r}.latency_bucket, {sign}
+        f"""INSERT INTO step_latency_buckets (app_id, hour, agent_type, bucket, n)
+        SELECT apps.app, {hour}, {r}.agent_type, {r}.latency_bucket, {sign}
+        FROM {_apps(r)}
         WHERE {where} AND {r}.status = 'completed' AND {r}.latency_bucket IS NOT NULL
-        ON CONFLICT (hour, app_id, agent_type, model, bucket) DO UPDATE SET n = step_latency_buckets.n + excluded.n""",
+        ON CONFLICT (app_id, hour, agent_type, bucket) DO UPDATE SET
+            n = step_latency_buckets.n + excluded.n""",
     ]
 
 
 def _violation_statements(r: str, sign: str, hour: str, where: str) -> list[str]:
     return [
-        f"""INSERT INTO step_rollups (hour, app_id, agent_type, model, calls, failures,
+        f"""INSERT INTO step_rollups (app_id, hour, agent_type, model, calls, failures,
             retries, input_tokens, output_tokens, cost_usd, schema_violations)
-        SELECT {hour}, {r}.app_id, {r}.agent_type, '', 0, 0, 0, 0, 0, 0, {sign}
+        SELECT apps.app, {hour}, {r}.agent_type, '', 0, 0, 0, 0, 0, 0, {sign}
+        FROM {_apps(r)}
         WHERE {where} AND {r}.severity = 'error'
-        ON CONFLICT (hour, app_id, agent_type, model) DO UPDATE SET
+        ON CONFLICT (app_id, hour, agent_type, model) DO UPDATE SET
             schema_violations = step_rollups.schema_violations + excluded.schema_violations"""
     ]
 
@@ -90,14 +104,17 @@ def _violation_statements(r: str, sign: str, hour: str, where: str) -> list[str]
 def _run_statements(r: str, sign: str, hour: str, where: str, types: str) -> list[str]:
     """``types``: a FROM item of one ``value`` column, ``*`` and the run's agent types."""
     return [
-        f"""INSERT INTO run_rollups (hour, app_id, agent_type, status, runs)
-        SELECT {hour}, {r}.app_id, types.value, {r}.status, {sign} FROM {types}
+        f"""INSERT INTO run_rollups (app_id, agent_type, hour, status, runs)
+        SELECT apps.app, types.value, {hour}, {r}.status, {sign} FROM {_apps(r)}, {types}
         WHERE {where}
-        ON CONFLICT (hour, app_id, agent_type, status) DO UPDATE SET runs = run_rollups.runs + excluded.runs""",
-        f"""INSERT INTO run_duration_buckets (hour, app_id, agent_type, bucket, n)
-        SELECT {hour}, {r}.app_id, types.value, {r}.duration_bucket, {sign} FROM {types}
+        ON CONFLICT (app_id, agent_type, hour, status) DO UPDATE SET
+            runs = run_rollups.runs + excluded.runs""",
+        f"""INSERT INTO run_duration_buckets (app_id, agent_type, hour, bucket, n)
+        SELECT apps.app, types.value, {hour}, {r}.duration_bucket, {sign}
+        FROM {_apps(r)}, {types}
         WHERE {where} AND {r}.status <> 'running' AND {r}.duration_bucket IS NOT NULL
-        ON CONFLICT (hour, app_id, agent_type, bucket) DO UPDATE SET n = run_duration_buckets.n + excluded.n""",
+        ON CONFLICT (app_id, agent_type, hour, bucket) DO UPDATE SET
+            n = run_duration_buckets.n + excluded.n""",
     ]
 
 
@@ -232,9 +249,11 @@ def upgrade() -> None:
         _counter("cost_usd", sa.Float()),
         _counter("schema_violations"),
     )
-    op.create_table("step_latency_buckets", *_key((*_STEP_KEY, "bucket")), _counter("n"))
-    op.create_table("run_rollups", *_key((*_RUN_KEY, "status")), _counter("runs"))
-    op.create_table("run_duration_buckets", *_key((*_RUN_KEY, "bucket")), _counter("n"))
+    # cost by day and app reads every app's rows of the window: by hour.
+    op.create_index("ix_step_rollups_hour", "step_rollups", ["hour"])
+    op.create_table("step_latency_buckets", *_key(_LATENCY_KEY), _counter("n"))
+    op.create_table("run_rollups", *_key(_RUN_KEY), _counter("runs"))
+    op.create_table("run_duration_buckets", *_key(_DURATION_KEY), _counter("n"))
     _backfill_buckets("step_results", "id", "latency_ms", "latency_bucket")
     _backfill_buckets("run_summaries", "run_id", "duration_ms", "duration_bucket")
     bind = op.get_bind()
