@@ -2,7 +2,7 @@
 
 Bucket ``i`` holds the values in ``(GAMMA**(i-1), GAMMA**i]`` and stands for
 ``2 * GAMMA**i / (GAMMA + 1)``, which is within ``RELATIVE_ACCURACY`` of every value
-in it: a nearest-rank percentile read from the counts is the exact one to within 1 %.
+in it: a nearest-rank percentile read from the counts is the exact one to within 2 %.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import math
 from collections.abc import Mapping
 
 #: Largest relative error of a percentile read from the buckets.
-RELATIVE_ACCURACY = 0.01
+RELATIVE_ACCURACY = 0.02
 GAMMA = (1 + RELATIVE_ACCURACY) / (1 - RELATIVE_ACCURACY)
 _LOG_GAMMA = math.log(GAMMA)
 #: The bucket of zero (and of negative values, which clocks can produce): stands for 0.
@@ -28,7 +28,7 @@ def bucket_of(value: float | None) -> int | None:
 
 
 def bucket_value(bucket: int) -> float:
-    """The value bucket ``bucket`` stands for (within 1 % of each value in it)."""
+    """The value bucket ``bucket`` stands for (within 2 % of each value in it)."""
     if bucket == ZERO_BUCKET:
         return 0.0
     return 2 * GAMMA**bucket / (GAMMA + 1)

@@ -25,9 +25,9 @@ Runs of evaluations never reach a rollup (the triggers skip a run with an
 Percentiles cannot be summed, so latencies and durations are counted in fixed,
 logarithmic buckets (as DDSketch does): bucket ``i`` holds values in
 ``(GAMMA**(i-1), GAMMA**i]`` and stands for ``2 * GAMMA**i / (GAMMA + 1)``, which is
-within ``RELATIVE_ACCURACY`` (1 %) of every value in it. A percentile read from the
+within ``RELATIVE_ACCURACY`` (2 %) of every value in it. A percentile read from the
 buckets is the nearest-rank percentile of the raw values (what the scan computed) to
-within that 1 %, whatever the number of values. The bucket of a value is computed by
+within that 2 %, whatever the number of values. The bucket of a value is computed by
 the writer and stored next to it (``step_results.latency_bucket``,
 ``run_summaries.duration_bucket``), so the triggers need no logarithm (SQLite may lack
 one).

@@ -343,7 +343,7 @@ class ObservabilityService:
     ) -> MetricsPublic:
         """Aggregates over the window from the hourly rollups (``storage/rollups.py``):
         counts and sums equal a scan of ``run_summaries`` and ``step_results``; latency
-        and duration percentiles are within 1 % of the scan's."""
+        and duration percentiles are within 2 % of the scan's."""
         until = until or datetime.now(UTC)
         since = since or until - DEFAULT_METRICS_WINDOW
         if since >= until:

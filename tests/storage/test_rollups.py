@@ -7,7 +7,7 @@ of :class:`storage.rollups.RollupReader` is compared, over many windows (whole h
 odd minutes, less than an hour, several days) and filters, with what the scan-based
 code the endpoint ran before computes (kept below, verbatim, as the reference):
 counts and token sums exactly, costs to float rounding, latency and duration
-percentiles within ``RELATIVE_ACCURACY`` (1 %).
+percentiles within ``RELATIVE_ACCURACY`` (2 %).
 """
 
 from __future__ import annotations
