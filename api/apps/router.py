@@ -348,7 +348,7 @@ async def deploy(
     report: GateReport | None = None
     if gate is not None and app.status != "archived" and not force:
         runner: EvaluationRunner = request.app.state.evaluations
-        report = await evaluate_gate(session, runner, app, gate, resolver)
+        report = await evaluate_gate(session, runner, app, gate, resolver, principal)
         if not report.passed:
             audit(
                 session,
