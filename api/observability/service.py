@@ -209,14 +209,24 @@ class ObservabilityService:
     ) -> RunSummaryPage:
         """A page of runs, newest first, from Temporal visibility (CLI-started runs too)."""
         client = await self.gateway.client()
-        answer = await client.workflow_service.list_workflow_executions(
-            ListWorkflowExecutionsRequest(
-                namespace=client.namespace,
-                page_size=limit,
-                next_page_token=decode_cursor(cursor),
-                query=where.query(),
-            )
+        request = ListWorkflowExecutionsRequest(
+            namespace=client.namespace,
+            page_size=limit,
+            next_page_token=decode_cursor(cursor),
+            query=where.query(),
         )
+        try:
+            answer = await client.workflow_service.list_workflow_executions(request)
+        except RPCError as exc:
+            # A page token Temporal did not issue (well-formed base64, but forged or stale).
+            if not cursor or exc.status in (
+                RPCStatusCode.UNAVAILABLE,
+                RPCStatusCode.DEADLINE_EXCEEDED,
+            ):
+                raise
+            raise InvalidInputError.at(
+                ("query", "cursor"), "not a cursor this API returned; start again without it"
+            ) from exc
         executions = [
             WorkflowExecution._from_raw_info(info, client.namespace, client.data_converter)
             for info in answer.executions

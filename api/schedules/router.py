@@ -125,9 +125,13 @@ async def update_schedule(
     app = require_app(session, row.app_id)
     refuse_archived(app)
     changes = body.model_dump(mode="json", exclude_unset=True)
+    # ``null`` leaves a field as it is, except those that can be cleared (cron and
+    # interval_seconds replace each other; catchup_window_seconds goes back to Temporal's).
+    clearable = ("cron", "interval_seconds", "catchup_window_seconds")
+    changes = {k: v for k, v in changes.items() if v is not None or k in clearable}
     if "inputs" in changes:
         runs = run_service_for(request, session, principal)
-        runs.check_inputs_against_release(app, changes["inputs"] or {})
+        runs.check_inputs_against_release(app, changes["inputs"])
     if changes.get("cron") is None and changes.get("interval_seconds") is None:
         # ``null`` for both would leave the schedule without a spec.
         for key in ("cron", "interval_seconds"):
