@@ -14,7 +14,7 @@ from temporalio.converter import PayloadCodec
 
 from api.auth.dependencies import install_role_documentation
 from api.auth.middleware import AuthenticationMiddleware, SecurityHeadersMiddleware
-from api.auth.rate_limits import TokenBucketLimiter
+from api.auth.rate_limits import RateLimiter, rate_limit_storage
 from api.auth.revocation_cache import RevocationCache
 from api.auth.tokens import TokenService
 from api.body_limit import BodySizeLimitMiddleware
@@ -162,6 +162,12 @@ def create_app(
     app.state.token_service = TokenService(config.auth)
     # The revoke endpoints clear it, so revocation through this process applies at once.
     app.state.revocation_cache = RevocationCache(config.auth.revocation_cache_seconds)
+    # Per principal here; the webhook route uses its storage for per-webhook limits.
+    app.state.rate_limiter = RateLimiter(
+        config.auth.rate_limit_per_minute,
+        config.auth.rate_limit_burst,
+        rate_limit_storage(config.auth.rate_limit_storage),
+    )
 
     install_error_handlers(app)
     app.include_router(index.router)
@@ -204,7 +210,7 @@ def create_app(
         AuthenticationMiddleware,
         tokens=app.state.token_service,
         session_factory=app.state.session_factory,
-        limiter=TokenBucketLimiter(config.auth.rate_limit_per_minute, config.auth.rate_limit_burst),
+        limiter=app.state.rate_limiter,
         revocation_cache=app.state.revocation_cache,
         disabled=config.auth.mode == "disabled",
         metrics_token=config.auth.metrics_token,

@@ -36,9 +36,12 @@ class AuthConfig:
     oidc_roles_claim: str = "roles"
     oidc_teams_claim: str = "teams"
     jwks_cache_seconds: int = 300
-    #: Per-principal token bucket: sustained requests per minute and burst size.
+    #: Per-principal rate limit: sustained requests per minute and burst size.
     rate_limit_per_minute: int = 600
     rate_limit_burst: int = 120
+    #: Where the rate-limit counters live: ``None`` (this process's memory) or a
+    #: ``redis://host:port/db`` URI shared by every API process.
+    rate_limit_storage: str | None = None
     #: How long a passed revocation check (token jti + API key) is reused in one API
     #: process; revokes through this process clear it at once; 0 checks every request.
     revocation_cache_seconds: float = 1.0

@@ -104,9 +104,13 @@ class Settings(BaseSettings):
     revocation_cache_seconds: float = Field(default=1.0, ge=0, le=60)
     #: The CLI's API key; unset: the key file ``HUB_HOME/admin.key`` written by ``hub up``.
     api_key: str | None = None
-    #: Per-principal rate limit (token bucket, per API process).
+    #: Per-principal rate limit (sliding window of the burst, per API process unless
+    #: ``rate_limit_storage`` is shared).
     rate_limit_per_minute: int = Field(default=600, ge=1)
     rate_limit_burst: int = Field(default=120, ge=1)
+    #: ``redis://host:port/db``: rate-limit counters shared by every API process; unset:
+    #: each process counts in its own memory.
+    rate_limit_storage: str | None = Field(default=None, pattern=r"^(redis|rediss|memory)://")
     #: Run limits: steps per run, items per ``foreach``, runs in flight per team.
     max_steps_per_run: int = Field(default=200, ge=1)
     max_foreach_items: int = Field(default=1000, ge=1)

@@ -57,6 +57,7 @@ def auth_config(settings: Settings) -> AuthConfig:
         jwks_cache_seconds=settings.jwks_cache_seconds,
         rate_limit_per_minute=settings.rate_limit_per_minute,
         rate_limit_burst=settings.rate_limit_burst,
+        rate_limit_storage=settings.rate_limit_storage,
         revocation_cache_seconds=settings.revocation_cache_seconds,
         metrics_token=settings.metrics_token,
     )
