@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import json
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
@@ -20,6 +20,7 @@ from typing import Annotated, Any, ParamSpec
 import httpx
 import typer
 import yaml
+from httpx_sse import connect_sse
 
 from hub.cli_login import auth_headers, default_api_url
 from schemas.artifacts import ARTIFACT_REF_KEY, artifact_id_from_uri
@@ -452,28 +453,7 @@ def trace_tree(trace: dict[str, Any]) -> list[str]:
     return lines
 
 
-# ----------------------------------------------------------------- SSE
-
-
-def sse_events(lines: Iterator[str]) -> Iterator[tuple[str, str]]:
-    """``(event, data)`` pairs of a Server-Sent Events stream (comments skipped)."""
-    event, data = "message", list[str]()
-    for line in lines:
-        if line == "":
-            if data:
-                yield event, "\n".join(data)
-            event, data = "message", []
-        elif line.startswith(":"):
-            continue
-        else:
-            name, _, value = line.partition(":")
-            value = value[1:] if value.startswith(" ") else value
-            if name == "event":
-                event = value
-            elif name == "data":
-                data.append(value)
-    if data:
-        yield event, "\n".join(data)
+# ----------------------------------------------------------------- events
 
 
 def event_line(event: dict[str, Any]) -> str:
@@ -591,22 +571,17 @@ def runs_watch(
     final: dict[str, Any] | None = None
     with api_client(api_url, token) as client:
         try:
-            # No read timeout: a step may run for minutes; the server sends keep-alives.
-            with client.stream(
-                "GET",
-                path,
-                headers={"Accept": "text/event-stream"},
-                timeout=httpx.Timeout(30.0, read=None),
-            ) as response:
-                if response.status_code >= 400:
-                    raise api_error(response)
-                for kind, data in sse_events(response.iter_lines()):
-                    event = json.loads(data)
+            # No read timeout: a step may run for minutes; the server sends pings.
+            with connect_sse(client, "GET", path, timeout=httpx.Timeout(30.0, read=None)) as source:
+                if source.response.status_code >= 400:
+                    raise api_error(source.response)
+                for sse in source.iter_sse():
+                    event = sse.json()
                     if as_json:
                         typer.echo(json.dumps(event))
-                    elif kind == "step":
+                    elif sse.event == "step":
                         typer.echo(event_line(event))
-                    if kind == "run":
+                    if sse.event == "run":
                         final = event
                         break
         except httpx.TransportError as exc:

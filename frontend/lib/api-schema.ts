@@ -9668,7 +9668,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description `event: step` per step state change (running, completed, failed, skipped, canceled, waiting_approval) in order, then one `event: run` with the run's final status; each `data:` is a JSON RunEvent. */
+            /** @description `event: step` per step state change (running, completed, failed, skipped, canceled, waiting_approval) in order, then one `event: run` with the run's final status; each `data:` is a JSON RunEvent and each `id:` its `seq`; a `: ping` comment every 15 s on a quiet stream. */
             200: {
                 headers: {
                     [name: string]: unknown;

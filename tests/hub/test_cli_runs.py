@@ -25,6 +25,7 @@ from activities.plans import PlanActivities
 from activities.step_results import StepResultRecorder
 from api.app import create_app
 from api.config import ApiConfig
+from api.routers import run_events as run_events_router
 from schemas.orchestration import ExecutionPlan
 from schemas.runs import ApprovalDecision, RunInput
 from storage.artifacts import LocalArtifactStore
@@ -224,7 +225,7 @@ async def test_list_and_show_print_runs_and_the_trace_tree(hub: CliHub) -> None:
 
 
 async def test_watch_prints_events_while_the_run_is_in_flight_and_exits_with_its_outcome(
-    hub: CliHub,
+    hub: CliHub, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     app_id = f"app-cli{uuid.uuid4().hex[:8]}"
     plan = p.plan(
@@ -251,6 +252,22 @@ async def test_watch_prints_events_while_the_run_is_in_flight_and_exits_with_its
         seen.append(line.rstrip("\n"))
     # The run is blocked on the approval, so what we read was printed live.
     assert watcher.returncode is None
+    # A quiet stream gets pings; a client that saw the first three events (Last-Event-ID)
+    # gets none of them again.
+    monkeypatch.setattr(run_events_router, "PING_SECONDS", 0.2)
+    quiet: list[str] = []
+
+    async def until_a_ping() -> None:
+        async with httpx.AsyncClient(base_url=hub.api_url, headers=_auth(hub)) as api:
+            path, resume = f"/runs/{handle.id}/events", {"Last-Event-ID": "3"}
+            async with api.stream("GET", path, headers=resume, timeout=60) as stream:
+                async for line in stream.aiter_lines():
+                    quiet.append(line)
+                    if line.startswith(":"):
+                        return
+
+    await asyncio.wait_for(until_a_ping(), 60)
+    assert len(quiet) == 1 and quiet[0].startswith(": ping")
     await handle.execute_update("approve", ApprovalDecision(step_id="sign_off"))
     out, err = await asyncio.wait_for(watcher.communicate(), 60)
     seen += out.decode().splitlines()
