@@ -21,8 +21,11 @@ import httpx
 import typer
 import yaml
 from httpx_sse import connect_sse
+from rich.text import Text
+from rich.tree import Tree
 
 from hub.cli_login import auth_headers, default_api_url
+from hub.terminal import render, table
 from schemas.artifacts import ARTIFACT_REF_KEY, artifact_id_from_uri
 
 runs_app = typer.Typer(
@@ -358,16 +361,6 @@ def format_time(value: str | None) -> str:
         return value
 
 
-def table(rows: list[list[str]], headers: list[str]) -> str:
-    """A plain left-aligned text table."""
-    cells = [headers, *rows]
-    widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
-    return "\n".join(
-        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
-        for row in cells
-    )
-
-
 RUN_HEADERS = ["RUN", "APP", "STATUS", "STARTED", "DURATION", "STEPS", "TOKENS", "COST"]
 
 
@@ -415,8 +408,19 @@ def _span_line(span: dict[str, Any]) -> str:
     return "  ".join(parts)
 
 
+def _span_label(span: dict[str, Any]) -> Text:
+    """The span's line, then its retry reason and error on lines of their own."""
+    lines = [_span_line(span)]
+    if span.get("retry_reason"):
+        lines.append(f"retry reason: {span['retry_reason']}")
+    if span.get("error"):
+        kind = f" ({span['error_type']})" if span.get("error_type") else ""
+        lines.append(f"error{kind}: {span['error']}")
+    return Text("\n".join(lines))
+
+
 def trace_tree(trace: dict[str, Any]) -> list[str]:
-    """The spans of a ``GET /observability/traces/{id}`` answer as an indented tree.
+    """The spans of a ``GET /observability/traces/{id}`` answer as a tree (rich).
 
     Run → steps → attempts, children in the order they were scheduled; each line
     with status and duration, attempts with agent, model, tokens and cost, and
@@ -428,28 +432,17 @@ def trace_tree(trace: dict[str, Any]) -> list[str]:
     for span in spans:
         parent = span.get("parent_id") if span.get("parent_id") in ids else None
         children.setdefault(parent, []).append(span)
+
+    def grow(node: Tree, span: dict[str, Any]) -> Tree:
+        for kid in sorted(children.get(span["span_id"], []), key=_span_sort_key):
+            grow(node.add(_span_label(kid)), kid)
+        return node
+
     lines: list[str] = []
-
-    def walk(span: dict[str, Any], prefix: str, branch: str, last: bool) -> None:
-        lines.append(prefix + branch + _span_line(span))
-        below = prefix + ("" if not branch else ("   " if last else "│  "))
-        kids = sorted(children.get(span["span_id"], []), key=_span_sort_key)
-        notes = []
-        if span.get("retry_reason"):
-            notes.append(f"retry reason: {span['retry_reason']}")
-        if span.get("error"):
-            kind = f" ({span['error_type']})" if span.get("error_type") else ""
-            notes.append(f"error{kind}: {span['error']}")
-        for note in notes:
-            lines.append(below + ("│  " if kids else "   ") + note)
-        for index, kid in enumerate(kids):
-            is_last = index == len(kids) - 1
-            walk(kid, below, "└─ " if is_last else "├─ ", is_last)
-
     for root in sorted(children.get(None, []), key=_span_sort_key):
         if root["kind"] == "run":
             root = {**root, "app_id": trace.get("app_id")}
-        walk(root, "", "", True)
+        lines += render(grow(Tree(_span_label(root)), root)).splitlines()
     return lines
 
 

@@ -197,18 +197,18 @@ async def test_list_and_show_print_runs_and_the_trace_tree(hub: CliHub) -> None:
     lines = out.splitlines()
     assert lines[0].startswith(f"run {good.id}  completed") and f"app {app_id}" in lines[0]
     assert f"tokens {7 + 5} in / {7 + 5} out" in lines[0]
-    step_lines = [line for line in lines if line.startswith(("├─ ", "└─ "))]
+    step_lines = [line for line in lines if line.startswith(("├── ", "└── "))]
     # extract and broken start together; retry waits for extract, so it comes last.
-    assert sorted(line[3:].split()[0] for line in step_lines[:2]) == ["broken", "extract"]
-    assert step_lines[-1].startswith("└─ retry  completed")
+    assert sorted(line[4:].split()[0] for line in step_lines[:2]) == ["broken", "extract"]
+    assert step_lines[-1].startswith("└── retry  completed")
     retry_at = lines.index(step_lines[-1])
     retry_block = lines[retry_at + 1 :]
-    assert retry_block[0].strip().startswith("├─ retry attempt 1  failed")
+    assert retry_block[0].strip().startswith("├── retry attempt 1  failed")
     assert "error" in retry_block[1] and "503" in retry_block[1]
-    assert retry_block[2].strip().startswith("└─ retry attempt 2  completed")
+    assert retry_block[2].strip().startswith("└── retry attempt 2  completed")
     assert f"agent {FLAKY}" in retry_block[2] and "tokens 5 in / 5 out" in retry_block[2]
     assert "retry reason:" in retry_block[3] and "503" in retry_block[3]
-    broken_at = next(i for i, line in enumerate(lines) if line[3:].startswith("broken  failed"))
+    broken_at = next(i for i, line in enumerate(lines) if line[4:].startswith("broken  failed"))
     assert "no document given" in "\n".join(lines[broken_at : broken_at + 4])
     assert lines[-1] == f"Temporal UI: http://ui/namespaces/default/workflows/{good.id}"
 
