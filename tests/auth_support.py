@@ -116,8 +116,6 @@ def secure_test_app(app: FastAPI, database_url: str | None = None) -> FastAPI:
         AuthenticationMiddleware,
         tokens=app.state.token_service,
         session_factory=app.state.session_factory,
-        limiter=RateLimiter(
-            GENEROUS_AUTH.rate_limit_per_minute, GENEROUS_AUTH.rate_limit_burst
-        ),
+        limiter=RateLimiter(GENEROUS_AUTH.rate_limit_per_minute, GENEROUS_AUTH.rate_limit_burst),
     )
     return app
