@@ -108,9 +108,12 @@ class Settings(BaseSettings):
     #: ``rate_limit_storage`` is shared).
     rate_limit_per_minute: int = Field(default=600, ge=1)
     rate_limit_burst: int = Field(default=120, ge=1)
-    #: ``redis://host:port/db``: rate-limit counters shared by every API process; unset:
-    #: each process counts in its own memory.
-    rate_limit_storage: str | None = Field(default=None, pattern=r"^(redis|rediss|memory)://")
+    #: ``redis://host:port/db`` (or ``rediss://``, ``redis+unix://``, ``redis+sentinel://``,
+    #: ``redis+cluster://``): rate-limit counters shared by every API process; unset: each
+    #: process counts in its own memory.
+    rate_limit_storage: str | None = Field(
+        default=None, pattern=r"^(memory|redis(s|\+unix|\+sentinel|\+cluster)?)://"
+    )
     #: Run limits: steps per run, items per ``foreach``, runs in flight per team.
     max_steps_per_run: int = Field(default=200, ge=1)
     max_foreach_items: int = Field(default=1000, ge=1)
