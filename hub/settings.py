@@ -112,7 +112,7 @@ class Settings(BaseSettings):
     #: ``redis+cluster://``): rate-limit counters shared by every API process; unset: each
     #: process counts in its own memory.
     rate_limit_storage: str | None = Field(
-        default=None, pattern=r"^(memory|redis(s|\+unix|\+sentinel|\+cluster)?)://"
+        default=None, pattern=r"^(memory|redis(s|\+unix|\+sentinel|\+cluster)?)://", repr=False
     )
     #: Run limits: steps per run, items per ``foreach``, runs in flight per team.
     max_steps_per_run: int = Field(default=200, ge=1)
