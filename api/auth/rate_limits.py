@@ -40,9 +40,11 @@ def rate_limit_storage(uri: str | None) -> Storage:
 
 @functools.lru_cache(maxsize=1024)
 def rate_limit_item(rate_per_minute: int, burst: int) -> RateLimitItem:
-    """``burst`` requests per window of ``burst / rate_per_minute`` minutes (≥ 1 s)."""
+    """``burst`` requests per window of ``burst / rate_per_minute`` minutes; a window
+    is at least a second, holding more than ``burst`` when the rate asks for it."""
     rate, burst = max(rate_per_minute, 1), max(burst, 1)
-    return RateLimitItemPerSecond(burst, max(1, round(burst * 60 / rate)))
+    window = max(1, round(burst * 60 / rate))
+    return RateLimitItemPerSecond(max(burst, round(rate * window / 60)), window)
 
 
 class RateLimiter:

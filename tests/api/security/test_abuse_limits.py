@@ -76,6 +76,9 @@ def test_the_window_holds_the_burst_at_the_sustained_rate() -> None:
     # A webhook's 6 a minute, a sixth of it at once: 1 in any 10 seconds.
     item = rate_limit_item(6, 1)
     assert (item.amount, item.get_expiry()) == (1, 10)
+    # A rate above the burst each second: windows of a second, holding the rate.
+    item = rate_limit_item(60_000, 10)
+    assert (item.amount, item.get_expiry()) == (1000, 1)
 
 
 def test_an_unreachable_shared_storage_lets_requests_through() -> None:
