@@ -25,7 +25,7 @@ from activities.plans import PlanActivities
 from activities.step_results import StepResultRecorder
 from api.app import create_app
 from api.config import ApiConfig
-from api.routers import run_events as run_events_router
+from api.run_events import router as run_events_router
 from schemas.orchestration import ExecutionPlan
 from schemas.runs import ApprovalDecision, RunInput
 from storage.artifacts import LocalArtifactStore
