@@ -190,11 +190,11 @@ _APP_RECORD_COLUMNS = (
     App.created_at,
     App.updated_at,
 )
-#: The same query as :meth:`AppRepository.get_row`, compiled once for psycopg.
+#: ``GET /apps/{id}``'s one query (columns and agent count); both backends run it.
+_APP_RECORD_STATEMENT = select(*_APP_RECORD_COLUMNS).where(App.id == bindparam("app_id"))
+#: The same statement compiled once for psycopg (the async read pool's driver).
 _APP_RECORD_SQL = str(
-    select(*_APP_RECORD_COLUMNS)
-    .where(App.id == bindparam("app_id"))
-    .compile(dialect=postgresql.psycopg.dialect())  # type: ignore[attr-defined]
+    _APP_RECORD_STATEMENT.compile(dialect=postgresql.psycopg.dialect())  # type: ignore[attr-defined]
 )
 
 
@@ -347,8 +347,9 @@ def _record(row: Sequence[Any]) -> AppRecord:
 class AsyncAppReader:
     """Reads one app for ``GET /apps/{id}`` without a worker thread or the ORM.
 
-    On PostgreSQL (``pool`` given) it is one autocommit ``SELECT`` on the event loop;
-    on SQLite, where drivers are synchronous, the ORM read runs on a worker thread.
+    One statement (``_APP_RECORD_STATEMENT``) on both backends: on PostgreSQL (``pool``
+    given) its psycopg text runs as one autocommit ``SELECT`` on the event loop; on
+    SQLite, where drivers are synchronous, a session runs it on a worker thread.
     """
 
     def __init__(self, pool: AsyncReadPool | None, session_factory: Callable[[], Session]):
@@ -404,21 +405,8 @@ class AsyncAppReader:
 
     def _get_with_session(self, app_id: str) -> AppRecord | None:
         with self.session_factory() as session:
-            found = AppRepository(session).get_row(app_id)
-            if found is None:
-                return None
-            app = found.app
-            return AppRecord(
-                id=app.id,
-                name=app.name,
-                description=app.description,
-                version=app.version,
-                status=app.status,
-                team_id=app.team_id,
-                agent_count=found.agent_count,
-                created_at=app.created_at,
-                updated_at=app.updated_at,
-            )
+            row = session.execute(_APP_RECORD_STATEMENT, {"app_id": app_id}).one_or_none()
+        return None if row is None else _record(row)
 
 
 @functools.lru_cache(maxsize=16)

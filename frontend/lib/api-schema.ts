@@ -2463,6 +2463,11 @@ export interface components {
             agent_types?: components["schemas"]["AgentTypeMetrics"][];
             /** App Id */
             app_id?: string | null;
+            /**
+             * By Model
+             * @description Cost per model: calls, tokens and cost of each model's attempts.
+             */
+            by_model?: components["schemas"]["ModelCost"][];
             /** Cost By Day */
             cost_by_day?: components["schemas"]["DailyCost"][];
             /**
@@ -2542,6 +2547,34 @@ export interface components {
              * @default 0.7
              */
             temperature?: number;
+        };
+        /**
+         * ModelCost
+         * @description Attempts, tokens and cost of one model in the window (``""``: none reported).
+         */
+        ModelCost: {
+            /**
+             * Calls
+             * @default 0
+             */
+            calls?: number;
+            /**
+             * Cost Usd
+             * @default 0
+             */
+            cost_usd?: number;
+            /**
+             * Input Tokens
+             * @default 0
+             */
+            input_tokens?: number;
+            /** Model */
+            model: string;
+            /**
+             * Output Tokens
+             * @default 0
+             */
+            output_tokens?: number;
         };
         /**
          * OrchestrationPublic
