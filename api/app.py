@@ -37,7 +37,9 @@ from api.routers import (
     index,
     observability,
     orchestration,
+    prices,
     prompts,
+    releases,
     run_events,
     runs,
     schedules,
@@ -172,6 +174,8 @@ def create_app(
     app.include_router(auth.router, responses=database_down)
     app.include_router(audit.router, responses=database_down)
     app.include_router(apps.router, responses=database_down)
+    app.include_router(releases.router, responses=database_down)
+    app.include_router(prices.router, responses=database_down)
     app.include_router(agents.app_agents_router, responses=database_down)
     app.include_router(agents.router, responses=database_down)
     app.include_router(orchestration.router, responses=database_down)

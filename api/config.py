@@ -86,3 +86,6 @@ class ApiConfig:
     platform_metrics_interval_seconds: float = 5.0
     #: Exported as ``hub_cost_budget_usd_per_hour`` for the cost-burn alert; ``None``: not set.
     cost_budget_usd_per_hour: float | None = None
+    #: The price file (``HUB_PRICES_FILE``); ``None``: the shipped table. ``GET
+    #: /settings/prices`` shows it until a table is stored through ``PUT``.
+    prices_file: str | None = None

@@ -38,6 +38,7 @@ from schemas.observability import (
     AgentTypeMetrics,
     DailyCost,
     MetricsPublic,
+    ModelCost,
     RunSummaryPage,
     RunSummaryPublic,
     RunTrace,
@@ -49,7 +50,12 @@ from schemas.observability import (
 from schemas.runs import RunStatus
 from schemas.triggers import TRIGGER_KINDS, RunTrigger, TriggerKind
 from storage.models import RunSummary, StepResult
-from storage.observability import ObservabilityRepository, ViolationFilter, percentile
+from storage.observability import (
+    ObservabilityRepository,
+    ViolationFilter,
+    cost_by_model,
+    percentile,
+)
 
 INVOKE_AGENT = "invoke_agent"
 APP_ID_KEY = SearchAttributeKey.for_keyword("AppId")
@@ -408,6 +414,18 @@ class ObservabilityService:
             cost_by_day=[
                 DailyCost(day=day, app_id=app, cost_usd=cost, tokens=tokens)
                 for day, app, cost, tokens in repository.cost_by_day(since, until, app_id=app_id)
+            ],
+            by_model=[
+                ModelCost(
+                    model=model,
+                    calls=calls,
+                    input_tokens=tokens_in,
+                    output_tokens=tokens_out,
+                    cost_usd=cost,
+                )
+                for model, calls, tokens_in, tokens_out, cost in cost_by_model(
+                    self.session, since, until, app_id=app_id, agent_type=agent_type
+                )
             ],
         )
 

@@ -38,6 +38,7 @@ def api_config(settings: Settings) -> ApiConfig:
         ),
         platform_metrics_interval_seconds=settings.platform_metrics_interval_seconds,
         cost_budget_usd_per_hour=settings.cost_budget_usd_per_hour,
+        prices_file=str(settings.prices_file) if settings.prices_file else None,
     )
 
 

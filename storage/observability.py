@@ -639,3 +639,39 @@ class ObservabilityRepository:
         ):
             totals.violations[(app, agent_type)] = int(count)
         return totals
+
+
+def cost_by_model(
+    session: Session,
+    since: datetime,
+    until: datetime,
+    *,
+    app_id: str | None = None,
+    agent_type: str | None = None,
+) -> list[tuple[str, int, int, int, float]]:
+    """``(model, calls, input_tokens, output_tokens, cost)`` of the attempts that ended in
+    the window, costliest first (``""``: no model reported)."""
+    conditions = [
+        StepResult.ended_at >= since,
+        StepResult.ended_at < until,
+        production_runs_only(StepResult.run_id),
+    ]
+    if app_id:
+        conditions.append(StepResult.app_id == app_id)
+    if agent_type:
+        conditions.append(StepResult.agent_type == agent_type)
+    rows = [
+        (str(model or ""), int(calls), int(tokens_in or 0), int(tokens_out or 0), float(cost or 0))
+        for model, calls, tokens_in, tokens_out, cost in session.execute(
+            select(
+                StepResult.model,
+                func.count(),
+                func.sum(StepResult.input_tokens),
+                func.sum(StepResult.output_tokens),
+                func.sum(StepResult.cost_usd),
+            )
+            .where(*conditions)
+            .group_by(StepResult.model)
+        )
+    ]
+    return sorted(rows, key=lambda r: (-r[4], r[0]))
