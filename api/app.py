@@ -36,6 +36,7 @@ from api.routers import (
     health,
     index,
     observability,
+    oidc,
     orchestration,
     prices,
     prompts,
@@ -172,6 +173,7 @@ def create_app(
     # Any route that touches the database answers 503 (declared here once) when it is down.
     database_down = error_responses(503)
     app.include_router(auth.router, responses=database_down)
+    app.include_router(oidc.router, responses=database_down)
     app.include_router(audit.router, responses=database_down)
     app.include_router(apps.router, responses=database_down)
     app.include_router(releases.router, responses=database_down)

@@ -550,6 +550,48 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/auth/oidc": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Whether sign-in with an external OIDC issuer is offered, and where
+         * @description ``enabled: false`` unless ``HUB_OIDC_ISSUER`` and ``HUB_OIDC_CLIENT_ID`` are set.
+         */
+        get: operations["oidc_config_auth_oidc_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/oidc/token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Redeem an authorization code (PKCE) for the hub's own tokens
+         * @description The code is redeemed at the issuer, its ID token verified (JWKS, issuer, audience =
+         *     client id, expiry, nonce) and its claims mapped to a role and teams; the answer is the
+         *     same token pair as ``POST /auth/token``'s, renewed with ``POST /auth/refresh``.
+         */
+        post: operations["oidc_token_auth_oidc_token_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/auth/refresh": {
         parameters: {
             query?: never;
@@ -2664,6 +2706,44 @@ export interface components {
              * @default 0
              */
             output_tokens?: number;
+        };
+        /**
+         * OidcConfigPublic
+         * @description ``GET /auth/oidc``: whether the console offers sign-in with an external issuer.
+         */
+        OidcConfigPublic: {
+            /**
+             * Authorization Endpoint
+             * @description Where the console sends the browser (from discovery).
+             */
+            authorization_endpoint?: string | null;
+            /** Client Id */
+            client_id?: string | null;
+            /** Display Name */
+            display_name?: string | null;
+            /** Enabled */
+            enabled: boolean;
+            /** Issuer */
+            issuer?: string | null;
+            /** Scopes */
+            scopes?: string[];
+        };
+        /**
+         * OidcTokenRequest
+         * @description Body of ``POST /auth/oidc/token``: an authorization code and its PKCE verifier.
+         */
+        OidcTokenRequest: {
+            /** Code */
+            code: string;
+            /**
+             * Code Verifier
+             * @description RFC 7636.
+             */
+            code_verifier: string;
+            /** Nonce */
+            nonce?: string | null;
+            /** Redirect Uri */
+            redirect_uri: string;
         };
         /**
          * OrchestrationPublic
@@ -7377,6 +7457,140 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests from this caller; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (the database) is unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    oidc_config_auth_oidc_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OidcConfigPublic"];
+                };
+            };
+            /** @description Too many requests from this caller; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (the database) is unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    oidc_token_auth_oidc_token_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OidcTokenRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenPair"];
+                };
+            };
+            /** @description The body is not well-formed JSON; `detail` gives the line and column. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBody"];
+                };
+            };
+            /** @description No valid bearer token was sent (missing, expired, revoked or not trusted). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token's role is not enough for this action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The resource does not exist. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is larger than the server accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A field is invalid; `detail` points at it. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBody"];
                 };
             };
             /** @description Too many requests from this caller; retry after `Retry-After` seconds. */
