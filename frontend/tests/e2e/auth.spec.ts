@@ -75,7 +75,7 @@ test("sign in with the OIDC issuer (authorization code + PKCE) opens the console
   await expect(signIn).toBeVisible();
   await signIn.click();
   // The issuer signs the test user in at once and sends the browser back with a code.
-  await expect(page.getByRole("heading", { level: 1, name: "Apps" })).toBeVisible();
+  await expect(page.getByRole("heading", { level: 1, name: "Intelligent apps" })).toBeVisible();
   expect(new URL(page.url()).pathname).toBe("/apps");
   const session = await (await page.request.get(stack().consoleUrl + "/session")).json();
   expect(session.me).toMatchObject({ subject: "oidc:alice", role: "editor", teams: ["risk"] });
