@@ -22,7 +22,7 @@ from alembic import op
 from storage.histogram import bucket_of
 from storage.models import UtcDateTime
 
-revision: str = "0010_s2_22_rollups"
+revision: str = "0010_rollups"
 down_revision: str | None = "0009_triggers"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
