@@ -36,7 +36,7 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from api.cron import check_cron
 from api.errors import ConflictError, InvalidInputError, NotFoundError, ValidationErrorItem
-from api.runs import APP_ID_KEY, trigger_search_attributes
+from api.runs import trigger_search_attributes
 from api.temporal import TemporalGateway
 from schemas.names import ORCHESTRATOR_QUEUE, WORKFLOW_TYPE
 from schemas.runs import RunInput
@@ -48,6 +48,7 @@ from schemas.triggers import (
 from schemas.triggers import (
     ScheduleBackfill as ScheduleBackfillBody,
 )
+from schemas.workflow_contract import APP_ID_KEY
 from storage.models import App, utc_now
 from storage.models import Schedule as ScheduleRow
 
