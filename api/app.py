@@ -62,7 +62,7 @@ errors (422) point at the offending field with a JSON pointer (and line/column f
 """
 
 
-def create_app(
+def create_app(  # noqa: PLR0915 - the composition root: one line per router and middleware, in order
     config: ApiConfig,
     *,
     temporal_connect: Callable[[], Awaitable[Client]] | None = None,

@@ -205,9 +205,3 @@ class ResolvedPrompt(BaseModel):
     version: int
     template: str
     uri_pinned: str
-
-
-class PromptErrorResponse(BaseModel):
-    """Error body of the ``/prompts`` API (FastAPI's shape)."""
-
-    detail: str | list[dict[str, Any]]

@@ -31,7 +31,7 @@ from api.config import PromptResolver
 from api.errors import ConflictError, InvalidInputError, NotFoundError
 from api.evaluations.scoring import aggregate, score_item
 from api.releases.service import build_plan
-from api.runs.service import RunService, failure_message
+from api.runs.service import RunService
 from api.temporal import TemporalGateway, TemporalUnavailable
 from schemas.artifacts import ARTIFACT_REF_KEY, ArtifactRef, artifact_id_from_uri
 from schemas.evaluations import (
@@ -47,6 +47,7 @@ from schemas.evaluations import (
 )
 from schemas.orchestration import ExecutionPlan
 from schemas.runs import RunResult
+from schemas.workflow_contract import failure_message
 from storage.artifacts import ArtifactNotFound, ArtifactStore
 from storage.evaluations import DatasetRepository, EvaluationRepository
 from storage.mlflow_evaluations import log_to_mlflow

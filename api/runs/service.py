@@ -26,8 +26,7 @@ from temporalio.client import (
     WorkflowHandle,
     WorkflowUpdateFailedError,
 )
-from temporalio.common import SearchAttributeKey, SearchAttributePair, TypedSearchAttributes
-from temporalio.exceptions import FailureError
+from temporalio.common import SearchAttributePair, TypedSearchAttributes
 from temporalio.service import RPCError, RPCStatusCode
 
 from api.audit.service import audit
@@ -35,7 +34,7 @@ from api.auth.principals import Principal
 from api.config import PromptResolver, RunLimits
 from api.errors import ConflictError, InvalidInputError, NotFoundError, item_at
 from api.releases.service import build_plan
-from api.runs.rerun import APPROVE_UPDATE, RunHistory, why_not_a_starting_point
+from api.runs.rerun import RunHistory, why_not_a_starting_point
 from api.temporal import TemporalGateway, TemporalUnavailable
 from schemas.artifacts import ArtifactRef, artifact_id_from_uri
 from schemas.names import ORCHESTRATOR_QUEUE, WORKFLOW_TYPE
@@ -51,6 +50,19 @@ from schemas.runs import (
     StepProgress,
 )
 from schemas.triggers import TRIGGER_KINDS, RunTrigger
+from schemas.workflow_contract import (
+    AGENT_TYPES_KEY,
+    APP_ID_KEY,
+    APP_VERSION_KEY,
+    APPROVE_UPDATE,
+    EVALUATION_ID_KEY,
+    HUB_RUN_ID_KEY,
+    HUB_TRIGGER_ID_KEY,
+    HUB_TRIGGER_KEY,
+    PROGRESS_QUERY,
+    failure_message,
+    visibility_literal,
+)
 from storage.artifacts import ArtifactNotFound, ArtifactStore
 from storage.evaluations import EvaluationRepository
 from storage.models import App, Run
@@ -77,13 +89,6 @@ STATUS_BY_TEMPORAL: dict[WorkflowExecutionStatus, RunStatus] = {
     WorkflowExecutionStatus.TIMED_OUT: "timed_out",
 }
 
-APP_ID_KEY = SearchAttributeKey.for_keyword("AppId")
-APP_VERSION_KEY = SearchAttributeKey.for_keyword("AppVersion")
-HUB_RUN_ID_KEY = SearchAttributeKey.for_keyword("HubRunId")
-AGENT_TYPES_KEY = SearchAttributeKey.for_keyword_list("AgentTypes")
-EVALUATION_ID_KEY = SearchAttributeKey.for_keyword("HubEvaluationId")
-HUB_TRIGGER_KEY = SearchAttributeKey.for_keyword("HubTrigger")
-HUB_TRIGGER_ID_KEY = SearchAttributeKey.for_keyword("HubTriggerId")
 API_TRIGGER = RunTrigger(kind="api")
 
 
@@ -140,17 +145,6 @@ class RunRejected(InvalidInputError):
 
 def new_run_id() -> str:
     return f"{RUN_ID_PREFIX}{uuid.uuid4().hex[:16]}"
-
-
-def failure_message(exc: BaseException) -> str:
-    """The innermost failure message: the agent's own words, not Temporal's wrappers."""
-    message = str(exc)
-    current: BaseException | None = exc
-    while current is not None:
-        if isinstance(current, FailureError) and current.message:
-            message = current.message
-        current = current.__cause__
-    return message
 
 
 class TooManyRunsError(ConflictError):
@@ -346,7 +340,7 @@ class RunService:
         if not app_ids:
             return 0
         client = await self._client()
-        quoted = ", ".join("'" + app_id.replace("'", "") + "'" for app_id in app_ids)
+        quoted = ", ".join(visibility_literal(app_id) for app_id in app_ids)
         try:
             answer = await client.count_workflows(
                 f"AppId IN ({quoted}) AND ExecutionStatus = 'Running'"
@@ -550,7 +544,7 @@ class RunService:
         """The ``progress`` query; ``None`` when no worker can answer it right now."""
         try:
             return await handle.query(
-                "progress", result_type=RunProgress, rpc_timeout=QUERY_TIMEOUT
+                PROGRESS_QUERY, result_type=RunProgress, rpc_timeout=QUERY_TIMEOUT
             )
         except (RPCError, Exception):  # no worker, or a run that failed before any step
             return None
@@ -585,7 +579,7 @@ class RunService:
         row = await self._find(run_id)
         handle = await self._handle(row)
         try:
-            result = await handle.execute_update("approve", decision)
+            result = await handle.execute_update(APPROVE_UPDATE, decision)
         except WorkflowUpdateFailedError as exc:
             raise RunRejected(failure_message(exc), "payload") from exc
         except RPCError as exc:
