@@ -144,6 +144,24 @@ class Release(Base):
     #: An ``ExecutionPlan`` dump with every agent's resolved config pinned.
     plan: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utc_now)
+    #: The principal that deployed it (``None`` for releases made before it was recorded).
+    created_by: Mapped[str | None] = mapped_column(String(200), default=None)
+
+
+class ModelPrice(Base):
+    """A price set through ``PUT /settings/prices``; the price file is the default.
+
+    When the table has rows they are the whole price table (the file is no longer read).
+    """
+
+    __tablename__ = "model_prices"
+
+    provider: Mapped[str] = mapped_column(String(100), primary_key=True)
+    model: Mapped[str] = mapped_column(String(200), primary_key=True)
+    input_per_million: Mapped[float] = mapped_column(Float)
+    output_per_million: Mapped[float] = mapped_column(Float)
+    updated_by: Mapped[str] = mapped_column(String(200))
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utc_now)
 
 
 class Run(Base):
@@ -154,7 +172,7 @@ class Run(Base):
         Index("ix_runs_status", "status"),
     )
 
-    id: Mapped[str] = mapped_column(String(40), primary_key=True, default=lambda: new_id("run"))
+    id: Mapped[str] = mapped_column(String(200), primary_key=True, default=lambda: new_id("run"))
     app_id: Mapped[str] = mapped_column(String(40), ForeignKey("apps.id", ondelete="CASCADE"))
     release_id: Mapped[str | None] = mapped_column(
         String(40), ForeignKey("releases.id", ondelete="SET NULL"), default=None
@@ -260,6 +278,7 @@ class RunSummary(Base):
     __table_args__ = (
         Index("ix_run_summaries_start", "started_at"),
         Index("ix_run_summaries_app_start", "app_id", "started_at"),
+        Index("ix_run_summaries_ended", "ended_at"),
     )
 
     run_id: Mapped[str] = mapped_column(String(200), primary_key=True)
@@ -386,11 +405,16 @@ class ArtifactOwner(Base):
     """Which team uploaded an artifact, so other teams get 404 for it."""
 
     __tablename__ = "artifact_owners"
+    __table_args__ = (Index("ix_artifact_owners_created", "created_at"),)
 
     artifact_id: Mapped[str] = mapped_column(String(100), primary_key=True)
     team_id: Mapped[str | None] = mapped_column(String(100), default=None)
     created_by: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utc_now)
+    #: What the upload was (for ``GET /artifacts``); ``None`` for uploads before 0010.
+    filename: Mapped[str | None] = mapped_column(String(255), default=None)
+    media_type: Mapped[str | None] = mapped_column(String(255), default=None)
+    size: Mapped[int | None] = mapped_column(BigInteger, default=None)
 
 
 class RegisteredSchema(Base):

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import anyio.to_thread
-from sqlalchemy import ColumnElement, bindparam, delete, func, select, tuple_
+from sqlalchemy import ColumnElement, and_, bindparam, delete, func, or_, select, tuple_
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session, aliased
 
@@ -499,7 +499,12 @@ class ReleaseRepository:
         self.session = session
 
     def create(
-        self, app_id: str, version: str, spec: dict[str, Any], plan: ExecutionPlan
+        self,
+        app_id: str,
+        version: str,
+        spec: dict[str, Any],
+        plan: ExecutionPlan,
+        created_by: str | None = None,
     ) -> Release:
         release = Release(
             app_id=app_id,
@@ -507,6 +512,7 @@ class ReleaseRepository:
             spec=spec,
             plan=plan.model_dump(mode="json"),
             created_at=utc_now(),
+            created_by=created_by,
         )
         self.session.add(release)
         self.session.flush()
@@ -528,6 +534,30 @@ class ReleaseRepository:
         return self.session.scalars(
             select(Release).where(Release.app_id == app_id).order_by(Release.created_at.desc())
         ).all()
+
+    def page_for_app(
+        self, app_id: str, limit: int, after: Release | None = None
+    ) -> Sequence[Release]:
+        """Up to ``limit`` releases of ``app_id``, newest first, older than ``after`` (keyset)."""
+        query = select(Release).where(Release.app_id == app_id)
+        if after is not None:
+            query = query.where(
+                or_(
+                    Release.created_at < after.created_at,
+                    and_(Release.created_at == after.created_at, Release.id < after.id),
+                )
+            )
+        return self.session.scalars(
+            query.order_by(Release.created_at.desc(), Release.id.desc()).limit(limit)
+        ).all()
+
+    def count_for_app(self, app_id: str) -> int:
+        return int(
+            self.session.scalar(
+                select(func.count()).select_from(Release).where(Release.app_id == app_id)
+            )
+            or 0
+        )
 
     def get_plan(self, release_id: str) -> ExecutionPlan | None:
         """The plan pinned in ``release_id``, or ``None`` when there is no such release."""

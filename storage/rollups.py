@@ -1,7 +1,7 @@
 """Dashboard rollups: hourly sums of the observability tables, kept as rows are written.
 
 Four tables, maintained by database triggers on ``step_results``, ``schema_violations``
-and ``run_summaries`` (migration ``0010_s2_22_rollups``), so every writer — the engine's
+and ``run_summaries`` (migration ``0010_rollups``), so every writer — the engine's
 step-result writer, the summary sync, a hand-written ``INSERT`` — keeps them in the same
 transaction as the row it writes, and a rewritten row (same attempt written twice, a
 re-synced run) first takes its old contribution back:

@@ -12,14 +12,13 @@ from sqlalchemy.orm import Session
 
 from api.audit.service import audit
 from api.auth.dependencies import EditorDep, PublicRoute, ViewerDep
-from api.auth.principals import ALL_TEAMS, Principal, current_principal
+from api.auth.principals import ALL_TEAMS, Principal, acting_as
 from api.auth.rate_limits import retry_after_header
-from api.dependencies import SessionDep, require_app
+from api.dependencies import SessionDep, require_app, run_service_for
 from api.errors import ApiError, ConflictError, InvalidInputError, NotFoundError, error_responses
-from api.runs.router import launch_run, run_service
 from api.webhooks.service import (
     SecretBox,
-    WebhookRateLimits,
+    acquire_webhook_limit,
     check_pointers,
     event_key,
     map_inputs,
@@ -59,13 +58,6 @@ def _box(request: Request) -> SecretBox:
             request.app.state.config.auth.secret_key
         )
     return box
-
-
-def _limits(request: Request) -> WebhookRateLimits:
-    limits: WebhookRateLimits | None = getattr(request.app.state, "webhook_rate_limits", None)
-    if limits is None:
-        limits = request.app.state.webhook_rate_limits = WebhookRateLimits()
-    return limits
 
 
 def _public(request: Request, hook: Webhook, secret: str | None = None) -> WebhookPublic:
@@ -271,7 +263,7 @@ async def deliver(
     if hook is None:
         raise WebhookNotFound(f"Webhook {webhook_id!r} not found.")
     verify(hook, _box(request), timestamp=hub_timestamp, signature=hub_signature, body=raw)
-    wait = _limits(request).acquire(hook)
+    wait = await acquire_webhook_limit(request.app.state.rate_limiter, hook)
     if wait is not None:
         return Response(
             content=json.dumps(
@@ -298,20 +290,13 @@ async def deliver(
         teams=(app.team_id,) if app.team_id else (ALL_TEAMS,),
         source="webhook",
     )
-    reset = current_principal.set(principal)
-    try:
-        started, created = await launch_run(
-            request,
-            session,
-            run_service(request, session),
-            principal,
+    with acting_as(principal):
+        started, created = await run_service_for(request, session, principal).launch(
             app,
             inputs=inputs,
             trigger=RunTrigger(kind="webhook", id=hook.id),
             idempotency_key=event_key(hook, idempotency_key, payload),
         )
-    finally:
-        current_principal.reset(reset)
     return WebhookAccepted(
         run_id=started.run_id,
         status=started.status,
