@@ -1,12 +1,15 @@
 """``python -m bench.investigations.api_ab --base DIR``: two versions of the API side by side.
 
 On a shared machine two ``--only api`` runs one after the other measure the neighbours as
-much as the code. This starts one PostgreSQL database (10,000 apps, as the api section),
-``hub api`` from ``DIR`` (another checkout, e.g. ``git archive main | tar -x -C DIR``; run
-with this checkout's virtualenv through ``PYTHONPATH``) and ``hub api`` from this checkout,
-both at once, and loads each endpoint with wrk alternately (base then this, then this then
-base, ``--rounds`` times). Per run: req/s, p50/p99, and the API process's CPU per 1,000
-requests from ``/proc``; printed per round, then medians and their ratio (this ÷ base).
+much as the code. This seeds one PostgreSQL database (10,000 apps, as the api section),
+then each round starts ``hub api`` from ``DIR`` (another checkout, e.g. ``git archive main
+| tar -x -C DIR``, run in that folder with this virtualenv) and from ``--this`` (default:
+this checkout), both at once, in alternating order, loads each endpoint with wrk
+alternately (base then this, then this then base) and stops both: a fresh pair of
+processes every round, since two processes of the *same* code differ by up to ~15 % on
+this VM (memory layout, core placement). Per run: req/s, p50/p99, and the API process's
+CPU per 1,000 requests from ``/proc``; printed per round, then medians and their ratio
+(this ÷ base).
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from typing import Any
 
 from bench.api_load import SEEDED_APPS, _lua_script, bearer_token, bench_database, run_wrk, seed
 from bench.measure import cpu_ms
-from bench.processes import ChildProcess, free_port, http_ok, process_group_members
+from bench.processes import REPO_ROOT, ChildProcess, free_port, http_ok, process_group_members
 from hub.stack import hub_command
 
 CASES = [
@@ -32,7 +35,7 @@ CASES = [
 FIGURES = ("requests_per_second", "latency_ms_p50", "latency_ms_p99", "cpu_ms_per_1000")
 
 
-def start_api(name: str, url: str, workdir: Path, pythonpath: str | None) -> ChildProcess:
+def start_api(name: str, url: str, workdir: Path, checkout: Path) -> ChildProcess:
     env = {
         **os.environ,
         "HUB_DATABASE_URL": url,
@@ -43,14 +46,11 @@ def start_api(name: str, url: str, workdir: Path, pythonpath: str | None) -> Chi
         "HUB_LOG_LEVEL": "WARNING",
         "HUB_AUTH_MODE": "enabled",
     }
-    env.pop("PYTHONPATH", None)
-    if pythonpath:
-        env["PYTHONPATH"] = pythonpath
+    env["PYTHONPATH"] = str(checkout)
     port = free_port()
     argv = [*hub_command(), "api", "--host", "127.0.0.1", "--port", str(port)]
-    child = ChildProcess(
-        name, argv, http_ok(f"http://127.0.0.1:{port}/ready"), workdir / f"{name}.log", env=env
-    )
+    ready = http_ok(f"http://127.0.0.1:{port}/ready")
+    child = ChildProcess(name, argv, ready, workdir / f"{name}.log", env=env, cwd=checkout)
     child.start()
     return child
 
@@ -61,19 +61,18 @@ def group_cpu_ms(child: ChildProcess) -> float:
     return sum(cpu_ms(pid) for pid in pids)
 
 
-def compare(base: Path, rounds: int, seconds: int, workdir: Path) -> dict[str, Any]:
+def compare(checkouts: dict[str, Path], rounds: int, seconds: int, workdir: Path) -> dict[str, Any]:
     raw: dict[str, dict[str, list[dict[str, Any]]]] = {"base": {}, "this": {}}
     with bench_database() as url:
         ids, key = seed(url, SEEDED_APPS)
-        apis = {
-            "base": start_api("base", url, workdir, str(base)),
-            "this": start_api("this", url, workdir, None),
-        }
-        try:
-            urls = {name: f"http://127.0.0.1:{api.argv[-1]}" for name, api in apis.items()}
-            tokens = {name: bearer_token(u, key) for name, u in urls.items()}
-            for rnd in range(rounds):
-                order = ["base", "this"] if rnd % 2 == 0 else ["this", "base"]
+        for rnd in range(rounds):
+            order = ["base", "this"] if rnd % 2 == 0 else ["this", "base"]
+            apis: dict[str, ChildProcess] = {}
+            try:
+                for name in order:
+                    apis[name] = start_api(name, url, workdir, checkouts[name])
+                urls = {name: f"http://127.0.0.1:{api.argv[-1]}" for name, api in apis.items()}
+                tokens = {name: bearer_token(u, key) for name, u in urls.items()}
                 for case, path, method, body in CASES:
                     for name in order:
                         script = _lua_script(
@@ -93,9 +92,9 @@ def compare(base: Path, rounds: int, seconds: int, workdir: Path) -> dict[str, A
                             f"{figures['cpu_ms_per_1000']:6.0f} ms per 1,000",
                             flush=True,
                         )
-        finally:
-            for api in apis.values():
-                api.stop()
+            finally:
+                for api in apis.values():
+                    api.stop()
     summary: dict[str, Any] = {}
     for case, *_ in CASES:
         base_runs, this_runs = raw["base"][case], raw["this"][case]
@@ -110,12 +109,19 @@ def compare(base: Path, rounds: int, seconds: int, workdir: Path) -> dict[str, A
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.investigations.api_ab")
     parser.add_argument("--base", type=Path, required=True, help="the other checkout")
+    parser.add_argument(
+        "--this", type=Path, default=REPO_ROOT, help="the checkout to compare (default: this)"
+    )
     parser.add_argument("--rounds", type=int, default=6)
     parser.add_argument("--seconds", type=int, default=4, help="per wrk run")
+    parser.add_argument("--output", type=Path, help="write every figure there as JSON")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="hub-api-ab-") as tmp:
-        result = compare(args.base.resolve(), args.rounds, args.seconds, Path(tmp))
+        checkouts = {"base": args.base.resolve(), "this": args.this.resolve()}
+        result = compare(checkouts, args.rounds, args.seconds, Path(tmp))
     print(json.dumps(result["summary"], indent=1))
+    if args.output:
+        args.output.write_text(json.dumps(result, indent=1) + "\n")
 
 
 if __name__ == "__main__":
