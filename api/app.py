@@ -16,6 +16,7 @@ from api.agents import router as agents
 from api.apps import router as apps
 from api.artifacts import router as artifacts
 from api.audit import router as audit
+from api.auth import oidc_router as oidc
 from api.auth import router as auth
 from api.auth.dependencies import install_role_documentation
 from api.auth.middleware import AuthenticationMiddleware, SecurityHeadersMiddleware
@@ -36,7 +37,9 @@ from api.index import router as index
 from api.observability import router as observability
 from api.observability.platform_metrics import PlatformMetrics
 from api.orchestration import router as orchestration
+from api.prices import router as prices
 from api.prompts import router as prompts
+from api.releases import router as releases
 from api.run_events import router as run_events
 from api.runs import router as runs
 from api.schedules import router as schedules
@@ -174,8 +177,11 @@ def create_app(
     # Any route that touches the database answers 503 (declared here once) when it is down.
     database_down = error_responses(503)
     app.include_router(auth.router, responses=database_down)
+    app.include_router(oidc.router, responses=database_down)
     app.include_router(audit.router, responses=database_down)
     app.include_router(apps.router, responses=database_down)
+    app.include_router(releases.router, responses=database_down)
+    app.include_router(prices.router, responses=database_down)
     app.include_router(agents.app_agents_router, responses=database_down)
     app.include_router(agents.router, responses=database_down)
     app.include_router(orchestration.router, responses=database_down)

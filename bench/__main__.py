@@ -26,6 +26,7 @@ from typing import Any
 
 from temporalio.client import Client
 
+from bench import dashboard
 from bench.api_load import api_load
 from bench.console import measure_console
 from bench.engines import (
@@ -58,6 +59,8 @@ DEFAULT_SECTIONS = (
     "throughput",
     "profile",
     "api",
+    "dashboard",
+    "memory",
     "stack",
     "console",
 )
@@ -164,6 +167,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         default=REPO_ROOT / "bench" / "results",
         help="where the JSON file goes (default bench/results)",
     )
+    dashboard.add_arguments(parser)
     args = parser.parse_args(argv)
     for name in ("repeats", "runs", "warmup", "profile_runs", "profile_steps"):
         value = getattr(args, name)
@@ -339,6 +343,8 @@ SECTION_RUNNERS = {
     "throughput": run_throughput,
     "profile": run_profile,
     "api": run_api,
+    "dashboard": dashboard.run_dashboard,
+    "memory": dashboard.run_memory,
     "stack": run_stack,
     "console": run_console,
     **INVESTIGATIONS,
@@ -428,6 +434,7 @@ def main(argv: list[str] | None = None) -> int:
     path = args.results_dir / f"{results['timestamp'].replace(':', '')}.json"
     path.write_text(json.dumps(_json_safe(results), indent=2) + "\n")
     print(render(results))
+    print(dashboard.render(results))
     print(f"\nfigures written to {path}")
     return 0
 

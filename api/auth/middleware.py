@@ -40,6 +40,8 @@ PUBLIC_PATHS = frozenset(
         "/openapi.json",
         "/auth/token",
         "/auth/refresh",
+        "/auth/oidc",
+        "/auth/oidc/token",
         *PUBLIC_ASSET_PATHS,
     }
 )
