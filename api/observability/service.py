@@ -222,7 +222,18 @@ class ObservabilityService:
         pages = client.list_workflows(
             where.query(), page_size=limit, next_page_token=decode_cursor(cursor) or None
         )
-        await pages.fetch_next_page()
+        try:
+            await pages.fetch_next_page()
+        except RPCError as exc:
+            # A page token Temporal did not issue (well-formed base64, but forged or stale).
+            if not cursor or exc.status in (
+                RPCStatusCode.UNAVAILABLE,
+                RPCStatusCode.DEADLINE_EXCEEDED,
+            ):
+                raise
+            raise InvalidInputError.at(
+                ("query", "cursor"), "not a cursor this API returned; start again without it"
+            ) from exc
         executions = list(pages.current_page or [])
         totals = ObservabilityRepository(self.session).run_totals([e.id for e in executions])
         items = []
