@@ -37,6 +37,7 @@ HUB_RUN_ID = SearchAttributeKey.for_keyword("HubRunId")
 AGENT_TYPES = SearchAttributeKey.for_keyword_list("AgentTypes")
 HUB_TRIGGER = SearchAttributeKey.for_keyword("HubTrigger")
 HUB_TRIGGER_ID = SearchAttributeKey.for_keyword("HubTriggerId")
+HUB_EVALUATION_ID = SearchAttributeKey.for_keyword("HubEvaluationId")
 
 
 def batch_item_search_attributes(app_id: str, run_id: str, batch_id: str) -> TypedSearchAttributes:
@@ -77,3 +78,23 @@ def missing_updates(
     return [
         pair.key.value_set(pair.value) for pair in wanted if current.get(pair.key) != pair.value
     ]
+
+
+def evaluation_item_search_attributes(
+    plan: ExecutionPlan, run_id: str, evaluation_id: str
+) -> TypedSearchAttributes:
+    """What an evaluation item's run is found by: those of any run of ``plan`` and the
+    evaluation's id (production listings and metrics leave such runs out)."""
+    pairs = list(run_search_attributes(plan, run_id))
+    if not plan.app_version:
+        pairs.append(SearchAttributePair(APP_VERSION, "draft"))
+    pairs += [
+        SearchAttributePair(HUB_TRIGGER, "api"),
+        SearchAttributePair(HUB_EVALUATION_ID, evaluation_id),
+    ]
+    return TypedSearchAttributes(pairs)
+
+
+def evaluation_search_attributes(evaluation_id: str) -> TypedSearchAttributes:
+    """The evaluation's own workflow: found by its id, never listed as a run."""
+    return TypedSearchAttributes([SearchAttributePair(HUB_EVALUATION_ID, evaluation_id)])
