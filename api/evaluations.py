@@ -76,7 +76,11 @@ def evaluation_summary(row: Evaluation) -> EvaluationSummary:
         app_version=row.app_version,
         status=row.status,  # type: ignore[arg-type]
         score=row.score,
+        field_scores=dict(row.field_scores or {}),
+        items_total=row.items_total,
+        items_done=row.items_done,
         purpose=row.purpose,  # type: ignore[arg-type]
+        judge=row.judge,
         created_at=iso(row.created_at) or "",
         finished_at=iso(row.finished_at),
     )

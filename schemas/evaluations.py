@@ -208,7 +208,11 @@ class EvaluationSummary(BaseModel):
     app_version: str = ""
     status: EvaluationStatus
     score: float | None = None
+    field_scores: dict[str, float] = Field(default_factory=dict)
+    items_total: int = 0
+    items_done: int = 0
     purpose: Literal["manual", "gate"] = "manual"
+    judge: bool = False
     created_at: str
     finished_at: str | None = None
 
