@@ -12,40 +12,38 @@ from fastapi.middleware.cors import CORSMiddleware
 from temporalio.client import Client
 from temporalio.converter import PayloadCodec
 
+from api.agents import router as agents
+from api.apps import router as apps
+from api.artifacts import router as artifacts
+from api.audit import router as audit
+from api.auth import router as auth
 from api.auth.dependencies import install_role_documentation
 from api.auth.middleware import AuthenticationMiddleware, SecurityHeadersMiddleware
 from api.auth.rate_limits import TokenBucketLimiter
 from api.auth.revocation_cache import RevocationCache
 from api.auth.tokens import TokenService
+from api.batches import router as batches
 from api.body_limit import BodySizeLimitMiddleware
-from api.codec_cors import CodecCorsMiddleware
+from api.codec import router as codec
+from api.codec.cors import CodecCorsMiddleware
 from api.config import ApiConfig
+from api.docs import router as docs
 from api.errors import error_responses, install_error_handlers
-from api.evaluations import EvaluationRunner
-from api.platform_metrics import PlatformMetrics
-from api.routers import (
-    agents,
-    apps,
-    artifacts,
-    audit,
-    auth,
-    batches,
-    codec,
-    docs,
-    evaluations,
-    health,
-    index,
-    observability,
-    orchestration,
-    prompts,
-    run_events,
-    runs,
-    schedules,
-    schemas,
-    webhooks,
-)
-from api.schema_sources import SCHEMA_SOURCES_INFO_KEY, SchemaSources, SchemaSourcesConfig
+from api.evaluations import router as evaluations
+from api.evaluations.service import EvaluationRunner
+from api.health import router as health
+from api.index import router as index
+from api.observability import router as observability
+from api.observability.platform_metrics import PlatformMetrics
+from api.orchestration import router as orchestration
+from api.prompts import router as prompts
+from api.run_events import router as run_events
+from api.runs import router as runs
+from api.schedules import router as schedules
+from api.schemas import router as schemas
+from api.schemas.sources import SCHEMA_SOURCES_INFO_KEY, SchemaSources, SchemaSourcesConfig
 from api.temporal import TemporalGateway, TemporalUnavailable
+from api.webhooks import router as webhooks
 from storage.artifacts import ArtifactStore
 from storage.database import AsyncReadPool, create_db_engine, create_session_factory, is_sqlite
 from storage.prompts import PromptRegistry, make_prompt_uri_resolver
@@ -121,7 +119,7 @@ def create_app(
         version=config.version,
         description=DESCRIPTION,
         lifespan=lifespan,
-        # Served by api.routers.docs with their assets from a package, never a CDN.
+        # Served by api.docs.router with their assets from a package, never a CDN.
         docs_url=None,
         redoc_url=None,
     )

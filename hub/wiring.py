@@ -9,7 +9,7 @@ from temporalio.client import Client
 
 from api.app import create_app
 from api.config import ApiConfig, AuthConfig, RunLimits
-from api.schema_sources import SchemaSourcesConfig
+from api.schemas.sources import SchemaSourcesConfig
 from hub.settings import Settings
 from hub.telemetry import instrument_http_app, setup_process, tracing_interceptors
 from hub.worker_processes import InProcessOrchestrator

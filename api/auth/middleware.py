@@ -23,7 +23,7 @@ from api.auth.rate_limits import TokenBucketLimiter, retry_after_header
 from api.auth.revocation_cache import RevocationCache, RevocationKey
 from api.auth.token_cache import VerifiedTokenCache
 from api.auth.tokens import InvalidToken, TokenService, VerifiedToken
-from api.routers.docs import PUBLIC_ASSET_PATHS
+from api.docs.router import PUBLIC_ASSET_PATHS
 from storage.security import RevokedTokenRepository, ServiceAccountRepository
 
 logger = logging.getLogger("hub.api.auth")
@@ -227,7 +227,7 @@ def _client_ip(scope: Scope) -> str:
 
 #: Headers on every response. The API serves JSON only, so the CSP forbids everything;
 #: the interactive docs run Swagger UI / ReDoc from this server's own assets (never a
-#: CDN: ``api/routers/docs.py``) and get a policy allowing exactly that.
+#: CDN: ``api/docs/router.py``) and get a policy allowing exactly that.
 SECURITY_HEADERS: dict[str, str] = {
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",

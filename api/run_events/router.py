@@ -1,0 +1,67 @@
+"""``GET /runs/{run_id}/events``: a run's step events as Server-Sent Events."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Path, Request
+from fastapi.responses import StreamingResponse
+
+from api.auth.dependencies import ViewerDep
+from api.auth.scoping import require_visible_run
+from api.dependencies import SessionDep
+from api.errors import error_responses
+from api.run_events.service import ensure_run_exists, stream_run_events
+from api.temporal import TemporalGateway
+
+router = APIRouter(prefix="/runs", tags=["runs"])
+
+
+@router.get(
+    "/{run_id}/events",
+    summary="Stream a run's step events (Server-Sent Events)",
+    response_class=StreamingResponse,
+    responses={
+        200: {
+            "content": {"text/event-stream": {}},
+            "description": "`event: step` per step state change (running, completed, failed, "
+            "skipped, canceled, waiting_approval) in order, then one `event: run` with the "
+            "run's final status; each `data:` is a JSON RunEvent.",
+        },
+        **error_responses(404, 503),
+    },
+)
+async def run_events(
+    principal: ViewerDep,
+    session: SessionDep,
+    run_id: Annotated[str, Path(max_length=200)],
+    request: Request,
+    last_event_id: Annotated[
+        str | None,
+        Header(
+            alias="Last-Event-ID",
+            max_length=20,
+            description="The `id` of the last event received: a reconnecting client "
+            "(EventSource sends it by itself) gets only the events after it.",
+        ),
+    ] = None,
+) -> StreamingResponse:
+    """Follow a run live: events arrive while it is in flight; the stream ends with the
+    run's terminal event (a finished run answers its whole event list at once)."""
+    require_visible_run(session, principal, run_id)
+    gateway: TemporalGateway = request.app.state.temporal
+    client = await gateway.client()
+    await ensure_run_exists(client, run_id)
+    return StreamingResponse(
+        stream_run_events(client, run_id, after_seq=_seq(last_event_id)),
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+    )
+
+
+def _seq(last_event_id: str | None) -> int:
+    """The sequence number of a ``Last-Event-ID`` header (0: none, or not ours)."""
+    try:
+        return max(0, int(last_event_id or 0))
+    except ValueError:
+        return 0
