@@ -65,7 +65,7 @@ export function EvaluationCompare({ evaluationId, otherId }: { evaluationId: str
               </TableRow>
             </TableHeader>
             <TableBody>
-              {c.fields.map((f) => (
+              {(c.fields ?? []).map((f) => (
                 <TableRow key={f.field} data-change={f.change}>
                   <TableCell className="font-mono text-xs">{f.field}</TableCell>
                   <TableCell>

@@ -89,7 +89,7 @@ export function EvaluationDetail({ evaluationId }: { evaluationId: string }) {
               </TableRow>
             </TableHeader>
             <TableBody>
-              {e.items.map((item) => (
+              {(e.items ?? []).map((item) => (
                 <TableRow key={item.index}>
                   <TableCell>{item.index}</TableCell>
                   <TableCell>
