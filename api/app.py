@@ -16,10 +16,11 @@ from api.agents import router as agents
 from api.apps import router as apps
 from api.artifacts import router as artifacts
 from api.audit import router as audit
+from api.auth import oidc_router as oidc
 from api.auth import router as auth
 from api.auth.dependencies import install_role_documentation
 from api.auth.middleware import AuthenticationMiddleware, SecurityHeadersMiddleware
-from api.auth.rate_limits import TokenBucketLimiter
+from api.auth.rate_limits import RateLimiter, rate_limit_storage
 from api.auth.revocation_cache import RevocationCache
 from api.auth.tokens import TokenService
 from api.batches import router as batches
@@ -36,7 +37,9 @@ from api.index import router as index
 from api.observability import router as observability
 from api.observability.platform_metrics import PlatformMetrics
 from api.orchestration import router as orchestration
+from api.prices import router as prices
 from api.prompts import router as prompts
+from api.releases import router as releases
 from api.run_events import router as run_events
 from api.runs import router as runs
 from api.schedules import router as schedules
@@ -159,6 +162,12 @@ def create_app(
     app.state.token_service = TokenService(config.auth)
     # The revoke endpoints clear it, so revocation through this process applies at once.
     app.state.revocation_cache = RevocationCache(config.auth.revocation_cache_seconds)
+    # Per principal here; the webhook route uses its storage for per-webhook limits.
+    app.state.rate_limiter = RateLimiter(
+        config.auth.rate_limit_per_minute,
+        config.auth.rate_limit_burst,
+        rate_limit_storage(config.auth.rate_limit_storage),
+    )
 
     install_error_handlers(app)
     app.include_router(index.router)
@@ -167,8 +176,11 @@ def create_app(
     # Any route that touches the database answers 503 (declared here once) when it is down.
     database_down = error_responses(503)
     app.include_router(auth.router, responses=database_down)
+    app.include_router(oidc.router, responses=database_down)
     app.include_router(audit.router, responses=database_down)
     app.include_router(apps.router, responses=database_down)
+    app.include_router(releases.router, responses=database_down)
+    app.include_router(prices.router, responses=database_down)
     app.include_router(agents.app_agents_router, responses=database_down)
     app.include_router(agents.router, responses=database_down)
     app.include_router(orchestration.router, responses=database_down)
@@ -201,7 +213,7 @@ def create_app(
         AuthenticationMiddleware,
         tokens=app.state.token_service,
         session_factory=app.state.session_factory,
-        limiter=TokenBucketLimiter(config.auth.rate_limit_per_minute, config.auth.rate_limit_burst),
+        limiter=app.state.rate_limiter,
         revocation_cache=app.state.revocation_cache,
         disabled=config.auth.mode == "disabled",
         metrics_token=config.auth.metrics_token,

@@ -368,7 +368,7 @@ async def deploy(
                 report=report,
             )
             return JSONResponse(refusal.model_dump(mode="json"), status_code=409)
-    deploy_app(session, app, prompt_resolver=resolver)
+    deploy_app(session, app, prompt_resolver=resolver, deployed_by=principal.subject)
     after = _public(session, app_id)
     audit(session, "app.deploy", "app", app_id, team_id=app.team_id, before=before, after=after)
     forced: dict[str, str | None] | None = None

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Request, UploadFile, status
+from fastapi import APIRouter, Path, Query, Request, UploadFile, status
 from fastapi.responses import Response
 
 from api.auth.dependencies import OperatorDep, ViewerDep
 from api.dependencies import SessionDep
 from api.errors import ApiError, InvalidInputError, NotFoundError, error_responses
-from schemas.artifacts import ArtifactRef
+from schemas.artifacts import ArtifactListItem, ArtifactRef, artifact_uri
 from storage.artifacts import ArtifactNotFound, ArtifactStore
 from storage.security import ArtifactOwnerRepository
 
@@ -57,9 +57,72 @@ async def upload_artifact(
         data, filename=filename, declared_media_type=file.content_type
     )
     ArtifactOwnerRepository(session).record(
-        ref.id, team_id=principal.default_team(), created_by=principal.subject
+        ref.id,
+        team_id=principal.default_team(),
+        created_by=principal.subject,
+        filename=ref.filename,
+        media_type=ref.media_type,
+        size=ref.size,
     )
     return ref
+
+
+@router.get(
+    "",
+    response_model=list[ArtifactListItem],
+    summary="List uploaded artifacts, newest first",
+    responses={
+        200: {
+            "description": "A page of artifacts.",
+            "headers": {
+                "X-Next-Cursor": {
+                    "description": "Pass as `cursor` for the next page; absent on the last.",
+                    "schema": {"type": "string"},
+                }
+            },
+        },
+        **error_responses(422),
+    },
+)
+def list_artifacts(
+    principal: ViewerDep,
+    session: SessionDep,
+    response: Response,
+    limit: Annotated[int, Query(ge=1, le=200, description="Page size.")] = 50,
+    cursor: Annotated[
+        str | None,
+        Query(
+            max_length=100,
+            pattern=r"^[A-Za-z0-9_-]+$",
+            description="The `X-Next-Cursor` of the previous page.",
+        ),
+    ] = None,
+) -> list[ArtifactListItem]:
+    """Documents uploaded through ``POST /artifacts`` by the caller's teams (the engine's
+    own outputs are reached from their runs, not listed)."""
+    owners = ArtifactOwnerRepository(session)
+    teams = None if principal.all_teams else tuple(principal.teams)
+    after = owners.get(cursor) if cursor else None
+    if cursor and (after is None or not principal.can_see_team(after.team_id)):
+        raise InvalidInputError.at(
+            ("query", "cursor"), "not an artifact of this list; pass X-Next-Cursor as it came"
+        )
+    rows = owners.page(teams, limit + 1, after)
+    if len(rows) > limit:
+        rows = rows[:limit]
+        response.headers["X-Next-Cursor"] = rows[-1].artifact_id
+    return [
+        ArtifactListItem(
+            id=row.artifact_id,
+            uri=artifact_uri(row.artifact_id),
+            filename=row.filename,
+            media_type=row.media_type,
+            size=row.size,
+            created_by=row.created_by,
+            created_at=row.created_at,
+        )
+        for row in rows
+    ]
 
 
 @router.get(

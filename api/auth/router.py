@@ -93,6 +93,13 @@ def refresh_token(body: RefreshRequest, request: Request, session: SessionDep) -
     except InvalidToken as exc:
         raise AuthenticationFailed(f"Cannot refresh: {exc}.") from exc
     account_id = verified.principal.service_account_id
+    if account_id is None and verified.principal.subject.startswith("oidc:"):
+        # Signed in through the OIDC issuer: renewed with the same role and teams until
+        # the refresh token's own expiry; a new sign-in picks up changed claims.
+        assert verified.jti is not None
+        RevokedTokenRepository(session).revoke(verified.jti, verified.expires_at)
+        who = verified.principal
+        return tokens.pair(subject=who.subject, role=who.role, teams=who.teams)
     account = ServiceAccountRepository(session).get(account_id) if account_id else None
     if account is None or account.revoked_at is not None:
         raise AuthenticationFailed("Cannot refresh: the API key behind it has been revoked.")

@@ -261,7 +261,12 @@ def pin_configs(
     return plan.model_copy(update={"agents": pinned})
 
 
-def deploy_app(session: Session, app: App, prompt_resolver: PromptResolver | None) -> None:
+def deploy_app(
+    session: Session,
+    app: App,
+    prompt_resolver: PromptResolver | None,
+    deployed_by: str | None = None,
+) -> None:
     """Compile, pin and release ``app``; moves it to ``deployed`` with its new version."""
     if app.status == "archived":
         raise ConflictError(
@@ -278,7 +283,7 @@ def deploy_app(session: Session, app: App, prompt_resolver: PromptResolver | Non
     first_release = releases.latest(app.id) is None
     version = app.version if first_release else bump_minor(app.version)
     plan = build_plan(session, app, prompt_resolver, version)
-    releases.create(app.id, version, orchestration.spec, plan)
+    releases.create(app.id, version, orchestration.spec, plan, created_by=deployed_by)
     AppRepository(session).update(app, status="deployed", version=version)
 
 

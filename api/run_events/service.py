@@ -1,4 +1,8 @@
-"""Live run events: the ``progress`` query polled and turned into ordered step events."""
+"""Live run events: the ``progress`` query polled and turned into ordered step events.
+
+The Server-Sent Events framing, keep-alive pings and disconnects are
+``sse-starlette``'s (:mod:`api.routers.run_events`); this module only makes the events.
+"""
 
 from __future__ import annotations
 
@@ -17,8 +21,6 @@ from schemas.runs import RunProgress, RunResult, StepProgress
 
 POLL_SECONDS = 0.25
 QUERY_TIMEOUT = timedelta(seconds=3)
-#: An SSE comment this often keeps proxies from closing a quiet stream.
-KEEPALIVE_SECONDS = 15.0
 FINISHED_STEP_STATES = frozenset({"completed", "failed", "skipped", "canceled"})
 
 
@@ -97,14 +99,10 @@ class StepEventTracker:
         )
 
 
-def sse(event: RunEvent) -> str:
-    return f"id: {event.seq}\nevent: {event.event}\ndata: {event.model_dump_json()}\n\n"
-
-
 async def stream_run_events(
     client: Client, run_id: str, poll_seconds: float = POLL_SECONDS, after_seq: int = 0
-) -> AsyncIterator[str]:
-    """Server-Sent Events for ``run_id`` until it ends (the last event is ``run``).
+) -> AsyncIterator[RunEvent]:
+    """The events of ``run_id`` until it ends (the last event is ``run``).
 
     ``after_seq`` (a reconnecting client's ``Last-Event-ID``) skips the events up to it:
     the sequence is rebuilt from the run's progress, so the same run numbers its events
@@ -112,7 +110,6 @@ async def stream_run_events(
     """
     handle = client.get_workflow_handle(run_id, result_type=RunResult)
     tracker = StepEventTracker(run_id)
-    quiet = 0.0
     while True:
         description = await handle.describe()
         status = STATUS_BY_TEMPORAL.get(
@@ -122,7 +119,7 @@ async def stream_run_events(
         events = tracker.changes(steps)
         for event in events:
             if event.seq > after_seq:
-                yield sse(event)
+                yield event
         if status != "running":
             error: str | None = None
             if status == "failed":
@@ -131,12 +128,8 @@ async def stream_run_events(
                 except WorkflowFailureError as exc:
                     error = failure_message(exc)
             closed = description.close_time.isoformat() if description.close_time else None
-            yield sse(tracker.run_event(status, error, closed))
+            yield tracker.run_event(status, error, closed)
             return
-        quiet = 0.0 if events else quiet + poll_seconds
-        if quiet >= KEEPALIVE_SECONDS:
-            quiet = 0.0
-            yield ": keep-alive\n\n"
         await asyncio.sleep(poll_seconds)
 
 

@@ -19,7 +19,7 @@ from api.errors import ApiError, ConflictError, InvalidInputError, NotFoundError
 from api.runs.router import launch_run, run_service
 from api.webhooks.service import (
     SecretBox,
-    WebhookRateLimits,
+    acquire_webhook_limit,
     check_pointers,
     event_key,
     map_inputs,
@@ -59,13 +59,6 @@ def _box(request: Request) -> SecretBox:
             request.app.state.config.auth.secret_key
         )
     return box
-
-
-def _limits(request: Request) -> WebhookRateLimits:
-    limits: WebhookRateLimits | None = getattr(request.app.state, "webhook_rate_limits", None)
-    if limits is None:
-        limits = request.app.state.webhook_rate_limits = WebhookRateLimits()
-    return limits
 
 
 def _public(request: Request, hook: Webhook, secret: str | None = None) -> WebhookPublic:
@@ -271,7 +264,7 @@ async def deliver(
     if hook is None:
         raise WebhookNotFound(f"Webhook {webhook_id!r} not found.")
     verify(hook, _box(request), timestamp=hub_timestamp, signature=hub_signature, body=raw)
-    wait = _limits(request).acquire(hook)
+    wait = await acquire_webhook_limit(request.app.state.rate_limiter, hook)
     if wait is not None:
         return Response(
             content=json.dumps(

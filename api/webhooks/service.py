@@ -15,7 +15,6 @@ import base64
 import hashlib
 import hmac
 import secrets
-import threading
 import time
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
@@ -23,7 +22,7 @@ from typing import Any
 
 from cryptography.fernet import Fernet, InvalidToken
 
-from api.auth.rate_limits import TokenBucketLimiter
+from api.auth.rate_limits import RateLimiter, rate_limit_item
 from api.errors import ApiError, InvalidInputError, ValidationErrorItem, item_at
 from storage.models import Webhook
 
@@ -199,24 +198,11 @@ def event_key(hook: Webhook, header: str | None, payload: Any) -> str | None:
     return f"webhook:{hook.id}:{key}"
 
 
-class WebhookRateLimits:
-    """One token bucket per webhook at its own rate (per API process)."""
-
-    def __init__(self) -> None:
-        self._limiters: dict[tuple[str, int], TokenBucketLimiter] = {}
-        self._lock = threading.Lock()
-
-    def acquire(self, hook: Webhook) -> float | None:
-        rate = hook.rate_limit_per_minute
-        with self._lock:
-            limiter = self._limiters.get((hook.id, rate))
-            if limiter is None:
-                if len(self._limiters) > 10_000:
-                    self._limiters.clear()
-                limiter = self._limiters[(hook.id, rate)] = TokenBucketLimiter(
-                    rate, max(1, rate // 6)
-                )
-        return limiter.acquire(hook.id)
+async def acquire_webhook_limit(limiter: RateLimiter, hook: Webhook) -> float | None:
+    """One event of ``hook`` against its own rate (a sixth of it at once): ``None``
+    when allowed, else seconds to wait. Shared by API processes when the limiter is."""
+    rate = hook.rate_limit_per_minute
+    return await limiter.acquire(f"webhook:{hook.id}", rate_limit_item(rate, max(1, rate // 6)))
 
 
 def overlap_end(seconds: int) -> datetime:

@@ -23,6 +23,7 @@ import { RunStartForm } from "@/components/runs/run-start-form";
 import { EvaluationsTab } from "@/components/evaluations/evaluations-tab";
 import { GateSettings } from "@/components/evaluations/gate-settings";
 import { AppFormDialog } from "./app-form-dialog";
+import { ReleaseHistory } from "./release-history";
 
 const TABS = ["overview", "agents", "orchestration", "observability", "evaluations", "settings"] as const;
 
@@ -193,6 +194,15 @@ function Overview({ appId, description, version, updatedAt, status }: { appId: s
           </CardContent>
         </Card>
       </div>
+      <Card>
+        <CardHeader>
+          <CardTitle>Release history</CardTitle>
+          <CardDescription>Each deploy, newest first, with who deployed it and what it pinned.</CardDescription>
+        </CardHeader>
+        <CardContent>
+          <ReleaseHistory appId={appId} />
+        </CardContent>
+      </Card>
     </div>
   );
 }

@@ -1,4 +1,5 @@
 "use client";
+import dynamic from "next/dynamic";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useMemo, useState } from "react";
@@ -17,7 +18,13 @@ import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@
 import { StatusBadge } from "@/components/shared/status-badge";
 import { ErrorState, LoadingState, PageHeader } from "@/components/shared/states";
 import { ApprovalForm } from "./approval-form";
-import { findMemo, MemoView } from "./memo-view";
+import { findMemo } from "@/lib/memo";
+
+// In the browser only (DOMPurify needs a DOM) and out of the page's first JavaScript.
+const MemoView = dynamic(() => import("./memo-view").then((m) => m.MemoView), {
+  ssr: false,
+  loading: () => <LoadingState label="Rendering the memo…" />,
+});
 
 export function RunView({ runId, initialRun = null }: { runId: string; initialRun?: Run | null }) {
   const router = useRouter();
