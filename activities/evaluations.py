@@ -148,12 +148,9 @@ class EvaluationActivities:
     async def score_evaluation_item(self, outcome: EvaluationItemOutcome) -> float | None:
         """Score the item (code scorers, and the judge for the fields it is asked to
         score) and write it into the report; returns the item's score."""
-        with self._sessions() as session:
-            row = session.get(Evaluation, outcome.evaluation_id)
-            dataset = DatasetRepository(session).get(row.dataset_id) if row else None
-            if row is None or dataset is None or outcome.index >= len(dataset.items):
-                return None
-            item = dataset.items[outcome.index]
+        item = await asyncio.to_thread(self._dataset_item, outcome.evaluation_id, outcome.index)
+        if item is None:
+            return None
         result = ItemResult(
             index=outcome.index,
             inputs=dict(item.get("inputs") or {}),
@@ -174,6 +171,14 @@ class EvaluationActivities:
         result.score = sum(scores) / len(scores) if scores else None
         await asyncio.to_thread(self._record_item, outcome.evaluation_id, result)
         return result.score
+
+    def _dataset_item(self, evaluation_id: str, index: int) -> dict[str, Any] | None:
+        with self._sessions() as session:
+            row = session.get(Evaluation, evaluation_id)
+            dataset = DatasetRepository(session).get(row.dataset_id) if row else None
+            if row is None or dataset is None or index >= len(dataset.items):
+                return None
+            return dict(dataset.items[index])
 
     async def _judged(self, config: JudgeConfig, result: FieldResult) -> FieldResult:
         """The judge's score for a field it is asked to score (a missing value scores 0
