@@ -24,7 +24,6 @@ from datetime import timedelta
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
-from temporalio.exceptions import FailureError
 from temporalio.workflow import ParentClosePolicy
 
 with workflow.unsafe.imports_passed_through():
@@ -41,6 +40,7 @@ with workflow.unsafe.imports_passed_through():
     )
     from schemas.names import ORCHESTRATOR_QUEUE, WORKFLOW_TYPE
     from schemas.runs import RunInput, RunResult
+    from schemas.workflow_contract import failure_message
 
 from workflows.search_attributes import evaluation_item_search_attributes
 
@@ -58,17 +58,6 @@ SCORING_RETRY = RetryPolicy(
     maximum_interval=timedelta(seconds=60),
     maximum_attempts=10,
 )
-
-
-def _failure_message(err: BaseException) -> str:
-    """The innermost message: the run's own words, not Temporal's wrappers."""
-    message = str(err)
-    current: BaseException | None = err
-    while current is not None:
-        if isinstance(current, FailureError) and current.message:
-            message = current.message
-        current = current.__cause__
-    return message
 
 
 @workflow.defn(name=EVALUATION_WORKFLOW_TYPE)
@@ -96,7 +85,7 @@ class EvaluationWorkflow:
         except Exception as err:
             await self._fail(
                 evaluation.evaluation_id,
-                f"the evaluation could not finish: {_failure_message(err)}",
+                f"the evaluation could not finish: {failure_message(err)}",
             )
             raise
 
@@ -186,5 +175,5 @@ class EvaluationWorkflow:
         except asyncio.CancelledError:
             raise
         except Exception as err:  # a failed run fails its item, never the evaluation
-            outcome.error = _failure_message(err)
+            outcome.error = failure_message(err)
         outcome.latency_ms = (workflow.now() - started).total_seconds() * 1000

@@ -249,7 +249,7 @@ async def start_evaluation(
     session.commit()
     runner = _runner(request)
     await runner.gateway.client()  # 503 now, not later, when Temporal is down
-    evaluation_id = runner.create(app, dataset, candidate, judge=body.judge)
+    evaluation_id = runner.create(app, dataset, candidate, principal, judge=body.judge)
     await runner.start(
         evaluation_id, candidate, body.concurrency, body.item_timeout_seconds, body.judge
     )

@@ -22,11 +22,10 @@ from temporalio.client import WorkflowFailureError
 from temporalio.common import SearchAttributePair, TypedSearchAttributes
 from temporalio.service import RPCError
 
-from api.auth.principals import Principal, acting_principal
+from api.auth.principals import Principal
 from api.config import PromptResolver
 from api.errors import ConflictError, InvalidInputError, NotFoundError
 from api.releases.service import build_plan
-from api.runs.service import EVALUATION_ID_KEY
 from api.temporal import TemporalGateway, TemporalUnavailable
 from schemas.artifacts import ArtifactRef, artifact_id_from_uri
 from schemas.evaluations import (
@@ -43,6 +42,7 @@ from schemas.evaluations import (
 )
 from schemas.names import ORCHESTRATOR_QUEUE
 from schemas.orchestration import ExecutionPlan
+from schemas.workflow_contract import EVALUATION_ID_KEY
 from storage.artifacts import ArtifactNotFound, ArtifactStore
 from storage.evaluations import (
     DatasetRepository,
@@ -189,6 +189,7 @@ class EvaluationRunner:
         app: App,
         dataset: EvalDataset,
         candidate: Candidate,
+        principal: Principal,
         *,
         purpose: str = "manual",
         judge: JudgeConfig | None = None,
@@ -198,7 +199,7 @@ class EvaluationRunner:
         Each item's inputs are checked at the door here, as ``POST /runs`` does (with the
         caller's rights on the artifacts they name): an item refused fails alone, with
         the message, and no run is started for it."""
-        who = acting_principal()
+        who = principal
         with self.session_factory() as session:
             lookup = _artifact_lookup(session, self.artifact_store, who)
             items = []

@@ -15,6 +15,7 @@ import contextlib
 from sqlalchemy.orm import Session
 from temporalio.service import RPCError
 
+from api.auth.principals import Principal
 from api.config import PromptResolver
 from api.evaluations.service import (
     Candidate,
@@ -51,6 +52,7 @@ async def evaluate_gate(
     app: App,
     gate: AppGate,
     prompt_resolver: PromptResolver | None,
+    principal: Principal,
 ) -> GateReport:
     """Evaluate the candidate (and, if needed, the deployed release) and judge them."""
     dataset = require_dataset(session, gate.dataset_id, app)
@@ -74,11 +76,13 @@ async def evaluate_gate(
     # The runner writes in its own transactions: this request's holds nothing meanwhile.
     session.commit()
     judge_config = _judge(gate)
-    candidate_id = runner.create(app, dataset, candidate, purpose="gate", judge=judge_config)
+    candidate_id = runner.create(
+        app, dataset, candidate, principal, purpose="gate", judge=judge_config
+    )
     await runner.start(candidate_id, candidate, judge=judge_config)
     if baseline_candidate is not None:
         baseline_id = runner.create(
-            app, dataset, baseline_candidate, purpose="gate", judge=judge_config
+            app, dataset, baseline_candidate, principal, purpose="gate", judge=judge_config
         )
         await runner.start(baseline_id, baseline_candidate, judge=judge_config)
     # The evaluations' workflows run on the workers; this request only awaits them (an
@@ -95,6 +99,7 @@ async def record_forced(
     app: App,
     gate: AppGate,
     prompt_resolver: PromptResolver | None,
+    principal: Principal,
 ) -> dict[str, str | None]:
     """After a forced deploy: start (not await) an evaluation of the release just
     deployed on the gate's dataset, so the release has a report all the same.
@@ -115,7 +120,9 @@ async def record_forced(
     )
     session.commit()
     judge_config = _judge(gate)
-    evaluation_id = runner.create(app, dataset, deployed, purpose="gate", judge=judge_config)
+    evaluation_id = runner.create(
+        app, dataset, deployed, principal, purpose="gate", judge=judge_config
+    )
     # Temporal down: the runner records the evaluation failed, with the reason.
     with contextlib.suppress(RPCError, TemporalUnavailable):
         await runner.start(evaluation_id, deployed, judge=judge_config)

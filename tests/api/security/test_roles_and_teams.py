@@ -33,6 +33,10 @@ EXPECTED_PUBLIC = {
     ("GET", "/ready"),
     ("POST", "/auth/token"),
     ("POST", "/auth/refresh"),
+    # OIDC sign-in: the issuer's discovery for the console, and the code exchange whose
+    # credential is the authorization code (tests/api/security/test_oidc_sign_in.py).
+    ("GET", "/auth/oidc"),
+    ("POST", "/auth/oidc/token"),
     # Signed webhooks: the signature is the credential (tests/api/triggers).
     ("POST", "/hooks/{webhook_id}"),
 }

@@ -1,7 +1,7 @@
 """Evaluations: an opt-in LLM judge per evaluation and per gate; the driving workflow.
 
-Revision ID: 0012_s2_21_evaluation_judge
-Revises: 0011_release_author_prices
+Revision ID: 0013_s2_21_evaluation_judge
+Revises: 0012_run_id_length
 Create Date: 2026-12-07
 """
 
@@ -12,8 +12,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0012_s2_21_evaluation_judge"
-down_revision: str | None = "0011_release_author_prices"
+revision: str = "0013_s2_21_evaluation_judge"
+down_revision: str | None = "0012_run_id_length"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
