@@ -278,6 +278,7 @@ class RunSummary(Base):
     __table_args__ = (
         Index("ix_run_summaries_start", "started_at"),
         Index("ix_run_summaries_app_start", "app_id", "started_at"),
+        Index("ix_run_summaries_ended", "ended_at"),
     )
 
     run_id: Mapped[str] = mapped_column(String(200), primary_key=True)
