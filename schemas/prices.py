@@ -19,8 +19,12 @@ class PriceEntry(StrictModel):
         pattern=r"^(\*|[A-Za-z0-9_.:/@-]+)$",
         description="Exact name or prefix (longest prefix wins); `*` for the provider's rest.",
     )
-    input: float = Field(ge=0, le=10_000, description="US dollars per million input tokens.")
-    output: float = Field(ge=0, le=10_000, description="US dollars per million output tokens.")
+    input: float = Field(
+        ge=0, le=10_000, strict=True, description="US dollars per million input tokens."
+    )
+    output: float = Field(
+        ge=0, le=10_000, strict=True, description="US dollars per million output tokens."
+    )
 
 
 class PriceTableUpdate(StrictModel):

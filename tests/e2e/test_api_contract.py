@@ -57,6 +57,20 @@ EXPLAINED = [
     Explained("GET /observability/runs", "ST202", "not a cursor this API returned", CURSOR),
     Explained("GET /observability/violations", "ST202", "not a cursor this API returned", CURSOR),
     Explained("GET /prompts", "ST202", "invalid page token", CURSOR + " (MLflow's page token)"),
+    Explained("GET /artifacts", "ST202", "pass X-Next-Cursor as it came", CURSOR),
+    Explained("GET /apps/{app_id}/releases", "ST202", "pass X-Next-Cursor as it came", CURSOR),
+    Explained(
+        "PUT /settings/prices",
+        "ST202",
+        "is listed twice",
+        "a provider/model pair may appear once (a rule across the table's rows)",
+    ),
+    Explained(
+        "*",
+        "ST202",
+        "steps that ran:",
+        "a re-run starts from a step that ran in that run (the body refers to the run's history)",
+    ),
     Explained(
         "*", "ST202", "must be before until", "a date range's order is a rule across two fields"
     ),
