@@ -7,7 +7,7 @@
 | activities | schemas, storage                     |
 | storage    | schemas                              |
 | agents     | schemas                              |
-| api        | schemas, storage, workflows.compiler |
+| api        | schemas, storage, workflows.compiler, workflows.edge_fits |
 | workers    | everything but api                   |
 | hub        | everything (the composition root)    |
 
@@ -38,8 +38,9 @@ ALLOWED: dict[str, set[str]] = {
     "workers": {"schemas", "workflows", "activities", "storage"},
     "hub": set(PACKAGES),
 }
-#: Within ``workflows``, the API may use only the compiler (pure, no Temporal).
-API_WORKFLOW_MODULES = {"workflows.compiler"}
+#: Within ``workflows``, the API may use only the compiler and the graph view of its
+#: results (both pure, no Temporal).
+API_WORKFLOW_MODULES = {"workflows.compiler", "workflows.edge_fits"}
 
 
 def _modules() -> list[Path]:
