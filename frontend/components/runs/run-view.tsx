@@ -16,8 +16,15 @@ import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { StatusBadge } from "@/components/shared/status-badge";
 import { ErrorState, LoadingState, PageHeader } from "@/components/shared/states";
+import dynamic from "next/dynamic";
 import { ApprovalForm } from "./approval-form";
 import { findMemo, MemoView } from "./memo-view";
+
+/** The run overlay (React Flow, dagre) loads on demand: the steps table renders first. */
+const RunGraph = dynamic(() => import("@/components/builder/run-graph").then((m) => m.RunGraph), {
+  ssr: false,
+  loading: () => <LoadingState label="Loading the graph…" />,
+});
 
 export function RunView({ runId, initialRun = null }: { runId: string; initialRun?: Run | null }) {
   const router = useRouter();
@@ -137,6 +144,16 @@ export function RunView({ runId, initialRun = null }: { runId: string; initialRu
         );
       })}
 
+      {orchestration?.yaml ? (
+        <Card>
+          <CardHeader>
+            <CardTitle>Graph</CardTitle>
+          </CardHeader>
+          <CardContent data-testid="run-overlay">
+            <RunGraph yaml={orchestration.yaml} steps={steps} spansByStep={spansByStep} />
+          </CardContent>
+        </Card>
+      ) : null}
       <Card>
         <CardHeader>
           <CardTitle>Steps</CardTitle>

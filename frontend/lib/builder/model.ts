@@ -315,8 +315,9 @@ export function addBinding(yamlText: string, b: { source: string; field: string;
     const entry: Record<string, unknown> = { source: b.source, field: b.field };
     if (b.input && b.input !== b.field) entry.as = b.input;
     const node = doc.createNode(entry) as YAMLMap;
-    if ((inputs as YAMLSeq).flow) node.flow = true;
-    (inputs as YAMLSeq).add(node);
+    const seq = inputs as unknown as YAMLSeq;
+    if (seq.flow) node.flow = true;
+    seq.add(node);
     ensureOutput(doc, b.source, b.field);
   });
 }
@@ -331,7 +332,7 @@ function ensureOutput(doc: Document.Parsed, source: string, field: string) {
     up.set("outputs", doc.createNode([]));
     outputs = up.get("outputs", true);
   }
-  const seq = outputs as YAMLSeq;
+  const seq = outputs as unknown as YAMLSeq;
   if (seq.items.some((o) => isMap(o) && String(o.get("name")) === field)) return;
   const node = doc.createNode({ name: field }) as YAMLMap;
   if (seq.flow || seq.items.some((o) => isMap(o) && o.flow)) node.flow = true;
