@@ -351,8 +351,32 @@ export function updateBinding(yamlText: string, edge: EdgeData, change: { field?
     if (change.field !== undefined) setScalar(node, "field", change.field);
     if (input !== field) setScalar(node, "as", input);
     else if (node.has("as")) node.delete("as");
-    if (change.field !== undefined) ensureOutput(doc, edge.source, change.field);
+    if (change.field !== undefined) {
+      ensureOutput(doc, edge.source, change.field);
+      dropUnread(doc, edge.source, edge.field);
+    }
   });
+}
+
+/**
+ * After a binding moved off `field`, drop it from the upstream's outputs when nothing reads
+ * it any more, unless it is the step's first (main) output: a binding picked it, so the
+ * builder likely added it, and a second output the agent does not produce is an error.
+ */
+function dropUnread(doc: Document.Parsed, source: string, field: string) {
+  if (source === "trigger") return;
+  const up = stepMap(doc, source);
+  const outputs = up?.get("outputs", true);
+  if (!up || !isSeq(outputs) || outputs.items.length < 2) return;
+  const at = outputs.items.findIndex((o) => isMap(o) && String(o.get("name")) === field);
+  if (at <= 0) return;
+  const data = doc.toJS() as { workflow?: { step?: unknown; agent_id?: unknown; inputs?: { source?: unknown; field?: unknown }[]; foreach?: { source?: unknown; field?: unknown } }[] };
+  const agent = up.get("agent_id");
+  const isSource = (s: unknown) => s !== undefined && (String(s) === source || (agent !== undefined && String(s) === String(agent)));
+  const read = (data.workflow ?? []).some(
+    (s) => (s?.inputs ?? []).some((i) => isSource(i?.source) && String(i?.field) === field) || (isSource(s?.foreach?.source) && String(s?.foreach?.field) === field),
+  );
+  if (!read) outputs.delete(at);
 }
 
 export function removeBinding(yamlText: string, edge: EdgeData): string {
@@ -361,6 +385,7 @@ export function removeBinding(yamlText: string, edge: EdgeData): string {
     if (!step) return;
     if (edge.kind === "foreach") step.delete("foreach");
     else (step.get("inputs", true) as YAMLSeq | undefined)?.delete(edge.index);
+    dropUnread(doc, edge.source, edge.field);
   });
 }
 

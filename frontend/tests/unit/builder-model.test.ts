@@ -164,6 +164,14 @@ workflow:
     expect(parseYaml(removed).workflow[1].inputs).toEqual([]);
   });
 
+  it("a rebinding adds the picked output upstream, and moving back drops it again", () => {
+    const edge = toGraph(text).edges[1];
+    const there = updateBinding(text, edge, { field: "risk_grade", input: "extracted_data" });
+    expect(parseYaml(there).workflow[0].outputs).toEqual([{ name: "extracted_data" }, { name: "risk_grade" }]);
+    const back = updateBinding(there, toGraph(there).edges[1], { field: "extracted_data" });
+    expect(back).toBe(text);
+  });
+
   it("reports a syntax error instead of a graph, and edits leave such text alone", () => {
     const broken = "workflow: [\n";
     expect(toGraph(broken).error).toBeTruthy();
