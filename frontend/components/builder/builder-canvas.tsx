@@ -126,7 +126,7 @@ const StepNode = memo(function StepNode({ data }: NodeProps<Node<StepNodeData>>)
 /** Lets an edge's label (outside the SVG path) select its edge. */
 const SelectEdge = createContext<(id: string) => void>(() => {});
 
-const FIT_COLOUR: Record<Fit, string> = { fits: "#059669", does_not_fit: "#dc2626", cannot_tell: "#71717a" };
+const FIT_COLOUR: Record<Fit, string> = { fits: "#047857", does_not_fit: "#b91c1c", cannot_tell: "#52525b" };
 
 const FitEdge = memo(function FitEdge(props: EdgeProps<Edge<FitEdgeData>>) {
   const { id, sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, data } = props;
