@@ -8,32 +8,28 @@ never silently dropped; a retried write of the same attempt updates its row (the
 key is run / activity id / attempt). An attempt that never reports (worker crash,
 timeout) is recorded ``timed_out`` by the next attempt.
 
-Group commit: the attempts of one worker process that finish while a write is in
-progress are written together, in one transaction, by one writer at a time. Alone, an
-attempt is written at once as before; under load (hundreds of runs in flight) this
-turns N commits into one and keeps SQLite's writers from waiting on each other's lock.
-Each attempt still waits for the commit that holds its row before it reports to
-Temporal. If a batch fails, its attempts are retried one by one, so one bad row only
-fails its own attempt.
+One write path, group commit: attempts are queued, and one writer thread writes what
+is queued in one transaction (``ObservabilityRepository.record_attempts``: the lost
+attempts' back-fill, one ``INSERT … ON CONFLICT DO UPDATE`` executemany for the
+batch, the violations when there are some). Alone, an attempt is written at once;
+under load (hundreds of runs in flight) N commits become one and SQLite's writers do
+not wait on each other's lock. Each attempt waits for the commit that holds its row
+before it reports to Temporal. If a batch fails, its attempts are retried one by one,
+so one bad row only fails its own attempt. The session comes from the engine's pool
+(``pool_pre_ping`` on PostgreSQL replaces a connection the server dropped).
 
-The write is on every step's critical path, so the common case is kept short: a first
-attempt without schema violations is written by one writer thread over one kept
-database connection, as a single ``INSERT … ON CONFLICT DO UPDATE`` (executemany for a
-batch) — no ORM session, no pool checkout, no read. In the bench this took the write
-from ~0.4 to ~0.1 ms on SQLite and ~1.1 to ~0.7 ms on PostgreSQL (where the commit's
-WAL flush is most of it). Retried attempts (which back-fill lost ones) and attempts
-with violations take the ORM path. A failed write drops the kept connection; when the
-database dropped it (a restart, an idle kill) the write is retried at once on a fresh
-one, so the attempt does not fail. On SQLite a lone attempt skips the thread hop and is
-written inline (see ``StepResultRecorder._write_inline``), on the DB-API connection with
-the statement compiled once (``storage.observability.DriverUpsert``): in the bench's
-40-step runs SQLAlchemy's per-execution work was most of that write's CPU.
+One fast path is kept, because ``make bench`` shows it is worth more than 10 % of a
+local step (bench/README.md, "Issue 19 part 6"): on SQLite a lone first attempt
+without violations is written inline on the event loop's thread, with the same
+statement (``storage.observability.upsert_attempts``) on a kept connection that never
+waits for a lock (``busy_timeout=0``: a locked database sends the attempt to the
+queue, which waits and retries) and never checkpoints (the writer thread runs a
+passive checkpoint every ``INLINE_CHECKPOINT_EVERY`` inline writes).
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -41,18 +37,14 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Connection, Engine
-from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
-from sqlalchemy.pool import PoolProxiedConnection
 
 from schemas.invoke import SchemaViolationRecord, Usage
 from storage.database import session_scope
 from storage.observability import (
-    DriverUpsert,
     ObservabilityRepository,
     StepAttempt,
     ViolationInput,
-    can_upsert_attempts,
     upsert_attempts,
 )
 from storage.prices import PriceTable
@@ -81,22 +73,18 @@ class StepResultRecorder:
         self._prices = prices
         self._queue: list[_Pending] = []
         self._writer: asyncio.Task[None] | None = None
+        # One thread does every queued write.
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="step-results")
         engine = session_factory.kw.get("bind")
         self._engine: Engine | None = engine if isinstance(engine, Engine) else None
-        # One thread does every write, so the kept connection never changes threads
-        # (SQLite connections must not be shared between threads at once).
-        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="step-results")
-        self._connection: Connection | None = None  # used on the writer thread only
-        # SQLite: a lone attempt is written inline, on the event loop's thread.
+        # SQLite: a lone first attempt is written inline, on the event loop's thread.
         self._inline_possible = self._engine is not None and self._engine.dialect.name == "sqlite"
-        self._inline: PoolProxiedConnection | None = None  # the event loop's thread only
-        self._driver_upsert: DriverUpsert | None = None
+        self._inline: Connection | None = None  # the event loop's thread only
         self._inline_writes = 0
 
     def close(self) -> None:
-        """Close the kept connections and stop the writer thread (after queued writes)."""
+        """Close the inline connection and stop the writer thread (after queued writes)."""
         self._drop_inline()
-        self._thread.submit(self._disconnect).result()
         self._thread.shutdown(wait=True)
 
     def price(self, usage: Usage) -> Usage:
@@ -153,29 +141,16 @@ class StepResultRecorder:
         return not self._queue and (self._writer is None or self._writer.done())
 
     def _write_inline(self, attempt: StepAttempt) -> bool:
-        """Write a lone first attempt on SQLite right here; False: leave it to the writer.
-
-        Handing a write to the writer thread and back costs more than the write itself
-        (~0.1 ms in WAL mode, no fsync). The inline connection never waits: with
-        ``busy_timeout=0`` a database locked by another writer makes it give up at once
-        (as does any other error), and the attempt takes the queued path, which waits,
-        retries and reports errors. It does not checkpoint either: the writer thread
-        runs a passive checkpoint every ``INLINE_CHECKPOINT_EVERY`` inline writes, so the
-        event loop never waits for a checkpoint's fsync.
-        """
+        """Write a lone first attempt on SQLite right here; False: leave it to the queue."""
         if not (self._inline_possible and attempt.attempt == 1):
             return False
         assert self._engine is not None
         try:
             if self._inline is None:
-                self._inline = self._engine.raw_connection()
-                self._driver_upsert = DriverUpsert(self._engine.dialect)
-                with contextlib.closing(self._inline.cursor()) as cursor:
-                    cursor.execute("PRAGMA busy_timeout=0")
-                    cursor.execute("PRAGMA wal_autocheckpoint=0")
-            assert self._driver_upsert is not None
-            with contextlib.closing(self._inline.cursor()) as cursor:
-                self._driver_upsert.execute(cursor, [attempt])
+                self._inline = self._engine.connect()
+                self._inline.exec_driver_sql("PRAGMA busy_timeout=0")
+                self._inline.exec_driver_sql("PRAGMA wal_autocheckpoint=0")
+            upsert_attempts(self._inline, [attempt])
             self._inline.commit()
         except Exception:
             self._drop_inline()
@@ -193,8 +168,9 @@ class StepResultRecorder:
             connection.close()
 
     def _checkpoint(self) -> None:
+        assert self._engine is not None
         try:
-            with self._engine.connect() as connection:  # type: ignore[union-attr]
+            with self._engine.connect() as connection:
                 connection.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
         except Exception:  # a later checkpoint (or another connection's) catches up
             logger.warning("WAL checkpoint of the hub database failed", exc_info=True)
@@ -203,56 +179,10 @@ class StepResultRecorder:
         await asyncio.get_running_loop().run_in_executor(self._thread, self._write, batch)
 
     def _write(self, batch: Sequence[_Pending]) -> None:
-        fast = [p.attempt for p in batch if self._fast_path(p)]
-        if fast:
-            self._upsert(fast)
-        slow = [p for p in batch if not self._fast_path(p)]
-        if not slow:
-            return
         with session_scope(self._sessions) as session:
-            repository = ObservabilityRepository(session)
-            for pending in slow:
-                attempt = pending.attempt
-                if attempt.attempt > 1:
-                    repository.record_lost_attempts(attempt, attempt.attempt)
-                repository.record_attempt(attempt, pending.violations)
-
-    def _fast_path(self, pending: _Pending) -> bool:
-        return (
-            self._engine is not None
-            and can_upsert_attempts(self._engine.dialect.name)
-            and pending.attempt.attempt == 1
-            and not pending.violations
-        )
-
-    def _upsert(self, attempts: Sequence[StepAttempt]) -> None:
-        assert self._engine is not None
-        for may_retry in (True, False):
-            if self._connection is None:
-                self._connection = self._engine.connect()
-            try:
-                upsert_attempts(self._connection, attempts)
-                self._connection.commit()
-                return
-            except DBAPIError as err:
-                # Whatever went wrong, the next write starts on a fresh connection; a
-                # connection the database dropped (restart, idle kill) is retried at once.
-                self._disconnect()
-                if not (may_retry and err.connection_invalidated):
-                    raise
-            except BaseException:
-                self._disconnect()
-                raise
-
-    def _disconnect(self) -> None:
-        connection, self._connection = self._connection, None
-        if connection is None:
-            return
-        try:
-            connection.rollback()
-            connection.close()
-        except Exception:  # a dead connection cannot roll back; drop it from the pool
-            connection.invalidate()
+            ObservabilityRepository(session).record_attempts(
+                [(pending.attempt, pending.violations) for pending in batch]
+            )
 
 
 def _settle(pending: _Pending, error: BaseException | None) -> None:

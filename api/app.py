@@ -12,40 +12,41 @@ from fastapi.middleware.cors import CORSMiddleware
 from temporalio.client import Client
 from temporalio.converter import PayloadCodec
 
+from api.agents import router as agents
+from api.apps import router as apps
+from api.artifacts import router as artifacts
+from api.audit import router as audit
+from api.auth import oidc_router as oidc
+from api.auth import router as auth
 from api.auth.dependencies import install_role_documentation
 from api.auth.middleware import AuthenticationMiddleware, SecurityHeadersMiddleware
-from api.auth.rate_limits import TokenBucketLimiter
+from api.auth.rate_limits import RateLimiter, rate_limit_storage
 from api.auth.revocation_cache import RevocationCache
 from api.auth.tokens import TokenService
+from api.batches import router as batches
 from api.body_limit import BodySizeLimitMiddleware
-from api.codec_cors import CodecCorsMiddleware
+from api.codec import router as codec
+from api.codec.cors import CodecCorsMiddleware
 from api.config import ApiConfig
+from api.docs import router as docs
 from api.errors import error_responses, install_error_handlers
-from api.evaluations import EvaluationRunner
-from api.platform_metrics import PlatformMetrics
-from api.routers import (
-    agents,
-    apps,
-    artifacts,
-    audit,
-    auth,
-    batches,
-    codec,
-    docs,
-    evaluations,
-    health,
-    index,
-    observability,
-    orchestration,
-    prompts,
-    run_events,
-    runs,
-    schedules,
-    schemas,
-    webhooks,
-)
-from api.schema_sources import SCHEMA_SOURCES_INFO_KEY, SchemaSources, SchemaSourcesConfig
+from api.evaluations import router as evaluations
+from api.evaluations.service import EvaluationRunner
+from api.health import router as health
+from api.index import router as index
+from api.observability import router as observability
+from api.observability.platform_metrics import PlatformMetrics
+from api.orchestration import router as orchestration
+from api.prices import router as prices
+from api.prompts import router as prompts
+from api.releases import router as releases
+from api.run_events import router as run_events
+from api.runs import router as runs
+from api.schedules import router as schedules
+from api.schemas import router as schemas
+from api.schemas.sources import SCHEMA_SOURCES_INFO_KEY, SchemaSources, SchemaSourcesConfig
 from api.temporal import TemporalGateway, TemporalUnavailable
+from api.webhooks import router as webhooks
 from storage.artifacts import ArtifactStore
 from storage.database import AsyncReadPool, create_db_engine, create_session_factory, is_sqlite
 from storage.prompts import PromptRegistry, make_prompt_uri_resolver
@@ -122,7 +123,7 @@ def create_app(
         version=config.version,
         description=DESCRIPTION,
         lifespan=lifespan,
-        # Served by api.routers.docs with their assets from a package, never a CDN.
+        # Served by api.docs.router with their assets from a package, never a CDN.
         docs_url=None,
         redoc_url=None,
     )
@@ -162,6 +163,12 @@ def create_app(
     app.state.token_service = TokenService(config.auth)
     # The revoke endpoints clear it, so revocation through this process applies at once.
     app.state.revocation_cache = RevocationCache(config.auth.revocation_cache_seconds)
+    # Per principal here; the webhook route uses its storage for per-webhook limits.
+    app.state.rate_limiter = RateLimiter(
+        config.auth.rate_limit_per_minute,
+        config.auth.rate_limit_burst,
+        rate_limit_storage(config.auth.rate_limit_storage),
+    )
 
     install_error_handlers(app)
     app.include_router(index.router)
@@ -170,8 +177,11 @@ def create_app(
     # Any route that touches the database answers 503 (declared here once) when it is down.
     database_down = error_responses(503)
     app.include_router(auth.router, responses=database_down)
+    app.include_router(oidc.router, responses=database_down)
     app.include_router(audit.router, responses=database_down)
     app.include_router(apps.router, responses=database_down)
+    app.include_router(releases.router, responses=database_down)
+    app.include_router(prices.router, responses=database_down)
     app.include_router(agents.app_agents_router, responses=database_down)
     app.include_router(agents.router, responses=database_down)
     app.include_router(orchestration.router, responses=database_down)
@@ -204,7 +214,7 @@ def create_app(
         AuthenticationMiddleware,
         tokens=app.state.token_service,
         session_factory=app.state.session_factory,
-        limiter=TokenBucketLimiter(config.auth.rate_limit_per_minute, config.auth.rate_limit_burst),
+        limiter=app.state.rate_limiter,
         revocation_cache=app.state.revocation_cache,
         disabled=config.auth.mode == "disabled",
         metrics_token=config.auth.metrics_token,

@@ -35,10 +35,22 @@ class AuthConfig:
     oidc_algorithms: tuple[str, ...] = ("RS256", "ES256")
     oidc_roles_claim: str = "roles"
     oidc_teams_claim: str = "teams"
+    #: Console sign-in (authorization code + PKCE): the client registered at the issuer.
+    oidc_client_id: str | None = None
+    #: Only for a confidential client; a public client (PKCE alone) has none.
+    oidc_client_secret: str | None = field(default=None, repr=False)
+    oidc_scopes: tuple[str, ...] = ("openid", "profile", "email")
+    #: The name on the console's "Sign in with …" button (default: the issuer's host).
+    oidc_display_name: str | None = None
+    #: Role of a signed-in user whose roles claim names no hub role; ``None``: refused.
+    oidc_default_role: Literal["viewer", "operator", "editor", "admin"] | None = None
     jwks_cache_seconds: int = 300
-    #: Per-principal token bucket: sustained requests per minute and burst size.
+    #: Per-principal rate limit: sustained requests per minute and burst size.
     rate_limit_per_minute: int = 600
     rate_limit_burst: int = 120
+    #: Where the rate-limit counters live: ``None`` (this process's memory) or a
+    #: ``redis://host:port/db`` URI shared by every API process.
+    rate_limit_storage: str | None = None
     #: How long a passed revocation check (token jti + API key) is reused in one API
     #: process; revokes through this process clear it at once; 0 checks every request.
     revocation_cache_seconds: float = 1.0
@@ -86,3 +98,6 @@ class ApiConfig:
     platform_metrics_interval_seconds: float = 5.0
     #: Exported as ``hub_cost_budget_usd_per_hour`` for the cost-burn alert; ``None``: not set.
     cost_budget_usd_per_hour: float | None = None
+    #: The price file (``HUB_PRICES_FILE``); ``None``: the shipped table. ``GET
+    #: /settings/prices`` shows it until a table is stored through ``PUT``.
+    prices_file: str | None = None

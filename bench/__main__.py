@@ -19,8 +19,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
-from contextlib import AbstractAsyncContextManager
 from datetime import UTC, datetime
 from importlib.metadata import version
 from pathlib import Path
@@ -28,15 +26,18 @@ from typing import Any
 
 from temporalio.client import Client
 
+from bench import dashboard
 from bench.api_load import api_load
 from bench.console import measure_console
 from bench.engines import (
+    LOCAL,
     Engine,
-    baseline_engine,
+    engines,
     install_stop_handlers,
-    our_engine,
     set_main_task,
+    warmup_runs,
 )
+from bench.investigations import INVESTIGATIONS
 from bench.measure import CPU_PARTS, merge_throughput, overhead, ratio, throughput, warm_up
 from bench.processes import (
     REPO_ROOT,
@@ -48,21 +49,27 @@ from bench.processes import (
 )
 from bench.profile import http_costs, profile_engine, serialization_costs
 from bench.report import render
-from bench.server_floor import raw_step_latency
-from bench.server_profile import GoSymbols, perf_available, profile_server
 from bench.stack_memory import measure_stack
 from hub import event_loop
 from workers.temporal_client import connect
 
-SECTIONS = ("overhead", "throughput", "profile", "api", "stack", "console", "server")
-#: What ``make bench`` runs without ``--only``: ``server`` needs ``perf`` and root.
-DEFAULT_SECTIONS = ("overhead", "throughput", "profile", "api", "stack", "console")
+#: What ``make bench`` runs without ``--only``, in this order.
+DEFAULT_SECTIONS = (
+    "overhead",
+    "throughput",
+    "profile",
+    "api",
+    "dashboard",
+    "memory",
+    "stack",
+    "console",
+)
+#: ``--only`` also takes the investigations (bench/investigations/), never run by default.
+SECTIONS = (*DEFAULT_SECTIONS, *INVESTIGATIONS)
 DEFAULT_STEPS = (1, 3, 10, 40)
 DEFAULT_IN_FLIGHT = (1, 50, 200)
 THROUGHPUT_STEPS = 3
 PROFILE_STEPS = 3
-
-EngineFactory = Callable[[], AbstractAsyncContextManager[Engine]]
 
 
 def progress(message: str) -> None:
@@ -160,6 +167,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         default=REPO_ROOT / "bench" / "results",
         help="where the JSON file goes (default bench/results)",
     )
+    dashboard.add_arguments(parser)
     args = parser.parse_args(argv)
     for name in ("repeats", "runs", "warmup", "profile_runs", "profile_steps"):
         value = getattr(args, name)
@@ -182,12 +190,6 @@ def throughput_runs(args: argparse.Namespace, in_flight: int) -> int:
     return max(5, in_flight) if args.quick else max(20, 2 * in_flight)
 
 
-def warmup_runs(args: argparse.Namespace) -> int:
-    if args.warmup is not None:
-        return int(args.warmup)
-    return 3 if args.quick else 10
-
-
 def environment() -> dict[str, Any]:
     try:
         cli = subprocess.run(
@@ -202,29 +204,6 @@ def environment() -> dict[str, Any]:
         "cpus": os.cpu_count(),
         "loadavg_start": [round(x, 2) for x in os.getloadavg()],
     }
-
-
-#: Our engine with the agent on ``dispatch: local`` (steps as local activities).
-LOCAL = "ours_local"
-
-
-def engines(
-    args: argparse.Namespace, client: Client, agent_url: str, workdir: Path
-) -> list[tuple[str, EngineFactory]]:
-    """Ours (remote agent queue), ours with ``dispatch: local``, then the baseline, each
-    with its own workers; ours records step results unless ``--no-record`` and starts
-    its runs eagerly (as the API with its in-process orchestrator does) unless
-    ``--no-eager``."""
-    options = {
-        "record": not args.no_record,
-        "sandboxed": args.sandboxed,
-        "eager": not args.no_eager,
-    }
-    return [
-        ("ours", lambda: our_engine(client, agent_url, workdir, **options)),
-        (LOCAL, lambda: our_engine(client, agent_url, workdir, "local", **options)),
-        ("baseline", lambda: baseline_engine(client, agent_url)),
-    ]
 
 
 def with_ratios(figures: dict[str, Any], key: str) -> dict[str, Any]:
@@ -334,40 +313,9 @@ async def run_profile(
                 engine, warmup_runs(args), progress
             )
             section[name] = await profile_engine(client, engine, runs, steps, progress)
-    section["server_floor"] = await raw_step_latency(client, 3 if args.quick else 10)
     section["http"] = await http_costs(agent_url, 50 if args.quick else 200)
     section["serialization"] = serialization_costs(steps, 50 if args.quick else 300)
     out["profile"] = section
-
-
-async def run_server(
-    args: argparse.Namespace, client: Client, agent_url: str, workdir: Path, out: dict[str, Any]
-) -> None:
-    why = perf_available()
-    if why is not None:
-        progress(f"server: skipped, {why}")
-        out["server"] = {"skipped": why}
-        return
-    in_flight, seconds = max(args.in_flight), 5.0 if args.quick else 12.0
-    progress(
-        f"server: perf samples of the dev server, {in_flight} {THROUGHPUT_STEPS}-step runs "
-        f"in flight, {seconds:.0f} s per engine"
-    )
-    server_pid = CPU_PARTS["temporal"]
-    binary = Path(f"/proc/{server_pid}/exe").resolve()
-    symbols = await asyncio.to_thread(GoSymbols.load, binary)
-    section: dict[str, Any] = {"in_flight": in_flight, "steps": THROUGHPUT_STEPS}
-    for name, factory in engines(args, client, agent_url, workdir):
-        async with factory() as engine:
-            await warm_up(engine, warmup_runs(args), progress)
-            section[name] = await profile_server(
-                engine, server_pid, binary, symbols, in_flight, THROUGHPUT_STEPS, seconds
-            )
-            progress(
-                f"  {name:>10}: {section[name]['server_cpu_ms_per_run']:.1f} ms of server CPU "
-                f"per run ({section[name]['samples']} samples)"
-            )
-    out["server"] = section
 
 
 async def run_api(
@@ -395,9 +343,11 @@ SECTION_RUNNERS = {
     "throughput": run_throughput,
     "profile": run_profile,
     "api": run_api,
+    "dashboard": dashboard.run_dashboard,
+    "memory": dashboard.run_memory,
     "stack": run_stack,
     "console": run_console,
-    "server": run_server,
+    **INVESTIGATIONS,
 }
 
 
@@ -484,6 +434,7 @@ def main(argv: list[str] | None = None) -> int:
     path = args.results_dir / f"{results['timestamp'].replace(':', '')}.json"
     path.write_text(json.dumps(_json_safe(results), indent=2) + "\n")
     print(render(results))
+    print(dashboard.render(results))
     print(f"\nfigures written to {path}")
     return 0
 

@@ -9,12 +9,13 @@ only while it is measured, so idle pollers of one never load the other.
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import contextlib
 import signal
 import uuid
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, Protocol
@@ -281,3 +282,35 @@ async def baseline_engine(client: Client, agent_url: str) -> AsyncIterator[Basel
 async def _no_deployed_plan(_app_id: str) -> ExecutionPlan | None:
     # Bench runs always carry their plan; load_plan is registered but never called.
     return None
+
+
+EngineFactory = Callable[[], AbstractAsyncContextManager[Engine]]
+
+
+def warmup_runs(args: argparse.Namespace) -> int:
+    if args.warmup is not None:
+        return int(args.warmup)
+    return 3 if args.quick else 10
+
+
+#: Our engine with the agent on ``dispatch: local`` (steps as local activities).
+LOCAL = "ours_local"
+
+
+def engines(
+    args: argparse.Namespace, client: Client, agent_url: str, workdir: Path
+) -> list[tuple[str, EngineFactory]]:
+    """Ours (remote agent queue), ours with ``dispatch: local``, then the baseline, each
+    with its own workers; ours records step results unless ``--no-record`` and starts
+    its runs eagerly (as the API with its in-process orchestrator does) unless
+    ``--no-eager``."""
+    options = {
+        "record": not args.no_record,
+        "sandboxed": args.sandboxed,
+        "eager": not args.no_eager,
+    }
+    return [
+        ("ours", lambda: our_engine(client, agent_url, workdir, **options)),
+        (LOCAL, lambda: our_engine(client, agent_url, workdir, "local", **options)),
+        ("baseline", lambda: baseline_engine(client, agent_url)),
+    ]

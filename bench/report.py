@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bench.investigations import render_floor, render_server
 from bench.profile import PHASES
 
 
@@ -172,16 +173,6 @@ def render(results: dict[str, Any]) -> str:
             "ms per step from history timestamps; 'ours local' = agent dispatch: local)\n"
             + _table(headers, rows)
         )
-        floor = profile.get("server_floor")
-        if floor:
-            parts.append(
-                f"\nServer floor (raw gRPC polls already waiting, no SDK worker; "
-                f"{floor['rounds']} rounds): a step takes {floor['step_ms_p50']:.1f} ms p50 "
-                f"= WFT completed → activity polled "
-                f"{floor['workflow_task_completed_to_activity_polled_ms_p50']:.1f} ms + "
-                f"activity completed → next WFT polled "
-                f"{floor['activity_completed_to_next_workflow_task_polled_ms_p50']:.1f} ms"
-            )
         http = profile.get("http")
         if http:
             parts.append(
@@ -284,24 +275,10 @@ def render(results: dict[str, Any]) -> str:
                 f"p95/target {drag['p95'] / frame_target:.2f})"
             )
         parts.append("\n".join(lines))
-    server = results.get("server")
-    if server and "skipped" not in server:
-        names = [n for n in ("ours", "ours_local", "baseline") if n in server]
-        categories = list(server[names[0]]["ms_per_run"])
-        rows = [
-            [category, *(_num(server[n]["ms_per_run"][category], 2) for n in names)]
-            for category in categories
-        ]
-        totals = [_num(server[n]["server_cpu_ms_per_run"], 2) for n in names]
-        rows.append(["total (from /proc)", *totals])
-        rows.append(["runs/s while sampled", *(_num(server[n]["runs_per_second"]) for n in names)])
-        parts.append(
-            f"\nTemporal server CPU per {server['steps']}-step run, {server['in_flight']} in "
-            "flight, by what it was doing (ms; perf samples of the server)\n"
-            + _table(["server work", *names], rows)
-        )
-    elif server:
-        parts.append(f"\nServer profile skipped: {server['skipped']}")
+    if results.get("floor"):
+        parts.append(render_floor(results["floor"]))
+    if results.get("server"):
+        parts.append(render_server(results["server"], _table, _num))
     warmup = results.get("warmup_ms")
     if warmup:
         lines = [

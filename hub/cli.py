@@ -27,6 +27,7 @@ from hub import (
 )
 from hub.cli_login import auth_headers, default_api_url
 from hub.settings import Settings
+from hub.terminal import table
 
 app = typer.Typer(
     name="hub",
@@ -207,15 +208,9 @@ def _request(
 
 
 def _table(rows: list[dict[str, Any]], columns: list[tuple[str, str]]) -> str:
-    """A plain text table; ``columns`` are (key, header) pairs."""
-    cells = [[header for _, header in columns]] + [
-        [str(row.get(key, "")) for key, _ in columns] for row in rows
-    ]
-    widths = [max(len(r[i]) for r in cells) for i in range(len(columns))]
-    return "\n".join(
-        "  ".join(cell.ljust(width) for cell, width in zip(r, widths, strict=True)).rstrip()
-        for r in cells
-    )
+    """A text table; ``columns`` are (key, header) pairs."""
+    cells = [[str(row.get(key, "")) for key, _ in columns] for row in rows]
+    return table(cells, [header for _, header in columns])
 
 
 APP_COLUMNS = [

@@ -29,6 +29,7 @@ from hub.cli_runs import (
     exits_on_api_error,
     fail,
 )
+from hub.terminal import table
 
 eval_app = typer.Typer(
     help="Evaluations: datasets, runs of a release on them, comparisons, the release gate.",
@@ -62,15 +63,7 @@ def _short(value: Any, width: int = 28) -> str:
 
 def format_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
     """Rows under headers, columns padded to their widest cell."""
-    widths = [len(h) for h in headers]
-    for row in rows:
-        widths = [max(w, len(cell)) for w, cell in zip(widths, row, strict=True)]
-    line = "  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip()
-    lines = [line, "  ".join("-" * w for w in widths)]
-    lines += [
-        "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in rows
-    ]
-    return lines
+    return table(rows, headers).splitlines()
 
 
 def evaluation_table(report: dict[str, Any]) -> list[str]:

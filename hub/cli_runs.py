@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import json
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
@@ -20,8 +20,12 @@ from typing import Annotated, Any, ParamSpec
 import httpx
 import typer
 import yaml
+from httpx_sse import connect_sse
+from rich.text import Text
+from rich.tree import Tree
 
 from hub.cli_login import auth_headers, default_api_url
+from hub.terminal import render, table
 from schemas.artifacts import ARTIFACT_REF_KEY, artifact_id_from_uri
 
 runs_app = typer.Typer(
@@ -357,16 +361,6 @@ def format_time(value: str | None) -> str:
         return value
 
 
-def table(rows: list[list[str]], headers: list[str]) -> str:
-    """A plain left-aligned text table."""
-    cells = [headers, *rows]
-    widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
-    return "\n".join(
-        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
-        for row in cells
-    )
-
-
 RUN_HEADERS = ["RUN", "APP", "STATUS", "STARTED", "DURATION", "STEPS", "TOKENS", "COST"]
 
 
@@ -414,8 +408,19 @@ def _span_line(span: dict[str, Any]) -> str:
     return "  ".join(parts)
 
 
+def _span_label(span: dict[str, Any]) -> Text:
+    """The span's line, then its retry reason and error on lines of their own."""
+    lines = [_span_line(span)]
+    if span.get("retry_reason"):
+        lines.append(f"retry reason: {span['retry_reason']}")
+    if span.get("error"):
+        kind = f" ({span['error_type']})" if span.get("error_type") else ""
+        lines.append(f"error{kind}: {span['error']}")
+    return Text("\n".join(lines))
+
+
 def trace_tree(trace: dict[str, Any]) -> list[str]:
-    """The spans of a ``GET /observability/traces/{id}`` answer as an indented tree.
+    """The spans of a ``GET /observability/traces/{id}`` answer as a tree (rich).
 
     Run → steps → attempts, children in the order they were scheduled; each line
     with status and duration, attempts with agent, model, tokens and cost, and
@@ -427,53 +432,21 @@ def trace_tree(trace: dict[str, Any]) -> list[str]:
     for span in spans:
         parent = span.get("parent_id") if span.get("parent_id") in ids else None
         children.setdefault(parent, []).append(span)
+
+    def grow(node: Tree, span: dict[str, Any]) -> Tree:
+        for kid in sorted(children.get(span["span_id"], []), key=_span_sort_key):
+            grow(node.add(_span_label(kid)), kid)
+        return node
+
     lines: list[str] = []
-
-    def walk(span: dict[str, Any], prefix: str, branch: str, last: bool) -> None:
-        lines.append(prefix + branch + _span_line(span))
-        below = prefix + ("" if not branch else ("   " if last else "│  "))
-        kids = sorted(children.get(span["span_id"], []), key=_span_sort_key)
-        notes = []
-        if span.get("retry_reason"):
-            notes.append(f"retry reason: {span['retry_reason']}")
-        if span.get("error"):
-            kind = f" ({span['error_type']})" if span.get("error_type") else ""
-            notes.append(f"error{kind}: {span['error']}")
-        for note in notes:
-            lines.append(below + ("│  " if kids else "   ") + note)
-        for index, kid in enumerate(kids):
-            is_last = index == len(kids) - 1
-            walk(kid, below, "└─ " if is_last else "├─ ", is_last)
-
     for root in sorted(children.get(None, []), key=_span_sort_key):
         if root["kind"] == "run":
             root = {**root, "app_id": trace.get("app_id")}
-        walk(root, "", "", True)
+        lines += render(grow(Tree(_span_label(root)), root)).splitlines()
     return lines
 
 
-# ----------------------------------------------------------------- SSE
-
-
-def sse_events(lines: Iterator[str]) -> Iterator[tuple[str, str]]:
-    """``(event, data)`` pairs of a Server-Sent Events stream (comments skipped)."""
-    event, data = "message", list[str]()
-    for line in lines:
-        if line == "":
-            if data:
-                yield event, "\n".join(data)
-            event, data = "message", []
-        elif line.startswith(":"):
-            continue
-        else:
-            name, _, value = line.partition(":")
-            value = value[1:] if value.startswith(" ") else value
-            if name == "event":
-                event = value
-            elif name == "data":
-                data.append(value)
-    if data:
-        yield event, "\n".join(data)
+# ----------------------------------------------------------------- events
 
 
 def event_line(event: dict[str, Any]) -> str:
@@ -591,22 +564,17 @@ def runs_watch(
     final: dict[str, Any] | None = None
     with api_client(api_url, token) as client:
         try:
-            # No read timeout: a step may run for minutes; the server sends keep-alives.
-            with client.stream(
-                "GET",
-                path,
-                headers={"Accept": "text/event-stream"},
-                timeout=httpx.Timeout(30.0, read=None),
-            ) as response:
-                if response.status_code >= 400:
-                    raise api_error(response)
-                for kind, data in sse_events(response.iter_lines()):
-                    event = json.loads(data)
+            # No read timeout: a step may run for minutes; the server sends pings.
+            with connect_sse(client, "GET", path, timeout=httpx.Timeout(30.0, read=None)) as source:
+                if source.response.status_code >= 400:
+                    raise api_error(source.response)
+                for sse in source.iter_sse():
+                    event = sse.json()
                     if as_json:
                         typer.echo(json.dumps(event))
-                    elif kind == "step":
+                    elif sse.event == "step":
                         typer.echo(event_line(event))
-                    if kind == "run":
+                    if sse.event == "run":
                         final = event
                         break
         except httpx.TransportError as exc:

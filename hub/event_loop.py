@@ -5,8 +5,8 @@ picks uvloop when installed); ``hub worker`` and the bench take the same loop wi
 :func:`run` (the soak's workers are ``hub worker`` processes). In the bench, uvloop took
 the worker process's CPU per 3-step run from ~10.4 to ~9.3 ms and a step's wall time
 down by ~0.7 ms, for our engine and the bare-Temporal baseline alike
-(``bench/README.md``). Temporal's workflows are not affected: the SDK runs them on its
-own deterministic loop.
+(``bench/investigations/README.md``). Temporal's workflows are not affected: the SDK runs
+them on its own deterministic loop.
 """
 
 from __future__ import annotations

@@ -93,20 +93,35 @@ class Settings(BaseSettings):
     token_audience: str = "agentic-hub-api"
     access_token_ttl_seconds: int = Field(default=900, ge=30, le=86400)
     refresh_token_ttl_seconds: int = Field(default=8 * 3600, ge=60, le=30 * 86400)
-    #: External OpenID Connect issuer (RS256/ES256 via JWKS); all three or none.
+    #: External OpenID Connect issuer (RS256/ES256 via JWKS); the JWKS URL defaults to
+    #: the one in the issuer's discovery document.
     oidc_issuer: str | None = None
     oidc_audience: str | None = None
     oidc_jwks_url: str | None = None
     oidc_roles_claim: str = "roles"
     oidc_teams_claim: str = "teams"
+    #: Console sign-in with the issuer (authorization code + PKCE); off without a client id.
+    oidc_client_id: str | None = None
+    oidc_client_secret: str | None = Field(default=None, repr=False)
+    #: Space-separated scopes asked for at sign-in.
+    oidc_scopes: str = "openid profile email"
+    oidc_display_name: str | None = None
+    oidc_default_role: Literal["viewer", "operator", "editor", "admin"] | None = None
     jwks_cache_seconds: int = 300
     #: Seconds one API process reuses a passed revocation check (0: check every request).
     revocation_cache_seconds: float = Field(default=1.0, ge=0, le=60)
     #: The CLI's API key; unset: the key file ``HUB_HOME/admin.key`` written by ``hub up``.
     api_key: str | None = None
-    #: Per-principal rate limit (token bucket, per API process).
+    #: Per-principal rate limit (sliding window of the burst, per API process unless
+    #: ``rate_limit_storage`` is shared).
     rate_limit_per_minute: int = Field(default=600, ge=1)
     rate_limit_burst: int = Field(default=120, ge=1)
+    #: ``redis://host:port/db`` (or ``rediss://``, ``redis+unix://``, ``redis+sentinel://``,
+    #: ``redis+cluster://``): rate-limit counters shared by every API process; unset: each
+    #: process counts in its own memory.
+    rate_limit_storage: str | None = Field(
+        default=None, pattern=r"^(memory|redis(s|\+unix|\+sentinel|\+cluster)?)://", repr=False
+    )
     #: Run limits: steps per run, items per ``foreach``, runs in flight per team.
     max_steps_per_run: int = Field(default=200, ge=1)
     max_foreach_items: int = Field(default=1000, ge=1)
@@ -210,8 +225,12 @@ class Settings(BaseSettings):
                         f"{name} ({url}) is not in HUB_AGENT_URL_ALLOWLIST; agents may only be "
                         "called at allowed addresses"
                     )
-        if bool(self.oidc_issuer) != bool(self.oidc_jwks_url):
-            raise ValueError("set HUB_OIDC_ISSUER and HUB_OIDC_JWKS_URL together (or neither)")
+        if self.oidc_jwks_url and not self.oidc_issuer:
+            raise ValueError("HUB_OIDC_JWKS_URL needs HUB_OIDC_ISSUER (whose keys they are)")
+        if self.oidc_client_id and not self.oidc_issuer:
+            raise ValueError("HUB_OIDC_CLIENT_ID needs HUB_OIDC_ISSUER")
+        if self.oidc_client_id and "openid" not in self.oidc_scopes.split():
+            raise ValueError("HUB_OIDC_SCOPES must include 'openid' (sign-in needs an ID token)")
         return self
 
     def temporal_connection(self) -> TemporalConnection:

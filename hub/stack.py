@@ -39,7 +39,8 @@ DYNAMIC_CONFIG_FILE = Path(__file__).resolve().parents[1] / "temporal-config" / 
 #: What the dev server needs for low dispatch latency even when the file is not shipped
 #: (an installed wheel): Temporal's default of 20 queue reads/s per shard makes every
 #: hop of a sequential pipeline wait for a 50 ms slot (~100 ms per step instead of ~20;
-#: ``bench/README.md``), and several partitions per queue make tasks wait for forwarding.
+#: ``bench/investigations/README.md``), and several partitions per queue make tasks wait
+#: for forwarding.
 DISPATCH_LATENCY_CONFIG: dict[str, object] = {
     "history.transferProcessorMaxPollRPS": 1000,
     "history.timerProcessorMaxPollRPS": 1000,
@@ -69,7 +70,7 @@ DEV_SERVER_SQLITE_PRAGMAS: dict[str, str] = {
 #: (``fnmatch`` patterns). The dev server's ``executions_visibility`` table carries ~57
 #: indexes, one per system and custom search-attribute column, and every run's start and
 #: close rewrite its row in each of them: ~40 % of the server's CPU for a short run
-#: (``perf`` of the server under 200 three-step runs in flight, ``bench/README.md``).
+#: (``perf`` of the server under 200 three-step runs in flight, ``bench/investigations/README.md``).
 #: These are the columns that neither the hub, its console nor Temporal's UI filters
 #: on: the unused custom slots of other types (the hub's search attributes are
 #: keywords and a keyword list), Temporal's scheduler, batcher and worker-deployment

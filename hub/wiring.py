@@ -9,7 +9,7 @@ from temporalio.client import Client
 
 from api.app import create_app
 from api.config import ApiConfig, AuthConfig, RunLimits
-from api.schema_sources import SchemaSourcesConfig
+from api.schemas.sources import SchemaSourcesConfig
 from hub.settings import Settings
 from hub.telemetry import instrument_http_app, setup_process, tracing_interceptors
 from hub.worker_processes import InProcessOrchestrator
@@ -38,6 +38,7 @@ def api_config(settings: Settings) -> ApiConfig:
         ),
         platform_metrics_interval_seconds=settings.platform_metrics_interval_seconds,
         cost_budget_usd_per_hour=settings.cost_budget_usd_per_hour,
+        prices_file=str(settings.prices_file) if settings.prices_file else None,
     )
 
 
@@ -54,9 +55,15 @@ def auth_config(settings: Settings) -> AuthConfig:
         oidc_jwks_url=settings.oidc_jwks_url,
         oidc_roles_claim=settings.oidc_roles_claim,
         oidc_teams_claim=settings.oidc_teams_claim,
+        oidc_client_id=settings.oidc_client_id,
+        oidc_client_secret=settings.oidc_client_secret,
+        oidc_scopes=tuple(settings.oidc_scopes.split()),
+        oidc_display_name=settings.oidc_display_name,
+        oidc_default_role=settings.oidc_default_role,
         jwks_cache_seconds=settings.jwks_cache_seconds,
         rate_limit_per_minute=settings.rate_limit_per_minute,
         rate_limit_burst=settings.rate_limit_burst,
+        rate_limit_storage=settings.rate_limit_storage,
         revocation_cache_seconds=settings.revocation_cache_seconds,
         metrics_token=settings.metrics_token,
     )

@@ -24,7 +24,7 @@ from hub.telemetry import setup_process, temporal_runtime, tracing_interceptors
 from schemas.orchestration import ExecutionPlan
 from storage.artifacts import artifact_store_from_uri
 from storage.database import create_db_engine, create_session_factory, session_scope
-from storage.prices import PriceTable
+from storage.prices import DatabasePrices
 from storage.repositories import ReleaseRepository
 from workers.builders import (
     build_agent_worker,
@@ -57,9 +57,10 @@ async def step_activities(settings: Settings) -> AsyncIterator[AgentActivities]:
     """``invoke_agent`` with what it needs: HTTP client, artifact store, step-result recorder."""
     store = artifact_store_from_uri(settings.resolved_artifact_root)
     # Every attempt of every step is recorded for the observability endpoints.
+    session_factory = create_session_factory(create_db_engine(settings.resolved_database_url))
+    # The table set through PUT /settings/prices, else the price file (re-read every 30 s).
     recorder = StepResultRecorder(
-        create_session_factory(create_db_engine(settings.resolved_database_url)),
-        PriceTable.load(settings.prices_file),
+        session_factory, DatabasePrices(session_factory, settings.prices_file)
     )
     try:
         async with build_agent_http_client() as http:

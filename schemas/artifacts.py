@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
+from schemas.common import UtcDatetime
+
 #: Run inputs and agent outputs refer to stored artifacts by this URI scheme.
 ARTIFACT_URI_SCHEME = "artifact://"
 #: Key of the object that replaces an agent output moved to the artifact store.
@@ -26,6 +28,20 @@ class ArtifactRef(BaseModel):
     )
     size: int = Field(ge=0)
     sha256: str
+
+
+class ArtifactListItem(BaseModel):
+    """An uploaded artifact as ``GET /artifacts`` lists it."""
+
+    id: str
+    uri: str
+    filename: str | None = Field(
+        default=None, description="`null` for uploads made before the list existed."
+    )
+    media_type: str | None = None
+    size: int | None = None
+    created_by: str
+    created_at: UtcDatetime
 
 
 def artifact_uri(artifact_id: str) -> str:

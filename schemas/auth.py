@@ -92,3 +92,27 @@ class AuditEventPublic(PublicModel):
     team_id: str | None = None
     before: dict[str, Any] | None = None
     after: dict[str, Any] | None = None
+
+
+class OidcConfigPublic(PublicModel):
+    """``GET /auth/oidc``: whether the console offers sign-in with an external issuer."""
+
+    enabled: bool
+    issuer: str | None = None
+    display_name: str | None = None
+    client_id: str | None = None
+    scopes: list[str] = Field(default_factory=list)
+    authorization_endpoint: str | None = Field(
+        default=None, description="Where the console sends the browser (from discovery)."
+    )
+
+
+class OidcTokenRequest(StrictModel):
+    """Body of ``POST /auth/oidc/token``: an authorization code and its PKCE verifier."""
+
+    code: str = Field(min_length=1, max_length=4000)
+    code_verifier: str = Field(
+        min_length=43, max_length=128, pattern=r"^[A-Za-z0-9._~-]+$", description="RFC 7636."
+    )
+    redirect_uri: str = Field(min_length=1, max_length=2000, pattern=r"^https?://")
+    nonce: str | None = Field(default=None, max_length=200)

@@ -121,6 +121,16 @@ class DailyCost(BaseModel):
     tokens: int
 
 
+class ModelCost(BaseModel):
+    """Attempts, tokens and cost of one model in the window (``""``: none reported)."""
+
+    model: str
+    calls: int = 0
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cost_usd: float = 0.0
+
+
 class MetricsPublic(BaseModel):
     """``GET /observability/metrics``."""
 
@@ -143,6 +153,10 @@ class MetricsPublic(BaseModel):
     schema_violations: int = 0
     agent_types: list[AgentTypeMetrics] = Field(default_factory=list)
     cost_by_day: list[DailyCost] = Field(default_factory=list)
+    by_model: list[ModelCost] = Field(
+        default_factory=list,
+        description="Cost per model: calls, tokens and cost of each model's attempts.",
+    )
 
 
 class ViolationPublic(BaseModel):

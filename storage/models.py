@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     DateTime,
     Float,
     ForeignKey,
@@ -27,10 +28,21 @@ from sqlalchemy import (
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from storage.histogram import bucket_of
+
 
 def utc_now() -> datetime:
     """The current time, timezone-aware in UTC."""
     return datetime.now(UTC)
+
+
+def _bucket_default(column: str) -> Any:
+    """A column default: the histogram bucket of ``column`` in the same insert."""
+
+    def default(context: Any) -> int | None:
+        return bucket_of(context.get_current_parameters().get(column))
+
+    return default
 
 
 def new_id(prefix: str) -> str:
@@ -148,6 +160,24 @@ class Release(Base):
     #: An ``ExecutionPlan`` dump with every agent's resolved config pinned.
     plan: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utc_now)
+    #: The principal that deployed it (``None`` for releases made before it was recorded).
+    created_by: Mapped[str | None] = mapped_column(String(200), default=None)
+
+
+class ModelPrice(Base):
+    """A price set through ``PUT /settings/prices``; the price file is the default.
+
+    When the table has rows they are the whole price table (the file is no longer read).
+    """
+
+    __tablename__ = "model_prices"
+
+    provider: Mapped[str] = mapped_column(String(100), primary_key=True)
+    model: Mapped[str] = mapped_column(String(200), primary_key=True)
+    input_per_million: Mapped[float] = mapped_column(Float)
+    output_per_million: Mapped[float] = mapped_column(Float)
+    updated_by: Mapped[str] = mapped_column(String(200))
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utc_now)
 
 
 class Run(Base):
@@ -217,6 +247,8 @@ class StepResult(Base):
     prompt_versions: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     error_type: Mapped[str | None] = mapped_column(String(100), default=None)
     error: Mapped[str | None] = mapped_column(Text, default=None)
+    #: ``storage.histogram.bucket_of(latency_ms)``: what the latency rollup counts.
+    latency_bucket: Mapped[int | None] = mapped_column(default=_bucket_default("latency_ms"))
 
 
 class SchemaViolation(Base):
@@ -272,6 +304,66 @@ class RunSummary(Base):
     started_at: Mapped[datetime] = mapped_column(UtcDateTime())
     ended_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
     duration_ms: Mapped[float | None] = mapped_column(Float, default=None)
+    #: ``storage.histogram.bucket_of(duration_ms)``: what the duration rollup counts.
+    duration_bucket: Mapped[int | None] = mapped_column(default=_bucket_default("duration_ms"))
+
+
+class StepRollup(Base):
+    """Step attempts per app (``*``: every app), hour (of ``ended_at``), agent type and
+    model; schema violations per hour (of ``created_at``) under model ``""``. Kept by
+    triggers (``storage/rollups.py``)."""
+
+    __tablename__ = "step_rollups"
+    __table_args__ = (Index("ix_step_rollups_hour", "hour"),)
+
+    app_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    hour: Mapped[datetime] = mapped_column(UtcDateTime(), primary_key=True)
+    agent_type: Mapped[str] = mapped_column(String(100), primary_key=True)
+    model: Mapped[str] = mapped_column(String(200), primary_key=True)
+    calls: Mapped[int] = mapped_column(default=0, server_default="0")
+    failures: Mapped[int] = mapped_column(default=0, server_default="0")
+    retries: Mapped[int] = mapped_column(default=0, server_default="0")
+    input_tokens: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    output_tokens: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    cost_usd: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
+    schema_violations: Mapped[int] = mapped_column(default=0, server_default="0")
+
+
+class StepLatencyBucket(Base):
+    """Completed attempts' latencies as a histogram per app (``*``), hour and agent type."""
+
+    __tablename__ = "step_latency_buckets"
+
+    app_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    hour: Mapped[datetime] = mapped_column(UtcDateTime(), primary_key=True)
+    agent_type: Mapped[str] = mapped_column(String(100), primary_key=True)
+    bucket: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    n: Mapped[int] = mapped_column(default=0, server_default="0")
+
+
+class RunRollup(Base):
+    """Runs per app (``*``), agent type (``*``: every run), hour (of ``started_at``) and
+    status."""
+
+    __tablename__ = "run_rollups"
+
+    app_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    agent_type: Mapped[str] = mapped_column(String(100), primary_key=True)
+    hour: Mapped[datetime] = mapped_column(UtcDateTime(), primary_key=True)
+    status: Mapped[str] = mapped_column(String(20), primary_key=True)
+    runs: Mapped[int] = mapped_column(default=0, server_default="0")
+
+
+class RunDurationBucket(Base):
+    """Finished runs' durations as a histogram per app (``*``), agent type (``*``) and hour."""
+
+    __tablename__ = "run_duration_buckets"
+
+    app_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    agent_type: Mapped[str] = mapped_column(String(100), primary_key=True)
+    hour: Mapped[datetime] = mapped_column(UtcDateTime(), primary_key=True)
+    bucket: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    n: Mapped[int] = mapped_column(default=0, server_default="0")
 
 
 class ServiceAccount(Base):
@@ -328,11 +420,16 @@ class ArtifactOwner(Base):
     """Which team uploaded an artifact, so other teams get 404 for it."""
 
     __tablename__ = "artifact_owners"
+    __table_args__ = (Index("ix_artifact_owners_created", "created_at"),)
 
     artifact_id: Mapped[str] = mapped_column(String(100), primary_key=True)
     team_id: Mapped[str | None] = mapped_column(String(100), default=None)
     created_by: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utc_now)
+    #: What the upload was (for ``GET /artifacts``); ``None`` for uploads before 0010.
+    filename: Mapped[str | None] = mapped_column(String(255), default=None)
+    media_type: Mapped[str | None] = mapped_column(String(255), default=None)
+    size: Mapped[int | None] = mapped_column(BigInteger, default=None)
 
 
 class RegisteredSchema(Base):

@@ -7,7 +7,6 @@ metrics aggregate these tables with SQL instead of re-reading workflow histories
 from __future__ import annotations
 
 import functools
-import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import datetime
@@ -16,11 +15,10 @@ from typing import Any
 from sqlalchemy import Connection, Select, case, func, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.engine import Dialect
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from storage.evaluations import production_runs_only
+from storage.histogram import bucket_of
 from storage.models import RunSummary, SchemaViolation, StepResult
 
 #: Statuses of a step attempt in ``step_results``.
@@ -29,14 +27,6 @@ ATTEMPT_FAILED = "failed"
 #: An attempt that never reported (worker crash, heartbeat or start-to-close timeout).
 ATTEMPT_TIMED_OUT = "timed_out"
 ATTEMPT_CANCELED = "canceled"
-
-
-def percentile(sorted_values: Sequence[float], fraction: float) -> float | None:
-    """Nearest-rank percentile of already sorted values (``None`` when empty)."""
-    if not sorted_values:
-        return None
-    rank = max(1, math.ceil(fraction * len(sorted_values)))
-    return float(sorted_values[rank - 1])
 
 
 @dataclass
@@ -86,20 +76,6 @@ class ViolationFilter:
 
 
 @dataclass
-class AgentTypeStats:
-    agent_type: str
-    calls: int = 0
-    failures: int = 0
-    retries: int = 0
-    input_tokens: int = 0
-    output_tokens: int = 0
-    cost_usd: float = 0.0
-    latency_p50_ms: float | None = None
-    latency_p95_ms: float | None = None
-    schema_violations: int = 0
-
-
-@dataclass
 class RunTotals:
     steps_completed: int = 0
     steps_failed: int = 0
@@ -124,7 +100,7 @@ class LifetimeTotals:
 
 #: The unique key of a ``step_results`` row (``uq_step_results_attempt``).
 _ATTEMPT_KEY = ("run_id", "activity_id", "attempt")
-#: Dialects with ``INSERT … ON CONFLICT DO UPDATE``; others read, then insert or update.
+#: The hub's dialects, both with ``INSERT … ON CONFLICT DO UPDATE``.
 _UPSERTS: dict[str, Callable[..., Any]] = {
     "sqlite": sqlite_insert,
     "postgresql": postgresql_insert,
@@ -134,10 +110,12 @@ _UPSERTS: dict[str, Callable[..., Any]] = {
 @functools.cache
 def _attempt_upsert(dialect: str) -> Any:
     """``INSERT … ON CONFLICT (run, activity, attempt) DO UPDATE`` of a whole attempt,
-    built once per dialect (None when the dialect has no such statement)."""
+    built once per dialect."""
     insert = _UPSERTS.get(dialect)
     if insert is None:
-        return None
+        raise NotImplementedError(
+            f"step results are written on SQLite or PostgreSQL, not {dialect}"
+        )
     statement = insert(StepResult.__table__)
     excluded = statement.excluded
     return statement.on_conflict_do_update(
@@ -148,69 +126,25 @@ def _attempt_upsert(dialect: str) -> Any:
 
 def _attempt_columns() -> list[str]:
     """The ``step_results`` columns an attempt writes (:func:`attempt_values`' keys)."""
-    return [f.name for f in fields(StepAttempt)] + ["retries"]
+    return [f.name for f in fields(StepAttempt)] + ["retries", "latency_bucket"]
 
 
 def attempt_values(attempt: StepAttempt) -> dict[str, Any]:
     """The ``step_results`` column values of ``attempt``."""
     values = dict(attempt.__dict__)
     values["retries"] = max(0, attempt.attempt - 1)
+    values["latency_bucket"] = bucket_of(attempt.latency_ms)
     return values
 
 
-def can_upsert_attempts(dialect: str) -> bool:
-    """Whether :func:`upsert_attempts` works on ``dialect`` (SQLite and PostgreSQL)."""
-    return dialect in _UPSERTS
-
-
 def upsert_attempts(connection: Connection, attempts: Sequence[StepAttempt]) -> None:
-    """Insert (or overwrite) ``attempts`` in one ``executemany`` on ``connection``.
+    """Insert (or overwrite) ``attempts`` with the attempt upsert; the caller commits.
 
-    The writers' fast path: no ORM session, no read; the caller commits. Only for
-    attempts without schema violations on a dialect where :func:`can_upsert_attempts`.
+    What :meth:`ObservabilityRepository.record_attempts` runs, on a bare connection:
+    the recorder's inline SQLite write (``activities/step_results.py``).
     """
     upsert = _attempt_upsert(connection.dialect.name)
     connection.execute(upsert, [attempt_values(a) for a in attempts])
-
-
-class DriverUpsert:
-    """:func:`upsert_attempts` compiled once for a dialect and run on a DB-API cursor.
-
-    Values go through the columns' own bind processors (UTC datetimes, JSON), so the
-    rows are the ones the Core statement writes; what is skipped is SQLAlchemy's work
-    around each execution (cache lookup, execution context, result object), which was
-    most of the inline SQLite write's CPU in a profile of the bench's 40-step runs. For
-    the SQLite inline write, which sits on every step's critical path.
-    """
-
-    def __init__(self, dialect: Dialect) -> None:
-        compiled = _attempt_upsert(dialect.name).compile(
-            dialect=dialect, column_keys=_attempt_columns()
-        )
-        self.sql = str(compiled)
-        self._positional = bool(compiled.positional)
-        self._names = list(compiled.positiontup or []) if self._positional else list(compiled.binds)
-        types = [compiled.binds[name].type.dialect_impl(dialect) for name in self._names]
-        self._processors = [type_.bind_processor(dialect) for type_ in types]
-
-    def parameters(self, attempt: StepAttempt) -> tuple[Any, ...] | dict[str, Any]:
-        values = attempt_values(attempt)
-        processed = [
-            value if process is None else process(value)
-            for value, process in zip(
-                (values[name] for name in self._names), self._processors, strict=True
-            )
-        ]
-        if self._positional:
-            return tuple(processed)
-        return dict(zip(self._names, processed, strict=True))
-
-    def execute(self, cursor: Any, attempts: Sequence[StepAttempt]) -> None:
-        """Write ``attempts`` with ``cursor``; the caller commits its connection."""
-        if len(attempts) == 1:
-            cursor.execute(self.sql, self.parameters(attempts[0]))
-        else:
-            cursor.executemany(self.sql, [self.parameters(a) for a in attempts])
 
 
 class ObservabilityRepository:
@@ -222,40 +156,31 @@ class ObservabilityRepository:
     # ---------------------------------------------------------------- writes
 
     def record_attempt(self, attempt: StepAttempt, violations: Sequence[ViolationInput]) -> None:
-        """Insert (or, for a repeated write of the same attempt, overwrite) one attempt.
+        """Insert (or, for a repeated write of the same attempt, overwrite) one attempt."""
+        self.record_attempts([(attempt, violations)])
 
-        Every step of every run passes here, on the step's critical path: on SQLite and
-        PostgreSQL it is one ``INSERT … ON CONFLICT DO UPDATE`` statement (no read, no
-        savepoint), and the violations table is only touched when there are some.
-        """
-        values = attempt_values(attempt)
-        upsert = _attempt_upsert(self.session.get_bind().dialect.name)
-        if upsert is not None:
-            self.session.flush()  # earlier rows of this session (lost attempts) go first
-            self.session.execute(upsert, values)
+    def record_attempts(
+        self, batch: Sequence[tuple[StepAttempt, Sequence[ViolationInput]]]
+    ) -> None:
+        """Write attempts (one transaction's worth): back-fill earlier attempts of retried
+        ones that never reported, then every attempt in one ``INSERT … ON CONFLICT DO
+        UPDATE`` executemany (no read), then the violations of those that have some."""
+        written = {(a.run_id, a.activity_id, a.attempt) for a, _ in batch}
+        lost: list[StepAttempt] = []
+        for attempt, _violations in batch:
+            if attempt.attempt > 1:
+                lost += [
+                    a
+                    for a in self._lost_attempts(attempt, attempt.attempt)
+                    if (a.run_id, a.activity_id, a.attempt) not in written
+                ]
+                written |= {(a.run_id, a.activity_id, a.attempt) for a in lost}
+        rows = [attempt_values(a) for a in lost] + [attempt_values(a) for a, _ in batch]
+        self.session.flush()  # rows this session added first
+        self.session.execute(_attempt_upsert(self.session.get_bind().dialect.name), rows)
+        for attempt, violations in batch:
             if violations:
                 self._record_violations(attempt, violations)
-            return
-        existing = self._attempt_row(attempt.run_id, attempt.activity_id, attempt.attempt)
-        if existing is None:
-            try:
-                with self.session.begin_nested():
-                    self.session.add(StepResult(**values))
-            except IntegrityError:
-                existing = self._attempt_row(attempt.run_id, attempt.activity_id, attempt.attempt)
-        if existing is not None:
-            for key, value in values.items():
-                setattr(existing, key, value)
-        self._record_violations(attempt, violations)
-
-    def _attempt_row(self, run_id: str, activity_id: str, attempt: int) -> StepResult | None:
-        return self.session.scalar(
-            select(StepResult).where(
-                StepResult.run_id == run_id,
-                StepResult.activity_id == activity_id,
-                StepResult.attempt == attempt,
-            )
-        )
 
     def _record_violations(
         self, attempt: StepAttempt, violations: Sequence[ViolationInput]
@@ -300,6 +225,12 @@ class ObservabilityRepository:
         Called by attempt ``before_attempt``: an earlier attempt without a row ended
         without running its completion (worker crash, timeout). Returns rows added.
         """
+        lost = self._lost_attempts(template, before_attempt)
+        if lost:
+            self.record_attempts([(attempt, []) for attempt in lost])
+        return len(lost)
+
+    def _lost_attempts(self, template: StepAttempt, before_attempt: int) -> list[StepAttempt]:
         known = set(
             self.session.scalars(
                 select(StepResult.attempt).where(
@@ -308,11 +239,8 @@ class ObservabilityRepository:
                 )
             )
         )
-        added = 0
-        for number in range(1, before_attempt):
-            if number in known:
-                continue
-            lost = StepAttempt(
+        return [
+            StepAttempt(
                 **{
                     **template.__dict__,
                     "attempt": number,
@@ -327,9 +255,9 @@ class ObservabilityRepository:
                     "crash); the run's Temporal history has the details",
                 }
             )
-            self.record_attempt(lost, [])
-            added += 1
-        return added
+            for number in range(1, before_attempt)
+            if number not in known
+        ]
 
     def upsert_run_summaries(self, summaries: Iterable[RunSummary]) -> int:
         """Insert or refresh run summaries (by run id); returns how many were written.
@@ -344,6 +272,7 @@ class ObservabilityRepository:
             if kept is None or summary.started_at >= kept.started_at:
                 newest[summary.run_id] = summary
         for summary in newest.values():
+            summary.duration_bucket = bucket_of(summary.duration_ms)
             self.session.merge(summary)
         return len(newest)
 
@@ -447,150 +376,6 @@ class ObservabilityRepository:
         if where.severity:
             query = query.where(SchemaViolation.severity == where.severity)
         return query
-
-    def agent_type_stats(
-        self,
-        since: datetime,
-        until: datetime,
-        *,
-        app_id: str | None = None,
-        agent_type: str | None = None,
-    ) -> list[AgentTypeStats]:
-        """Calls, failures, retries, latency percentiles, tokens, cost and violations."""
-        conditions = [
-            StepResult.ended_at >= since,
-            StepResult.ended_at < until,
-            production_runs_only(StepResult.run_id),
-        ]
-        if app_id:
-            conditions.append(StepResult.app_id == app_id)
-        if agent_type:
-            conditions.append(StepResult.agent_type == agent_type)
-        failed = case((StepResult.status != ATTEMPT_COMPLETED, 1), else_=0)
-        retried = case((StepResult.attempt > 1, 1), else_=0)
-        stats: dict[str, AgentTypeStats] = {}
-        for row in self.session.execute(
-            select(
-                StepResult.agent_type,
-                func.count(),
-                func.sum(failed),
-                func.sum(retried),
-                func.sum(StepResult.input_tokens),
-                func.sum(StepResult.output_tokens),
-                func.sum(StepResult.cost_usd),
-            )
-            .where(*conditions)
-            .group_by(StepResult.agent_type)
-        ):
-            name, calls, failures, retries, tokens_in, tokens_out, cost = row
-            stats[name] = AgentTypeStats(
-                agent_type=name,
-                calls=int(calls),
-                failures=int(failures or 0),
-                retries=int(retries or 0),
-                input_tokens=int(tokens_in or 0),
-                output_tokens=int(tokens_out or 0),
-                cost_usd=float(cost or 0.0),
-            )
-        latencies: dict[str, list[float]] = {}
-        for name, latency in self.session.execute(
-            select(StepResult.agent_type, StepResult.latency_ms)
-            .where(*conditions, StepResult.status == ATTEMPT_COMPLETED)
-            .order_by(StepResult.agent_type, StepResult.latency_ms)
-        ):
-            latencies.setdefault(name, []).append(float(latency))
-        for name, values in latencies.items():
-            stats[name].latency_p50_ms = percentile(values, 0.50)
-            stats[name].latency_p95_ms = percentile(values, 0.95)
-        # Warnings (a figure missing from a valid output) are not schema violations.
-        violation_conditions = [
-            SchemaViolation.created_at >= since,
-            SchemaViolation.created_at < until,
-            SchemaViolation.severity == "error",
-            production_runs_only(SchemaViolation.run_id),
-        ]
-        if app_id:
-            violation_conditions.append(SchemaViolation.app_id == app_id)
-        if agent_type:
-            violation_conditions.append(SchemaViolation.agent_type == agent_type)
-        for name, count in self.session.execute(
-            select(SchemaViolation.agent_type, func.count())
-            .where(*violation_conditions)
-            .group_by(SchemaViolation.agent_type)
-        ):
-            stats.setdefault(name, AgentTypeStats(agent_type=name)).schema_violations = int(count)
-        return sorted(stats.values(), key=lambda s: s.agent_type)
-
-    def cost_by_day(
-        self, since: datetime, until: datetime, *, app_id: str | None = None
-    ) -> list[tuple[str, str, float, int]]:
-        """``(day, app_id, cost, tokens)`` rows, by the day a step attempt ended (UTC)."""
-        conditions = [
-            StepResult.ended_at >= since,
-            StepResult.ended_at < until,
-            production_runs_only(StepResult.run_id),
-        ]
-        if app_id:
-            conditions.append(StepResult.app_id == app_id)
-        sums: dict[tuple[str, str], list[float]] = {}
-        for ended, app, cost, tokens_in, tokens_out in self.session.execute(
-            select(
-                StepResult.ended_at,
-                StepResult.app_id,
-                StepResult.cost_usd,
-                StepResult.input_tokens,
-                StepResult.output_tokens,
-            ).where(*conditions)
-        ):
-            key = (ended.date().isoformat(), app)
-            bucket = sums.setdefault(key, [0.0, 0])
-            bucket[0] += cost
-            bucket[1] += tokens_in + tokens_out
-        return [(day, app, v[0], int(v[1])) for (day, app), v in sorted(sums.items())]
-
-    def run_stats(
-        self,
-        since: datetime,
-        until: datetime,
-        *,
-        app_id: str | None = None,
-        agent_type: str | None = None,
-    ) -> tuple[dict[str, int], list[float]]:
-        """Runs started in the window by status, and finished runs' sorted durations."""
-        conditions = [
-            RunSummary.started_at >= since,
-            RunSummary.started_at < until,
-            production_runs_only(RunSummary.run_id),
-        ]
-        if app_id:
-            conditions.append(RunSummary.app_id == app_id)
-        by_status: dict[str, int] = {}
-        durations: list[float] = []
-        if agent_type:
-            # JSON list membership is not portable SQL: filter these few columns here.
-            for status, duration, types in self.session.execute(
-                select(RunSummary.status, RunSummary.duration_ms, RunSummary.agent_types).where(
-                    *conditions
-                )
-            ):
-                if agent_type in (types or []):
-                    by_status[status] = by_status.get(status, 0) + 1
-                    if duration is not None and status != "running":
-                        durations.append(float(duration))
-            return by_status, sorted(durations)
-        for status, count in self.session.execute(
-            select(RunSummary.status, func.count()).where(*conditions).group_by(RunSummary.status)
-        ):
-            by_status[status] = int(count)
-        durations = [
-            float(d or 0.0)  # NULLs are filtered out below; `or` only narrows the type
-            for d in self.session.scalars(
-                select(RunSummary.duration_ms)
-                .where(*conditions, RunSummary.duration_ms.is_not(None))
-                .order_by(RunSummary.duration_ms)
-            )
-        ]
-        return by_status, durations
 
     def latest_summary_end(self) -> datetime | None:
         """The newest close time recorded: visibility is re-read from shortly before it."""

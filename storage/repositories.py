@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import anyio.to_thread
-from sqlalchemy import ColumnElement, bindparam, delete, func, select, tuple_, update
+from sqlalchemy import ColumnElement, and_, bindparam, delete, func, or_, select, tuple_, update
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
@@ -199,11 +199,11 @@ _APP_RECORD_COLUMNS = (
     App.created_at,
     App.updated_at,
 )
-#: The same query as :meth:`AppRepository.get_row`, compiled once for psycopg.
+#: ``GET /apps/{id}``'s one query (columns and agent count); both backends run it.
+_APP_RECORD_STATEMENT = select(*_APP_RECORD_COLUMNS).where(App.id == bindparam("app_id"))
+#: The same statement compiled once for psycopg (the async read pool's driver).
 _APP_RECORD_SQL = str(
-    select(*_APP_RECORD_COLUMNS)
-    .where(App.id == bindparam("app_id"))
-    .compile(dialect=postgresql.psycopg.dialect())  # type: ignore[attr-defined]
+    _APP_RECORD_STATEMENT.compile(dialect=postgresql.psycopg.dialect())  # type: ignore[attr-defined]
 )
 
 
@@ -356,8 +356,9 @@ def _record(row: Sequence[Any]) -> AppRecord:
 class AsyncAppReader:
     """Reads one app for ``GET /apps/{id}`` without a worker thread or the ORM.
 
-    On PostgreSQL (``pool`` given) it is one autocommit ``SELECT`` on the event loop;
-    on SQLite, where drivers are synchronous, the ORM read runs on a worker thread.
+    One statement (``_APP_RECORD_STATEMENT``) on both backends: on PostgreSQL (``pool``
+    given) its psycopg text runs as one autocommit ``SELECT`` on the event loop; on
+    SQLite, where drivers are synchronous, a session runs it on a worker thread.
     """
 
     def __init__(self, pool: AsyncReadPool | None, session_factory: Callable[[], Session]):
@@ -413,21 +414,8 @@ class AsyncAppReader:
 
     def _get_with_session(self, app_id: str) -> AppRecord | None:
         with self.session_factory() as session:
-            found = AppRepository(session).get_row(app_id)
-            if found is None:
-                return None
-            app = found.app
-            return AppRecord(
-                id=app.id,
-                name=app.name,
-                description=app.description,
-                version=app.version,
-                status=app.status,
-                team_id=app.team_id,
-                agent_count=found.agent_count,
-                created_at=app.created_at,
-                updated_at=app.updated_at,
-            )
+            row = session.execute(_APP_RECORD_STATEMENT, {"app_id": app_id}).one_or_none()
+        return None if row is None else _record(row)
 
 
 @functools.lru_cache(maxsize=16)
@@ -576,7 +564,12 @@ class ReleaseRepository:
         self.session = session
 
     def create(
-        self, app_id: str, version: str, spec: dict[str, Any], plan: ExecutionPlan
+        self,
+        app_id: str,
+        version: str,
+        spec: dict[str, Any],
+        plan: ExecutionPlan,
+        created_by: str | None = None,
     ) -> Release:
         release = Release(
             app_id=app_id,
@@ -584,6 +577,7 @@ class ReleaseRepository:
             spec=spec,
             plan=plan.model_dump(mode="json"),
             created_at=utc_now(),
+            created_by=created_by,
         )
         self.session.add(release)
         self.session.flush()
@@ -605,6 +599,30 @@ class ReleaseRepository:
         return self.session.scalars(
             select(Release).where(Release.app_id == app_id).order_by(Release.created_at.desc())
         ).all()
+
+    def page_for_app(
+        self, app_id: str, limit: int, after: Release | None = None
+    ) -> Sequence[Release]:
+        """Up to ``limit`` releases of ``app_id``, newest first, older than ``after`` (keyset)."""
+        query = select(Release).where(Release.app_id == app_id)
+        if after is not None:
+            query = query.where(
+                or_(
+                    Release.created_at < after.created_at,
+                    and_(Release.created_at == after.created_at, Release.id < after.id),
+                )
+            )
+        return self.session.scalars(
+            query.order_by(Release.created_at.desc(), Release.id.desc()).limit(limit)
+        ).all()
+
+    def count_for_app(self, app_id: str) -> int:
+        return int(
+            self.session.scalar(
+                select(func.count()).select_from(Release).where(Release.app_id == app_id)
+            )
+            or 0
+        )
 
     def get_plan(self, release_id: str) -> ExecutionPlan | None:
         """The plan pinned in ``release_id``, or ``None`` when there is no such release."""

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from storage.models import ArtifactOwner, AuditEvent, RevokedToken, ServiceAccount, utc_now
@@ -177,16 +177,48 @@ class ArtifactOwnerRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def record(self, artifact_id: str, *, team_id: str | None, created_by: str) -> None:
+    def record(
+        self,
+        artifact_id: str,
+        *,
+        team_id: str | None,
+        created_by: str,
+        filename: str | None = None,
+        media_type: str | None = None,
+        size: int | None = None,
+    ) -> None:
         self.session.add(
             ArtifactOwner(
                 artifact_id=artifact_id,
                 team_id=team_id,
                 created_by=created_by,
                 created_at=utc_now(),
+                filename=filename,
+                media_type=media_type,
+                size=size,
             )
         )
         self.session.flush()
+
+    def page(
+        self, teams: tuple[str, ...] | None, limit: int, after: ArtifactOwner | None = None
+    ) -> list[ArtifactOwner]:
+        """Uploaded artifacts newest first (``teams`` ``None``: all), keyset after ``after``."""
+        query = select(ArtifactOwner)
+        if teams is not None:
+            query = query.where(ArtifactOwner.team_id.in_(teams))
+        if after is not None:
+            query = query.where(
+                or_(
+                    ArtifactOwner.created_at < after.created_at,
+                    and_(
+                        ArtifactOwner.created_at == after.created_at,
+                        ArtifactOwner.artifact_id < after.artifact_id,
+                    ),
+                )
+            )
+        order = (ArtifactOwner.created_at.desc(), ArtifactOwner.artifact_id.desc())
+        return list(self.session.scalars(query.order_by(*order).limit(limit)))
 
     def get(self, artifact_id: str) -> ArtifactOwner | None:
         return self.session.get(ArtifactOwner, artifact_id)

@@ -31,7 +31,7 @@ from fastapi import FastAPI
 from api.auth.dependencies import install_role_documentation
 from api.auth.middleware import AuthenticationMiddleware
 from api.auth.principals import Role
-from api.auth.rate_limits import TokenBucketLimiter
+from api.auth.rate_limits import RateLimiter
 from api.auth.tokens import TokenService
 from api.config import AuthConfig
 from storage.database import create_db_engine, create_session_factory
@@ -116,8 +116,6 @@ def secure_test_app(app: FastAPI, database_url: str | None = None) -> FastAPI:
         AuthenticationMiddleware,
         tokens=app.state.token_service,
         session_factory=app.state.session_factory,
-        limiter=TokenBucketLimiter(
-            GENEROUS_AUTH.rate_limit_per_minute, GENEROUS_AUTH.rate_limit_burst
-        ),
+        limiter=RateLimiter(GENEROUS_AUTH.rate_limit_per_minute, GENEROUS_AUTH.rate_limit_burst),
     )
     return app

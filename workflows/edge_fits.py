@@ -18,7 +18,7 @@ from typing import Any
 
 from schemas.agents import ValidationIssue
 from schemas.builder import EdgeFit, EdgeRef, OrchestrationValidation, PlanIssue
-from workflows.spec_source import SourceMap, load_source, pointer
+from workflows.compiler.source import SourceMap, load_source, pointer
 
 #: Why a run input's edge cannot be judged before the run.
 RUN_INPUT_REASON = "a run input: checked against the agent's input schema when the run starts"

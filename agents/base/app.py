@@ -5,9 +5,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import math
-from collections import OrderedDict
 from collections.abc import Sequence
 
+from cachetools import LRUCache
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
@@ -30,20 +30,14 @@ class ResponseCache:
 
     def __init__(self, size: int = IDEMPOTENCY_CACHE_SIZE) -> None:
         self.size = size
-        self._items: OrderedDict[str, InvokeResponse] = OrderedDict()
+        self._items: LRUCache[str, InvokeResponse] = LRUCache(size)
         self._locks: dict[str, asyncio.Lock] = {}
 
     def get(self, key: str) -> InvokeResponse | None:
-        item = self._items.get(key)
-        if item is not None:
-            self._items.move_to_end(key)
-        return item
+        return self._items.get(key)
 
     def put(self, key: str, response: InvokeResponse) -> None:
         self._items[key] = response
-        self._items.move_to_end(key)
-        while len(self._items) > self.size:
-            self._items.popitem(last=False)
 
     def lock(self, key: str) -> asyncio.Lock:
         return self._locks.setdefault(key, asyncio.Lock())

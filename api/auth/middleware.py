@@ -19,11 +19,11 @@ from sqlalchemy.orm import Session
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.auth.principals import ALL_TEAMS, Principal, current_principal
-from api.auth.rate_limits import TokenBucketLimiter, retry_after_header
+from api.auth.rate_limits import RateLimiter, retry_after_header
 from api.auth.revocation_cache import RevocationCache, RevocationKey
 from api.auth.token_cache import VerifiedTokenCache
 from api.auth.tokens import InvalidToken, TokenService, VerifiedToken
-from api.routers.docs import PUBLIC_ASSET_PATHS
+from api.docs.router import PUBLIC_ASSET_PATHS
 from storage.security import RevokedTokenRepository, ServiceAccountRepository
 
 logger = logging.getLogger("hub.api.auth")
@@ -40,6 +40,8 @@ PUBLIC_PATHS = frozenset(
         "/openapi.json",
         "/auth/token",
         "/auth/refresh",
+        "/auth/oidc",
+        "/auth/oidc/token",
         *PUBLIC_ASSET_PATHS,
     }
 )
@@ -80,7 +82,7 @@ class AuthenticationMiddleware:
         *,
         tokens: TokenService,
         session_factory: Callable[[], Session],
-        limiter: TokenBucketLimiter,
+        limiter: RateLimiter,
         revocation_cache: RevocationCache | None = None,
         token_cache: VerifiedTokenCache | None = None,
         disabled: bool = False,
@@ -130,7 +132,7 @@ class AuthenticationMiddleware:
                 return
         rate_key = f"principal:{principal.subject}" if principal else f"ip:{_client_ip(scope)}"
         # Probes are never limited: an orchestrator must always see the process.
-        wait = None if path in ("/health", "/ready") else self.limiter.acquire(rate_key)
+        wait = None if path in ("/health", "/ready") else await self.limiter.acquire(rate_key)
         if wait is not None:
             await _send_json(
                 send,
@@ -227,7 +229,7 @@ def _client_ip(scope: Scope) -> str:
 
 #: Headers on every response. The API serves JSON only, so the CSP forbids everything;
 #: the interactive docs run Swagger UI / ReDoc from this server's own assets (never a
-#: CDN: ``api/routers/docs.py``) and get a policy allowing exactly that.
+#: CDN: ``api/docs/router.py``) and get a policy allowing exactly that.
 SECURITY_HEADERS: dict[str, str] = {
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",

@@ -1,64 +1,85 @@
-"""Per-principal rate limits: an in-memory token bucket per caller.
+"""Rate limits on the ``limits`` library: per principal, and per webhook.
 
-In memory means per API process: with N replicas a caller gets N times the rate.
-That is the documented trade-off (docs/security.md); a shared store would be the
-next step if exact global limits were needed.
+A caller may send ``burst`` requests at once and ``rate_per_minute`` sustained: a
+sliding window counter of ``burst`` requests per ``burst / rate`` minutes. The counters
+live in a ``limits`` storage: this process's memory by default (with N API processes a
+caller gets N times the rate), or Redis when ``HUB_RATE_LIMIT_STORAGE`` is a
+``redis://`` URI, so that every process counts against the same limit
+(docs/security.md). Redis calls run on a worker thread, never on the event loop; when
+Redis cannot be reached the request is let through and a warning logged (the limit is
+abuse protection, not a reason to take the API down).
 """
 
 from __future__ import annotations
 
+import functools
+import logging
 import math
-import threading
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
 
-#: Buckets idle this long are dropped so that memory stays bounded.
-IDLE_EVICTION_SECONDS = 600.0
+import anyio
+from limits import RateLimitItem, RateLimitItemPerSecond
+from limits.storage import MemoryStorage, Storage, storage_from_string
+from limits.strategies import SlidingWindowCounterRateLimiter
+
+logger = logging.getLogger("hub.api.rate_limits")
+
+#: Seconds between two "storage unreachable" warnings.
+WARN_EVERY_SECONDS = 60.0
 
 
-@dataclass
-class _Bucket:
-    tokens: float
-    updated: float
+def rate_limit_storage(uri: str | None) -> Storage:
+    """The storage named by ``uri`` (``redis://host:port/db``, ``memory://``); memory if unset."""
+    if not uri or uri == "memory://":
+        return MemoryStorage()
+    storage = storage_from_string(uri)
+    if not isinstance(storage, Storage):  # an ``async+…`` scheme
+        raise ValueError(f"HUB_RATE_LIMIT_STORAGE: use redis://host:port/db, not {uri!r}")
+    return storage
 
 
-class TokenBucketLimiter:
-    """``rate_per_minute`` sustained, ``burst`` at once, per key."""
+@functools.lru_cache(maxsize=1024)
+def rate_limit_item(rate_per_minute: int, burst: int) -> RateLimitItem:
+    """``burst`` requests per window of ``burst / rate_per_minute`` minutes; a window
+    is at least a second, holding more than ``burst`` when the rate asks for it."""
+    rate, burst = max(rate_per_minute, 1), max(burst, 1)
+    window = max(1, round(burst * 60 / rate))
+    return RateLimitItemPerSecond(max(burst, round(rate * window / 60)), window)
 
-    def __init__(
-        self,
-        rate_per_minute: int,
-        burst: int,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
-        self.rate_per_second = max(rate_per_minute, 1) / 60.0
-        self.burst = max(burst, 1)
-        self._clock = clock
-        self._buckets: dict[str, _Bucket] = {}
-        self._lock = threading.Lock()
 
-    def acquire(self, key: str) -> float | None:
-        """Take one token for ``key``: ``None`` when allowed, else seconds to wait."""
-        now = self._clock()
-        with self._lock:
-            if len(self._buckets) > 10_000:
-                self._evict(now)
-            bucket = self._buckets.get(key)
-            if bucket is None:
-                bucket = self._buckets[key] = _Bucket(tokens=float(self.burst), updated=now)
-            bucket.tokens = min(
-                float(self.burst), bucket.tokens + (now - bucket.updated) * self.rate_per_second
-            )
-            bucket.updated = now
-            if bucket.tokens >= 1.0:
-                bucket.tokens -= 1.0
+class RateLimiter:
+    """Hits against ``limits`` items in one storage: the per-principal item by default."""
+
+    def __init__(self, rate_per_minute: int, burst: int, storage: Storage | None = None) -> None:
+        self.item = rate_limit_item(rate_per_minute, burst)
+        self.storage = storage if storage is not None else MemoryStorage()
+        self._strategy = SlidingWindowCounterRateLimiter(self.storage)
+        #: Whether calls leave the process (then they run on a worker thread).
+        self.remote = not isinstance(self.storage, MemoryStorage)
+        self._warned_at = -math.inf
+
+    def acquire_now(self, key: str, item: RateLimitItem | None = None) -> float | None:
+        """Take one request of ``item`` (default: the per-principal one) for ``key``:
+        ``None`` when allowed, else seconds to wait. Blocks on a remote storage: from
+        async code use :meth:`acquire`."""
+        item = item or self.item
+        try:
+            if self._strategy.hit(item, key):
                 return None
-            return (1.0 - bucket.tokens) / self.rate_per_second
+            reset_at, _ = self._strategy.get_window_stats(item, key)
+        except Exception as exc:  # the storage's client errors (redis, …): fail open
+            now = time.monotonic()
+            if now - self._warned_at >= WARN_EVERY_SECONDS:
+                self._warned_at = now
+                logger.warning("rate limits not applied: the storage failed (%s)", exc)
+            return None
+        return max(reset_at - time.time(), 0.0)
 
-    def _evict(self, now: float) -> None:
-        for key in [k for k, b in self._buckets.items() if now - b.updated > IDLE_EVICTION_SECONDS]:
-            del self._buckets[key]
+    async def acquire(self, key: str, item: RateLimitItem | None = None) -> float | None:
+        """:meth:`acquire_now` without blocking the event loop on a remote storage."""
+        if not self.remote:
+            return self.acquire_now(key, item)
+        return await anyio.to_thread.run_sync(self.acquire_now, key, item)
 
 
 def retry_after_header(wait_seconds: float) -> str:

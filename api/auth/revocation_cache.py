@@ -1,9 +1,10 @@
 """A short-lived memory of tokens found *not* revoked, so each request skips two queries.
 
 Only positive verdicts ("this token and its API key were still valid") are kept, for
-``ttl_seconds``. The revoke endpoints clear the cache after their transaction commits,
-so a revocation made through this process applies to its very next request; another
-API process notices it within ``ttl_seconds`` (docs/security.md).
+``ttl_seconds`` (a :class:`cachetools.TTLCache`, bounded). The revoke endpoints clear
+the cache after their transaction commits, so a revocation made through this process
+applies to its very next request; another API process notices it within
+``ttl_seconds`` (docs/security.md).
 """
 
 from __future__ import annotations
@@ -12,10 +13,12 @@ import threading
 import time
 from collections.abc import Callable
 
+from cachetools import TTLCache
+
 #: (token ``jti``, service account id); either may be ``None`` (OIDC tokens, user tokens).
 RevocationKey = tuple[str | None, str | None]
 
-#: Entries kept at most; when full, expired ones are dropped, then everything.
+#: Entries kept at most (when full, expired ones go first, then the oldest).
 MAX_ENTRIES = 10_000
 
 
@@ -24,8 +27,9 @@ class RevocationCache:
 
     def __init__(self, ttl_seconds: float, *, clock: Callable[[], float] = time.monotonic) -> None:
         self.ttl_seconds = ttl_seconds
-        self._clock = clock
-        self._valid_until: dict[RevocationKey, float] = {}
+        self._valid: TTLCache[RevocationKey, bool] = TTLCache(
+            MAX_ENTRIES, ttl=max(ttl_seconds, 0.0), timer=clock
+        )
         self._generation = 0
         self._lock = threading.Lock()
 
@@ -44,8 +48,7 @@ class RevocationCache:
         if not self.enabled:
             return False
         with self._lock:
-            until = self._valid_until.get(key)
-            return until is not None and until > self._clock()
+            return key in self._valid
 
     def remember(self, key: RevocationKey, generation: int) -> None:
         """Record a passed check, unless the cache was cleared since it started.
@@ -56,17 +59,11 @@ class RevocationCache:
         if not self.enabled:
             return
         with self._lock:
-            if generation != self._generation:
-                return
-            now = self._clock()
-            if len(self._valid_until) >= MAX_ENTRIES:
-                self._valid_until = {k: t for k, t in self._valid_until.items() if t > now}
-                if len(self._valid_until) >= MAX_ENTRIES:
-                    self._valid_until.clear()
-            self._valid_until[key] = now + self.ttl_seconds
+            if generation == self._generation:
+                self._valid[key] = True
 
     def clear(self) -> None:
         """Forget every verdict (called after a token or an API key is revoked)."""
         with self._lock:
             self._generation += 1
-            self._valid_until.clear()
+            self._valid.clear()

@@ -7,7 +7,9 @@ until its ``exp``; only successes are kept, never failures. Revocation is a sepa
 check (:mod:`api.auth.revocation_cache`) made for every request as before.
 
 Entries are keyed by a SHA-256 digest, so the process does not keep bearer tokens
-themselves in memory longer than a request.
+themselves in memory longer than a request. A :class:`cachetools.TLRUCache` expires
+each entry at its token's ``exp`` and, when full, drops expired entries first, then
+the least recently used.
 """
 
 from __future__ import annotations
@@ -17,18 +19,25 @@ import threading
 import time
 from collections.abc import Callable
 
+from cachetools import TLRUCache
+
 from api.auth.tokens import VerifiedToken
 
-#: Tokens kept at most; when full, expired ones are dropped, then everything.
+#: Tokens kept at most.
 MAX_ENTRIES = 10_000
+
+
+def _expiry(_key: bytes, verified: VerifiedToken, _now: float) -> float:
+    return verified.expires_at.timestamp()
 
 
 class VerifiedTokenCache:
     """Access tokens that passed :meth:`TokenService.verify`, until their expiry."""
 
     def __init__(self, *, clock: Callable[[], float] = time.time) -> None:
-        self._clock = clock
-        self._entries: dict[bytes, tuple[VerifiedToken, float]] = {}
+        self._entries: TLRUCache[bytes, VerifiedToken] = TLRUCache(
+            MAX_ENTRIES, ttu=_expiry, timer=clock
+        )
         self._lock = threading.Lock()
 
     @staticmethod
@@ -38,28 +47,13 @@ class VerifiedTokenCache:
 
     def get(self, key: bytes) -> VerifiedToken | None:
         """The verified token for ``key`` if it was seen and has not expired since."""
-        entry = self._entries.get(key)
-        if entry is None:
-            return None
-        verified, expires = entry
-        if self._clock() >= expires:
-            with self._lock:
-                self._entries.pop(key, None)
-            return None
-        return verified
+        with self._lock:
+            return self._entries.get(key)
 
     def put(self, key: bytes, verified: VerifiedToken) -> None:
-        """Remember a token that just verified, until its ``exp``."""
-        expires = verified.expires_at.timestamp()
-        now = self._clock()
-        if expires <= now:
-            return
+        """Remember a token that just verified, until its ``exp`` (an expired one is not kept)."""
         with self._lock:
-            if len(self._entries) >= MAX_ENTRIES:
-                self._entries = {k: e for k, e in self._entries.items() if e[1] > now}
-                if len(self._entries) >= MAX_ENTRIES:
-                    self._entries.clear()
-            self._entries[key] = (verified, expires)
+            self._entries[key] = verified
 
     def clear(self) -> None:
         """Forget every token."""
@@ -67,4 +61,5 @@ class VerifiedTokenCache:
             self._entries.clear()
 
     def __len__(self) -> int:
-        return len(self._entries)
+        with self._lock:
+            return len(self._entries)

@@ -14,8 +14,10 @@ from typing import Any, Literal
 
 import jwt
 
+from api.auth.oidc import DiscoveryCache, OidcError
 from api.auth.principals import ROLE_ORDER, Principal, Role, role_rank
 from api.config import AuthConfig
+from schemas.auth import TokenPair
 from storage.security import API_KEY_PREFIX
 
 PLATFORM_ALGORITHMS = ["HS256"]
@@ -98,6 +100,32 @@ class TokenService:
         token = jwt.encode(claims, self.config.secret_key, algorithm="HS256")
         return IssuedToken(token=token, jti=jti, expires_at=expires_at)
 
+    def pair(
+        self,
+        *,
+        subject: str,
+        role: Role,
+        teams: list[str] | tuple[str, ...],
+        service_account_id: str | None = None,
+    ) -> TokenPair:
+        """An access token and the refresh token that renews it."""
+        access = self.issue(
+            subject=subject, role=role, teams=teams, service_account_id=service_account_id
+        )
+        refresh = self.issue(
+            subject=subject,
+            role=role,
+            teams=teams,
+            token_type="refresh",
+            service_account_id=service_account_id,
+        )
+        return TokenPair(
+            access_token=access.token,
+            refresh_token=refresh.token,
+            expires_in=self.config.access_token_ttl_seconds,
+            refresh_expires_in=self.config.refresh_token_ttl_seconds,
+        )
+
     # -- verifying -------------------------------------------------------------
 
     def verify(self, token: str, *, expected_type: TokenType = "access") -> VerifiedToken:
@@ -154,13 +182,29 @@ class TokenService:
             expires_at=datetime.fromtimestamp(int(claims["exp"]), UTC),
         )
 
+    def _issuer_jwks(self) -> jwt.PyJWKClient:
+        """The issuer's JWKS: ``HUB_OIDC_JWKS_URL``, else its discovery document's."""
+        if self._jwks is None:
+            assert self.config.oidc_issuer is not None
+            try:
+                url = DiscoveryCache(self.config.oidc_issuer, 0).get().jwks_uri
+            except OidcError as exc:
+                raise InvalidToken(f"the issuer's keys are unavailable ({exc})") from exc
+            self._jwks = jwt.PyJWKClient(
+                url,
+                cache_keys=True,
+                cache_jwk_set=True,
+                lifespan=self.config.jwks_cache_seconds,
+                timeout=5,
+            )
+        return self._jwks
+
     def _verify_oidc(self, token: str) -> VerifiedToken:
-        assert self._jwks is not None
         try:
             header = jwt.get_unverified_header(token)
             if header.get("alg") not in self.config.oidc_algorithms:
                 raise InvalidToken("token algorithm is not accepted for this issuer")
-            signing_key = self._jwks.get_signing_key_from_jwt(token)
+            signing_key = self._issuer_jwks().get_signing_key_from_jwt(token)
             claims = jwt.decode(
                 token,
                 signing_key.key,

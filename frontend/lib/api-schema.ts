@@ -312,6 +312,44 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/apps/{app_id}/releases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List an app's releases, newest first
+         * @description Each deploy's release: version, when and by whom, the orchestration and plan hashes,
+         *     and each agent's model and pinned prompt versions. Keyset paging on (time, id).
+         */
+        get: operations["list_releases_apps__app_id__releases_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/apps/{app_id}/releases/{release_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get one release with its orchestration as YAML */
+        get: operations["get_release_apps__app_id__releases__release_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/apps/{app_id}/runs": {
         parameters: {
             query?: never;
@@ -393,7 +431,12 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * List uploaded artifacts, newest first
+         * @description Documents uploaded through ``POST /artifacts`` by the caller's teams (the engine's
+         *     own outputs are reached from their runs, not listed).
+         */
+        get: operations["list_artifacts_artifacts_get"];
         put?: never;
         /**
          * Upload an artifact
@@ -501,6 +544,48 @@ export interface paths {
         get: operations["me_auth_me_get"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/oidc": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Whether sign-in with an external OIDC issuer is offered, and where
+         * @description ``enabled: false`` unless ``HUB_OIDC_ISSUER`` and ``HUB_OIDC_CLIENT_ID`` are set.
+         */
+        get: operations["oidc_config_auth_oidc_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/oidc/token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Redeem an authorization code (PKCE) for the hub's own tokens
+         * @description The code is redeemed at the issuer, its ID token verified (JWKS, issuer, audience =
+         *     client id, expiry, nonce) and its claims mapped to a role and teams; the answer is the
+         *     same token pair as ``POST /auth/token``'s, renewed with ``POST /auth/refresh``.
+         */
+        post: operations["oidc_token_auth_oidc_token_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1390,6 +1475,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/settings/prices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The price table in effect
+         * @description Dollars per million input and output tokens per provider and model; a step's cost is
+         *     priced with it when its agent reports tokens but no cost.
+         */
+        get: operations["get_prices_settings_prices_get"];
+        /** Replace the price table (platform admins, audited) */
+        put: operations["put_prices_settings_prices_put"];
+        post?: never;
+        /** Go back to the price file (platform admins, audited) */
+        delete: operations["reset_prices_settings_prices_delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/webhooks/{webhook_id}": {
         parameters: {
             query?: never;
@@ -1693,6 +1801,29 @@ export interface components {
             };
             /** Step Id */
             step_id: string;
+        };
+        /**
+         * ArtifactListItem
+         * @description An uploaded artifact as ``GET /artifacts`` lists it.
+         */
+        ArtifactListItem: {
+            /** Created At */
+            created_at: string;
+            /** Created By */
+            created_by: string;
+            /**
+             * Filename
+             * @description `null` for uploads made before the list existed.
+             */
+            filename?: string | null;
+            /** Id */
+            id: string;
+            /** Media Type */
+            media_type?: string | null;
+            /** Size */
+            size?: number | null;
+            /** Uri */
+            uri: string;
         };
         /**
          * ArtifactRef
@@ -2612,6 +2743,11 @@ export interface components {
             agent_types?: components["schemas"]["AgentTypeMetrics"][];
             /** App Id */
             app_id?: string | null;
+            /**
+             * By Model
+             * @description Cost per model: calls, tokens and cost of each model's attempts.
+             */
+            by_model?: components["schemas"]["ModelCost"][];
             /** Cost By Day */
             cost_by_day?: components["schemas"]["DailyCost"][];
             /**
@@ -2691,6 +2827,72 @@ export interface components {
              * @default 0.7
              */
             temperature?: number;
+        };
+        /**
+         * ModelCost
+         * @description Attempts, tokens and cost of one model in the window (``""``: none reported).
+         */
+        ModelCost: {
+            /**
+             * Calls
+             * @default 0
+             */
+            calls?: number;
+            /**
+             * Cost Usd
+             * @default 0
+             */
+            cost_usd?: number;
+            /**
+             * Input Tokens
+             * @default 0
+             */
+            input_tokens?: number;
+            /** Model */
+            model: string;
+            /**
+             * Output Tokens
+             * @default 0
+             */
+            output_tokens?: number;
+        };
+        /**
+         * OidcConfigPublic
+         * @description ``GET /auth/oidc``: whether the console offers sign-in with an external issuer.
+         */
+        OidcConfigPublic: {
+            /**
+             * Authorization Endpoint
+             * @description Where the console sends the browser (from discovery).
+             */
+            authorization_endpoint?: string | null;
+            /** Client Id */
+            client_id?: string | null;
+            /** Display Name */
+            display_name?: string | null;
+            /** Enabled */
+            enabled: boolean;
+            /** Issuer */
+            issuer?: string | null;
+            /** Scopes */
+            scopes?: string[];
+        };
+        /**
+         * OidcTokenRequest
+         * @description Body of ``POST /auth/oidc/token``: an authorization code and its PKCE verifier.
+         */
+        OidcTokenRequest: {
+            /** Code */
+            code: string;
+            /**
+             * Code Verifier
+             * @description RFC 7636.
+             */
+            code_verifier: string;
+            /** Nonce */
+            nonce?: string | null;
+            /** Redirect Uri */
+            redirect_uri: string;
         };
         /**
          * OrchestrationDraftPublic
@@ -2785,6 +2987,60 @@ export interface components {
              * @description The step the problem concerns.
              */
             step_id?: string | null;
+        };
+        /**
+         * PriceEntry
+         * @description Dollars per million tokens for one model of one provider (``*``: any other model).
+         */
+        PriceEntry: {
+            /**
+             * Input
+             * @description US dollars per million input tokens.
+             */
+            input: number;
+            /**
+             * Model
+             * @description Exact name or prefix (longest prefix wins); `*` for the provider's rest.
+             */
+            model: string;
+            /**
+             * Output
+             * @description US dollars per million output tokens.
+             */
+            output: number;
+            /** Provider */
+            provider: string;
+        };
+        /**
+         * PriceTablePublic
+         * @description The price table in effect and where it comes from.
+         */
+        PriceTablePublic: {
+            /**
+             * File
+             * @description The price file used when the database holds no table.
+             */
+            file: string;
+            /** Prices */
+            prices: components["schemas"]["PriceEntry"][];
+            /**
+             * Source
+             * @description `database`: set through `PUT /settings/prices`; `file`: the price file (`HUB_PRICES_FILE`, else the shipped table).
+             * @enum {string}
+             */
+            source: "database" | "file";
+            /** Updated At */
+            updated_at?: string | null;
+            /** Updated By */
+            updated_by?: string | null;
+        };
+        /**
+         * PriceTableUpdate
+         * @description Body of ``PUT /settings/prices``: the whole table (it replaces the one in effect).
+         */
+        PriceTableUpdate: {
+            /** Prices */
+            prices: components["schemas"]["PriceEntry"][];
         };
         /** PromptAliasPublic */
         PromptAliasPublic: {
@@ -2932,6 +3188,122 @@ export interface components {
         RefreshRequest: {
             /** Refresh Token */
             refresh_token: string;
+        };
+        /**
+         * ReleaseAgent
+         * @description One agent as a release pinned it.
+         */
+        ReleaseAgent: {
+            /** Id */
+            id: string;
+            /** Model */
+            model?: string | null;
+            /**
+             * Name
+             * @default
+             */
+            name?: string;
+            /**
+             * Prompt Versions
+             * @description Prompt role → the MLflow prompt version the release pinned.
+             */
+            prompt_versions?: {
+                [key: string]: string;
+            };
+            /** Provider */
+            provider?: string | null;
+            /** Type */
+            type: string;
+        };
+        /**
+         * ReleaseDetail
+         * @description A release with the orchestration it deployed, as YAML (for a diff between two).
+         */
+        ReleaseDetail: {
+            /** Agents */
+            agents?: components["schemas"]["ReleaseAgent"][];
+            /** App Id */
+            app_id: string;
+            /**
+             * Current
+             * @description Whether this is the app's latest release.
+             */
+            current: boolean;
+            /** Deployed At */
+            deployed_at: string;
+            /**
+             * Deployed By
+             * @description The principal that deployed it (`null` for releases made before this was recorded).
+             */
+            deployed_by?: string | null;
+            /**
+             * Id
+             * @example rel-3f2c9a1b7d4e
+             */
+            id: string;
+            /**
+             * Orchestration Hash
+             * @description sha256 of the orchestration as deployed (canonical JSON), first 16 hex.
+             */
+            orchestration_hash: string;
+            /** Orchestration Yaml */
+            orchestration_yaml: string;
+            /**
+             * Plan Hash
+             * @description sha256 of the pinned plan (canonical JSON), first 16 hex.
+             */
+            plan_hash: string;
+            /** Step Count */
+            step_count: number;
+            /**
+             * Version
+             * @example 1.1.0
+             */
+            version: string;
+        };
+        /**
+         * ReleaseSummary
+         * @description One release of an app (``POST /apps/{id}/deploy`` makes one).
+         */
+        ReleaseSummary: {
+            /** Agents */
+            agents?: components["schemas"]["ReleaseAgent"][];
+            /** App Id */
+            app_id: string;
+            /**
+             * Current
+             * @description Whether this is the app's latest release.
+             */
+            current: boolean;
+            /** Deployed At */
+            deployed_at: string;
+            /**
+             * Deployed By
+             * @description The principal that deployed it (`null` for releases made before this was recorded).
+             */
+            deployed_by?: string | null;
+            /**
+             * Id
+             * @example rel-3f2c9a1b7d4e
+             */
+            id: string;
+            /**
+             * Orchestration Hash
+             * @description sha256 of the orchestration as deployed (canonical JSON), first 16 hex.
+             */
+            orchestration_hash: string;
+            /**
+             * Plan Hash
+             * @description sha256 of the pinned plan (canonical JSON), first 16 hex.
+             */
+            plan_hash: string;
+            /** Step Count */
+            step_count: number;
+            /**
+             * Version
+             * @example 1.1.0
+             */
+            version: string;
         };
         /** RerunRequest */
         RerunRequest: {
@@ -6103,6 +6475,170 @@ export interface operations {
             };
         };
     };
+    list_releases_apps__app_id__releases_get: {
+        parameters: {
+            query?: {
+                /** @description Page size. */
+                limit?: number;
+                /** @description The `X-Next-Cursor` of the previous page (the last release's id). */
+                cursor?: string | null;
+            };
+            header?: never;
+            path: {
+                /** @description App id, e.g. `app-3f2c9a1b7d4e`. */
+                app_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of releases. */
+            200: {
+                headers: {
+                    /** @description Pass as `cursor` for the next page; absent on the last. */
+                    "X-Next-Cursor"?: string;
+                    /** @description How many releases the app has. */
+                    "X-Total-Count"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReleaseSummary"][];
+                };
+            };
+            /** @description No valid bearer token was sent (missing, expired, revoked or not trusted). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token's role is not enough for this action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The resource does not exist. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A field is invalid; `detail` points at it. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBody"];
+                };
+            };
+            /** @description Too many requests from this caller; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (the database) is unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_release_apps__app_id__releases__release_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description App id, e.g. `app-3f2c9a1b7d4e`. */
+                app_id: string;
+                release_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReleaseDetail"];
+                };
+            };
+            /** @description No valid bearer token was sent (missing, expired, revoked or not trusted). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token's role is not enough for this action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The resource does not exist. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description Too many requests from this caller; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (the database) is unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     start_run_apps__app_id__runs_post: {
         parameters: {
             query?: never;
@@ -6572,6 +7108,69 @@ export interface operations {
             };
             /** @description A dependency (the database) is unavailable. */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_artifacts_artifacts_get: {
+        parameters: {
+            query?: {
+                /** @description Page size. */
+                limit?: number;
+                /** @description The `X-Next-Cursor` of the previous page. */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of artifacts. */
+            200: {
+                headers: {
+                    /** @description Pass as `cursor` for the next page; absent on the last. */
+                    "X-Next-Cursor"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ArtifactListItem"][];
+                };
+            };
+            /** @description No valid bearer token was sent (missing, expired, revoked or not trusted). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token's role is not enough for this action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A field is invalid; `detail` points at it. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBody"];
+                };
+            };
+            /** @description Too many requests from this caller; retry after `Retry-After` seconds. */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7065,6 +7664,140 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests from this caller; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (the database) is unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    oidc_config_auth_oidc_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OidcConfigPublic"];
+                };
+            };
+            /** @description Too many requests from this caller; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (the database) is unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    oidc_token_auth_oidc_token_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OidcTokenRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenPair"];
+                };
+            };
+            /** @description The body is not well-formed JSON; `detail` gives the line and column. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBody"];
+                };
+            };
+            /** @description No valid bearer token was sent (missing, expired, revoked or not trusted). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token's role is not enough for this action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The resource does not exist. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is larger than the server accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A field is invalid; `detail` points at it. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBody"];
                 };
             };
             /** @description Too many requests from this caller; retry after `Retry-After` seconds. */
@@ -10094,7 +10827,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description `event: step` per step state change (running, completed, failed, skipped, canceled, waiting_approval) in order, then one `event: run` with the run's final status; each `data:` is a JSON RunEvent. */
+            /** @description `event: step` per step state change (running, completed, failed, skipped, canceled, waiting_approval) in order, then one `event: run` with the run's final status; each `data:` is a JSON RunEvent and each `id:` its `seq`; a `: ping` comment every 15 s on a quiet stream. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -11229,6 +11962,203 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ValidationErrorBody"];
+                };
+            };
+            /** @description Too many requests from this caller; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (the database) is unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_prices_settings_prices_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PriceTablePublic"];
+                };
+            };
+            /** @description No valid bearer token was sent (missing, expired, revoked or not trusted). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token's role is not enough for this action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests from this caller; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (the database) is unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    put_prices_settings_prices_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PriceTableUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PriceTablePublic"];
+                };
+            };
+            /** @description The body is not well-formed JSON; `detail` gives the line and column. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBody"];
+                };
+            };
+            /** @description No valid bearer token was sent (missing, expired, revoked or not trusted). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token's role is not enough for this action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is larger than the server accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A field is invalid; `detail` points at it. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBody"];
+                };
+            };
+            /** @description Too many requests from this caller; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (the database) is unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    reset_prices_settings_prices_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No valid bearer token was sent (missing, expired, revoked or not trusted). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token's role is not enough for this action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Too many requests from this caller; retry after `Retry-After` seconds. */

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from api.evaluation_scoring import (
+from api.evaluations.scoring import (
     MISSING,
     aggregate,
     check_expected,

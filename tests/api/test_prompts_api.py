@@ -18,7 +18,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from api.errors import install_error_handlers
-from api.routers.prompts import router
+from api.prompts.router import router
 from storage.prompts import PromptRegistry
 from tests.auth_support import admin_headers, secure_test_app
 

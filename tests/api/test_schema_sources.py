@@ -23,8 +23,8 @@ from agents.base.app import create_agent_app
 from agents.mapper.agent import create_agent as create_mapper
 from api.app import create_app
 from api.config import ApiConfig
-from api.releases import schema_uri_issues
-from api.schema_sources import (
+from api.releases.service import schema_uri_issues
+from api.schemas.sources import (
     SchemaSourceError,
     SchemaSources,
     SchemaSourcesConfig,
@@ -434,7 +434,8 @@ def test_another_teams_artifact_reads_as_not_found(admin: TestClient) -> None:
 def test_validation_reports_unresolvable_schema_uris_at_the_config_field(
     admin: TestClient, sources_app: FastAPI, schema_dir: Path
 ) -> None:
-    """What ``POST /agents/{id}/validate`` adds to its report (api.releases.schema_uri_issues)."""
+    """What ``POST /agents/{id}/validate`` adds to its report
+    (api.releases.service.schema_uri_issues)."""
     app_id, agent_id = app_with_mapper(
         admin, "schema:never-registered-anywhere", input_uri=f"file://{schema_dir}/good.json"
     )

@@ -85,7 +85,6 @@ def test_bench_runs_end_to_end_and_writes_every_figure(tmp_path: Path) -> None:
             "activity_execution_minus_agent",
         }
     assert profile["http"]["requests"] > 0
-    assert profile["server_floor"]["step_ms_p50"] > 0
     assert "ours.activity_input(InvokeAgentInput)" in profile["serialization"]
 
     # The readable tables reach stdout; progress goes to stderr.

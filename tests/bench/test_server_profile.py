@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bench.server_profile import CATEGORIES, OTHER, GoSymbols, categorize
+from bench.investigations.server_profile import CATEGORIES, OTHER, GoSymbols, categorize
 from hub.stack import temporal_binary
 
 REPO_ROOT = Path(__file__).resolve().parents[2]

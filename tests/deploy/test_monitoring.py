@@ -21,7 +21,7 @@ from prometheus_client.core import REGISTRY
 
 import agents.base.telemetry  # noqa: F401 - registers the agents' metrics
 import hub.telemetry  # noqa: F401 - registers the API's request metrics
-from api.platform_metrics import PlatformSnapshot, QueueState, snapshot_families
+from api.observability.platform_metrics import PlatformSnapshot, QueueState, snapshot_families
 from hub.prometheus import AGENTS_JOB, ALERT_RULES_FILE, API_JOB, WORKERS_JOB, prometheus_binary
 from schemas.agents import BUILTIN_AGENT_TYPES
 from storage.observability import LifetimeTotals

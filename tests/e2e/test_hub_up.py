@@ -22,7 +22,7 @@ from temporalio.api.history.v1 import HistoryEvent
 from temporalio.client import Client
 
 from agents.demo.samples import SampleFacts
-from api.history_payloads import decode_history_payloads, payloads_in
+from api.observability.history_payloads import decode_history_payloads, payloads_in
 from hub.demo import DemoRun, run_demo
 from hub.stack import free_port, hub_command, port_is_free
 from schemas.names import SEARCH_ATTRIBUTES

@@ -62,7 +62,8 @@ from render_from_prometheus import render as render_dashboard  # noqa: E402
 sys.path.pop(0)
 #: Generous waits (never asserted on).
 WAIT_SECONDS = 60.0
-#: The pollers' freshness window (api.platform_metrics.POLLER_FRESH_SECONDS) plus slack.
+#: The pollers' freshness window
+#: (api.observability.platform_metrics.POLLER_FRESH_SECONDS) plus slack.
 BACKLOG_ALERT_WAIT_SECONDS = 150.0
 #: Alerts that must stay quiet on a stack that just ran the demo: nothing failed, nothing is
 #: stuck or queued, every process is up. (The demo's own data decides the others: the

@@ -25,6 +25,7 @@ from activities.plans import PlanActivities
 from activities.step_results import StepResultRecorder
 from api.app import create_app
 from api.config import ApiConfig
+from api.run_events import router as run_events_router
 from schemas.orchestration import ExecutionPlan
 from schemas.runs import ApprovalDecision, RunInput
 from storage.artifacts import LocalArtifactStore
@@ -196,18 +197,18 @@ async def test_list_and_show_print_runs_and_the_trace_tree(hub: CliHub) -> None:
     lines = out.splitlines()
     assert lines[0].startswith(f"run {good.id}  completed") and f"app {app_id}" in lines[0]
     assert f"tokens {7 + 5} in / {7 + 5} out" in lines[0]
-    step_lines = [line for line in lines if line.startswith(("├─ ", "└─ "))]
+    step_lines = [line for line in lines if line.startswith(("├── ", "└── "))]
     # extract and broken start together; retry waits for extract, so it comes last.
-    assert sorted(line[3:].split()[0] for line in step_lines[:2]) == ["broken", "extract"]
-    assert step_lines[-1].startswith("└─ retry  completed")
+    assert sorted(line[4:].split()[0] for line in step_lines[:2]) == ["broken", "extract"]
+    assert step_lines[-1].startswith("└── retry  completed")
     retry_at = lines.index(step_lines[-1])
     retry_block = lines[retry_at + 1 :]
-    assert retry_block[0].strip().startswith("├─ retry attempt 1  failed")
+    assert retry_block[0].strip().startswith("├── retry attempt 1  failed")
     assert "error" in retry_block[1] and "503" in retry_block[1]
-    assert retry_block[2].strip().startswith("└─ retry attempt 2  completed")
+    assert retry_block[2].strip().startswith("└── retry attempt 2  completed")
     assert f"agent {FLAKY}" in retry_block[2] and "tokens 5 in / 5 out" in retry_block[2]
     assert "retry reason:" in retry_block[3] and "503" in retry_block[3]
-    broken_at = next(i for i, line in enumerate(lines) if line[3:].startswith("broken  failed"))
+    broken_at = next(i for i, line in enumerate(lines) if line[4:].startswith("broken  failed"))
     assert "no document given" in "\n".join(lines[broken_at : broken_at + 4])
     assert lines[-1] == f"Temporal UI: http://ui/namespaces/default/workflows/{good.id}"
 
@@ -224,7 +225,7 @@ async def test_list_and_show_print_runs_and_the_trace_tree(hub: CliHub) -> None:
 
 
 async def test_watch_prints_events_while_the_run_is_in_flight_and_exits_with_its_outcome(
-    hub: CliHub,
+    hub: CliHub, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     app_id = f"app-cli{uuid.uuid4().hex[:8]}"
     plan = p.plan(
@@ -251,6 +252,22 @@ async def test_watch_prints_events_while_the_run_is_in_flight_and_exits_with_its
         seen.append(line.rstrip("\n"))
     # The run is blocked on the approval, so what we read was printed live.
     assert watcher.returncode is None
+    # A quiet stream gets pings; a client that saw the first three events (Last-Event-ID)
+    # gets none of them again.
+    monkeypatch.setattr(run_events_router, "PING_SECONDS", 0.2)
+    quiet: list[str] = []
+
+    async def until_a_ping() -> None:
+        async with httpx.AsyncClient(base_url=hub.api_url, headers=_auth(hub)) as api:
+            path, resume = f"/runs/{handle.id}/events", {"Last-Event-ID": "3"}
+            async with api.stream("GET", path, headers=resume, timeout=60) as stream:
+                async for line in stream.aiter_lines():
+                    quiet.append(line)
+                    if line.startswith(":"):
+                        return
+
+    await asyncio.wait_for(until_a_ping(), 60)
+    assert len(quiet) == 1 and quiet[0].startswith(": ping")
     await handle.execute_update("approve", ApprovalDecision(step_id="sign_off"))
     out, err = await asyncio.wait_for(watcher.communicate(), 60)
     seen += out.decode().splitlines()

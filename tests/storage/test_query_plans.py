@@ -8,17 +8,20 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import psycopg
 import pytest
-from sqlalchemy import insert
+from sqlalchemy import Engine, event, insert
+from sqlalchemy.orm import Session
 
 from storage.database import create_db_engine, create_session_factory, postgresql_conninfo
 from storage.models import App
+from storage.observability import ObservabilityRepository
 from storage.repositories import AppQuery, _app_page_params, _app_page_sql
+from storage.rollups import RollupReader, Window
 from tests.storage.conftest import PG_ADMIN
 
 ROWS = 20_000
@@ -108,3 +111,134 @@ def test_app_pages_walk_their_index(
         n["Node Type"] == "Sort" and n.get("Plans", [{}])[0].get("Relation Name") == "apps"
         for n in nodes
     ), scans
+
+
+# ---------------------------------------------------------------------------------
+# Observability at 100,000 runs: the metrics' reads (rollups + the window's raw edges)
+# and the runs listing's per-page totals. Every statement the code runs is captured
+# and EXPLAINed with its own parameters: none may scan a big table sequentially.
+# ---------------------------------------------------------------------------------
+
+RUNS = 100_000
+BIG_TABLES = {"step_results", "run_summaries", "schema_violations"}
+
+
+@pytest.fixture(scope="module")
+def runs_engine(database_url: str) -> Iterator[Engine]:
+    """100,000 runs of the last 30 hours (4 attempts each, a violation per 5 runs), a
+    tenth of them evaluation runs, generated in SQL; then VACUUM ANALYZE."""
+    engine = create_db_engine(database_url)
+    now = "now() - interval '30 hours'"
+    with engine.begin() as conn:
+        conn.exec_driver_sql(
+            f"""INSERT INTO run_summaries (run_id, app_id, app_version, agent_types, status,
+                started_at, ended_at, duration_ms, duration_bucket)
+            SELECT 'run-plan-' || i, 'app-plan' || mod(i, 40), '1.0.0',
+                '["extractor", "mapper"]'::json, CASE WHEN mod(i, 20) = 0 THEN 'failed'
+                ELSE 'completed' END, {now} + i * interval '1 second' * 1.08,
+                {now} + i * interval '1 second' * 1.08 + interval '4 seconds', 4000, 417
+            FROM generate_series(1, {RUNS}) AS i"""
+        )
+        conn.exec_driver_sql(
+            f"""INSERT INTO step_results (run_id, app_id, app_version, step_id, activity_id,
+                agent_id, agent_type, task_queue, status, attempt, retries, started_at,
+                ended_at, latency_ms, latency_bucket, input_tokens, output_tokens, cost_usd,
+                model, provider, prompt_versions)
+            SELECT 'run-plan-' || i, 'app-plan' || mod(i, 40), '1.0.0', 's' || s, 's' || s,
+                'agent', (ARRAY['extractor', 'mapper', 'judge', 'summarizer'])[s], 'q',
+                'completed', 1, 0, {now} + i * interval '1 second' * 1.08,
+                {now} + i * interval '1 second' * 1.08 + s * interval '1 second', 250, 278,
+                100, 20, 0.001, 'gpt-4o-mini', 'openai', '{{}}'::json
+            FROM generate_series(1, {RUNS}) AS i, generate_series(1, 4) AS s"""
+        )
+        conn.exec_driver_sql(
+            f"""INSERT INTO schema_violations (run_id, app_id, step_id, activity_id, agent_id,
+                agent_type, attempt, seq, repair_attempt, pointer, message, severity,
+                created_at)
+            SELECT 'run-plan-' || i, 'app-plan' || mod(i, 40), 's1', 's1', 'agent',
+                'extractor', 1, 0, 1, '/x', 'bad', 'error',
+                {now} + i * interval '1 second' * 1.08
+            FROM generate_series(1, {RUNS}, 5) AS i"""
+        )
+        conn.exec_driver_sql(
+            f"""INSERT INTO evaluation_runs (run_id, evaluation_id, item_index)
+            SELECT 'run-plan-' || i, 'eval-plan', i FROM generate_series(1, {RUNS}, 10) AS i"""
+        )
+    with psycopg.connect(postgresql_conninfo(database_url), autocommit=True) as conn:
+        conn.execute("VACUUM ANALYZE")
+    yield engine
+    engine.dispose()
+
+
+def captured_plans(engine: Engine, read: Callable[[Session], object]) -> list[list[Any]]:
+    """Run ``read`` and EXPLAIN every statement it executed, with its parameters."""
+    statements: list[tuple[str, Any]] = []
+
+    def capture(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
+        statements.append((statement, parameters))
+
+    event.listen(engine, "before_cursor_execute", capture)
+    try:
+        with create_session_factory(engine)() as session:
+            read(session)
+    finally:
+        event.remove(engine, "before_cursor_execute", capture)
+    plans = []
+    with engine.connect() as conn:
+        for statement, parameters in statements:
+            if not statement.lstrip().upper().startswith("SELECT"):
+                continue
+            (plan,) = conn.exec_driver_sql("EXPLAIN (FORMAT JSON) " + statement, parameters).one()
+            stack, nodes = [plan[0]["Plan"]], []
+            while stack:
+                node = stack.pop()
+                nodes.append((node["Node Type"], node.get("Relation Name"), node.get("Index Name")))
+                stack.extend(node.get("Plans", []))
+            plans.append(nodes)
+    assert plans, "the read ran no SELECT"
+    return plans
+
+
+def assert_no_big_seq_scan(plans: list[list[Any]]) -> None:
+    for nodes in plans:
+        assert not any(kind == "Seq Scan" and table in BIG_TABLES for kind, table, _ in nodes), (
+            nodes
+        )
+
+
+@pytest.mark.parametrize(
+    ("minutes", "app_id", "agent_type"),
+    [
+        (24 * 60, None, None),
+        (24 * 60, "app-plan7", None),
+        (6 * 60 + 7, None, "mapper"),
+        (45, None, None),
+    ],
+    ids=["24h-platform", "24h-app", "6h-agent-type", "45min"],
+)
+def test_metrics_reads_use_rollups_and_indexed_edges(
+    runs_engine: Engine, minutes: int, app_id: str | None, agent_type: str | None
+) -> None:
+    until = datetime.now(UTC) - timedelta(minutes=13)
+    window = Window.of(until - timedelta(minutes=minutes), until)
+
+    def read(session: Session) -> None:
+        reader = RollupReader(session)
+        reader.runs(window, app_id=app_id, agent_type=agent_type)
+        reader.agent_types(window, app_id=app_id, agent_type=agent_type)
+        reader.models(window, app_id=app_id, agent_type=agent_type)
+        reader.cost_by_day(window, app_id=app_id)
+
+    assert_no_big_seq_scan(captured_plans(runs_engine, read))
+
+
+def test_a_runs_page_totals_use_an_index_on_the_run_id(runs_engine: Engine) -> None:
+    page = [f"run-plan-{i}" for i in range(50_000, 50_050)]
+
+    plans = captured_plans(
+        runs_engine, lambda session: ObservabilityRepository(session).run_totals(page)
+    )
+    assert_no_big_seq_scan(plans)
+    # Either index led by run_id will do: the plain one or the attempt's unique key.
+    by_run = {"ix_step_results_run_id", "uq_step_results_attempt"}
+    assert all(any(index in by_run for _, _, index in nodes) for nodes in plans), plans

@@ -1,8 +1,8 @@
-"""The step-result recorder's fast paths on SQLite and PostgreSQL: rows land, a repeated
-attempt overwrites its row, retried and violating attempts still take the full path, a
-connection the database drops is replaced without failing the attempt; and on SQLite a
-lone attempt is written inline without ever blocking the event loop on a lock, with
-the WAL checkpointed by the writer thread."""
+"""The step-result recorder on SQLite and PostgreSQL: rows land, a repeated attempt
+overwrites its row, retried and violating attempts in one batch, a connection the
+database drops is replaced without failing the attempt; and on SQLite (the one fast
+path kept) a lone attempt is written inline without ever blocking the event loop on a
+lock, with the WAL checkpointed by the writer thread."""
 
 from __future__ import annotations
 
@@ -14,22 +14,21 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
 
+import psycopg
 import pytest
-from sqlalchemy import Engine, event, select, text
+from sqlalchemy import Engine, event, select
 
 from activities import step_results
 from activities.step_results import StepResultRecorder
 from schemas.invoke import SchemaViolationRecord
-from storage.database import create_db_engine, create_session_factory
+from storage.database import create_db_engine, create_session_factory, postgresql_conninfo
 from storage.migrations import upgrade
 from storage.models import SchemaViolation, StepResult
 from storage.observability import (
     ATTEMPT_COMPLETED,
     ATTEMPT_FAILED,
     ATTEMPT_TIMED_OUT,
-    DriverUpsert,
     StepAttempt,
-    upsert_attempts,
 )
 from storage.prices import PriceTable
 
@@ -118,20 +117,20 @@ async def test_a_dropped_connection_is_replaced_without_failing_the_attempt(
     connects: list[int] = []
     event.listen(engine, "connect", lambda *_args: connects.append(1))
 
-    if engine.dialect.name == "postgresql":
-        # What a database restart does to the kept connection: the server ends it.
-        with engine.connect() as admin:
-            admin.execute(
-                text(
-                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
-                )
-            )
-    else:
-        # SQLite has no server: close the kept (inline) DBAPI connection under the recorder.
+    if engine.dialect.name != "postgresql":
+        # SQLite has no server: close the inline connection's DBAPI connection under it.
         kept = recorder._inline  # noqa: SLF001 - the thing under test
         assert kept is not None
-        kept.dbapi_connection.close()  # type: ignore[union-attr]
+        kept.connection.dbapi_connection.close()  # type: ignore[union-attr]
+        await recorder.record(attempt(run_id, "after"), [])
+        assert [row[0] for row in statuses(engine, run_id)] == ["after", "before"]
+        return
+    # What a database restart does to the pooled connection: the server ends it.
+    with psycopg.connect(postgresql_conninfo(str(engine.url.render_as_string(False)))) as admin:
+        admin.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
 
     await recorder.record(attempt(run_id, "after"), [])
 
@@ -163,22 +162,20 @@ async def test_a_lone_attempt_on_sqlite_is_written_inline(
     sqlite_writer: tuple[StepResultRecorder, Engine, Path],
 ) -> None:
     recorder, engine, _path = sqlite_writer
-    threads = commit_threads(engine)  # commits through SQLAlchemy: the writer thread's
+    threads = commit_threads(engine)
     run_id = f"run-{uuid.uuid4().hex[:8]}"
     await recorder.record(attempt(run_id, "s1"), [])
     assert recorder._inline_writes == 1  # noqa: SLF001 - written on the event loop's thread
-    assert threads == []
+    assert threads == [threading.current_thread().name]
     await recorder.record(attempt(run_id, "s2", number=2), [])  # a retry: the writer thread
 
     assert [row[:2] for row in statuses(engine, run_id)] == [("s1", 1), ("s2", 1), ("s2", 2)]
     assert recorder._inline_writes == 1  # noqa: SLF001
-    assert len(threads) == 1 and threads[0].startswith("step-results")
+    assert len(threads) == 2 and threads[1].startswith("step-results")
     # The inline connection never waits for a lock (the event loop would wait with it).
     inline = recorder._inline  # noqa: SLF001
     assert inline is not None
-    cursor = inline.cursor()
-    assert cursor.execute("PRAGMA busy_timeout").fetchone()[0] == 0
-    cursor.close()
+    assert inline.exec_driver_sql("PRAGMA busy_timeout").scalar() == 0
 
 
 async def test_a_locked_sqlite_database_never_blocks_the_event_loop(
@@ -233,68 +230,3 @@ async def test_inline_writes_are_checkpointed_by_the_writer_thread(
     await recorder.record(attempt(run_id, "s9"), [])
     recorder._thread.submit(lambda: None).result()  # noqa: SLF001
     assert rows_in_main_file() == 10
-
-
-def test_the_driver_level_upsert_writes_the_row_the_core_statement_writes(
-    database_url: str,
-) -> None:
-    """Every column, through the columns' own bind processors (UTC datetimes, JSON)."""
-    engine = create_db_engine(database_url)
-    full = dict(
-        app_id="app-1",
-        step_id="extract",
-        item_index=3,
-        activity_id="extract[3]",
-        attempt=2,
-        status=ATTEMPT_COMPLETED,
-        ended_at=datetime(2026, 11, 27, 21, 0, 1, 123456, tzinfo=UTC),
-        app_version="v7",
-        agent_id="a1",
-        agent_type="extractor",
-        task_queue="agent-extractor",
-        started_at=datetime(2026, 11, 27, 21, 0, 0, 654321, tzinfo=UTC),
-        latency_ms=12.5,
-        input_tokens=100,
-        output_tokens=20,
-        cost_usd=0.0042,
-        model="gpt-4o",
-        provider="openai",
-        prompt_versions={"system": "3", "task": "1"},
-        error_type=None,
-        error=None,
-    )
-    by_core, by_driver = (f"run-{uuid.uuid4().hex[:8]}" for _ in range(2))
-    with engine.begin() as conn:
-        upsert_attempts(conn, [StepAttempt(run_id=by_core, **full)])  # type: ignore[arg-type]
-    raw = engine.raw_connection()
-    try:
-        cursor = raw.cursor()
-        DriverUpsert(engine.dialect).execute(cursor, [StepAttempt(run_id=by_driver, **full)])  # type: ignore[arg-type]
-        cursor.close()
-        raw.commit()
-
-        def row(run_id: str) -> dict[str, object]:
-            with engine.connect() as conn:
-                found = conn.execute(select(StepResult).where(StepResult.run_id == run_id)).one()
-            values = dict(found._mapping)
-            del values["id"], values["run_id"]
-            return values
-
-        assert row(by_driver) == row(by_core)
-        assert row(by_driver)["started_at"] == full["started_at"]
-        assert row(by_driver)["retries"] == 1
-
-        # The same attempt again overwrites its row (ON CONFLICT DO UPDATE), in a batch.
-        cursor = raw.cursor()
-        again = StepAttempt(run_id=by_driver, **{**full, "status": ATTEMPT_FAILED})  # type: ignore[arg-type]
-        other = StepAttempt(run_id=by_driver, **{**full, "activity_id": "extract[4]"})  # type: ignore[arg-type]
-        DriverUpsert(engine.dialect).execute(cursor, [again, other])
-        cursor.close()
-        raw.commit()
-        assert statuses(engine, by_driver) == [
-            ("extract", 2, ATTEMPT_FAILED),
-            ("extract", 2, ATTEMPT_COMPLETED),
-        ]
-    finally:
-        raw.close()
-        engine.dispose()

@@ -11,7 +11,7 @@ from temporalio.api.common.v1 import Payload
 from temporalio.api.enums.v1 import EventType
 from temporalio.testing import WorkflowEnvironment
 
-from api.history_payloads import decode_history_payloads
+from api.observability.history_payloads import decode_history_payloads
 from tests.engine_support.agent_service import AgentService, Behaviour
 from tests.engine_support.harness import history_text, running_engine
 from tests.engine_support.plans import agent, plan, step, trigger, unique_agent_type

@@ -359,6 +359,8 @@ def test_bad_durations(value: Any) -> None:
         ({"pattern": "("}, "not a valid regular expression"),
         ({"items": {"type": 5}}, "'type' must be one of"),
         ({"enum": "a"}, "'enum' must be a list"),
+        ({"items": [{"type": "string"}]}, "draft 2020-12 lists schemas in prefixItems"),
+        ({"multipleOf": 0}, "'multipleOf' must be greater than zero"),
     ],
 )
 def test_json_schema_structure(schema: dict[str, Any], problem: str) -> None:
@@ -373,13 +375,21 @@ def test_valid_json_schemas_pass_structure_checks() -> None:
                 "properties": {"a": {"type": "string", "enum": ["x"]}, "b": True},
                 "required": ["a"],
                 "additionalProperties": False,
-                "items": [{"type": "string"}],
+                "items": {"type": "string"},
+                "prefixItems": [{"type": "string"}],
                 "anyOf": [{"minLength": 1}],
                 "$defs": {"x": {}},
             }
         )
         == []
     )
+
+
+def test_the_schemas_draft_decides_its_structure() -> None:
+    """``$schema`` picks the metaschema: draft 7 still writes a tuple as a list of items."""
+    draft7 = {"$schema": "http://json-schema.org/draft-07/schema#", "items": [{"type": "string"}]}
+    assert json_schema_problems(draft7) == []
+    assert json_schema_problems({"$schema": "http://json-schema.org/draft-07/schema#", "type": 1})
 
 
 # --------------------------------------------------------------------------- schema fit

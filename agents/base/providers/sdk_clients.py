@@ -4,7 +4,9 @@ Clients hold connection pools, so creating one per call wastes sockets and TLS
 handshakes. The cache key is a digest of the environment values the client was
 built from, so changing e.g. ``OPENAI_BASE_URL`` (tests, a rotated key) builds a
 fresh client instead of silently keeping the old endpoint; the running event
-loop is part of the key because async connection pools are bound to one loop.
+loop is part of the key because async connection pools are bound to one loop. The
+cache is a bounded LRU: a process that runs many event loops one after the other
+(tests, ``asyncio.run`` per call) keeps the clients of the latest ones only.
 """
 
 from __future__ import annotations
@@ -16,11 +18,15 @@ import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from cachetools import LRUCache
+
 ClientT = TypeVar("ClientT")
 
 #: Seconds one provider call may take before it is abandoned as a retryable timeout.
 TIMEOUT_ENV = "HUB_LLM_TIMEOUT_SECONDS"
 DEFAULT_TIMEOUT_SECONDS = 120.0
+#: Clients kept per provider at most (configurations × event loops).
+MAX_CLIENTS = 16
 
 
 def request_timeout_seconds() -> float:
@@ -47,8 +53,8 @@ def env_value(*names: str) -> str | None:
 class ClientCache:
     """Reuses one SDK client per (configuration digest, event loop)."""
 
-    def __init__(self) -> None:
-        self._clients: dict[tuple[str, int], Any] = {}
+    def __init__(self, size: int = MAX_CLIENTS) -> None:
+        self._clients: LRUCache[tuple[str, int], Any] = LRUCache(size)
         self._lock = threading.Lock()
 
     def get(self, config: tuple[str | float | None, ...], build: Callable[[], ClientT]) -> ClientT:
@@ -68,6 +74,6 @@ class ClientCache:
             return client  # type: ignore[no-any-return]
 
     def clear(self) -> None:
-        """Forget every cached client (they close when garbage-collected)."""
+        """Forget every cached client (they close when garbage-collected, as evicted ones do)."""
         with self._lock:
             self._clients.clear()

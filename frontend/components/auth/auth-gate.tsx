@@ -1,7 +1,7 @@
 "use client";
 import { useCallback, useEffect, useState, useSyncExternalStore } from "react";
 import { useSWRConfig } from "swr";
-import { KeyRound } from "lucide-react";
+import { KeyRound, LogIn } from "lucide-react";
 import { applySession, getAuthState, renewDelayMs, setAuthState, subscribeAuth, type SessionAnswer } from "@/lib/auth-store";
 import { errorMessage, fieldErrors, toApiError } from "@/lib/errors";
 import { Button } from "@/components/ui/button";
@@ -73,6 +73,55 @@ function LoginForm({ onDone }: { onDone?: () => void }) {
   );
 }
 
+interface OidcConfig {
+  enabled: boolean;
+  display_name?: string | null;
+}
+
+/** "Sign in with <issuer>" when the hub has an OIDC issuer and client id; else nothing. */
+function OidcSignIn() {
+  const [config, setConfig] = useState<OidcConfig | null>(null);
+  // Rendered only in the browser (after the session check), so the URL can be read here.
+  const [loginError] = useState<string | null>(() =>
+    typeof window === "undefined" ? null : new URL(window.location.href).searchParams.get("login_error"),
+  );
+  useEffect(() => {
+    const url = new URL(window.location.href);
+    if (url.searchParams.has("login_error")) {
+      url.searchParams.delete("login_error");
+      window.history.replaceState(null, "", url.pathname + url.search + url.hash);
+    }
+    let live = true;
+    fetch("/api/auth/oidc", { cache: "no-store" })
+      .then((res) => (res.ok ? res.json() : null))
+      .then((body: OidcConfig | null) => live && setConfig(body))
+      .catch(() => undefined);
+    return () => {
+      live = false;
+    };
+  }, []);
+  const next = typeof window === "undefined" ? "/" : window.location.pathname + window.location.search;
+  return (
+    <>
+      {loginError ? (
+        <p role="alert" className="mb-4 rounded-md border border-destructive/40 p-2 text-sm text-destructive">
+          {loginError}
+        </p>
+      ) : null}
+      {config?.enabled ? (
+        <div className="mb-4 grid gap-3">
+          <Button asChild variant="outline">
+            <a href={`/session/oidc?next=${encodeURIComponent(next)}`}>
+              <LogIn aria-hidden /> Sign in with {config.display_name ?? "your identity provider"}
+            </a>
+          </Button>
+          <p className="text-center text-xs text-muted-foreground">or</p>
+        </div>
+      ) : null}
+    </>
+  );
+}
+
 export function AuthGate({ children, assumeSession = false }: { children: React.ReactNode; assumeSession?: boolean }) {
   const auth = useAuth();
 
@@ -117,7 +166,8 @@ export function AuthGate({ children, assumeSession = false }: { children: React.
             <KeyRound className="size-5" aria-hidden />
             <h1 className="text-xl font-semibold">Agentic Hub</h1>
           </div>
-          <p className="mb-4 text-sm text-muted-foreground">Paste an API key to open the console.</p>
+          <p className="mb-4 text-sm text-muted-foreground">Sign in, or paste an API key, to open the console.</p>
+          <OidcSignIn />
           <LoginForm />
         </div>
       </main>

@@ -21,6 +21,7 @@ import { RunsTable } from "@/components/observability/runs-table";
 import { OrchestrationEditor } from "@/components/orchestration/orchestration-editor";
 import { RunStartForm } from "@/components/runs/run-start-form";
 import { AppFormDialog } from "./app-form-dialog";
+import { ReleaseHistory } from "./release-history";
 
 const TABS = ["overview", "agents", "orchestration", "observability", "settings"] as const;
 
@@ -186,6 +187,15 @@ function Overview({ appId, description, version, updatedAt, status }: { appId: s
           </CardContent>
         </Card>
       </div>
+      <Card>
+        <CardHeader>
+          <CardTitle>Release history</CardTitle>
+          <CardDescription>Each deploy, newest first, with who deployed it and what it pinned.</CardDescription>
+        </CardHeader>
+        <CardContent>
+          <ReleaseHistory appId={appId} />
+        </CardContent>
+      </Card>
     </div>
   );
 }

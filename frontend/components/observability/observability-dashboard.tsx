@@ -88,6 +88,18 @@ export function ObservabilityDashboard() {
                 <BarChart label="Cost by agent type" bars={(m.agent_types ?? []).map((a) => ({ label: a.agent_type, value: a.cost_usd ?? 0 }))} format={formatUsd} />
               </CardContent>
             </Card>
+            <Card>
+              <CardHeader>
+                <CardTitle>Cost by model</CardTitle>
+              </CardHeader>
+              <CardContent>
+                {(m.by_model ?? []).length ? (
+                  <BarChart label="Cost by model" bars={(m.by_model ?? []).map((b) => ({ label: b.model || "(no model reported)", value: b.cost_usd ?? 0 }))} format={formatUsd} />
+                ) : (
+                  <p className="text-sm text-muted-foreground">No model calls in this window.</p>
+                )}
+              </CardContent>
+            </Card>
           </div>
           <Card>
             <CardHeader>

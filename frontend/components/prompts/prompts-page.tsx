@@ -1,9 +1,10 @@
 "use client";
 import { useState } from "react";
-import { useSWRConfig } from "swr";
+import useSWR, { useSWRConfig } from "swr";
 import { Download, Upload } from "lucide-react";
-import { api, unwrap, type ArtifactRef } from "@/lib/api";
-import { errorFor, errorMessage, fieldErrors } from "@/lib/errors";
+import { api, unwrap } from "@/lib/api";
+import { errorFor, errorMessage, fieldErrors, toApiError } from "@/lib/errors";
+import { formatTime } from "@/lib/utils";
 import { templateText } from "@/lib/prompts";
 import { usePrompt, usePrompts, useSchemaRegistry } from "@/hooks/use-api";
 import { toast } from "@/hooks/use-toast";
@@ -131,19 +132,86 @@ function PromptsTab() {
   );
 }
 
+const ARTIFACT_PAGE = 20;
+
+function useArtifacts(cursor: string | undefined) {
+  return useSWR(["artifacts", cursor ?? ""], async () => {
+    const { data, error, response } = await api.GET("/artifacts", { params: { query: { limit: ARTIFACT_PAGE, cursor } } });
+    if (!response.ok) throw toApiError(response.status, error);
+    return { items: data ?? [], next: response.headers.get("x-next-cursor") };
+  });
+}
+
+function formatBytes(size: number | null | undefined): string {
+  if (size == null) return "—";
+  if (size < 1024) return `${size} B`;
+  if (size < 1024 * 1024) return `${(size / 1024).toFixed(1)} KB`;
+  return `${(size / 1024 / 1024).toFixed(1)} MB`;
+}
+
+function ArtifactList() {
+  const [cursors, setCursors] = useState<string[]>([]);
+  const { data, error, isLoading, mutate } = useArtifacts(cursors[cursors.length - 1]);
+  if (error) return <ErrorState error={error} retry={() => void mutate()} />;
+  if (isLoading || !data) return <LoadingState label="Loading artifacts…" />;
+  if (!data.items.length && !cursors.length) return <EmptyState title="No artifacts yet" description="Upload a document above; runs read it through its artifact:// URI." />;
+  return (
+    <div className="grid gap-2">
+      <div className="overflow-x-auto">
+        <Table aria-label="Artifacts">
+          <TableHeader>
+            <TableRow>
+              <TableHead>File</TableHead>
+              <TableHead>URI</TableHead>
+              <TableHead>Type</TableHead>
+              <TableHead className="text-right">Size</TableHead>
+              <TableHead>Uploaded</TableHead>
+            </TableRow>
+          </TableHeader>
+          <TableBody>
+            {data.items.map((a) => (
+              <TableRow key={a.id}>
+                <TableCell className="max-w-48 truncate">
+                  <a className="underline" href={`/api/artifacts/${encodeURIComponent(a.id)}`} download title={a.filename ?? a.id}>
+                    {a.filename || a.id}
+                  </a>
+                </TableCell>
+                <TableCell className="font-mono text-xs">{a.uri}</TableCell>
+                <TableCell className="text-xs">{a.media_type ?? "—"}</TableCell>
+                <TableCell className="text-right whitespace-nowrap">{formatBytes(a.size)}</TableCell>
+                <TableCell className="text-xs whitespace-nowrap" title={a.created_by}>
+                  {formatTime(a.created_at)}
+                </TableCell>
+              </TableRow>
+            ))}
+          </TableBody>
+        </Table>
+      </div>
+      <div className="flex justify-end gap-2">
+        <Button variant="outline" size="sm" disabled={!cursors.length} onClick={() => setCursors((c) => c.slice(0, -1))}>
+          Newer
+        </Button>
+        <Button variant="outline" size="sm" disabled={!data.next} onClick={() => data.next && setCursors((c) => [...c, data.next!])}>
+          Older
+        </Button>
+      </div>
+    </div>
+  );
+}
+
 function ArtifactsTab() {
   const [file, setFile] = useState<File | null>(null);
-  const [uploaded, setUploaded] = useState<ArtifactRef[]>([]);
   const [id, setId] = useState("");
   const [busy, setBusy] = useState(false);
+  const { mutate } = useSWRConfig();
   const upload = async (e: React.FormEvent) => {
     e.preventDefault();
     if (!file) return;
     setBusy(true);
     try {
       const ref = await uploadFile(file);
-      setUploaded([ref, ...uploaded]);
-      toast({ title: `Uploaded ${ref.filename ?? ref.id}`, description: ref.uri });
+      toast({ title: `Uploaded ${ref.filename || ref.id}`, description: ref.uri });
+      await mutate((key) => Array.isArray(key) && key[0] === "artifacts");
     } catch (err) {
       toast({ title: "Upload failed", description: errorMessage(err), variant: "destructive" });
     } finally {
@@ -151,61 +219,48 @@ function ArtifactsTab() {
     }
   };
   return (
-    <div className="grid gap-4 lg:grid-cols-2">
+    <div className="grid gap-4">
+      <div className="grid gap-4 lg:grid-cols-2">
+        <Card>
+          <CardHeader>
+            <CardTitle>Upload</CardTitle>
+            <CardDescription>Documents and schemas go to the artifact store; pass the artifact:// URI as a run input or a schema URI.</CardDescription>
+          </CardHeader>
+          <CardContent>
+            <form onSubmit={upload} className="grid gap-3">
+              <Field id="artifact-file" label="File">
+                <Input id="artifact-file" type="file" onChange={(e) => setFile(e.target.files?.[0] ?? null)} />
+              </Field>
+              <Button type="submit" disabled={!file || busy} className="justify-self-start">
+                <Upload aria-hidden /> Upload
+              </Button>
+            </form>
+          </CardContent>
+        </Card>
+        <Card>
+          <CardHeader>
+            <CardTitle>Download</CardTitle>
+            <CardDescription>By id (art-…), e.g. from a run&apos;s inputs or outputs.</CardDescription>
+          </CardHeader>
+          <CardContent className="flex flex-wrap items-end gap-2">
+            <Field id="artifact-id" label="Artifact id">
+              <Input id="artifact-id" value={id} onChange={(e) => setId(e.target.value.replace(/^artifact:\/\//, ""))} placeholder="art-…" className="w-64" />
+            </Field>
+            <Button variant="outline" asChild disabled={!id}>
+              <a href={id ? `/api/artifacts/${encodeURIComponent(id)}` : undefined} download>
+                <Download aria-hidden /> Download
+              </a>
+            </Button>
+          </CardContent>
+        </Card>
+      </div>
       <Card>
         <CardHeader>
-          <CardTitle>Upload</CardTitle>
-          <CardDescription>Documents and schemas go to the artifact store; pass the artifact:// URI as a run input or a schema URI.</CardDescription>
+          <CardTitle>Uploaded artifacts</CardTitle>
+          <CardDescription>Your teams&apos; uploads, newest first; a run&apos;s own outputs are on its run page.</CardDescription>
         </CardHeader>
         <CardContent>
-          <form onSubmit={upload} className="grid gap-3">
-            <Field id="artifact-file" label="File">
-              <Input id="artifact-file" type="file" onChange={(e) => setFile(e.target.files?.[0] ?? null)} />
-            </Field>
-            <Button type="submit" disabled={!file || busy} className="justify-self-start">
-              <Upload aria-hidden /> Upload
-            </Button>
-          </form>
-          {uploaded.length ? (
-            <Table aria-label="Uploaded artifacts" className="mt-4">
-              <TableHeader>
-                <TableRow>
-                  <TableHead>File</TableHead>
-                  <TableHead>URI</TableHead>
-                  <TableHead>Size</TableHead>
-                </TableRow>
-              </TableHeader>
-              <TableBody>
-                {uploaded.map((a) => (
-                  <TableRow key={a.id}>
-                    <TableCell>
-                      <a className="underline" href={`/api/artifacts/${encodeURIComponent(a.id)}`} download>
-                        {a.filename ?? a.id}
-                      </a>
-                    </TableCell>
-                    <TableCell className="font-mono text-xs">{a.uri}</TableCell>
-                    <TableCell>{a.size} B</TableCell>
-                  </TableRow>
-                ))}
-              </TableBody>
-            </Table>
-          ) : null}
-        </CardContent>
-      </Card>
-      <Card>
-        <CardHeader>
-          <CardTitle>Download</CardTitle>
-          <CardDescription>By id (art-…), e.g. from a run&apos;s inputs or outputs.</CardDescription>
-        </CardHeader>
-        <CardContent className="flex flex-wrap items-end gap-2">
-          <Field id="artifact-id" label="Artifact id">
-            <Input id="artifact-id" value={id} onChange={(e) => setId(e.target.value.replace(/^artifact:\/\//, ""))} placeholder="art-…" className="w-64" />
-          </Field>
-          <Button variant="outline" asChild disabled={!id}>
-            <a href={id ? `/api/artifacts/${encodeURIComponent(id)}` : undefined} download>
-              <Download aria-hidden /> Download
-            </a>
-          </Button>
+          <ArtifactList />
         </CardContent>
       </Card>
     </div>

@@ -2,18 +2,11 @@
 import { useMemo } from "react";
 import DOMPurify from "dompurify";
 
-/** Finds the memo among a run's outputs: an output with an `html` (or `markdown`) field. */
-export function findMemo(outputs: Record<string, Record<string, unknown>> | null | undefined) {
-  for (const [step, values] of Object.entries(outputs ?? {})) {
-    for (const [name, value] of Object.entries(values ?? {})) {
-      if (value && typeof value === "object" && "html" in value && typeof (value as { html: unknown }).html === "string") {
-        return { step, name, html: (value as { html: string }).html, title: (value as { title?: string }).title };
-      }
-    }
-  }
-  return null;
-}
-
+/**
+ * The memo's HTML, sanitised. DOMPurify needs the browser's DOM, so the run page loads
+ * this in the browser only (next/dynamic, ssr: false): on the server `sanitize` does not
+ * exist, and calling it failed the whole server render of a finished run's page.
+ */
 export function MemoView({ html }: { html: string }) {
   const clean = useMemo(() => DOMPurify.sanitize(html, { USE_PROFILES: { html: true } }), [html]);
   return <article className="memo rounded-md border bg-background p-4 text-sm" data-testid="memo" dangerouslySetInnerHTML={{ __html: clean }} />;

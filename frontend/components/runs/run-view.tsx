@@ -1,4 +1,5 @@
 "use client";
+import dynamic from "next/dynamic";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useMemo, useState } from "react";
@@ -16,9 +17,14 @@ import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { StatusBadge } from "@/components/shared/status-badge";
 import { ErrorState, LoadingState, PageHeader } from "@/components/shared/states";
-import dynamic from "next/dynamic";
 import { ApprovalForm } from "./approval-form";
-import { findMemo, MemoView } from "./memo-view";
+import { findMemo } from "@/lib/memo";
+
+// In the browser only (DOMPurify needs a DOM) and out of the page's first JavaScript.
+const MemoView = dynamic(() => import("./memo-view").then((m) => m.MemoView), {
+  ssr: false,
+  loading: () => <LoadingState label="Rendering the memo…" />,
+});
 
 /** The run overlay (React Flow, dagre) loads on demand: the steps table renders first. */
 const RunGraph = dynamic(() => import("@/components/builder/run-graph").then((m) => m.RunGraph), {

@@ -13,6 +13,7 @@ import { Field, Input, NativeSelect } from "@/components/ui/input";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle } from "@/components/ui/dialog";
 import { EmptyState, ErrorState, LoadingState, PageHeader } from "@/components/shared/states";
+import { PriceTableCard } from "./price-table-card";
 
 function KeysCard() {
   const { data, error, mutate } = useKeys();
@@ -218,16 +219,7 @@ export function SettingsPage() {
       <PageHeader title="Settings" description="API keys, prices and the audit log." />
       <div className="grid gap-4">
         <KeysCard />
-        <Card>
-          <CardHeader>
-            <CardTitle>Price table</CardTitle>
-            <CardDescription>
-              Costs are computed from the price table (dollars per million tokens, per provider and model): the shipped
-              storage/data/prices.yaml, or the file named by HUB_PRICES_FILE. The API has no endpoint for it yet, so it
-              is edited on the server.
-            </CardDescription>
-          </CardHeader>
-        </Card>
+        <PriceTableCard />
         <AuditCard />
       </div>
     </>

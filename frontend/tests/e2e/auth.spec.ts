@@ -68,3 +68,22 @@ test("an expired access token is renewed with the refresh token, once for a page
   const exp = Number((await context.cookies()).find((c) => c.name === "hub_access_exp")!.value);
   expect(exp).toBeGreaterThan(Date.now() / 1000 + 60);
 });
+
+test("sign in with the OIDC issuer (authorization code + PKCE) opens the console as the issuer's user", async ({ page }) => {
+  await page.goto(stack().consoleUrl + "/apps");
+  const signIn = page.getByRole("link", { name: "Sign in with Test IdP" });
+  await expect(signIn).toBeVisible();
+  await signIn.click();
+  // The issuer signs the test user in at once and sends the browser back with a code.
+  await expect(page.getByRole("heading", { level: 1, name: "Intelligent apps" })).toBeVisible();
+  expect(new URL(page.url()).pathname).toBe("/apps");
+  const session = await (await page.request.get(stack().consoleUrl + "/session")).json();
+  expect(session.me).toMatchObject({ subject: "oidc:alice", role: "editor", teams: ["risk"] });
+  expect(await page.evaluate(() => document.cookie)).toBe("");
+  // A callback that does not match the sign-in started here is refused on the login page.
+  await page.context().clearCookies();
+  await page.goto(stack().consoleUrl + "/session/oidc/callback?code=forged&state=forged");
+  await expect(page.getByRole("alert").filter({ hasText: /sign in again/ })).toBeVisible();
+  await screenshot(page, "login-oidc");
+  await expectAccessible(page);
+});

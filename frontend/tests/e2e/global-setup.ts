@@ -27,7 +27,20 @@ function freePort(): Promise<number> {
 export default async function globalSetup() {
   if (process.env.HUB_E2E_STACK_FILE && existsSync(process.env.HUB_E2E_STACK_FILE)) return; // a stack started by hand
   const home = mkdtempSync(join(tmpdir(), "hub-console-e2e-"));
-  const [api, temporal, ui, agents, consolePort] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
+  const [api, temporal, ui, agents, consolePort, idpPort] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort(), freePort()]);
+  // A local OpenID Connect provider (the identity provider is an edge we do not own).
+  const idpLog = join(home, "oidc-provider.log");
+  const idp = spawn(PYTHON, ["-m", "tests.oidc_provider", "--port", String(idpPort), "--client-id", "hub-console"], {
+    cwd: REPO,
+    stdio: ["ignore", openSync(idpLog, "a"), openSync(idpLog, "a")],
+    detached: true,
+  });
+  idp.unref();
+  const issuer = `http://127.0.0.1:${idpPort}`;
+  for (const started = Date.now(); !readFileSync(idpLog, "utf8").includes(issuer); ) {
+    if (idp.exitCode !== null || Date.now() - started > 30_000) throw new Error(`the OIDC provider did not start:\n${readFileSync(idpLog, "utf8")}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
   const log = join(home, "hub-up.log");
   const out = openSync(log, "a");
   const child = spawn(
@@ -35,7 +48,14 @@ export default async function globalSetup() {
     ["up", "--api-port", String(api), "--temporal-port", String(temporal), "--ui-port", String(ui), "--agents-port", String(agents), "--console-port", String(consolePort)],
     {
       cwd: REPO,
-      env: { ...process.env, HUB_HOME: home, HUB_ACCESS_TOKEN_TTL_SECONDS: "300" },
+      env: {
+        ...process.env,
+        HUB_HOME: home,
+        HUB_ACCESS_TOKEN_TTL_SECONDS: "300",
+        HUB_OIDC_ISSUER: issuer,
+        HUB_OIDC_CLIENT_ID: "hub-console",
+        HUB_OIDC_DISPLAY_NAME: "Test IdP",
+      },
       stdio: ["ignore", out, out],
       detached: true,
     },
@@ -48,6 +68,7 @@ export default async function globalSetup() {
     if (child.exitCode !== null || Date.now() > deadline) {
       try {
         process.kill(-child.pid!, "SIGTERM");
+        process.kill(-idp.pid!, "SIGTERM");
       } catch {}
       throw new Error(`hub up did not start (exit ${child.exitCode}); its output:\n${text}`);
     }
@@ -68,6 +89,7 @@ export default async function globalSetup() {
     adminKey: readFileSync(join(home, "admin.key"), "utf8").trim(),
     home,
     pid: child.pid!,
+    idpPid: idp.pid!,
     samplePdf: first,
   };
   writeFileSync(STACK_FILE, JSON.stringify(info));

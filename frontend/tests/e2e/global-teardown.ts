@@ -8,6 +8,9 @@ export default async function globalTeardown() {
   try {
     process.kill(-info.pid, "SIGTERM");
   } catch {}
+  try {
+    if (info.idpPid) process.kill(-info.idpPid, "SIGTERM");
+  } catch {}
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     try {

@@ -9,6 +9,7 @@ test.beforeAll(async () => {
   api = await apiAs();
   ({ appId } = await createGatedApp(api, `Pages ${Date.now()}`));
   agentId = (await ok<{ id: string }[]>(api.get(`/apps/${appId}/agents`)))[0].id;
+  await ok(api.post(`/apps/${appId}/deploy`)); // a second release for the history
 });
 test.afterAll(async () => {
   await api.dispose();
@@ -40,6 +41,24 @@ test("every page renders, at 1280 px and at phone width, with no serious accessi
     await screenshot(page, p.name, true);
     await expectAccessible(page);
   }
+  // The overview's release history: both releases, newest first, and a diff between them.
+  await page.goto(new URL(`/apps/${appId}`, page.url()).toString());
+  const history = page.getByRole("table", { name: "Release history" });
+  await expect(history.getByRole("row")).toHaveCount(3);
+  await expect(history.getByRole("row").nth(1)).toContainText("1.1.0");
+  await expect(history.getByRole("row").nth(1)).toContainText("current");
+  await expect(page.getByLabel("Orchestration diff between releases")).toContainText("workflow:");
+  await expect(page.getByText("Same orchestration in both releases.")).toBeVisible();
+  // The observability page breaks cost down by model.
+  await page.goto(new URL("/observability", page.url()).toString());
+  await expect(page.getByText("Cost by model")).toBeVisible();
+  // Artifacts: an upload shows in the list.
+  await page.goto(new URL("/prompts?tab=artifacts", page.url()).toString());
+  await page.getByLabel("File").setInputFiles({ name: "listed.txt", mimeType: "text/plain", buffer: Buffer.from("listed") });
+  await page.getByRole("button", { name: "Upload" }).click();
+  await expect(page.getByRole("table", { name: "Artifacts" }).getByRole("row").nth(1)).toContainText("listed.txt");
+  await screenshot(page, "prompts-artifacts");
+  await expectAccessible(page);
   // The prompts page with a prompt open (versions and the diff).
   await page.goto(new URL("/prompts", page.url()).toString());
   await page.getByRole("button", { name: /extractor-system/ }).first().click();
@@ -53,6 +72,20 @@ test("every page renders, at 1280 px and at phone width, with no serious accessi
   await expect(page.getByLabel(/Diff of/)).toContainText("+ Cite the page of every figure.");
   await screenshot(page, "prompts-detail");
   await expectAccessible(page);
+  // Settings: the price table; a bad price is refused on its cell, a good one saved, then reset.
+  await page.goto(new URL("/settings", page.url()).toString());
+  const prices = page.getByRole("table", { name: "Prices per million tokens" });
+  await expect(prices).toBeVisible();
+  await prices.getByLabel("input of row 1").fill("-1");
+  await page.getByRole("button", { name: "Save prices" }).click();
+  await expect(prices.getByText(/greater than or equal to 0/)).toBeVisible();
+  await prices.getByLabel("input of row 1").fill("1.25");
+  await page.getByRole("button", { name: "Save prices" }).click();
+  await expect(page.getByText(/Set through the console by/)).toBeVisible();
+  await screenshot(page, "settings-prices");
+  await expectAccessible(page);
+  await page.getByRole("button", { name: "Reset to the price file" }).click();
+  await expect(page.getByText(/From the price file/)).toBeVisible();
   // Settings: a key is created and shown once.
   await page.goto(new URL("/settings", page.url()).toString());
   await page.getByLabel("Name").fill("console test key");

@@ -9,6 +9,8 @@ export interface StackInfo {
   adminKey: string;
   home: string;
   pid: number;
+  /** The local OIDC provider's process (tests/oidc_provider.py). */
+  idpPid?: number;
   samplePdf: string;
 }
 

@@ -21,7 +21,7 @@ from fastapi.testclient import TestClient
 from api.app import create_app
 from api.auth.middleware import AuthenticationMiddleware
 from api.auth.principals import Principal
-from api.auth.rate_limits import TokenBucketLimiter
+from api.auth.rate_limits import RateLimiter
 from api.auth.revocation_cache import RevocationCache
 from api.auth.token_cache import MAX_ENTRIES, VerifiedTokenCache
 from api.auth.tokens import InvalidToken, TokenService, VerifiedToken
@@ -198,7 +198,7 @@ def _middleware(check: CountingCheck, cache_seconds: float = 60) -> Authenticati
         app,
         tokens=TokenService(TEST_AUTH),
         session_factory=lambda: None,  # type: ignore[arg-type,return-value]
-        limiter=TokenBucketLimiter(1_000_000, 1_000_000),
+        limiter=RateLimiter(1_000_000, 1_000_000),
         revocation_cache=RevocationCache(cache_seconds),
     )
     middleware._refuse_revoked = check  # type: ignore[method-assign]

@@ -298,6 +298,12 @@ async def test_real_runs_give_traces_metrics_violations_list_and_events(
                 assert per_type[viol]["schema_violations"] == 2
                 assert per_type[ok]["input_tokens"] == 14
                 assert metrics["run_duration_p50_ms"] is not None
+                # Cost per model (the rollups' model key) adds up to the totals.
+                by_model = metrics["by_model"]
+                assert by_model and all(m["calls"] > 0 for m in by_model)
+                assert sum(m["calls"] for m in by_model) == sum(expected_calls.values())
+                assert sum(m["input_tokens"] for m in by_model) == metrics["input_tokens"]
+                assert abs(sum(m["cost_usd"] for m in by_model) - metrics["cost_usd"]) < 1e-9
         finally:
             agent_service._answer = original  # type: ignore[method-assign]
             stop.set()

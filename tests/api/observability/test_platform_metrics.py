@@ -17,7 +17,7 @@ from pydantic import ValidationError
 
 from api.app import create_app
 from api.config import ApiConfig
-from api.platform_metrics import FOREACH_BUDGET_ROUNDS, plan_time_budget
+from api.observability.platform_metrics import FOREACH_BUDGET_ROUNDS, plan_time_budget
 from hub.settings import Settings
 from hub.telemetry import instrument_http_app
 from schemas.orchestration import ExecutionPlan

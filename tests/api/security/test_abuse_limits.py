@@ -10,7 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from api.auth.rate_limits import TokenBucketLimiter
+from api.auth.rate_limits import RateLimiter, rate_limit_item
 from api.config import ApiConfig, AuthConfig
 from tests.auth_support import auth_headers
 
@@ -60,15 +60,33 @@ def test_an_oversized_body_is_413_and_others_keep_being_served(limited: TestClie
     assert limited.get("/apps", headers=other).status_code == 200
 
 
-def test_token_bucket_refills_at_its_rate() -> None:
-    now = [0.0]
-    bucket = TokenBucketLimiter(rate_per_minute=60, burst=2, clock=lambda: now[0])
-    assert bucket.acquire("a") is None and bucket.acquire("a") is None
-    wait = bucket.acquire("a")
-    assert wait is not None and 0 < wait <= 1.0
-    assert bucket.acquire("b") is None
-    now[0] += 1.0
-    assert bucket.acquire("a") is None
+def test_a_burst_is_allowed_then_the_caller_waits_and_others_are_not_affected() -> None:
+    limiter = RateLimiter(rate_per_minute=60, burst=2)
+    assert limiter.acquire_now("a") is None and limiter.acquire_now("a") is None
+    wait = limiter.acquire_now("a")
+    # Two a window of two seconds: at most that long to wait.
+    assert wait is not None and 0 <= wait <= 2.0
+    assert limiter.acquire_now("b") is None
+
+
+def test_the_window_holds_the_burst_at_the_sustained_rate() -> None:
+    # 600 a minute with bursts of 120: 120 in any 12 seconds.
+    item = rate_limit_item(600, 120)
+    assert (item.amount, item.get_expiry()) == (120, 12)
+    # A webhook's 6 a minute, a sixth of it at once: 1 in any 10 seconds.
+    item = rate_limit_item(6, 1)
+    assert (item.amount, item.get_expiry()) == (1, 10)
+    # A rate above the burst each second: windows of a second, holding the rate.
+    item = rate_limit_item(60_000, 10)
+    assert (item.amount, item.get_expiry()) == (1000, 1)
+
+
+def test_an_unreachable_shared_storage_lets_requests_through() -> None:
+    from api.auth.rate_limits import rate_limit_storage
+
+    limiter = RateLimiter(60, 1, rate_limit_storage("redis://127.0.0.1:1/0"))
+    assert limiter.remote
+    assert limiter.acquire_now("a") is None and limiter.acquire_now("a") is None
 
 
 def test_security_headers_on_every_response(limited: TestClient) -> None:

@@ -31,6 +31,8 @@ const FORWARDED_RESPONSE_HEADERS = [
   "etag",
   "retry-after",
   "x-total-count",
+  "x-next-cursor",
+  "link",
   "x-request-id",
 ];
 

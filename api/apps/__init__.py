@@ -1,0 +1,1 @@
+"""Apps: routes (router.py)."""

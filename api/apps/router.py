@@ -1,0 +1,418 @@
+"""``/apps``: list, create, read, update, delete, deploy and archive apps."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+import anyio.to_thread
+from fastapi import APIRouter, Path, Query, Request, Response, status
+from fastapi.responses import JSONResponse
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from api.audit.service import audit
+from api.auth.dependencies import AdminDep, EditorDep, ViewerDep
+from api.auth.principals import Principal
+from api.dependencies import (
+    AppReaderDep,
+    PromptResolverDep,
+    SessionDep,
+    app_not_found,
+    require_app,
+    usable_id,
+)
+from api.errors import ConflictError, InvalidInputError, error_responses
+from api.evaluations.service import EvaluationRunner
+from api.releases.gates import evaluate_gate
+from api.releases.service import deploy_app
+from api.schedules.service import ScheduleService
+from schemas.apps import AppCreate, AppPublic, AppSortField, AppStatus, AppUpdate
+from schemas.evaluations import GateRefusal, GateReport
+from storage.evaluations import GateRepository
+from storage.repositories import AppQuery, AppRecord, AppRepository
+
+router = APIRouter(prefix="/apps", tags=["apps"])
+
+AppIdPath = Annotated[str, Path(description="App id, e.g. `app-3f2c9a1b7d4e`.")]
+
+
+def name_taken(session: Session, name: str, team_id: str | None, app_id: str = "") -> None:
+    """409 naming the app that already has ``name`` in ``team_id`` (other than ``app_id``)."""
+    existing = AppRepository(session).find_by_name(name, team_id)
+    if existing is not None and existing.id != app_id:
+        where = f"team {team_id!r}" if team_id else "this hub"
+        raise ConflictError(
+            f"An app named {name!r} already exists in {where}: {existing.id} "
+            f"({existing.status}); app names are unique per team. Use that app "
+            f"(GET /apps/{existing.id}), or pick another name."
+        )
+
+
+def _public(session: SessionDep, app_id: str) -> AppPublic:
+    row = AppRepository(session).get_row(app_id)
+    assert row is not None  # the caller just loaded or wrote it in this transaction
+    return AppPublic.model_validate(row)
+
+
+@router.get(
+    "",
+    response_model=list[AppPublic],
+    summary="List apps",
+    responses={
+        200: {
+            "description": "A page of apps.",
+            "headers": {
+                "X-Total-Count": {
+                    "description": "How many apps match the filter, over all pages.",
+                    "schema": {"type": "integer"},
+                },
+                "X-Next-Cursor": {
+                    "description": "Pass as `cursor` for the next page; absent on the last.",
+                    "schema": {"type": "string"},
+                },
+                "Link": {
+                    "description": 'The next page\'s URL with `rel="next"`.',
+                    "schema": {"type": "string"},
+                },
+            },
+        },
+        **error_responses(422),
+    },
+)
+async def list_apps(
+    principal: ViewerDep,
+    reader: AppReaderDep,
+    limit: Annotated[int, Query(ge=1, le=200, description="Page size.")] = 50,
+    offset: Annotated[
+        int, Query(ge=0, le=2_000_000_000, description="Rows to skip (not with `cursor`).")
+    ] = 0,
+    status_: Annotated[AppStatus | None, Query(alias="status")] = None,
+    q: Annotated[
+        str | None,
+        Query(max_length=200, pattern=r"^[^\x00]*$", description="Case-insensitive name search."),
+    ] = None,
+    sort: Annotated[AppSortField, Query(description="Sort field; `-` for descending.")] = (
+        "-created_at"
+    ),
+    cursor: Annotated[
+        str | None,
+        Query(
+            max_length=500,
+            description="Continue after the last app of a page: the `X-Next-Cursor` header of "
+            "the previous page (keyset paging; same `sort`, `status` and `q`).",
+        ),
+    ] = None,
+) -> Response:
+    """Apps as a JSON array (what the web console expects); the total is in ``X-Total-Count``
+    and, when more follow, ``X-Next-Cursor`` (and a ``Link: rel="next"``) continues the list.
+    """
+    if cursor is not None and offset:
+        raise InvalidInputError.at(
+            ("query", "cursor"), "use either cursor or offset, not both; drop offset"
+        )
+    # Teams are filtered in SQL, so other teams' apps are neither listed nor counted.
+    teams = None if principal.all_teams else tuple(principal.teams)
+    query = AppQuery(
+        limit=limit,
+        offset=offset,
+        status=status_,
+        q=q,
+        sort=sort,
+        team_ids=teams,
+        after=decode_app_cursor(cursor, sort) if cursor else None,
+    )
+    page = await reader.page(query)
+    # Rows read from the database are already valid: they go out as JSON without a
+    # model per row (issue 22's profile: validation and per-field serialisers cost more
+    # than the query).
+    body = json.dumps([_public_json(r) for r in page.items], separators=(",", ":")).encode()
+    headers = {"X-Total-Count": str(page.total)}
+    if page.more and page.items:
+        next_cursor = encode_app_cursor(page.items[-1], sort)
+        headers["X-Next-Cursor"] = next_cursor
+        headers["Link"] = f'</apps?{_next_query(query, next_cursor)}>; rel="next"'
+    return Response(content=body, media_type="application/json", headers=headers)
+
+
+def _utc_text(value: datetime) -> str:
+    """What ``UtcDatetime`` writes (``2026-01-22T10:00:00.000000Z``), without strftime."""
+    utc = value.astimezone(UTC) if value.tzinfo else value
+    return utc.replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
+
+
+def _public_json(record: AppRecord) -> dict[str, Any]:
+    """``AppPublic``'s JSON form of a row: the same keys, in the same order."""
+    return {
+        "id": record.id,
+        "name": record.name,
+        "description": record.description,
+        "version": record.version,
+        "status": record.status,
+        "agent_count": record.agent_count,
+        "created_at": _utc_text(record.created_at),
+        "updated_at": _utc_text(record.updated_at),
+    }
+
+
+def _sort_value(record: AppRecord, sort: str) -> object:
+    field = sort.lstrip("-")
+    return record.name.lower() if field == "name" else getattr(record, field)
+
+
+def encode_app_cursor(record: AppRecord, sort: str) -> str:
+    """An opaque cursor: the sort it belongs to, the row's sort value and its id."""
+    value = _sort_value(record, sort)
+    raw = json.dumps([sort, value.isoformat() if isinstance(value, datetime) else value, record.id])
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode_app_cursor(cursor: str, sort: str) -> tuple[object, str]:
+    """The (sort value, id) a cursor continues after; 422 for one this API did not make."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        made_for, value, app_id = json.loads(raw)
+        if made_for != sort or not isinstance(app_id, str) or not isinstance(value, str):
+            raise ValueError(made_for)
+        if sort.lstrip("-") != "name":
+            return datetime.fromisoformat(value), app_id
+        return value, app_id
+    except (ValueError, TypeError, binascii.Error, json.JSONDecodeError) as exc:
+        raise InvalidInputError.at(
+            ("query", "cursor"),
+            "not a cursor this API returned for this sort; start again without it",
+        ) from exc
+
+
+def _next_query(query: AppQuery, cursor: str) -> str:
+    params: dict[str, object] = {"limit": query.limit, "sort": query.sort, "cursor": cursor}
+    if query.status:
+        params["status"] = query.status
+    if query.q:
+        params["q"] = query.q
+    return urlencode(params)
+
+
+@router.post(
+    "",
+    response_model=AppPublic,
+    status_code=status.HTTP_201_CREATED,
+    summary="Create an app",
+    responses=error_responses(409, 413, 422),
+)
+async def create_app(principal: EditorDep, body: AppCreate, request: Request) -> Response:
+    """A new app starts as a ``draft`` at version ``1.0.0``, owned by a team of the caller.
+
+    409 when the team already has an app of that name (the answer names it).
+    """
+    team_id = body.team_id or principal.default_team()
+    if body.team_id is not None and not principal.all_teams and body.team_id not in principal.teams:
+        raise InvalidInputError.at(
+            ("body", "team_id"),
+            f"You are not a member of team {body.team_id!r}; your teams: "
+            f"{', '.join(principal.teams) or 'none'}.",
+        )
+    # The whole write (app, audit record, commit) in one worker-thread hop: a session
+    # dependency and a sync route would take three (issue 22's profile).
+    created = await anyio.to_thread.run_sync(
+        _create_app, request.app.state.session_factory, body, team_id, principal
+    )
+    return Response(
+        content=created.model_dump_json(),
+        status_code=status.HTTP_201_CREATED,
+        media_type="application/json",
+        headers={"Location": f"/apps/{created.id}"},
+    )
+
+
+def _create_app(
+    session_factory: Callable[[], Session], body: AppCreate, team_id: str | None, who: Principal
+) -> AppPublic:
+    with session_factory() as session:
+        try:
+            app = AppRepository(session).create(
+                name=body.name, description=body.description, team_id=team_id
+            )
+        except IntegrityError:
+            # The unique index on (team, name) decides, so the common case costs no
+            # look-up and two concurrent creates of one name both get a 409 naming the app.
+            session.rollback()
+            name_taken(session, body.name, team_id)
+            raise
+        # A new app has no agents: its public form needs no second query.
+        created = AppPublic.model_construct(
+            id=app.id,
+            name=app.name,
+            description=app.description,
+            version=app.version,
+            status="draft",  # every app starts as a draft
+            agent_count=0,
+            created_at=app.created_at,
+            updated_at=app.updated_at,
+        )
+        audit(session, "app.create", "app", app.id, team_id=team_id, after=created, principal=who)
+        session.commit()
+    return created
+
+
+@router.get(
+    "/{app_id}", response_model=AppPublic, summary="Get an app", responses=error_responses(404)
+)
+async def get_app(principal: ViewerDep, app_id: AppIdPath, reader: AppReaderDep) -> AppPublic:
+    # The API's hottest read: on the event loop, one SELECT, no ORM session (issue 8).
+    record = await reader.get(app_id) if usable_id(app_id) else None
+    if record is None or not principal.can_see_team(record.team_id):
+        raise app_not_found(app_id)
+    return AppPublic.model_validate(record)
+
+
+@router.patch(
+    "/{app_id}",
+    response_model=AppPublic,
+    summary="Update an app's name or description",
+    responses=error_responses(404, 409, 413, 422),
+)
+def update_app(_: EditorDep, app_id: AppIdPath, body: AppUpdate, session: SessionDep) -> AppPublic:
+    """Only the fields sent change; ``null`` leaves a field as it is."""
+    app = require_app(session, app_id)
+    if app.status == "archived":
+        raise ConflictError(
+            f"App {app_id!r} is archived and read-only; create a new app to make changes."
+        )
+    changes = {k: v for k, v in body.model_dump(exclude_unset=True).items() if v is not None}
+    if "name" in changes:
+        name_taken(session, changes["name"], app.team_id, app_id)
+    if changes:
+        before = _public(session, app_id)
+        AppRepository(session).update(app, **changes)
+        after = _public(session, app_id)
+        audit(session, "app.update", "app", app_id, team_id=app.team_id, before=before, after=after)
+        return after
+    return _public(session, app_id)
+
+
+@router.delete(
+    "/{app_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Delete an app with its agents, orchestration and releases",
+    responses=error_responses(404),
+)
+def delete_app(_: EditorDep, app_id: AppIdPath, session: SessionDep) -> Response:
+    app = require_app(session, app_id)
+    before = _public(session, app_id)
+    AppRepository(session).delete(app)
+    audit(session, "app.delete", "app", app_id, team_id=app.team_id, before=before)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.post(
+    "/{app_id}/deploy",
+    response_model=AppPublic,
+    summary="Deploy: compile the orchestration and pin a release",
+    responses={
+        **error_responses(404, 409, 422),
+        409: {
+            "model": GateRefusal,
+            "description": "The app is archived or has no orchestration, or the release gate "
+            "refused the candidate (`report` says why).",
+        },
+    },
+)
+async def deploy(
+    principal: AdminDep,
+    request: Request,
+    app_id: AppIdPath,
+    session: SessionDep,
+    resolver: PromptResolverDep,
+    force: Annotated[
+        bool,
+        Query(description="Deploy even if the release gate would refuse (audited)."),
+    ] = False,
+) -> AppPublic | JSONResponse:
+    """``draft`` → ``deployed`` at 1.0.0; each redeploy bumps the minor version.
+
+    409 when the app is archived or has no orchestration; 422 with the compiler's
+    errors when the orchestration is invalid. With a release gate (``PUT
+    /apps/{id}/gate``) the candidate is evaluated first and a 409 carries the report
+    when it scores under ``min_score`` or a field drops by more than ``max_field_drop``
+    against the deployed release; ``?force=true`` deploys anyway and is audited.
+    """
+    app = require_app(session, app_id)
+    before = _public(session, app_id)
+    gate = GateRepository(session).get(app_id)
+    report: GateReport | None = None
+    if gate is not None and app.status != "archived" and not force:
+        runner: EvaluationRunner = request.app.state.evaluations
+        report = await evaluate_gate(session, runner, app, gate, resolver)
+        if not report.passed:
+            audit(
+                session,
+                "app.deploy.refused",
+                "app",
+                app_id,
+                team_id=app.team_id,
+                after={"reasons": report.reasons, "evaluation_id": report.candidate.id},
+            )
+            session.commit()
+            refusal = GateRefusal(
+                detail=f"The release gate refused the deploy of app {app_id!r}: "
+                + "; ".join(report.reasons)
+                + ". Fix the candidate, or deploy anyway with ?force=true (admins, audited).",
+                report=report,
+            )
+            return JSONResponse(refusal.model_dump(mode="json"), status_code=409)
+    deploy_app(session, app, prompt_resolver=resolver, deployed_by=principal.subject)
+    after = _public(session, app_id)
+    audit(session, "app.deploy", "app", app_id, team_id=app.team_id, before=before, after=after)
+    if gate is not None and force:
+        audit(
+            session,
+            "app.deploy.forced",
+            "app",
+            app_id,
+            team_id=app.team_id,
+            after={
+                "version": after.version,
+                "gate": {"dataset_id": gate.dataset_id, "min_score": gate.min_score},
+                "by": principal.subject,
+            },
+        )
+    if report is not None:
+        return JSONResponse(
+            after.model_dump(mode="json"),
+            headers={"X-Evaluation-Id": report.candidate.id},
+        )
+    return after
+
+
+@router.post(
+    "/{app_id}/archive",
+    response_model=AppPublic,
+    summary="Archive an app (read-only, cannot run or deploy)",
+    responses=error_responses(404, 409, 503),
+)
+async def archive(
+    _: EditorDep, request: Request, app_id: AppIdPath, session: SessionDep
+) -> AppPublic:
+    """``draft`` or ``deployed`` → ``archived``; the app's schedules are paused."""
+    app = require_app(session, app_id)
+    if app.status == "archived":
+        raise ConflictError(
+            f"App {app_id!r} is already archived; archived apps stay archived. "
+            "Create a new app to continue working on it."
+        )
+    before = _public(session, app_id)
+    AppRepository(session).update(app, status="archived")
+    after = _public(session, app_id)
+    audit(session, "app.archive", "app", app_id, team_id=app.team_id, before=before, after=after)
+    session.commit()
+    # Archived apps start no runs (their fires would fail); pausing says so in Temporal too.
+    schedules = ScheduleService(session=session, gateway=request.app.state.temporal)
+    if schedules.rows_of(app_id):
+        await schedules.pause_all(app_id, f"paused: app {app_id} was archived")
+    return after

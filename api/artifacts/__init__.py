@@ -1,0 +1,1 @@
+"""Artifacts (documents and large results): routes (router.py)."""

@@ -1,0 +1,1 @@
+"""Batches of runs: routes (router.py) and rules (service.py)."""

@@ -1,0 +1,1 @@
+"""The Temporal codec server: routes (router.py) and its CORS middleware (cors.py)."""

@@ -1,0 +1,1 @@
+"""Swagger UI and ReDoc, served from a package (router.py)."""

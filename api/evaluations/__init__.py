@@ -1,0 +1,1 @@
+"""Evaluations and datasets: routes (router.py), the runner (service.py), scoring (scoring.py)."""

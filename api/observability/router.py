@@ -1,0 +1,192 @@
+"""``/observability``: runs, traces, metrics and schema violations."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, Path, Query, Request
+from pydantic import AfterValidator
+
+from api.auth.dependencies import ViewerDep
+from api.auth.scoping import (
+    require_scope_for_aggregates,
+    require_visible_app_id,
+    require_visible_run,
+    visible_app_ids,
+)
+from api.dependencies import SessionDep
+from api.errors import error_responses
+from api.observability.service import ObservabilityService, RunFilter
+from api.temporal import TemporalGateway
+from schemas.observability import MetricsPublic, RunSummaryPage, RunTrace, ViolationPage
+from schemas.runs import RunStatus
+from schemas.triggers import TriggerKind
+from storage.observability import ViolationFilter
+
+router = APIRouter(prefix="/observability", tags=["observability"])
+
+
+def observability_service(request: Request, session: SessionDep) -> ObservabilityService:
+    gateway: TemporalGateway = request.app.state.temporal
+    return ObservabilityService(session=session, gateway=gateway)
+
+
+ServiceDep = Annotated[ObservabilityService, Depends(observability_service)]
+Name = Annotated[str | None, Query(max_length=100, pattern=r"^[A-Za-z0-9._:@/-]+$")]
+#: Window bounds the databases and Temporal's visibility store can all compare.
+EARLIEST = datetime(1970, 1, 2, tzinfo=UTC)
+LATEST = datetime(9999, 1, 1, tzinfo=UTC)
+
+
+def within_window_range(value: datetime | None) -> datetime | None:
+    if value is None:
+        return None
+    aware = value if value.tzinfo else value.replace(tzinfo=UTC)
+    if not EARLIEST <= aware <= LATEST:
+        raise ValueError("must be between 1970-01-02 and 9999-01-01")
+    return aware
+
+
+Since = Annotated[
+    datetime | None,
+    AfterValidator(within_window_range),
+    Query(description="Window start (ISO-8601, inclusive)."),
+]
+Until = Annotated[
+    datetime | None,
+    AfterValidator(within_window_range),
+    Query(description="Window end (ISO-8601, exclusive)."),
+]
+Cursor = Annotated[str | None, Query(max_length=4000, description="`next_cursor` of a page.")]
+Limit = Annotated[int, Query(ge=1, le=500)]
+
+
+@router.get(
+    "/runs",
+    response_model=RunSummaryPage,
+    summary="List execution runs",
+    responses=error_responses(422, 503),
+)
+async def list_runs(
+    principal: ViewerDep,
+    session: SessionDep,
+    service: ServiceDep,
+    app_id: Name = None,
+    status: RunStatus | None = None,
+    since: Since = None,
+    until: Until = None,
+    agent_type: Name = None,
+    cursor: Cursor = None,
+    limit: Limit = 50,
+    include_evaluations: Annotated[
+        bool, Query(description="Also list the runs evaluations started (left out by default).")
+    ] = False,
+    trigger: Annotated[
+        TriggerKind | None,
+        Query(
+            description="Only runs started by this trigger (schedule, webhook, batch, api, cli)."
+        ),
+    ] = None,
+) -> RunSummaryPage:
+    """Runs newest first from Temporal visibility (runs started with the Temporal CLI
+    too), each with status, timings, step counts, tokens, cost, the Web UI link and what
+    started it. Runs of evaluations are production-free: listed only with
+    ``include_evaluations``."""
+    where = RunFilter(
+        app_id=app_id,
+        status=status,
+        since=since,
+        until=until,
+        agent_type=agent_type,
+        trigger=trigger,
+        include_evaluations=include_evaluations,
+    )
+    if app_id:
+        require_visible_app_id(session, principal, app_id)
+    else:
+        where.app_ids = visible_app_ids(session, principal)
+    return await service.list_runs(where, cursor=cursor, limit=limit)
+
+
+@router.get(
+    "/traces/{run_id}",
+    response_model=RunTrace,
+    summary="Get run traces",
+    responses=error_responses(404, 503),
+)
+async def get_trace(
+    principal: ViewerDep,
+    session: SessionDep,
+    run_id: Annotated[str, Path(max_length=200)],
+    service: ServiceDep,
+) -> RunTrace:
+    """The run as spans: the run, each step (activity), and each attempt of it, read
+    from the workflow history (running runs included) plus the recorded step results."""
+    require_visible_run(session, principal, run_id)
+    return await service.trace(run_id)
+
+
+@router.get(
+    "/metrics",
+    response_model=MetricsPublic,
+    summary="Get platform metrics",
+    responses=error_responses(422, 503),
+)
+async def get_metrics(
+    principal: ViewerDep,
+    session: SessionDep,
+    service: ServiceDep,
+    app_id: Name = None,
+    agent_type: Name = None,
+    since: Since = None,
+    until: Until = None,
+) -> MetricsPublic:
+    """Runs by status, success rate, duration percentiles, per agent type calls,
+    failures, retries, latency, tokens, cost, violations and task-queue backlog, for
+    the platform, an app or an agent type (default window: the last 24 hours)."""
+    require_scope_for_aggregates(principal, app_id, "app_id")
+    if app_id:
+        require_visible_app_id(session, principal, app_id)
+    return await service.metrics(since=since, until=until, app_id=app_id, agent_type=agent_type)
+
+
+@router.get(
+    "/violations",
+    response_model=ViolationPage,
+    summary="List schema violations",
+    responses=error_responses(422, 503),
+)
+async def list_violations(
+    principal: ViewerDep,
+    session: SessionDep,
+    service: ServiceDep,
+    app_id: Name = None,
+    agent: Annotated[
+        str | None, Query(max_length=100, description="Agent id or agent type.")
+    ] = None,
+    run_id: Name = None,
+    since: Since = None,
+    until: Until = None,
+    cursor: Cursor = None,
+    limit: Limit = 100,
+    severity: Annotated[
+        Literal["error", "warning"] | None,
+        Query(description="Only errors (schema broken) or only warnings (a field missing)."),
+    ] = None,
+) -> ViolationPage:
+    """Output-schema violations agents reported, newest first.
+
+    Warnings (``severity: warning``) say a step completed with a field missing, e.g. a
+    figure not found in the document.
+    """
+    if run_id:
+        require_visible_run(session, principal, run_id)
+    else:
+        require_scope_for_aggregates(principal, app_id, "app_id")
+    if app_id:
+        require_visible_app_id(session, principal, app_id)
+    where = ViolationFilter(
+        app_id=app_id, agent=agent, run_id=run_id, since=since, until=until, severity=severity
+    )
+    return service.violations(where, cursor=cursor, limit=limit)

@@ -1,0 +1,1 @@
+"""An app's orchestration: routes (router.py)."""

@@ -1,0 +1,1 @@
+"""The model price table behind cost figures: routes (router.py) over storage/prices.py."""

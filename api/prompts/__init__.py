@@ -1,0 +1,1 @@
+"""Prompts in the MLflow registry: routes (router.py)."""

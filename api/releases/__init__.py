@@ -1,0 +1,1 @@
+"""Releases: deploy and the version rule (service.py), release gates (gates.py)."""

@@ -1,0 +1,1 @@
+"""A run's live events (SSE): routes (router.py) and the stream (service.py)."""

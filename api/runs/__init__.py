@@ -1,0 +1,1 @@
+"""Runs: routes (router.py), rules (service.py), re-run points (rerun.py)."""

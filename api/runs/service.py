@@ -1,0 +1,495 @@
+"""Runs: start, read, cancel, approve and re-run, on top of Temporal.
+
+Endpoints start, signal, update or query a workflow and return at once; the
+runs table keeps only bookkeeping (who, which release, idempotency key) and the
+last status seen, while Temporal's history stays the source of truth.
+"""
+
+from __future__ import annotations
+
+import functools
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any, Concatenate, ParamSpec, TypeVar
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+from temporalio.api.common.v1 import WorkflowExecution
+from temporalio.api.enums.v1 import ResetReapplyExcludeType
+from temporalio.api.workflowservice.v1 import ResetWorkflowExecutionRequest
+from temporalio.client import (
+    Client,
+    WorkflowExecutionStatus,
+    WorkflowFailureError,
+    WorkflowHandle,
+    WorkflowUpdateFailedError,
+)
+from temporalio.common import SearchAttributeKey, SearchAttributePair, TypedSearchAttributes
+from temporalio.exceptions import FailureError
+from temporalio.service import RPCError, RPCStatusCode
+
+from api.auth.principals import acting_principal
+from api.errors import ConflictError, InvalidInputError, NotFoundError
+from api.runs.rerun import APPROVE_UPDATE, RunHistory, why_not_a_starting_point
+from api.temporal import TemporalGateway, TemporalUnavailable
+from schemas.names import ORCHESTRATOR_QUEUE, WORKFLOW_TYPE
+from schemas.orchestration import ExecutionPlan
+from schemas.runs import (
+    ApprovalDecision,
+    RunInput,
+    RunProgress,
+    RunPublic,
+    RunResult,
+    RunStarted,
+    RunStatus,
+    StepProgress,
+)
+from schemas.triggers import TRIGGER_KINDS, RunTrigger
+from storage.evaluations import EvaluationRepository
+from storage.models import Run
+from storage.repositories import AppRepository, RunRepository
+
+QUERY_TIMEOUT = timedelta(seconds=3)
+RESET_REAPPLY_EXCLUDE_TYPE_UPDATE = ResetReapplyExcludeType.RESET_REAPPLY_EXCLUDE_TYPE_UPDATE
+RUN_ID_PREFIX = "run-"
+
+STATUS_BY_TEMPORAL: dict[WorkflowExecutionStatus, RunStatus] = {
+    WorkflowExecutionStatus.RUNNING: "running",
+    WorkflowExecutionStatus.CONTINUED_AS_NEW: "running",
+    WorkflowExecutionStatus.COMPLETED: "completed",
+    WorkflowExecutionStatus.FAILED: "failed",
+    WorkflowExecutionStatus.CANCELED: "canceled",
+    WorkflowExecutionStatus.TERMINATED: "terminated",
+    WorkflowExecutionStatus.TIMED_OUT: "timed_out",
+}
+
+APP_ID_KEY = SearchAttributeKey.for_keyword("AppId")
+APP_VERSION_KEY = SearchAttributeKey.for_keyword("AppVersion")
+HUB_RUN_ID_KEY = SearchAttributeKey.for_keyword("HubRunId")
+AGENT_TYPES_KEY = SearchAttributeKey.for_keyword_list("AgentTypes")
+EVALUATION_ID_KEY = SearchAttributeKey.for_keyword("HubEvaluationId")
+HUB_TRIGGER_KEY = SearchAttributeKey.for_keyword("HubTrigger")
+HUB_TRIGGER_ID_KEY = SearchAttributeKey.for_keyword("HubTriggerId")
+API_TRIGGER = RunTrigger(kind="api")
+
+
+def trigger_search_attributes(trigger: RunTrigger) -> list[SearchAttributePair[Any]]:
+    """The search attributes that say what started a run (and so filter run lists)."""
+    pairs: list[SearchAttributePair[Any]] = [SearchAttributePair(HUB_TRIGGER_KEY, trigger.kind)]
+    if trigger.id:
+        pairs.append(SearchAttributePair(HUB_TRIGGER_ID_KEY, trigger.id))
+    return pairs
+
+
+#: gRPC codes that mean "Temporal did not answer" (stopped, restarting, unreachable).
+TEMPORAL_OUTAGE_CODES = frozenset({RPCStatusCode.UNAVAILABLE, RPCStatusCode.DEADLINE_EXCEEDED})
+
+_P = ParamSpec("_P")
+_T = TypeVar("_T")
+
+
+def answers_503_when_temporal_is_down(
+    method: Callable[Concatenate[RunService, _P], Awaitable[_T]],
+) -> Callable[Concatenate[RunService, _P], Awaitable[_T]]:
+    """Temporal going away after the client connected is a 503 naming the address and
+    the fix, like a failed first connection, rather than a 500."""
+
+    @functools.wraps(method)
+    async def guarded(self: RunService, *args: _P.args, **kwargs: _P.kwargs) -> _T:
+        try:
+            return await method(self, *args, **kwargs)
+        except RPCError as exc:
+            if exc.status not in TEMPORAL_OUTAGE_CODES:
+                raise
+            raise TemporalUnavailable(
+                f"Temporal at {self.gateway.address} is not answering ({exc.message}); "
+                "check that it is running (`hub up` starts it) and retry"
+            ) from exc
+
+    return guarded
+
+
+class RunNotFound(NotFoundError):
+    """404: no such run."""
+
+
+class RunConflict(ConflictError):
+    """The run is in a state where the action makes no sense (finished, not waiting)."""
+
+
+class RunRejected(InvalidInputError):
+    """422: the workflow refused the request (an approval payload it validated, a bad step)."""
+
+    def __init__(self, message: str, field: str = "body") -> None:
+        super().__init__(InvalidInputError.at(("body", field), message).items)
+
+
+def new_run_id() -> str:
+    return f"{RUN_ID_PREFIX}{uuid.uuid4().hex[:16]}"
+
+
+def failure_message(exc: BaseException) -> str:
+    """The innermost failure message: the agent's own words, not Temporal's wrappers."""
+    message = str(exc)
+    current: BaseException | None = exc
+    while current is not None:
+        if isinstance(current, FailureError) and current.message:
+            message = current.message
+        current = current.__cause__
+    return message
+
+
+@dataclass
+class RunService:
+    session: Session
+    gateway: TemporalGateway
+
+    async def _client(self) -> Client:
+        return await self.gateway.client()
+
+    def _row(self, run_id: str) -> Run:
+        row = RunRepository(self.session).get(run_id)
+        # Runs of another team's app answer exactly like runs that do not exist.
+        if row is None or not acting_principal().can_see_team(self.team_of(run_id, row)):
+            raise RunNotFound(f"run {run_id} not found")
+        return row
+
+    def team_of(self, run_id: str, row: Run | None = None) -> str | None:
+        """The team owning the app of ``run_id`` (``None`` when unknown or team-less)."""
+        row = row or RunRepository(self.session).get(run_id)
+        app = AppRepository(self.session).get(row.app_id) if row is not None else None
+        return app.team_id if app is not None else None
+
+    async def running_count(self, app_ids: list[str]) -> int:
+        """Runs in flight for these apps, counted by Temporal visibility (the source of truth)."""
+        if not app_ids:
+            return 0
+        client = await self._client()
+        quoted = ", ".join("'" + app_id.replace("'", "") + "'" for app_id in app_ids)
+        try:
+            answer = await client.count_workflows(
+                f"AppId IN ({quoted}) AND ExecutionStatus = 'Running'"
+            )
+        except RPCError:
+            # Visibility may be unavailable on a minimal server; the limit then cannot apply.
+            return 0
+        return int(answer.count)
+
+    async def _handle(self, row: Run) -> WorkflowHandle[Any, Any]:
+        client = await self._client()
+        return client.get_workflow_handle(row.workflow_id, result_type=RunResult)
+
+    @answers_503_when_temporal_is_down
+    async def start(
+        self,
+        app_id: str,
+        *,
+        inputs: dict[str, Any],
+        plan: ExecutionPlan,
+        release_id: str | None,
+        idempotency_key: str | None,
+        trigger: RunTrigger = API_TRIGGER,
+        evaluation: tuple[str, int] | None = None,
+    ) -> tuple[RunStarted, bool]:
+        """Start a run of ``plan``; returns the run and whether it was newly created.
+
+        With an idempotency key, a repeated request returns the run it started first.
+        A run of an evaluation (``(evaluation id, item index)``) carries the evaluation's id
+        (``HubEvaluationId``, and a row in ``evaluation_runs``), which keeps it out of
+        production metrics and run listings.
+        """
+        runs = RunRepository(self.session)
+        if idempotency_key:
+            existing = runs.get_by_idempotency_key(app_id, idempotency_key)
+            if existing is not None:
+                return self._started(existing), False
+        client = await self._client()
+        run_id = new_run_id()
+        try:
+            row = runs.create(
+                app_id,
+                run_id=run_id,
+                workflow_id=run_id,
+                inputs=inputs,
+                release_id=release_id,
+                idempotency_key=idempotency_key,
+                trigger_kind=trigger.kind,
+                trigger_id=trigger.id,
+            )
+            if evaluation is not None:
+                EvaluationRepository(self.session).record_run(evaluation[0], evaluation[1], run_id)
+            # Committed before Temporal is called: the key is claimed at once, and no
+            # database lock is held across the network call (a concurrent POST with the
+            # same key would otherwise wait on it and fail).
+            self.session.commit()
+        except IntegrityError:
+            self.session.rollback()
+            existing = runs.get_by_idempotency_key(app_id, idempotency_key or "")
+            if existing is None:
+                raise
+            return self._started(existing), False
+        try:
+            handle = await client.start_workflow(
+                WORKFLOW_TYPE,
+                RunInput(app_id=app_id, inputs=inputs, plan=plan, release_id=release_id),
+                id=run_id,
+                task_queue=ORCHESTRATOR_QUEUE,
+                # With an orchestrator worker in this process (HUB_API_ORCHESTRATOR),
+                # Temporal hands the first workflow task straight back to it; without
+                # one, the start is an ordinary one.
+                request_eager_start=True,
+                # All of the run's search attributes at start: the workflow then has
+                # none left to upsert (one server update less per run).
+                search_attributes=TypedSearchAttributes(
+                    ([SearchAttributePair(EVALUATION_ID_KEY, evaluation[0])] if evaluation else [])
+                    + [
+                        SearchAttributePair(APP_ID_KEY, app_id),
+                        SearchAttributePair(APP_VERSION_KEY, plan.app_version or "draft"),
+                        SearchAttributePair(HUB_RUN_ID_KEY, run_id),
+                        SearchAttributePair(
+                            AGENT_TYPES_KEY,
+                            sorted({a.type for a in plan.agents.values() if a.type}),
+                        ),
+                        *trigger_search_attributes(trigger),
+                    ]
+                ),
+            )
+        except BaseException:
+            # Nothing started: release the key so that retrying the request starts the run.
+            self.session.delete(row)
+            self.session.commit()
+            raise
+        row.temporal_run_id = handle.first_execution_run_id or handle.result_run_id
+        self.session.commit()
+        return self._started(row), True
+
+    def _started(self, row: Run) -> RunStarted:
+        return RunStarted(
+            run_id=row.id,
+            status=row.status,  # type: ignore[arg-type]
+            app_id=row.app_id,
+            workflow_id=row.workflow_id,
+            temporal_ui_url=self.gateway.workflow_url(row.workflow_id),
+        )
+
+    async def _find(self, run_id: str) -> Run:
+        """The run's row; a run started outside the API (a schedule's fire, the Temporal
+        CLI) gets one on first sight, from its workflow's search attributes."""
+        if RunRepository(self.session).get(run_id) is None and run_id.startswith(RUN_ID_PREFIX):
+            await self._adopt(run_id)
+        return self._row(run_id)
+
+    async def _adopt(self, run_id: str) -> None:
+        client = await self._client()
+        try:
+            description = await client.get_workflow_handle(run_id).describe()
+        except RPCError as exc:
+            if exc.status in (RPCStatusCode.NOT_FOUND, RPCStatusCode.INVALID_ARGUMENT):
+                return
+            raise
+        if description.workflow_type != WORKFLOW_TYPE:
+            return
+        attributes = description.typed_search_attributes
+        app_id = attributes.get(APP_ID_KEY)
+        if not app_id or AppRepository(self.session).get(app_id) is None:
+            return
+        kind = attributes.get(HUB_TRIGGER_KEY) or "cli"
+        try:
+            RunRepository(self.session).create(
+                app_id,
+                run_id=run_id,
+                workflow_id=run_id,
+                temporal_run_id=description.run_id,
+                trigger_kind=kind if kind in TRIGGER_KINDS else "cli",
+                trigger_id=attributes.get(HUB_TRIGGER_ID_KEY),
+            )
+            self.session.commit()
+        except IntegrityError:
+            self.session.rollback()  # adopted by a concurrent request
+
+    @staticmethod
+    def trigger_of(row: Run) -> RunTrigger:
+        kind = row.trigger_kind if row.trigger_kind in TRIGGER_KINDS else "api"
+        return RunTrigger(kind=kind, id=row.trigger_id)  # type: ignore[arg-type]
+
+    @answers_503_when_temporal_is_down
+    async def get(self, run_id: str) -> RunPublic:
+        """The run's status, per-step progress and, once finished, its outputs."""
+        row = await self._find(run_id)
+        handle = await self._handle(row)
+        try:
+            description = await handle.describe()
+        except RPCError as exc:
+            if exc.status == RPCStatusCode.NOT_FOUND:
+                raise RunNotFound(
+                    f"run {run_id} is recorded but Temporal has no workflow {row.workflow_id} "
+                    "(was the Temporal store reset?)"
+                ) from exc
+            raise
+        status = STATUS_BY_TEMPORAL.get(
+            description.status or WorkflowExecutionStatus.RUNNING, "running"
+        )
+        public = RunPublic(
+            run_id=row.id,
+            app_id=row.app_id,
+            status=status,
+            started_at=description.start_time.isoformat() if description.start_time else None,
+            ended_at=description.close_time.isoformat() if description.close_time else None,
+            temporal_ui_url=self.gateway.workflow_url(row.workflow_id),
+            trigger=self.trigger_of(row),
+        )
+        error: str | None = None
+        if status == "completed":
+            result: RunResult = await handle.result()
+            public.outputs = result.outputs
+            public.steps = result.steps
+            public.app_version = result.app_version
+        else:
+            if status == "failed":
+                try:
+                    await handle.result()
+                except WorkflowFailureError as exc:
+                    error = failure_message(exc)
+            progress = await self._progress(handle)
+            if progress is not None:
+                public.steps = progress.steps
+                public.app_version = progress.app_version
+        public.error = error
+        if row.status != status or (error and row.error != error):
+            RunRepository(self.session).update_status(
+                row.id,
+                status,
+                error=error,
+                temporal_run_id=description.run_id,
+            )
+            self.session.commit()
+        return public
+
+    async def _progress(self, handle: WorkflowHandle[Any, Any]) -> RunProgress | None:
+        """The ``progress`` query; ``None`` when no worker can answer it right now."""
+        try:
+            return await handle.query(
+                "progress", result_type=RunProgress, rpc_timeout=QUERY_TIMEOUT
+            )
+        except (RPCError, Exception):  # no worker, or a run that failed before any step
+            return None
+
+    @answers_503_when_temporal_is_down
+    async def cancel(self, run_id: str) -> None:
+        row = await self._find(run_id)
+        handle = await self._handle(row)
+        # Temporal accepts a cancel request for a closed workflow without complaint, so
+        # look first: cancelling a finished run is a conflict the caller should hear about.
+        try:
+            description = await handle.describe()
+        except RPCError as exc:
+            if exc.status == RPCStatusCode.NOT_FOUND:
+                raise RunNotFound(f"run {run_id} is unknown to Temporal") from exc
+            raise
+        status = STATUS_BY_TEMPORAL.get(
+            description.status or WorkflowExecutionStatus.RUNNING, "running"
+        )
+        if status != "running":
+            raise RunConflict(f"run {run_id} has already finished ({status}); nothing to cancel")
+        try:
+            await handle.cancel()
+        except RPCError as exc:
+            if exc.status == RPCStatusCode.NOT_FOUND:
+                raise RunConflict(f"run {run_id} has already finished; nothing to cancel") from exc
+            raise
+
+    @answers_503_when_temporal_is_down
+    async def approve(self, run_id: str, decision: ApprovalDecision) -> StepProgress | None:
+        """Deliver an approval; the workflow validates it before it reaches history."""
+        row = await self._find(run_id)
+        handle = await self._handle(row)
+        try:
+            result = await handle.execute_update("approve", decision)
+        except WorkflowUpdateFailedError as exc:
+            raise RunRejected(failure_message(exc), "payload") from exc
+        except RPCError as exc:
+            if exc.status in (RPCStatusCode.NOT_FOUND, RPCStatusCode.FAILED_PRECONDITION):
+                raise RunConflict(
+                    f"run {run_id} is not running, so it cannot take approvals"
+                ) from exc
+            raise
+        if isinstance(result, dict):
+            return StepProgress.model_validate(result)
+        return result if isinstance(result, StepProgress) else None
+
+    @answers_503_when_temporal_is_down
+    async def rerun(self, run_id: str, from_step: str) -> RunStarted:
+        """Re-run from ``from_step`` with Temporal reset: earlier steps are replayed from
+        history, so their agents are neither called nor paid for again.
+
+        Any step that started can be a starting point: an agent step (a ``foreach`` step
+        from its first item), or an approval step, which then waits for a new decision
+        (its old one is not applied again). Items of a ``foreach``, skipped steps and
+        steps that never started answer 422 saying why, with the steps that can.
+        """
+        row = await self._find(run_id)
+        handle = await self._handle(row)
+        client = await self._client()
+        description = await handle.describe()
+        events = (await handle.fetch_history()).events
+        history = await RunHistory.read(events, client.data_converter)
+        states = await self._step_states(handle, description.status)
+        refusal = why_not_a_starting_point(from_step, run_id, history, states)
+        if refusal is not None:
+            raise RunRejected(refusal, "from_step")
+        point = history.reset_point(from_step)
+        if point is None:
+            raise RunRejected(
+                f"the history of {run_id} does not show where step '{from_step}' started, "
+                "so it cannot be re-run from there; re-run from an earlier step",
+                "from_step",
+            )
+        again = history.rerun_upstream(from_step, point)
+        if again:
+            raise RunRejected(
+                f"step '{from_step}' ran in the same workflow task as the upstream step(s) "
+                f"{', '.join(again)} (dispatch: local), and a re-run can only go back to the "
+                f"start of a workflow task: re-running from '{from_step}' would call their "
+                f"agents again; re-run from '{again[0]}' instead",
+                "from_step",
+            )
+        excluded = [] if point.reapply_updates else [RESET_REAPPLY_EXCLUDE_TYPE_UPDATE]
+        answer = await client.workflow_service.reset_workflow_execution(
+            ResetWorkflowExecutionRequest(
+                namespace=client.namespace,
+                workflow_execution=WorkflowExecution(
+                    workflow_id=row.workflow_id, run_id=description.run_id
+                ),
+                reason=f"hub rerun from step {from_step}",
+                workflow_task_finish_event_id=point.workflow_task_finish_event_id,
+                request_id=str(uuid.uuid4()),
+                reset_reapply_exclude_types=excluded,
+            )
+        )
+        RunRepository(self.session).update_status(row.id, "running", temporal_run_id=answer.run_id)
+        row.ended_at = None
+        row.error = None
+        self.session.commit()
+        # Upstream approvals decided in the very task the reset went back to are dropped
+        # with the old decision of ``from_step``; upstream is kept, so they are given again.
+        new_run = client.get_workflow_handle(row.workflow_id, run_id=answer.run_id)
+        for decision in point.redeliver:
+            await new_run.execute_update(APPROVE_UPDATE, decision)
+        return self._started(row)
+
+    async def _step_states(
+        self, handle: WorkflowHandle[Any, Any], status: WorkflowExecutionStatus | None
+    ) -> dict[str, StepProgress] | None:
+        """Each step's state: from the result of a completed run, else the ``progress``
+        query (``None`` when no worker can answer it)."""
+        if status == WorkflowExecutionStatus.COMPLETED:
+            result: RunResult = await handle.result()
+            steps = result.steps
+        else:
+            progress = await self._progress(handle)
+            if progress is None:
+                return None
+            steps = progress.steps
+        return {step.step_id: step for step in steps}

@@ -1,0 +1,1 @@
+"""Schedules: routes (router.py), rules (service.py), cron checks (cron.py)."""

@@ -1,0 +1,1 @@
+"""The schema registry: routes (router.py) and where schema URIs may point (sources.py)."""

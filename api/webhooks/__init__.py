@@ -1,0 +1,1 @@
+"""Webhooks: routes (router.py) and rules (service.py)."""
