@@ -1,5 +1,5 @@
 "use client";
-import { createContext, memo, useCallback, useContext, useMemo, useState } from "react";
+import { createContext, memo, useCallback, useContext, useEffect, useMemo, useState } from "react";
 import {
   Background,
   BaseEdge,
@@ -163,6 +163,9 @@ const FitEdge = memo(function FitEdge(props: EdgeProps<Edge<FitEdgeData>>) {
   );
 });
 
+const FIT_OPTIONS = { padding: 0.15, maxZoom: 1.1 };
+const FIT_MAX_NODES = 24;
+
 /** Defined once, outside any component: React Flow re-mounts every node when these change. */
 const NODE_TYPES = { trigger: TriggerNode, step: StepNode };
 const EDGE_TYPES = { fit: FitEdge };
@@ -239,6 +242,18 @@ export function BuilderCanvas({ graph, nodeData, edgeData, selected, onSelect, o
     [graph, edgeData, selected],
   );
 
+  // Auto-layout keeps the steps in view: a step added or removed refits the viewport (after
+  // React Flow has measured the new node); a large plan opens on its first steps, readable,
+  // and only what is on screen is rendered.
+  const count = graph.steps.length;
+  const first = useMemo(() => graph.steps.slice(0, FIT_MAX_NODES).map((s) => ({ id: s.id })), [graph.steps]);
+  useEffect(() => {
+    if (!flow) return;
+    const timer = setTimeout(() => void flow.fitView(count > FIT_MAX_NODES ? { ...FIT_OPTIONS, nodes: [{ id: "trigger" }, ...first] } : FIT_OPTIONS), 60);
+    return () => clearTimeout(timer);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [flow, count]);
+
   const selectEdge = useCallback((id: string) => onSelect?.({ kind: "edge", id }), [onSelect]);
   const onNodesChange = useCallback((changes: NodeChange[]) => {
     setNodes((ns) => applyNodeChanges(changes, ns));
@@ -289,6 +304,7 @@ export function BuilderCanvas({ graph, nodeData, edgeData, selected, onSelect, o
         deleteKeyCode={null}
         onlyRenderVisibleElements
         fitView
+        fitViewOptions={graph.steps.length > FIT_MAX_NODES ? { ...FIT_OPTIONS, nodes: [{ id: "trigger" }, ...first] } : FIT_OPTIONS}
         minZoom={0.1}
         proOptions={{ hideAttribution: true }}
       >

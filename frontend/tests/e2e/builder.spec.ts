@@ -37,7 +37,7 @@ test("build the credit-memo pipeline by dragging; a bad binding turns its edge r
   for (const type of ["extractor", "mapper", "analyzer", "summarizer"]) await ok(api.post(`/apps/${app.id}/agents`, { data: { name: type, type } }));
   await login(page, `/apps/${app.id}?tab=orchestration`);
   const canvas = page.getByTestId("builder-canvas");
-  await expect(canvas).toBeVisible();
+  await expect(canvas).toBeVisible({ timeout: 60_000 });
 
   // Drag each agent from the palette onto the canvas, then wire them up handle to handle.
   for (const type of ["extractor", "mapper", "analyzer", "summarizer"]) {
@@ -107,8 +107,8 @@ test("two editors on one app: the second save gets the conflict and merges, no e
   const [a, b] = await Promise.all([alice.newPage(), bob.newPage()]);
   await login(a, `/apps/${appId}?tab=orchestration`);
   await login(b, `/apps/${appId}?tab=orchestration`);
-  await expect(node(a, "map")).toBeVisible();
-  await expect(node(b, "extract")).toBeVisible();
+  await expect(node(a, "map")).toBeVisible({ timeout: 60_000 });
+  await expect(node(b, "extract")).toBeVisible({ timeout: 60_000 });
 
   // Alice sets a timeout on "map" from the side panel; autosave stores draft version 1.
   await node(a, "map").click();
