@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench soak install system-deps test-deps observability-deps clean console-install console-lint console-api console-test
+.PHONY: run test test-fast deadcode lint bench soak install system-deps test-deps observability-deps clean console-install console-lint console-api console-test
 
 # Debian packages the product and its tests use: Tesseract (the extractor's OCR of
 # scanned pages) and wrk (the API load generator of `make bench`); the tests also use
@@ -60,10 +60,24 @@ test: $(STAMP) system-deps test-deps observability-deps lint
 	$(MAKE) --no-print-directory console-test
 	$(BIN)/python -m pytest -q
 
+# The inner loop: pure, in-process tests only (marker `unit`, see tests/conftest.py); the
+# folders that hold none are not even collected.
+NON_UNIT_FOLDERS := e2e bench deploy api activities storage workers
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -q -m unit $(patsubst %,--ignore=tests/%,$(NON_UNIT_FOLDERS))
+
 lint: $(STAMP) console-lint
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy schemas workflows activities storage workers api agents hub
+	$(BIN)/lint-imports
+	$(BIN)/vulture
+
+# Candidates for dead code, for a person to judge (see [tool.vulture] in pyproject.toml).
+deadcode: $(STAMP)
+	$(BIN)/vulture --min-confidence 60 \
+	  --ignore-decorators '@*.get,@*.post,@*.put,@*.patch,@*.delete,@*.command,@*.callback,@workflow.*,@activity.defn,@*.validator,@field_validator,@model_validator,@*.exception_handler,@*.middleware,@property' \
+	  --ignore-names 'model_config,downgrade,upgrade'
 
 # --- the web console (frontend/, Node >= 20.9 and npm) ---
 CONSOLE := frontend

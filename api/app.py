@@ -13,6 +13,7 @@ from temporalio.client import Client
 from temporalio.converter import PayloadCodec
 
 from api.agents import router as agents
+from api.allowed_methods import AllowedMethodsMiddleware
 from api.apps import router as apps
 from api.artifacts import router as artifacts
 from api.audit import router as audit
@@ -61,7 +62,7 @@ errors (422) point at the offending field with a JSON pointer (and line/column f
 """
 
 
-def create_app(
+def create_app(  # noqa: PLR0915 - the composition root: one line per router and middleware, in order
     config: ApiConfig,
     *,
     temporal_connect: Callable[[], Awaitable[Client]] | None = None,
@@ -207,6 +208,8 @@ def create_app(
     install_role_documentation(app)
     declare_body_limit(app)
 
+    # Innermost: OPTIONS and every 405 name the path's methods in Allow.
+    app.add_middleware(AllowedMethodsMiddleware, api=app)
     # Middleware added later runs earlier. Order of a request: security headers →
     # body size limit → CORS (preflights answered without a token) → authentication
     # and per-principal rate limits → the route.
@@ -251,7 +254,9 @@ def _no_temporal(config: ApiConfig) -> Callable[[], Awaitable[Client]]:
 
 def declare_body_limit(app: FastAPI) -> None:
     """Every operation that takes a body can answer 413 (the body-size middleware says so),
-    and every one that takes JSON answers 400 to a body that is not JSON."""
+    every one that takes JSON answers 400 to a body that is not JSON, and every one with
+    parameters or a body documents its 422. A query or header parameter is absent or a
+    string, never ``null``: an optional one is declared without the ``null`` branch."""
     original = app.openapi
 
     def openapi() -> dict[str, Any]:
@@ -268,9 +273,21 @@ def declare_body_limit(app: FastAPI) -> None:
                 "application/json": {"schema": {"$ref": "#/components/schemas/ValidationErrorBody"}}
             },
         }
+        invalid = {
+            "description": "A parameter or the body is invalid; `detail` names each field.",
+            "content": {
+                "application/json": {"schema": {"$ref": "#/components/schemas/ValidationErrorBody"}}
+            },
+        }
         for path_item in schema.get("paths", {}).values():
             for operation in path_item.values():
-                if isinstance(operation, dict) and "requestBody" in operation:
+                if not isinstance(operation, dict):
+                    continue
+                for parameter in operation.get("parameters", []):
+                    _not_null(parameter)
+                if operation.get("parameters") or "requestBody" in operation:
+                    operation.setdefault("responses", {}).setdefault("422", invalid)
+                if "requestBody" in operation:
                     responses = operation.setdefault("responses", {})
                     responses.setdefault("413", too_large)
                     if "application/json" in operation["requestBody"].get("content", {}):
@@ -278,3 +295,16 @@ def declare_body_limit(app: FastAPI) -> None:
         return schema
 
     app.openapi = openapi  # type: ignore[method-assign]
+
+
+def _not_null(parameter: dict[str, Any]) -> None:
+    """``anyOf: [X, null]`` of an optional parameter becomes ``X`` (HTTP has no null)."""
+    schema = parameter.get("schema", {})
+    branches = schema.get("anyOf")
+    if not isinstance(branches, list):
+        return
+    kept = [b for b in branches if b.get("type") != "null"]
+    if len(kept) == len(branches):
+        return
+    rest = {k: v for k, v in schema.items() if k != "anyOf"}
+    parameter["schema"] = {**kept[0], **rest} if len(kept) == 1 else {**rest, "anyOf": kept}

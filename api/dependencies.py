@@ -8,9 +8,11 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
+from api.auth.dependencies import PrincipalDep
 from api.auth.principals import Principal, acting_principal
 from api.config import ApiConfig, PromptResolver
 from api.errors import NotFoundError
+from api.runs.service import RunService
 from storage.models import Agent, App
 from storage.repositories import AgentRepository, AppRepository, AsyncAppReader
 
@@ -90,3 +92,23 @@ def require_agent(session: Session, agent_id: str, principal: Principal | None =
             f"Agent {agent_id!r} not found; list an app's agents with GET /apps/{{app_id}}/agents."
         )
     return agent
+
+
+def run_service_for(request: Request, session: Session, principal: Principal) -> RunService:
+    """The run service of this process acting as ``principal``."""
+    config: ApiConfig = request.app.state.config
+    return RunService(
+        session=session,
+        gateway=request.app.state.temporal,
+        principal=principal,
+        run_limits=config.run_limits,
+        artifact_store=request.app.state.artifact_store,
+    )
+
+
+def run_service(request: Request, session: SessionDep, principal: PrincipalDep) -> RunService:
+    """The run service acting as the request's principal."""
+    return run_service_for(request, session, principal)
+
+
+RunServiceDep = Annotated[RunService, Depends(run_service)]

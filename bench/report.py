@@ -31,7 +31,7 @@ def _table(headers: list[str], rows: list[list[str]]) -> str:
     return "\n".join(out)
 
 
-def render(results: dict[str, Any]) -> str:
+def render(results: dict[str, Any]) -> str:  # noqa: C901, PLR0915 - the report's sections in print order; bench/ is being reorganised (issue 19 part 9)
     """All sections present in ``results`` as plain-text tables."""
     parts: list[str] = []
     env = results.get("environment", {})

@@ -209,7 +209,7 @@ class Plan:
         return bool(self.actions)
 
 
-def plan_apply(client: httpx.Client, app: AppFile) -> Plan:
+def plan_apply(client: httpx.Client, app: AppFile) -> Plan:  # noqa: C901, PLR0915 - one block per difference between file and hub, in apply order
     """Compare the hub with the file; the returned plan's actions make them match."""
     existing = find_app(client, app.name)
     if existing is not None and app.team_id and existing.get("team_id") != app.team_id:

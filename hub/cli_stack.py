@@ -18,7 +18,7 @@ worker_app = typer.Typer(help="Run Temporal workers (orchestrator and agent task
 agent_app = typer.Typer(help="Run agent services (the HTTP side of each agent type).")
 
 
-def up(
+def up(  # noqa: C901, PLR0915 - `hub up`'s options and start order; the CLI's output moves to rich (issue 19 part 5)
     api_port: Annotated[int, typer.Option(help="API port.")] = 8000,
     temporal_port: Annotated[int, typer.Option(help="Temporal frontend (gRPC) port.")] = 7233,
     ui_port: Annotated[int, typer.Option(help="Temporal Web UI port.")] = 8233,

@@ -320,7 +320,3 @@ class Settings(BaseSettings):
         if self.agent_url_allowlist and not url_allowed(url, self.agent_url_allowlist):
             raise ValueError(f"agent URL {url} is not in HUB_AGENT_URL_ALLOWLIST")
         return url
-
-
-def load_settings() -> Settings:
-    return Settings()

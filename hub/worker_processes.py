@@ -172,16 +172,6 @@ class InProcessOrchestrator:
         await self._stack.aclose()
 
 
-async def serve_orchestrator(settings: Settings) -> None:
-    """``hub worker orchestrator``: the hub-orchestrator queue (workflows, bookkeeping)."""
-    await run_worker_processes(settings, orchestrator=True, agent_types=[])
-
-
-async def serve_agent(settings: Settings, agent_type: str) -> None:
-    """``hub worker agent --type X``: the agent-X queue (the ``invoke_agent`` activity)."""
-    await run_worker_processes(settings, orchestrator=False, agent_types=[agent_type])
-
-
 def _log_stop(task: asyncio.Task[None]) -> None:
     """A worker that stops on its own (not at shutdown) says why in the API's log."""
     if not task.cancelled() and task.exception() is not None:

@@ -243,7 +243,8 @@ class GateReport(BaseModel):
 
 
 class GateRefusal(BaseModel):
-    """The 409 of a deploy the release gate refused."""
+    """The 409 of a deploy: ``report`` when the release gate refused it; without one the
+    app could not be deployed at all (archived, no orchestration)."""
 
     detail: str
-    report: GateReport
+    report: GateReport | None = None

@@ -2,7 +2,7 @@
 
 Renaming any of these breaks runs in flight: add new names, never rename.
 They live in ``schemas`` (not ``workers``) because the compiler and the workflow,
-which may import only ``schemas``, need them too; ``workers.queues`` re-exports them.
+which may import only ``schemas``, need them too.
 """
 
 WORKFLOW_TYPE = "OrchestrationWorkflow"

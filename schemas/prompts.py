@@ -24,8 +24,9 @@ from schemas.common import PublicModel, StrictModel, UtcDatetime
 
 #: MLflow's prompt-name rule (``mlflow.prompt.constants.PROMPT_NAME_RULE``), kept equal by a test.
 PROMPT_NAME_PATTERN = r"^[a-zA-Z0-9_.-]+$"
-#: Registered-model names are 256 characters at most in MLflow's SQL store.
-PROMPT_NAME_MAX_LENGTH = 256
+#: The registry's database refuses names longer than 200 characters (schemathesis found a
+#: 201-character name answered with a data error), so the contract says 200.
+PROMPT_NAME_MAX_LENGTH = 200
 #: MLflow's alias rule (``_REGISTERED_MODEL_ALIAS_REGEX``, non-empty).
 PROMPT_ALIAS_PATTERN = r"^[\w\-]+$"
 PROMPT_ALIAS_MAX_LENGTH = 255
@@ -204,9 +205,3 @@ class ResolvedPrompt(BaseModel):
     version: int
     template: str
     uri_pinned: str
-
-
-class PromptErrorResponse(BaseModel):
-    """Error body of the ``/prompts`` API (FastAPI's shape)."""
-
-    detail: str | list[dict[str, Any]]

@@ -3,11 +3,14 @@ workflow's contracts)."""
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import AliasChoices, BaseModel, Field
 
 from schemas.common import StrictModel, UtcDatetime
+
+#: Temporal keeps a schedule's note in at most 1000 bytes: 250 characters fit whatever they are.
+NOTE_MAX_CHARS = 250
 
 TriggerKind = Literal["schedule", "webhook", "batch", "api", "cli"]
 TRIGGER_KINDS: tuple[str, ...] = ("schedule", "webhook", "batch", "api", "cli")
@@ -43,7 +46,7 @@ class ScheduleCreate(StrictModel):
     overlap: OverlapPolicy = "skip"
     catchup_window_seconds: int | None = Field(default=None, ge=10, le=366 * 24 * 3600)
     paused: bool = False
-    note: str = Field(default="", max_length=2000)
+    note: str = Field(default="", max_length=NOTE_MAX_CHARS)
 
 
 class ScheduleUpdate(StrictModel):
@@ -56,13 +59,13 @@ class ScheduleUpdate(StrictModel):
     overlap: OverlapPolicy | None = None
     catchup_window_seconds: int | None = Field(default=None, ge=10, le=366 * 24 * 3600)
     paused: bool | None = None
-    note: str | None = Field(default=None, max_length=2000)
+    note: str | None = Field(default=None, max_length=NOTE_MAX_CHARS)
 
 
 class ScheduleNote(StrictModel):
     """Optional body of ``POST /schedules/{id}/pause|unpause``."""
 
-    note: str = Field(default="", max_length=2000)
+    note: str = Field(default="", max_length=NOTE_MAX_CHARS)
 
 
 class ScheduleBackfill(StrictModel):
@@ -72,7 +75,11 @@ class ScheduleBackfill(StrictModel):
     start_time: UtcDatetime = Field(
         validation_alias=AliasChoices("start_time", "start_at", "start", "from")
     )
-    end_time: UtcDatetime = Field(validation_alias=AliasChoices("end_time", "end_at", "end", "to"))
+    end_time: UtcDatetime = Field(
+        validation_alias=AliasChoices("end_time", "end_at", "end", "to"),
+        description="Must be after start_time (else 422).",
+        json_schema_extra={"x-hub-after": "start_time"},
+    )
     overlap: OverlapPolicy = "allow_all"
 
 
@@ -97,17 +104,21 @@ class SchedulePublic(BaseModel):
 
 # --- webhooks --------------------------------------------------------------------------
 
+#: An RFC 6901 pointer: empty (the whole body) or starting with ``/``.
+JsonPointer = Annotated[str, Field(pattern="^(/|$)")]
+
 
 class WebhookCreate(StrictModel):
     """Body of ``POST /apps/{id}/webhooks``."""
 
-    input_mapping: dict[str, str] = Field(
+    input_mapping: dict[str, JsonPointer] = Field(
         description="Run input name → JSON pointer (RFC 6901) into the posted body.",
         examples=[{"document": "/data/file_uri"}],
     )
     idempotency_pointer: str | None = Field(
         default=None,
         max_length=500,
+        pattern="^/",
         description="JSON pointer of a body field that identifies the event (used when no "
         "Idempotency-Key header is sent).",
     )
@@ -116,8 +127,8 @@ class WebhookCreate(StrictModel):
 
 
 class WebhookUpdate(StrictModel):
-    input_mapping: dict[str, str] | None = None
-    idempotency_pointer: str | None = Field(default=None, max_length=500)
+    input_mapping: dict[str, JsonPointer] | None = None
+    idempotency_pointer: str | None = Field(default=None, max_length=500, pattern="^/")
     rate_limit_per_minute: int | None = Field(default=None, ge=1, le=100_000)
     note: str | None = Field(default=None, max_length=2000)
 

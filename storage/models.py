@@ -188,7 +188,7 @@ class Run(Base):
         Index("ix_runs_status", "status"),
     )
 
-    id: Mapped[str] = mapped_column(String(40), primary_key=True, default=lambda: new_id("run"))
+    id: Mapped[str] = mapped_column(String(200), primary_key=True, default=lambda: new_id("run"))
     app_id: Mapped[str] = mapped_column(String(40), ForeignKey("apps.id", ondelete="CASCADE"))
     release_id: Mapped[str | None] = mapped_column(
         String(40), ForeignKey("releases.id", ondelete="SET NULL"), default=None

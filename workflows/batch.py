@@ -21,7 +21,6 @@ from datetime import timedelta
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
-from temporalio.exceptions import FailureError
 from temporalio.workflow import ParentClosePolicy
 
 # Pure pydantic contracts, passed through the sandbox when there is one (see
@@ -41,6 +40,7 @@ with workflow.unsafe.imports_passed_through():
         FinishBatch,
     )
 
+from schemas.workflow_contract import failure_message
 from workflows.search_attributes import batch_item_search_attributes
 
 #: Items one run of the workflow starts before it continues as new (bounds its history).
@@ -52,17 +52,6 @@ BOOKKEEPING_RETRY = RetryPolicy(
     maximum_interval=timedelta(seconds=30),
     maximum_attempts=20,
 )
-
-
-def _failure_message(err: BaseException) -> str:
-    """The innermost message: the run's own words, not Temporal's wrappers."""
-    message = str(err)
-    current: BaseException | None = err
-    while current is not None:
-        if isinstance(current, FailureError) and current.message:
-            message = current.message
-        current = current.__cause__
-    return message
 
 
 @workflow.defn(name=BATCH_WORKFLOW_TYPE)
@@ -141,7 +130,7 @@ class BatchWorkflow:
     async def _finish(
         self, batch_id: str, status: str, cost: float, error: str | None
     ) -> FinishBatch:
-        finish = FinishBatch(batch_id=batch_id, status=status, cost_usd=cost, error=error)  # type: ignore[arg-type]
+        finish = FinishBatch(batch_id=batch_id, status=status, cost_usd=cost, error=error)
         await workflow.execute_activity(
             FINISH_BATCH_ACTIVITY,
             finish,
@@ -172,7 +161,7 @@ class BatchWorkflow:
             outcome.error = "the batch was canceled"
             raise
         except Exception as err:  # a failed child fails its item, never the batch
-            outcome.error = _failure_message(err)
+            outcome.error = failure_message(err)
         recorded: float = await workflow.execute_local_activity(
             RECORD_BATCH_ITEM_ACTIVITY,
             outcome,

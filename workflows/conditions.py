@@ -70,53 +70,58 @@ def _tokenize(text: str) -> list[_Token]:
     i, n = 0, len(text)
     after_dot = False  # segments after a dot may start with a digit or contain "-"
     while i < n:
-        c = text[i]
-        start = i
         if after_dot:
-            while i < n and text[i] in _SEGMENT_CHARS:
-                i += 1
-            if i == start:
-                raise ConditionError("expected a name after '.'", start)
-            tokens.append(_Token("name", text[start:i], start))
+            token = _read_segment(text, i)
             after_dot = False
-            continue
-        if c in " \t\r\n":
+        elif text[i] in " \t\r\n":
             i += 1
             continue
-        if c in "()[],":
-            tokens.append(_Token(c, c, start))
-            i += 1
-        elif c == ".":
-            tokens.append(_Token(".", c, start))
-            after_dot = True
-            i += 1
-        elif c in "=!<>":
-            two = text[i : i + 2]
-            if two in ("==", "!=", "<=", ">="):
-                tokens.append(_Token("op", two, start))
-                i += 2
-            elif c in "<>":
-                tokens.append(_Token("op", c, start))
-                i += 1
-            else:
-                raise ConditionError(f"unexpected character {c!r} (use == or !=)", start)
-        elif c in "'\"":
-            tokens.append(_read_string(text, i))
-            i = tokens[-1].pos + len(tokens[-1].text)
-        elif c in _DIGITS or (c == "-" and i + 1 < n and text[i + 1] in _DIGITS):
-            tok = _read_number(text, i)
-            tokens.append(tok)
-            i += len(tok.text)
-        elif c in _IDENT_START:
-            while i < n and (text[i] in _IDENT_START or text[i] in _DIGITS):
-                i += 1
-            tokens.append(_Token("name", text[start:i], start))
         else:
-            raise ConditionError(f"unexpected character {c!r}", start)
+            token = _read_token(text, i)
+            after_dot = token.kind == "."
+        tokens.append(token)
+        i = token.pos + len(token.text)
     if after_dot:
         raise ConditionError("expected a name after '.'", n)
     tokens.append(_Token("end", "", n))
     return tokens
+
+
+def _read_segment(text: str, start: int) -> _Token:
+    """A path segment after a dot (``steps.1.score``, ``inputs.due-date``)."""
+    i = start
+    while i < len(text) and text[i] in _SEGMENT_CHARS:
+        i += 1
+    if i == start:
+        raise ConditionError("expected a name after '.'", start)
+    return _Token("name", text[start:i], start)
+
+
+def _read_token(text: str, start: int) -> _Token:
+    c = text[start]
+    if c in "()[],.":
+        return _Token(c, c, start)
+    if c in "=!<>":
+        return _read_operator(text, start)
+    if c in "'\"":
+        return _read_string(text, start)
+    if c in _DIGITS or (c == "-" and start + 1 < len(text) and text[start + 1] in _DIGITS):
+        return _read_number(text, start)
+    if c in _IDENT_START:
+        i = start
+        while i < len(text) and (text[i] in _IDENT_START or text[i] in _DIGITS):
+            i += 1
+        return _Token("name", text[start:i], start)
+    raise ConditionError(f"unexpected character {c!r}", start)
+
+
+def _read_operator(text: str, start: int) -> _Token:
+    two = text[start : start + 2]
+    if two in ("==", "!=", "<=", ">="):
+        return _Token("op", two, start)
+    if text[start] in "<>":
+        return _Token("op", text[start], start)
+    raise ConditionError(f"unexpected character {text[start]!r} (use == or !=)", start)
 
 
 def _read_string(text: str, start: int) -> _Token:
@@ -390,7 +395,7 @@ def _truthy(v: Any) -> bool:
     if v is None or v is False:
         return False
     if _is_number(v):
-        return v != 0
+        return bool(v != 0)
     if isinstance(v, str | list | tuple | Mapping):
         return len(v) > 0
     return bool(v is True)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from schemas.agents import ValidationIssue
-from schemas.builder import EdgeFit, EdgeRef, OrchestrationValidation, PlanIssue
+from schemas.builder import EdgeFit, EdgeFitStatus, EdgeRef, OrchestrationValidation, PlanIssue
 from workflows.compiler.source import SourceMap, load_source, pointer
 
 #: Why a run input's edge cannot be judged before the run.
@@ -159,7 +159,7 @@ def graph_report(
     for b in found:
         refused = [e.message for e in errors if _under(_parts(e.path), b.path)]
         doubts = [w.message for w in warnings if _under(_parts(w.path), b.path)]
-        fit: str
+        fit: EdgeFitStatus
         reasons: list[str]
         if refused:
             fit, reasons = "does_not_fit", refused
@@ -177,7 +177,7 @@ def graph_report(
                 **b.edge.model_dump(),
                 id=edge_id(b.edge),
                 written_source=b.written_source,
-                fit=fit,  # type: ignore[arg-type]
+                fit=fit,
                 reasons=reasons,
                 path=pointer(b.path),
                 line=line,

@@ -34,7 +34,6 @@ from temporalio.common import RetryPolicy
 from temporalio.exceptions import (
     ActivityError,
     ApplicationError,
-    FailureError,
     is_cancelled_exception,
 )
 
@@ -66,6 +65,7 @@ with workflow.unsafe.imports_passed_through():
         StepState,
     )
 
+from schemas.workflow_contract import APPROVE_UPDATE, PROGRESS_QUERY, failure_message
 from workflows.conditions import evaluate_condition
 from workflows.payload_schema import schema_violations
 from workflows.search_attributes import missing_updates, run_search_attributes
@@ -103,20 +103,6 @@ _STEP_LEVEL_ERRORS = frozenset(
 
 def _timestamp() -> str:
     return workflow.now().astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
-def _failure_message(err: BaseException) -> str:
-    """The innermost meaningful message: the agent's own words when it gave any."""
-    cause: BaseException | None = err
-    message = str(err)
-    while cause is not None:
-        if isinstance(cause, FailureError) and cause.message:
-            message = cause.message
-        if isinstance(cause, FailureError):
-            cause = cause.cause
-        else:
-            break
-    return message
 
 
 def _failure_attempt(err: BaseException) -> int:
@@ -196,7 +182,7 @@ class OrchestrationWorkflow:
 
     async def _load_plan(self, app_id: str) -> ExecutionPlan:
         try:
-            return await workflow.execute_activity(
+            plan: ExecutionPlan = await workflow.execute_activity(
                 LOAD_PLAN_ACTIVITY,
                 # The loader checks the run's inputs against the plan, as the API does.
                 LoadPlanInput(app_id=app_id, inputs=self._inputs),
@@ -208,10 +194,11 @@ class OrchestrationWorkflow:
             # Surface the loader's own words ("deploy it with …") as the run's error.
             cause = err.cause
             raise ApplicationError(
-                _failure_message(err),
+                failure_message(err),
                 type=cause.type if isinstance(cause, ApplicationError) else PLAN_NOT_DEPLOYED,
                 non_retryable=True,
             ) from err
+        return plan
 
     def _install_plan(self, plan: ExecutionPlan) -> None:
         if plan.app_id != self._app_id:
@@ -374,7 +361,7 @@ class OrchestrationWorkflow:
                 self._finish(step.id, "canceled", "canceled")
                 raise asyncio.CancelledError() from err
             progress.attempts += _failure_attempt(err)
-            self._step_failed(step, _failure_message(err), err)
+            self._step_failed(step, failure_message(err), err)
             return
         except ApplicationError as err:
             if err.type in _STEP_LEVEL_ERRORS:
@@ -504,7 +491,7 @@ class OrchestrationWorkflow:
         )
         timeout = timedelta(seconds=step.timeout_seconds)
         if config is not None and config.config.dispatch == "local":
-            result = await workflow.execute_local_activity(
+            result: InvokeAgentResult = await workflow.execute_local_activity(
                 INVOKE_AGENT_ACTIVITY,
                 request,
                 result_type=InvokeAgentResult,
@@ -594,7 +581,7 @@ class OrchestrationWorkflow:
             },
         )
 
-    @workflow.update
+    @workflow.update(name=APPROVE_UPDATE)
     def approve(self, decision: ApprovalDecision) -> StepProgress:
         """Approve or reject a waiting approval step (validated before it reaches history)."""
         self._approvals[decision.step_id] = decision
@@ -628,7 +615,7 @@ class OrchestrationWorkflow:
 
     # --------------------------------------------------------------- queries
 
-    @workflow.query
+    @workflow.query(name=PROGRESS_QUERY)
     def progress(self) -> RunProgress:
         """Each step's state, attempts, timings and usage, plus the run's totals."""
         return RunProgress(

@@ -31,47 +31,82 @@ def _pointer(path: str) -> str:
 
 def schema_violations(schema: dict[str, Any], value: Any, path: str = "") -> list[str]:
     """Every way ``value`` breaks ``schema``, as ``"<json pointer>: <message>"`` strings."""
-    problems: list[str] = []
+    where = _pointer(path)
     expected = schema.get("type")
     if expected is not None:
         allowed = expected if isinstance(expected, list) else [expected]
         if not any(_TYPE_CHECKS.get(t, lambda _v: True)(value) for t in allowed):
-            problems.append(f"{_pointer(path)}: expected {' or '.join(allowed)}")
-            return problems
+            return [f"{where}: expected {' or '.join(allowed)}"]
+    problems: list[str] = []
     if "enum" in schema and value not in schema["enum"]:
-        problems.append(f"{_pointer(path)}: must be one of {schema['enum']!r}")
+        problems.append(f"{where}: must be one of {schema['enum']!r}")
     if "const" in schema and value != schema["const"]:
-        problems.append(f"{_pointer(path)}: must be {schema['const']!r}")
+        problems.append(f"{where}: must be {schema['const']!r}")
     if isinstance(value, int | float) and not isinstance(value, bool):
-        if "minimum" in schema and value < schema["minimum"]:
-            problems.append(f"{_pointer(path)}: must be >= {schema['minimum']}")
-        if "maximum" in schema and value > schema["maximum"]:
-            problems.append(f"{_pointer(path)}: must be <= {schema['maximum']}")
+        problems += _bounds(
+            schema, value, where, "minimum", "maximum", "must be >= {}", "must be <= {}"
+        )
     if isinstance(value, str):
-        if "minLength" in schema and len(value) < schema["minLength"]:
-            problems.append(
-                f"{_pointer(path)}: must have at least {schema['minLength']} characters"
-            )
-        if "maxLength" in schema and len(value) > schema["maxLength"]:
-            problems.append(f"{_pointer(path)}: must have at most {schema['maxLength']} characters")
+        problems += _bounds(
+            schema,
+            len(value),
+            where,
+            "minLength",
+            "maxLength",
+            "must have at least {} characters",
+            "must have at most {} characters",
+        )
     if isinstance(value, list):
-        if "minItems" in schema and len(value) < schema["minItems"]:
-            problems.append(f"{_pointer(path)}: must have at least {schema['minItems']} items")
-        if "maxItems" in schema and len(value) > schema["maxItems"]:
-            problems.append(f"{_pointer(path)}: must have at most {schema['maxItems']} items")
-        item_schema = schema.get("items")
-        if isinstance(item_schema, dict):
-            for index, item in enumerate(value):
-                problems.extend(schema_violations(item_schema, item, f"{path}/{index}"))
+        problems += _array_violations(schema, value, path)
     if isinstance(value, dict):
-        for name in schema.get("required", []):
-            if name not in value:
-                problems.append(f"{_pointer(path)}: '{name}' is required")
-        properties: dict[str, Any] = schema.get("properties", {})
-        for name, sub_value in value.items():
-            child = f"{path}/{name.replace('~', '~0').replace('/', '~1')}"
-            if name in properties and isinstance(properties[name], dict):
-                problems.extend(schema_violations(properties[name], sub_value, child))
-            elif schema.get("additionalProperties") is False:
-                problems.append(f"{child}: is not allowed")
+        problems += _object_violations(schema, value, path)
+    return problems
+
+
+def _bounds(
+    schema: dict[str, Any],
+    size: float,
+    where: str,
+    low: str,
+    high: str,
+    too_low: str,
+    too_high: str,
+) -> list[str]:
+    problems: list[str] = []
+    if low in schema and size < schema[low]:
+        problems.append(f"{where}: " + too_low.format(schema[low]))
+    if high in schema and size > schema[high]:
+        problems.append(f"{where}: " + too_high.format(schema[high]))
+    return problems
+
+
+def _array_violations(schema: dict[str, Any], value: list[Any], path: str) -> list[str]:
+    problems = _bounds(
+        schema,
+        len(value),
+        _pointer(path),
+        "minItems",
+        "maxItems",
+        "must have at least {} items",
+        "must have at most {} items",
+    )
+    item_schema = schema.get("items")
+    if isinstance(item_schema, dict):
+        for index, item in enumerate(value):
+            problems.extend(schema_violations(item_schema, item, f"{path}/{index}"))
+    return problems
+
+
+def _object_violations(schema: dict[str, Any], value: dict[str, Any], path: str) -> list[str]:
+    problems: list[str] = []
+    for name in schema.get("required", []):
+        if name not in value:
+            problems.append(f"{_pointer(path)}: '{name}' is required")
+    properties: dict[str, Any] = schema.get("properties", {})
+    for name, sub_value in value.items():
+        child = f"{path}/{name.replace('~', '~0').replace('/', '~1')}"
+        if name in properties and isinstance(properties[name], dict):
+            problems.extend(schema_violations(properties[name], sub_value, child))
+        elif schema.get("additionalProperties") is False:
+            problems.append(f"{child}: is not allowed")
     return problems

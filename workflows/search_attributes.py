@@ -1,52 +1,42 @@
-"""Typed search-attribute keys for the names frozen in :mod:`schemas.names`."""
+"""The search attributes a run is found by (keys from :mod:`schemas.workflow_contract`)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from temporalio.common import (
-    SearchAttributeKey,
     SearchAttributePair,
     SearchAttributeUpdate,
     TypedSearchAttributes,
 )
 
-from schemas.names import SEARCH_ATTRIBUTES
 from schemas.orchestration import ExecutionPlan
+from schemas.workflow_contract import (
+    AGENT_TYPES_KEY,
+    APP_ID_KEY,
+    APP_VERSION_KEY,
+    HUB_RUN_ID_KEY,
+    HUB_TRIGGER_ID_KEY,
+    HUB_TRIGGER_KEY,
+    hub_search_attribute_keys,
+)
 
-_KEY_FACTORIES: dict[str, Callable[[str], SearchAttributeKey[Any]]] = {
-    "Keyword": SearchAttributeKey.for_keyword,
-    "KeywordList": SearchAttributeKey.for_keyword_list,
-    "Text": SearchAttributeKey.for_text,
-    "Int": SearchAttributeKey.for_int,
-    "Double": SearchAttributeKey.for_float,
-    "Bool": SearchAttributeKey.for_bool,
-    "Datetime": SearchAttributeKey.for_datetime,
-}
-
-
-def hub_search_attribute_keys() -> dict[str, SearchAttributeKey[Any]]:
-    """Every hub search attribute as a typed key (to register on a server or upsert)."""
-    return {name: _KEY_FACTORIES[kind](name) for name, kind in SEARCH_ATTRIBUTES.items()}
-
-
-APP_ID = SearchAttributeKey.for_keyword("AppId")
-APP_VERSION = SearchAttributeKey.for_keyword("AppVersion")
-HUB_RUN_ID = SearchAttributeKey.for_keyword("HubRunId")
-AGENT_TYPES = SearchAttributeKey.for_keyword_list("AgentTypes")
-HUB_TRIGGER = SearchAttributeKey.for_keyword("HubTrigger")
-HUB_TRIGGER_ID = SearchAttributeKey.for_keyword("HubTriggerId")
+__all__ = [
+    "batch_item_search_attributes",
+    "hub_search_attribute_keys",
+    "missing_updates",
+    "run_search_attributes",
+]
 
 
 def batch_item_search_attributes(app_id: str, run_id: str, batch_id: str) -> TypedSearchAttributes:
     """What a batch item's run is found by: its app and run id, and the batch that ran it."""
     return TypedSearchAttributes(
         [
-            SearchAttributePair(APP_ID, app_id),
-            SearchAttributePair(HUB_RUN_ID, run_id),
-            SearchAttributePair(HUB_TRIGGER, "batch"),
-            SearchAttributePair(HUB_TRIGGER_ID, batch_id),
+            SearchAttributePair(APP_ID_KEY, app_id),
+            SearchAttributePair(HUB_RUN_ID_KEY, run_id),
+            SearchAttributePair(HUB_TRIGGER_KEY, "batch"),
+            SearchAttributePair(HUB_TRIGGER_ID_KEY, batch_id),
         ]
     )
 
@@ -59,14 +49,14 @@ def run_search_attributes(plan: ExecutionPlan, run_id: str) -> TypedSearchAttrib
     by the API costs the server no search-attribute update.
     """
     pairs: list[SearchAttributePair[Any]] = [
-        SearchAttributePair(APP_ID, plan.app_id),
-        SearchAttributePair(HUB_RUN_ID, run_id),
+        SearchAttributePair(APP_ID_KEY, plan.app_id),
+        SearchAttributePair(HUB_RUN_ID_KEY, run_id),
     ]
     if plan.app_version:
-        pairs.append(SearchAttributePair(APP_VERSION, plan.app_version))
+        pairs.append(SearchAttributePair(APP_VERSION_KEY, plan.app_version))
     agent_types = sorted({a.type for a in plan.agents.values() if a.type})
     if agent_types:
-        pairs.append(SearchAttributePair(AGENT_TYPES, agent_types))
+        pairs.append(SearchAttributePair(AGENT_TYPES_KEY, agent_types))
     return TypedSearchAttributes(pairs)
 
 

@@ -39,6 +39,9 @@ from storage.repositories import AppQuery, AppRecord, AppRepository
 
 router = APIRouter(prefix="/apps", tags=["apps"])
 
+#: Cursors are opaque base64url text; one the API did not issue is a 422.
+CURSOR_PATTERN = r"^[A-Za-z0-9_-]+={0,2}$"
+
 AppIdPath = Annotated[str, Path(description="App id, e.g. `app-3f2c9a1b7d4e`.")]
 
 
@@ -104,6 +107,7 @@ async def list_apps(
         str | None,
         Query(
             max_length=500,
+            pattern=CURSOR_PATTERN,
             description="Continue after the last app of a page: the `X-Next-Cursor` header of "
             "the previous page (keyset paging; same `sort`, `status` and `q`).",
         ),
@@ -348,7 +352,7 @@ async def deploy(
     report: GateReport | None = None
     if gate is not None and app.status != "archived" and not force:
         runner: EvaluationRunner = request.app.state.evaluations
-        report = await evaluate_gate(session, runner, app, gate, resolver)
+        report = await evaluate_gate(session, runner, app, gate, resolver, principal)
         if not report.passed:
             audit(
                 session,

@@ -130,7 +130,10 @@ def list_artifacts(
     summary="Download an artifact",
     response_class=Response,
     responses={
-        200: {"content": {"application/octet-stream": {}}, "description": "The bytes."},
+        200: {
+            "content": {"*/*": {"schema": {"type": "string", "format": "binary"}}},
+            "description": "The bytes, with the content type they were uploaded with.",
+        },
         **error_responses(404, 503),
     },
 )

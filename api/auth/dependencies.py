@@ -60,6 +60,19 @@ def require_role(role: Role) -> Callable[..., Coroutine[Any, Any, Principal]]:
     return dependency
 
 
+async def request_principal(request: Request) -> Principal:
+    """The request's principal, for services that act as it. No role check (the route
+    declares its role); a request without one is refused, never served as someone else."""
+    principal: Principal | None = getattr(request.state, "principal", None)
+    if principal is None:
+        raise NotAuthenticatedError("Not authenticated; send 'Authorization: Bearer <token>'.")
+    return principal
+
+
+#: The request's principal without a role of its own (see :func:`request_principal`).
+PrincipalDep = Annotated[Principal, Depends(request_principal)]
+
+
 def _public() -> None:
     """Declares a route public (no token needed)."""
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Literal
@@ -58,10 +60,32 @@ class Principal:
 #: The caller of the request being served; set by the authentication middleware.
 current_principal: ContextVar[Principal | None] = ContextVar("hub_principal", default=None)
 
-#: What code running outside any request (scripts, migrations) acts as.
+#: What code running outside any request acts as, when it says so by name
+#: (``with acting_as(SYSTEM_PRINCIPAL): ...``); it is never a default.
 SYSTEM_PRINCIPAL = Principal(subject="system", role="admin", teams=(ALL_TEAMS,), source="local")
 
 
+class NoPrincipalError(PermissionError):
+    """Code that acts for someone was called with no one acting: it is refused (fail closed)
+    rather than served as an all-teams admin."""
+
+
 def acting_principal() -> Principal:
-    """The request's principal, or the system principal outside a request."""
-    return current_principal.get() or SYSTEM_PRINCIPAL
+    """The request's principal (or the one set by :func:`acting_as`); refused without one."""
+    principal = current_principal.get()
+    if principal is None:
+        raise NoPrincipalError(
+            "no principal is acting: pass the caller's Principal, or run the code inside "
+            "acting_as(...) with the principal it acts as (SYSTEM_PRINCIPAL by name)"
+        )
+    return principal
+
+
+@contextmanager
+def acting_as(principal: Principal) -> Iterator[Principal]:
+    """Run the block as ``principal`` (the middleware does this for each request)."""
+    reset = current_principal.set(principal)
+    try:
+        yield principal
+    finally:
+        current_principal.reset(reset)

@@ -28,7 +28,7 @@ from api.batches.service import (
 )
 from api.dependencies import SessionDep, require_app
 from api.errors import ConflictError, InvalidInputError, error_responses
-from api.runs.router import _artifact_lookup, _check_run_limits
+from api.runs.service import artifact_lookup, check_run_limits
 from schemas.artifacts import artifact_id_from_uri
 from schemas.orchestration import ExecutionPlan
 from schemas.triggers import BatchCreate, BatchItemStatus, BatchPublic, BatchStarted
@@ -80,7 +80,7 @@ async def create_batch(
         raise InvalidInputError.at(
             ("body", "items"), 'give exactly one of "items" and "archive" (a zip artifact)'
         )
-    lookup = _artifact_lookup(request, session, principal)
+    lookup = artifact_lookup(session, request.app.state.artifact_store, principal)
     if body.archive is not None:
         ref = lookup(body.archive) if artifact_id_from_uri(body.archive) else None
         if ref is None:
@@ -115,7 +115,7 @@ async def create_batch(
 
     def refusal(inputs: dict[str, Any]) -> str | None:
         try:
-            _check_run_limits(plan, inputs, config)
+            check_run_limits(plan, inputs, config.run_limits)
         except (InvalidInputError, ConflictError) as exc:
             return str(exc)
         problems = run_input_problems(plan, inputs, lookup)

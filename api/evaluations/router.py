@@ -254,8 +254,10 @@ async def start_evaluation(
     session.commit()
     runner = _runner(request)
     await runner.gateway.client()  # 503 now, not later, when Temporal is down
-    evaluation_id = runner.create(app, dataset, candidate, judge=body.judge)
-    runner.start_background(evaluation_id, candidate, body.concurrency, body.item_timeout_seconds)
+    evaluation_id = runner.create(app, dataset, candidate, principal, judge=body.judge)
+    runner.start_background(
+        evaluation_id, candidate, principal, body.concurrency, body.item_timeout_seconds
+    )
     audit(
         session,
         "evaluation.start",

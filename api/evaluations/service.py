@@ -26,12 +26,12 @@ from sqlalchemy.orm import Session, sessionmaker
 from temporalio.client import WorkflowFailureError
 from temporalio.service import RPCError
 
-from api.auth.principals import Principal, acting_principal
+from api.auth.principals import Principal
 from api.config import PromptResolver
 from api.errors import ConflictError, InvalidInputError, NotFoundError
 from api.evaluations.scoring import aggregate, score_item
 from api.releases.service import build_plan
-from api.runs.service import RunService, failure_message
+from api.runs.service import RunService
 from api.temporal import TemporalGateway, TemporalUnavailable
 from schemas.artifacts import ARTIFACT_REF_KEY, ArtifactRef, artifact_id_from_uri
 from schemas.evaluations import (
@@ -47,6 +47,7 @@ from schemas.evaluations import (
 )
 from schemas.orchestration import ExecutionPlan
 from schemas.runs import RunResult
+from schemas.workflow_contract import failure_message
 from storage.artifacts import ArtifactNotFound, ArtifactStore
 from storage.evaluations import DatasetRepository, EvaluationRepository
 from storage.mlflow_evaluations import log_to_mlflow
@@ -231,12 +232,13 @@ class EvaluationRunner:
         app: App,
         dataset: EvalDataset,
         candidate: Candidate,
+        principal: Principal,
         *,
         purpose: str = "manual",
         judge: bool = False,
     ) -> str:
         """Record a running evaluation (own transaction) and lock the dataset version."""
-        who = acting_principal()
+        who = principal
         with self.session_factory() as session:
             row = EvaluationRepository(session).add(
                 Evaluation(
@@ -270,11 +272,12 @@ class EvaluationRunner:
         self,
         evaluation_id: str,
         candidate: Candidate,
+        principal: Principal,
         concurrency: int | None,
         item_timeout: float | None = None,
     ) -> None:
         """Run the evaluation after the request has answered."""
-        self._spawn(self.execute(evaluation_id, candidate, concurrency, item_timeout))
+        self._spawn(self.execute(evaluation_id, candidate, principal, concurrency, item_timeout))
 
     def _spawn(self, coro: Coroutine[Any, Any, None]) -> None:
         task = asyncio.get_running_loop().create_task(coro)
@@ -297,11 +300,11 @@ class EvaluationRunner:
         self,
         evaluation_id: str,
         candidate: Candidate,
+        principal: Principal,
         concurrency: int | None = None,
         item_timeout: float | None = None,
     ) -> None:
         """Run every item (bounded concurrency), score it, then finish the report."""
-        principal = acting_principal()
         with self.session_factory() as session:
             row = EvaluationRepository(session).get(evaluation_id)
             dataset = DatasetRepository(session).get(row.dataset_id) if row else None
@@ -390,7 +393,7 @@ class EvaluationRunner:
                 result.status = "failed"
                 result.error = "; ".join(dict.fromkeys(p.message for p in problems))
             else:
-                service = RunService(session=session, gateway=self.gateway)
+                service = RunService(session=session, gateway=self.gateway, principal=principal)
                 started, _ = await service.start(
                     app_id,
                     inputs=inputs,

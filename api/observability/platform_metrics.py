@@ -33,11 +33,12 @@ from temporalio.api.taskqueue.v1 import TaskQueue
 from temporalio.api.workflowservice.v1 import DescribeTaskQueueRequest, GetSystemInfoRequest
 from temporalio.client import Client
 
-from api.observability.service import APP_ID_KEY, APP_VERSION_KEY, ObservabilityService
+from api.observability.service import ObservabilityService
 from api.temporal import TemporalGateway
 from schemas.agents import BUILTIN_AGENT_TYPES
 from schemas.names import WORKFLOW_TYPE, agent_queue
 from schemas.orchestration import ExecutionPlan
+from schemas.workflow_contract import APP_ID_KEY, APP_VERSION_KEY
 from storage.models import Release
 from storage.observability import (
     ATTEMPT_CANCELED,

@@ -51,14 +51,28 @@ def within_window_range(value: datetime | None) -> datetime | None:
 Since = Annotated[
     datetime | None,
     AfterValidator(within_window_range),
-    Query(description="Window start (ISO-8601, inclusive)."),
+    Query(
+        description="Window start (ISO-8601, inclusive); must be before `until` (else 422).",
+        json_schema_extra={"x-hub-before": "until"},
+    ),
 ]
 Until = Annotated[
     datetime | None,
     AfterValidator(within_window_range),
-    Query(description="Window end (ISO-8601, exclusive)."),
+    Query(
+        description="Window end (ISO-8601, exclusive); must be after `since` (else 422).",
+        json_schema_extra={"x-hub-after": "since"},
+    ),
 ]
-Cursor = Annotated[str | None, Query(max_length=4000, description="`next_cursor` of a page.")]
+#: Cursors are opaque base64url text; one the API did not issue is a 422.
+Cursor = Annotated[
+    str | None,
+    Query(
+        max_length=4000,
+        pattern=r"^[A-Za-z0-9_-]+={0,2}$",
+        description="`next_cursor` of a page (opaque base64url; others are refused with 422).",
+    ),
+]
 Limit = Annotated[int, Query(ge=1, le=500)]
 
 

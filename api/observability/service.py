@@ -26,7 +26,6 @@ from temporalio.api.workflowservice.v1 import (
     DescribeTaskQueueRequest,
 )
 from temporalio.client import Client, WorkflowExecution, WorkflowExecutionStatus
-from temporalio.common import SearchAttributeKey
 from temporalio.service import RPCError, RPCStatusCode
 
 from api.errors import InvalidInputError, NotFoundError
@@ -49,16 +48,19 @@ from schemas.observability import (
 )
 from schemas.runs import RunStatus
 from schemas.triggers import TRIGGER_KINDS, RunTrigger, TriggerKind
+from schemas.workflow_contract import (
+    AGENT_TYPES_KEY,
+    APP_ID_KEY,
+    APP_VERSION_KEY,
+    HUB_TRIGGER_ID_KEY,
+    HUB_TRIGGER_KEY,
+    visibility_literal,
+)
 from storage.models import RunSummary, StepResult
 from storage.observability import ObservabilityRepository, ViolationFilter
 from storage.rollups import RollupReader, Window, histogram_percentile
 
 INVOKE_AGENT = "invoke_agent"
-APP_ID_KEY = SearchAttributeKey.for_keyword("AppId")
-APP_VERSION_KEY = SearchAttributeKey.for_keyword("AppVersion")
-AGENT_TYPES_KEY = SearchAttributeKey.for_keyword_list("AgentTypes")
-HUB_TRIGGER_KEY = SearchAttributeKey.for_keyword("HubTrigger")
-HUB_TRIGGER_ID_KEY = SearchAttributeKey.for_keyword("HubTriggerId")
 
 #: Runs no evaluation started (evaluations set ``HubEvaluationId`` on theirs).
 PRODUCTION_RUNS = "HubEvaluationId IS NULL"
@@ -89,9 +91,10 @@ def _ts(value: Timestamp) -> datetime | None:
 
 def _quote(value: str) -> str:
     """A visibility-query string literal (single quotes doubled are not supported: refuse)."""
-    if "'" in value or "\\" in value:
-        raise InvalidInputError.at(("query",), f"unsupported character in {value!r}")
-    return f"'{value}'"
+    try:
+        return visibility_literal(value)
+    except ValueError as exc:
+        raise InvalidInputError.at(("query",), str(exc)) from exc
 
 
 def _failure_text(failure: Failure) -> tuple[str | None, str | None]:
@@ -219,7 +222,18 @@ class ObservabilityService:
         pages = client.list_workflows(
             where.query(), page_size=limit, next_page_token=decode_cursor(cursor) or None
         )
-        await pages.fetch_next_page()
+        try:
+            await pages.fetch_next_page()
+        except RPCError as exc:
+            # A page token Temporal did not issue (well-formed base64, but forged or stale).
+            if not cursor or exc.status in (
+                RPCStatusCode.UNAVAILABLE,
+                RPCStatusCode.DEADLINE_EXCEEDED,
+            ):
+                raise
+            raise InvalidInputError.at(
+                ("query", "cursor"), "not a cursor this API returned; start again without it"
+            ) from exc
         executions = list(pages.current_page or [])
         totals = ObservabilityRepository(self.session).run_totals([e.id for e in executions])
         items = []

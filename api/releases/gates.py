@@ -13,6 +13,7 @@ import asyncio
 
 from sqlalchemy.orm import Session
 
+from api.auth.principals import Principal
 from api.config import PromptResolver
 from api.evaluations.service import (
     Candidate,
@@ -51,6 +52,7 @@ async def evaluate_gate(
     app: App,
     gate: AppGate,
     prompt_resolver: PromptResolver | None,
+    principal: Principal,
 ) -> GateReport:
     """Evaluate the candidate (and, if needed, the deployed release) and judge them."""
     dataset = require_dataset(session, gate.dataset_id, app)
@@ -73,11 +75,11 @@ async def evaluate_gate(
     gate_view = gate_public(gate)
     # The runner writes in its own transactions: this request's holds nothing meanwhile.
     session.commit()
-    candidate_id = runner.create(app, dataset, candidate, purpose="gate")
-    jobs = [runner.execute(candidate_id, candidate)]
+    candidate_id = runner.create(app, dataset, candidate, principal, purpose="gate")
+    jobs = [runner.execute(candidate_id, candidate, principal)]
     if baseline_candidate is not None:
-        baseline_id = runner.create(app, dataset, baseline_candidate, purpose="gate")
-        jobs.append(runner.execute(baseline_id, baseline_candidate))
+        baseline_id = runner.create(app, dataset, baseline_candidate, principal, purpose="gate")
+        jobs.append(runner.execute(baseline_id, baseline_candidate, principal))
     await asyncio.gather(*jobs)
     candidate_report = _load(runner, candidate_id)
     baseline_report = _load(runner, baseline_id) if baseline_id else None

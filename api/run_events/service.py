@@ -15,9 +15,10 @@ from temporalio.client import Client, WorkflowExecutionStatus, WorkflowFailureEr
 from temporalio.service import RPCError, RPCStatusCode
 
 from api.errors import NotFoundError
-from api.runs.service import STATUS_BY_TEMPORAL, failure_message
+from api.runs.service import STATUS_BY_TEMPORAL
 from schemas.observability import RunEvent
 from schemas.runs import RunProgress, RunResult, StepProgress
+from schemas.workflow_contract import PROGRESS_QUERY, failure_message
 
 POLL_SECONDS = 0.25
 QUERY_TIMEOUT = timedelta(seconds=3)
@@ -139,7 +140,7 @@ async def _steps(handle: Any, status: str) -> list[StepProgress]:
         return result.steps
     try:
         progress: RunProgress = await handle.query(
-            "progress", result_type=RunProgress, rpc_timeout=QUERY_TIMEOUT
+            PROGRESS_QUERY, result_type=RunProgress, rpc_timeout=QUERY_TIMEOUT
         )
     except Exception:  # no worker answering right now, or not started: try next poll
         return []

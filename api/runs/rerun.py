@@ -33,10 +33,10 @@ from temporalio.converter import DataConverter
 from schemas.agent_calls import INVOKE_AGENT_ACTIVITY, LOAD_PLAN_ACTIVITY
 from schemas.orchestration import ExecutionPlan, PlanStep
 from schemas.runs import ApprovalDecision, RunInput, StepProgress
+from schemas.workflow_contract import APPROVE_UPDATE
 
 #: ``step[3]``: the activity id of one ``foreach`` item (workflows.orchestration).
 FOREACH_ITEM = re.compile(r"^(?P<step>.+)\[(?P<index>\d+)\]$")
-APPROVE_UPDATE = "approve"
 #: Marker name the Python SDK (sdk-core) gives a local activity's result.
 LOCAL_ACTIVITY_MARKER = "core_local_activity"
 #: States of a step that started (``canceled``: the run was canceled while it ran).
@@ -117,7 +117,7 @@ class RunHistory:
     start_anchor: _Anchor = field(default_factory=lambda: _Anchor("first"))
 
     @classmethod
-    async def read(cls, events: Iterable[HistoryEvent], converter: DataConverter) -> RunHistory:
+    async def read(cls, events: Iterable[HistoryEvent], converter: DataConverter) -> RunHistory:  # noqa: C901 - one branch per history event type, read in order; moves with api/ by resource
         """Read ``events`` (one Temporal run's history, in order)."""
         history = cls()
         scheduled: dict[int, tuple[str, str]] = {}

@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import uuid
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
@@ -26,14 +26,17 @@ from temporalio.client import (
     WorkflowHandle,
     WorkflowUpdateFailedError,
 )
-from temporalio.common import SearchAttributeKey, SearchAttributePair, TypedSearchAttributes
-from temporalio.exceptions import FailureError
+from temporalio.common import SearchAttributePair, TypedSearchAttributes
 from temporalio.service import RPCError, RPCStatusCode
 
-from api.auth.principals import acting_principal
-from api.errors import ConflictError, InvalidInputError, NotFoundError
-from api.runs.rerun import APPROVE_UPDATE, RunHistory, why_not_a_starting_point
+from api.audit.service import audit
+from api.auth.principals import Principal
+from api.config import PromptResolver, RunLimits
+from api.errors import ConflictError, InvalidInputError, NotFoundError, item_at
+from api.releases.service import build_plan
+from api.runs.rerun import RunHistory, why_not_a_starting_point
 from api.temporal import TemporalGateway, TemporalUnavailable
+from schemas.artifacts import ArtifactRef, artifact_id_from_uri
 from schemas.names import ORCHESTRATOR_QUEUE, WORKFLOW_TYPE
 from schemas.orchestration import ExecutionPlan
 from schemas.runs import (
@@ -47,9 +50,30 @@ from schemas.runs import (
     StepProgress,
 )
 from schemas.triggers import TRIGGER_KINDS, RunTrigger
+from schemas.workflow_contract import (
+    AGENT_TYPES_KEY,
+    APP_ID_KEY,
+    APP_VERSION_KEY,
+    APPROVE_UPDATE,
+    EVALUATION_ID_KEY,
+    HUB_RUN_ID_KEY,
+    HUB_TRIGGER_ID_KEY,
+    HUB_TRIGGER_KEY,
+    PROGRESS_QUERY,
+    failure_message,
+    visibility_literal,
+)
+from storage.artifacts import ArtifactNotFound, ArtifactStore
 from storage.evaluations import EvaluationRepository
-from storage.models import Run
-from storage.repositories import AppRepository, RunRepository
+from storage.models import App, Run
+from storage.repositories import AppRepository, ReleaseRepository, RunRepository
+from storage.run_inputs import (
+    ArtifactLookup,
+    InputProblem,
+    artifact_problems,
+    run_input_problems,
+)
+from storage.security import ArtifactOwnerRepository
 
 QUERY_TIMEOUT = timedelta(seconds=3)
 RESET_REAPPLY_EXCLUDE_TYPE_UPDATE = ResetReapplyExcludeType.RESET_REAPPLY_EXCLUDE_TYPE_UPDATE
@@ -65,13 +89,6 @@ STATUS_BY_TEMPORAL: dict[WorkflowExecutionStatus, RunStatus] = {
     WorkflowExecutionStatus.TIMED_OUT: "timed_out",
 }
 
-APP_ID_KEY = SearchAttributeKey.for_keyword("AppId")
-APP_VERSION_KEY = SearchAttributeKey.for_keyword("AppVersion")
-HUB_RUN_ID_KEY = SearchAttributeKey.for_keyword("HubRunId")
-AGENT_TYPES_KEY = SearchAttributeKey.for_keyword_list("AgentTypes")
-EVALUATION_ID_KEY = SearchAttributeKey.for_keyword("HubEvaluationId")
-HUB_TRIGGER_KEY = SearchAttributeKey.for_keyword("HubTrigger")
-HUB_TRIGGER_ID_KEY = SearchAttributeKey.for_keyword("HubTriggerId")
 API_TRIGGER = RunTrigger(kind="api")
 
 
@@ -130,21 +147,177 @@ def new_run_id() -> str:
     return f"{RUN_ID_PREFIX}{uuid.uuid4().hex[:16]}"
 
 
-def failure_message(exc: BaseException) -> str:
-    """The innermost failure message: the agent's own words, not Temporal's wrappers."""
-    message = str(exc)
-    current: BaseException | None = exc
-    while current is not None:
-        if isinstance(current, FailureError) and current.message:
-            message = current.message
-        current = current.__cause__
-    return message
+class TooManyRunsError(ConflictError):
+    """429: the team already has as many runs in flight as it may."""
+
+    status_code = 429
+
+
+def raise_for(problems: list[InputProblem]) -> None:
+    """422 naming each run input (and artifact) the plan's agents cannot take."""
+    if problems:
+        unique = list(dict.fromkeys((p.field, p.message) for p in problems))
+        raise InvalidInputError(
+            [item_at(("body", "inputs", field), message) for field, message in unique]
+        )
+
+
+def check_run_limits(
+    plan: ExecutionPlan, inputs: dict[str, object], limits: RunLimits
+) -> ExecutionPlan:
+    """Refuse fan-out beyond the platform's limits and cap the run's agent invocations."""
+    if len(plan.steps) > limits.max_steps_per_run:
+        raise ConflictError(
+            f"The orchestration has {len(plan.steps)} steps; this platform allows at most "
+            f"{limits.max_steps_per_run} per run."
+        )
+    for step in plan.steps:
+        if step.foreach is None or step.foreach.input.source != "trigger":
+            continue
+        items = inputs.get(step.foreach.input.field)
+        if isinstance(items, list) and len(items) > limits.max_foreach_items:
+            raise InvalidInputError.at(
+                ("body", "inputs", step.foreach.input.field),
+                f"{len(items)} items for foreach step {step.id!r}; at most "
+                f"{limits.max_foreach_items} are allowed per run.",
+            )
+    # Items that come from earlier steps are bounded at run time by the invocation cap.
+    cap = limits.max_steps_per_run * limits.max_foreach_items
+    current = plan.limits.max_steps
+    if current is None or current > cap:
+        plan = plan.model_copy(update={"limits": plan.limits.model_copy(update={"max_steps": cap})})
+    return plan
+
+
+def artifact_lookup(
+    session: Session, store: ArtifactStore | None, principal: Principal
+) -> ArtifactLookup:
+    """An artifact's ref when it exists and ``principal``'s team may read it, else None."""
+    owners = ArtifactOwnerRepository(session)
+
+    def lookup(uri: str) -> ArtifactRef | None:
+        artifact_id = artifact_id_from_uri(uri) or ""
+        owner = owners.get(artifact_id) if len(artifact_id) <= 100 else None
+        if owner is not None and not principal.can_see_team(owner.team_id):
+            return None
+        if store is None:
+            return None
+        try:
+            return store.get(artifact_id)[1]
+        except (ArtifactNotFound, ValueError):
+            return None
+
+    return lookup
 
 
 @dataclass
 class RunService:
+    """Runs as ``principal`` sees them: it is never implied (no principal, no service).
+
+    ``run_limits`` and ``artifact_store`` are what the door checks of a new run need."""
+
     session: Session
     gateway: TemporalGateway
+    principal: Principal
+    run_limits: RunLimits = field(default_factory=RunLimits)
+    artifact_store: ArtifactStore | None = None
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.principal, Principal):
+            raise TypeError("RunService needs the acting principal; none was given")
+
+    def artifact_lookup(self) -> ArtifactLookup:
+        """Artifacts as the principal may read them (see :func:`artifact_lookup`)."""
+        return artifact_lookup(self.session, self.artifact_store, self.principal)
+
+    def check_inputs_against_release(self, app: App, inputs: dict[str, Any]) -> None:
+        """422 (the run-start message) when ``inputs`` cannot run the app's deployed release;
+        nothing to check while the app is not deployed (its runs then fail saying so)."""
+        release = (
+            ReleaseRepository(self.session).latest(app.id) if app.status == "deployed" else None
+        )
+        if release is None:
+            return
+        lookup = self.artifact_lookup()
+        raise_for(artifact_problems(inputs, lookup)[0])
+        plan = ExecutionPlan.model_validate(release.plan)
+        plan = check_run_limits(plan, inputs, self.run_limits)
+        raise_for(run_input_problems(plan, inputs, lookup))
+
+    async def launch(
+        self,
+        app: App,
+        *,
+        inputs: dict[str, Any],
+        trigger: RunTrigger,
+        idempotency_key: str | None = None,
+        draft: bool = False,
+        prompt_resolver: PromptResolver | None = None,
+    ) -> tuple[RunStarted, bool]:
+        """Start a run of ``app`` the way every trigger does: its deployed release (or draft),
+        the platform's limits and the run-input check at the door, the team's run cap.
+
+        Returns the run and whether it was newly created (an idempotency key seen before
+        returns the run it started)."""
+        app_id = app.id
+        if app.status == "archived":
+            raise ConflictError(f"App {app_id!r} is archived; archived apps cannot start runs.")
+        lookup = self.artifact_lookup()
+        # Artifacts first: one the caller's team cannot read is refused whatever the plan.
+        raise_for(artifact_problems(inputs, lookup)[0])
+        release_id: str | None = None
+        if draft:
+            plan = build_plan(self.session, app, prompt_resolver, version=f"{app.version}-draft")
+        else:
+            release = (
+                ReleaseRepository(self.session).latest(app_id) if app.status == "deployed" else None
+            )
+            if release is None:
+                raise ConflictError(
+                    f"App {app_id!r} is not deployed; deploy it with POST /apps/{app_id}/deploy, "
+                    'or start a draft run with {"draft": true}.'
+                )
+            plan = ExecutionPlan.model_validate(release.plan)
+            release_id = release.id
+        plan = check_run_limits(plan, inputs, self.run_limits)
+        raise_for(run_input_problems(plan, inputs, lookup))
+        repeated = bool(idempotency_key) and (
+            RunRepository(self.session).get_by_idempotency_key(app_id, idempotency_key or "")
+            is not None
+        )
+        if app.team_id is not None and not repeated:
+            team_apps = AppRepository(self.session).list(limit=200, team_ids=[app.team_id])
+            running = await self.running_count([row.id for row in team_apps.items])
+            if running >= self.run_limits.max_concurrent_runs_per_team:
+                raise TooManyRunsError(
+                    f"Team {app.team_id!r} has {running} runs in flight, the most it may have "
+                    "at once; wait for some to finish or cancel them."
+                )
+        started, created = await self.start(
+            app_id,
+            inputs=inputs,
+            plan=plan,
+            release_id=release_id,
+            idempotency_key=idempotency_key,
+            trigger=trigger,
+        )
+        if created:
+            audit(
+                self.session,
+                "run.start",
+                "run",
+                started.run_id,
+                team_id=app.team_id,
+                after={
+                    "app_id": app_id,
+                    "draft": draft,
+                    "release_id": release_id,
+                    "trigger": trigger.model_dump(),
+                },
+                principal=self.principal,
+            )
+            self.session.commit()
+        return started, created
 
     async def _client(self) -> Client:
         return await self.gateway.client()
@@ -152,7 +325,7 @@ class RunService:
     def _row(self, run_id: str) -> Run:
         row = RunRepository(self.session).get(run_id)
         # Runs of another team's app answer exactly like runs that do not exist.
-        if row is None or not acting_principal().can_see_team(self.team_of(run_id, row)):
+        if row is None or not self.principal.can_see_team(self.team_of(run_id, row)):
             raise RunNotFound(f"run {run_id} not found")
         return row
 
@@ -167,7 +340,7 @@ class RunService:
         if not app_ids:
             return 0
         client = await self._client()
-        quoted = ", ".join("'" + app_id.replace("'", "") + "'" for app_id in app_ids)
+        quoted = ", ".join(visibility_literal(app_id) for app_id in app_ids)
         try:
             answer = await client.count_workflows(
                 f"AppId IN ({quoted}) AND ExecutionStatus = 'Running'"
@@ -371,7 +544,7 @@ class RunService:
         """The ``progress`` query; ``None`` when no worker can answer it right now."""
         try:
             return await handle.query(
-                "progress", result_type=RunProgress, rpc_timeout=QUERY_TIMEOUT
+                PROGRESS_QUERY, result_type=RunProgress, rpc_timeout=QUERY_TIMEOUT
             )
         except (RPCError, Exception):  # no worker, or a run that failed before any step
             return None
@@ -406,7 +579,7 @@ class RunService:
         row = await self._find(run_id)
         handle = await self._handle(row)
         try:
-            result = await handle.execute_update("approve", decision)
+            result = await handle.execute_update(APPROVE_UPDATE, decision)
         except WorkflowUpdateFailedError as exc:
             raise RunRejected(failure_message(exc), "payload") from exc
         except RPCError as exc:

@@ -9,9 +9,8 @@ from fastapi import APIRouter, Body, Path, Request, Response, status
 
 from api.audit.service import audit
 from api.auth.dependencies import OperatorDep, ViewerDep
-from api.dependencies import SessionDep, require_app
+from api.dependencies import SessionDep, require_app, run_service_for
 from api.errors import InvalidInputError, error_responses
-from api.runs.router import check_inputs_against_release
 from api.schedules.service import (
     ScheduleService,
     check_definition,
@@ -61,7 +60,7 @@ async def create_schedule(
     refuse_archived(app)
     definition = body.model_dump(mode="json")
     check_definition(definition)
-    check_inputs_against_release(request, session, principal, app, body.inputs)
+    run_service_for(request, session, principal).check_inputs_against_release(app, body.inputs)
     public = await _service(request, session).create(app, definition, principal.subject)
     audit(
         session,
@@ -126,8 +125,13 @@ async def update_schedule(
     app = require_app(session, row.app_id)
     refuse_archived(app)
     changes = body.model_dump(mode="json", exclude_unset=True)
+    # ``null`` leaves a field as it is, except those that can be cleared (cron and
+    # interval_seconds replace each other; catchup_window_seconds goes back to Temporal's).
+    clearable = ("cron", "interval_seconds", "catchup_window_seconds")
+    changes = {k: v for k, v in changes.items() if v is not None or k in clearable}
     if "inputs" in changes:
-        check_inputs_against_release(request, session, principal, app, changes["inputs"] or {})
+        runs = run_service_for(request, session, principal)
+        runs.check_inputs_against_release(app, changes["inputs"])
     if changes.get("cron") is None and changes.get("interval_seconds") is None:
         # ``null`` for both would leave the schedule without a spec.
         for key in ("cron", "interval_seconds"):

@@ -35,7 +35,7 @@ from temporalio.common import SearchAttributePair, TypedSearchAttributes
 from temporalio.service import RPCError, RPCStatusCode
 
 from api.errors import ConflictError, InvalidInputError, NotFoundError, ValidationErrorItem
-from api.runs.service import APP_ID_KEY, trigger_search_attributes
+from api.runs.service import trigger_search_attributes
 from api.schedules.cron import check_cron
 from api.temporal import TemporalGateway
 from schemas.names import ORCHESTRATOR_QUEUE, WORKFLOW_TYPE
@@ -48,6 +48,7 @@ from schemas.triggers import (
 from schemas.triggers import (
     ScheduleBackfill as ScheduleBackfillBody,
 )
+from schemas.workflow_contract import APP_ID_KEY
 from storage.models import App, utc_now
 from storage.models import Schedule as ScheduleRow
 

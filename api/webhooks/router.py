@@ -12,11 +12,10 @@ from sqlalchemy.orm import Session
 
 from api.audit.service import audit
 from api.auth.dependencies import EditorDep, PublicRoute, ViewerDep
-from api.auth.principals import ALL_TEAMS, Principal, current_principal
+from api.auth.principals import ALL_TEAMS, Principal, acting_as
 from api.auth.rate_limits import retry_after_header
-from api.dependencies import SessionDep, require_app
+from api.dependencies import SessionDep, require_app, run_service_for
 from api.errors import ApiError, ConflictError, InvalidInputError, NotFoundError, error_responses
-from api.runs.router import launch_run, run_service
 from api.webhooks.service import (
     SecretBox,
     acquire_webhook_limit,
@@ -291,20 +290,13 @@ async def deliver(
         teams=(app.team_id,) if app.team_id else (ALL_TEAMS,),
         source="webhook",
     )
-    reset = current_principal.set(principal)
-    try:
-        started, created = await launch_run(
-            request,
-            session,
-            run_service(request, session),
-            principal,
+    with acting_as(principal):
+        started, created = await run_service_for(request, session, principal).launch(
             app,
             inputs=inputs,
             trigger=RunTrigger(kind="webhook", id=hook.id),
             idempotency_key=event_key(hook, idempotency_key, payload),
         )
-    finally:
-        current_principal.reset(reset)
     return WebhookAccepted(
         run_id=started.run_id,
         status=started.status,

@@ -2587,12 +2587,13 @@ export interface components {
         };
         /**
          * GateRefusal
-         * @description The 409 of a deploy the release gate refused.
+         * @description The 409 of a deploy: ``report`` when the release gate refused it; without one the
+         *     app could not be deployed at all (archived, no orchestration).
          */
         GateRefusal: {
             /** Detail */
             detail: string;
-            report: components["schemas"]["GateReport"];
+            report?: components["schemas"]["GateReport"] | null;
         };
         /**
          * GateReport
@@ -3506,6 +3507,7 @@ export interface components {
             /**
              * End Time
              * Format: date-time
+             * @description Must be after start_time (else 422).
              */
             end_time: string;
             /**
@@ -4886,13 +4888,13 @@ export interface operations {
                 limit?: number;
                 /** @description Rows to skip (not with `cursor`). */
                 offset?: number;
-                status?: ("draft" | "deployed" | "archived") | null;
+                status?: "draft" | "deployed" | "archived";
                 /** @description Case-insensitive name search. */
-                q?: string | null;
+                q?: string;
                 /** @description Sort field; `-` for descending. */
                 sort?: "name" | "-name" | "created_at" | "-created_at" | "updated_at" | "-updated_at";
                 /** @description Continue after the last app of a page: the `X-Next-Cursor` header of the previous page (keyset paging; same `sort`, `status` and `q`). */
-                cursor?: string | null;
+                cursor?: string;
             };
             header?: never;
             path?: never;
@@ -6481,7 +6483,7 @@ export interface operations {
                 /** @description Page size. */
                 limit?: number;
                 /** @description The `X-Next-Cursor` of the previous page (the last release's id). */
-                cursor?: string | null;
+                cursor?: string;
             };
             header?: never;
             path: {
@@ -6644,9 +6646,9 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description Repeating a POST with the same key returns the run it started. */
-                "Idempotency-Key"?: string | null;
+                "Idempotency-Key"?: string;
                 /** @description `cli` when the hub CLI starts the run (its runs say so); default `api`. */
-                "Hub-Trigger"?: ("api" | "cli") | null;
+                "Hub-Trigger"?: "api" | "cli";
             };
             path: {
                 app_id: string;
@@ -7123,7 +7125,7 @@ export interface operations {
                 /** @description Page size. */
                 limit?: number;
                 /** @description The `X-Next-Cursor` of the previous page. */
-                cursor?: string | null;
+                cursor?: string;
             };
             header?: never;
             path?: never;
@@ -7270,13 +7272,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The bytes. */
+            /** @description The bytes, with the content type they were uploaded with. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/octet-stream": unknown;
+                    "*/*": string;
                 };
             };
             /** @description No valid bearer token was sent (missing, expired, revoked or not trusted). */
@@ -7338,14 +7340,14 @@ export interface operations {
     list_audit_events_audit_get: {
         parameters: {
             query?: {
-                actor?: string | null;
-                action?: string | null;
-                object_type?: string | null;
-                object_id?: string | null;
+                actor?: string;
+                action?: string;
+                object_type?: string;
+                object_id?: string;
                 /** @description From this time (inclusive). */
-                since?: string | null;
+                since?: string;
                 /** @description Before this time. */
-                until?: string | null;
+                until?: string;
                 limit?: number;
                 offset?: number;
             };
@@ -8076,7 +8078,7 @@ export interface operations {
                 /** @description Items per page. */
                 limit?: number;
                 offset?: number;
-                status?: ("pending" | "running" | "completed" | "failed" | "canceled") | null;
+                status?: "pending" | "running" | "completed" | "failed" | "canceled";
             };
             header?: never;
             path: {
@@ -8482,7 +8484,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                "X-Namespace"?: string | null;
+                "X-Namespace"?: string;
             };
             path?: never;
             cookie?: never;
@@ -8562,7 +8564,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                "X-Namespace"?: string | null;
+                "X-Namespace"?: string;
             };
             path?: never;
             cookie?: never;
@@ -9021,9 +9023,9 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                "Hub-Timestamp"?: string | null;
-                "Hub-Signature"?: string | null;
-                "Idempotency-Key"?: string | null;
+                "Hub-Timestamp"?: string;
+                "Hub-Signature"?: string;
+                "Idempotency-Key"?: string;
             };
             path: {
                 /** @description Webhook id, `hook-…`. */
@@ -9101,12 +9103,12 @@ export interface operations {
     get_metrics_observability_metrics_get: {
         parameters: {
             query?: {
-                app_id?: string | null;
-                agent_type?: string | null;
-                /** @description Window start (ISO-8601, inclusive). */
-                since?: string | null;
-                /** @description Window end (ISO-8601, exclusive). */
-                until?: string | null;
+                app_id?: string;
+                agent_type?: string;
+                /** @description Window start (ISO-8601, inclusive); must be before `until` (else 422). */
+                since?: string;
+                /** @description Window end (ISO-8601, exclusive); must be after `since` (else 422). */
+                until?: string;
             };
             header?: never;
             path?: never;
@@ -9173,20 +9175,20 @@ export interface operations {
     list_runs_observability_runs_get: {
         parameters: {
             query?: {
-                app_id?: string | null;
-                status?: ("running" | "completed" | "failed" | "canceled" | "terminated" | "timed_out") | null;
-                /** @description Window start (ISO-8601, inclusive). */
-                since?: string | null;
-                /** @description Window end (ISO-8601, exclusive). */
-                until?: string | null;
-                agent_type?: string | null;
-                /** @description `next_cursor` of a page. */
-                cursor?: string | null;
+                app_id?: string;
+                status?: "running" | "completed" | "failed" | "canceled" | "terminated" | "timed_out";
+                /** @description Window start (ISO-8601, inclusive); must be before `until` (else 422). */
+                since?: string;
+                /** @description Window end (ISO-8601, exclusive); must be after `since` (else 422). */
+                until?: string;
+                agent_type?: string;
+                /** @description `next_cursor` of a page (opaque base64url; others are refused with 422). */
+                cursor?: string;
                 limit?: number;
                 /** @description Also list the runs evaluations started (left out by default). */
                 include_evaluations?: boolean;
                 /** @description Only runs started by this trigger (schedule, webhook, batch, api, cli). */
-                trigger?: ("schedule" | "webhook" | "batch" | "api" | "cli") | null;
+                trigger?: "schedule" | "webhook" | "batch" | "api" | "cli";
             };
             header?: never;
             path?: never;
@@ -9329,19 +9331,19 @@ export interface operations {
     list_violations_observability_violations_get: {
         parameters: {
             query?: {
-                app_id?: string | null;
+                app_id?: string;
                 /** @description Agent id or agent type. */
-                agent?: string | null;
-                run_id?: string | null;
-                /** @description Window start (ISO-8601, inclusive). */
-                since?: string | null;
-                /** @description Window end (ISO-8601, exclusive). */
-                until?: string | null;
-                /** @description `next_cursor` of a page. */
-                cursor?: string | null;
+                agent?: string;
+                run_id?: string;
+                /** @description Window start (ISO-8601, inclusive); must be before `until` (else 422). */
+                since?: string;
+                /** @description Window end (ISO-8601, exclusive); must be after `since` (else 422). */
+                until?: string;
+                /** @description `next_cursor` of a page (opaque base64url; others are refused with 422). */
+                cursor?: string;
                 limit?: number;
                 /** @description Only errors (schema broken) or only warnings (a field missing). */
-                severity?: ("error" | "warning") | null;
+                severity?: "error" | "warning";
             };
             header?: never;
             path?: never;
@@ -9487,7 +9489,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description The ETag the change is based on; a stale one is refused with 412. */
-                "If-Match"?: string | null;
+                "If-Match"?: string;
             };
             path: {
                 /** @description The app whose orchestration this is. */
@@ -9695,7 +9697,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description The ETag the change is based on; a stale one is refused with 412. */
-                "If-Match"?: string | null;
+                "If-Match"?: string;
             };
             path: {
                 /** @description The app whose orchestration this is. */
@@ -10011,10 +10013,10 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Part of the name, any case. */
-                q?: string | null;
+                q?: string;
                 page_size?: number;
                 /** @description `next_page_token` of the previous page. */
-                page_token?: string | null;
+                page_token?: string;
             };
             header?: never;
             path?: never;
@@ -10818,7 +10820,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description The `id` of the last event received: a reconnecting client (EventSource sends it by itself) gets only the events after it. */
-                "Last-Event-ID"?: string | null;
+                "Last-Event-ID"?: string;
             };
             path: {
                 run_id: string;
@@ -11665,7 +11667,7 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Part of the name, any case. */
-                q?: string | null;
+                q?: string;
                 /** @description Page size. */
                 limit?: number;
                 /** @description Names to skip. */

@@ -9,10 +9,7 @@ import csv
 import io
 import string
 import zipfile
-from collections.abc import Iterator
 from typing import Any
-
-import pytest
 
 from tests.e2e.builtin_stack import BuiltinStack, memo_pdf
 
@@ -47,15 +44,6 @@ def memo(borrower: str, index: int) -> bytes:
             "Interest Expense: $150,000",
         ]
     )
-
-
-@pytest.fixture(scope="module")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BuiltinStack]:
-    started = BuiltinStack(tmp_path_factory.mktemp("batch-documents")).start()
-    try:
-        yield started
-    finally:
-        started.stop()
 
 
 def test_a_zip_of_memos_runs_as_a_batch_and_the_unreadable_file_fails_alone(

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import random
 import string
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -117,15 +116,6 @@ def written_memo(seed: int, leave_out: tuple[str, ...] = ()) -> tuple[list[str],
     lines += facts
     lines.append("The relationship manager recommends a review in twelve months.")
     return lines, {"borrower": borrower, "figures": figures}
-
-
-@pytest.fixture(scope="module")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BuiltinStack]:
-    started = BuiltinStack(tmp_path_factory.mktemp("document-pipeline")).start()
-    try:
-        yield started
-    finally:
-        started.stop()
 
 
 def document_app(stack: BuiltinStack, mapper: bool = False) -> str:

@@ -11,7 +11,6 @@ door (a 422 before anything starts), which is the other half of the promise.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -105,15 +104,6 @@ def pipelines(draw: st.DrawFn) -> list[dict[str, Any]]:
             step["when"] = condition
         steps.append(step)
     return steps
-
-
-@pytest.fixture(scope="module")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BuiltinStack]:
-    started = BuiltinStack(tmp_path_factory.mktemp("soundness")).start()
-    try:
-        yield started
-    finally:
-        started.stop()
 
 
 def test_whatever_validates_is_never_rejected_for_its_inputs(

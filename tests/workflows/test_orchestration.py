@@ -14,6 +14,7 @@ from temporalio.testing import WorkflowEnvironment
 
 from schemas.orchestration import ExecutionPlan, PlanLimits
 from schemas.runs import RunResult
+from schemas.workflow_contract import AGENT_TYPES_KEY, APP_ID_KEY, APP_VERSION_KEY, HUB_RUN_ID_KEY
 from tests.engine_support.agent_service import AgentService, Behaviour, CallRecord
 from tests.engine_support.harness import running_engine
 from tests.engine_support.plans import (
@@ -26,13 +27,7 @@ from tests.engine_support.plans import (
     trigger,
     unique_agent_type,
 )
-from workflows.search_attributes import (
-    AGENT_TYPES,
-    APP_ID,
-    APP_VERSION,
-    HUB_RUN_ID,
-    run_search_attributes,
-)
+from workflows.search_attributes import run_search_attributes
 
 
 async def test_sequential_steps_pass_outputs_along(
@@ -305,10 +300,10 @@ async def test_run_started_with_only_app_id_loads_the_deployed_plan(
     assert loaded == ["app-deployed", "app-draft"]
     described = await handle.describe()
     attributes = described.typed_search_attributes
-    assert attributes.get(APP_ID) == "app-deployed"
-    assert attributes.get(APP_VERSION) == "2.1.0"
-    assert attributes.get(HUB_RUN_ID) == handle.id
-    assert attributes.get(AGENT_TYPES) == [deployed.agents[a].type for a in deployed.agents]
+    assert attributes.get(APP_ID_KEY) == "app-deployed"
+    assert attributes.get(APP_VERSION_KEY) == "2.1.0"
+    assert attributes.get(HUB_RUN_ID_KEY) == handle.id
+    assert attributes.get(AGENT_TYPES_KEY) == [deployed.agents[a].type for a in deployed.agents]
     assert await upserts_in_history(handle) == 1
 
 
@@ -339,8 +334,8 @@ async def test_a_run_started_with_its_search_attributes_upserts_none(
         await handle.result()
     assert await upserts_in_history(handle) == 0
     attributes = (await handle.describe()).typed_search_attributes
-    assert attributes.get(HUB_RUN_ID) == run_id
-    assert attributes.get(AGENT_TYPES) == [echo]
+    assert attributes.get(HUB_RUN_ID_KEY) == run_id
+    assert attributes.get(AGENT_TYPES_KEY) == [echo]
 
 
 async def test_local_dispatch_runs_on_the_orchestrator_worker(

@@ -53,11 +53,13 @@ _VALUE_LIST_KEYS = frozenset({"required", "enum", "type"})
 _FORMATS = FormatChecker(formats=())
 
 
-@_FORMATS.checks("regex", raises=(re.error, RecursionError, OverflowError))
 def _is_regex(instance: object) -> bool:
     if isinstance(instance, str):
         re.compile(instance)
     return True
+
+
+_FORMATS.checks("regex", raises=(re.error, RecursionError, OverflowError))(_is_regex)
 
 
 def json_schema_problems(schema: Any) -> list[tuple[Path, str]]:

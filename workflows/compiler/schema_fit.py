@@ -243,47 +243,66 @@ def _fit_plain(
     p_values = _values(produced)
     e_values = _values(expected)
     if e_values is not None:
-        if p_values is None:
-            accepted = ", ".join(map(repr, e_values))
-            result.problems.append(
-                f"{label} may be any {_listing(kept)}; the agent takes only {accepted}"
-            )
-        else:
-            extra = [v for v in p_values if v not in e_values]
-            if extra:
-                result.problems.append(
-                    f"{label} may be {', '.join(map(repr, extra))}, which the agent does not accept"
-                )
+        _fit_values(result, p_values, e_values, kept, label)
         return result
     if p_values is not None:
         return result  # known values of accepted types; the bounds below are about open ranges
     if "string" in kept:
-        _bounds(result, produced, expected, label, "minLength", "maxLength", "characters")
-        for key in ("pattern", "format"):
-            if key in expected and expected.get(key) != produced.get(key):
-                result.undecided.append(
-                    f"{label}: the agent's schema asks for {key} {expected[key]!r}, which the "
-                    "upstream schema does not promise; checked when the step runs"
-                )
+        _fit_string(result, produced, expected, label)
     if kept & {"number", "integer"}:
         _numeric_bounds(result, produced, expected, label)
     if "object" in kept:
         result.add(_fit_object(produced, expected, label, depth))
     if "array" in kept:
-        _bounds(result, produced, expected, label, "minItems", "maxItems", "items")
-        e_items = expected.get("items")
-        if not accepts_anything(e_items) and e_items is not None:
-            p_items = produced.get("items")
-            if p_items is None:
-                result.undecided.append(
-                    f"{label}: the upstream schema does not say what its items are; checked "
-                    "when the step runs"
-                )
-            else:
-                result.add(fit(p_items, e_items, f"{label}[]", depth + 1))
-        if expected.get("uniqueItems") is True and produced.get("uniqueItems") is not True:
-            result.problems.append(f"{label} may repeat items; the agent takes unique items")
+        _fit_array(result, produced, expected, label, depth)
     return result
+
+
+def _fit_values(
+    result: Fit, p_values: list[Any] | None, e_values: list[Any], kept: set[str], label: str
+) -> None:
+    """The agent takes only listed values (``enum``/``const``)."""
+    if p_values is None:
+        accepted = ", ".join(map(repr, e_values))
+        result.problems.append(
+            f"{label} may be any {_listing(kept)}; the agent takes only {accepted}"
+        )
+        return
+    extra = [v for v in p_values if v not in e_values]
+    if extra:
+        result.problems.append(
+            f"{label} may be {', '.join(map(repr, extra))}, which the agent does not accept"
+        )
+
+
+def _fit_string(
+    result: Fit, produced: Mapping[str, Any], expected: Mapping[str, Any], label: str
+) -> None:
+    _bounds(result, produced, expected, label, "minLength", "maxLength", "characters")
+    for key in ("pattern", "format"):
+        if key in expected and expected.get(key) != produced.get(key):
+            result.undecided.append(
+                f"{label}: the agent's schema asks for {key} {expected[key]!r}, which the "
+                "upstream schema does not promise; checked when the step runs"
+            )
+
+
+def _fit_array(
+    result: Fit, produced: Mapping[str, Any], expected: Mapping[str, Any], label: str, depth: int
+) -> None:
+    _bounds(result, produced, expected, label, "minItems", "maxItems", "items")
+    e_items = expected.get("items")
+    if not accepts_anything(e_items) and e_items is not None:
+        p_items = produced.get("items")
+        if p_items is None:
+            result.undecided.append(
+                f"{label}: the upstream schema does not say what its items are; checked "
+                "when the step runs"
+            )
+        else:
+            result.add(fit(p_items, e_items, f"{label}[]", depth + 1))
+    if expected.get("uniqueItems") is True and produced.get("uniqueItems") is not True:
+        result.problems.append(f"{label} may repeat items; the agent takes unique items")
 
 
 def _bounds(

@@ -85,78 +85,79 @@ def not_computable(f: dict[str, Any], ratios: dict[str, float | None]) -> dict[s
     return reasons
 
 
+def _dscr(dscr: float | None) -> tuple[float, str]:
+    if dscr is None:
+        return 3, "DSCR cannot be computed (EBITDA or annual debt service missing)"
+    if dscr < 1.0:
+        return 4, f"DSCR {dscr:.2f}x is below 1.00x: cash flow does not cover debt service"
+    if dscr < 1.25:
+        return 2, f"DSCR {dscr:.2f}x is below the 1.25x policy minimum"
+    if dscr < 1.5:
+        return 1, f"DSCR {dscr:.2f}x meets the 1.25x minimum with a thin cushion"
+    return 0, f"DSCR {dscr:.2f}x comfortably covers debt service (policy minimum 1.25x)"
+
+
+def _leverage(leverage: float | None) -> tuple[float, str]:
+    if leverage is None:
+        return 4, "Leverage cannot be computed: EBITDA is zero, negative or missing"
+    if leverage > 5.0:
+        return 4, f"Leverage {leverage:.2f}x debt/EBITDA exceeds the 5.00x limit"
+    if leverage > 3.5:
+        return 2, f"Leverage {leverage:.2f}x debt/EBITDA is elevated (above 3.50x)"
+    if leverage > 2.5:
+        return 1, f"Leverage {leverage:.2f}x debt/EBITDA is moderate"
+    return 0, f"Leverage {leverage:.2f}x debt/EBITDA is conservative"
+
+
+def _coverage(coverage: float | None) -> tuple[float, str]:
+    if coverage is None:
+        return 1, "Interest coverage cannot be computed (interest expense missing)"
+    if coverage < 1.5:
+        return 3, f"Interest coverage {coverage:.2f}x is weak (below 1.50x)"
+    if coverage < 2.0:
+        return 2, f"Interest coverage {coverage:.2f}x is below 2.00x"
+    if coverage < 4.0:
+        return 1, f"Interest coverage {coverage:.2f}x is adequate"
+    return 0, f"Interest coverage {coverage:.2f}x is strong"
+
+
+def _current_ratio(current: float | None) -> tuple[float, str]:
+    if current is None:
+        return 0.5, "Current ratio cannot be computed (current assets or liabilities missing)"
+    if current < 1.0:
+        return 2, f"Current ratio {current:.2f}x: current liabilities exceed current assets"
+    if current < 1.2:
+        return 1, f"Current ratio {current:.2f}x leaves limited liquidity"
+    return 0, f"Current ratio {current:.2f}x shows adequate liquidity"
+
+
+def _ltv(ltv: float | None, max_ltv: float) -> tuple[float, str]:
+    if ltv is None:
+        return 1, "No collateral value given: the loan is treated as unsecured"
+    if ltv > max(max_ltv, 0.8):
+        return 2, f"Loan-to-value {ltv:.1%} exceeds the {max(max_ltv, 0.8):.0%} limit"
+    if ltv > max_ltv:
+        return 1, f"Loan-to-value {ltv:.1%} is above the sector maximum of {max_ltv:.0%}"
+    return 0, f"Loan-to-value {ltv:.1%} is within the sector maximum of {max_ltv:.0%}"
+
+
 def assess(f: dict[str, Any], benchmarks: dict[str, Any] | None = None) -> RiskAssessment:
     """Ratios, grade, score and reasons for mapped financials (benchmarks optional)."""
     ratios = compute_ratios(f)
     bench = benchmarks or {}
-    score = 0.0
-    reasons: list[str] = []
-
-    def add(points: float, reason: str) -> None:
-        nonlocal score
-        score += points
-        reasons.append(reason)
-
-    dscr = ratios["dscr"]
-    if dscr is None:
-        add(3, "DSCR cannot be computed (EBITDA or annual debt service missing)")
-    elif dscr < 1.0:
-        add(4, f"DSCR {dscr:.2f}x is below 1.00x: cash flow does not cover debt service")
-    elif dscr < 1.25:
-        add(2, f"DSCR {dscr:.2f}x is below the 1.25x policy minimum")
-    elif dscr < 1.5:
-        add(1, f"DSCR {dscr:.2f}x meets the 1.25x minimum with a thin cushion")
-    else:
-        add(0, f"DSCR {dscr:.2f}x comfortably covers debt service (policy minimum 1.25x)")
-
     leverage = ratios["leverage"]
-    if leverage is None:
-        add(4, "Leverage cannot be computed: EBITDA is zero, negative or missing")
-    elif leverage > 5.0:
-        add(4, f"Leverage {leverage:.2f}x debt/EBITDA exceeds the 5.00x limit")
-    elif leverage > 3.5:
-        add(2, f"Leverage {leverage:.2f}x debt/EBITDA is elevated (above 3.50x)")
-    elif leverage > 2.5:
-        add(1, f"Leverage {leverage:.2f}x debt/EBITDA is moderate")
-    else:
-        add(0, f"Leverage {leverage:.2f}x debt/EBITDA is conservative")
-
-    coverage = ratios["interest_coverage"]
-    if coverage is None:
-        add(1, "Interest coverage cannot be computed (interest expense missing)")
-    elif coverage < 1.5:
-        add(3, f"Interest coverage {coverage:.2f}x is weak (below 1.50x)")
-    elif coverage < 2.0:
-        add(2, f"Interest coverage {coverage:.2f}x is below 2.00x")
-    elif coverage < 4.0:
-        add(1, f"Interest coverage {coverage:.2f}x is adequate")
-    else:
-        add(0, f"Interest coverage {coverage:.2f}x is strong")
-
-    current = ratios["current_ratio"]
-    if current is None:
-        add(0.5, "Current ratio cannot be computed (current assets or liabilities missing)")
-    elif current < 1.0:
-        add(2, f"Current ratio {current:.2f}x: current liabilities exceed current assets")
-    elif current < 1.2:
-        add(1, f"Current ratio {current:.2f}x leaves limited liquidity")
-    else:
-        add(0, f"Current ratio {current:.2f}x shows adequate liquidity")
-
-    ltv = ratios["ltv"]
-    max_ltv = float(bench.get("max_ltv", 0.75))
-    if ltv is None:
-        add(1, "No collateral value given: the loan is treated as unsecured")
-    elif ltv > max(max_ltv, 0.8):
-        add(2, f"Loan-to-value {ltv:.1%} exceeds the {max(max_ltv, 0.8):.0%} limit")
-    elif ltv > max_ltv:
-        add(1, f"Loan-to-value {ltv:.1%} is above the sector maximum of {max_ltv:.0%}")
-    else:
-        add(0, f"Loan-to-value {ltv:.1%} is within the sector maximum of {max_ltv:.0%}")
-
+    scored = [
+        _dscr(ratios["dscr"]),
+        _leverage(leverage),
+        _coverage(ratios["interest_coverage"]),
+        _current_ratio(ratios["current_ratio"]),
+        _ltv(ratios["ltv"], float(bench.get("max_ltv", 0.75))),
+    ]
     net_income = f.get("net_income")
     if isinstance(net_income, int | float) and net_income < 0:
-        add(1, f"The borrower reported a net loss of {abs(net_income):,.0f}")
+        scored.append((1, f"The borrower reported a net loss of {abs(net_income):,.0f}"))
+    score = float(sum(points for points, _ in scored))
+    reasons = [reason for _, reason in scored]
 
     median_leverage = bench.get("median_leverage")
     if leverage is not None and isinstance(median_leverage, int | float):
