@@ -275,7 +275,9 @@ export function addStep(yamlText: string, step: NewStep): string {
       const seq = created.get(key, true);
       if (isSeq(seq)) seq.flow = true;
     }
-    workflowSeq(doc).add(created);
+    const wf = workflowSeq(doc);
+    if (wf.flow && wf.items.length === 0) wf.flow = false; // `workflow: []` grows one step per block
+    wf.add(created);
     if (step.agent) {
       let agents = doc.get("agents", true);
       if (!isSeq(agents)) {
@@ -283,6 +285,7 @@ export function addStep(yamlText: string, step: NewStep): string {
         agents = doc.get("agents", true);
       }
       const seq = agents as YAMLSeq;
+      if (seq.flow && seq.items.length === 0) seq.flow = false;
       const known = seq.items.some((a) => isMap(a) && String(a.get("id")) === step.agent!.id);
       if (!known) {
         const entry = doc.createNode({ id: step.agent.id, ...(step.agent.name ? { name: step.agent.name } : {}), ...(step.agent.type ? { type: step.agent.type } : {}) }) as YAMLMap;
