@@ -182,6 +182,11 @@ workflow:
 describe("deploy diff, merge and editor updates", () => {
   const base = "app_id: a\n# steps\nworkflow:\n  - {step: a, agent_id: x}\n  - {step: b, agent_id: y}\n";
 
+  it("grows an empty flow list into a block list, one step per block", () => {
+    const grown = addStep('app_id: a\nagents: []\nworkflow: []\n', { id: "a", agentId: "x", output: "o", agent: { id: "x", type: "extractor" } });
+    expect(grown).toBe("app_id: a\nagents:\n  - {id: x, type: extractor}\nworkflow:\n  - step: a\n    agent_id: x\n    inputs: []\n    outputs: [{name: o}]\n");
+  });
+
   it("names the steps that changed", () => {
     const after = setStepField(base, "b", ["when"], "inputs.k > 1");
     expect([...changedSteps(base, after)]).toEqual(["b"]);
