@@ -116,6 +116,8 @@ export function YamlCodeEditor({
       }),
     ];
     view.current = new EditorView({ state: EditorState.create({ doc: value, extensions }), parent: host.current });
+    // the scroller is a scrollable region: reachable by keyboard too (axe: scrollable-region-focusable)
+    view.current.scrollDOM.tabIndex = 0;
     return () => {
       view.current?.destroy();
       view.current = null;

@@ -181,22 +181,51 @@ function safeSplice(original: string, before: string, after: string): string {
 export function spliceLines(original: string, before: string, after: string): string {
   const t = original.split("\n");
   const p = before.split("\n");
-  if (t.length !== p.length) return after;
   const q = after.split("\n");
-  // common prefix and suffix first: edits are local, the LCS then runs on a few lines
-  let head = 0;
-  while (head < p.length && head < q.length && p[head] === q[head]) head++;
-  let tail = 0;
-  while (tail < p.length - head && tail < q.length - head && p[p.length - 1 - tail] === q[q.length - 1 - tail]) tail++;
-  const out = t.slice(0, head);
-  const mid = lineDiff(p.slice(head, p.length - tail), q.slice(head, q.length - tail));
-  let i = head;
-  for (const d of mid) {
-    if (d.kind === "same") out.push(t[i++]);
-    else if (d.kind === "removed") i++;
-    else out.push(d.text);
+  // how the user's lines map onto the printed ones (most are equal; the printer may have
+  // moved a comment or a blank line), and what the edit did to the printed ones
+  const tp = lineDiff(t, p);
+  const pq = lineDiff(p, q);
+  const kept = new Array<boolean>(p.length).fill(false);
+  const inserts = new Map<number, string[]>(); // after printed line j (-1: at the start)
+  let j = -1;
+  for (const op of pq) {
+    if (op.kind === "same") kept[++j] = true;
+    else if (op.kind === "removed") kept[++j] = false;
+    else inserts.set(j, [...(inserts.get(j) ?? []), op.text]);
   }
-  out.push(...t.slice(p.length - tail));
+  const out: string[] = [...(inserts.get(-1) ?? [])];
+  let ti = 0;
+  let pj = 0;
+  let k = 0;
+  while (k < tp.length) {
+    if (tp[k].kind === "same") {
+      if (kept[pj]) out.push(t[ti]);
+      out.push(...(inserts.get(pj) ?? []));
+      ti++;
+      pj++;
+      k++;
+      continue;
+    }
+    // a region the printer formatted differently: the user's lines if the edit left it alone
+    const tLines: string[] = [];
+    const pIdx: number[] = [];
+    while (k < tp.length && tp[k].kind !== "same") {
+      if (tp[k].kind === "removed") tLines.push(t[ti++]);
+      else pIdx.push(pj++);
+      k++;
+    }
+    const untouched = pIdx.every((x, n) => kept[x] && (n === pIdx.length - 1 || !inserts.has(x)));
+    if (untouched) {
+      out.push(...tLines);
+      if (pIdx.length) out.push(...(inserts.get(pIdx[pIdx.length - 1]) ?? []));
+    } else {
+      for (const x of pIdx) {
+        if (kept[x]) out.push(p[x]);
+        out.push(...(inserts.get(x) ?? []));
+      }
+    }
+  }
   return out.join("\n");
 }
 

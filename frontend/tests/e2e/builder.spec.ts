@@ -14,12 +14,25 @@ test.afterAll(async () => {
 const node = (page: Page, id: string) => page.locator(`.react-flow__node[data-id="${id}"]`);
 const edge = (page: Page, id: string) => page.getByTestId(`edge-${id}`);
 
+/** A locator's box once the viewport has settled (the canvas refits after a step is added). */
+async function settledBox(page: Page, locator: ReturnType<Page["locator"]>) {
+  let last = await locator.boundingBox();
+  let same = 0;
+  for (;;) {
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    const now = await locator.boundingBox();
+    same = now && last && now.x === last.x && now.y === last.y && now.width === last.width ? same + 1 : 0;
+    if (same >= 4) return now!;
+    last = now;
+  }
+}
+
 /** Drags from one node's output handle to another node's input handle. */
 async function connect(page: Page, source: string, target: string) {
   const from = node(page, source).locator(".react-flow__handle.source");
   const to = node(page, target).locator(".react-flow__handle.target");
-  const a = (await from.boundingBox())!;
-  const b = (await to.boundingBox())!;
+  const a = await settledBox(page, from);
+  const b = await settledBox(page, to);
   await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
   await page.mouse.down();
   await page.mouse.move((a.x + b.x) / 2, (a.y + b.y) / 2, { steps: 5 });

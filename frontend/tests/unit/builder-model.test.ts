@@ -182,6 +182,15 @@ workflow:
 describe("deploy diff, merge and editor updates", () => {
   const base = "app_id: a\n# steps\nworkflow:\n  - {step: a, agent_id: x}\n  - {step: b, agent_id: y}\n";
 
+  it("keeps a comment the printer would move (after a key that opens a block list)", () => {
+    const text = "app_id: a\nworkflow:  # reviewed by the credit desk\n  - {step: a, agent_id: x}\n  - step: b\n    agent_id: y\n";
+    const edited = setStepField(text, "b", ["timeout"], "45s");
+    expect(edited).toBe(text + "    timeout: 45s\n");
+    const merged = mergeDrafts(text, setStepField(text, "a", ["when"], "x"), edited)!;
+    expect(merged.text).toContain("workflow:  # reviewed by the credit desk\n");
+    expect(parseYaml(merged.text).workflow).toEqual([{ step: "a", agent_id: "x", when: "x" }, { step: "b", agent_id: "y", timeout: "45s" }]);
+  });
+
   it("grows an empty flow list into a block list, one step per block", () => {
     const grown = addStep('app_id: a\nagents: []\nworkflow: []\n', { id: "a", agentId: "x", output: "o", agent: { id: "x", type: "extractor" } });
     expect(grown).toBe("app_id: a\nagents:\n  - {id: x, type: extractor}\nworkflow:\n  - step: a\n    agent_id: x\n    inputs: []\n    outputs: [{name: o}]\n");
