@@ -165,6 +165,8 @@ const FitEdge = memo(function FitEdge(props: EdgeProps<Edge<FitEdgeData>>) {
 
 const FIT_OPTIONS = { padding: 0.15, maxZoom: 1.1 };
 const FIT_MAX_NODES = 24;
+/** The minimap redraws every node on each frame of a drag: above this it costs more than it shows. */
+const MINIMAP_MAX_NODES = 60;
 
 /** Defined once, outside any component: React Flow re-mounts every node when these change. */
 const NODE_TYPES = { trigger: TriggerNode, step: StepNode };
@@ -310,7 +312,7 @@ export function BuilderCanvas({ graph, nodeData, edgeData, selected, onSelect, o
       >
         <Background />
         <Controls showInteractive={false} />
-        <MiniMap pannable zoomable className="hidden md:block" />
+        {graph.steps.length <= MINIMAP_MAX_NODES ? <MiniMap pannable zoomable className="hidden md:block" /> : null}
       </ReactFlow>
       </SelectEdge.Provider>
     </div>
