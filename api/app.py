@@ -112,7 +112,6 @@ def create_app(  # noqa: PLR0915 - the composition root: one line per router and
             except TemporalUnavailable as exc:
                 logger.warning("run endpoints answer 503 until Temporal is reachable: %s", exc)
         yield
-        await app.state.evaluations.shutdown()
         if on_shutdown is not None:
             await on_shutdown()
         if read_pool is not None:
@@ -153,7 +152,7 @@ def create_app(  # noqa: PLR0915 - the composition root: one line per router and
         make_prompt_uri_resolver(prompt_registry) if prompt_registry is not None else None
     )
 
-    # Evaluations run their items in this process, a few runs at a time.
+    # Evaluations are recorded here and driven by their workflow on the workers.
     app.state.evaluations = EvaluationRunner(
         session_factory=app.state.session_factory,
         gateway=gateway,

@@ -80,6 +80,8 @@ class ChildProcess:
     process: subprocess.Popen[bytes] | None = field(default=None, repr=False)
     #: Runs once the process is ready (the dev server's index pruning).
     on_ready: Callable[[], object] | None = field(default=None, repr=False)
+    #: Where it runs (default: this checkout; ``python -m`` imports from there first).
+    cwd: Path | None = None
 
     def start(self) -> None:
         """Start the process and wait until it is ready (raises if it dies or hangs)."""
@@ -91,7 +93,7 @@ class ChildProcess:
                 stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL,
                 start_new_session=True,
-                cwd=REPO_ROOT,
+                cwd=self.cwd or REPO_ROOT,
                 env=self.env,
                 preexec_fn=die_with_parent if sys.platform == "linux" else None,
             )

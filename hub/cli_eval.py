@@ -373,6 +373,49 @@ def follow_evaluation(client: httpx.Client, evaluation_id: str, echo: bool) -> d
         time.sleep(POLL_SECONDS)
 
 
+JudgeModelOption = Annotated[
+    str | None,
+    typer.Option(
+        "--judge-model", help="Opt in to an LLM judge with this model (scored on the worker)."
+    ),
+]
+JudgeProviderOption = Annotated[
+    str, typer.Option("--judge-provider", help="The judge's provider (openai, anthropic, …).")
+]
+JudgeRubricOption = Annotated[
+    str | None,
+    typer.Option("--judge-rubric", help="What the judge checks (default: same meaning)."),
+]
+JudgeFieldOption = Annotated[
+    list[str] | None,
+    typer.Option("--judge-field", help="A field the judge scores (repeat; default: every field)."),
+]
+JudgeKeyRefOption = Annotated[
+    str | None,
+    typer.Option(
+        "--judge-key-ref", help="env:NAME — the worker's variable holding the judge's key."
+    ),
+]
+
+
+def judge_body(
+    model: str | None,
+    provider: str = "openai",
+    rubric: str | None = None,
+    fields: list[str] | None = None,
+    key_ref: str | None = None,
+) -> dict[str, Any] | None:
+    """The ``judge`` of a request body (``None``: no judge, the default)."""
+    if not model:
+        return None
+    judge: dict[str, Any] = {"provider": provider, "model": model, "fields": list(fields or [])}
+    if rubric:
+        judge["rubric"] = rubric
+    if key_ref:
+        judge["api_key_ref"] = key_ref
+    return judge
+
+
 @eval_app.command("run")
 @exits_on_api_error
 def run_evaluation(
@@ -388,6 +431,11 @@ def run_evaluation(
     min_score: Annotated[
         float | None, typer.Option(help="Exit 1 when the score is below this.")
     ] = None,
+    judge_model: JudgeModelOption = None,
+    judge_provider: JudgeProviderOption = "openai",
+    judge_rubric: JudgeRubricOption = None,
+    judge_field: JudgeFieldOption = None,
+    judge_key_ref: JudgeKeyRefOption = None,
     as_json: JsonOption = False,
     api_url: ApiUrlOption = None,
     token: TokenOption = None,
@@ -396,6 +444,9 @@ def run_evaluation(
     body: dict[str, Any] = {"dataset_id": dataset, "release": release}
     if concurrency is not None:
         body["concurrency"] = concurrency
+    judge = judge_body(judge_model, judge_provider, judge_rubric, judge_field, judge_key_ref)
+    if judge is not None:
+        body["judge"] = judge
     with api_client(api_url, token) as client:
         started = call(client, "POST", f"/apps/{app_id}/evaluations", json=body)
         if not wait:
@@ -463,17 +514,23 @@ def set_gate(
     max_field_drop: Annotated[
         float, typer.Option(help="Largest drop of any field against the deployed release.")
     ] = 1.0,
+    judge_model: JudgeModelOption = None,
+    judge_provider: JudgeProviderOption = "openai",
+    judge_rubric: JudgeRubricOption = None,
+    judge_field: JudgeFieldOption = None,
+    judge_key_ref: JudgeKeyRefOption = None,
     api_url: ApiUrlOption = None,
     token: TokenOption = None,
 ) -> None:
     """Make deploys of APP_ID pass an evaluation on DATASET first."""
+    body: dict[str, Any] = {
+        "dataset_id": dataset,
+        "min_score": min_score,
+        "max_field_drop": max_field_drop,
+        "judge": judge_body(judge_model, judge_provider, judge_rubric, judge_field, judge_key_ref),
+    }
     with api_client(api_url, token) as client:
-        gate = call(
-            client,
-            "PUT",
-            f"/apps/{app_id}/gate",
-            json={"dataset_id": dataset, "min_score": min_score, "max_field_drop": max_field_drop},
-        )
+        gate = call(client, "PUT", f"/apps/{app_id}/gate", json=body)
     typer.echo(
         f"gate of {app_id}: dataset {gate['dataset_id']}, min_score {gate['min_score']}, "
         f"max_field_drop {gate['max_field_drop']}"

@@ -17,8 +17,10 @@ from temporalio.worker import Worker, WorkerDeploymentConfig
 
 from activities.agent_calls import AgentActivities, build_agent_http_client
 from activities.batches import BatchActivities
+from activities.evaluations import EvaluationActivities
 from activities.plans import DeployedPlanLoader, PlanActivities
 from activities.step_results import StepResultRecorder
+from hub.judge import provider_judge
 from hub.settings import Settings
 from hub.telemetry import setup_process, temporal_runtime, tracing_interceptors
 from schemas.orchestration import ExecutionPlan
@@ -74,15 +76,21 @@ async def step_activities(settings: Settings) -> AsyncIterator[AgentActivities]:
 def orchestrator_worker(
     settings: Settings, client: Client, agent_activities: AgentActivities
 ) -> Worker:
-    """The worker of the orchestration workflow (and of its ``dispatch: local`` steps)."""
+    """The worker of the orchestration workflow (and of its ``dispatch: local`` steps),
+    of batches and of evaluations."""
+    sessions = create_session_factory(create_db_engine(settings.resolved_database_url))
     return build_orchestrator_worker(
         client,
         PlanActivities(
             deployed_plan_loader(settings), artifact_store_from_uri(settings.resolved_artifact_root)
         ),
         agent_activities,
-        batch_activities=BatchActivities(
-            create_session_factory(create_db_engine(settings.resolved_database_url))
+        batch_activities=BatchActivities(sessions),
+        evaluation_activities=EvaluationActivities(
+            sessions,
+            artifact_store_from_uri(settings.resolved_artifact_root),
+            settings.resolved_mlflow_tracking_uri,
+            judge=provider_judge,
         ),
         sandboxed=settings.workflow_sandbox,
         deployment=deployment(settings),

@@ -15,14 +15,49 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field, field_validator
 
 from schemas.common import StrictModel
+from schemas.orchestration import ExecutionPlan
 
 #: Longest ``<output>.<field path>`` key accepted in ``expected``.
 MAX_FIELD_KEY_LENGTH = 300
 MAX_DATASET_ITEMS = 500
 
 EvaluationStatus = Literal["running", "completed", "failed"]
-ScorerName = Literal["exact", "numeric", "text", "set", "present", "one_of"]
+ScorerName = Literal["exact", "numeric", "text", "set", "present", "one_of", "judge"]
 FieldChange = Literal["regressed", "improved", "unchanged", "added", "removed"]
+
+
+#: Workflow type of an evaluation's driver (a name that outlives code).
+EVALUATION_WORKFLOW_TYPE = "EvaluationWorkflow"
+#: Activities of the evaluation workflow (names that outlive code).
+START_EVALUATION_ITEM_ACTIVITY = "start_evaluation_item"
+SCORE_EVALUATION_ITEM_ACTIVITY = "score_evaluation_item"
+FINISH_EVALUATION_ACTIVITY = "finish_evaluation"
+FAIL_EVALUATION_ACTIVITY = "fail_evaluation"
+DEFAULT_JUDGE_RUBRIC = (
+    "Does the actual value mean the same as the expected value for this field? "
+    "Score 1 for a full match in meaning, 0 for a wrong or missing value, and a value "
+    "in between for a partial match."
+)
+
+
+class JudgeConfig(StrictModel):
+    """An LLM judge (opt-in): a model scores whether an output field matches its
+    expectation, 0–1. The key is read by the worker from its environment (the provider's
+    usual variable, or ``api_key_ref: env:NAME``); it is never stored nor sent to Temporal."""
+
+    provider: Literal[
+        "openai", "azure_openai", "anthropic", "aws_bedrock", "google_vertex", "local"
+    ] = "openai"
+    model: str = Field(min_length=1, max_length=200, examples=["gpt-4o-mini"])
+    rubric: str = Field(default=DEFAULT_JUDGE_RUBRIC, min_length=1, max_length=4000)
+    #: Expected keys the judge scores (instead of their code scorer); empty: every key.
+    fields: list[str] = Field(default_factory=list, max_length=200)
+    api_key_ref: str | None = Field(
+        default=None,
+        max_length=200,
+        pattern=r"^env:[A-Za-z_][A-Za-z0-9_]*$",
+        description="`env:NAME`: the worker's environment variable holding the key.",
+    )
 
 
 class DatasetItem(StrictModel):
@@ -99,9 +134,10 @@ class EvaluationCreate(StrictModel):
         description="An item's run still going after this is canceled and the item fails "
         "(default 900).",
     )
-    judge: bool = Field(
-        default=False,
-        description="Also ask an LLM judge (off by default; not available in this version).",
+    judge: JudgeConfig | None = Field(
+        default=None,
+        description="An LLM judge scoring the fields it names (off by default; the code "
+        "scorers score the others).",
     )
 
 
@@ -152,6 +188,9 @@ class EvaluationPublic(BaseModel):
     latency_max_ms: float | None = None
     purpose: Literal["manual", "gate"] = "manual"
     judge: bool = False
+    judge_config: JudgeConfig | None = None
+    #: Whether a durable ``EvaluationWorkflow`` drives it (its Temporal workflow id is ``id``).
+    workflow_id: str | None = None
     mlflow_run_id: str | None = None
     error: str | None = None
     created_at: str
@@ -169,7 +208,11 @@ class EvaluationSummary(BaseModel):
     app_version: str = ""
     status: EvaluationStatus
     score: float | None = None
+    field_scores: dict[str, float] = Field(default_factory=dict)
+    items_total: int = 0
+    items_done: int = 0
     purpose: Literal["manual", "gate"] = "manual"
+    judge: bool = False
     created_at: str
     finished_at: str | None = None
 
@@ -220,6 +263,9 @@ class GateConfig(StrictModel):
     dataset_id: str = Field(min_length=1, max_length=100)
     min_score: float = Field(default=0.0, ge=0.0, le=1.0)
     max_field_drop: float = Field(default=1.0, ge=0.0, le=1.0)
+    judge: JudgeConfig | None = Field(
+        default=None, description="An LLM judge for the gate's evaluations (off by default)."
+    )
 
 
 class GatePublic(BaseModel):
@@ -227,6 +273,7 @@ class GatePublic(BaseModel):
     dataset_id: str
     min_score: float
     max_field_drop: float
+    judge: JudgeConfig | None = None
     updated_at: str
     updated_by: str = ""
 
@@ -248,3 +295,50 @@ class GateRefusal(BaseModel):
 
     detail: str
     report: GateReport | None = None
+
+
+# --- the evaluation workflow's contracts ------------------------------------------------
+
+
+class EvaluationWorkflowInput(BaseModel):
+    """What ``EvaluationWorkflow`` runs: the release's plan over the dataset's items."""
+
+    evaluation_id: str
+    app_id: str
+    plan: ExecutionPlan
+    release_id: str | None = None
+    items_total: int
+    concurrency: int = 4
+    item_timeout_seconds: float = 900.0
+    judge: JudgeConfig | None = None
+
+
+class EvaluationItemToRun(BaseModel):
+    """An item ready to run (``run_id`` set: its run's row exists) or refused at the door
+    (``error`` set, nothing to run)."""
+
+    index: int
+    run_id: str | None = None
+    inputs: dict[str, Any] = Field(default_factory=dict)
+    error: str | None = None
+
+
+class EvaluationItemOutcome(BaseModel):
+    """How an item's run ended, for the scoring activity."""
+
+    evaluation_id: str
+    index: int
+    run_id: str | None = None
+    status: str = "failed"
+    outputs: dict[str, Any] | None = None
+    error: str | None = None
+    cost_usd: float = 0.0
+    tokens: int = 0
+    latency_ms: float | None = None
+    judge: JudgeConfig | None = None
+
+
+class FinishEvaluation(BaseModel):
+    evaluation_id: str
+    status: Literal["completed", "failed"] = "completed"
+    error: str | None = None

@@ -15,7 +15,6 @@ from sqlalchemy.pool import StaticPool
 
 if TYPE_CHECKING:
     import psycopg
-    from psycopg_pool import AsyncConnectionPool
 
 
 def is_sqlite(database_url: str) -> bool:
@@ -90,28 +89,30 @@ def postgresql_conninfo(database_url: str) -> str:
 
 
 class AsyncReadPool:
-    """Autocommit psycopg connections (a :mod:`psycopg_pool` pool) for hot async reads.
+    """Autocommit psycopg connections for hot async read paths on PostgreSQL.
 
-    A read is one round trip: no pre-ping, no ``BEGIN``/``COMMIT`` around a single
-    ``SELECT``, no worker thread. Connections are made on demand, at most ``max_size``;
-    a read waits up to ``timeout`` seconds for one (an unreachable server fails the read
-    then). A read that fails with an operational error (the server restarted and dropped
-    the pool's idle connections) has the pool check its idle connections and is retried
-    once, which is what ``pool_pre_ping`` buys the synchronous engine.
+    A read is one round trip: no pool pre-ping, no ``BEGIN``/``COMMIT`` around a single
+    ``SELECT``, no worker thread. Connections are made on demand (so an unreachable
+    server fails the request at once, like the engine's pool) and at most ``max_size``
+    are in use at a time. A connection that was idle in the pool and fails with an
+    operational error (the server restarted) is dropped and the read retried once on
+    a fresh one, which is what ``pool_pre_ping`` buys the synchronous engine.
 
     Errors come out as SQLAlchemy's ``OperationalError`` / ``DBAPIError`` so callers
     and the API's error mapping handle them as they handle the engine's.
 
-    The pool belongs to the event loop that opened it: when the running loop changes
-    (test clients start one per context), a new pool is opened on it.
+    Connections belong to the event loop that made them: when the running loop
+    changes (test clients start one per context), idle ones are closed and new ones
+    are made.
     """
 
-    def __init__(self, database_url: str, *, max_size: int = 10, timeout: float = 5.0):
+    def __init__(self, database_url: str, *, max_size: int = 10, max_idle: int | None = None):
         self.conninfo = postgresql_conninfo(database_url)
         self.max_size = max_size
-        self.timeout = timeout
+        self.max_idle = max_size if max_idle is None else max_idle
         self._loop: asyncio.AbstractEventLoop | None = None
-        self._pool: AsyncConnectionPool[psycopg.AsyncConnection[Any]] | None = None
+        self._slots: asyncio.Semaphore | None = None
+        self._idle: list[psycopg.AsyncConnection[Any]] = []
 
     async def fetch_one(self, query: str, params: Mapping[str, Any]) -> tuple[Any, ...] | None:
         """The first row of ``query`` (``%(name)s`` placeholders), or ``None``."""
@@ -127,56 +128,74 @@ class AsyncReadPool:
     ) -> list[tuple[Any, ...]]:
         """Rows of one autocommit ``SELECT``; see the class docstring for errors."""
         import psycopg  # only PostgreSQL deployments pay for the import
-        from psycopg_pool import PoolTimeout
 
-        try:
-            pool = await self._bound_pool()
+        slots = await self._bind_loop()
+        async with slots:
             try:
-                return await self._rows(pool, query, params, first_only)
-            except psycopg.OperationalError:
-                await pool.check()  # drop the idle connections the server closed
-                return await self._rows(pool, query, params, first_only)
-        except (psycopg.OperationalError, PoolTimeout) as exc:
-            raise sqlalchemy_exc.OperationalError(query, dict(params), exc) from exc
-        except psycopg.Error as exc:
-            raise sqlalchemy_exc.DBAPIError(query, dict(params), exc) from exc
+                return await self._fetch(query, params, first_only)
+            except psycopg.OperationalError as exc:
+                raise sqlalchemy_exc.OperationalError(query, dict(params), exc) from exc
+            except psycopg.Error as exc:
+                raise sqlalchemy_exc.DBAPIError(query, dict(params), exc) from exc
 
+    @staticmethod
     async def _rows(
-        self,
-        pool: AsyncConnectionPool[psycopg.AsyncConnection[Any]],
-        query: str,
-        params: Mapping[str, Any],
-        first: bool,
+        conn: psycopg.AsyncConnection[Any], query: str, params: Mapping[str, Any], first: bool
     ) -> list[tuple[Any, ...]]:
-        # A connection that fails or is cancelled mid-query goes back broken: the pool
-        # discards it rather than hand it to the next read.
-        async with pool.connection(timeout=self.timeout) as conn:
-            cursor = await conn.execute(query, params)
-            if first:
-                row = await cursor.fetchone()
-                return [] if row is None else [row]
-            return await cursor.fetchall()
+        cursor = await conn.execute(query, params)
+        if first:
+            row = await cursor.fetchone()
+            return [] if row is None else [row]
+        return await cursor.fetchall()
 
-    async def _bound_pool(self) -> AsyncConnectionPool[psycopg.AsyncConnection[Any]]:
-        from psycopg_pool import AsyncConnectionPool
+    async def _fetch(
+        self, query: str, params: Mapping[str, Any], first: bool
+    ) -> list[tuple[Any, ...]]:
+        import psycopg
 
+        loop = self._loop
+        reused = bool(self._idle)
+        conn = self._idle.pop() if reused else await self._connect()
+        try:
+            rows = await self._rows(conn, query, params, first)
+        except psycopg.OperationalError:
+            await conn.close()
+            if not reused:
+                raise
+            # An idle connection the server dropped (restart, idle timeout): once more
+            # on a new connection.
+            conn = await self._connect()
+            try:
+                rows = await self._rows(conn, query, params, first)
+            except BaseException:
+                await conn.close()
+                raise
+        except BaseException:
+            # Errors and cancellation (client gone mid-query) leave the connection in
+            # an unknown state: never hand it to the next request.
+            await conn.close()
+            raise
+        if loop is self._loop and len(self._idle) < self.max_idle and not conn.closed:
+            self._idle.append(conn)
+        else:
+            await conn.close()
+        return rows
+
+    async def _connect(self) -> psycopg.AsyncConnection[Any]:
+        import psycopg
+
+        return await psycopg.AsyncConnection.connect(self.conninfo, autocommit=True)
+
+    async def _bind_loop(self) -> asyncio.Semaphore:
         loop = asyncio.get_running_loop()
-        if self._pool is None or loop is not self._loop:
-            self._pool, self._loop = None, loop  # an older loop's pool is left to it
-            pool: AsyncConnectionPool[psycopg.AsyncConnection[Any]] = AsyncConnectionPool(
-                self.conninfo,
-                min_size=0,
-                max_size=self.max_size,
-                kwargs={"autocommit": True},
-                timeout=self.timeout,
-                open=False,
-            )
-            await pool.open()
-            self._pool = pool
-        return self._pool
+        if loop is not self._loop or self._slots is None:
+            await self.close()
+            self._loop = loop
+            self._slots = asyncio.Semaphore(self.max_size)
+        return self._slots
 
     async def close(self) -> None:
-        """Close the pool's connections (a later read opens a new pool)."""
-        pool, self._pool = self._pool, None
-        if pool is not None and self._loop is asyncio.get_running_loop():
-            await pool.close()
+        """Close the idle connections (ones in use are closed when they come back)."""
+        idle, self._idle = self._idle, []
+        for conn in idle:
+            await conn.close()

@@ -10,12 +10,71 @@ from typing import Any
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
+from schemas.evaluations import (
+    DatasetItem,
+    DatasetPublic,
+    EvaluationPublic,
+    ItemResult,
+    JudgeConfig,
+)
 from storage.models import AppGate, EvalDataset, Evaluation, EvaluationRun, utc_now
 
 
 def production_runs_only(run_id_column: Any) -> ColumnElement[bool]:
     """A condition keeping only rows of runs no evaluation started (metrics' filter)."""
     return ~select(EvaluationRun.run_id).where(EvaluationRun.run_id == run_id_column).exists()
+
+
+def iso(value: Any) -> str | None:
+    return value.strftime("%Y-%m-%dT%H:%M:%S.%fZ") if value is not None else None
+
+
+def dataset_public(row: EvalDataset, *, with_items: bool = True) -> DatasetPublic:
+    return DatasetPublic(
+        id=row.id,
+        app_id=row.app_id,
+        name=row.name,
+        version=row.version,
+        description=row.description,
+        items=[DatasetItem.model_validate(i) for i in row.items] if with_items else [],
+        item_count=len(row.items),
+        locked=row.locked_at is not None,
+        storage="mlflow" if row.mlflow_dataset_id else "database",
+        mlflow_dataset_id=row.mlflow_dataset_id,
+        created_at=iso(row.created_at) or "",
+        created_by=row.created_by,
+    )
+
+
+def evaluation_public(row: Evaluation, dataset: EvalDataset | None = None) -> EvaluationPublic:
+    return EvaluationPublic(
+        id=row.id,
+        app_id=row.app_id,
+        dataset_id=row.dataset_id,
+        dataset_name=dataset.name if dataset else "",
+        dataset_version=dataset.version if dataset else 0,
+        release=row.release,
+        release_id=row.release_id,
+        app_version=row.app_version,
+        status=row.status,  # type: ignore[arg-type]
+        score=row.score,
+        field_scores=dict(row.field_scores or {}),
+        items_total=row.items_total,
+        items_done=row.items_done,
+        items=[ItemResult.model_validate(i) for i in row.items or []],
+        cost_usd=row.cost_usd,
+        latency_p50_ms=row.latency_p50_ms,
+        latency_max_ms=row.latency_max_ms,
+        purpose=row.purpose,  # type: ignore[arg-type]
+        judge=row.judge,
+        judge_config=JudgeConfig.model_validate(row.judge_config) if row.judge_config else None,
+        workflow_id=row.workflow_id,
+        mlflow_run_id=row.mlflow_run_id,
+        error=row.error,
+        created_at=iso(row.created_at) or "",
+        finished_at=iso(row.finished_at),
+        created_by=row.created_by,
+    )
 
 
 class DatasetRepository:
@@ -124,7 +183,13 @@ class GateRepository:
         return self.session.get(AppGate, app_id)
 
     def put(
-        self, app_id: str, dataset_id: str, min_score: float, max_field_drop: float, by: str
+        self,
+        app_id: str,
+        dataset_id: str,
+        min_score: float,
+        max_field_drop: float,
+        by: str,
+        judge: dict[str, Any] | None = None,
     ) -> AppGate:
         row = self.get(app_id)
         if row is None:
@@ -133,6 +198,7 @@ class GateRepository:
         row.dataset_id = dataset_id
         row.min_score = min_score
         row.max_field_drop = max_field_drop
+        row.judge = judge
         row.updated_by = by
         row.updated_at = utc_now()
         self.session.flush()

@@ -294,6 +294,7 @@ class RunSummary(Base):
     __table_args__ = (
         Index("ix_run_summaries_start", "started_at"),
         Index("ix_run_summaries_app_start", "app_id", "started_at"),
+        Index("ix_run_summaries_ended", "ended_at"),
     )
 
     run_id: Mapped[str] = mapped_column(String(200), primary_key=True)
@@ -505,6 +506,10 @@ class Evaluation(Base):
     latency_p50_ms: Mapped[float | None] = mapped_column(Float, default=None)
     latency_max_ms: Mapped[float | None] = mapped_column(Float, default=None)
     judge: Mapped[bool] = mapped_column(default=False)
+    #: ``schemas.evaluations.JudgeConfig`` dump when an LLM judge scores (no secrets).
+    judge_config: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
+    #: The ``EvaluationWorkflow`` driving it (``None``: evaluations from before the workflow).
+    workflow_id: Mapped[str | None] = mapped_column(String(200), default=None)
     mlflow_run_id: Mapped[str | None] = mapped_column(String(100), default=None)
     error: Mapped[str | None] = mapped_column(Text, default=None)
     created_by: Mapped[str] = mapped_column(String(200), default="")
@@ -533,6 +538,8 @@ class AppGate(Base):
     dataset_id: Mapped[str] = mapped_column(String(40))
     min_score: Mapped[float] = mapped_column(Float, default=0.0)
     max_field_drop: Mapped[float] = mapped_column(Float, default=1.0)
+    #: ``schemas.evaluations.JudgeConfig`` dump: the gate's evaluations use an LLM judge.
+    judge: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
     updated_by: Mapped[str] = mapped_column(String(200), default="")
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utc_now)
 

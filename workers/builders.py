@@ -27,9 +27,11 @@ from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxR
 
 from activities.agent_calls import AgentActivities
 from activities.batches import BatchActivities
+from activities.evaluations import EvaluationActivities
 from activities.plans import PlanActivities
 from schemas.names import ORCHESTRATOR_QUEUE, agent_queue
 from workflows.batch import BatchWorkflow
+from workflows.evaluation import EvaluationWorkflow
 from workflows.orchestration import OrchestrationWorkflow
 
 logger = logging.getLogger(__name__)
@@ -93,6 +95,7 @@ def build_orchestrator_worker(
     agent_activities: AgentActivities | None = None,
     *,
     batch_activities: BatchActivities | None = None,
+    evaluation_activities: EvaluationActivities | None = None,
     task_queue: str = ORCHESTRATOR_QUEUE,
     graceful_shutdown_timeout: timedelta = DEFAULT_GRACEFUL_SHUTDOWN_TIMEOUT,
     sandboxed: bool = False,
@@ -103,6 +106,7 @@ def build_orchestrator_worker(
     ``agent_activities`` is needed for steps whose agent is dispatched ``local``
     (``invoke_agent`` then runs as a local activity on this worker); ``batch_activities``
     for ``BatchWorkflow``, the parent of a batch's runs (registered with them);
+    ``evaluation_activities`` for ``EvaluationWorkflow``, the driver of an evaluation;
     ``sandboxed`` runs the workflow in Temporal's sandbox (see :func:`workflow_runner`);
     ``deployment`` is the build it announces (:func:`worker_deployment`).
     """
@@ -116,6 +120,14 @@ def build_orchestrator_worker(
             batch_activities.claim_batch_items,
             batch_activities.record_batch_item,
             batch_activities.finish_batch,
+        ]
+    if evaluation_activities is not None:
+        workflows.append(EvaluationWorkflow)
+        activities += [
+            evaluation_activities.start_evaluation_item,
+            evaluation_activities.score_evaluation_item,
+            evaluation_activities.finish_evaluation,
+            evaluation_activities.fail_evaluation,
         ]
     return Worker(
         client,

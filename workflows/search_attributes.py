@@ -15,6 +15,7 @@ from schemas.workflow_contract import (
     AGENT_TYPES_KEY,
     APP_ID_KEY,
     APP_VERSION_KEY,
+    EVALUATION_ID_KEY,
     HUB_RUN_ID_KEY,
     HUB_TRIGGER_ID_KEY,
     HUB_TRIGGER_KEY,
@@ -23,6 +24,8 @@ from schemas.workflow_contract import (
 
 __all__ = [
     "batch_item_search_attributes",
+    "evaluation_item_search_attributes",
+    "evaluation_search_attributes",
     "hub_search_attribute_keys",
     "missing_updates",
     "run_search_attributes",
@@ -67,3 +70,23 @@ def missing_updates(
     return [
         pair.key.value_set(pair.value) for pair in wanted if current.get(pair.key) != pair.value
     ]
+
+
+def evaluation_item_search_attributes(
+    plan: ExecutionPlan, run_id: str, evaluation_id: str
+) -> TypedSearchAttributes:
+    """What an evaluation item's run is found by: those of any run of ``plan`` and the
+    evaluation's id (production listings and metrics leave such runs out)."""
+    pairs = list(run_search_attributes(plan, run_id))
+    if not plan.app_version:
+        pairs.append(SearchAttributePair(APP_VERSION_KEY, "draft"))
+    pairs += [
+        SearchAttributePair(HUB_TRIGGER_KEY, "api"),
+        SearchAttributePair(EVALUATION_ID_KEY, evaluation_id),
+    ]
+    return TypedSearchAttributes(pairs)
+
+
+def evaluation_search_attributes(evaluation_id: str) -> TypedSearchAttributes:
+    """The evaluation's own workflow: found by its id, never listed as a run."""
+    return TypedSearchAttributes([SearchAttributePair(EVALUATION_ID_KEY, evaluation_id)])

@@ -29,7 +29,7 @@ from api.dependencies import (
 )
 from api.errors import ConflictError, InvalidInputError, error_responses
 from api.evaluations.service import EvaluationRunner
-from api.releases.gates import evaluate_gate
+from api.releases.gates import evaluate_gate, record_forced
 from api.releases.service import deploy_app
 from api.schedules.service import ScheduleService
 from schemas.apps import AppCreate, AppPublic, AppSortField, AppStatus, AppUpdate
@@ -344,7 +344,9 @@ async def deploy(
     errors when the orchestration is invalid. With a release gate (``PUT
     /apps/{id}/gate``) the candidate is evaluated first and a 409 carries the report
     when it scores under ``min_score`` or a field drops by more than ``max_field_drop``
-    against the deployed release; ``?force=true`` deploys anyway and is audited.
+    against the deployed release; ``?force=true`` deploys anyway and is audited, and
+    the release it deployed is still evaluated on the gate's dataset (not awaited; the
+    ``X-Evaluation-Id`` header and the audit entry ``app.deploy.forced`` link it).
     """
     app = require_app(session, app_id)
     before = _public(session, app_id)
@@ -373,7 +375,12 @@ async def deploy(
     deploy_app(session, app, prompt_resolver=resolver, deployed_by=principal.subject)
     after = _public(session, app_id)
     audit(session, "app.deploy", "app", app_id, team_id=app.team_id, before=before, after=after)
+    forced: dict[str, str | None] | None = None
     if gate is not None and force:
+        # Forced past the gate: the release deployed is still evaluated (not awaited), and
+        # the audit entry links that evaluation and the baseline it compares with.
+        evaluations: EvaluationRunner = request.app.state.evaluations
+        forced = await record_forced(session, evaluations, app, gate, resolver, principal)
         audit(
             session,
             "app.deploy.forced",
@@ -382,9 +389,19 @@ async def deploy(
             team_id=app.team_id,
             after={
                 "version": after.version,
-                "gate": {"dataset_id": gate.dataset_id, "min_score": gate.min_score},
+                "gate": {
+                    "dataset_id": gate.dataset_id,
+                    "min_score": gate.min_score,
+                    "max_field_drop": gate.max_field_drop,
+                },
                 "by": principal.subject,
+                **forced,
             },
+        )
+        session.commit()
+        return JSONResponse(
+            after.model_dump(mode="json"),
+            headers={"X-Evaluation-Id": forced["evaluation_id"] or ""},
         )
     if report is not None:
         return JSONResponse(

@@ -5,9 +5,11 @@ sliding window counter of ``burst`` requests per ``burst / rate`` minutes. The c
 live in a ``limits`` storage: this process's memory by default (with N API processes a
 caller gets N times the rate), or Redis when ``HUB_RATE_LIMIT_STORAGE`` is a
 ``redis://`` URI, so that every process counts against the same limit
-(docs/security.md). Redis calls run on a worker thread, never on the event loop; when
-Redis cannot be reached the request is let through and a warning logged (the limit is
-abuse protection, not a reason to take the API down).
+(docs/security.md). The asyncio flavour of ``limits`` is used: its memory storage
+expires counters in a task instead of starting a timer thread every few milliseconds,
+and Redis is spoken to with ``redis.asyncio``, never blocking the event loop. When Redis
+cannot be reached the request is let through and a warning logged (the limit is abuse
+protection, not a reason to take the API down).
 """
 
 from __future__ import annotations
@@ -17,10 +19,10 @@ import logging
 import math
 import time
 
-import anyio
 from limits import RateLimitItem, RateLimitItemPerSecond
-from limits.storage import MemoryStorage, Storage, storage_from_string
-from limits.strategies import SlidingWindowCounterRateLimiter
+from limits.aio.storage import MemoryStorage, Storage
+from limits.aio.strategies import SlidingWindowCounterRateLimiter
+from limits.storage import storage_from_string
 
 logger = logging.getLogger("hub.api.rate_limits")
 
@@ -32,8 +34,8 @@ def rate_limit_storage(uri: str | None) -> Storage:
     """The storage named by ``uri`` (``redis://host:port/db``, ``memory://``); memory if unset."""
     if not uri or uri == "memory://":
         return MemoryStorage()
-    storage = storage_from_string(uri)
-    if not isinstance(storage, Storage):  # an ``async+…`` scheme
+    storage = storage_from_string(f"async+{uri}", implementation="redispy")
+    if not isinstance(storage, Storage):
         raise ValueError(f"HUB_RATE_LIMIT_STORAGE: use redis://host:port/db, not {uri!r}")
     return storage
 
@@ -54,19 +56,16 @@ class RateLimiter:
         self.item = rate_limit_item(rate_per_minute, burst)
         self.storage = storage if storage is not None else MemoryStorage()
         self._strategy = SlidingWindowCounterRateLimiter(self.storage)
-        #: Whether calls leave the process (then they run on a worker thread).
-        self.remote = not isinstance(self.storage, MemoryStorage)
         self._warned_at = -math.inf
 
-    def acquire_now(self, key: str, item: RateLimitItem | None = None) -> float | None:
+    async def acquire(self, key: str, item: RateLimitItem | None = None) -> float | None:
         """Take one request of ``item`` (default: the per-principal one) for ``key``:
-        ``None`` when allowed, else seconds to wait. Blocks on a remote storage: from
-        async code use :meth:`acquire`."""
+        ``None`` when allowed, else seconds to wait."""
         item = item or self.item
         try:
-            if self._strategy.hit(item, key):
+            if await self._strategy.hit(item, key):
                 return None
-            reset_at, _ = self._strategy.get_window_stats(item, key)
+            reset_at, _ = await self._strategy.get_window_stats(item, key)
         except Exception as exc:  # the storage's client errors (redis, …): fail open
             now = time.monotonic()
             if now - self._warned_at >= WARN_EVERY_SECONDS:
@@ -74,12 +73,6 @@ class RateLimiter:
                 logger.warning("rate limits not applied: the storage failed (%s)", exc)
             return None
         return max(reset_at - time.time(), 0.0)
-
-    async def acquire(self, key: str, item: RateLimitItem | None = None) -> float | None:
-        """:meth:`acquire_now` without blocking the event loop on a remote storage."""
-        if not self.remote:
-            return self.acquire_now(key, item)
-        return await anyio.to_thread.run_sync(self.acquire_now, key, item)
 
 
 def retry_after_header(wait_seconds: float) -> str:

@@ -16,7 +16,6 @@ from api.audit.service import audit
 from api.auth.dependencies import AdminDep, EditorDep, ForbiddenError, OperatorDep, ViewerDep
 from api.dependencies import PromptResolverDep, SessionDep, require_app
 from api.errors import ConflictError, InvalidInputError, NotFoundError, error_responses, item_at
-from api.evaluations.scoring import check_expected
 from api.evaluations.service import (
     EvaluationRunner,
     baseline_and_candidate,
@@ -28,6 +27,7 @@ from api.evaluations.service import (
     require_dataset,
     resolve_release,
 )
+from schemas.evaluation_scoring import check_expected
 from schemas.evaluations import (
     DatasetCreate,
     DatasetItem,
@@ -237,15 +237,10 @@ async def start_evaluation(
 ) -> EvaluationPublic:
     """Runs every item of the dataset through the release (``deployed``, ``draft`` or a
     version) as ordinary runs tagged with the evaluation (left out of production metrics),
-    a few at a time, and scores each field. Answers at once; follow it with
-    ``GET /evaluations/{id}``."""
+    a few at a time, and scores each field (code scorers; an LLM judge for the fields
+    ``judge`` names, when given). A durable workflow drives it: it goes on when the API
+    stops. Answers at once; follow it with ``GET /evaluations/{id}``."""
     app = require_app(session, app_id)
-    if body.judge:
-        raise InvalidInputError.at(
-            ("body", "judge"),
-            "The LLM judge is not available in this version; leave judge false (the code "
-            "scorers always run).",
-        )
     if body.release == "draft" and not principal.has_role("editor"):
         raise ForbiddenError("Evaluating the draft needs the 'editor' role.")
     dataset = require_dataset(session, body.dataset_id, app)
@@ -255,8 +250,8 @@ async def start_evaluation(
     runner = _runner(request)
     await runner.gateway.client()  # 503 now, not later, when Temporal is down
     evaluation_id = runner.create(app, dataset, candidate, principal, judge=body.judge)
-    runner.start_background(
-        evaluation_id, candidate, principal, body.concurrency, body.item_timeout_seconds
+    await runner.start(
+        evaluation_id, candidate, body.concurrency, body.item_timeout_seconds, body.judge
     )
     audit(
         session,
@@ -264,7 +259,11 @@ async def start_evaluation(
         "evaluation",
         evaluation_id,
         team_id=app.team_id,
-        after={"dataset_id": dataset.id, "release": body.release},
+        after={
+            "dataset_id": dataset.id,
+            "release": body.release,
+            "judge": body.judge.model_dump(mode="json") if body.judge else None,
+        },
     )
     session.commit()
     response.headers["Location"] = f"/evaluations/{evaluation_id}"
@@ -348,7 +347,14 @@ def put_gate(
     gates = GateRepository(session)
     previous = gates.get(app_id)
     before = gate_public(previous) if previous is not None else None
-    row = gates.put(app_id, body.dataset_id, body.min_score, body.max_field_drop, principal.subject)
+    row = gates.put(
+        app_id,
+        body.dataset_id,
+        body.min_score,
+        body.max_field_drop,
+        principal.subject,
+        judge=body.judge.model_dump(mode="json") if body.judge else None,
+    )
     after = gate_public(row)
     audit(session, "gate.put", "app", app_id, team_id=app.team_id, before=before, after=after)
     return after

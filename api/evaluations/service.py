@@ -1,60 +1,62 @@
 """Evaluations: a dataset's items run through the real engine and scored per field.
 
-Each item is an ordinary run (``RunService.start``) of the release under test, tagged
-with the evaluation's id (``HubEvaluationId`` and an ``evaluation_runs`` row) so that
-production metrics and run listings leave it out. At most ``concurrency`` runs are in
-flight at once. Items are scored as their runs end (``api/evaluations/scoring.py``); the
-report is written to the ``evaluations`` row as it fills and, at the end, logged to
-MLflow (an experiment per app, a run per evaluation with its scores as metrics).
-
-``POST /apps/{id}/evaluations`` runs an evaluation in the background of the API process;
-a gated deploy awaits one inside its request. An evaluation interrupted by the API
-stopping is marked failed (start it again).
+``POST /apps/{id}/evaluations`` records the evaluation (each item's inputs checked at
+the door) and starts its ``EvaluationWorkflow`` (``workflows/evaluation.py``) on the
+orchestrator workers: each item is an ordinary run of the release under test, tagged with
+the evaluation's id (``HubEvaluationId`` and an ``evaluation_runs`` row) so that
+production metrics and run listings leave it out, at most ``concurrency`` at once; items
+are scored by an activity as their runs end (``schemas/evaluation_scoring.py``, and the
+LLM judge when asked), the report is written to the ``evaluations`` row as it fills and,
+at the end, logged to MLflow. Nothing of it lives in the API process: an API that stops
+or crashes loses no evaluation. A gated deploy awaits its evaluations' workflows.
 """
 
 from __future__ import annotations
 
-import asyncio
-import json
 import logging
-import statistics
-from collections.abc import Callable, Coroutine
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from sqlalchemy.orm import Session, sessionmaker
 from temporalio.client import WorkflowFailureError
+from temporalio.common import SearchAttributePair, TypedSearchAttributes
 from temporalio.service import RPCError
 
 from api.auth.principals import Principal
 from api.config import PromptResolver
 from api.errors import ConflictError, InvalidInputError, NotFoundError
-from api.evaluations.scoring import aggregate, score_item
 from api.releases.service import build_plan
-from api.runs.service import RunService
 from api.temporal import TemporalGateway, TemporalUnavailable
-from schemas.artifacts import ARTIFACT_REF_KEY, ArtifactRef, artifact_id_from_uri
+from schemas.artifacts import ArtifactRef, artifact_id_from_uri
 from schemas.evaluations import (
-    DatasetItem,
-    DatasetPublic,
+    EVALUATION_WORKFLOW_TYPE,
     EvaluationComparison,
     EvaluationPublic,
     EvaluationSummary,
+    EvaluationWorkflowInput,
     FieldComparison,
     GatePublic,
     ItemComparison,
     ItemResult,
+    JudgeConfig,
 )
+from schemas.names import ORCHESTRATOR_QUEUE
 from schemas.orchestration import ExecutionPlan
-from schemas.runs import RunResult
-from schemas.workflow_contract import failure_message
+from schemas.workflow_contract import EVALUATION_ID_KEY
 from storage.artifacts import ArtifactNotFound, ArtifactStore
-from storage.evaluations import DatasetRepository, EvaluationRepository
-from storage.mlflow_evaluations import log_to_mlflow
+from storage.evaluations import (
+    DatasetRepository,
+    EvaluationRepository,
+    dataset_public,
+    evaluation_public,
+    iso,
+)
 from storage.models import App, AppGate, EvalDataset, Evaluation, utc_now
 from storage.repositories import ReleaseRepository
 from storage.run_inputs import run_input_problems
 from storage.security import ArtifactOwnerRepository
+
+__all__ = ["dataset_public", "evaluation_public"]
 
 logger = logging.getLogger(__name__)
 
@@ -63,56 +65,6 @@ DEFAULT_CONCURRENCY = 4
 DEFAULT_ITEM_TIMEOUT_SECONDS = 900.0
 #: A field whose score moved by less than this counts as unchanged.
 SCORE_EPSILON = 1e-9
-
-
-def iso(value: Any) -> str | None:
-    return value.strftime("%Y-%m-%dT%H:%M:%S.%fZ") if value is not None else None
-
-
-def dataset_public(row: EvalDataset, *, with_items: bool = True) -> DatasetPublic:
-    return DatasetPublic(
-        id=row.id,
-        app_id=row.app_id,
-        name=row.name,
-        version=row.version,
-        description=row.description,
-        items=[DatasetItem.model_validate(i) for i in row.items] if with_items else [],
-        item_count=len(row.items),
-        locked=row.locked_at is not None,
-        storage="mlflow" if row.mlflow_dataset_id else "database",
-        mlflow_dataset_id=row.mlflow_dataset_id,
-        created_at=iso(row.created_at) or "",
-        created_by=row.created_by,
-    )
-
-
-def evaluation_public(row: Evaluation, dataset: EvalDataset | None = None) -> EvaluationPublic:
-    return EvaluationPublic(
-        id=row.id,
-        app_id=row.app_id,
-        dataset_id=row.dataset_id,
-        dataset_name=dataset.name if dataset else "",
-        dataset_version=dataset.version if dataset else 0,
-        release=row.release,
-        release_id=row.release_id,
-        app_version=row.app_version,
-        status=row.status,  # type: ignore[arg-type]
-        score=row.score,
-        field_scores=dict(row.field_scores or {}),
-        items_total=row.items_total,
-        items_done=row.items_done,
-        items=[ItemResult.model_validate(i) for i in row.items or []],
-        cost_usd=row.cost_usd,
-        latency_p50_ms=row.latency_p50_ms,
-        latency_max_ms=row.latency_max_ms,
-        purpose=row.purpose,  # type: ignore[arg-type]
-        judge=row.judge,
-        mlflow_run_id=row.mlflow_run_id,
-        error=row.error,
-        created_at=iso(row.created_at) or "",
-        finished_at=iso(row.finished_at),
-        created_by=row.created_by,
-    )
 
 
 def evaluation_summary(row: Evaluation) -> EvaluationSummary:
@@ -124,7 +76,11 @@ def evaluation_summary(row: Evaluation) -> EvaluationSummary:
         app_version=row.app_version,
         status=row.status,  # type: ignore[arg-type]
         score=row.score,
+        field_scores=dict(row.field_scores or {}),
+        items_total=row.items_total,
+        items_done=row.items_done,
         purpose=row.purpose,  # type: ignore[arg-type]
+        judge=row.judge,
         created_at=iso(row.created_at) or "",
         finished_at=iso(row.finished_at),
     )
@@ -136,6 +92,7 @@ def gate_public(row: AppGate) -> GatePublic:
         dataset_id=row.dataset_id,
         min_score=row.min_score,
         max_field_drop=row.max_field_drop,
+        judge=JudgeConfig.model_validate(row.judge) if row.judge else None,
         updated_at=iso(row.updated_at) or "",
         updated_by=row.updated_by,
     )
@@ -210,20 +167,20 @@ def _artifact_lookup(
     return lookup
 
 
-def _percentile_50(values: list[float]) -> float | None:
-    return float(statistics.median(values)) if values else None
-
-
 @dataclass
 class EvaluationRunner:
-    """Starts and scores evaluations; one per API process (``app.state.evaluations``)."""
+    """Records evaluations and starts their ``EvaluationWorkflow`` (``app.state.evaluations``).
+
+    Nothing of an evaluation runs in the API process: the workflow (on the orchestrator
+    workers) starts the item runs, scores them and writes the report, so an evaluation
+    outlives the API that started it.
+    """
 
     session_factory: sessionmaker[Session]
     gateway: TemporalGateway
     artifact_store: ArtifactStore | None
     mlflow_tracking_uri: str | None = None
     default_concurrency: int = DEFAULT_CONCURRENCY
-    _tasks: set[asyncio.Task[None]] = field(default_factory=set)
 
     # ---------------------------------------------------------------- creating
 
@@ -235,11 +192,25 @@ class EvaluationRunner:
         principal: Principal,
         *,
         purpose: str = "manual",
-        judge: bool = False,
+        judge: JudgeConfig | None = None,
     ) -> str:
-        """Record a running evaluation (own transaction) and lock the dataset version."""
+        """Record a running evaluation (own transaction) and lock the dataset version.
+
+        Each item's inputs are checked at the door here, as ``POST /runs`` does (with the
+        caller's rights on the artifacts they name): an item refused fails alone, with
+        the message, and no run is started for it."""
         who = principal
         with self.session_factory() as session:
+            lookup = _artifact_lookup(session, self.artifact_store, who)
+            items = []
+            for index, item in enumerate(dataset.items):
+                inputs = item.get("inputs") or {}
+                result = ItemResult(index=index, inputs=inputs)
+                problems = run_input_problems(candidate.plan, inputs, lookup)
+                if problems:
+                    result.status = "failed"
+                    result.error = "; ".join(dict.fromkeys(p.message for p in problems))
+                items.append(result.model_dump(mode="json"))
             row = EvaluationRepository(session).add(
                 Evaluation(
                     app_id=app.id,
@@ -249,12 +220,10 @@ class EvaluationRunner:
                     app_version=candidate.app_version,
                     status="running",
                     purpose=purpose,
-                    judge=judge,
+                    judge=judge is not None,
+                    judge_config=judge.model_dump(mode="json") if judge else None,
                     field_scores={},
-                    items=[
-                        ItemResult(index=i, inputs=item.get("inputs") or {}).model_dump(mode="json")
-                        for i, item in enumerate(dataset.items)
-                    ],
+                    items=items,
                     items_total=len(dataset.items),
                     items_done=0,
                     cost_usd=0.0,
@@ -268,68 +237,60 @@ class EvaluationRunner:
             session.commit()
             return row.id
 
-    def start_background(
+    async def start(
         self,
         evaluation_id: str,
         candidate: Candidate,
-        principal: Principal,
-        concurrency: int | None,
-        item_timeout: float | None = None,
-    ) -> None:
-        """Run the evaluation after the request has answered."""
-        self._spawn(self.execute(evaluation_id, candidate, principal, concurrency, item_timeout))
-
-    def _spawn(self, coro: Coroutine[Any, Any, None]) -> None:
-        task = asyncio.get_running_loop().create_task(coro)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-
-    async def shutdown(self) -> None:
-        """Cancel evaluations in flight; their rows say they were interrupted."""
-        for task in list(self._tasks):
-            task.cancel()
-        for task in list(self._tasks):
-            try:
-                await task
-            except BaseException:  # noqa: BLE001 - cancelled or already failed and recorded
-                logger.debug("evaluation task ended at shutdown", exc_info=True)
-
-    # ----------------------------------------------------------------- running
-
-    async def execute(
-        self,
-        evaluation_id: str,
-        candidate: Candidate,
-        principal: Principal,
         concurrency: int | None = None,
         item_timeout: float | None = None,
+        judge: JudgeConfig | None = None,
     ) -> None:
-        """Run every item (bounded concurrency), score it, then finish the report."""
+        """Start the evaluation's workflow (its id is the evaluation's). When Temporal
+        cannot take it the evaluation is marked failed and the error raised."""
         with self.session_factory() as session:
             row = EvaluationRepository(session).get(evaluation_id)
-            dataset = DatasetRepository(session).get(row.dataset_id) if row else None
-            if row is None or dataset is None:
-                return
-            items = list(dataset.items)
-            app_id = row.app_id
-        limit = asyncio.Semaphore(concurrency or self.default_concurrency)
-        timeout = item_timeout or DEFAULT_ITEM_TIMEOUT_SECONDS
+            assert row is not None
+            app_id, total = row.app_id, row.items_total
         try:
-            results = await asyncio.gather(
-                *(
-                    self._run_item(
-                        evaluation_id, app_id, index, item, candidate, limit, principal, timeout
-                    )
-                    for index, item in enumerate(items)
-                )
+            client = await self.gateway.client()
+            await client.start_workflow(
+                EVALUATION_WORKFLOW_TYPE,
+                EvaluationWorkflowInput(
+                    evaluation_id=evaluation_id,
+                    app_id=app_id,
+                    plan=candidate.plan,
+                    release_id=candidate.release_id,
+                    items_total=total,
+                    concurrency=concurrency or self.default_concurrency,
+                    item_timeout_seconds=item_timeout or DEFAULT_ITEM_TIMEOUT_SECONDS,
+                    judge=judge,
+                ),
+                id=evaluation_id,
+                task_queue=ORCHESTRATOR_QUEUE,
+                search_attributes=TypedSearchAttributes(
+                    [SearchAttributePair(EVALUATION_ID_KEY, evaluation_id)]
+                ),
             )
-            await self._finish(evaluation_id, list(results))
-        except asyncio.CancelledError:
-            self._fail(evaluation_id, "the API stopped during the evaluation; start it again")
+        except (RPCError, TemporalUnavailable) as exc:
+            self._fail(evaluation_id, f"the evaluation could not be started: {exc}")
             raise
-        except Exception as exc:
-            logger.exception("evaluation %s failed", evaluation_id)
-            self._fail(evaluation_id, f"the evaluation could not finish: {exc}")
+        with self.session_factory() as session:
+            row = EvaluationRepository(session).get(evaluation_id)
+            if row is not None:
+                row.workflow_id = evaluation_id
+                session.commit()
+
+    async def wait(self, evaluation_id: str) -> EvaluationPublic:
+        """The report once the evaluation's workflow has ended."""
+        client = await self.gateway.client()
+        try:
+            await client.get_workflow_handle(evaluation_id).result()
+        except WorkflowFailureError:
+            logger.info("evaluation %s failed", evaluation_id)
+        with self.session_factory() as session:
+            row = EvaluationRepository(session).get(evaluation_id)
+            assert row is not None
+            return evaluation_public(row, DatasetRepository(session).get(row.dataset_id))
 
     def _fail(self, evaluation_id: str, message: str) -> None:
         with self.session_factory() as session:
@@ -339,183 +300,6 @@ class EvaluationRunner:
                 row.error = message
                 row.finished_at = utc_now()
                 session.commit()
-
-    async def _run_item(
-        self,
-        evaluation_id: str,
-        app_id: str,
-        index: int,
-        item: dict[str, Any],
-        candidate: Candidate,
-        limit: asyncio.Semaphore,
-        principal: Principal,
-        timeout: float = DEFAULT_ITEM_TIMEOUT_SECONDS,
-    ) -> ItemResult:
-        inputs = dict(item.get("inputs") or {})
-        expected = dict(item.get("expected") or {})
-        result = ItemResult(index=index, inputs=inputs)
-        outputs: dict[str, Any] | None = None
-        async with limit:
-            try:
-                outputs = await self._start_and_await(
-                    evaluation_id, app_id, index, inputs, candidate, principal, result, timeout
-                )
-            except (RPCError, TemporalUnavailable) as exc:
-                # One item the engine could not take does not lose the others.
-                result.status = "failed"
-                result.error = f"the run could not be started or followed: {exc}"
-        result.fields = score_item(expected, outputs, self._resolve)
-        scores = [f.score for f in result.fields]
-        result.score = sum(scores) / len(scores) if scores else None
-        self._record_item(evaluation_id, result)
-        return result
-
-    async def _start_and_await(
-        self,
-        evaluation_id: str,
-        app_id: str,
-        index: int,
-        inputs: dict[str, Any],
-        candidate: Candidate,
-        principal: Principal,
-        result: ItemResult,
-        timeout: float = DEFAULT_ITEM_TIMEOUT_SECONDS,
-    ) -> dict[str, Any] | None:
-        """Start the item's run (after the door's input check) and wait for its outputs."""
-        outputs: dict[str, Any] | None = None
-        with self.session_factory() as session:
-            problems = run_input_problems(
-                candidate.plan,
-                inputs,
-                _artifact_lookup(session, self.artifact_store, principal),
-            )
-            if problems:
-                result.status = "failed"
-                result.error = "; ".join(dict.fromkeys(p.message for p in problems))
-            else:
-                service = RunService(session=session, gateway=self.gateway, principal=principal)
-                started, _ = await service.start(
-                    app_id,
-                    inputs=inputs,
-                    plan=candidate.plan,
-                    release_id=candidate.release_id,
-                    idempotency_key=None,
-                    evaluation=(evaluation_id, index),
-                )
-                result.run_id = started.run_id
-        # The session is closed while the run goes on: no connection held meanwhile.
-        if result.run_id is not None:
-            outputs = await self._await_run(result, timeout)
-        return outputs
-
-    async def _await_run(
-        self, result: ItemResult, timeout: float = DEFAULT_ITEM_TIMEOUT_SECONDS
-    ) -> dict[str, Any] | None:
-        """Wait for the item's run; fill status, cost and latency; return its outputs
-        (``None`` when it did not complete). A run still going after ``timeout`` seconds
-        (say, waiting for an approval nobody gives) is canceled and the item fails."""
-        assert result.run_id is not None
-        client = await self.gateway.client()
-        handle = client.get_workflow_handle(result.run_id, result_type=RunResult)
-        outputs: dict[str, Any] | None = None
-        try:
-            run: RunResult = await asyncio.wait_for(handle.result(), timeout)
-            result.status = "completed"
-            outputs = dict(run.outputs)
-            result.cost_usd = float(run.cost_usd or 0.0)
-            result.tokens = int(run.total_tokens or 0)
-        except WorkflowFailureError as exc:
-            result.status = "failed"
-            result.error = failure_message(exc)
-        except TimeoutError:
-            result.status = "failed"
-            result.error = (
-                f"the run did not end within {timeout:g} s (item_timeout_seconds) and was canceled"
-            )
-            try:
-                await handle.cancel()
-            except RPCError:
-                logger.info("run %s could not be canceled", result.run_id, exc_info=True)
-        try:
-            description = await handle.describe()
-            if description.start_time and description.close_time:
-                seconds = (description.close_time - description.start_time).total_seconds()
-                result.latency_ms = seconds * 1000
-        except RPCError:
-            logger.debug("no description of run %s", result.run_id, exc_info=True)
-        return outputs
-
-    def _resolve(self, value: Any) -> Any:
-        """A claim-check reference (``{"$artifact": uri}``) read from the artifact store."""
-        if (
-            isinstance(value, dict)
-            and set(value) == {ARTIFACT_REF_KEY}
-            and isinstance(value[ARTIFACT_REF_KEY], str)
-            and self.artifact_store is not None
-        ):
-            artifact_id = artifact_id_from_uri(value[ARTIFACT_REF_KEY])
-            if artifact_id is None:
-                return value
-            try:
-                data, _ = self.artifact_store.get(artifact_id)
-                return json.loads(data)
-            except (ArtifactNotFound, ValueError):
-                return value
-        return value
-
-    def _record_item(self, evaluation_id: str, result: ItemResult) -> None:
-        """Write one scored item into the report (runs on the loop: no interleaving)."""
-        with self.session_factory() as session:
-            row = EvaluationRepository(session).get(evaluation_id)
-            if row is None:
-                return
-            items = list(row.items or [])
-            while len(items) <= result.index:
-                items.append(ItemResult(index=len(items)).model_dump(mode="json"))
-            items[result.index] = result.model_dump(mode="json")
-            row.items = items
-            row.items_done = sum(1 for i in items if i.get("status") not in ("pending", None))
-            session.commit()
-
-    async def _finish(self, evaluation_id: str, results: list[ItemResult]) -> None:
-        """Aggregate, log to MLflow, then mark completed (so a completed report has its
-        MLflow run id when MLflow took it)."""
-        totals = aggregate(results)
-        latencies = sorted(r.latency_ms for r in results if r.latency_ms is not None)
-
-        def fill(row: Evaluation) -> None:
-            row.items = [r.model_dump(mode="json") for r in results]
-            row.items_done = len(results)
-            row.score = totals.score if totals.score is not None else 0.0
-            row.field_scores = totals.field_scores
-            row.cost_usd = sum(r.cost_usd for r in results)
-            row.latency_p50_ms = _percentile_50(latencies)
-            row.latency_max_ms = latencies[-1] if latencies else None
-            row.status = "completed"
-            row.finished_at = utc_now()
-
-        with self.session_factory() as session:
-            row = EvaluationRepository(session).get(evaluation_id)
-            if row is None:
-                return
-            fill(row)
-            public = evaluation_public(row, DatasetRepository(session).get(row.dataset_id))
-            session.rollback()  # written below, once MLflow has answered
-        mlflow_run_id: str | None = None
-        if self.mlflow_tracking_uri:
-            try:
-                mlflow_run_id = await asyncio.to_thread(
-                    log_to_mlflow, self.mlflow_tracking_uri, public
-                )
-            except Exception:  # MLflow is a mirror: the report stands without it
-                logger.warning("evaluation %s not logged to MLflow", evaluation_id, exc_info=True)
-        with self.session_factory() as session:
-            row = EvaluationRepository(session).get(evaluation_id)
-            if row is None:
-                return
-            fill(row)
-            row.mlflow_run_id = mlflow_run_id
-            session.commit()
 
 
 def _release_order(evaluation: EvaluationPublic) -> tuple[tuple[int, ...], bool, str, str]:

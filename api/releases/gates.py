@@ -10,23 +10,26 @@ deploy has nothing to compare with: only ``min_score`` applies.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 
 from sqlalchemy.orm import Session
+from temporalio.service import RPCError
 
 from api.auth.principals import Principal
 from api.config import PromptResolver
 from api.evaluations.service import (
     Candidate,
     EvaluationRunner,
+    JudgeConfig,
     compare,
-    evaluation_public,
     gate_public,
     require_dataset,
     resolve_release,
 )
 from api.releases.service import build_plan, bump_minor
+from api.temporal import TemporalUnavailable
 from schemas.evaluations import EvaluationPublic, GatePublic, GateReport
-from storage.evaluations import DatasetRepository, EvaluationRepository
+from storage.evaluations import EvaluationRepository
 from storage.models import App, AppGate
 from storage.repositories import ReleaseRepository
 
@@ -39,11 +42,8 @@ class GateRefused(Exception):
         self.report = report
 
 
-def _load(runner: EvaluationRunner, evaluation_id: str) -> EvaluationPublic:
-    with runner.session_factory() as session:
-        row = EvaluationRepository(session).get(evaluation_id)
-        assert row is not None
-        return evaluation_public(row, DatasetRepository(session).get(row.dataset_id))
+def _judge(gate: AppGate) -> JudgeConfig | None:
+    return JudgeConfig.model_validate(gate.judge) if gate.judge else None
 
 
 async def evaluate_gate(
@@ -75,15 +75,61 @@ async def evaluate_gate(
     gate_view = gate_public(gate)
     # The runner writes in its own transactions: this request's holds nothing meanwhile.
     session.commit()
-    candidate_id = runner.create(app, dataset, candidate, principal, purpose="gate")
-    jobs = [runner.execute(candidate_id, candidate, principal)]
+    judge_config = _judge(gate)
+    candidate_id = runner.create(
+        app, dataset, candidate, principal, purpose="gate", judge=judge_config
+    )
+    await runner.start(candidate_id, candidate, judge=judge_config)
     if baseline_candidate is not None:
-        baseline_id = runner.create(app, dataset, baseline_candidate, principal, purpose="gate")
-        jobs.append(runner.execute(baseline_id, baseline_candidate, principal))
-    await asyncio.gather(*jobs)
-    candidate_report = _load(runner, candidate_id)
-    baseline_report = _load(runner, baseline_id) if baseline_id else None
-    return judge(gate_view, candidate_report, baseline_report)
+        baseline_id = runner.create(
+            app, dataset, baseline_candidate, principal, purpose="gate", judge=judge_config
+        )
+        await runner.start(baseline_id, baseline_candidate, judge=judge_config)
+    # The evaluations' workflows run on the workers; this request only awaits them (an
+    # API that dies meanwhile loses the deploy, not the evaluations).
+    reports = await asyncio.gather(
+        runner.wait(candidate_id), *([runner.wait(baseline_id)] if baseline_id else [])
+    )
+    return judge(gate_view, reports[0], reports[1] if len(reports) > 1 else None)
+
+
+async def record_forced(
+    session: Session,
+    runner: EvaluationRunner,
+    app: App,
+    gate: AppGate,
+    prompt_resolver: PromptResolver | None,
+    principal: Principal,
+) -> dict[str, str | None]:
+    """After a forced deploy: start (not await) an evaluation of the release just
+    deployed on the gate's dataset, so the release has a report all the same.
+
+    Returns what the audit entry links: ``evaluation_id`` (also when Temporal could not
+    take it: the evaluation is then recorded ``failed`` with the reason) and
+    ``baseline_evaluation_id``, the newest completed evaluation of the release it
+    replaced on the same dataset version (``None`` when there is none).
+    """
+    dataset = require_dataset(session, gate.dataset_id, app)
+    releases = ReleaseRepository(session).list_for_app(app.id)
+    deployed = resolve_release(session, app, "deployed", prompt_resolver)
+    previous = next((r for r in releases if r.id != deployed.release_id), None)
+    baseline = (
+        EvaluationRepository(session).latest_completed(dataset.id, previous.id)
+        if previous is not None
+        else None
+    )
+    session.commit()
+    judge_config = _judge(gate)
+    evaluation_id = runner.create(
+        app, dataset, deployed, principal, purpose="gate", judge=judge_config
+    )
+    # Temporal down: the runner records the evaluation failed, with the reason.
+    with contextlib.suppress(RPCError, TemporalUnavailable):
+        await runner.start(evaluation_id, deployed, judge=judge_config)
+    return {
+        "evaluation_id": evaluation_id,
+        "baseline_evaluation_id": baseline.id if baseline is not None else None,
+    }
 
 
 def judge(

@@ -2,7 +2,9 @@
 
 ``python -m bench --only server`` (perf samples of the dev server, root) and
 ``python -m bench --only floor`` (one step driven by raw gRPC polls) answered
-questions of issue 8; they stay runnable for the next such question. Their history
+questions of issue 8; ``python -m bench.investigations.api_ab --base DIR`` (two versions
+of the API side by side) answered one of issue 19. They stay runnable for the next such
+question. Their history
 and findings are in ``bench/investigations/README.md``.
 """
 

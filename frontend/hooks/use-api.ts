@@ -114,3 +114,54 @@ export function useAudit(query: { limit: number; offset: number; action?: string
   );
 }
 
+
+// --- evaluations ----------------------------------------------------------------------
+
+export function useDatasets(appId: string | undefined) {
+  return useSWR(appId ? ["datasets", appId] : null, () =>
+    unwrap(api.GET("/apps/{app_id}/datasets", { params: { path: { app_id: appId! } } })),
+  );
+}
+
+export function useDataset(datasetId: string | undefined) {
+  return useSWR(datasetId ? ["dataset", datasetId] : null, () =>
+    unwrap(api.GET("/datasets/{dataset_id}", { params: { path: { dataset_id: datasetId! } } })),
+  );
+}
+
+export function useEvaluations(appId: string | undefined) {
+  return useSWR(
+    appId ? ["evaluations", appId] : null,
+    () => unwrap(api.GET("/apps/{app_id}/evaluations", { params: { path: { app_id: appId! } } })),
+    // Follow evaluations in flight: the table updates as they finish.
+    { refreshInterval: (rows) => (rows?.some((r) => r.status === "running") ? 2000 : 0) },
+  );
+}
+
+export function useEvaluation(evaluationId: string | undefined) {
+  return useSWR(
+    evaluationId ? ["evaluation", evaluationId] : null,
+    () => unwrap(api.GET("/evaluations/{evaluation_id}", { params: { path: { evaluation_id: evaluationId! } } })),
+    { refreshInterval: (row) => (row?.status === "running" ? 2000 : 0) },
+  );
+}
+
+export function useComparison(evaluationId: string | undefined, otherId: string | undefined) {
+  return useSWR(evaluationId && otherId ? ["comparison", evaluationId, otherId] : null, () =>
+    unwrap(
+      api.GET("/evaluations/{evaluation_id}/compare/{other_id}", {
+        params: { path: { evaluation_id: evaluationId!, other_id: otherId! } },
+      }),
+    ),
+  );
+}
+
+/** The app's release gate, or null when it has none (a 404). */
+export function useGate(appId: string | undefined) {
+  return useSWR(appId ? ["gate", appId] : null, async () => {
+    const { data, response } = await api.GET("/apps/{app_id}/gate", { params: { path: { app_id: appId! } } });
+    if (response.status === 404) return null;
+    if (!response.ok) return unwrap(api.GET("/apps/{app_id}/gate", { params: { path: { app_id: appId! } } }));
+    return data ?? null;
+  });
+}

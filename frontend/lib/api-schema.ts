@@ -255,7 +255,9 @@ export interface paths {
          *     errors when the orchestration is invalid. With a release gate (``PUT
          *     /apps/{id}/gate``) the candidate is evaluated first and a 409 carries the report
          *     when it scores under ``min_score`` or a field drops by more than ``max_field_drop``
-         *     against the deployed release; ``?force=true`` deploys anyway and is audited.
+         *     against the deployed release; ``?force=true`` deploys anyway and is audited, and
+         *     the release it deployed is still evaluated on the gate's dataset (not awaited; the
+         *     ``X-Evaluation-Id`` header and the audit entry ``app.deploy.forced`` link it).
          */
         post: operations["deploy_apps__app_id__deploy_post"];
         delete?: never;
@@ -278,8 +280,9 @@ export interface paths {
          * Evaluate a release on a dataset
          * @description Runs every item of the dataset through the release (``deployed``, ``draft`` or a
          *     version) as ordinary runs tagged with the evaluation (left out of production metrics),
-         *     a few at a time, and scores each field. Answers at once; follow it with
-         *     ``GET /evaluations/{id}``.
+         *     a few at a time, and scores each field (code scorers; an LLM judge for the fields
+         *     ``judge`` names, when given). A durable workflow drives it: it goes on when the API
+         *     stops. Answers at once; follow it with ``GET /evaluations/{id}``.
          */
         post: operations["start_evaluation_apps__app_id__evaluations_post"];
         delete?: never;
@@ -2359,12 +2362,8 @@ export interface components {
              * @description An item's run still going after this is canceled and the item fails (default 900).
              */
             item_timeout_seconds?: number | null;
-            /**
-             * Judge
-             * @description Also ask an LLM judge (off by default; not available in this version).
-             * @default false
-             */
-            judge?: boolean;
+            /** @description An LLM judge scoring the fields it names (off by default; the code scorers score the others). */
+            judge?: components["schemas"]["JudgeConfig"] | null;
             /**
              * Release
              * @description `"deployed"`, `"draft"` (the current config) or a release version.
@@ -2435,6 +2434,7 @@ export interface components {
              * @default false
              */
             judge?: boolean;
+            judge_config?: components["schemas"]["JudgeConfig"] | null;
             /** Latency Max Ms */
             latency_max_ms?: number | null;
             /** Latency P50 Ms */
@@ -2458,6 +2458,8 @@ export interface components {
              * @enum {string}
              */
             status: "running" | "completed" | "failed";
+            /** Workflow Id */
+            workflow_id?: string | null;
         };
         /**
          * EvaluationSummary
@@ -2475,10 +2477,29 @@ export interface components {
             created_at: string;
             /** Dataset Id */
             dataset_id: string;
+            /** Field Scores */
+            field_scores?: {
+                [key: string]: number;
+            };
             /** Finished At */
             finished_at?: string | null;
             /** Id */
             id: string;
+            /**
+             * Items Done
+             * @default 0
+             */
+            items_done?: number;
+            /**
+             * Items Total
+             * @default 0
+             */
+            items_total?: number;
+            /**
+             * Judge
+             * @default false
+             */
+            judge?: boolean;
             /**
              * Purpose
              * @default manual
@@ -2547,7 +2568,7 @@ export interface components {
              * Scorer
              * @enum {string}
              */
-            scorer: "exact" | "numeric" | "text" | "set" | "present" | "one_of";
+            scorer: "exact" | "numeric" | "text" | "set" | "present" | "one_of" | "judge";
         };
         /**
          * GateConfig
@@ -2556,6 +2577,8 @@ export interface components {
         GateConfig: {
             /** Dataset Id */
             dataset_id: string;
+            /** @description An LLM judge for the gate's evaluations (off by default). */
+            judge?: components["schemas"]["JudgeConfig"] | null;
             /**
              * Max Field Drop
              * @default 1
@@ -2573,6 +2596,7 @@ export interface components {
             app_id: string;
             /** Dataset Id */
             dataset_id: string;
+            judge?: components["schemas"]["JudgeConfig"] | null;
             /** Max Field Drop */
             max_field_drop: number;
             /** Min Score */
@@ -2673,6 +2697,37 @@ export interface components {
              * @default 0
              */
             tokens?: number;
+        };
+        /**
+         * JudgeConfig
+         * @description An LLM judge (opt-in): a model scores whether an output field matches its
+         *     expectation, 0–1. The key is read by the worker from its environment (the provider's
+         *     usual variable, or ``api_key_ref: env:NAME``); it is never stored nor sent to Temporal.
+         */
+        JudgeConfig: {
+            /**
+             * Api Key Ref
+             * @description `env:NAME`: the worker's environment variable holding the key.
+             */
+            api_key_ref?: string | null;
+            /** Fields */
+            fields?: string[];
+            /**
+             * Model
+             * @example gpt-4o-mini
+             */
+            model: string;
+            /**
+             * Provider
+             * @default openai
+             * @enum {string}
+             */
+            provider?: "openai" | "azure_openai" | "anthropic" | "aws_bedrock" | "google_vertex" | "local";
+            /**
+             * Rubric
+             * @default Does the actual value mean the same as the expected value for this field? Score 1 for a full match in meaning, 0 for a wrong or missing value, and a value in between for a partial match.
+             */
+            rubric?: string;
         };
         /**
          * LibraryAgent

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from api.evaluations.scoring import (
+from schemas.evaluation_scoring import (
     MISSING,
     aggregate,
     check_expected,

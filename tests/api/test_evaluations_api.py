@@ -144,8 +144,17 @@ def test_a_gate_is_set_read_replaced_and_removed(
         0.05,
     )
     assert client.get(f"/apps/{app_id}/gate").json() == gate
+    assert gate["judge"] is None  # the LLM judge is opt-in
+    judged = client.put(
+        f"/apps/{app_id}/gate",
+        json={"dataset_id": dataset["id"], "judge": {"provider": "anthropic", "model": "m"}},
+    )
+    assert judged.status_code == 200, judged.text
+    assert judged.json()["judge"]["provider"] == "anthropic"
+    assert judged.json()["judge"]["fields"] == []
     again = client.put(f"/apps/{app_id}/gate", json={"dataset_id": dataset["id"]})
     assert (again.json()["min_score"], again.json()["max_field_drop"]) == (0.0, 1.0)
+    assert again.json()["judge"] is None
     for body, field in (
         ({"dataset_id": "ds-nope"}, "dataset_id"),
         ({"dataset_id": dataset["id"], "min_score": 1.5}, "min_score"),
@@ -180,6 +189,14 @@ def test_evaluations_refuse_what_they_cannot_run(
     judged = client.post(f"/apps/{app_id}/evaluations", json={**body, "judge": True})
     assert judged.status_code == 422
     assert judged.json()["detail"][0]["loc"] == ["body", "judge"]
+    # A judge names the variable holding its key, never the key itself.
+    keyed = client.post(
+        f"/apps/{app_id}/evaluations",
+        json={**body, "judge": {"model": "gpt-4o-mini", "api_key_ref": "sk-live-123"}},
+    )
+    assert keyed.status_code == 422
+    assert keyed.json()["detail"][0]["loc"] == ["body", "judge", "api_key_ref"]
+    assert "sk-live-123" not in keyed.text
     other = client.post("/apps", json={"name": f"other {uuid.uuid4().hex[:8]}"}).json()["id"]
     foreign = client.post(f"/apps/{other}/evaluations", json=body)
     assert foreign.status_code == 404

@@ -32,11 +32,16 @@ def test_bench_runs_end_to_end_and_writes_every_figure(tmp_path: Path) -> None:
             "1",
             "--profile-runs",
             "1",
-            # The API load (PostgreSQL + wrk), the embedded stack under 200 runs and the
-            # console in a browser take minutes; they are run by `make bench`, not by this
-            # smoke test (the console's figures come from the same page its browser tests use).
+            # The API load (PostgreSQL + wrk), the dashboard at 100,000 runs, the API's memory
+            # through a mixed load, the embedded stack under 200 runs and the console in a
+            # browser take minutes; they are run by `make bench`, not by this smoke test (the
+            # console's figures come from the same page its browser tests use).
             "--skip",
             "api",
+            "--skip",
+            "dashboard",
+            "--skip",
+            "memory",
             "--skip",
             "stack",
             "--skip",

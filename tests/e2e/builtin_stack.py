@@ -121,6 +121,35 @@ class BuiltinStack:
             timeout=60,
         )
 
+    def restart_api_and_workers(self) -> None:
+        """Stop the workers and drop the API (its client, engine and state), then start
+        a new API and new workers on the same database and Temporal server: what is left
+        of work in flight is only what Temporal and the database hold."""
+        self.call(self._restart())
+
+    async def _restart(self) -> None:
+        await self.http.aclose()
+        workers = self._tasks.pop()
+        workers.cancel()
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await workers
+        self._api.state.engine.dispose()
+        del self._api
+        self._api = build_api(self.settings)
+        self._tasks.append(
+            asyncio.create_task(
+                run_worker_processes(
+                    self.settings, orchestrator=True, agent_types=list(BUILTIN_AGENT_TYPES)
+                )
+            )
+        )
+        self.http = httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=self._api),
+            base_url="http://hub",
+            headers=admin_headers(),
+            timeout=60,
+        )
+
     def stop(self) -> None:
         self.call(self._stop())
         self.loop.call_soon_threadsafe(self.loop.stop)

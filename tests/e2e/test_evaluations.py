@@ -30,8 +30,10 @@ from typer.testing import CliRunner
 from hub.cli import app as cli
 from hub.demo import run_demo
 from schemas.library import EXTRACTOR_OUTPUT_SCHEMA
+from tests.agents.providers.provider_wire_server import SECRETS, ProviderWireServer
 from tests.auth_support import admin_headers
 from tests.e2e.builtin_stack import BuiltinStack, _free_port, memo_pdf
+from tests.engine_support.harness import history_text
 
 PIPELINE_YAML = """\
 version: "1.0"
@@ -321,6 +323,18 @@ def test_the_gate_refuses_a_schema_that_drops_a_field_and_passes_an_improvement(
         else [event["action"] for event in trail]
     )
     assert "app.deploy.forced" in actions and "app.deploy.refused" in actions
+    # Forced past the gate, the deployed release still gets its report: an evaluation on
+    # the gate's dataset, linked from the audit entry with the baseline it compares with.
+    events = trail["items"] if isinstance(trail, dict) else trail
+    [forced_entry] = [e for e in events if e["action"] == "app.deploy.forced"]
+    forced_id = forced.headers["X-Evaluation-Id"]
+    assert forced_entry["after"]["evaluation_id"] == forced_id
+    assert forced_entry["after"]["baseline_evaluation_id"] == report["baseline"]["id"]
+    forced_report = stack.call(wait_evaluation(stack, forced_id), timeout=300)
+    assert forced_report["status"] == "completed" and forced_report["purpose"] == "gate"
+    assert forced_report["release"] == "deployed"
+    assert forced_report["app_version"] == forced.json()["version"]
+    assert forced_report["field_scores"]["mapped_data.ebitda"] == 0.0
 
     # Putting the field back improves on what is now deployed: the gate lets it through.
     app.set_extractor_schema(EXTRACTOR_OUTPUT_SCHEMA["$id"])
@@ -401,7 +415,9 @@ def test_the_cli_imports_a_zip_runs_evaluations_and_prints_the_comparison(
     lines = table.splitlines()
     assert lines[0].startswith(f"baseline  {ids[0]}") and "regressions: 1" in table
     header = lines.index(next(line for line in lines if line.startswith("field ")))
-    assert lines[header + 2].split() == [
+    # The first row under the header (a dashes line under it or not): regressions first.
+    first_row = next(line for line in lines[header + 1 :] if not set(line) <= {"-", " "})
+    assert first_row.split() == [
         "mapped_data.ebitda",
         "1.000",
         "0.000",
@@ -522,3 +538,130 @@ def test_an_item_whose_run_does_not_end_in_time_is_canceled_and_fails(
     [only] = report["items"]
     assert only["status"] == "failed" and "did not end within 3 s" in only["error"]
     assert stack.call(stack.wait(only["run_id"], timeout=60))["status"] == "canceled"
+
+
+def test_an_evaluation_survives_the_api_and_workers_going_away_mid_run(
+    stack: BuiltinStack, app: EvalApp
+) -> None:
+    """Its driver is a workflow: with both item runs waiting at an approval, the API and
+    the workers stop; a new API and new workers start, the approvals are given through
+    the new API, and the same evaluation completes with its scores."""
+    app_id, ids = stack.call(stack.new_app({"extractor": "extractor"}))
+    saved = stack.call(
+        stack.put_yaml(app_id, string.Template(APPROVAL_YAML).substitute(app_id=app_id, **ids))
+    )
+    assert saved.status_code == 200, saved.text
+    items = [
+        {
+            "inputs": item["inputs"],
+            "expected": {"extracted_data.borrower_name": {"text": borrower.upper()}},
+        }
+        for item, (borrower, _) in zip(app.items, MEMOS, strict=True)
+    ]
+    made = stack.call(
+        stack.http.post(f"/apps/{app_id}/datasets", json={"name": "durable", "items": items})
+    )
+    assert made.status_code == 201, made.text
+
+    async def start_and_reach_the_approvals() -> tuple[str, list[str]]:
+        started = await stack.http.post(
+            f"/apps/{app_id}/evaluations",
+            json={"dataset_id": made.json()["id"], "release": "draft", "concurrency": 2},
+        )
+        assert started.status_code == 202, started.text
+        evaluation_id = str(started.json()["id"])
+        deadline = time.monotonic() + 120
+        while True:
+            body = (await stack.http.get(f"/evaluations/{evaluation_id}")).json()
+            run_ids = [i["run_id"] for i in body["items"] if i["run_id"]]
+            runs = [(await stack.http.get(f"/runs/{r}")).json() for r in run_ids]
+            waiting = [r for r in runs if any(s["state"] == "waiting_approval" for s in r["steps"])]
+            if len(waiting) == len(items):
+                return evaluation_id, run_ids
+            assert time.monotonic() < deadline, (body, runs)
+            await asyncio.sleep(0.3)
+
+    evaluation_id, run_ids = stack.call(start_and_reach_the_approvals(), timeout=150)
+    assert stack.call(stack.http.get(f"/evaluations/{evaluation_id}")).json()["status"] == (
+        "running"
+    )
+
+    stack.restart_api_and_workers()
+
+    async def approve_and_finish() -> dict[str, Any]:
+        for run_id in run_ids:
+            approved = await stack.http.post(
+                f"/runs/{run_id}/approvals",
+                json={"step_id": "sign-off", "approved": True, "payload": {"ok": True}},
+            )
+            assert approved.status_code in (200, 202), approved.text
+        return await wait_evaluation(stack, evaluation_id)
+
+    report = stack.call(approve_and_finish(), timeout=300)
+    assert report["status"] == "completed", report
+    assert report["workflow_id"] == evaluation_id
+    assert [i["run_id"] for i in report["items"]] == run_ids
+    assert all(i["status"] == "completed" for i in report["items"]), report["items"]
+    assert report["score"] == pytest.approx(1.0)
+    assert report["field_scores"] == {"extracted_data.borrower_name": pytest.approx(1.0)}
+    # The driver was the evaluation's own workflow, and it completed.
+    description = stack.call(stack.client.get_workflow_handle(evaluation_id).describe())
+    assert description.workflow_type == "EvaluationWorkflow"
+    assert description.status is not None and description.status.name == "COMPLETED"
+
+
+def test_an_llm_judge_scores_the_fields_it_names_on_the_worker(
+    stack: BuiltinStack, app: EvalApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``judge`` (opt-in): the worker's scoring activity asks the model, through the
+    agents' OpenAI adapter (the real SDK, pointed at a local server speaking the OpenAI
+    wire format), for the field it names; the code scorers score the others. The key,
+    read from the worker's environment, is in no workflow history nor report."""
+    wire = ProviderWireServer()
+    wire.start()
+    try:
+        secret = SECRETS["OPENAI_API_KEY"]
+        monkeypatch.setenv("JUDGE_OPENAI_KEY", secret)
+        monkeypatch.setenv("OPENAI_BASE_URL", f"{wire.url}/v1")
+        monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
+        verdict = '{"score": 0.5, "reason": "the same borrower, spelled differently"}'
+        wire.script(*(ProviderWireServer.openai_completion(verdict) for _ in MEMOS))
+        judge = {
+            "provider": "openai",
+            "model": "gpt-judge-test",
+            "rubric": "Same company, ignoring legal-form suffixes?",
+            "fields": ["mapped_data.borrower_name"],
+            "api_key_ref": "env:JUDGE_OPENAI_KEY",
+        }
+
+        async def go() -> dict[str, Any]:
+            started = await stack.http.post(
+                f"/apps/{app.app_id}/evaluations",
+                json={"dataset_id": app.dataset["id"], "release": "deployed", "judge": judge},
+            )
+            assert started.status_code == 202, started.text
+            return await wait_evaluation(stack, started.json()["id"])
+
+        report = stack.call(go(), timeout=300)
+    finally:
+        wire.stop()
+    assert report["status"] == "completed", report
+    assert report["judge"] is True and report["judge_config"]["model"] == "gpt-judge-test"
+    assert report["field_scores"]["mapped_data.borrower_name"] == pytest.approx(0.5)
+    # The code scorers still score what the judge was not asked about (6/8 by hand).
+    assert report["field_scores"]["mapped_data.annual_revenue"] == 1.0
+    for item in report["items"]:
+        scorers = {f["field"]: f["scorer"] for f in item["fields"]}
+        assert scorers["mapped_data.borrower_name"] == "judge"
+        assert scorers["mapped_data.annual_revenue"] == "numeric"
+    # What the SDK sent: one chat completion per judged field, the rubric, the key.
+    assert len(wire.requests) == len(MEMOS)
+    for request in wire.requests:
+        assert request.route == "openai" and request.body["model"] == "gpt-judge-test"
+        assert request.headers.get("authorization") == f"Bearer {secret}"
+        prompt = json.dumps(request.body["messages"])
+        assert "Same company, ignoring legal-form suffixes?" in prompt
+        assert "mapped_data.borrower_name" in prompt
+    history = stack.call(history_text(stack.client.get_workflow_handle(report["id"])))
+    assert "JUDGE_OPENAI_KEY" in history and secret not in history
+    assert secret not in json.dumps(report)

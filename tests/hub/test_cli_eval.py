@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from hub.cli_eval import dataset_from_zip, format_table, read_expectations
+from hub.cli_eval import dataset_from_zip, format_table, judge_body, read_expectations
 
 
 def test_csv_cells_are_json_when_they_parse_and_text_otherwise() -> None:
@@ -80,3 +80,14 @@ def test_documents_of_the_zip_are_uploaded_once_and_passed_as_the_input(tmp_path
 
 def test_tables_pad_columns_to_their_widest_cell() -> None:
     assert format_table(["a", "bb"], [["xyz", "1"]]) == ["a    bb", "xyz  1"]
+
+
+def test_the_judge_is_off_unless_a_model_is_named() -> None:
+    assert judge_body(None) is None
+    assert judge_body("gpt-4o-mini", "anthropic", "Same?", ["a.b"], "env:K") == {
+        "provider": "anthropic",
+        "model": "gpt-4o-mini",
+        "fields": ["a.b"],
+        "rubric": "Same?",
+        "api_key_ref": "env:K",
+    }

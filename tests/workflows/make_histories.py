@@ -25,18 +25,32 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from temporalio import activity
 from temporalio.api.common.v1 import WorkflowExecution
 from temporalio.api.enums.v1 import EventType
 from temporalio.api.workflowservice.v1 import ResetWorkflowExecutionRequest
 from temporalio.client import Client, WorkflowFailureError, WorkflowHandle
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
+from temporalio.worker import Worker
 
-from schemas.orchestration import PlanLimits
+from activities.plans import PlanActivities
+from schemas.evaluations import (
+    FAIL_EVALUATION_ACTIVITY,
+    FINISH_EVALUATION_ACTIVITY,
+    SCORE_EVALUATION_ITEM_ACTIVITY,
+    START_EVALUATION_ITEM_ACTIVITY,
+    EvaluationItemOutcome,
+    EvaluationItemToRun,
+    EvaluationWorkflowInput,
+    FinishEvaluation,
+)
+from schemas.names import ORCHESTRATOR_QUEUE
+from schemas.orchestration import ExecutionPlan, PlanLimits
 from schemas.runs import ApprovalDecision, RunProgress
 from tests.engine_support.agent_service import AgentService, Behaviour
 from tests.engine_support.fixtures import temporal_cli_path
-from tests.engine_support.harness import running_engine, wait_until
+from tests.engine_support.harness import no_deployed_plan, running_engine, wait_until
 from tests.engine_support.plans import (
     agent,
     approval_step,
@@ -47,7 +61,10 @@ from tests.engine_support.plans import (
     step,
     trigger,
 )
-from workflows.search_attributes import hub_search_attribute_keys
+from workers.builders import workflow_runner
+from workflows.evaluation import EvaluationWorkflow
+from workflows.orchestration import OrchestrationWorkflow
+from workflows.search_attributes import evaluation_search_attributes, hub_search_attribute_keys
 
 HISTORIES = Path(__file__).parent / "histories"
 # Fixed agent types so regenerated histories differ only where the workflow changed.
@@ -146,7 +163,7 @@ async def record(
         ),
     }
     chosen = {n: p for n, p in scenarios.items() if not only or n in only}
-    unknown = set(only) - set(scenarios)
+    unknown = set(only) - set(scenarios) - {"evaluation"}
     if unknown:
         raise SystemExit(f"unknown scenario(s) {sorted(unknown)}; known: {sorted(scenarios)}")
     histories: dict[str, str] = {}
@@ -179,7 +196,70 @@ async def record(
                 )
             await handle.result()
             histories[name] = (await handle.fetch_history()).to_json()
+        if not only or "evaluation" in only:
+            histories["evaluation"] = await record_evaluation(client, scenarios["sequential"])
     return histories
+
+
+class RecordedEvaluationActivities:
+    """The evaluation workflow's activities, answering from memory: the history records
+    the workflow's commands, which do not depend on what the database holds. Item 2 was
+    refused at the door (no run); the others run."""
+
+    @activity.defn(name=START_EVALUATION_ITEM_ACTIVITY)
+    async def start_evaluation_item(self, evaluation_id: str, index: int) -> EvaluationItemToRun:
+        if index == 2:
+            return EvaluationItemToRun(index=index, error="input 'docs' is missing")
+        return EvaluationItemToRun(
+            index=index, run_id=f"replay-evaluation-run-{index}", inputs={"docs": ["a"]}
+        )
+
+    @activity.defn(name=SCORE_EVALUATION_ITEM_ACTIVITY)
+    async def score_evaluation_item(self, outcome: EvaluationItemOutcome) -> float | None:
+        return 1.0 if outcome.status == "completed" else 0.0
+
+    @activity.defn(name=FINISH_EVALUATION_ACTIVITY)
+    async def finish_evaluation(self, finish: FinishEvaluation) -> float | None:
+        return 2 / 3
+
+    @activity.defn(name=FAIL_EVALUATION_ACTIVITY)
+    async def fail_evaluation(self, finish: FinishEvaluation) -> None:
+        return None
+
+
+async def record_evaluation(client: Client, the_plan: ExecutionPlan) -> str:
+    """An ``EvaluationWorkflow`` of three items, two at a time, one refused at the door;
+    its item runs are child runs of ``the_plan`` on the orchestrator queue."""
+    stub = RecordedEvaluationActivities()
+    worker = Worker(
+        client,
+        task_queue=ORCHESTRATOR_QUEUE,
+        workflows=[EvaluationWorkflow, OrchestrationWorkflow],
+        activities=[
+            stub.start_evaluation_item,
+            stub.score_evaluation_item,
+            stub.finish_evaluation,
+            stub.fail_evaluation,
+            PlanActivities(no_deployed_plan).load_plan,
+        ],
+        workflow_runner=workflow_runner(),
+    )
+    async with worker:
+        handle = await client.start_workflow(
+            EvaluationWorkflow.run,
+            EvaluationWorkflowInput(
+                evaluation_id="replay-evaluation",
+                app_id=the_plan.app_id,
+                plan=the_plan,
+                items_total=3,
+                concurrency=2,
+            ),
+            id="replay-evaluation",
+            task_queue=ORCHESTRATOR_QUEUE,
+            search_attributes=evaluation_search_attributes("replay-evaluation"),
+        )
+        await handle.result()
+        return (await handle.fetch_history()).to_json()
 
 
 async def rerun_from(

@@ -19,6 +19,7 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Replayer
 
 from workers.builders import workflow_runner
+from workflows.evaluation import EvaluationWorkflow
 from workflows.orchestration import OrchestrationWorkflow
 
 HISTORIES = sorted((Path(__file__).parent / "histories").glob("*.json"))
@@ -32,10 +33,12 @@ STEP_KINDS = {
     "rerun_from_step",
     "cancel",
 }
+#: The other workflows of the hub, each with a saved history.
+OTHER_WORKFLOWS = {"evaluation"}
 
 
 def test_every_step_kind_has_a_saved_history() -> None:
-    assert {p.stem for p in HISTORIES} >= STEP_KINDS
+    assert {p.stem for p in HISTORIES} >= STEP_KINDS | OTHER_WORKFLOWS
 
 
 def test_the_corpus_ends_as_recorded() -> None:
@@ -56,7 +59,7 @@ async def replay(path: Path, *, sandboxed: bool) -> None:
     """Replay one saved history; a failure names the run, the history file and the event."""
     history = WorkflowHistory.from_json(f"replay-{path.stem}", path.read_text())
     replayer = Replayer(
-        workflows=[OrchestrationWorkflow],
+        workflows=[OrchestrationWorkflow, EvaluationWorkflow],
         data_converter=pydantic_data_converter,
         workflow_runner=workflow_runner(sandboxed),
     )
@@ -65,7 +68,7 @@ async def replay(path: Path, *, sandboxed: bool) -> None:
         raise AssertionError(
             f"run {history.workflow_id} ({path.name}, {len(history.events)} events) no longer "
             f"replays: {result.replay_failure}\n"
-            "A change of OrchestrationWorkflow would break runs in flight: put it behind "
+            "A change of the workflow would break runs in flight: put it behind "
             "workflow.patched(...) (docs/deployment.md)."
         ) from result.replay_failure
 

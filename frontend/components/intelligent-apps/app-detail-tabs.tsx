@@ -20,10 +20,12 @@ import { BarChart, Stat } from "@/components/observability/charts";
 import { RunsTable } from "@/components/observability/runs-table";
 import { OrchestrationEditor } from "@/components/orchestration/orchestration-editor";
 import { RunStartForm } from "@/components/runs/run-start-form";
+import { EvaluationsTab } from "@/components/evaluations/evaluations-tab";
+import { GateSettings } from "@/components/evaluations/gate-settings";
 import { AppFormDialog } from "./app-form-dialog";
 import { ReleaseHistory } from "./release-history";
 
-const TABS = ["overview", "agents", "orchestration", "observability", "settings"] as const;
+const TABS = ["overview", "agents", "orchestration", "observability", "evaluations", "settings"] as const;
 
 export function AppDetailTabs({ appId }: { appId: string }) {
   const router = useRouter();
@@ -75,6 +77,7 @@ export function AppDetailTabs({ appId }: { appId: string }) {
           <TabsTrigger value="agents">Agents</TabsTrigger>
           <TabsTrigger value="orchestration">Orchestration</TabsTrigger>
           <TabsTrigger value="observability">Observability</TabsTrigger>
+          <TabsTrigger value="evaluations">Evaluations</TabsTrigger>
           <TabsTrigger value="settings">Settings</TabsTrigger>
         </TabsList>
         <TabsContent value="overview">
@@ -88,6 +91,9 @@ export function AppDetailTabs({ appId }: { appId: string }) {
         </TabsContent>
         <TabsContent value="observability">
           <AppObservability appId={appId} />
+        </TabsContent>
+        <TabsContent value="evaluations">
+          <EvaluationsTab appId={appId} />
         </TabsContent>
         <TabsContent value="settings">
           <Card>
@@ -125,6 +131,7 @@ export function AppDetailTabs({ appId }: { appId: string }) {
               </Button>
             </CardContent>
           </Card>
+          <GateSettings appId={appId} />
           {editing ? (
             <AppFormDialog
               open

@@ -76,10 +76,10 @@ test("every page renders, at 1280 px and at phone width, with no serious accessi
   await page.goto(new URL("/settings", page.url()).toString());
   const prices = page.getByRole("table", { name: "Prices per million tokens" });
   await expect(prices).toBeVisible();
-  await prices.getByLabel("input of row 1").fill("-1");
+  await prices.getByLabel("input of row 1", { exact: true }).fill("-1");
   await page.getByRole("button", { name: "Save prices" }).click();
   await expect(prices.getByText(/greater than or equal to 0/)).toBeVisible();
-  await prices.getByLabel("input of row 1").fill("1.25");
+  await prices.getByLabel("input of row 1", { exact: true }).fill("1.25");
   await page.getByRole("button", { name: "Save prices" }).click();
   await expect(page.getByText(/Set through the console by/)).toBeVisible();
   await screenshot(page, "settings-prices");

@@ -249,6 +249,8 @@ def upgrade() -> None:
         _counter("cost_usd", sa.Float()),
         _counter("schema_violations"),
     )
+    # The summary sync starts from the newest close seen (max(ended_at)) on each read.
+    op.create_index("ix_run_summaries_ended", "run_summaries", ["ended_at"])
     # cost by day and app reads every app's rows of the window: by hour.
     op.create_index("ix_step_rollups_hour", "step_rollups", ["hour"])
     op.create_table("step_latency_buckets", *_key(_LATENCY_KEY), _counter("n"))
@@ -276,6 +278,7 @@ def downgrade() -> None:
                 bind.exec_driver_sql(f"DROP TRIGGER IF EXISTS {table}_rollup_{event}")
     for name in ("run_duration_buckets", "run_rollups", "step_latency_buckets", "step_rollups"):
         op.drop_table(name)
+    op.drop_index("ix_run_summaries_ended", "run_summaries")
     with op.batch_alter_table("run_summaries") as batch:
         batch.drop_column("duration_bucket")
     with op.batch_alter_table("step_results") as batch:

@@ -33,13 +33,19 @@ EXPECTED_PUBLIC = {
     ("GET", "/ready"),
     ("POST", "/auth/token"),
     ("POST", "/auth/refresh"),
+    # OIDC sign-in: the issuer's discovery for the console, and the code exchange whose
+    # credential is the authorization code (tests/api/security/test_oidc_sign_in.py).
+    ("GET", "/auth/oidc"),
+    ("POST", "/auth/oidc/token"),
     # Signed webhooks: the signature is the credential (tests/api/triggers).
     ("POST", "/hooks/{webhook_id}"),
 }
 #: Routes that serve every team at once (the codec server opens any run's payloads for
 #: the Temporal Web UI): their role is checked with a token of team '*', and a token of
 #: one team is refused (tests/api/test_codec_server.py).
-ALL_TEAMS_ROUTES = {"/codec/decode", "/codec/encode"}
+#: The price table is platform-wide: only an all-teams admin may change it
+#: (tests/api/test_prices_api.py).
+ALL_TEAMS_ROUTES = {"/codec/decode", "/codec/encode", "/settings/prices"}
 ORCHESTRATION_YAML = """\
 version: "1.0"
 app_id: {app_id}
@@ -189,6 +195,7 @@ def _concrete(path: str, objects: TeamObjects) -> str:
         "schedule_id": "sch-000000000000",
         "webhook_id": "hook-000000000000",
         "batch_id": "batch-000000000000",
+        "release_id": "rel-000000000000",
     }
     return re.sub(r"\{(\w+)\}", lambda m: values[m.group(1)], path)
 
@@ -238,6 +245,8 @@ def _cross_team_requests(a: TeamObjects) -> list[tuple[str, str, dict[str, Any]]
         ("PATCH", f"/apps/{a.app_id}", {"json": {"description": "taken over"}}),
         ("POST", f"/apps/{a.app_id}/deploy", {}),
         ("POST", f"/apps/{a.app_id}/archive", {}),
+        ("GET", f"/apps/{a.app_id}/releases", {}),
+        ("GET", f"/apps/{a.app_id}/releases/rel-000000000000", {}),
         ("GET", f"/apps/{a.app_id}/agents", {}),
         ("POST", f"/apps/{a.app_id}/agents", {"json": {"name": "x", "type": "extractor"}}),
         ("POST", f"/apps/{a.app_id}/runs", {"json": {"inputs": {"document": "d"}}}),
