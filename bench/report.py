@@ -260,6 +260,20 @@ def render(results: dict[str, Any]) -> str:  # noqa: C901, PLR0915 - the report'
             f"  JavaScript per route (target < {targets['js_per_route_gzip_kb']} KB gzip)\n"
             + _table(["route", "files", "raw KB", "gzip KB"], rows)
         )
+        builder = console.get("builder")
+        if builder:
+            tti, drag = builder["time_to_interactive_ms"], builder["drag_frame_ms"]
+            tti_target = targets.get("builder_tti_ms", 1500)
+            frame_target = targets.get("builder_drag_frame_p95_ms", 33)
+            lines.append(
+                f"  builder, {builder['nodes']}-node plan: navigation → canvas interactive "
+                f"{pair(tti)} (target < {tti_target} ms; p95/target {tti['p95'] / tti_target:.2f})"
+            )
+            lines.append(
+                f"  builder: frame while dragging a node p50 {drag['p50']:.1f} ms, "
+                f"p95 {drag['p95']:.1f} ms (n={drag['n']}; target p95 < {frame_target} ms; "
+                f"p95/target {drag['p95'] / frame_target:.2f})"
+            )
         parts.append("\n".join(lines))
     if results.get("floor"):
         parts.append(render_floor(results["floor"]))

@@ -17,6 +17,7 @@ from sqlalchemy import (
     Float,
     ForeignKey,
     Index,
+    Integer,
     String,
     Text,
     TypeDecorator,
@@ -129,6 +130,21 @@ class Orchestration(Base):
     )
     spec: Mapped[dict[str, Any]] = mapped_column(JSON)
     yaml: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utc_now)
+
+
+class OrchestrationDraft(Base):
+    """The builder's work in progress: any text (it may not parse yet), versioned so a
+    save made from a stale copy is refused instead of overwriting someone else's edits."""
+
+    __tablename__ = "orchestration_drafts"
+
+    app_id: Mapped[str] = mapped_column(
+        String(40), ForeignKey("apps.id", ondelete="CASCADE"), primary_key=True
+    )
+    yaml: Mapped[str] = mapped_column(Text)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    updated_by: Mapped[str | None] = mapped_column(String(200), default=None)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utc_now)
 
 

@@ -14,13 +14,22 @@ from datetime import UTC, datetime
 from typing import Any
 
 import anyio.to_thread
-from sqlalchemy import ColumnElement, and_, bindparam, delete, func, or_, select, tuple_
+from sqlalchemy import ColumnElement, and_, bindparam, delete, func, or_, select, tuple_, update
 from sqlalchemy.dialects import postgresql
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
 from schemas.orchestration import ExecutionPlan
 from storage.database import AsyncReadPool
-from storage.models import Agent, App, Orchestration, Release, Run, utc_now
+from storage.models import (
+    Agent,
+    App,
+    Orchestration,
+    OrchestrationDraft,
+    Release,
+    Run,
+    utc_now,
+)
 
 #: ``sort`` values accepted by :meth:`AppRepository.list`, mapped to columns.
 #: Names sort case-insensitively so that SQLite and PostgreSQL agree.
@@ -490,6 +499,62 @@ class OrchestrationRepository:
             row.updated_at = utc_now()
         self.session.flush()
         return row
+
+
+class DraftRepository:
+    """The builder's draft orchestration of each app, with its version number."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def get(self, app_id: str) -> OrchestrationDraft | None:
+        return self.session.get(OrchestrationDraft, app_id)
+
+    def save(
+        self, app_id: str, yaml_text: str, expected_version: int, updated_by: str | None
+    ) -> OrchestrationDraft | None:
+        """Store ``yaml_text`` if the draft is still at ``expected_version`` (0: none yet).
+
+        Returns the new row, or None when someone saved in between. The check and the
+        write are one conditional UPDATE, so two concurrent saves cannot both win.
+        """
+        now = utc_now()
+        if expected_version == 0:
+            if self.session.get(OrchestrationDraft, app_id) is not None:
+                return None
+            try:
+                with self.session.begin_nested():
+                    row = OrchestrationDraft(
+                        app_id=app_id,
+                        yaml=yaml_text,
+                        version=1,
+                        updated_by=updated_by,
+                        updated_at=now,
+                    )
+                    self.session.add(row)
+            except IntegrityError:
+                return None
+            return row
+        result = self.session.execute(
+            update(OrchestrationDraft)
+            .where(
+                OrchestrationDraft.app_id == app_id,
+                OrchestrationDraft.version == expected_version,
+            )
+            .values(
+                yaml=yaml_text,
+                version=expected_version + 1,
+                updated_by=updated_by,
+                updated_at=now,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        if getattr(result, "rowcount", 0) != 1:
+            return None
+        saved = self.session.get(OrchestrationDraft, app_id)
+        if saved is not None:
+            self.session.refresh(saved)
+        return saved
 
 
 class ReleaseRepository:

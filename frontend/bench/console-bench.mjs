@@ -21,7 +21,7 @@ const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
   args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
 });
-const out = { first_load_ms: [], warm_load_ms: [], step_on_screen: [], js_per_route: {} };
+const out = { first_load_ms: [], warm_load_ms: [], step_on_screen: [], js_per_route: {}, builder_tti_ms: [], builder_drag_frame_ms: [] };
 try {
   // Log in once; every context below starts from this session's cookies.
   const login = await browser.newContext();
@@ -80,6 +80,50 @@ try {
   }
   await c.close();
   log(`${cfg.runs} runs followed live`);
+
+  // The builder with a 200-node plan: navigation → canvas interactive (nodes on screen and
+  // a frame painted after them), then frame intervals while a node is dragged.
+  if (cfg.builderAppId) {
+    const builderUrl = `${cfg.consoleUrl}/apps/${cfg.builderAppId}?tab=orchestration`;
+    for (let i = 0; i < cfg.builderLoads; i++) {
+      const bc = await fresh();
+      const p = await bc.newPage();
+      const t = Date.now();
+      await p.goto(builderUrl, { waitUntil: "commit" });
+      await p.locator(".react-flow__node[data-id]").first().waitFor({ timeout: 60_000 });
+      await p.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+      out.builder_tti_ms.push(Date.now() - t);
+      if (i === cfg.builderLoads - 1) {
+        // drag a node on screen along a path, 120 pointer moves; rAF intervals meanwhile
+        const target = p.locator(".react-flow__node[data-id]").nth(3);
+        const box = await target.boundingBox();
+        await p.evaluate(() => {
+          window.__frames = [];
+          let last = performance.now();
+          window.__stopFrames = false;
+          const tick = (now) => {
+            window.__frames.push(now - last);
+            last = now;
+            if (!window.__stopFrames) requestAnimationFrame(tick);
+          };
+          requestAnimationFrame(tick);
+        });
+        await p.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+        await p.mouse.down();
+        for (let k = 1; k <= 120; k++) {
+          await p.mouse.move(box.x + box.width / 2 + k * 3, box.y + box.height / 2 + Math.sin(k / 10) * 60);
+        }
+        await p.mouse.up();
+        const frames = await p.evaluate(() => {
+          window.__stopFrames = true;
+          return window.__frames.slice(2);
+        });
+        out.builder_drag_frame_ms.push(...frames);
+      }
+      await bc.close();
+    }
+    log(`builder measured (${cfg.builderLoads} loads, ${out.builder_drag_frame_ms.length} frames while dragging)`);
+  }
 
   // JavaScript each route ships (every script response, gzip-compressed here).
   for (const [name, path] of Object.entries(cfg.routes)) {

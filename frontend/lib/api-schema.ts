@@ -1002,9 +1002,41 @@ export interface paths {
          * @description Stores the spec (YAML text is kept as written, so export returns it unchanged).
          *
          *     References between steps and agents are checked by ``validate`` and at deploy,
-         *     so a work-in-progress orchestration can be saved.
+         *     so a work-in-progress orchestration can be saved. With ``If-Match`` (the ETag of
+         *     a GET), a spec changed by someone else since is refused with 412; without it the
+         *     spec is replaced, as the platform document's clients expect.
          */
         put: operations["put_orchestration_orchestration__app_id__put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/orchestration/{app_id}/draft": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get the builder's draft orchestration (ETag: its version)
+         * @description The draft as last saved, or (version 0) the stored orchestration when none was saved.
+         *
+         *     ``deployed`` is the release that runs now, as YAML, for the deploy diff.
+         */
+        get: operations["get_draft_orchestration__app_id__draft_get"];
+        /**
+         * Save the builder's draft (If-Match required; 412 with the current draft if stale)
+         * @description Saves any text (a draft may not parse yet), never over someone else's save.
+         *
+         *     ``If-Match`` must carry the ETag of the draft the edit started from (``"d-0"`` when
+         *     none was saved). A stale one answers 412 with the current draft, so the editor can
+         *     offer to reload or merge; nothing is overwritten silently.
+         */
+        put: operations["put_draft_orchestration__app_id__draft_put"];
         post?: never;
         delete?: never;
         options?: never;
@@ -1041,6 +1073,9 @@ export interface paths {
         /**
          * Validate an orchestration against the app's agents
          * @description Parses and compiles the spec; problems come back in the report (never as 422).
+         *
+         *     Each problem names the step (``step_id``) or edge (``edge``) it concerns, and
+         *     ``edges`` says for every binding whether the upstream output fits the input.
          */
         post: operations["validate_orchestration_orchestration__app_id__validate_post"];
         delete?: never;
@@ -2145,6 +2180,120 @@ export interface components {
             items: components["schemas"]["DatasetItem"][];
         };
         /**
+         * DeployedRelease
+         * @description The release that runs now, as YAML (the stored text when it is what was deployed).
+         */
+        DeployedRelease: {
+            /** Release Id */
+            release_id: string;
+            /** Version */
+            version: string;
+            /** Yaml */
+            yaml: string;
+        };
+        /**
+         * DraftConflict
+         * @description 412: the draft changed since the version the save was based on.
+         */
+        DraftConflict: {
+            current: components["schemas"]["OrchestrationDraftPublic"];
+            /** Detail */
+            detail: string;
+        };
+        /**
+         * EdgeFit
+         * @description Whether every value the upstream may produce is accepted by the downstream input.
+         */
+        EdgeFit: {
+            /** Column */
+            column?: number | null;
+            /**
+             * Field
+             * @description The upstream output (or run input) the edge carries.
+             */
+            field: string;
+            /**
+             * Fit
+             * @enum {string}
+             */
+            fit: "fits" | "does_not_fit" | "cannot_tell";
+            /**
+             * Id
+             * @description Stable id: ``<source>.<field>-><target>.<input>``.
+             */
+            id: string;
+            /**
+             * Input
+             * @description The name the target receives it under (``as:``).
+             */
+            input: string;
+            /**
+             * Kind
+             * @default input
+             * @enum {string}
+             */
+            kind?: "input" | "foreach";
+            /** Line */
+            line?: number | null;
+            /**
+             * Path
+             * @description JSON pointer of the binding in the spec.
+             */
+            path: string;
+            /**
+             * Reasons
+             * @description Why it does not fit, or why it cannot be told; empty when it fits.
+             */
+            reasons?: string[];
+            /**
+             * Source
+             * @description 'trigger' or the id of the step the value comes from (a source written as an agent id is resolved to its step).
+             */
+            source: string;
+            /**
+             * Target
+             * @description The id of the step that reads it.
+             */
+            target: string;
+            /**
+             * Written Source
+             * @description The source as written in the spec.
+             */
+            written_source: string;
+        };
+        /**
+         * EdgeRef
+         * @description An edge of the graph: ``field`` of ``source`` feeds input ``input`` of ``target``.
+         */
+        EdgeRef: {
+            /**
+             * Field
+             * @description The upstream output (or run input) the edge carries.
+             */
+            field: string;
+            /**
+             * Input
+             * @description The name the target receives it under (``as:``).
+             */
+            input: string;
+            /**
+             * Kind
+             * @default input
+             * @enum {string}
+             */
+            kind?: "input" | "foreach";
+            /**
+             * Source
+             * @description 'trigger' or the id of the step the value comes from (a source written as an agent id is resolved to its step).
+             */
+            source: string;
+            /**
+             * Target
+             * @description The id of the step that reads it.
+             */
+            target: string;
+        };
+        /**
          * ErrorBody
          * @description A failed request: ``detail`` says why and what to do.
          */
@@ -2802,6 +2951,26 @@ export interface components {
             redirect_uri: string;
         };
         /**
+         * OrchestrationDraftPublic
+         * @description ``GET /orchestration/{app_id}/draft``. ``version`` is also the ETag (quoted).
+         */
+        OrchestrationDraftPublic: {
+            /** App Id */
+            app_id: string;
+            deployed?: components["schemas"]["DeployedRelease"] | null;
+            /** Updated At */
+            updated_at?: string | null;
+            /** Updated By */
+            updated_by?: string | null;
+            /**
+             * Version
+             * @description 0 when no draft was saved yet (the text is then the stored orchestration).
+             */
+            version: number;
+            /** Yaml */
+            yaml: string;
+        };
+        /**
          * OrchestrationPublic
          * @description ``GET /orchestration/{app_id}``: the spec plus bookkeeping.
          */
@@ -2836,6 +3005,44 @@ export interface components {
             version?: string;
             /** Workflow */
             workflow?: components["schemas"]["SpecStep"][];
+        };
+        /**
+         * OrchestrationValidation
+         * @description ``POST /orchestration/{app_id}/validate``: problems by step/edge, and per-edge fit.
+         */
+        OrchestrationValidation: {
+            /** Edges */
+            edges?: components["schemas"]["EdgeFit"][];
+            /** Errors */
+            errors?: components["schemas"]["PlanIssue"][];
+            /** Valid */
+            valid: boolean;
+            /** Warnings */
+            warnings?: components["schemas"]["PlanIssue"][];
+        };
+        /**
+         * PlanIssue
+         * @description A problem, plus the step or edge it concerns (so a UI needs no path arithmetic).
+         */
+        PlanIssue: {
+            /** Column */
+            column?: number | null;
+            /** @description The edge the problem concerns. */
+            edge?: components["schemas"]["EdgeRef"] | null;
+            /** Line */
+            line?: number | null;
+            /** Message */
+            message: string;
+            /**
+             * Path
+             * @example /model/temperature
+             */
+            path: string;
+            /**
+             * Step Id
+             * @description The step the problem concerns.
+             */
+            step_id?: string | null;
         };
         /**
          * PriceEntry
@@ -9335,7 +9542,10 @@ export interface operations {
     put_orchestration_orchestration__app_id__put: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The ETag the change is based on; a stale one is refused with 412. */
+                "If-Match"?: string;
+            };
             path: {
                 /** @description The app whose orchestration this is. */
                 app_id: string;
@@ -9404,6 +9614,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description If-Match names a version that is no longer current. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description The request body is larger than the server accepts. */
             413: {
                 headers: {
@@ -9429,6 +9648,213 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ValidationErrorBody"];
+                };
+            };
+            /** @description Too many requests from this caller; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (the database) is unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_draft_orchestration__app_id__draft_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The app whose orchestration this is. */
+                app_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrchestrationDraftPublic"];
+                };
+            };
+            /** @description No valid bearer token was sent (missing, expired, revoked or not trusted). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token's role is not enough for this action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The resource does not exist. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description Too many requests from this caller; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (the database) is unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    put_draft_orchestration__app_id__draft_put: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag the change is based on; a stale one is refused with 412. */
+                "If-Match"?: string;
+            };
+            path: {
+                /** @description The app whose orchestration this is. */
+                app_id: string;
+            };
+            cookie?: never;
+        };
+        /** @description The draft as YAML text; it need not be valid yet. */
+        requestBody: {
+            content: {
+                "application/yaml": string;
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrchestrationDraftPublic"];
+                };
+            };
+            /** @description No valid bearer token was sent (missing, expired, revoked or not trusted). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token's role is not enough for this action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The resource does not exist. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request conflicts with the resource's current state. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The draft changed since If-Match. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DraftConflict"];
+                };
+            };
+            /** @description The request body is larger than the server accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body's Content-Type is not supported here. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description If-Match is missing. */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Too many requests from this caller; retry after `Retry-After` seconds. */
@@ -9552,7 +9978,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ValidationReport"];
+                    "application/json": components["schemas"]["OrchestrationValidation"];
                 };
             };
             /** @description The body is not well-formed JSON; `detail` gives the line and column. */

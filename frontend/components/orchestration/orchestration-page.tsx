@@ -11,7 +11,7 @@ export function OrchestrationPage({ appId }: { appId?: string }) {
   const { data } = useApps({ limit: 200, offset: 0, sort: "name" });
   return (
     <>
-      <PageHeader title="Orchestration" description="An app's orchestration as YAML, validated by the server." />
+      <PageHeader title="Orchestration" description="An app's orchestration as a graph and as YAML, one plan: validated by the server as you edit, saved as a draft, deployed with a diff." />
       {!data ? (
         <LoadingState />
       ) : data.items.length === 0 ? (

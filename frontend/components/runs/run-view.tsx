@@ -26,6 +26,12 @@ const MemoView = dynamic(() => import("./memo-view").then((m) => m.MemoView), {
   loading: () => <LoadingState label="Rendering the memo…" />,
 });
 
+/** The run overlay (React Flow, dagre) loads on demand: the steps table renders first. */
+const RunGraph = dynamic(() => import("@/components/builder/run-graph").then((m) => m.RunGraph), {
+  ssr: false,
+  loading: () => <LoadingState label="Loading the graph…" />,
+});
+
 export function RunView({ runId, initialRun = null }: { runId: string; initialRun?: Run | null }) {
   const router = useRouter();
   const { run, error, mode, refresh, restart } = useLiveRun(runId, initialRun);
@@ -144,6 +150,16 @@ export function RunView({ runId, initialRun = null }: { runId: string; initialRu
         );
       })}
 
+      {orchestration?.yaml ? (
+        <Card>
+          <CardHeader>
+            <CardTitle>Graph</CardTitle>
+          </CardHeader>
+          <CardContent data-testid="run-overlay">
+            <RunGraph yaml={orchestration.yaml} steps={steps} spansByStep={spansByStep} />
+          </CardContent>
+        </Card>
+      ) : null}
       <Card>
         <CardHeader>
           <CardTitle>Steps</CardTitle>

@@ -107,13 +107,15 @@ test("agent configuration: the API's 422 is shown on the field it names, and a v
 
 test("orchestration tab: the server's problems are shown at their line and column", async ({ page }) => {
   const { appId } = await createGatedApp(api, `${tag} yaml`);
+  const stored = await ok<{ yaml: string }>(api.get(`/orchestration/${appId}`));
   await login(page, `/apps/${appId}?tab=orchestration`);
   const editor = page.getByLabel("Orchestration (YAML)");
-  await expect(editor).toHaveValue(/step: sign_off/);
-  const text = await editor.inputValue();
-  await editor.fill(text.replace("source: map, field: mapped_data", "source: nowhere, field: mapped_data"));
-  await page.getByRole("button", { name: "Validate" }).click();
-  const issue = page.locator("[data-yaml-issue]").first();
+  await expect(editor).toContainText("step: sign_off");
+  // Replace the whole text as typed in the editor (CodeMirror): validation is live.
+  await editor.click();
+  await page.keyboard.press("ControlOrMeta+a");
+  await page.keyboard.insertText(stored.yaml.replace("source: map, field: mapped_data", "source: nowhere, field: mapped_data"));
+  const issue = page.locator("[data-yaml-issue]").filter({ hasText: "nowhere" }).first();
   await expect(issue).toContainText(/nowhere/);
   await expect(issue.getByRole("button", { name: /line \d+, column \d+/ })).toBeVisible();
   await screenshot(page, "app-orchestration-error");

@@ -264,6 +264,12 @@ def _cross_team_requests(a: TeamObjects) -> list[tuple[str, str, dict[str, Any]]
         ("PUT", f"/orchestration/{a.app_id}", {"content": a.yaml, "headers": yaml_headers}),
         ("POST", f"/orchestration/{a.app_id}/validate", {}),
         ("GET", f"/orchestration/{a.app_id}/export-yaml", {}),
+        ("GET", f"/orchestration/{a.app_id}/draft", {}),
+        (
+            "PUT",
+            f"/orchestration/{a.app_id}/draft",
+            {"content": a.yaml, "headers": {**yaml_headers, "If-Match": '"d-0"'}},
+        ),
         ("GET", f"/runs/{a.run_id}", {}),
         ("POST", f"/runs/{a.run_id}/cancel", {}),
         ("POST", f"/runs/{a.run_id}/approvals", {"json": {"step_id": "extract"}}),

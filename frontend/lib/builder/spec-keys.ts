@@ -1,0 +1,40 @@
+/**
+ * The orchestration spec's keys, with what its JSON Schema (OrchestrationSpec, as the API
+ * publishes it) says of each: CodeMirror's completion and hover read this list.
+ * Generated from `OrchestrationSpec.model_json_schema()`; regenerate when the spec changes.
+ */
+export const SPEC_KEYS: { key: string; where: string; description: string }[] = [
+  { key: "version", where: "spec", description: "[string; default \"1.0\"]" },
+  { key: "app_id", where: "spec", description: "[string (maxLength 100)]" },
+  { key: "name", where: "spec", description: "[string (maxLength 200); default \"\"]" },
+  { key: "agents", where: "spec", description: "[list of SpecAgent]" },
+  { key: "workflow", where: "spec", description: "[list of SpecStep]" },
+  { key: "limits", where: "spec", description: "[SpecLimits or null]" },
+  { key: "id", where: "Agent", description: "[string (maxLength 100)]" },
+  { key: "type", where: "Agent", description: "[string (maxLength 100); default \"\"]" },
+  { key: "input_schema", where: "Approval", description: "JSON Schema the approver's payload must satisfy. [object or null]" },
+  { key: "timeout", where: "Approval", description: "[number or integer or string or null]" },
+  { key: "on_timeout", where: "Approval", description: "[reject | approve; default \"reject\"]" },
+  { key: "prompt", where: "Approval", description: "[string (maxLength 2000); default \"\"]" },
+  { key: "source", where: "Foreach", description: "[string (maxLength 100)]" },
+  { key: "field", where: "Foreach", description: "[string (maxLength 200)]" },
+  { key: "max_concurrency", where: "Foreach", description: "[integer (minimum 1, maximum 1000); default 4]" },
+  { key: "as", where: "Foreach", description: "The name each item reaches the agent under (default: the name of the step's input bound to the same list, else `field`). [string (maxLength 200) or null]" },
+  { key: "max_parallel_steps", where: "Limits", description: "[integer (minimum 1, maximum 1000) or null]" },
+  { key: "max_tokens", where: "Limits", description: "[integer (minimum 1) or null]" },
+  { key: "max_cost_usd", where: "Limits", description: "[number (exclusiveMinimum 0) or null]" },
+  { key: "max_steps", where: "Limits", description: "[integer (minimum 1, maximum 100000) or null]" },
+  { key: "max_attempts", where: "Retry", description: "[integer (minimum 1, maximum 100); default 3]" },
+  { key: "initial_interval", where: "Retry", description: "[number or integer or string; default 1.0]" },
+  { key: "backoff_coefficient", where: "Retry", description: "[number (minimum 1.0, maximum 10.0); default 2.0]" },
+  { key: "max_interval", where: "Retry", description: "[number or integer or string; default 60.0]" },
+  { key: "step", where: "Step", description: "Step id, unique within the workflow. [integer or string]" },
+  { key: "agent_id", where: "Step", description: "Omitted only for approval steps. [string or null]" },
+  { key: "inputs", where: "Step", description: "[list of SpecInput]" },
+  { key: "outputs", where: "Step", description: "[list of SpecOutput]" },
+  { key: "retry", where: "Step", description: "[SpecRetry or null]" },
+  { key: "when", where: "Step", description: "[string (maxLength 2000) or null]" },
+  { key: "foreach", where: "Step", description: "[SpecForeach or null]" },
+  { key: "on_error", where: "Step", description: "[fail | continue; default \"fail\"]" },
+  { key: "approval", where: "Step", description: "[SpecApproval or null]" },
+];
