@@ -1,7 +1,7 @@
 """The visual builder's draft orchestration per app, with a version number.
 
-Revision ID: 0014_s2_17_drafts
-Revises: 0013_s2_21_evaluation_judge
+Revision ID: 0014_orchestration_drafts
+Revises: 0013_evaluation_judge
 Create Date: 2026-12-07
 """
 
@@ -14,8 +14,8 @@ from alembic import op
 
 from storage.models import UtcDateTime
 
-revision: str = "0014_s2_17_drafts"
-down_revision: str | None = "0013_s2_21_evaluation_judge"
+revision: str = "0014_orchestration_drafts"
+down_revision: str | None = "0013_evaluation_judge"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,6 +1,6 @@
 """Evaluations: an opt-in LLM judge per evaluation and per gate; the driving workflow.
 
-Revision ID: 0013_s2_21_evaluation_judge
+Revision ID: 0013_evaluation_judge
 Revises: 0012_run_id_length
 Create Date: 2026-12-07
 """
@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0013_s2_21_evaluation_judge"
+revision: str = "0013_evaluation_judge"
 down_revision: str | None = "0012_run_id_length"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
