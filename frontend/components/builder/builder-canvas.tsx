@@ -244,17 +244,19 @@ export function BuilderCanvas({ graph, nodeData, edgeData, selected, onSelect, o
     [graph, edgeData, selected],
   );
 
-  // Auto-layout keeps the steps in view: a step added or removed refits the viewport (after
-  // React Flow has measured the new node); a large plan opens on its first steps, readable,
-  // and only what is on screen is rendered.
+  // Auto-layout keeps the steps in view: a step or a binding added or removed moves steps
+  // (the layout ranks them by their bindings), so it refits the viewport (after React Flow
+  // has measured the change); a large plan opens on its first steps, readable, and only
+  // what is on screen is rendered.
   const count = graph.steps.length;
+  const bindings = graph.edges.length;
   const first = useMemo(() => graph.steps.slice(0, FIT_MAX_NODES).map((s) => ({ id: s.id })), [graph.steps]);
   useEffect(() => {
     if (!flow) return;
     const timer = setTimeout(() => void flow.fitView(count > FIT_MAX_NODES ? { ...FIT_OPTIONS, nodes: [{ id: "trigger" }, ...first] } : FIT_OPTIONS), 60);
     return () => clearTimeout(timer);
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [flow, count]);
+  }, [flow, count, bindings]);
 
   const selectEdge = useCallback((id: string) => onSelect?.({ kind: "edge", id }), [onSelect]);
   const onNodesChange = useCallback((changes: NodeChange[]) => {
