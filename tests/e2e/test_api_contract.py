@@ -66,6 +66,12 @@ EXPLAINED = [
         "a provider/model pair may appear once (a rule across the table's rows)",
     ),
     Explained(
+        "PUT /orchestration/{app_id}",
+        "ST202",
+        "does not match the app in the URL",
+        "the body's app_id must name the app in the path (a rule across path and body)",
+    ),
+    Explained(
         "*",
         "ST202",
         "steps that ran:",
