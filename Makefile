@@ -55,10 +55,15 @@ test-deps:
 run: $(STAMP) system-deps
 	$(BIN)/hub up --demo
 
+# pytest's processes for `make test` (pytest-xdist, whole files to a worker: a file's
+# module fixtures and its order stay together). The tests mostly wait on Temporal,
+# PostgreSQL and child processes, so 3 pay on 2 cores; 0 runs them in one process.
+PYTEST_WORKERS ?= 3
+
 # The console's tests first, so that pytest's summary is the run's closing line.
 test: $(STAMP) system-deps test-deps observability-deps lint
 	$(MAKE) --no-print-directory console-test
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n $(PYTEST_WORKERS) --dist loadfile
 
 # The inner loop: pure, in-process tests only (marker `unit`, see tests/conftest.py); the
 # folders that hold none are not even collected.

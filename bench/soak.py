@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench.soak_checks import (
+    WARM_UP_SECONDS,
     Verdict,
     check_memory,
     check_observability,
@@ -61,6 +62,11 @@ class Chaos:
     #: Victims of the current round: every part is killed once per round, in random order.
     _round: list[SoakProcess] = field(default_factory=list)
 
+    #: Parts the chaos holds down (killed, not yet restarted): the supervisor leaves them be.
+    _down: set[str] = field(default_factory=set)
+    #: Exits of a part on its own (not a kill), restarted as a supervisor would.
+    exits: dict[str, int] = field(default_factory=dict)
+
     def victims(self) -> list[SoakProcess]:
         parts = [*self.stack.agent_services.values(), *self.stack.agent_workers.values()]
         return parts + ([self.stack.orchestrator] if self.stack.orchestrator else [])
@@ -79,13 +85,31 @@ class Chaos:
             await self.kill_and_restart(self._round.pop())
 
     async def kill_and_restart(self, part: SoakProcess) -> None:
-        await asyncio.to_thread(part.kill)
-        self.kills[part.name] = self.kills.get(part.name, 0) + 1
-        pause = self.rng.uniform(*self.down_for)
-        self.note(f"SIGKILL {part.name}; restarting it in {pause:.1f}s")
-        await asyncio.sleep(pause)
-        await asyncio.to_thread(part.start)
-        self.restarts[part.name] = self.restarts.get(part.name, 0) + 1
+        self._down.add(part.name)
+        try:
+            await asyncio.to_thread(part.kill)
+            self.kills[part.name] = self.kills.get(part.name, 0) + 1
+            pause = self.rng.uniform(*self.down_for)
+            self.note(f"SIGKILL {part.name}; restarting it in {pause:.1f}s")
+            await asyncio.sleep(pause)
+            await asyncio.to_thread(part.start)
+            self.restarts[part.name] = self.restarts.get(part.name, 0) + 1
+        finally:
+            self._down.discard(part.name)
+
+    async def supervise(self, every: float = 1.0) -> None:
+        """Restart a part that exited on its own, as the deployments' ``restart:
+        unless-stopped`` does: a worker started while Temporal is down exits at once
+        ("Temporal is not reachable") and relies on that."""
+        while True:
+            await asyncio.sleep(every)
+            for part in self.victims():
+                if part.name in self._down or part.alive() or part.process is None:
+                    continue
+                code = part.process.returncode
+                self.exits[part.name] = self.exits.get(part.name, 0) + 1
+                self.note(f"{part.name} exited on its own (exit code {code}); restarting it")
+                await asyncio.to_thread(part.start, False)
 
     async def restart_temporal(self) -> None:
         temporal = self.stack.temporal
@@ -120,7 +144,10 @@ class MemorySampler:
             if self._seen_pid.get(part.name) != pid:
                 self._seen_pid[part.name] = pid
                 runs.append([])
-            runs[-1].append(part.rss())
+            # A process's first seconds are its imports and first connections, not a trend:
+            # a part restarted by the chaos is sampled only once it has warmed up.
+            if time.monotonic() - part.started_at >= WARM_UP_SECONDS:
+                runs[-1].append(part.rss())
 
     def total_mib(self) -> float:
         return sum(p.rss() for p in self.stack.parts()) / 1024 / 1024
@@ -217,6 +244,7 @@ async def soak(args: argparse.Namespace, stack: SoakStack, rng: random.Random) -
         background = [
             asyncio.create_task(memory.run(2.0 if quick else 5.0)),
             asyncio.create_task(report_progress()),
+            asyncio.create_task(chaos.supervise()),
         ]
         chaos_task = asyncio.create_task(chaos.run(until))
         progress(
@@ -254,6 +282,8 @@ async def soak(args: argparse.Namespace, stack: SoakStack, rng: random.Random) -
             **{f"  kills of {k}": v for k, v in sorted(chaos.kills.items())},
             "restarts": sum(chaos.restarts.values()),
             "temporal restarts": chaos.restarts.get("temporal", 0),
+            "exits on their own (restarted by the supervisor)": sum(chaos.exits.values()),
+            **{f"  exits of {k}": v for k, v in sorted(chaos.exits.items())},
             "API calls retried by the soak client": hub.retried_calls,
         }
         print_results(args, verdicts, totals, time.monotonic() - began, stack)

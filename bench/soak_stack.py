@@ -68,6 +68,8 @@ class SoakProcess:
     process: subprocess.Popen[bytes] | None = None
     #: One entry per start: the pid of that incarnation.
     incarnations: list[int] = field(default_factory=list)
+    #: ``time.monotonic()`` of the latest start.
+    started_at: float = 0.0
 
     def start(self, wait: bool = True) -> None:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
@@ -85,6 +87,7 @@ class SoakProcess:
                 preexec_fn=die_with_parent,
             )
         self.incarnations.append(self.process.pid)
+        self.started_at = time.monotonic()
         if wait:
             self.wait_ready()
 

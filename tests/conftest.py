@@ -62,7 +62,38 @@ def kind_of(path: Path, fixtures: set[str]) -> str:
     return "unit"
 
 
+#: Under pytest-xdist, files of these folders are handed out first: they hold the longest
+#: files (stacks, Prometheus, the soak), and a long file taken last would run alone at the end.
+FIRST_UNDER_XDIST = ("e2e", "bench")
+#: Long files of other folders, handed out first too (each over half a minute).
+FIRST_FILES_UNDER_XDIST = frozenset({"api/test_fuzz.py", "hub/test_cli_api_workers.py"})
+
+
+def distributed(config: pytest.Config) -> bool:
+    """True in a pytest-xdist worker (``pytest -n N``; the workers collect, not the controller)."""
+    return hasattr(config, "workerinput")
+
+
+def handed_out_first(path: Path) -> bool:
+    relative = path.relative_to(TESTS)
+    return relative.parts[0] in FIRST_UNDER_XDIST or relative.as_posix() in FIRST_FILES_UNDER_XDIST
+
+
+def unique_node_id(item: pytest.Item) -> None:
+    """Give an item its own node id when it shares its function's: schemathesis names each
+    operation's test ``test_x[GET /path]`` but, under pytest 9, leaves every one the node id
+    ``...::test_x``. pytest-xdist schedules by node id, and ran one of them only."""
+    assert item.parent is not None
+    own = f"{item.parent.nodeid}::{item.name}"
+    if item.nodeid != own:
+        item._id = type(item._id).parse(own)  # pytest's structured id, from the string
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
         fixtures = set(getattr(item, "fixturenames", ()))
         item.add_marker(kind_of(Path(str(item.path)), fixtures))
+        unique_node_id(item)
+    if distributed(config):
+        # A stable sort: each file's tests keep their order (the same in every worker).
+        items.sort(key=lambda item: not handed_out_first(Path(str(item.path))))

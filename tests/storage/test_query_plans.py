@@ -123,13 +123,68 @@ RUNS = 100_000
 BIG_TABLES = {"step_results", "run_summaries", "schema_violations"}
 
 
+#: The rollup triggers of migration 0010, one per big table.
+ROLLUP_TRIGGERS = {table: f"{table}_rollup" for table in BIG_TABLES}
+#: The hour of a row, as the triggers compute it.
+HOUR = "date_trunc('hour', {column} AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'"
+#: Each row counts under its app and under ``*`` (every app), as in the triggers.
+APPS = "CROSS JOIN LATERAL (SELECT r.app_id AS app UNION ALL SELECT '*') AS apps"
+#: A run counts under ``*`` and under each of its agent types, as in the triggers.
+TYPES = (
+    "(SELECT '*' AS value UNION SELECT json_array_elements_text(CASE WHEN "
+    "json_typeof(r.agent_types::json) = 'array' THEN r.agent_types::json "
+    "ELSE '[]'::json END)) AS types"
+)
+
+#: The rollups of the generated rows, summed set-wise: what the row triggers of
+#: migration 0010 add up one row at a time (every generated run is a production run:
+#: the evaluation runs are recorded after them, as the API does).
+SET_WISE_ROLLUPS = (
+    f"""INSERT INTO step_rollups (app_id, hour, agent_type, model, calls, failures, retries,
+        input_tokens, output_tokens, cost_usd, schema_violations)
+    SELECT apps.app, {HOUR.format(column="r.ended_at")}, r.agent_type, r.model, count(*),
+        count(*) FILTER (WHERE r.status <> 'completed'), count(*) FILTER (WHERE r.attempt > 1),
+        sum(r.input_tokens), sum(r.output_tokens), sum(r.cost_usd), 0
+    FROM step_results r {APPS} GROUP BY 1, 2, 3, 4""",
+    f"""INSERT INTO step_rollups (app_id, hour, agent_type, model, calls, failures, retries,
+        input_tokens, output_tokens, cost_usd, schema_violations)
+    SELECT apps.app, {HOUR.format(column="r.created_at")}, r.agent_type, '', 0, 0, 0, 0, 0, 0,
+        count(*)
+    FROM schema_violations r {APPS} WHERE r.severity = 'error' GROUP BY 1, 2, 3
+    ON CONFLICT (app_id, hour, agent_type, model) DO UPDATE SET
+        schema_violations = step_rollups.schema_violations + excluded.schema_violations""",
+    f"""INSERT INTO step_latency_buckets (app_id, hour, agent_type, bucket, n)
+    SELECT apps.app, {HOUR.format(column="r.ended_at")}, r.agent_type, r.latency_bucket,
+        count(*)
+    FROM step_results r {APPS}
+    WHERE r.status = 'completed' AND r.latency_bucket IS NOT NULL GROUP BY 1, 2, 3, 4""",
+    f"""INSERT INTO run_rollups (app_id, agent_type, hour, status, runs)
+    SELECT apps.app, types.value, {HOUR.format(column="r.started_at")}, r.status, count(*)
+    FROM run_summaries r {APPS} CROSS JOIN LATERAL {TYPES}
+    GROUP BY 1, 2, 3, 4""",
+    f"""INSERT INTO run_duration_buckets (app_id, agent_type, hour, bucket, n)
+    SELECT apps.app, types.value, {HOUR.format(column="r.started_at")}, r.duration_bucket,
+        count(*)
+    FROM run_summaries r {APPS} CROSS JOIN LATERAL {TYPES}
+    WHERE r.status <> 'running' AND r.duration_bucket IS NOT NULL GROUP BY 1, 2, 3, 4""",
+)
+
+
 @pytest.fixture(scope="module")
 def runs_engine(database_url: str) -> Iterator[Engine]:
     """100,000 runs of the last 30 hours (4 attempts each, a violation per 5 runs), a
-    tenth of them evaluation runs, generated in SQL; then VACUUM ANALYZE."""
+    tenth of them evaluation runs, generated in SQL; then VACUUM ANALYZE.
+
+    The rollup triggers are off while the rows go in (they would fire 520,000 times,
+    most of the fixture's time) and the rollups are summed set-wise instead; the
+    triggers are on again before any test runs. ``test_the_set_wise_rollups_match_the
+    _triggers`` checks that both ways give the same rollups.
+    """
     engine = create_db_engine(database_url)
     now = "now() - interval '30 hours'"
     with engine.begin() as conn:
+        for table, trigger in ROLLUP_TRIGGERS.items():
+            conn.exec_driver_sql(f"ALTER TABLE {table} DISABLE TRIGGER {trigger}")
         conn.exec_driver_sql(
             f"""INSERT INTO run_summaries (run_id, app_id, app_version, agent_types, status,
                 started_at, ended_at, duration_ms, duration_bucket)
@@ -164,6 +219,10 @@ def runs_engine(database_url: str) -> Iterator[Engine]:
             f"""INSERT INTO evaluation_runs (run_id, evaluation_id, item_index)
             SELECT 'run-plan-' || i, 'eval-plan', i FROM generate_series(1, {RUNS}, 10) AS i"""
         )
+        for statement in SET_WISE_ROLLUPS:
+            conn.exec_driver_sql(statement)
+        for table, trigger in ROLLUP_TRIGGERS.items():
+            conn.exec_driver_sql(f"ALTER TABLE {table} ENABLE TRIGGER {trigger}")
     with psycopg.connect(postgresql_conninfo(database_url), autocommit=True) as conn:
         conn.execute("VACUUM ANALYZE")
     yield engine
@@ -242,3 +301,67 @@ def test_a_runs_page_totals_use_an_index_on_the_run_id(runs_engine: Engine) -> N
     # Either index led by run_id will do: the plain one or the attempt's unique key.
     by_run = {"ix_step_results_run_id", "uq_step_results_attempt"}
     assert all(any(index in by_run for _, _, index in nodes) for nodes in plans), plans
+
+
+ROLLUPS = ("step_rollups", "step_latency_buckets", "run_rollups", "run_duration_buckets")
+
+
+def rollup_rows(conn: Any) -> dict[str, list[Any]]:
+    return {
+        table: [
+            tuple(row) for row in conn.exec_driver_sql(f"SELECT * FROM {table} ORDER BY 1, 2, 3, 4")
+        ]
+        for table in ROLLUPS
+    }
+
+
+def test_the_set_wise_rollups_match_the_triggers(runs_engine: Engine) -> None:
+    """The fixture's shortcut is sound: on varied rows (failures, retries, running runs,
+    missing buckets, warnings, repeated and absent agent types), the rollups the row
+    triggers keep equal those summed set-wise. In a transaction that is rolled back."""
+    now = "now() - interval '5 hours'"
+    with runs_engine.connect() as conn, conn.begin() as transaction:
+        conn.exec_driver_sql(f"TRUNCATE {', '.join((*BIG_TABLES, *ROLLUPS))}")
+        conn.exec_driver_sql(
+            f"""INSERT INTO run_summaries (run_id, app_id, app_version, agent_types, status,
+                started_at, duration_ms, duration_bucket)
+            SELECT 'check-' || i, 'app-check' || mod(i, 3), '1.0.0',
+                (ARRAY['["extractor", "mapper"]', '["mapper", "mapper"]', '[]', '{{}}'])
+                    [1 + mod(i, 4)]::json,
+                CASE WHEN mod(i, 7) = 0 THEN 'failed' WHEN mod(i, 11) = 0 THEN 'running'
+                ELSE 'completed' END, {now} + i * interval '17 seconds', 1000 + i,
+                CASE WHEN mod(i, 13) = 0 THEN NULL ELSE mod(i, 9) END
+            FROM generate_series(1, 1000) AS i"""
+        )
+        conn.exec_driver_sql(
+            f"""INSERT INTO step_results (run_id, app_id, app_version, step_id, activity_id,
+                agent_id, agent_type, task_queue, status, attempt, retries, ended_at,
+                latency_ms, latency_bucket, input_tokens, output_tokens, cost_usd, model,
+                provider, prompt_versions)
+            SELECT 'check-' || i, 'app-check' || mod(i, 3), '1.0.0', 's' || s, 's' || s,
+                'agent', (ARRAY['extractor', 'mapper', 'judge'])[s], 'q',
+                CASE WHEN mod(i + s, 6) = 0 THEN 'failed' ELSE 'completed' END, a, a - 1,
+                {now} + i * interval '17 seconds' + s * interval '1 second', 250,
+                CASE WHEN mod(i, 10) = 0 THEN NULL ELSE mod(i + s, 8) END, i, s, 0.25 * s,
+                (ARRAY['gpt-4o-mini', 'claude'])[1 + mod(i, 2)], 'openai', '{{}}'::json
+            FROM generate_series(1, 1000) AS i, generate_series(1, 3) AS s,
+                generate_series(1, 1 + mod(i, 3)) AS a"""
+        )
+        conn.exec_driver_sql(
+            f"""INSERT INTO schema_violations (run_id, app_id, step_id, activity_id, agent_id,
+                agent_type, attempt, seq, repair_attempt, pointer, message, severity,
+                created_at)
+            SELECT 'check-' || i, 'app-check' || mod(i, 3), 's1', 's1', 'agent', 'extractor',
+                1, q, 1, '/x', 'bad',
+                (ARRAY['error', 'warning'])[1 + mod(i + q, 2)],
+                {now} + i * interval '17 seconds'
+            FROM generate_series(1, 1000, 3) AS i, generate_series(0, 2) AS q"""
+        )
+        by_triggers = rollup_rows(conn)
+        conn.exec_driver_sql(f"TRUNCATE {', '.join(ROLLUPS)}")
+        for statement in SET_WISE_ROLLUPS:
+            conn.exec_driver_sql(statement)
+        set_wise = rollup_rows(conn)
+        transaction.rollback()
+    assert all(by_triggers.values()), by_triggers
+    assert set_wise == by_triggers
