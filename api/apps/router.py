@@ -259,7 +259,7 @@ def _create_app(
             created_at=app.created_at,
             updated_at=app.updated_at,
         )
-        audit(session, "app.create", "app", app.id, team_id=team_id, after=created, principal=who)
+        audit(session, who, "app.create", "app", app.id, team_id=team_id, after=created)
         session.commit()
     return created
 
@@ -281,9 +281,11 @@ async def get_app(principal: ViewerDep, app_id: AppIdPath, reader: AppReaderDep)
     summary="Update an app's name or description",
     responses=error_responses(404, 409, 413, 422),
 )
-def update_app(_: EditorDep, app_id: AppIdPath, body: AppUpdate, session: SessionDep) -> AppPublic:
+def update_app(
+    principal: EditorDep, app_id: AppIdPath, body: AppUpdate, session: SessionDep
+) -> AppPublic:
     """Only the fields sent change; ``null`` leaves a field as it is."""
-    app = require_app(session, app_id)
+    app = require_app(session, app_id, principal)
     if app.status == "archived":
         raise ConflictError(
             f"App {app_id!r} is archived and read-only; create a new app to make changes."
@@ -295,7 +297,16 @@ def update_app(_: EditorDep, app_id: AppIdPath, body: AppUpdate, session: Sessio
         before = _public(session, app_id)
         AppRepository(session).update(app, **changes)
         after = _public(session, app_id)
-        audit(session, "app.update", "app", app_id, team_id=app.team_id, before=before, after=after)
+        audit(
+            session,
+            principal,
+            "app.update",
+            "app",
+            app_id,
+            team_id=app.team_id,
+            before=before,
+            after=after,
+        )
         return after
     return _public(session, app_id)
 
@@ -306,11 +317,11 @@ def update_app(_: EditorDep, app_id: AppIdPath, body: AppUpdate, session: Sessio
     summary="Delete an app with its agents, orchestration and releases",
     responses=error_responses(404),
 )
-def delete_app(_: EditorDep, app_id: AppIdPath, session: SessionDep) -> Response:
-    app = require_app(session, app_id)
+def delete_app(principal: EditorDep, app_id: AppIdPath, session: SessionDep) -> Response:
+    app = require_app(session, app_id, principal)
     before = _public(session, app_id)
     AppRepository(session).delete(app)
-    audit(session, "app.delete", "app", app_id, team_id=app.team_id, before=before)
+    audit(session, principal, "app.delete", "app", app_id, team_id=app.team_id, before=before)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -348,7 +359,7 @@ async def deploy(
     the release it deployed is still evaluated on the gate's dataset (not awaited; the
     ``X-Evaluation-Id`` header and the audit entry ``app.deploy.forced`` link it).
     """
-    app = require_app(session, app_id)
+    app = require_app(session, app_id, principal)
     before = _public(session, app_id)
     gate = GateRepository(session).get(app_id)
     report: GateReport | None = None
@@ -358,6 +369,7 @@ async def deploy(
         if not report.passed:
             audit(
                 session,
+                principal,
                 "app.deploy.refused",
                 "app",
                 app_id,
@@ -374,7 +386,16 @@ async def deploy(
             return JSONResponse(refusal.model_dump(mode="json"), status_code=409)
     deploy_app(session, app, prompt_resolver=resolver, deployed_by=principal.subject)
     after = _public(session, app_id)
-    audit(session, "app.deploy", "app", app_id, team_id=app.team_id, before=before, after=after)
+    audit(
+        session,
+        principal,
+        "app.deploy",
+        "app",
+        app_id,
+        team_id=app.team_id,
+        before=before,
+        after=after,
+    )
     forced: dict[str, str | None] | None = None
     if gate is not None and force:
         # Forced past the gate: the release deployed is still evaluated (not awaited), and
@@ -383,6 +404,7 @@ async def deploy(
         forced = await record_forced(session, evaluations, app, gate, resolver, principal)
         audit(
             session,
+            principal,
             "app.deploy.forced",
             "app",
             app_id,
@@ -418,10 +440,10 @@ async def deploy(
     responses=error_responses(404, 409, 503),
 )
 async def archive(
-    _: EditorDep, request: Request, app_id: AppIdPath, session: SessionDep
+    principal: EditorDep, request: Request, app_id: AppIdPath, session: SessionDep
 ) -> AppPublic:
     """``draft`` or ``deployed`` → ``archived``; the app's schedules are paused."""
-    app = require_app(session, app_id)
+    app = require_app(session, app_id, principal)
     if app.status == "archived":
         raise ConflictError(
             f"App {app_id!r} is already archived; archived apps stay archived. "
@@ -430,7 +452,16 @@ async def archive(
     before = _public(session, app_id)
     AppRepository(session).update(app, status="archived")
     after = _public(session, app_id)
-    audit(session, "app.archive", "app", app_id, team_id=app.team_id, before=before, after=after)
+    audit(
+        session,
+        principal,
+        "app.archive",
+        "app",
+        app_id,
+        team_id=app.team_id,
+        before=before,
+        after=after,
+    )
     session.commit()
     # Archived apps start no runs (their fires would fail); pausing says so in Temporal too.
     schedules = ScheduleService(session=session, gateway=request.app.state.temporal)

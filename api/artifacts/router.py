@@ -7,27 +7,15 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Request, UploadFile, status
 from fastapi.responses import Response
 
+from api.artifacts.service import artifact_store
 from api.auth.dependencies import OperatorDep, ViewerDep
 from api.dependencies import SessionDep
-from api.errors import ApiError, InvalidInputError, NotFoundError, error_responses
+from api.errors import InvalidInputError, NotFoundError, error_responses
 from schemas.artifacts import ArtifactListItem, ArtifactRef, artifact_uri
-from storage.artifacts import ArtifactNotFound, ArtifactStore
+from storage.artifacts import ArtifactNotFound
 from storage.security import ArtifactOwnerRepository
 
 router = APIRouter(prefix="/artifacts", tags=["artifacts"])
-
-
-class ArtifactStoreUnavailable(ApiError):
-    status_code = 503
-
-
-def artifact_store(request: Request) -> ArtifactStore:
-    store: ArtifactStore | None = request.app.state.artifact_store
-    if store is None:
-        raise ArtifactStoreUnavailable(
-            "No artifact store is configured for this API; set HUB_ARTIFACT_ROOT."
-        )
-    return store
 
 
 @router.post(

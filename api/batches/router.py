@@ -12,7 +12,7 @@ from fastapi.responses import StreamingResponse
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from api.artifacts.router import artifact_store
+from api.artifacts.service import artifact_store
 from api.audit.service import audit
 from api.auth.dependencies import OperatorDep, ViewerDep
 from api.batches.service import (
@@ -68,7 +68,7 @@ async def create_batch(
     no further item once the items' cost reaches `max_cost_usd`. An item whose inputs
     the release cannot take fails with the run-start message; the rest run. Follow it
     with GET /batches/{id}."""
-    app = require_app(session, app_id)
+    app = require_app(session, app_id, principal)
     if app.status == "archived":
         raise ConflictError(f"App {app_id!r} is archived; archived apps cannot start runs.")
     release = ReleaseRepository(session).latest(app_id) if app.status == "deployed" else None
@@ -135,6 +135,7 @@ async def create_batch(
     insert_items(session, batch.id, checked)
     audit(
         session,
+        principal,
         "batch.create",
         "batch",
         batch.id,
@@ -159,13 +160,13 @@ async def create_batch(
     responses=error_responses(404),
 )
 def list_batches(
-    _: ViewerDep,
+    principal: ViewerDep,
     app_id: Annotated[str, Path(max_length=100)],
     session: SessionDep,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> list[BatchPublic]:
     """Newest first, with counts (items: GET /batches/{id})."""
-    require_app(session, app_id)
+    require_app(session, app_id, principal)
     rows = session.scalars(
         select(Batch)
         .where(Batch.app_id == app_id)
@@ -255,7 +256,7 @@ async def cancel_batch(
     """No further item starts; running items are cancelled."""
     batch = require_batch(session, batch_id, principal.can_see_team)
     await _service(request, session).cancel(batch)
-    audit(session, "batch.cancel", "batch", batch_id)
+    audit(session, principal, "batch.cancel", "batch", batch_id)
     session.commit()
     return public(session, batch)
 
@@ -274,6 +275,6 @@ async def retry_failed(
     nothing failed)."""
     batch = require_batch(session, batch_id, principal.can_see_team)
     retried = await _service(request, session).retry_failed(batch)
-    audit(session, "batch.retry_failed", "batch", batch_id, after={"items": retried})
+    audit(session, principal, "batch.retry_failed", "batch", batch_id, after={"items": retried})
     session.commit()
     return public(session, batch)

@@ -82,7 +82,7 @@ def summary(release: Release, current_id: str | None) -> dict[str, Any]:
     },
 )
 def list_releases(
-    _: ViewerDep,
+    principal: ViewerDep,
     app_id: AppIdPath,
     session: SessionDep,
     response: Response,
@@ -98,7 +98,7 @@ def list_releases(
 ) -> list[dict[str, Any]]:
     """Each deploy's release: version, when and by whom, the orchestration and plan hashes,
     and each agent's model and pinned prompt versions. Keyset paging on (time, id)."""
-    require_app(session, app_id)
+    require_app(session, app_id, principal)
     releases = ReleaseRepository(session)
     after: Release | None = None
     if cursor is not None:
@@ -123,12 +123,12 @@ def list_releases(
     responses=error_responses(404),
 )
 def get_release(
-    _: ViewerDep,
+    principal: ViewerDep,
     app_id: AppIdPath,
     release_id: Annotated[str, Path(max_length=40)],
     session: SessionDep,
 ) -> dict[str, Any]:
-    require_app(session, app_id)
+    require_app(session, app_id, principal)
     releases = ReleaseRepository(session)
     release = releases.get(release_id)
     if release is None or release.app_id != app_id:

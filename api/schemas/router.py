@@ -131,6 +131,7 @@ def register_schema(
     response.headers["Location"] = f"/schemas/{row.name}/versions/{row.version}"
     audit(
         session,
+        principal,
         "schema.register",
         "schema",
         f"{row.name}/{row.version}",
