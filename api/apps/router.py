@@ -6,7 +6,7 @@ import base64
 import binascii
 import json
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -33,6 +33,7 @@ from api.releases.gates import evaluate_gate, record_forced
 from api.releases.service import deploy_app
 from api.schedules.service import ScheduleService
 from schemas.apps import AppCreate, AppPublic, AppSortField, AppStatus, AppUpdate
+from schemas.common import utc_text
 from schemas.evaluations import GateRefusal, GateReport
 from storage.evaluations import GateRepository
 from storage.repositories import AppQuery, AppRecord, AppRepository
@@ -144,12 +145,6 @@ async def list_apps(
     return Response(content=body, media_type="application/json", headers=headers)
 
 
-def _utc_text(value: datetime) -> str:
-    """What ``UtcDatetime`` writes (``2026-01-22T10:00:00.000000Z``), without strftime."""
-    utc = value.astimezone(UTC) if value.tzinfo else value
-    return utc.replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
-
-
 def _public_json(record: AppRecord) -> dict[str, Any]:
     """``AppPublic``'s JSON form of a row: the same keys, in the same order."""
     return {
@@ -159,8 +154,8 @@ def _public_json(record: AppRecord) -> dict[str, Any]:
         "version": record.version,
         "status": record.status,
         "agent_count": record.agent_count,
-        "created_at": _utc_text(record.created_at),
-        "updated_at": _utc_text(record.updated_at),
+        "created_at": utc_text(record.created_at),
+        "updated_at": utc_text(record.updated_at),
     }
 
 

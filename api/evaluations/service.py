@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy.orm import Session, sessionmaker
 from temporalio.client import WorkflowFailureError
@@ -49,7 +50,6 @@ from storage.evaluations import (
     EvaluationRepository,
     dataset_public,
     evaluation_public,
-    iso,
 )
 from storage.models import App, AppGate, EvalDataset, Evaluation, utc_now
 from storage.repositories import ReleaseRepository
@@ -81,8 +81,8 @@ def evaluation_summary(row: Evaluation) -> EvaluationSummary:
         items_done=row.items_done,
         purpose=row.purpose,  # type: ignore[arg-type]
         judge=row.judge,
-        created_at=iso(row.created_at) or "",
-        finished_at=iso(row.finished_at),
+        created_at=row.created_at,
+        finished_at=row.finished_at,
     )
 
 
@@ -93,7 +93,7 @@ def gate_public(row: AppGate) -> GatePublic:
         min_score=row.min_score,
         max_field_drop=row.max_field_drop,
         judge=JudgeConfig.model_validate(row.judge) if row.judge else None,
-        updated_at=iso(row.updated_at) or "",
+        updated_at=row.updated_at,
         updated_by=row.updated_by,
     )
 
@@ -302,7 +302,9 @@ class EvaluationRunner:
                 session.commit()
 
 
-def _release_order(evaluation: EvaluationPublic) -> tuple[tuple[int, ...], bool, str, str]:
+def _release_order(
+    evaluation: EvaluationPublic,
+) -> tuple[tuple[int, ...], bool, datetime, str]:
     """Sort key: the release's version, a draft after the release it starts from, then
     the evaluation's own age."""
     version, _, suffix = evaluation.app_version.partition("-")

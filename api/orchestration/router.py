@@ -31,6 +31,7 @@ from schemas.builder import (
     OrchestrationDraftPublic,
     OrchestrationValidation,
 )
+from schemas.common import utc_text
 from schemas.orchestration import OrchestrationPublic, OrchestrationSpec
 from storage.models import Orchestration, OrchestrationDraft
 from storage.repositories import (
@@ -116,17 +117,13 @@ def _public(row: Orchestration) -> OrchestrationPublic:
         app_id=row.app_id,
         spec=OrchestrationSpec.model_validate(row.spec),
         yaml=row.yaml,
-        updated_at=row.updated_at.strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+        updated_at=row.updated_at,
     )
-
-
-def _stamp(at: Any) -> str:
-    return str(at.strftime("%Y-%m-%dT%H:%M:%S.%fZ"))
 
 
 def orchestration_etag(row: Orchestration) -> str:
     """The stored orchestration's version token: its last write time, quoted."""
-    return f'"o-{_stamp(row.updated_at)}"'
+    return f'"o-{utc_text(row.updated_at)}"'
 
 
 def _matches(if_match: str, etag: str) -> bool:
@@ -332,14 +329,14 @@ def _draft_public(
             app_id=app_id,
             yaml=stored.yaml if stored is not None else "",
             version=0,
-            updated_at=_stamp(stored.updated_at) if stored is not None else None,
+            updated_at=stored.updated_at if stored is not None else None,
             deployed=deployed,
         )
     return OrchestrationDraftPublic(
         app_id=app_id,
         yaml=row.yaml,
         version=row.version,
-        updated_at=_stamp(row.updated_at),
+        updated_at=row.updated_at,
         updated_by=row.updated_by,
         deployed=deployed,
     )

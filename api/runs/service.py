@@ -507,8 +507,8 @@ class RunService:
             run_id=row.id,
             app_id=row.app_id,
             status=status,
-            started_at=description.start_time.isoformat() if description.start_time else None,
-            ended_at=description.close_time.isoformat() if description.close_time else None,
+            started_at=description.start_time,
+            ended_at=description.close_time,
             temporal_ui_url=self.gateway.workflow_url(row.workflow_id),
             trigger=self.trigger_of(row),
         )
