@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, PlainSerializer
+from pydantic import BaseModel, ConfigDict, PlainSerializer, WithJsonSchema
 
 
 def utc_text(value: datetime) -> str:
@@ -15,8 +15,13 @@ def utc_text(value: datetime) -> str:
     return utc.isoformat(timespec="microseconds") + "Z"
 
 
-#: Every timestamp of the API's models: a ``datetime`` in Python, :func:`utc_text` in JSON.
-UtcDatetime = Annotated[datetime, PlainSerializer(utc_text, return_type=str, when_used="json")]
+#: Every timestamp of the API's models: a ``datetime`` in Python, :func:`utc_text` in JSON
+#: (declared ``format: date-time`` in the OpenAPI document's responses too).
+UtcDatetime = Annotated[
+    datetime,
+    PlainSerializer(utc_text, return_type=str, when_used="json"),
+    WithJsonSchema({"type": "string", "format": "date-time"}, mode="serialization"),
+]
 
 
 class StrictModel(BaseModel):
