@@ -29,6 +29,7 @@ from api.dependencies import (
 )
 from api.errors import ConflictError, InvalidInputError, error_responses
 from api.evaluations.service import EvaluationRunner
+from api.paging import cursor_query, limit_query, offset_query
 from api.releases.gates import evaluate_gate, record_forced
 from api.releases.service import deploy_app
 from api.schedules.service import ScheduleService
@@ -39,9 +40,6 @@ from storage.evaluations import GateRepository
 from storage.repositories import AppQuery, AppRecord, AppRepository
 
 router = APIRouter(prefix="/apps", tags=["apps"])
-
-#: Cursors are opaque base64url text; one the API did not issue is a 422.
-CURSOR_PATTERN = r"^[A-Za-z0-9_-]+={0,2}$"
 
 AppIdPath = Annotated[str, Path(description="App id, e.g. `app-3f2c9a1b7d4e`.")]
 
@@ -92,10 +90,8 @@ def _public(session: SessionDep, app_id: str) -> AppPublic:
 async def list_apps(
     principal: ViewerDep,
     reader: AppReaderDep,
-    limit: Annotated[int, Query(ge=1, le=200, description="Page size.")] = 50,
-    offset: Annotated[
-        int, Query(ge=0, le=2_000_000_000, description="Rows to skip (not with `cursor`).")
-    ] = 0,
+    limit: Annotated[int, limit_query(200)] = 50,
+    offset: Annotated[int, offset_query("Rows to skip (not with `cursor`).")] = 0,
     status_: Annotated[AppStatus | None, Query(alias="status")] = None,
     q: Annotated[
         str | None,
@@ -106,11 +102,10 @@ async def list_apps(
     ),
     cursor: Annotated[
         str | None,
-        Query(
-            max_length=500,
-            pattern=CURSOR_PATTERN,
-            description="Continue after the last app of a page: the `X-Next-Cursor` header of "
-            "the previous page (keyset paging; same `sort`, `status` and `q`).",
+        cursor_query(
+            500,
+            "Continue after the last app of a page: the `X-Next-Cursor` header of the "
+            "previous page (keyset paging; same `sort`, `status` and `q`).",
         ),
     ] = None,
 ) -> Response:

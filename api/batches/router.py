@@ -28,6 +28,7 @@ from api.batches.service import (
 )
 from api.dependencies import SessionDep, require_app
 from api.errors import ConflictError, InvalidInputError, error_responses
+from api.paging import limit_query, offset_query
 from api.runs.service import artifact_lookup, check_run_limits
 from schemas.artifacts import artifact_id_from_uri
 from schemas.orchestration import ExecutionPlan
@@ -163,7 +164,7 @@ def list_batches(
     principal: ViewerDep,
     app_id: Annotated[str, Path(max_length=100)],
     session: SessionDep,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    limit: Annotated[int, limit_query(200, None)] = 50,
 ) -> list[BatchPublic]:
     """Newest first, with counts (items: GET /batches/{id})."""
     require_app(session, app_id, principal)
@@ -187,8 +188,8 @@ async def get_batch(
     request: Request,
     batch_id: BatchIdPath,
     session: SessionDep,
-    limit: Annotated[int, Query(ge=1, le=1000, description="Items per page.")] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[int, limit_query(1000, "Items per page.")] = 100,
+    offset: Annotated[int, offset_query(most=None)] = 0,
     item_status: Annotated[BatchItemStatus | None, Query(alias="status")] = None,
 ) -> BatchPublic:
     """`status` (running, completed, failed, canceled), `counts` (total, pending, running,

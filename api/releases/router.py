@@ -7,11 +7,12 @@ import json
 from typing import Annotated, Any
 
 import yaml
-from fastapi import APIRouter, Path, Query, Response
+from fastapi import APIRouter, Path, Response
 
 from api.auth.dependencies import ViewerDep
 from api.dependencies import SessionDep, require_app
 from api.errors import InvalidInputError, NotFoundError, error_responses
+from api.paging import ROW_ID_CURSOR_PATTERN, cursor_query, limit_query
 from schemas.releases import ReleaseAgent, ReleaseDetail, ReleaseSummary
 from storage.models import Release
 from storage.repositories import ReleaseRepository
@@ -86,13 +87,13 @@ def list_releases(
     app_id: AppIdPath,
     session: SessionDep,
     response: Response,
-    limit: Annotated[int, Query(ge=1, le=100, description="Page size.")] = 20,
+    limit: Annotated[int, limit_query(100)] = 20,
     cursor: Annotated[
         str | None,
-        Query(
-            max_length=40,
-            pattern=r"^[A-Za-z0-9_-]+$",
-            description="The `X-Next-Cursor` of the previous page (the last release's id).",
+        cursor_query(
+            40,
+            "The `X-Next-Cursor` of the previous page (the last release's id).",
+            ROW_ID_CURSOR_PATTERN,
         ),
     ] = None,
 ) -> list[dict[str, Any]]:
