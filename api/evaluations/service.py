@@ -23,7 +23,7 @@ from temporalio.client import WorkflowFailureError
 from temporalio.common import SearchAttributePair, TypedSearchAttributes
 from temporalio.service import RPCError
 
-from api.auth.principals import Principal
+from api.auth.principals import Principal, require_principal
 from api.config import PromptResolver
 from api.errors import ConflictError, InvalidInputError, NotFoundError
 from api.releases.service import build_plan
@@ -199,7 +199,7 @@ class EvaluationRunner:
         Each item's inputs are checked at the door here, as ``POST /runs`` does (with the
         caller's rights on the artifacts they name): an item refused fails alone, with
         the message, and no run is started for it."""
-        who = principal
+        who = require_principal(principal)
         with self.session_factory() as session:
             lookup = _artifact_lookup(session, self.artifact_store, who)
             items = []

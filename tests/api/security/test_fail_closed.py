@@ -80,7 +80,7 @@ def test_helpers_called_without_a_principal_are_refused(session: Session) -> Non
     with pytest.raises(NoPrincipalError):
         require_agent(session, agent.id, None)  # type: ignore[arg-type]
     with pytest.raises(TypeError):
-        audit(session, "app.touch", "app", app.id)  # type: ignore[call-arg]
+        audit(session, "app.touch", "app", app.id)  # type: ignore[call-arg, arg-type]
     with pytest.raises(NoPrincipalError):
         audit(session, None, "app.touch", "app", app.id)  # type: ignore[arg-type]
     # Refused before anything is written.
@@ -113,3 +113,12 @@ def test_a_named_principal_is_used_and_sees_only_its_teams(session: Session) -> 
     session.commit()
     actors = sorted(entry.actor for entry in AuditRepository(session).list(limit=10).items)
     assert actors == ["bob", "system"]
+
+
+def test_an_evaluation_is_not_recorded_without_a_principal(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'hub.db'}"
+    upgrade(url)
+    factory = create_session_factory(create_db_engine(url))
+    runner = EvaluationRunner(session_factory=factory, gateway=_refuse(), artifact_store=None)
+    with pytest.raises(NoPrincipalError):
+        runner.create(None, None, None, None)  # type: ignore[arg-type]
