@@ -63,6 +63,7 @@ export type Run = Schemas["RunPublic"];
 export type StepProgress = Schemas["StepProgress"];
 export type RunSummary = Schemas["RunSummaryPublic"];
 export type Metrics = Schemas["MetricsPublic"];
+export type Violation = Schemas["ViolationPublic"];
 export type Orchestration = Schemas["OrchestrationPublic"];
 export type OrchestrationSpec = Schemas["OrchestrationSpec"];
 export type ArtifactRef = Schemas["ArtifactRef"];

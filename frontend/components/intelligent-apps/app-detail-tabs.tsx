@@ -20,6 +20,7 @@ import { BarChart, Stat } from "@/components/observability/charts";
 import { RunsTable } from "@/components/observability/runs-table";
 import { OrchestrationEditor } from "@/components/orchestration/orchestration-editor";
 import { RunStartForm } from "@/components/runs/run-start-form";
+import { ViolationsTable } from "@/components/observability/violations-table";
 import { EvaluationsTab } from "@/components/evaluations/evaluations-tab";
 import { GateSettings } from "@/components/evaluations/gate-settings";
 import { AppFormDialog } from "./app-form-dialog";
@@ -302,16 +303,7 @@ function AppObservability({ appId }: { appId: string }) {
         </CardHeader>
         <CardContent>
           {violations.data?.items.length ? (
-            <ul className="grid gap-1 text-sm">
-              {violations.data.items.map((v) => (
-                <li key={v.id}>
-                  <Link className="font-mono text-xs underline" href={`/runs/${v.run_id}`}>
-                    {v.step_id}
-                  </Link>{" "}
-                  {v.pointer}: {v.message}
-                </li>
-              ))}
-            </ul>
+            <ViolationsTable violations={violations.data.items} />
           ) : (
             <p className="text-sm text-muted-foreground">None recorded.</p>
           )}

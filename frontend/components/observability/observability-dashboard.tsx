@@ -1,6 +1,5 @@
 "use client";
 import { useState } from "react";
-import Link from "next/link";
 import { hoursAgo } from "@/lib/time-window";
 import { formatMs, formatUsd } from "@/lib/utils";
 import { useMetrics, useRuns, useViolations } from "@/hooks/use-api";
@@ -10,6 +9,7 @@ import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@
 import { ErrorState, LoadingState, PageHeader } from "@/components/shared/states";
 import { BarChart, ColumnChart, Stat } from "./charts";
 import { RunsTable } from "./runs-table";
+import { ViolationsTable } from "./violations-table";
 
 type WindowKey = "24h" | "7d" | "30d";
 
@@ -153,30 +153,7 @@ export function ObservabilityDashboard() {
           </CardHeader>
           <CardContent>
             {violations.data?.items.length ? (
-              <Table aria-label="Schema violations">
-                <TableHeader>
-                  <TableRow>
-                    <TableHead>Run / step</TableHead>
-                    <TableHead>Agent</TableHead>
-                    <TableHead>Where</TableHead>
-                    <TableHead>Message</TableHead>
-                  </TableRow>
-                </TableHeader>
-                <TableBody>
-                  {violations.data.items.map((v) => (
-                    <TableRow key={v.id}>
-                      <TableCell>
-                        <Link className="font-mono text-xs underline" href={`/runs/${v.run_id}`}>
-                          {v.step_id}
-                        </Link>
-                      </TableCell>
-                      <TableCell>{v.agent_type}</TableCell>
-                      <TableCell className="font-mono text-xs">{v.pointer || "/"}</TableCell>
-                      <TableCell className="text-xs">{v.message}</TableCell>
-                    </TableRow>
-                  ))}
-                </TableBody>
-              </Table>
+              <ViolationsTable violations={violations.data.items} />
             ) : (
               <p className="text-sm text-muted-foreground">{violations.data ? "No violations in this window." : "Loading…"}</p>
             )}

@@ -98,3 +98,34 @@ test("a deep link reloads to the same page", async ({ page }) => {
   await expect(page.getByLabel("Orchestration (YAML)")).toContainText("step: sign_off");
   await ok(api.post(`/runs/${runId}/cancel`));
 });
+
+test("the app's schema violations name the run each happened in", async ({ page }) => {
+  // A terse memo, written here, that states no loan term, rate or collateral: the mapper
+  // and the analyzer record those fields as not found, the same fields in each run.
+  const memo = "Credit memo. Borrower: Harbour Lane Bakeries Ltd. Annual revenue GBP 2,400,000.";
+  const runIds: string[] = [];
+  for (let i = 0; i < 2; i++) {
+    const started = await ok<{ run_id: string }>(api.post(`/apps/${appId}/runs`, { data: { inputs: { document: memo } } }));
+    runIds.push(started.run_id);
+    await waitForStep(started.run_id, "sign_off", "waiting_approval");
+  }
+  // The tab shows the app's newest ten (recorded once the step's result is written).
+  type Item = { run_id: string; step_id: string; pointer: string };
+  let items: Item[] = [];
+  await expect
+    .poll(async () => {
+      ({ items } = await ok<{ items: Item[] }>(api.get(`/observability/violations?app_id=${appId}&limit=10`)));
+      return items.some((v) => v.run_id === runIds[1]);
+    }, { timeout: 30_000 })
+    .toBe(true);
+  await login(page, `/apps/${appId}?tab=observability`);
+  const rows = page.getByRole("table", { name: "Schema violations" }).locator("tbody tr");
+  await expect(rows).toHaveCount(items.length);
+  // Each row links to the run it happened in, so one field failing in two runs is two
+  // rows that can be told apart.
+  for (const [i, v] of items.entries()) {
+    await expect(rows.nth(i).locator("a")).toHaveAttribute("href", `/runs/${v.run_id}`);
+    await expect(rows.nth(i)).toContainText(v.pointer || "/");
+  }
+  for (const runId of runIds) await ok(api.post(`/runs/${runId}/cancel`));
+});
