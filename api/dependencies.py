@@ -9,7 +9,7 @@ from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
 from api.auth.dependencies import PrincipalDep
-from api.auth.principals import Principal, acting_principal
+from api.auth.principals import Principal, require_principal
 from api.config import ApiConfig, PromptResolver
 from api.errors import NotFoundError
 from api.runs.service import RunService
@@ -69,25 +69,26 @@ def _usable_id(value: str) -> bool:
     return "\x00" not in value and len(value) <= 100
 
 
-def require_app(session: Session, app_id: str, principal: Principal | None = None) -> App:
-    """The app ``app_id`` or a 404 saying how to find valid ids.
+def require_app(session: Session, app_id: str, principal: Principal) -> App:
+    """The app ``app_id`` as ``principal`` sees it, or a 404 saying how to find valid ids.
 
-    An app of a team the caller (``principal``, by default the request's) is not in
-    is a 404 too, word for word, so ids of other teams' apps cannot be probed.
+    An app of a team the caller is not in is a 404 too, word for word, so ids of other
+    teams' apps cannot be probed. There is no default caller: who acts is named.
     """
+    require_principal(principal)
     app = AppRepository(session).get(app_id) if _usable_id(app_id) else None
-    who = principal or acting_principal()
-    if app is None or not who.can_see_team(app.team_id):
+    if app is None or not principal.can_see_team(app.team_id):
         raise app_not_found(app_id)
     return app
 
 
-def require_agent(session: Session, agent_id: str, principal: Principal | None = None) -> Agent:
-    """The agent ``agent_id`` or a 404 (also when its app belongs to another team)."""
+def require_agent(session: Session, agent_id: str, principal: Principal) -> Agent:
+    """The agent ``agent_id`` as ``principal`` sees it, or a 404 (also when its app
+    belongs to another team)."""
+    require_principal(principal)
     agent = AgentRepository(session).get(agent_id) if _usable_id(agent_id) else None
-    who = principal or acting_principal()
     app = AppRepository(session).get(agent.app_id) if agent is not None else None
-    if agent is None or app is None or not who.can_see_team(app.team_id):
+    if agent is None or app is None or not principal.can_see_team(app.team_id):
         raise NotFoundError(
             f"Agent {agent_id!r} not found; list an app's agents with GET /apps/{{app_id}}/agents."
         )

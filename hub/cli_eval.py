@@ -22,12 +22,15 @@ import typer
 
 from hub.cli_runs import (
     ApiUrlOption,
+    AppArgument,
     JsonOption,
     TokenOption,
     api_client,
     call,
+    echo_result,
     exits_on_api_error,
     fail,
+    get_json,
 )
 from hub.terminal import table
 
@@ -157,9 +160,11 @@ def _signed(value: Any) -> str:
     return "-" if value is None else f"{value:+.3f}"
 
 
-def _print(lines: list[str]) -> None:
-    for line in lines:
-        typer.echo(line)
+def _dataset_line(made: dict[str, Any]) -> str:
+    return (
+        f"dataset {made['id']}: {made['name']} version {made['version']}, "
+        f"{made['item_count']} items"
+    )
 
 
 # ------------------------------------------------------------------- datasets
@@ -296,13 +301,7 @@ def import_dataset(
             f"/apps/{app_id}/datasets",
             json={"name": name, "description": description, "items": items},
         )
-    if as_json:
-        typer.echo(json.dumps(made, indent=2))
-    else:
-        typer.echo(
-            f"dataset {made['id']}: {made['name']} version {made['version']}, "
-            f"{made['item_count']} items"
-        )
+    echo_result(made, as_json, _dataset_line(made))
 
 
 @dataset_app.command("create")
@@ -323,38 +322,24 @@ def create_dataset(
         raise fail(f"cannot read {body}: {exc}", 2) from exc
     with api_client(api_url, token) as client:
         made = call(client, "POST", f"/apps/{app_id}/datasets", json=payload)
-    if as_json:
-        typer.echo(json.dumps(made, indent=2))
-    else:
-        typer.echo(
-            f"dataset {made['id']}: {made['name']} version {made['version']}, "
-            f"{made['item_count']} items"
-        )
+    echo_result(made, as_json, _dataset_line(made))
 
 
 @dataset_app.command("list")
 @exits_on_api_error
 def list_datasets(
-    app_id: Annotated[str, typer.Argument(help="The app.")],
+    app_id: AppArgument,
     as_json: JsonOption = False,
     api_url: ApiUrlOption = None,
     token: TokenOption = None,
 ) -> None:
     """Every dataset version of an app."""
-    with api_client(api_url, token) as client:
-        found = call(client, "GET", f"/apps/{app_id}/datasets")
-    if as_json:
-        typer.echo(json.dumps(found, indent=2))
-        return
-    _print(
-        format_table(
-            ["id", "name", "version", "items", "locked"],
-            [
-                [d["id"], d["name"], str(d["version"]), str(d["item_count"]), str(d["locked"])]
-                for d in found
-            ],
-        )
-    )
+    found = get_json(api_url, token, f"/apps/{app_id}/datasets")
+    rows = [
+        [d["id"], d["name"], str(d["version"]), str(d["item_count"]), str(d["locked"])]
+        for d in found
+    ]
+    echo_result(found, as_json, format_table(["id", "name", "version", "items", "locked"], rows))
 
 
 # ----------------------------------------------------------------- evaluations
@@ -450,16 +435,12 @@ def run_evaluation(
     with api_client(api_url, token) as client:
         started = call(client, "POST", f"/apps/{app_id}/evaluations", json=body)
         if not wait:
-            typer.echo(json.dumps(started, indent=2) if as_json else f"evaluation {started['id']}")
+            echo_result(started, as_json, f"evaluation {started['id']}")
             return
         if not as_json:
             typer.echo(f"evaluation {started['id']} started ({started['items_total']} items)")
         report = follow_evaluation(client, started["id"], echo=not as_json)
-    if as_json:
-        typer.echo(json.dumps(report, indent=2))
-    else:
-        typer.echo("")
-        _print(evaluation_table(report))
+    echo_result(report, as_json, ["", *evaluation_table(report)])
     if report["status"] != "completed":
         raise typer.Exit(1)
     if min_score is not None and (report.get("score") or 0.0) < min_score:
@@ -476,12 +457,8 @@ def show_evaluation(
     token: TokenOption = None,
 ) -> None:
     """An evaluation's score, per-field scores and per-item results."""
-    with api_client(api_url, token) as client:
-        report = call(client, "GET", f"/evaluations/{evaluation_id}")
-    if as_json:
-        typer.echo(json.dumps(report, indent=2))
-    else:
-        _print(evaluation_table(report))
+    report = get_json(api_url, token, f"/evaluations/{evaluation_id}")
+    echo_result(report, as_json, evaluation_table(report))
 
 
 @eval_app.command("compare")
@@ -494,12 +471,8 @@ def compare_evaluations(
     token: TokenOption = None,
 ) -> None:
     """Field by field, regressions first (the older release's evaluation is the baseline)."""
-    with api_client(api_url, token) as client:
-        comparison = call(client, "GET", f"/evaluations/{first}/compare/{second}")
-    if as_json:
-        typer.echo(json.dumps(comparison, indent=2))
-    else:
-        _print(comparison_table(comparison))
+    comparison = get_json(api_url, token, f"/evaluations/{first}/compare/{second}")
+    echo_result(comparison, as_json, comparison_table(comparison))
 
 
 # ------------------------------------------------------------------------ gate
@@ -508,7 +481,7 @@ def compare_evaluations(
 @gate_app.command("set")
 @exits_on_api_error
 def set_gate(
-    app_id: Annotated[str, typer.Argument(help="The app.")],
+    app_id: AppArgument,
     dataset: Annotated[str, typer.Option("--dataset", help="Dataset version id (ds-…).")],
     min_score: Annotated[float, typer.Option(help="Lowest score a deploy may have.")] = 0.0,
     max_field_drop: Annotated[
@@ -540,11 +513,10 @@ def set_gate(
 @gate_app.command("show")
 @exits_on_api_error
 def show_gate(
-    app_id: Annotated[str, typer.Argument(help="The app.")],
+    app_id: AppArgument,
     api_url: ApiUrlOption = None,
     token: TokenOption = None,
 ) -> None:
     """The app's gate."""
-    with api_client(api_url, token) as client:
-        gate = call(client, "GET", f"/apps/{app_id}/gate")
+    gate = get_json(api_url, token, f"/apps/{app_id}/gate")
     typer.echo(json.dumps(gate, indent=2))

@@ -51,6 +51,8 @@ TokenOption = Annotated[
     ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
+#: The app a command acts on.
+AppArgument = Annotated[str, typer.Argument(help="The app.")]
 
 
 class OutputFormat(StrEnum):
@@ -195,6 +197,21 @@ def call(client: httpx.Client, method: str, path: str, **kwargs: Any) -> Any:
     if response.status_code >= 400:
         raise api_error(response)
     return response.json() if response.content else None
+
+
+def get_json(api_url: str | None, token: str | None, path: str, **kwargs: Any) -> Any:
+    """One ``GET`` through the API: what a command that only reads needs."""
+    with api_client(api_url, token) as client:
+        return call(client, "GET", path, **kwargs)
+
+
+def echo_result(data: Any, as_json: bool, text: str | list[str]) -> None:
+    """``data`` as JSON with ``--json``, else ``text`` (a line or lines) for a person."""
+    if as_json:
+        typer.echo(json.dumps(data, indent=2))
+        return
+    for line in [text] if isinstance(text, str) else text:
+        typer.echo(line)
 
 
 def upload_document(client: httpx.Client, path: Path) -> str:

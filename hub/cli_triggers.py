@@ -13,12 +13,15 @@ import typer
 
 from hub.cli_runs import (
     ApiUrlOption,
+    AppArgument,
     JsonOption,
     TokenOption,
     api_client,
     call,
+    echo_result,
     exits_on_api_error,
     fail,
+    get_json,
     table,
     upload_document,
 )
@@ -40,10 +43,6 @@ def register(app: typer.Typer) -> None:
     app.add_typer(webhooks_app, name="webhooks")
     app.add_typer(batches_app, name="batches")
     app.command("batch")(batch)
-
-
-def _print(data: Any, as_json: bool, text: str) -> None:
-    typer.echo(json.dumps(data, indent=2) if as_json else text)
 
 
 def _read_inputs(path: Path | None) -> dict[str, Any]:
@@ -118,21 +117,20 @@ def schedules_create(
         created = call(client, "POST", f"/apps/{app_id}/schedules", json=body)
     lines = [f"schedule {created['id']} created"]
     lines += [f"  next: {t}" for t in created.get("next_fire_times", [])]
-    _print(created, as_json, "\n".join(lines))
+    echo_result(created, as_json, "\n".join(lines))
 
 
 @schedules_app.command("list")
 @exits_on_api_error
 def schedules_list(
-    app_id: Annotated[str, typer.Argument(help="The app.")],
+    app_id: AppArgument,
     as_json: JsonOption = False,
     api_url: ApiUrlOption = None,
     token: TokenOption = None,
 ) -> None:
     """An app's schedules with their state and next fire time."""
-    with api_client(api_url, token) as client:
-        found = call(client, "GET", f"/apps/{app_id}/schedules")
-    _print(found, as_json, "\n".join(_schedule_line(s) for s in found) or "no schedules")
+    found = get_json(api_url, token, f"/apps/{app_id}/schedules")
+    echo_result(found, as_json, "\n".join(_schedule_line(s) for s in found) or "no schedules")
 
 
 @schedules_app.command("show")
@@ -144,12 +142,11 @@ def schedules_show(
     token: TokenOption = None,
 ) -> None:
     """One schedule: definition, state, next fire times, latest runs."""
-    with api_client(api_url, token) as client:
-        found = call(client, "GET", f"/schedules/{schedule_id}")
+    found = get_json(api_url, token, f"/schedules/{schedule_id}")
     lines = [_schedule_line(found)]
     lines += [f"  next: {t}" for t in found.get("next_fire_times", [])]
     lines += [f"  run:  {r}" for r in found.get("recent_runs", [])]
-    _print(found, as_json, "\n".join(lines))
+    echo_result(found, as_json, "\n".join(lines))
 
 
 def _schedule_action(
@@ -157,7 +154,7 @@ def _schedule_action(
 ) -> None:
     with api_client(api_url, token) as client:
         answer = call(client, "POST", f"/schedules/{schedule_id}/{action}", json=body)
-    _print(answer, as_json, _schedule_line(answer))
+    echo_result(answer, as_json, _schedule_line(answer))
 
 
 @schedules_app.command("pause")
@@ -274,21 +271,20 @@ def webhooks_create(
         body["idempotency_pointer"] = idempotency_pointer
     with api_client(api_url, token) as client:
         created = call(client, "POST", f"/apps/{app_id}/webhooks", json=body)
-    _print(created, as_json, _webhook_text(created))
+    echo_result(created, as_json, _webhook_text(created))
 
 
 @webhooks_app.command("list")
 @exits_on_api_error
 def webhooks_list(
-    app_id: Annotated[str, typer.Argument(help="The app.")],
+    app_id: AppArgument,
     as_json: JsonOption = False,
     api_url: ApiUrlOption = None,
     token: TokenOption = None,
 ) -> None:
     """An app's webhooks (never their secrets)."""
-    with api_client(api_url, token) as client:
-        found = call(client, "GET", f"/apps/{app_id}/webhooks")
-    _print(found, as_json, "\n".join(_webhook_text(h) for h in found) or "no webhooks")
+    found = get_json(api_url, token, f"/apps/{app_id}/webhooks")
+    echo_result(found, as_json, "\n".join(_webhook_text(h) for h in found) or "no webhooks")
 
 
 @webhooks_app.command("rotate-secret")
@@ -310,7 +306,7 @@ def webhooks_rotate(
             f"/webhooks/{webhook_id}/rotate-secret",
             json={"overlap_seconds": overlap_seconds},
         )
-    _print(rotated, as_json, _webhook_text(rotated))
+    echo_result(rotated, as_json, _webhook_text(rotated))
 
 
 @webhooks_app.command("delete")
@@ -427,7 +423,7 @@ def batch(
         started = call(client, "POST", f"/apps/{app_id}/batches", json=body)
         batch_id = started["batch_id"]
         if not wait:
-            _print(started, as_json, f"batch {batch_id} started: {started['total']} items")
+            echo_result(started, as_json, f"batch {batch_id} started: {started['total']} items")
             return
         if not as_json:
             typer.echo(f"batch {batch_id} started: {started['total']} items")
@@ -464,14 +460,13 @@ def batches_show(
     token: TokenOption = None,
 ) -> None:
     """A batch's status, counts and first items."""
-    with api_client(api_url, token) as client:
-        found = call(client, "GET", f"/batches/{batch_id}", params={"limit": limit})
+    found = get_json(api_url, token, f"/batches/{batch_id}", params={"limit": limit})
     rows = [
         [str(i["position"]), i["status"], i.get("run_id") or "-", (i.get("error") or "")[:60]]
         for i in found["items"]
     ]
     text = _batch_summary(found) + "\n" + table(rows, ["#", "STATUS", "RUN", "ERROR"])
-    _print(found, as_json, text)
+    echo_result(found, as_json, text)
 
 
 @batches_app.command("results")

@@ -8,7 +8,7 @@ from typing import Literal
 from pydantic import Field
 
 from schemas.agents import ValidationIssue
-from schemas.common import PublicModel
+from schemas.common import PublicModel, UtcDatetime
 
 EdgeFitStatus = Literal["fits", "does_not_fit", "cannot_tell"]
 
@@ -73,7 +73,7 @@ class OrchestrationDraftPublic(PublicModel):
     version: int = Field(
         description="0 when no draft was saved yet (the text is then the stored orchestration)."
     )
-    updated_at: str | None = None
+    updated_at: UtcDatetime | None = None
     updated_by: str | None = None
     deployed: DeployedRelease | None = None
 

@@ -5,20 +5,22 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, PlainSerializer
+from pydantic import BaseModel, ConfigDict, PlainSerializer, WithJsonSchema
 
-#: UTC timestamps always serialise as ISO-8601 with a trailing ``Z``.
+
+def utc_text(value: datetime) -> str:
+    """The API's one timestamp form: ISO-8601 in UTC with microseconds and a ``Z``
+    (``2026-01-22T10:00:00.000000Z``). A naive ``datetime`` is taken as UTC."""
+    utc = value.astimezone(UTC).replace(tzinfo=None) if value.tzinfo else value
+    return utc.isoformat(timespec="microseconds") + "Z"
+
+
+#: Every timestamp of the API's models: a ``datetime`` in Python, :func:`utc_text` in JSON
+#: (declared ``format: date-time`` in the OpenAPI document's responses too).
 UtcDatetime = Annotated[
     datetime,
-    PlainSerializer(
-        lambda v: (
-            v.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-            if v.tzinfo
-            else v.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-        ),
-        return_type=str,
-        when_used="json",
-    ),
+    PlainSerializer(utc_text, return_type=str, when_used="json"),
+    WithJsonSchema({"type": "string", "format": "date-time"}, mode="serialization"),
 ]
 
 

@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field, field_validator
 
-from schemas.common import StrictModel
+from schemas.common import StrictModel, UtcDatetime
 from schemas.orchestration import ExecutionPlan
 
 #: Longest ``<output>.<field path>`` key accepted in ``expected``.
@@ -110,7 +110,7 @@ class DatasetPublic(BaseModel):
     locked: bool = False
     storage: Literal["database", "mlflow"] = "database"
     mlflow_dataset_id: str | None = None
-    created_at: str
+    created_at: UtcDatetime
     created_by: str = ""
 
 
@@ -193,7 +193,7 @@ class EvaluationPublic(BaseModel):
     workflow_id: str | None = None
     mlflow_run_id: str | None = None
     error: str | None = None
-    created_at: str
+    created_at: UtcDatetime
     finished_at: str | None = None
     created_by: str = ""
 
@@ -213,7 +213,7 @@ class EvaluationSummary(BaseModel):
     items_done: int = 0
     purpose: Literal["manual", "gate"] = "manual"
     judge: bool = False
-    created_at: str
+    created_at: UtcDatetime
     finished_at: str | None = None
 
 
@@ -274,7 +274,7 @@ class GatePublic(BaseModel):
     min_score: float
     max_field_drop: float
     judge: JudgeConfig | None = None
-    updated_at: str
+    updated_at: UtcDatetime
     updated_by: str = ""
 
 

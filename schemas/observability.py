@@ -6,6 +6,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from schemas.common import UtcDatetime
 from schemas.runs import RunStatus
 from schemas.triggers import RunTrigger
 
@@ -22,8 +23,8 @@ class RunSummaryPublic(BaseModel):
     app_id: str = ""
     app_version: str = ""
     status: RunStatus
-    started_at: str
-    ended_at: str | None = None
+    started_at: UtcDatetime
+    ended_at: UtcDatetime | None = None
     duration_ms: float | None = None
     steps_completed: int = 0
     steps_failed: int = 0
@@ -55,9 +56,9 @@ class Span(BaseModel):
     step_id: str | None = None
     item_index: int | None = None
     attempt: int | None = None
-    scheduled_at: str | None = None
-    started_at: str | None = None
-    ended_at: str | None = None
+    scheduled_at: UtcDatetime | None = None
+    started_at: UtcDatetime | None = None
+    ended_at: UtcDatetime | None = None
     duration_ms: float | None = None
     error: str | None = None
     error_type: str | None = None
@@ -137,8 +138,8 @@ class MetricsPublic(BaseModel):
     scope: Literal["platform", "app", "agent_type"]
     app_id: str | None = None
     agent_type: str | None = None
-    since: str
-    until: str
+    since: UtcDatetime
+    until: UtcDatetime
     runs_by_status: dict[str, int] = Field(default_factory=dict)
     runs_total: int = 0
     success_rate: float | None = Field(
@@ -176,7 +177,7 @@ class ViolationPublic(BaseModel):
         description="`error`: the output broke its schema; `warning`: the output is valid but "
         "a field is missing (e.g. a figure not found in the document).",
     )
-    created_at: str
+    created_at: UtcDatetime
 
 
 class ViolationPage(BaseModel):
@@ -196,4 +197,4 @@ class RunEvent(BaseModel):
     items_done: int | None = None
     items_total: int | None = None
     error: str | None = None
-    at: str | None = None
+    at: UtcDatetime | None = None

@@ -12,7 +12,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from schemas.agents import AgentConfig
-from schemas.common import PublicModel, StrictModel
+from schemas.common import PublicModel, StrictModel, UtcDatetime
 
 #: Durations in specs: seconds as a number, or a string such as
 #: ``"500ms"``, ``"30s"``, ``"5m"``, ``"1h"``.
@@ -130,7 +130,7 @@ class OrchestrationPublic(PublicModel):
     app_id: str
     spec: OrchestrationSpec
     yaml: str
-    updated_at: str | None = None
+    updated_at: UtcDatetime | None = None
 
 
 # --------------------------------------------------------------------------- plan

@@ -6,7 +6,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from schemas.common import StrictModel
+from schemas.common import StrictModel, UtcDatetime
 from schemas.invoke import Usage
 from schemas.orchestration import ExecutionPlan
 from schemas.triggers import RunTrigger
@@ -31,8 +31,8 @@ class StepProgress(BaseModel):
     step_id: str
     state: StepState = "pending"
     attempts: int = 0
-    started_at: str | None = None
-    ended_at: str | None = None
+    started_at: UtcDatetime | None = None
+    ended_at: UtcDatetime | None = None
     error: str | None = None
     usage: Usage | None = None
     items_total: int | None = None
@@ -93,8 +93,8 @@ class RunPublic(BaseModel):
     app_id: str
     status: RunStatus
     app_version: str = ""
-    started_at: str | None = None
-    ended_at: str | None = None
+    started_at: UtcDatetime | None = None
+    ended_at: UtcDatetime | None = None
     steps: list[StepProgress] = Field(default_factory=list)
     outputs: dict[str, dict[str, Any]] | None = None
     error: str | None = None

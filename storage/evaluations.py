@@ -25,10 +25,6 @@ def production_runs_only(run_id_column: Any) -> ColumnElement[bool]:
     return ~select(EvaluationRun.run_id).where(EvaluationRun.run_id == run_id_column).exists()
 
 
-def iso(value: Any) -> str | None:
-    return value.strftime("%Y-%m-%dT%H:%M:%S.%fZ") if value is not None else None
-
-
 def dataset_public(row: EvalDataset, *, with_items: bool = True) -> DatasetPublic:
     return DatasetPublic(
         id=row.id,
@@ -41,7 +37,7 @@ def dataset_public(row: EvalDataset, *, with_items: bool = True) -> DatasetPubli
         locked=row.locked_at is not None,
         storage="mlflow" if row.mlflow_dataset_id else "database",
         mlflow_dataset_id=row.mlflow_dataset_id,
-        created_at=iso(row.created_at) or "",
+        created_at=row.created_at,
         created_by=row.created_by,
     )
 
@@ -71,8 +67,8 @@ def evaluation_public(row: Evaluation, dataset: EvalDataset | None = None) -> Ev
         workflow_id=row.workflow_id,
         mlflow_run_id=row.mlflow_run_id,
         error=row.error,
-        created_at=iso(row.created_at) or "",
-        finished_at=iso(row.finished_at),
+        created_at=row.created_at,
+        finished_at=row.finished_at,
         created_by=row.created_by,
     )
 

@@ -3,17 +3,20 @@
 The hub's database holds datasets and reports (the source of truth, same shape whatever
 MLflow can do); MLflow mirrors them so its UI lists and charts them. Like the prompt
 registry, every call uses its own ``MlflowClient``: MLflow's global state is never set.
-Everything lands in the experiment ``hub-evaluations/<app id>``.
+Everything lands in the experiment ``hub-evaluations/<app id>``. MLflow is imported when
+a call needs it, not with this module: the orchestrator worker imports it (through the
+evaluation activities) and would otherwise carry MLflow's ~100 MB from its start.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
-
-from mlflow import MlflowClient
+from typing import TYPE_CHECKING, Any
 
 from schemas.evaluations import EvaluationPublic
+
+if TYPE_CHECKING:
+    from mlflow import MlflowClient
 
 EXPERIMENT_PREFIX = "hub-evaluations/"
 
@@ -34,6 +37,8 @@ def log_to_mlflow(tracking_uri: str, report: EvaluationPublic) -> str:
     Metrics: ``score``, ``cost_usd``, ``latency_p50_ms`` and one ``field.<key>`` per field;
     the per-item table is attached as ``items.json``. Returns the MLflow run id.
     """
+    from mlflow import MlflowClient
+
     client = MlflowClient(tracking_uri=tracking_uri)
     experiment_id = _experiment_id(client, tracking_uri, report.app_id)
     run = client.create_run(
@@ -88,6 +93,8 @@ def mirror_dataset(
     Records are ``{"inputs": item inputs, "expectations": item expected}``; ``replaces``
     is an earlier mirror of the same version (an edit before first use), deleted first.
     """
+    from mlflow import MlflowClient
+
     client = MlflowClient(tracking_uri=tracking_uri)
     store = getattr(getattr(client, "_tracking_client", None), "store", None)
     if not hasattr(client, "create_dataset") or not hasattr(store, "upsert_dataset_records"):

@@ -26,7 +26,7 @@ Semantics (the contract the API, the CLI and the tests rely on):
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from temporalio import workflow
@@ -101,8 +101,9 @@ _STEP_LEVEL_ERRORS = frozenset(
 )
 
 
-def _timestamp() -> str:
-    return workflow.now().astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+def _timestamp() -> datetime:
+    """The workflow's time (deterministic); a step's JSON carries it as ``UtcDatetime``."""
+    return workflow.now().astimezone(UTC)
 
 
 def _failure_attempt(err: BaseException) -> int:

@@ -47,8 +47,8 @@ def _refuse_if_archived(app: App) -> None:
     summary="List an app's agents",
     responses=error_responses(404),
 )
-def list_agents(_: ViewerDep, app_id: AppIdPath, session: SessionDep) -> list[AgentPublic]:
-    require_app(session, app_id)
+def list_agents(principal: ViewerDep, app_id: AppIdPath, session: SessionDep) -> list[AgentPublic]:
+    require_app(session, app_id, principal)
     return [AgentPublic.model_validate(a) for a in AgentRepository(session).list_for_app(app_id)]
 
 
@@ -60,10 +60,14 @@ def list_agents(_: ViewerDep, app_id: AppIdPath, session: SessionDep) -> list[Ag
     responses=error_responses(404, 409, 413, 422),
 )
 def create_agent(
-    _: EditorDep, app_id: AppIdPath, body: AgentCreate, session: SessionDep, response: Response
+    principal: EditorDep,
+    app_id: AppIdPath,
+    body: AgentCreate,
+    session: SessionDep,
+    response: Response,
 ) -> AgentPublic:
     """``config`` may be omitted for built-in types: the library's default is used."""
-    app = require_app(session, app_id)
+    app = require_app(session, app_id, principal)
     _refuse_if_archived(app)
     config = body.config
     if config is None:
@@ -88,7 +92,7 @@ def create_agent(
     AppRepository(session).update(app)
     response.headers["Location"] = f"/agents/{agent.id}"
     created = AgentPublic.model_validate(agent)
-    audit(session, "agent.create", "agent", agent.id, team_id=app.team_id, after=created)
+    audit(session, principal, "agent.create", "agent", agent.id, team_id=app.team_id, after=created)
     return created
 
 
@@ -104,8 +108,8 @@ def library(_: ViewerDep) -> list[LibraryAgent]:
     summary="Get an agent",
     responses=error_responses(404),
 )
-def get_agent(_: ViewerDep, agent_id: AgentIdPath, session: SessionDep) -> AgentPublic:
-    return AgentPublic.model_validate(require_agent(session, agent_id))
+def get_agent(principal: ViewerDep, agent_id: AgentIdPath, session: SessionDep) -> AgentPublic:
+    return AgentPublic.model_validate(require_agent(session, agent_id, principal))
 
 
 @router.get(
@@ -114,8 +118,10 @@ def get_agent(_: ViewerDep, agent_id: AgentIdPath, session: SessionDep) -> Agent
     summary="Get an agent's config",
     responses=error_responses(404),
 )
-def get_agent_config(_: ViewerDep, agent_id: AgentIdPath, session: SessionDep) -> AgentConfig:
-    return AgentConfig.model_validate(require_agent(session, agent_id).config)
+def get_agent_config(
+    principal: ViewerDep, agent_id: AgentIdPath, session: SessionDep
+) -> AgentConfig:
+    return AgentConfig.model_validate(require_agent(session, agent_id, principal).config)
 
 
 @router.put(
@@ -125,17 +131,18 @@ def get_agent_config(_: ViewerDep, agent_id: AgentIdPath, session: SessionDep) -
     responses=error_responses(404, 409, 413, 422),
 )
 def put_agent_config(
-    _: EditorDep, agent_id: AgentIdPath, body: AgentConfig, session: SessionDep
+    principal: EditorDep, agent_id: AgentIdPath, body: AgentConfig, session: SessionDep
 ) -> AgentConfig:
     """The whole config is replaced; unknown fields are rejected (422)."""
-    agent = require_agent(session, agent_id)
-    app = require_app(session, agent.app_id)
+    agent = require_agent(session, agent_id, principal)
+    app = require_app(session, agent.app_id, principal)
     _refuse_if_archived(app)
     before = dict(agent.config)
     AgentRepository(session).update_config(agent, body.model_dump(mode="json"))
     AppRepository(session).update(app)
     audit(
         session,
+        principal,
         "agent.config.update",
         "agent",
         agent.id,
@@ -153,7 +160,7 @@ def put_agent_config(
     responses=error_responses(404, 413, 422),
 )
 def validate_agent_config(
-    _: ViewerDep,
+    principal: ViewerDep,
     agent_id: AgentIdPath,
     session: SessionDep,
     config: Annotated[
@@ -162,7 +169,7 @@ def validate_agent_config(
     ] = None,
 ) -> ValidationReport:
     """``{valid, errors[], warnings[]}``; each issue's ``path`` is a JSON pointer."""
-    agent = require_agent(session, agent_id)
+    agent = require_agent(session, agent_id, principal)
     raw = agent.config if config is None else config
     report = check_agent_config(agent.type, raw)
     unresolvable = schema_uri_issues(session, agent, raw)

@@ -6,7 +6,7 @@ import base64
 import binascii
 import json
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -29,18 +29,17 @@ from api.dependencies import (
 )
 from api.errors import ConflictError, InvalidInputError, error_responses
 from api.evaluations.service import EvaluationRunner
+from api.paging import cursor_query, limit_query, offset_query
 from api.releases.gates import evaluate_gate, record_forced
 from api.releases.service import deploy_app
 from api.schedules.service import ScheduleService
 from schemas.apps import AppCreate, AppPublic, AppSortField, AppStatus, AppUpdate
+from schemas.common import utc_text
 from schemas.evaluations import GateRefusal, GateReport
 from storage.evaluations import GateRepository
 from storage.repositories import AppQuery, AppRecord, AppRepository
 
 router = APIRouter(prefix="/apps", tags=["apps"])
-
-#: Cursors are opaque base64url text; one the API did not issue is a 422.
-CURSOR_PATTERN = r"^[A-Za-z0-9_-]+={0,2}$"
 
 AppIdPath = Annotated[str, Path(description="App id, e.g. `app-3f2c9a1b7d4e`.")]
 
@@ -91,10 +90,8 @@ def _public(session: SessionDep, app_id: str) -> AppPublic:
 async def list_apps(
     principal: ViewerDep,
     reader: AppReaderDep,
-    limit: Annotated[int, Query(ge=1, le=200, description="Page size.")] = 50,
-    offset: Annotated[
-        int, Query(ge=0, le=2_000_000_000, description="Rows to skip (not with `cursor`).")
-    ] = 0,
+    limit: Annotated[int, limit_query(200)] = 50,
+    offset: Annotated[int, offset_query("Rows to skip (not with `cursor`).")] = 0,
     status_: Annotated[AppStatus | None, Query(alias="status")] = None,
     q: Annotated[
         str | None,
@@ -105,11 +102,10 @@ async def list_apps(
     ),
     cursor: Annotated[
         str | None,
-        Query(
-            max_length=500,
-            pattern=CURSOR_PATTERN,
-            description="Continue after the last app of a page: the `X-Next-Cursor` header of "
-            "the previous page (keyset paging; same `sort`, `status` and `q`).",
+        cursor_query(
+            500,
+            "Continue after the last app of a page: the `X-Next-Cursor` header of the "
+            "previous page (keyset paging; same `sort`, `status` and `q`).",
         ),
     ] = None,
 ) -> Response:
@@ -144,12 +140,6 @@ async def list_apps(
     return Response(content=body, media_type="application/json", headers=headers)
 
 
-def _utc_text(value: datetime) -> str:
-    """What ``UtcDatetime`` writes (``2026-01-22T10:00:00.000000Z``), without strftime."""
-    utc = value.astimezone(UTC) if value.tzinfo else value
-    return utc.replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
-
-
 def _public_json(record: AppRecord) -> dict[str, Any]:
     """``AppPublic``'s JSON form of a row: the same keys, in the same order."""
     return {
@@ -159,8 +149,8 @@ def _public_json(record: AppRecord) -> dict[str, Any]:
         "version": record.version,
         "status": record.status,
         "agent_count": record.agent_count,
-        "created_at": _utc_text(record.created_at),
-        "updated_at": _utc_text(record.updated_at),
+        "created_at": utc_text(record.created_at),
+        "updated_at": utc_text(record.updated_at),
     }
 
 
@@ -259,7 +249,7 @@ def _create_app(
             created_at=app.created_at,
             updated_at=app.updated_at,
         )
-        audit(session, "app.create", "app", app.id, team_id=team_id, after=created, principal=who)
+        audit(session, who, "app.create", "app", app.id, team_id=team_id, after=created)
         session.commit()
     return created
 
@@ -281,9 +271,11 @@ async def get_app(principal: ViewerDep, app_id: AppIdPath, reader: AppReaderDep)
     summary="Update an app's name or description",
     responses=error_responses(404, 409, 413, 422),
 )
-def update_app(_: EditorDep, app_id: AppIdPath, body: AppUpdate, session: SessionDep) -> AppPublic:
+def update_app(
+    principal: EditorDep, app_id: AppIdPath, body: AppUpdate, session: SessionDep
+) -> AppPublic:
     """Only the fields sent change; ``null`` leaves a field as it is."""
-    app = require_app(session, app_id)
+    app = require_app(session, app_id, principal)
     if app.status == "archived":
         raise ConflictError(
             f"App {app_id!r} is archived and read-only; create a new app to make changes."
@@ -295,7 +287,16 @@ def update_app(_: EditorDep, app_id: AppIdPath, body: AppUpdate, session: Sessio
         before = _public(session, app_id)
         AppRepository(session).update(app, **changes)
         after = _public(session, app_id)
-        audit(session, "app.update", "app", app_id, team_id=app.team_id, before=before, after=after)
+        audit(
+            session,
+            principal,
+            "app.update",
+            "app",
+            app_id,
+            team_id=app.team_id,
+            before=before,
+            after=after,
+        )
         return after
     return _public(session, app_id)
 
@@ -306,11 +307,11 @@ def update_app(_: EditorDep, app_id: AppIdPath, body: AppUpdate, session: Sessio
     summary="Delete an app with its agents, orchestration and releases",
     responses=error_responses(404),
 )
-def delete_app(_: EditorDep, app_id: AppIdPath, session: SessionDep) -> Response:
-    app = require_app(session, app_id)
+def delete_app(principal: EditorDep, app_id: AppIdPath, session: SessionDep) -> Response:
+    app = require_app(session, app_id, principal)
     before = _public(session, app_id)
     AppRepository(session).delete(app)
-    audit(session, "app.delete", "app", app_id, team_id=app.team_id, before=before)
+    audit(session, principal, "app.delete", "app", app_id, team_id=app.team_id, before=before)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -348,7 +349,7 @@ async def deploy(
     the release it deployed is still evaluated on the gate's dataset (not awaited; the
     ``X-Evaluation-Id`` header and the audit entry ``app.deploy.forced`` link it).
     """
-    app = require_app(session, app_id)
+    app = require_app(session, app_id, principal)
     before = _public(session, app_id)
     gate = GateRepository(session).get(app_id)
     report: GateReport | None = None
@@ -358,6 +359,7 @@ async def deploy(
         if not report.passed:
             audit(
                 session,
+                principal,
                 "app.deploy.refused",
                 "app",
                 app_id,
@@ -374,7 +376,16 @@ async def deploy(
             return JSONResponse(refusal.model_dump(mode="json"), status_code=409)
     deploy_app(session, app, prompt_resolver=resolver, deployed_by=principal.subject)
     after = _public(session, app_id)
-    audit(session, "app.deploy", "app", app_id, team_id=app.team_id, before=before, after=after)
+    audit(
+        session,
+        principal,
+        "app.deploy",
+        "app",
+        app_id,
+        team_id=app.team_id,
+        before=before,
+        after=after,
+    )
     forced: dict[str, str | None] | None = None
     if gate is not None and force:
         # Forced past the gate: the release deployed is still evaluated (not awaited), and
@@ -383,6 +394,7 @@ async def deploy(
         forced = await record_forced(session, evaluations, app, gate, resolver, principal)
         audit(
             session,
+            principal,
             "app.deploy.forced",
             "app",
             app_id,
@@ -418,10 +430,10 @@ async def deploy(
     responses=error_responses(404, 409, 503),
 )
 async def archive(
-    _: EditorDep, request: Request, app_id: AppIdPath, session: SessionDep
+    principal: EditorDep, request: Request, app_id: AppIdPath, session: SessionDep
 ) -> AppPublic:
     """``draft`` or ``deployed`` → ``archived``; the app's schedules are paused."""
-    app = require_app(session, app_id)
+    app = require_app(session, app_id, principal)
     if app.status == "archived":
         raise ConflictError(
             f"App {app_id!r} is already archived; archived apps stay archived. "
@@ -430,7 +442,16 @@ async def archive(
     before = _public(session, app_id)
     AppRepository(session).update(app, status="archived")
     after = _public(session, app_id)
-    audit(session, "app.archive", "app", app_id, team_id=app.team_id, before=before, after=after)
+    audit(
+        session,
+        principal,
+        "app.archive",
+        "app",
+        app_id,
+        team_id=app.team_id,
+        before=before,
+        after=after,
+    )
     session.commit()
     # Archived apps start no runs (their fires would fail); pausing says so in Temporal too.
     schedules = ScheduleService(session=session, gateway=request.app.state.temporal)

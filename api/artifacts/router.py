@@ -4,30 +4,19 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request, UploadFile, status
+from fastapi import APIRouter, Path, Request, UploadFile, status
 from fastapi.responses import Response
 
+from api.artifacts.service import artifact_store
 from api.auth.dependencies import OperatorDep, ViewerDep
 from api.dependencies import SessionDep
-from api.errors import ApiError, InvalidInputError, NotFoundError, error_responses
+from api.errors import InvalidInputError, NotFoundError, error_responses
+from api.paging import ROW_ID_CURSOR_PATTERN, cursor_query, limit_query
 from schemas.artifacts import ArtifactListItem, ArtifactRef, artifact_uri
-from storage.artifacts import ArtifactNotFound, ArtifactStore
+from storage.artifacts import ArtifactNotFound
 from storage.security import ArtifactOwnerRepository
 
 router = APIRouter(prefix="/artifacts", tags=["artifacts"])
-
-
-class ArtifactStoreUnavailable(ApiError):
-    status_code = 503
-
-
-def artifact_store(request: Request) -> ArtifactStore:
-    store: ArtifactStore | None = request.app.state.artifact_store
-    if store is None:
-        raise ArtifactStoreUnavailable(
-            "No artifact store is configured for this API; set HUB_ARTIFACT_ROOT."
-        )
-    return store
 
 
 @router.post(
@@ -88,14 +77,10 @@ def list_artifacts(
     principal: ViewerDep,
     session: SessionDep,
     response: Response,
-    limit: Annotated[int, Query(ge=1, le=200, description="Page size.")] = 50,
+    limit: Annotated[int, limit_query(200)] = 50,
     cursor: Annotated[
         str | None,
-        Query(
-            max_length=100,
-            pattern=r"^[A-Za-z0-9_-]+$",
-            description="The `X-Next-Cursor` of the previous page.",
-        ),
+        cursor_query(100, "The `X-Next-Cursor` of the previous page.", ROW_ID_CURSOR_PATTERN),
     ] = None,
 ) -> list[ArtifactListItem]:
     """Documents uploaded through ``POST /artifacts`` by the caller's teams (the engine's

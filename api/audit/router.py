@@ -10,6 +10,7 @@ from fastapi import APIRouter, Query, Response
 from api.auth.dependencies import AdminDep
 from api.dependencies import SessionDep
 from api.errors import error_responses
+from api.paging import limit_query, offset_query
 from schemas.auth import AuditEventPublic
 from storage.security import AuditRepository
 
@@ -45,8 +46,8 @@ def list_audit_events(
     object_id: Annotated[str | None, _FILTER] = None,
     since: Annotated[datetime | None, Query(description="From this time (inclusive).")] = None,
     until: Annotated[datetime | None, Query(description="Before this time.")] = None,
-    limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0, le=2_000_000_000)] = 0,
+    limit: Annotated[int, limit_query(500, None)] = 50,
+    offset: Annotated[int, offset_query()] = 0,
 ) -> list[AuditEventPublic]:
     """Admins of some teams see those teams' events; all-teams admins see everything."""
     page = AuditRepository(session).list(

@@ -7,7 +7,7 @@ from typing import Any
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
-from api.auth.principals import Principal, acting_principal
+from api.auth.principals import Principal, require_principal
 from storage.security import AuditRepository
 
 
@@ -22,6 +22,7 @@ def snapshot(value: BaseModel | dict[str, Any] | None) -> dict[str, Any] | None:
 
 def audit(
     session: Session,
+    principal: Principal,
     action: str,
     object_type: str,
     object_id: str | None,
@@ -29,10 +30,10 @@ def audit(
     team_id: str | None = None,
     before: BaseModel | dict[str, Any] | None = None,
     after: BaseModel | dict[str, Any] | None = None,
-    principal: Principal | None = None,
 ) -> None:
-    """Record one change in the request's transaction (it commits or rolls back with it)."""
-    who = principal or acting_principal()
+    """Record that ``principal`` did ``action``, in the request's transaction (it commits or
+    rolls back with it). There is no default actor: who acts is named."""
+    who = require_principal(principal)
     AuditRepository(session).record(
         actor=who.subject,
         action=action,

@@ -18,7 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.auth.principals import ALL_TEAMS, Principal, current_principal
+from api.auth.principals import ALL_TEAMS, Principal
 from api.auth.rate_limits import RateLimiter, retry_after_header
 from api.auth.revocation_cache import RevocationCache, RevocationKey
 from api.auth.token_cache import VerifiedTokenCache
@@ -142,11 +142,7 @@ class AuthenticationMiddleware:
             )
             return
         scope.setdefault("state", {})["principal"] = principal
-        reset = current_principal.set(principal)
-        try:
-            await self.app(scope, receive, send)
-        finally:
-            current_principal.reset(reset)
+        await self.app(scope, receive, send)
 
     async def _authenticate(self, scope: Scope) -> Principal:
         header = _header(scope, b"authorization")

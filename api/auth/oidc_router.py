@@ -100,10 +100,10 @@ def oidc_token(body: OidcTokenRequest, request: Request, session: SessionDep) ->
     pair = tokens.pair(subject=principal.subject, role=principal.role, teams=principal.teams)
     audit(
         session,
+        principal,
         "auth.oidc.sign_in",
         "principal",
         principal.subject,
         after={"role": principal.role, "teams": list(principal.teams)},
-        principal=principal,
     )
     return pair

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -57,11 +54,9 @@ class Principal:
         return named[0] if named else None
 
 
-#: The caller of the request being served; set by the authentication middleware.
-current_principal: ContextVar[Principal | None] = ContextVar("hub_principal", default=None)
-
-#: What code running outside any request acts as, when it says so by name
-#: (``with acting_as(SYSTEM_PRINCIPAL): ...``); it is never a default.
+#: What code running outside any request acts as, when it names it
+#: (``require_app(session, app_id, SYSTEM_PRINCIPAL)``); it is never a default. There is no
+#: ambient "current principal" either: services and helpers take the principal as an argument.
 SYSTEM_PRINCIPAL = Principal(subject="system", role="admin", teams=(ALL_TEAMS,), source="local")
 
 
@@ -70,22 +65,11 @@ class NoPrincipalError(PermissionError):
     rather than served as an all-teams admin."""
 
 
-def acting_principal() -> Principal:
-    """The request's principal (or the one set by :func:`acting_as`); refused without one."""
-    principal = current_principal.get()
-    if principal is None:
+def require_principal(principal: object) -> Principal:
+    """``principal`` when it is one; a service named no one (``None``) is refused."""
+    if not isinstance(principal, Principal):
         raise NoPrincipalError(
-            "no principal is acting: pass the caller's Principal, or run the code inside "
-            "acting_as(...) with the principal it acts as (SYSTEM_PRINCIPAL by name)"
+            f"no principal is acting (got {principal!r}): pass the caller's Principal, or "
+            "SYSTEM_PRINCIPAL by name where the system acts"
         )
     return principal
-
-
-@contextmanager
-def acting_as(principal: Principal) -> Iterator[Principal]:
-    """Run the block as ``principal`` (the middleware does this for each request)."""
-    reset = current_principal.set(principal)
-    try:
-        yield principal
-    finally:
-        current_principal.reset(reset)

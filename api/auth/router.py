@@ -133,6 +133,7 @@ def revoke_token(
     RevokedTokenRepository(session).revoke(verified.jti, verified.expires_at)
     audit(
         session,
+        principal,
         "token.revoke",
         "token",
         verified.jti,
@@ -180,7 +181,7 @@ def create_key(
         name=body.name, role=body.role, teams=body.teams, created_by=principal.subject
     )
     public = ServiceAccountPublic.model_validate(account)
-    audit(session, "key.create", "service_account", account.id, after=public)
+    audit(session, principal, "key.create", "service_account", account.id, after=public)
     return ServiceAccountCreated(**public.model_dump(), api_key=key)
 
 
@@ -191,7 +192,7 @@ def create_key(
     responses=error_responses(404),
 )
 def revoke_key(
-    _: AdminDep,
+    principal: AdminDep,
     key_id: Annotated[str, Path(max_length=100)],
     request: Request,
     session: SessionDep,
@@ -204,6 +205,7 @@ def revoke_key(
     accounts.revoke(account)
     audit(
         session,
+        principal,
         "key.revoke",
         "service_account",
         account.id,

@@ -12,7 +12,7 @@ from fastapi.responses import StreamingResponse
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from api.artifacts.router import artifact_store
+from api.artifacts.service import artifact_store
 from api.audit.service import audit
 from api.auth.dependencies import OperatorDep, ViewerDep
 from api.batches.service import (
@@ -28,6 +28,7 @@ from api.batches.service import (
 )
 from api.dependencies import SessionDep, require_app
 from api.errors import ConflictError, InvalidInputError, error_responses
+from api.paging import limit_query, offset_query
 from api.runs.service import artifact_lookup, check_run_limits
 from schemas.artifacts import artifact_id_from_uri
 from schemas.orchestration import ExecutionPlan
@@ -68,7 +69,7 @@ async def create_batch(
     no further item once the items' cost reaches `max_cost_usd`. An item whose inputs
     the release cannot take fails with the run-start message; the rest run. Follow it
     with GET /batches/{id}."""
-    app = require_app(session, app_id)
+    app = require_app(session, app_id, principal)
     if app.status == "archived":
         raise ConflictError(f"App {app_id!r} is archived; archived apps cannot start runs.")
     release = ReleaseRepository(session).latest(app_id) if app.status == "deployed" else None
@@ -135,6 +136,7 @@ async def create_batch(
     insert_items(session, batch.id, checked)
     audit(
         session,
+        principal,
         "batch.create",
         "batch",
         batch.id,
@@ -159,13 +161,13 @@ async def create_batch(
     responses=error_responses(404),
 )
 def list_batches(
-    _: ViewerDep,
+    principal: ViewerDep,
     app_id: Annotated[str, Path(max_length=100)],
     session: SessionDep,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    limit: Annotated[int, limit_query(200, None)] = 50,
 ) -> list[BatchPublic]:
     """Newest first, with counts (items: GET /batches/{id})."""
-    require_app(session, app_id)
+    require_app(session, app_id, principal)
     rows = session.scalars(
         select(Batch)
         .where(Batch.app_id == app_id)
@@ -186,8 +188,8 @@ async def get_batch(
     request: Request,
     batch_id: BatchIdPath,
     session: SessionDep,
-    limit: Annotated[int, Query(ge=1, le=1000, description="Items per page.")] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[int, limit_query(1000, "Items per page.")] = 100,
+    offset: Annotated[int, offset_query(most=None)] = 0,
     item_status: Annotated[BatchItemStatus | None, Query(alias="status")] = None,
 ) -> BatchPublic:
     """`status` (running, completed, failed, canceled), `counts` (total, pending, running,
@@ -255,7 +257,7 @@ async def cancel_batch(
     """No further item starts; running items are cancelled."""
     batch = require_batch(session, batch_id, principal.can_see_team)
     await _service(request, session).cancel(batch)
-    audit(session, "batch.cancel", "batch", batch_id)
+    audit(session, principal, "batch.cancel", "batch", batch_id)
     session.commit()
     return public(session, batch)
 
@@ -274,6 +276,6 @@ async def retry_failed(
     nothing failed)."""
     batch = require_batch(session, batch_id, principal.can_see_team)
     retried = await _service(request, session).retry_failed(batch)
-    audit(session, "batch.retry_failed", "batch", batch_id, after={"items": retried})
+    audit(session, principal, "batch.retry_failed", "batch", batch_id, after={"items": retried})
     session.commit()
     return public(session, batch)

@@ -14,6 +14,7 @@ from fastapi import APIRouter, Path, Request, Response, status
 
 from api.audit.service import audit
 from api.auth.dependencies import AdminDep, EditorDep, ForbiddenError, OperatorDep, ViewerDep
+from api.auth.principals import Principal
 from api.dependencies import PromptResolverDep, SessionDep, require_app
 from api.errors import ConflictError, InvalidInputError, NotFoundError, error_responses, item_at
 from api.evaluations.service import (
@@ -71,7 +72,9 @@ def _runner(request: Request) -> EvaluationRunner:
     return runner
 
 
-def _require_evaluation(session: SessionDep, evaluation_id: str) -> Evaluation:
+def _require_evaluation(
+    session: SessionDep, evaluation_id: str, principal: Principal
+) -> Evaluation:
     row = EvaluationRepository(session).get(evaluation_id) if len(evaluation_id) <= 100 else None
     if row is None:
         raise NotFoundError(
@@ -79,7 +82,7 @@ def _require_evaluation(session: SessionDep, evaluation_id: str) -> Evaluation:
             "GET /apps/{app_id}/evaluations."
         )
     try:
-        require_app(session, row.app_id)
+        require_app(session, row.app_id, principal)
     except NotFoundError as exc:  # another team's: the same words as a missing one
         raise NotFoundError(f"Evaluation {evaluation_id!r} not found.") from exc
     return row
@@ -127,7 +130,7 @@ def create_dataset(
     A name the app already has gets its next version (a new id); versions are immutable
     once an evaluation used them.
     """
-    app = require_app(session, app_id)
+    app = require_app(session, app_id, principal)
     _check_items(body.items)
     row = DatasetRepository(session).create(
         app.id,
@@ -142,6 +145,7 @@ def create_dataset(
     public = dataset_public(row)
     audit(
         session,
+        principal,
         "dataset.create",
         "dataset",
         row.id,
@@ -157,8 +161,10 @@ def create_dataset(
     summary="List an app's datasets (every version, items left out)",
     responses=error_responses(404),
 )
-def list_datasets(_: ViewerDep, app_id: AppIdPath, session: SessionDep) -> list[DatasetPublic]:
-    require_app(session, app_id)
+def list_datasets(
+    principal: ViewerDep, app_id: AppIdPath, session: SessionDep
+) -> list[DatasetPublic]:
+    require_app(session, app_id, principal)
     return [
         dataset_public(row, with_items=False)
         for row in DatasetRepository(session).list_for_app(app_id)
@@ -171,9 +177,11 @@ def list_datasets(_: ViewerDep, app_id: AppIdPath, session: SessionDep) -> list[
     summary="Get a dataset version with its items",
     responses=error_responses(404),
 )
-def get_dataset(_: ViewerDep, dataset_id: DatasetIdPath, session: SessionDep) -> DatasetPublic:
+def get_dataset(
+    principal: ViewerDep, dataset_id: DatasetIdPath, session: SessionDep
+) -> DatasetPublic:
     row = require_dataset(session, dataset_id)
-    require_app(session, row.app_id)
+    require_app(session, row.app_id, principal)
     return dataset_public(row)
 
 
@@ -184,7 +192,7 @@ def get_dataset(_: ViewerDep, dataset_id: DatasetIdPath, session: SessionDep) ->
     responses=error_responses(404, 409, 413, 422),
 )
 def update_dataset(
-    _: EditorDep,
+    principal: EditorDep,
     request: Request,
     dataset_id: DatasetIdPath,
     body: DatasetUpdate,
@@ -192,7 +200,7 @@ def update_dataset(
 ) -> DatasetPublic:
     """409 once an evaluation used the version: POST a new version with the same name."""
     row = require_dataset(session, dataset_id)
-    app = require_app(session, row.app_id)
+    app = require_app(session, row.app_id, principal)
     if row.locked_at is not None:
         raise ConflictError(
             f"Dataset {dataset_id!r} (version {row.version} of {row.name!r}) was used by an "
@@ -207,6 +215,7 @@ def update_dataset(
     session.flush()
     audit(
         session,
+        principal,
         "dataset.update",
         "dataset",
         row.id,
@@ -240,7 +249,7 @@ async def start_evaluation(
     a few at a time, and scores each field (code scorers; an LLM judge for the fields
     ``judge`` names, when given). A durable workflow drives it: it goes on when the API
     stops. Answers at once; follow it with ``GET /evaluations/{id}``."""
-    app = require_app(session, app_id)
+    app = require_app(session, app_id, principal)
     if body.release == "draft" and not principal.has_role("editor"):
         raise ForbiddenError("Evaluating the draft needs the 'editor' role.")
     dataset = require_dataset(session, body.dataset_id, app)
@@ -255,6 +264,7 @@ async def start_evaluation(
     )
     audit(
         session,
+        principal,
         "evaluation.start",
         "evaluation",
         evaluation_id,
@@ -279,9 +289,9 @@ async def start_evaluation(
     responses=error_responses(404),
 )
 def list_evaluations(
-    _: ViewerDep, app_id: AppIdPath, session: SessionDep
+    principal: ViewerDep, app_id: AppIdPath, session: SessionDep
 ) -> list[EvaluationSummary]:
-    require_app(session, app_id)
+    require_app(session, app_id, principal)
     return [evaluation_summary(row) for row in EvaluationRepository(session).list_for_app(app_id)]
 
 
@@ -292,9 +302,9 @@ def list_evaluations(
     responses=error_responses(404),
 )
 def get_evaluation(
-    _: ViewerDep, evaluation_id: EvaluationIdPath, session: SessionDep
+    principal: ViewerDep, evaluation_id: EvaluationIdPath, session: SessionDep
 ) -> EvaluationPublic:
-    return _public(session, _require_evaluation(session, evaluation_id))
+    return _public(session, _require_evaluation(session, evaluation_id, principal))
 
 
 @router.get(
@@ -304,7 +314,7 @@ def get_evaluation(
     responses=error_responses(404, 409),
 )
 def compare_evaluations(
-    _: ViewerDep,
+    principal: ViewerDep,
     evaluation_id: EvaluationIdPath,
     other_id: EvaluationIdPath,
     session: SessionDep,
@@ -313,8 +323,8 @@ def compare_evaluations(
     a draft comes after the release it starts from; the same release: the older
     evaluation), the other the candidate. Deltas are candidate − baseline; fields that
     dropped come first, worst first, then item-level drops."""
-    first = _require_evaluation(session, evaluation_id)
-    second = _require_evaluation(session, other_id)
+    first = _require_evaluation(session, evaluation_id, principal)
+    second = _require_evaluation(session, other_id, principal)
     for row in (first, second):
         if row.status != "completed":
             raise ConflictError(
@@ -339,7 +349,7 @@ def put_gate(
     """From now on ``POST /apps/{id}/deploy`` evaluates the candidate on the dataset first
     and refuses (409, with the report) a score under ``min_score`` or a field dropping by
     more than ``max_field_drop`` against the deployed release."""
-    app = require_app(session, app_id)
+    app = require_app(session, app_id, principal)
     try:
         require_dataset(session, body.dataset_id, app)
     except NotFoundError as exc:
@@ -356,7 +366,16 @@ def put_gate(
         judge=body.judge.model_dump(mode="json") if body.judge else None,
     )
     after = gate_public(row)
-    audit(session, "gate.put", "app", app_id, team_id=app.team_id, before=before, after=after)
+    audit(
+        session,
+        principal,
+        "gate.put",
+        "app",
+        app_id,
+        team_id=app.team_id,
+        before=before,
+        after=after,
+    )
     return after
 
 
@@ -366,8 +385,8 @@ def put_gate(
     summary="Get the app's release gate",
     responses=error_responses(404),
 )
-def get_gate(_: ViewerDep, app_id: AppIdPath, session: SessionDep) -> GatePublic:
-    require_app(session, app_id)
+def get_gate(principal: ViewerDep, app_id: AppIdPath, session: SessionDep) -> GatePublic:
+    require_app(session, app_id, principal)
     row = GateRepository(session).get(app_id)
     if row is None:
         raise NotFoundError(f"App {app_id!r} has no gate; set one with PUT /apps/{app_id}/gate.")
@@ -380,13 +399,13 @@ def get_gate(_: ViewerDep, app_id: AppIdPath, session: SessionDep) -> GatePublic
     summary="Remove the app's release gate",
     responses=error_responses(404),
 )
-def delete_gate(_: AdminDep, app_id: AppIdPath, session: SessionDep) -> Response:
-    app = require_app(session, app_id)
+def delete_gate(principal: AdminDep, app_id: AppIdPath, session: SessionDep) -> Response:
+    app = require_app(session, app_id, principal)
     gates = GateRepository(session)
     row = gates.get(app_id)
     if row is None:
         raise NotFoundError(f"App {app_id!r} has no gate.")
     before = gate_public(row)
     gates.delete(row)
-    audit(session, "gate.delete", "app", app_id, team_id=app.team_id, before=before)
+    audit(session, principal, "gate.delete", "app", app_id, team_id=app.team_id, before=before)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

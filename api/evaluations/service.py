@@ -16,13 +16,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy.orm import Session, sessionmaker
 from temporalio.client import WorkflowFailureError
 from temporalio.common import SearchAttributePair, TypedSearchAttributes
 from temporalio.service import RPCError
 
-from api.auth.principals import Principal
+from api.auth.principals import Principal, require_principal
 from api.config import PromptResolver
 from api.errors import ConflictError, InvalidInputError, NotFoundError
 from api.releases.service import build_plan
@@ -49,7 +50,6 @@ from storage.evaluations import (
     EvaluationRepository,
     dataset_public,
     evaluation_public,
-    iso,
 )
 from storage.models import App, AppGate, EvalDataset, Evaluation, utc_now
 from storage.repositories import ReleaseRepository
@@ -81,8 +81,8 @@ def evaluation_summary(row: Evaluation) -> EvaluationSummary:
         items_done=row.items_done,
         purpose=row.purpose,  # type: ignore[arg-type]
         judge=row.judge,
-        created_at=iso(row.created_at) or "",
-        finished_at=iso(row.finished_at),
+        created_at=row.created_at,
+        finished_at=row.finished_at,
     )
 
 
@@ -93,7 +93,7 @@ def gate_public(row: AppGate) -> GatePublic:
         min_score=row.min_score,
         max_field_drop=row.max_field_drop,
         judge=JudgeConfig.model_validate(row.judge) if row.judge else None,
-        updated_at=iso(row.updated_at) or "",
+        updated_at=row.updated_at,
         updated_by=row.updated_by,
     )
 
@@ -199,7 +199,7 @@ class EvaluationRunner:
         Each item's inputs are checked at the door here, as ``POST /runs`` does (with the
         caller's rights on the artifacts they name): an item refused fails alone, with
         the message, and no run is started for it."""
-        who = principal
+        who = require_principal(principal)
         with self.session_factory() as session:
             lookup = _artifact_lookup(session, self.artifact_store, who)
             items = []
@@ -302,7 +302,9 @@ class EvaluationRunner:
                 session.commit()
 
 
-def _release_order(evaluation: EvaluationPublic) -> tuple[tuple[int, ...], bool, str, str]:
+def _release_order(
+    evaluation: EvaluationPublic,
+) -> tuple[tuple[int, ...], bool, datetime, str]:
     """Sort key: the release's version, a draft after the release it starts from, then
     the evaluation's own age."""
     version, _, suffix = evaluation.app_version.partition("-")

@@ -18,6 +18,7 @@ from api.auth.scoping import (
 from api.dependencies import SessionDep
 from api.errors import error_responses
 from api.observability.service import ObservabilityService, RunFilter
+from api.paging import cursor_query, limit_query
 from api.temporal import TemporalGateway
 from schemas.observability import MetricsPublic, RunSummaryPage, RunTrace, ViolationPage
 from schemas.runs import RunStatus
@@ -64,16 +65,11 @@ Until = Annotated[
         json_schema_extra={"x-hub-after": "since"},
     ),
 ]
-#: Cursors are opaque base64url text; one the API did not issue is a 422.
 Cursor = Annotated[
     str | None,
-    Query(
-        max_length=4000,
-        pattern=r"^[A-Za-z0-9_-]+={0,2}$",
-        description="`next_cursor` of a page (opaque base64url; others are refused with 422).",
-    ),
+    cursor_query(4000, "`next_cursor` of a page (opaque base64url; others are refused with 422)."),
 ]
-Limit = Annotated[int, Query(ge=1, le=500)]
+Limit = Annotated[int, limit_query(500, None)]
 
 
 @router.get(

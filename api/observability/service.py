@@ -32,6 +32,7 @@ from api.errors import InvalidInputError, NotFoundError
 from api.observability.history_payloads import decode_history_payloads
 from api.runs.service import STATUS_BY_TEMPORAL
 from api.temporal import TemporalGateway
+from schemas.common import utc_text
 from schemas.names import AGENT_QUEUE_PREFIX, WORKFLOW_TYPE
 from schemas.observability import (
     AgentTypeMetrics,
@@ -77,10 +78,6 @@ VISIBILITY_STATUS: dict[RunStatus, str] = {
     "terminated": "Terminated",
     "timed_out": "TimedOut",
 }
-
-
-def iso(value: datetime | None) -> str | None:
-    return value.astimezone(UTC).isoformat().replace("+00:00", "Z") if value else None
 
 
 def _ts(value: Timestamp) -> datetime | None:
@@ -185,9 +182,9 @@ class RunFilter:
         if self.status:
             parts.append(f"ExecutionStatus = {_quote(VISIBILITY_STATUS[self.status])}")
         if self.since:
-            parts.append(f"StartTime >= {_quote(iso(self.since) or '')}")
+            parts.append(f"StartTime >= {_quote(utc_text(self.since))}")
         if self.until:
-            parts.append(f"StartTime < {_quote(iso(self.until) or '')}")
+            parts.append(f"StartTime < {_quote(utc_text(self.until))}")
         if self.agent_type:
             parts.append(f"AgentTypes = {_quote(self.agent_type)}")
         if self.trigger == "cli":
@@ -245,8 +242,8 @@ class ObservabilityService:
                 app_id=summary.app_id,
                 app_version=summary.app_version,
                 status=summary.status,  # type: ignore[arg-type]
-                started_at=iso(summary.started_at) or "",
-                ended_at=iso(summary.ended_at),
+                started_at=summary.started_at or execution.start_time,
+                ended_at=summary.ended_at,
                 duration_ms=summary.duration_ms,
                 agent_types=list(summary.agent_types),
                 temporal_ui_url=self.gateway.workflow_url(execution.id),
@@ -290,7 +287,7 @@ class ObservabilityService:
             f"AND {PRODUCTION_RUNS}"
         )
         if newest is not None:
-            query += f" AND CloseTime >= {_quote(iso(newest - SUMMARY_SYNC_OVERLAP) or '')}"
+            query += f" AND CloseTime >= {_quote(utc_text(newest - SUMMARY_SYNC_OVERLAP))}"
         rows = [self._summary_row(e) async for e in client.list_workflows(query, page_size=1000)]
         written = repository.upsert_run_summaries(rows)
         self.session.commit()
@@ -327,8 +324,8 @@ class ObservabilityService:
             kind="run",
             name=f"run {run_id}",
             status=status,
-            started_at=iso(description.start_time),
-            ended_at=iso(description.close_time),
+            started_at=description.start_time,
+            ended_at=description.close_time,
             duration_ms=_duration_ms(description.start_time, description.close_time),
             error=builder.run_error,
         )
@@ -417,8 +414,8 @@ class ObservabilityService:
             scope="agent_type" if agent_type else "app" if app_id else "platform",
             app_id=app_id,
             agent_type=agent_type,
-            since=iso(since) or "",
-            until=iso(until) or "",
+            since=since,
+            until=until,
             runs_by_status=by_status,
             runs_total=sum(by_status.values()),
             success_rate=(by_status.get("completed", 0) / finished) if finished else None,
@@ -498,7 +495,7 @@ class ObservabilityService:
                     attempt=row.attempt,
                     repair_attempt=row.repair_attempt,
                     severity="warning" if row.severity == "warning" else "error",
-                    created_at=iso(row.created_at) or "",
+                    created_at=row.created_at,
                 )
                 for row in rows
             ],
@@ -693,14 +690,14 @@ class _TraceBuilder:
                 name=f"{activity.activity_id} attempt {number}",
                 status="failed",
                 attempt=number,
-                scheduled_at=iso(activity.scheduled_at) if number == 1 else None,
+                scheduled_at=activity.scheduled_at if number == 1 else None,
                 retry_reason=previous_error if number > 1 else None,
                 **common,
             )
             if row is not None:
                 span.status = row.status  # type: ignore[assignment]
-                span.started_at = iso(row.started_at)
-                span.ended_at = iso(row.ended_at)
+                span.started_at = row.started_at
+                span.ended_at = row.ended_at
                 span.duration_ms = row.latency_ms
                 span.error, span.error_type = row.error, row.error_type
                 span.model, span.provider = row.model or None, row.provider or None
@@ -730,9 +727,9 @@ class _TraceBuilder:
             name=activity.activity_id,
             status=step_status,
             attempt=len(attempts) or None,
-            scheduled_at=iso(activity.scheduled_at),
+            scheduled_at=activity.scheduled_at,
             started_at=attempts[0].started_at if attempts else None,
-            ended_at=iso(activity.ended_at),
+            ended_at=activity.ended_at,
             duration_ms=_duration_ms(activity.scheduled_at, activity.ended_at),
             error=attempts[-1].error if attempts and step_status != "completed" else None,
             error_type=attempts[-1].error_type if attempts and step_status != "completed" else None,
@@ -756,7 +753,7 @@ class _TraceBuilder:
         if pending is not None:
             if pending.state == 2:  # PENDING_ACTIVITY_STATE_STARTED
                 span.status = "running"
-                span.started_at = iso(_ts(pending.last_started_time)) or span.started_at
+                span.started_at = _ts(pending.last_started_time) or span.started_at
             else:  # waiting to be picked up, or for its retry's backoff
                 span.status = "retrying" if span.attempt and span.attempt > 1 else "scheduled"
             if pending.HasField("last_failure") and span.retry_reason is None:
@@ -764,13 +761,13 @@ class _TraceBuilder:
             return
         if activity.status in ("scheduled", "running") and row is None:
             span.status = activity.status
-            span.started_at = iso(activity.last_started_at)
+            span.started_at = activity.last_started_at
             return
         if activity.ended_at is not None:
             span.status = activity.status
-            span.ended_at = span.ended_at or iso(activity.ended_at)
+            span.ended_at = span.ended_at or activity.ended_at
             if span.started_at is None:
-                span.started_at = iso(activity.last_started_at)
+                span.started_at = activity.last_started_at
                 span.duration_ms = _duration_ms(activity.last_started_at, activity.ended_at)
             if activity.status != "completed" and activity.error[0]:
                 span.error, span.error_type = activity.error

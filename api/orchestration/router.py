@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 
 from api.audit.service import audit
 from api.auth.dependencies import EditorDep, ViewerDep
+from api.auth.principals import Principal
 from api.dependencies import SessionDep, require_app
 from api.errors import (
     ApiError,
@@ -30,6 +31,7 @@ from schemas.builder import (
     OrchestrationDraftPublic,
     OrchestrationValidation,
 )
+from schemas.common import utc_text
 from schemas.orchestration import OrchestrationPublic, OrchestrationSpec
 from storage.models import Orchestration, OrchestrationDraft
 from storage.repositories import (
@@ -115,17 +117,13 @@ def _public(row: Orchestration) -> OrchestrationPublic:
         app_id=row.app_id,
         spec=OrchestrationSpec.model_validate(row.spec),
         yaml=row.yaml,
-        updated_at=row.updated_at.strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+        updated_at=row.updated_at,
     )
-
-
-def _stamp(at: Any) -> str:
-    return str(at.strftime("%Y-%m-%dT%H:%M:%S.%fZ"))
 
 
 def orchestration_etag(row: Orchestration) -> str:
     """The stored orchestration's version token: its last write time, quoted."""
-    return f'"o-{_stamp(row.updated_at)}"'
+    return f'"o-{utc_text(row.updated_at)}"'
 
 
 def _matches(if_match: str, etag: str) -> bool:
@@ -143,8 +141,8 @@ IfMatchHeader = Annotated[
 ]
 
 
-def _require_orchestration(session: SessionDep, app_id: str) -> Orchestration:
-    require_app(session, app_id)
+def _require_orchestration(session: SessionDep, app_id: str, principal: Principal) -> Orchestration:
+    require_app(session, app_id, principal)
     row = OrchestrationRepository(session).get(app_id)
     if row is None:
         raise NotFoundError(
@@ -170,9 +168,9 @@ def _app_id_issue(spec: OrchestrationSpec, app_id: str) -> ValidationIssue | Non
     responses=error_responses(404),
 )
 def get_orchestration(
-    _: ViewerDep, app_id: AppIdPath, session: SessionDep, response: Response
+    principal: ViewerDep, app_id: AppIdPath, session: SessionDep, response: Response
 ) -> OrchestrationPublic:
-    row = _require_orchestration(session, app_id)
+    row = _require_orchestration(session, app_id, principal)
     response.headers["ETag"] = orchestration_etag(row)
     return _public(row)
 
@@ -185,7 +183,7 @@ def get_orchestration(
     openapi_extra=_spec_body(True, "The orchestration spec, as JSON or as YAML text."),
 )
 def put_orchestration(
-    _: EditorDep,
+    principal: EditorDep,
     app_id: AppIdPath,
     body: SpecTextDep,
     session: SessionDep,
@@ -199,7 +197,7 @@ def put_orchestration(
     a GET), a spec changed by someone else since is refused with 412; without it the
     spec is replaced, as the platform document's clients expect.
     """
-    app = require_app(session, app_id)
+    app = require_app(session, app_id, principal)
     if app.status == "archived":
         raise ConflictError(
             f"App {app_id!r} is archived and read-only; create a new app to change its "
@@ -230,6 +228,7 @@ def put_orchestration(
     AppRepository(session).update(app)
     audit(
         session,
+        principal,
         "orchestration.put",
         "orchestration",
         app_id,
@@ -249,16 +248,16 @@ def put_orchestration(
     openapi_extra=_spec_body(False, "A spec to check instead of the stored one (not saved)."),
 )
 def validate_orchestration(
-    _: ViewerDep, app_id: AppIdPath, body: SpecTextDep, session: SessionDep
+    principal: ViewerDep, app_id: AppIdPath, body: SpecTextDep, session: SessionDep
 ) -> OrchestrationValidation:
     """Parses and compiles the spec; problems come back in the report (never as 422).
 
     Each problem names the step (``step_id``) or edge (``edge``) it concerns, and
     ``edges`` says for every binding whether the upstream output fits the input.
     """
-    require_app(session, app_id)
+    require_app(session, app_id, principal)
     source: bytes | str = (
-        body.raw if body.raw.strip() else _require_orchestration(session, app_id).yaml
+        body.raw if body.raw.strip() else _require_orchestration(session, app_id, principal).yaml
     )
     parsed = parse_orchestration(source)
     infos = agent_infos(list(AgentRepository(session).list_for_app(app_id)))
@@ -291,8 +290,8 @@ def validate_orchestration(
         **error_responses(404),
     },
 )
-def export_yaml(_: ViewerDep, app_id: AppIdPath, session: SessionDep) -> Response:
-    row = _require_orchestration(session, app_id)
+def export_yaml(principal: ViewerDep, app_id: AppIdPath, session: SessionDep) -> Response:
+    row = _require_orchestration(session, app_id, principal)
     return Response(
         content=row.yaml,
         media_type="text/yaml",
@@ -330,14 +329,14 @@ def _draft_public(
             app_id=app_id,
             yaml=stored.yaml if stored is not None else "",
             version=0,
-            updated_at=_stamp(stored.updated_at) if stored is not None else None,
+            updated_at=stored.updated_at if stored is not None else None,
             deployed=deployed,
         )
     return OrchestrationDraftPublic(
         app_id=app_id,
         yaml=row.yaml,
         version=row.version,
-        updated_at=_stamp(row.updated_at),
+        updated_at=row.updated_at,
         updated_by=row.updated_by,
         deployed=deployed,
     )
@@ -362,13 +361,13 @@ DraftTextDep = Annotated[str, Depends(read_draft_text)]
     responses=error_responses(404),
 )
 def get_draft(
-    _: ViewerDep, app_id: AppIdPath, session: SessionDep, response: Response
+    principal: ViewerDep, app_id: AppIdPath, session: SessionDep, response: Response
 ) -> OrchestrationDraftPublic:
     """The draft as last saved, or (version 0) the stored orchestration when none was saved.
 
     ``deployed`` is the release that runs now, as YAML, for the deploy diff.
     """
-    require_app(session, app_id)
+    require_app(session, app_id, principal)
     body = _draft_public(session, app_id, DraftRepository(session).get(app_id))
     response.headers["ETag"] = draft_etag(body.version)
     return body
@@ -404,7 +403,7 @@ def put_draft(
     none was saved). A stale one answers 412 with the current draft, so the editor can
     offer to reload or merge; nothing is overwritten silently.
     """
-    app = require_app(session, app_id)
+    app = require_app(session, app_id, principal)
     if app.status == "archived":
         raise ConflictError(f"App {app_id!r} is archived and read-only.")
     if if_match is None:

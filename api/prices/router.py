@@ -67,7 +67,7 @@ def put_prices(
         updated_by=principal.subject,
     )
     after = _table(request, session)
-    audit(session, "prices.update", "price_table", None, before=before, after=after)
+    audit(session, principal, "prices.update", "price_table", None, before=before, after=after)
     return after
 
 
@@ -81,5 +81,5 @@ def reset_prices(principal: AdminDep, request: Request, session: SessionDep) -> 
     _platform_admin(principal)
     before = _table(request, session)
     replace_prices(session, [], updated_by=principal.subject)
-    audit(session, "prices.reset", "price_table", None, before=before, after=None)
+    audit(session, principal, "prices.reset", "price_table", None, before=before, after=None)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -131,7 +131,7 @@ def list_prompts(
     responses={**_UNDECODABLE_BODY, **error_responses(409, 413, 422, 503)},
 )
 def register_prompt(
-    _: EditorDep,
+    principal: EditorDep,
     body: PromptCreate,
     registry: PromptRegistryDep,
     response: Response,
@@ -141,7 +141,7 @@ def register_prompt(
     with prompt_errors("body"):
         created = registry.register(body.name, body.template, body.commit_message)
     response.headers["Location"] = f"/prompts/{created.name}/versions/{created.version}"
-    audit(session, "prompt.register", "prompt", created.name, after=created)
+    audit(session, principal, "prompt.register", "prompt", created.name, after=created)
     return created
 
 
@@ -180,7 +180,7 @@ def get_prompt_version(
     responses={**_UNDECODABLE_BODY, **error_responses(404, 413, 422, 503)},
 )
 def set_prompt_alias(
-    _: EditorDep,
+    principal: EditorDep,
     name: PromptNamePath,
     body: PromptAliasSet,
     registry: PromptRegistryDep,
@@ -189,7 +189,7 @@ def set_prompt_alias(
     """Point ``alias`` at ``version``. Releases already deployed keep their pinned versions."""
     with prompt_errors("body", not_found_as_invalid=("version",)):
         moved = registry.set_alias(name, body.alias, body.version)
-    audit(session, "prompt.alias.set", "prompt", name, after=moved)
+    audit(session, principal, "prompt.alias.set", "prompt", name, after=moved)
     return moved
 
 
@@ -200,7 +200,7 @@ def set_prompt_alias(
     responses=error_responses(404, 422, 503),
 )
 def delete_prompt_alias(
-    _: EditorDep,
+    principal: EditorDep,
     session: SessionDep,
     name: PromptNamePath,
     alias: Annotated[
@@ -210,5 +210,5 @@ def delete_prompt_alias(
 ) -> Response:
     with prompt_errors("path"):
         registry.delete_alias(name, alias)
-    audit(session, "prompt.alias.delete", "prompt", name, before={"alias": alias})
+    audit(session, principal, "prompt.alias.delete", "prompt", name, before={"alias": alias})
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -7,11 +7,12 @@ import json
 from typing import Annotated, Any
 
 import yaml
-from fastapi import APIRouter, Path, Query, Response
+from fastapi import APIRouter, Path, Response
 
 from api.auth.dependencies import ViewerDep
 from api.dependencies import SessionDep, require_app
 from api.errors import InvalidInputError, NotFoundError, error_responses
+from api.paging import ROW_ID_CURSOR_PATTERN, cursor_query, limit_query
 from schemas.releases import ReleaseAgent, ReleaseDetail, ReleaseSummary
 from storage.models import Release
 from storage.repositories import ReleaseRepository
@@ -82,23 +83,23 @@ def summary(release: Release, current_id: str | None) -> dict[str, Any]:
     },
 )
 def list_releases(
-    _: ViewerDep,
+    principal: ViewerDep,
     app_id: AppIdPath,
     session: SessionDep,
     response: Response,
-    limit: Annotated[int, Query(ge=1, le=100, description="Page size.")] = 20,
+    limit: Annotated[int, limit_query(100)] = 20,
     cursor: Annotated[
         str | None,
-        Query(
-            max_length=40,
-            pattern=r"^[A-Za-z0-9_-]+$",
-            description="The `X-Next-Cursor` of the previous page (the last release's id).",
+        cursor_query(
+            40,
+            "The `X-Next-Cursor` of the previous page (the last release's id).",
+            ROW_ID_CURSOR_PATTERN,
         ),
     ] = None,
 ) -> list[dict[str, Any]]:
     """Each deploy's release: version, when and by whom, the orchestration and plan hashes,
     and each agent's model and pinned prompt versions. Keyset paging on (time, id)."""
-    require_app(session, app_id)
+    require_app(session, app_id, principal)
     releases = ReleaseRepository(session)
     after: Release | None = None
     if cursor is not None:
@@ -123,12 +124,12 @@ def list_releases(
     responses=error_responses(404),
 )
 def get_release(
-    _: ViewerDep,
+    principal: ViewerDep,
     app_id: AppIdPath,
     release_id: Annotated[str, Path(max_length=40)],
     session: SessionDep,
 ) -> dict[str, Any]:
-    require_app(session, app_id)
+    require_app(session, app_id, principal)
     releases = ReleaseRepository(session)
     release = releases.get(release_id)
     if release is None or release.app_id != app_id:

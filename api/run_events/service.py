@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from temporalio.client import Client, WorkflowExecutionStatus, WorkflowFailureError
@@ -23,6 +23,8 @@ from schemas.workflow_contract import PROGRESS_QUERY, failure_message
 POLL_SECONDS = 0.25
 QUERY_TIMEOUT = timedelta(seconds=3)
 FINISHED_STEP_STATES = frozenset({"completed", "failed", "skipped", "canceled"})
+#: Where a step with neither time sorts: first (the empty string did that for text times).
+NO_TIME = datetime.min.replace(tzinfo=UTC)
 
 
 async def ensure_run_exists(client: Client, run_id: str) -> None:
@@ -56,7 +58,7 @@ class StepEventTracker:
         times an outcome goes first, since it is what lets the next step start;
         a step's own ``running`` always precedes its outcome.
         """
-        timed: list[tuple[str, int, StepProgress, str, str | None]] = []
+        timed: list[tuple[datetime, int, StepProgress, str, datetime | None]] = []
         for step in steps:
             if step.state == "pending":
                 continue
@@ -64,7 +66,7 @@ class StepEventTracker:
             if before == step.state:
                 continue
             self._last[step.step_id] = step.state
-            started = step.started_at or step.ended_at or ""
+            started = step.started_at or step.ended_at or NO_TIME
             if step.state in FINISHED_STEP_STATES and step.state != "skipped":
                 ended = step.ended_at or started
                 if before is None:
@@ -78,7 +80,7 @@ class StepEventTracker:
         timed.sort(key=lambda item: (item[0], item[1]))
         return [self._event(step, state, at) for _, _, step, state, at in timed]
 
-    def _event(self, step: StepProgress, state: str, at: str | None) -> RunEvent:
+    def _event(self, step: StepProgress, state: str, at: datetime | None) -> RunEvent:
         self.seq += 1
         return RunEvent(
             seq=self.seq,
@@ -93,7 +95,7 @@ class StepEventTracker:
             at=at,
         )
 
-    def run_event(self, status: str, error: str | None, at: str | None) -> RunEvent:
+    def run_event(self, status: str, error: str | None, at: datetime | None) -> RunEvent:
         self.seq += 1
         return RunEvent(
             seq=self.seq, event="run", run_id=self.run_id, state=status, error=error, at=at
@@ -128,8 +130,7 @@ async def stream_run_events(
                     await handle.result()
                 except WorkflowFailureError as exc:
                     error = failure_message(exc)
-            closed = description.close_time.isoformat() if description.close_time else None
-            yield tracker.run_event(status, error, closed)
+            yield tracker.run_event(status, error, description.close_time)
             return
         await asyncio.sleep(poll_seconds)
 

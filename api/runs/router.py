@@ -6,7 +6,6 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Header, Path, Response, status
 
-from api.audit.service import audit
 from api.auth.dependencies import ForbiddenError, OperatorDep, ViewerDep
 from api.dependencies import PromptResolverDep, RunServiceDep, SessionDep, require_app
 from api.errors import (
@@ -65,7 +64,7 @@ async def start_run(
     """
     if body.draft and not principal.has_role("editor"):
         raise ForbiddenError("A draft run needs the 'editor' role; operators run deployed apps.")
-    app = require_app(session, app_id)
+    app = require_app(session, app_id, principal)
     started, created = await service.launch(
         app,
         inputs=body.inputs,
@@ -99,13 +98,9 @@ async def get_run(_: ViewerDep, run_id: RunIdPath, service: RunServiceDep) -> Ru
     summary="Cancel a run",
     responses=error_responses(404, 409, 503),
 )
-async def cancel_run(
-    _: OperatorDep, run_id: RunIdPath, service: RunServiceDep, session: SessionDep
-) -> RunPublic:
+async def cancel_run(_: OperatorDep, run_id: RunIdPath, service: RunServiceDep) -> RunPublic:
     """Ask the run to stop; in-flight agent calls are cancelled."""
     await service.cancel(run_id)
-    audit(session, "run.cancel", "run", run_id, team_id=service.team_of(run_id))
-    session.commit()
     return await service.get(run_id)
 
 
@@ -116,25 +111,11 @@ async def cancel_run(
     responses=error_responses(404, 409, 422, 503),
 )
 async def approve_step(
-    _: OperatorDep,
-    run_id: RunIdPath,
-    decision: ApprovalDecision,
-    service: RunServiceDep,
-    session: SessionDep,
+    _: OperatorDep, run_id: RunIdPath, decision: ApprovalDecision, service: RunServiceDep
 ) -> StepProgress | None:
     """Deliver a human decision to an approval step; the payload is checked against the
     step's input schema before it is recorded."""
-    result = await service.approve(run_id, decision)
-    audit(
-        session,
-        "run.approval",
-        "run",
-        run_id,
-        team_id=service.team_of(run_id),
-        after=decision.model_dump(mode="json"),
-    )
-    session.commit()
-    return result
+    return await service.approve(run_id, decision)
 
 
 @router.post(
@@ -145,11 +126,7 @@ async def approve_step(
     responses=error_responses(404, 409, 422, 503),
 )
 async def rerun(
-    _: OperatorDep,
-    run_id: RunIdPath,
-    body: RerunRequest,
-    service: RunServiceDep,
-    session: SessionDep,
+    _: OperatorDep, run_id: RunIdPath, body: RerunRequest, service: RunServiceDep
 ) -> RunStarted:
     """Re-run from ``from_step`` (Temporal reset): steps before it keep their recorded
     results and are neither executed nor paid for again.
@@ -157,14 +134,4 @@ async def rerun(
     Any step that started can be a starting point, approval steps included (the run then
     waits for a new decision). A ``foreach`` item, a skipped step or one that never started
     is a 422 saying why, with the steps that can."""
-    started = await service.rerun(run_id, body.from_step)
-    audit(
-        session,
-        "run.rerun",
-        "run",
-        run_id,
-        team_id=service.team_of(run_id),
-        after={"from_step": body.from_step},
-    )
-    session.commit()
-    return started
+    return await service.rerun(run_id, body.from_step)

@@ -30,7 +30,7 @@ from temporalio.common import SearchAttributePair, TypedSearchAttributes
 from temporalio.service import RPCError, RPCStatusCode
 
 from api.audit.service import audit
-from api.auth.principals import Principal
+from api.auth.principals import Principal, require_principal
 from api.config import PromptResolver, RunLimits
 from api.errors import ConflictError, InvalidInputError, NotFoundError, item_at
 from api.releases.service import build_plan
@@ -223,8 +223,7 @@ class RunService:
     artifact_store: ArtifactStore | None = None
 
     def __post_init__(self) -> None:
-        if not isinstance(self.principal, Principal):
-            raise TypeError("RunService needs the acting principal; none was given")
+        require_principal(self.principal)
 
     def artifact_lookup(self) -> ArtifactLookup:
         """Artifacts as the principal may read them (see :func:`artifact_lookup`)."""
@@ -304,6 +303,7 @@ class RunService:
         if created:
             audit(
                 self.session,
+                self.principal,
                 "run.start",
                 "run",
                 started.run_id,
@@ -314,7 +314,6 @@ class RunService:
                     "release_id": release_id,
                     "trigger": trigger.model_dump(),
                 },
-                principal=self.principal,
             )
             self.session.commit()
         return started, created
@@ -508,8 +507,8 @@ class RunService:
             run_id=row.id,
             app_id=row.app_id,
             status=status,
-            started_at=description.start_time.isoformat() if description.start_time else None,
-            ended_at=description.close_time.isoformat() if description.close_time else None,
+            started_at=description.start_time,
+            ended_at=description.close_time,
             temporal_ui_url=self.gateway.workflow_url(row.workflow_id),
             trigger=self.trigger_of(row),
         )
@@ -572,6 +571,15 @@ class RunService:
             if exc.status == RPCStatusCode.NOT_FOUND:
                 raise RunConflict(f"run {run_id} has already finished; nothing to cancel") from exc
             raise
+        audit(
+            self.session,
+            self.principal,
+            "run.cancel",
+            "run",
+            run_id,
+            team_id=self.team_of(run_id, row),
+        )
+        self.session.commit()
 
     @answers_503_when_temporal_is_down
     async def approve(self, run_id: str, decision: ApprovalDecision) -> StepProgress | None:
@@ -588,6 +596,16 @@ class RunService:
                     f"run {run_id} is not running, so it cannot take approvals"
                 ) from exc
             raise
+        audit(
+            self.session,
+            self.principal,
+            "run.approval",
+            "run",
+            run_id,
+            team_id=self.team_of(run_id, row),
+            after=decision.model_dump(mode="json"),
+        )
+        self.session.commit()
         if isinstance(result, dict):
             return StepProgress.model_validate(result)
         return result if isinstance(result, StepProgress) else None
@@ -650,6 +668,16 @@ class RunService:
         new_run = client.get_workflow_handle(row.workflow_id, run_id=answer.run_id)
         for decision in point.redeliver:
             await new_run.execute_update(APPROVE_UPDATE, decision)
+        audit(
+            self.session,
+            self.principal,
+            "run.rerun",
+            "run",
+            run_id,
+            team_id=self.team_of(run_id, row),
+            after={"from_step": from_step},
+        )
+        self.session.commit()
         return self._started(row)
 
     async def _step_states(

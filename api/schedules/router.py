@@ -56,7 +56,7 @@ async def create_schedule(
     `buffer_one`, `allow_all`); `catchup_window_seconds` how late a missed fire may still
     run. Answers with the id and the next fire times; an invalid cron is a 422 naming the
     position."""
-    app = require_app(session, app_id)
+    app = require_app(session, app_id, principal)
     refuse_archived(app)
     definition = body.model_dump(mode="json")
     check_definition(definition)
@@ -64,6 +64,7 @@ async def create_schedule(
     public = await _service(request, session).create(app, definition, principal.subject)
     audit(
         session,
+        principal,
         "schedule.create",
         "schedule",
         public.id,
@@ -82,13 +83,13 @@ async def create_schedule(
     responses=error_responses(404, 503),
 )
 async def list_schedules(
-    _: ViewerDep,
+    principal: ViewerDep,
     request: Request,
     app_id: Annotated[str, Path(max_length=100)],
     session: SessionDep,
 ) -> list[SchedulePublic]:
     """Every schedule of the app, oldest first, with its state and next fire times."""
-    require_app(session, app_id)
+    require_app(session, app_id, principal)
     service = _service(request, session)
     return [await service.public(row) for row in service.rows_of(app_id)]
 
@@ -122,7 +123,7 @@ async def update_schedule(
     """Change any field; the others keep their values. Giving `cron` drops the interval
     and giving `interval_seconds` drops the cron."""
     row = require_schedule(session, schedule_id, principal.can_see_team)
-    app = require_app(session, row.app_id)
+    app = require_app(session, row.app_id, principal)
     refuse_archived(app)
     changes = body.model_dump(mode="json", exclude_unset=True)
     # ``null`` leaves a field as it is, except those that can be cleared (cron and
@@ -140,7 +141,15 @@ async def update_schedule(
                     ("body", key), f"{key} cannot be cleared; give the other one instead"
                 )
     public = await _service(request, session).update(row, changes)
-    audit(session, "schedule.update", "schedule", row.id, team_id=app.team_id, after=changes)
+    audit(
+        session,
+        principal,
+        "schedule.update",
+        "schedule",
+        row.id,
+        team_id=app.team_id,
+        after=changes,
+    )
     session.commit()
     return public
 
@@ -156,9 +165,9 @@ async def delete_schedule(
 ) -> Response:
     """Stops future fires; runs it already started go on."""
     row = require_schedule(session, schedule_id, principal.can_see_team)
-    app = require_app(session, row.app_id)
+    app = require_app(session, row.app_id, principal)
     await _service(request, session).delete(row)
-    audit(session, "schedule.delete", "schedule", schedule_id, team_id=app.team_id)
+    audit(session, principal, "schedule.delete", "schedule", schedule_id, team_id=app.team_id)
     session.commit()
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
@@ -195,7 +204,7 @@ async def unpause_schedule(
 ) -> SchedulePublic:
     """409 while the app is archived (archiving paused it)."""
     row = require_schedule(session, schedule_id, principal.can_see_team)
-    refuse_archived(require_app(session, row.app_id))
+    refuse_archived(require_app(session, row.app_id, principal))
     return await _service(request, session).set_paused(row, False, body.note if body else "")
 
 
@@ -212,7 +221,7 @@ async def trigger_schedule(
     """Starts one run now, whatever the overlap policy and even when paused; it shows in
     `recent_runs` once Temporal has started it."""
     row = require_schedule(session, schedule_id, principal.can_see_team)
-    refuse_archived(require_app(session, row.app_id))
+    refuse_archived(require_app(session, row.app_id, principal))
     return await _service(request, session).trigger(row)
 
 
@@ -233,5 +242,5 @@ async def backfill_schedule(
     """Runs now every fire the schedule would have had in `[start_time, end_time)`
     (`overlap` default `allow_all`, so they all run)."""
     row = require_schedule(session, schedule_id, principal.can_see_team)
-    refuse_archived(require_app(session, row.app_id))
+    refuse_archived(require_app(session, row.app_id, principal))
     return await _service(request, session).backfill(row, body)

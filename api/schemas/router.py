@@ -16,6 +16,7 @@ from api.audit.service import audit
 from api.auth.dependencies import EditorDep, ViewerDep
 from api.dependencies import SessionDep
 from api.errors import ConflictError, InvalidInputError, NotFoundError, error_responses
+from api.paging import limit_query, offset_query
 from api.schemas.sources import json_schema_problem
 from schemas.schema_registry import (
     SCHEMA_NAME_MAX_LENGTH,
@@ -78,8 +79,8 @@ def list_schemas(
         str | None,
         Query(max_length=SCHEMA_NAME_MAX_LENGTH, description="Part of the name, any case."),
     ] = None,
-    limit: Annotated[int, Query(ge=1, le=200, description="Page size.")] = 50,
-    offset: Annotated[int, Query(ge=0, le=2_000_000_000, description="Names to skip.")] = 0,
+    limit: Annotated[int, limit_query(200)] = 50,
+    offset: Annotated[int, offset_query("Names to skip.")] = 0,
 ) -> SchemaPage:
     """Names ordered alphabetically, each with its newest version; ``total`` over all pages."""
     rows, total = SchemaRegistryRepository(session).list_latest(
@@ -131,6 +132,7 @@ def register_schema(
     response.headers["Location"] = f"/schemas/{row.name}/versions/{row.version}"
     audit(
         session,
+        principal,
         "schema.register",
         "schema",
         f"{row.name}/{row.version}",

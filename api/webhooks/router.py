@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from api.audit.service import audit
 from api.auth.dependencies import EditorDep, PublicRoute, ViewerDep
-from api.auth.principals import ALL_TEAMS, Principal, acting_as
+from api.auth.principals import ALL_TEAMS, Principal
 from api.auth.rate_limits import retry_after_header
 from api.dependencies import SessionDep, require_app, run_service_for
 from api.errors import ApiError, ConflictError, InvalidInputError, NotFoundError, error_responses
@@ -104,7 +104,7 @@ def create_webhook(
     """A URL that starts a run of the app for each signed event posted to it; the body
     is mapped to run inputs by `input_mapping` (run input → JSON pointer). The answer
     carries the `secret` — shown this once only."""
-    app = require_app(session, app_id)
+    app = require_app(session, app_id, principal)
     if app.status == "archived":
         raise ConflictError(f"App {app_id!r} is archived; archived apps take no webhooks.")
     check_pointers(body.input_mapping, body.idempotency_pointer)
@@ -122,6 +122,7 @@ def create_webhook(
     session.flush()
     audit(
         session,
+        principal,
         "webhook.create",
         "webhook",
         hook.id,
@@ -139,12 +140,12 @@ def create_webhook(
     responses=error_responses(404),
 )
 def list_webhooks(
-    _: ViewerDep,
+    principal: ViewerDep,
     request: Request,
     app_id: Annotated[str, Path(max_length=100)],
     session: SessionDep,
 ) -> list[WebhookPublic]:
-    require_app(session, app_id)
+    require_app(session, app_id, principal)
     rows = session.scalars(
         select(Webhook).where(Webhook.app_id == app_id).order_by(Webhook.created_at, Webhook.id)
     )
@@ -186,7 +187,7 @@ def update_webhook(
         if value is not None or key == "idempotency_pointer":
             setattr(hook, key, value)
     hook.updated_at = utc_now()
-    audit(session, "webhook.update", "webhook", hook.id, after=changes)
+    audit(session, principal, "webhook.update", "webhook", hook.id, after=changes)
     return _public(request, hook)
 
 
@@ -201,7 +202,7 @@ def delete_webhook(
 ) -> Response:
     hook = _require_webhook(session, webhook_id, principal)
     session.delete(hook)
-    audit(session, "webhook.delete", "webhook", webhook_id)
+    audit(session, principal, "webhook.delete", "webhook", webhook_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -229,6 +230,7 @@ def rotate_secret(
     hook.updated_at = utc_now()
     audit(
         session,
+        principal,
         "webhook.rotate_secret",
         "webhook",
         hook.id,
@@ -290,13 +292,12 @@ async def deliver(
         teams=(app.team_id,) if app.team_id else (ALL_TEAMS,),
         source="webhook",
     )
-    with acting_as(principal):
-        started, created = await run_service_for(request, session, principal).launch(
-            app,
-            inputs=inputs,
-            trigger=RunTrigger(kind="webhook", id=hook.id),
-            idempotency_key=event_key(hook, idempotency_key, payload),
-        )
+    started, created = await run_service_for(request, session, principal).launch(
+        app,
+        inputs=inputs,
+        trigger=RunTrigger(kind="webhook", id=hook.id),
+        idempotency_key=event_key(hook, idempotency_key, payload),
+    )
     return WebhookAccepted(
         run_id=started.run_id,
         status=started.status,

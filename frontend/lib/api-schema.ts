@@ -1601,7 +1601,10 @@ export interface components {
             /** Category */
             category: string;
             config: components["schemas"]["AgentConfig"];
-            /** Created At */
+            /**
+             * Created At
+             * Format: date-time
+             */
             created_at: string;
             /** Description */
             description: string;
@@ -1616,7 +1619,10 @@ export interface components {
             type: string;
             /** Type Category */
             type_category: string;
-            /** Updated At */
+            /**
+             * Updated At
+             * Format: date-time
+             */
             updated_at: string;
         };
         /** AgentTypeMetrics */
@@ -1743,7 +1749,10 @@ export interface components {
         AppPublic: {
             /** Agent Count */
             agent_count: number;
-            /** Created At */
+            /**
+             * Created At
+             * Format: date-time
+             */
             created_at: string;
             /** Description */
             description: string;
@@ -1759,7 +1768,10 @@ export interface components {
              * @enum {string}
              */
             status: "draft" | "deployed" | "archived";
-            /** Updated At */
+            /**
+             * Updated At
+             * Format: date-time
+             */
             updated_at: string;
             /**
              * Version
@@ -1810,7 +1822,10 @@ export interface components {
          * @description An uploaded artifact as ``GET /artifacts`` lists it.
          */
         ArtifactListItem: {
-            /** Created At */
+            /**
+             * Created At
+             * Format: date-time
+             */
             created_at: string;
             /** Created By */
             created_by: string;
@@ -1877,7 +1892,10 @@ export interface components {
             after?: {
                 [key: string]: unknown;
             } | null;
-            /** At */
+            /**
+             * At
+             * Format: date-time
+             */
             at: string;
             /** Before */
             before?: {
@@ -2130,7 +2148,10 @@ export interface components {
         DatasetPublic: {
             /** App Id */
             app_id: string;
-            /** Created At */
+            /**
+             * Created At
+             * Format: date-time
+             */
             created_at: string;
             /**
              * Created By
@@ -2388,7 +2409,10 @@ export interface components {
              * @default 0
              */
             cost_usd?: number;
-            /** Created At */
+            /**
+             * Created At
+             * Format: date-time
+             */
             created_at: string;
             /**
              * Created By
@@ -2473,7 +2497,10 @@ export interface components {
              * @default
              */
             app_version?: string;
-            /** Created At */
+            /**
+             * Created At
+             * Format: date-time
+             */
             created_at: string;
             /** Dataset Id */
             dataset_id: string;
@@ -2601,7 +2628,10 @@ export interface components {
             max_field_drop: number;
             /** Min Score */
             min_score: number;
-            /** Updated At */
+            /**
+             * Updated At
+             * Format: date-time
+             */
             updated_at: string;
             /**
              * Updated By
@@ -2846,14 +2876,20 @@ export interface components {
              * @enum {string}
              */
             scope: "platform" | "app" | "agent_type";
-            /** Since */
+            /**
+             * Since
+             * Format: date-time
+             */
             since: string;
             /**
              * Success Rate
              * @description completed / finished runs in the window.
              */
             success_rate?: number | null;
-            /** Until */
+            /**
+             * Until
+             * Format: date-time
+             */
             until: string;
         };
         /** ModelConfig */
@@ -3203,7 +3239,10 @@ export interface components {
             aliases?: string[];
             /** Commit Message */
             commit_message?: string | null;
-            /** Created At */
+            /**
+             * Created At
+             * Format: date-time
+             */
             created_at: string;
             /** Name */
             name: string;
@@ -3285,7 +3324,10 @@ export interface components {
              * @description Whether this is the app's latest release.
              */
             current: boolean;
-            /** Deployed At */
+            /**
+             * Deployed At
+             * Format: date-time
+             */
             deployed_at: string;
             /**
              * Deployed By
@@ -3331,7 +3373,10 @@ export interface components {
              * @description Whether this is the app's latest release.
              */
             current: boolean;
-            /** Deployed At */
+            /**
+             * Deployed At
+             * Format: date-time
+             */
             deployed_at: string;
             /**
              * Deployed By
@@ -3494,7 +3539,10 @@ export interface components {
             output_tokens?: number;
             /** Run Id */
             run_id: string;
-            /** Started At */
+            /**
+             * Started At
+             * Format: date-time
+             */
             started_at: string;
             /**
              * Status
@@ -3782,7 +3830,10 @@ export interface components {
             latest_version: number;
             /** Name */
             name: string;
-            /** Updated At */
+            /**
+             * Updated At
+             * Format: date-time
+             */
             updated_at: string;
         };
         /**
@@ -3790,7 +3841,10 @@ export interface components {
          * @description One registered version of a schema.
          */
         SchemaVersionPublic: {
-            /** Created At */
+            /**
+             * Created At
+             * Format: date-time
+             */
             created_at: string;
             /** Created By */
             created_by: string;
@@ -3835,7 +3889,10 @@ export interface components {
         ServiceAccountCreated: {
             /** Api Key */
             api_key: string;
-            /** Created At */
+            /**
+             * Created At
+             * Format: date-time
+             */
             created_at: string;
             /** Created By */
             created_by?: string | null;
@@ -3863,7 +3920,10 @@ export interface components {
          * @description A service account; its key is never shown again after creation.
          */
         ServiceAccountPublic: {
-            /** Created At */
+            /**
+             * Created At
+             * Format: date-time
+             */
             created_at: string;
             /** Created By */
             created_by?: string | null;
@@ -4342,7 +4402,10 @@ export interface components {
              * @description The step attempt (Temporal's).
              */
             attempt: number;
-            /** Created At */
+            /**
+             * Created At
+             * Format: date-time
+             */
             created_at: string;
             /** Id */
             id: number;
