@@ -507,6 +507,7 @@ class RunService:
         public = RunPublic(
             run_id=row.id,
             app_id=row.app_id,
+            release_id=row.release_id,
             status=status,
             started_at=description.start_time.isoformat() if description.start_time else None,
             ended_at=description.close_time.isoformat() if description.close_time else None,

@@ -23,6 +23,7 @@ import dagre from "@dagrejs/dagre";
 import "@xyflow/react/dist/style.css";
 import type { PlanGraph, StepData } from "@/lib/builder/model";
 import { cn } from "@/lib/utils";
+import { mark, timed } from "@/lib/builder/perf";
 
 export type Fit = "fits" | "does_not_fit" | "cannot_tell";
 
@@ -205,7 +206,7 @@ export interface CanvasProps {
 export function BuilderCanvas({ graph, nodeData, edgeData, selected, onSelect, onConnect, onDropItem, readOnly, height = 560, onReady }: CanvasProps) {
   const structure = useMemo(() => graph.steps.map((s) => s.id).join("|") + "#" + graph.edges.map((e) => `${e.source}>${e.target}`).join("|"), [graph]);
   // eslint-disable-next-line react-hooks/exhaustive-deps
-  const auto = useMemo(() => layout(graph), [structure]);
+  const auto = useMemo(() => timed("layout", () => layout(graph)), [structure]);
   const [moved, setMoved] = useState<Map<string, { x: number; y: number }>>(() => new Map());
   const [flow, setFlow] = useState<ReactFlowInstance<Node, Edge> | null>(null);
 
@@ -297,6 +298,7 @@ export function BuilderCanvas({ graph, nodeData, edgeData, selected, onSelect, o
         edgeTypes={EDGE_TYPES}
         onNodesChange={onNodesChange}
         onInit={(inst) => {
+          mark("flow-init");
           setFlow(inst);
           onReady?.();
         }}

@@ -23,6 +23,7 @@ import {
 import { outputName } from "@/lib/default-orchestration";
 import { diffLines } from "@/lib/prompts";
 import { cn } from "@/lib/utils";
+import { mark, timed } from "@/lib/builder/perf";
 import { Button } from "@/components/ui/button";
 import { Input, Label, NativeSelect } from "@/components/ui/input";
 import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle } from "@/components/ui/dialog";
@@ -41,6 +42,8 @@ const COALESCE_MS = 700;
 export function starterYaml(appId: string): string {
   return `version: "1.0"\napp_id: "${appId}"\nname: "Pipeline"\nagents: []\nworkflow: []\n`;
 }
+
+mark("module");
 
 const draftPath = (appId: string) => `/orchestration/${encodeURIComponent(appId)}/draft`;
 
@@ -62,7 +65,10 @@ export function OrchestrationBuilder({ appId }: { appId: string }) {
     revalidateOnFocus: false,
     revalidateOnReconnect: false,
     dedupingInterval: 0,
-    onSuccess: (d) => setDraft((cur) => cur ?? d),
+    onSuccess: (d) => {
+      mark("draft");
+      setDraft((cur) => cur ?? d);
+    },
   });
   if (error && !draft) return <ErrorState error={error} retry={() => void mutate()} />;
   if (!draft) return <LoadingState label="Loading the orchestration…" />;
@@ -99,7 +105,7 @@ function Builder({ appId, initial }: { appId: string; initial: Draft }) {
   const [jump, setJump] = useState<{ line: number; column?: number | null; at: number } | null>(null);
   const saving = useRef(false);
 
-  const graph = useMemo(() => toGraph(text), [text]);
+  const graph = useMemo(() => timed("toGraph", () => toGraph(text)), [text]);
   // nothing to save: the text is the server's (the saved draft, or with no draft the stored orchestration)
   const unsaved = text !== savedText && !(version === 0 && text === initial.yaml);
 
