@@ -1,7 +1,7 @@
 "use client";
 import { useState } from "react";
 import useSWR from "swr";
-import { api, unwrap } from "@/lib/api";
+import { api } from "@/lib/api";
 import { toApiError } from "@/lib/errors";
 import { useRelease } from "@/hooks/use-api";
 import { diffLines } from "@/lib/prompts";
