@@ -228,8 +228,15 @@ function firstViewport(pos: Positions, ids: string[], width: number, height: num
     y1 = Math.max(y1, p.y + h);
   }
   if (!Number.isFinite(x0)) return { x: 0, y: 0, zoom: 1 };
-  return getViewportForBounds({ x: x0, y: y0, width: x1 - x0, height: y1 - y0 }, width, height, MIN_ZOOM, FIT_OPTIONS.maxZoom, FIT_OPTIONS.padding);
+  const fit = getViewportForBounds({ x: x0, y: y0, width: x1 - x0, height: y1 - y0 }, width, height, MIN_ZOOM, FIT_OPTIONS.maxZoom, FIT_OPTIONS.padding);
+  if (fit.zoom >= READABLE_ZOOM) return fit;
+  // too long to fit readably: its start, from the trigger, at a zoom where text is legible
+  const zoom = READABLE_ZOOM;
+  return { x: 24 - x0 * zoom, y: height / 2 - ((y0 + y1) / 2) * zoom, zoom };
 }
+
+/** Below this zoom a node's text is too small to read. */
+const READABLE_ZOOM = 0.55;
 
 const MIN_ZOOM = 0.1;
 
@@ -363,7 +370,10 @@ export function BuilderCanvas({ graph, nodeData, edgeData, selected, onSelect, o
       return;
     }
     fitted.current = shape;
-    const timer = setTimeout(() => void flow.fitView({ ...FIT_OPTIONS, nodes: fitIds.map((id) => ({ id })) }), 60);
+    const el = host.current;
+    const timer = setTimeout(() => {
+      if (auto && el) void flow.setViewport(firstViewport(auto, fitIds, el.clientWidth, el.clientHeight), { duration: 150 });
+    }, 60);
     return () => clearTimeout(timer);
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [flow, count, bindings]);

@@ -484,10 +484,7 @@ function Builder({ appId, initial }: { appId: string; initial: Draft }) {
           />
         }
         yaml={
-          <div className="grid gap-1" style={{ height: PANE_HEIGHT }}>
-            <Label id="yaml-pane-label" className="sr-only">
-              Orchestration (YAML)
-            </Label>
+          <div className="grid" style={{ height: PANE_HEIGHT }}>
             {Editor ? (
               <Editor value={text} onChange={onYamlChange} issues={issues} label="Orchestration (YAML)" jumpTo={jump} focusAt={handover} />
             ) : (
