@@ -211,8 +211,8 @@ function sameData(a: StepNodeData, b: StepNodeData): boolean {
   );
 }
 
-/** The viewport that shows the trigger and the first steps (all of a small plan), readable. */
-function firstViewport(pos: Positions, ids: string[], width: number, height: number): Viewport {
+/** The viewport that shows a small plan whole, and a long one from its start, readable. */
+function firstViewport(pos: Positions, ids: string[], steps: number, width: number, height: number): Viewport {
   let x0 = Infinity;
   let y0 = Infinity;
   let x1 = -Infinity;
@@ -229,7 +229,8 @@ function firstViewport(pos: Positions, ids: string[], width: number, height: num
   }
   if (!Number.isFinite(x0)) return { x: 0, y: 0, zoom: 1 };
   const fit = getViewportForBounds({ x: x0, y: y0, width: x1 - x0, height: y1 - y0 }, width, height, MIN_ZOOM, FIT_OPTIONS.maxZoom, FIT_OPTIONS.padding);
-  if (fit.zoom >= READABLE_ZOOM) return fit;
+  // a small plan is shown whole
+  if (fit.zoom >= READABLE_ZOOM || steps <= FIT_MAX_NODES) return fit;
   // too long to fit readably: its start, from the trigger, at a zoom where text is legible
   const zoom = READABLE_ZOOM;
   return { x: 24 - x0 * zoom, y: height / 2 - ((y0 + y1) / 2) * zoom, zoom };
@@ -358,7 +359,7 @@ export function BuilderCanvas({ graph, nodeData, edgeData, selected, onSelect, o
   }, [size]);
   const fitIds = useMemo(() => ["trigger", ...graph.steps.slice(0, FIT_MAX_NODES).map((s) => s.id)], [graph.steps]);
   const [initialViewport, setInitialViewport] = useState<Viewport | null>(null);
-  if (!initialViewport && auto && size) setInitialViewport(firstViewport(auto, fitIds, size.width, size.height));
+  if (!initialViewport && auto && size) setInitialViewport(firstViewport(auto, fitIds, graph.steps.length, size.width, size.height));
   const count = graph.steps.length;
   const bindings = graph.edges.length;
   const fitted = useRef<string | null>(null);
@@ -372,7 +373,7 @@ export function BuilderCanvas({ graph, nodeData, edgeData, selected, onSelect, o
     fitted.current = shape;
     const el = host.current;
     const timer = setTimeout(() => {
-      if (auto && el) void flow.setViewport(firstViewport(auto, fitIds, el.clientWidth, el.clientHeight), { duration: 150 });
+      if (auto && el) void flow.setViewport(firstViewport(auto, fitIds, count, el.clientWidth, el.clientHeight), { duration: 150 });
     }, 60);
     return () => clearTimeout(timer);
     // eslint-disable-next-line react-hooks/exhaustive-deps
