@@ -91,7 +91,7 @@ try {
       // the scripts the canvas needed: those fetched before it was interactive
       const scripts = [];
       p.on("response", (r) => {
-        if (r.request().resourceType() === "script") scripts.push(r.body().catch(() => Buffer.alloc(0)));
+        if (r.request().resourceType() === "script") scripts.push([r.url(), r.body().catch(() => Buffer.alloc(0))]);
       });
       const t = Date.now();
       await p.goto(builderUrl, { waitUntil: "commit" });
@@ -99,7 +99,18 @@ try {
       await p.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
       out.builder_tti_ms.push(Date.now() - t);
       if (i === 0) {
-        const before = await Promise.all(scripts.slice());
+        // requested before the builder's `builder:canvas-ready` mark (CodeMirror comes after it)
+        await p.waitForFunction(() => performance.getEntriesByName("builder:canvas-ready").length > 0, null, { timeout: 30_000 });
+        const early = new Set(
+          await p.evaluate(() => {
+            const ready = performance.getEntriesByName("builder:canvas-ready")[0].startTime;
+            return performance
+              .getEntriesByType("resource")
+              .filter((r) => r.initiatorType === "script" && r.startTime < ready)
+              .map((r) => r.name);
+          }),
+        );
+        const before = await Promise.all(scripts.filter(([url]) => early.has(url)).map(([, body]) => body));
         out.builder_first_paint_js = {
           files: before.length,
           raw_kb: before.reduce((n, b) => n + b.length, 0) / 1024,

@@ -101,17 +101,14 @@ function Builder({ appId, initial }: { appId: string; initial: Draft }) {
   const split = useSplit();
 
   // CodeMirror (its own chunk) is loaded once the canvas is up, or at once when the YAML is
-  // focused; until then the text is in a plain textarea over the same model, so nothing
-  // typed is lost and the canvas's first paint does not wait for the editor.
+  // focused; until then the text is in a plain textarea over the same model. While that
+  // textarea has the focus it stays (CodeMirror takes its place when it loses it), so no
+  // keystroke and no selection is lost to the swap, and the canvas's first paint does not
+  // wait for the editor.
   const [Editor, setEditor] = useState<typeof YamlCodeEditorType | null>(null);
-  const plain = useRef<HTMLTextAreaElement>(null);
-  const [handover, setHandover] = useState<{ anchor: number; head: number } | null>(null);
+  const [typing, setTyping] = useState(false);
   const loadEditor = useCallback(() => {
-    void import("./yaml-code-editor").then((m) => {
-      const el = plain.current;
-      if (el && document.activeElement === el) setHandover({ anchor: el.selectionStart, head: el.selectionEnd });
-      setEditor(() => m.YamlCodeEditor);
-    });
+    void import("./yaml-code-editor").then((m) => setEditor(() => m.YamlCodeEditor));
   }, []);
   const onCanvasReady = useCallback(() => {
     mark("canvas-ready");
@@ -485,17 +482,20 @@ function Builder({ appId, initial }: { appId: string; initial: Draft }) {
         }
         yaml={
           <div className="grid" style={{ height: PANE_HEIGHT }}>
-            {Editor ? (
-              <Editor value={text} onChange={onYamlChange} issues={issues} label="Orchestration (YAML)" jumpTo={jump} focusAt={handover} />
+            {Editor && !typing ? (
+              <Editor value={text} onChange={onYamlChange} issues={issues} label="Orchestration (YAML)" jumpTo={jump} />
             ) : (
               <textarea
-                ref={plain}
                 aria-label="Orchestration (YAML)"
                 data-testid="yaml-plain"
                 spellCheck={false}
                 value={text}
                 onChange={(e) => change(e.target.value, true)}
-                onFocus={loadEditor}
+                onFocus={() => {
+                  setTyping(true);
+                  loadEditor();
+                }}
+                onBlur={() => setTyping(false)}
                 className="h-full min-h-80 w-full resize-none rounded-md border bg-background p-2 font-mono text-xs leading-[1.4] whitespace-pre"
               />
             )}

@@ -78,15 +78,12 @@ export function YamlCodeEditor({
   issues,
   label,
   jumpTo,
-  focusAt,
 }: {
   value: string;
   onChange: (text: string) => void;
   issues: CodeIssue[];
   label: string;
   jumpTo?: { line: number; column?: number | null; at: number } | null;
-  /** Focus the editor at once with this selection (it takes over from a focused textarea). */
-  focusAt?: { anchor: number; head: number } | null;
 }) {
   const host = useRef<HTMLDivElement>(null);
   const view = useRef<EditorView | null>(null);
@@ -123,11 +120,6 @@ export function YamlCodeEditor({
     view.current = timed("codemirror", () => new EditorView({ state: EditorState.create({ doc: value, extensions }), parent }));
     // the scroller is a scrollable region: reachable by keyboard too (axe: scrollable-region-focusable)
     view.current.scrollDOM.tabIndex = 0;
-    if (focusAt) {
-      const max = view.current.state.doc.length;
-      view.current.dispatch({ selection: { anchor: Math.min(focusAt.anchor, max), head: Math.min(focusAt.head, max) }, scrollIntoView: true });
-      view.current.focus();
-    }
     return () => {
       view.current?.destroy();
       view.current = null;
