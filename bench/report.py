@@ -274,6 +274,13 @@ def render(results: dict[str, Any]) -> str:  # noqa: C901, PLR0915 - the report'
                 f"p95 {drag['p95']:.1f} ms (n={drag['n']}; target p95 < {frame_target} ms; "
                 f"p95/target {drag['p95'] / frame_target:.2f})"
             )
+            first = builder.get("first_paint_js")
+            if first:
+                lines.append(
+                    f"  builder: JavaScript fetched before the canvas was interactive "
+                    f"{first['gzip_kb']:.0f} KB gzip in {first['files']} files (target < "
+                    f"{targets['js_per_route_gzip_kb']} KB; the YAML editor loads after it)"
+                )
         parts.append("\n".join(lines))
     if results.get("floor"):
         parts.append(render_floor(results["floor"]))

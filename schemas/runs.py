@@ -93,6 +93,11 @@ class RunPublic(BaseModel):
     app_id: str
     status: RunStatus
     app_version: str = ""
+    release_id: str | None = Field(
+        default=None,
+        description="The release the run was started with (null for a run of the draft): "
+        "its orchestration is GET /apps/{app_id}/releases/{release_id}.",
+    )
     started_at: UtcDatetime | None = None
     ended_at: UtcDatetime | None = None
     steps: list[StepProgress] = Field(default_factory=list)

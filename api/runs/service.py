@@ -506,6 +506,7 @@ class RunService:
         public = RunPublic(
             run_id=row.id,
             app_id=row.app_id,
+            release_id=row.release_id,
             status=status,
             started_at=description.start_time,
             ended_at=description.close_time,

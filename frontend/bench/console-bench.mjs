@@ -21,7 +21,7 @@ const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
   args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
 });
-const out = { first_load_ms: [], warm_load_ms: [], step_on_screen: [], js_per_route: {}, builder_tti_ms: [], builder_drag_frame_ms: [] };
+const out = { first_load_ms: [], warm_load_ms: [], step_on_screen: [], js_per_route: {}, builder_tti_ms: [], builder_drag_frame_ms: [], builder_first_paint_js: null };
 try {
   // Log in once; every context below starts from this session's cookies.
   const login = await browser.newContext();
@@ -88,11 +88,35 @@ try {
     for (let i = 0; i < cfg.builderLoads; i++) {
       const bc = await fresh();
       const p = await bc.newPage();
+      // the scripts the canvas needed: those fetched before it was interactive
+      const scripts = [];
+      p.on("response", (r) => {
+        if (r.request().resourceType() === "script") scripts.push([r.url(), r.body().catch(() => Buffer.alloc(0))]);
+      });
       const t = Date.now();
       await p.goto(builderUrl, { waitUntil: "commit" });
       await p.locator(".react-flow__node[data-id]").first().waitFor({ timeout: 60_000 });
       await p.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
       out.builder_tti_ms.push(Date.now() - t);
+      if (i === 0) {
+        // requested before the builder's `builder:canvas-ready` mark (CodeMirror comes after it)
+        await p.waitForFunction(() => performance.getEntriesByName("builder:canvas-ready").length > 0, null, { timeout: 30_000 });
+        const early = new Set(
+          await p.evaluate(() => {
+            const ready = performance.getEntriesByName("builder:canvas-ready")[0].startTime;
+            return performance
+              .getEntriesByType("resource")
+              .filter((r) => r.initiatorType === "script" && r.startTime < ready)
+              .map((r) => r.name);
+          }),
+        );
+        const before = await Promise.all(scripts.filter(([url]) => early.has(url)).map(([, body]) => body));
+        out.builder_first_paint_js = {
+          files: before.length,
+          raw_kb: before.reduce((n, b) => n + b.length, 0) / 1024,
+          gzip_kb: before.reduce((n, b) => n + gzipSync(b).length, 0) / 1024,
+        };
+      }
       if (i === cfg.builderLoads - 1) {
         // drag a node on screen along a path, 120 pointer moves; rAF intervals meanwhile
         const target = p.locator(".react-flow__node[data-id]").nth(3);

@@ -54,6 +54,13 @@ export function useOrchestration(appId: string | undefined) {
   });
 }
 
+/** One release with its orchestration as YAML (what a run of it was started with). */
+export function useRelease(appId: string | undefined, releaseId: string | null | undefined) {
+  return useSWR(appId && releaseId ? ["release", appId, releaseId] : null, () =>
+    unwrap(api.GET("/apps/{app_id}/releases/{release_id}", { params: { path: { app_id: appId!, release_id: releaseId! } } })),
+  );
+}
+
 export function useRun(runId: string | undefined, config?: SWRConfiguration) {
   return useSWR(runId ? ["run", runId] : null, () => unwrap(api.GET("/runs/{run_id}", { params: { path: { run_id: runId! } } })), config);
 }

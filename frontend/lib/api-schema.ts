@@ -3454,6 +3454,11 @@ export interface components {
                     [key: string]: unknown;
                 };
             } | null;
+            /**
+             * Release Id
+             * @description The release the run was started with (null for a run of the draft): its orchestration is GET /apps/{app_id}/releases/{release_id}.
+             */
+            release_id?: string | null;
             /** Run Id */
             run_id: string;
             /** Started At */

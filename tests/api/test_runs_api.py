@@ -207,6 +207,11 @@ async def test_start_answers_202_with_location_and_ui_link_then_completes(
     run = await wait_for_run(hub.http, run_id)
     assert run["status"] == "completed", run
     assert run["app_version"] == "1.0.0"
+    # the release it was started with, whose orchestration the run page draws
+    release = expect(
+        await hub.http.get(f"/apps/{chain_app.app_id}/releases/{run['release_id']}"), 200
+    )
+    assert release["version"] == "1.0.0" and "workflow:" in release["orchestration_yaml"]
     assert run["outputs"]["1"] == {"extracted": {"memo": "first"}}
     assert run["outputs"]["3"] == {"report": {"analysis": {"extracted": {"memo": "first"}}}}
     assert [(s["step_id"], s["state"]) for s in run["steps"]] == [
@@ -248,6 +253,7 @@ async def test_draft_run_of_an_undeployed_app(hub: RunsHub) -> None:
     run = await wait_for_run(hub.http, started["run_id"])
     assert run["status"] == "completed", run
     assert run["app_version"].endswith("-draft")
+    assert run["release_id"] is None
     assert run["outputs"]["3"]["report"] == {"analysis": {"extracted": {"memo": "draft"}}}
 
 

@@ -1,5 +1,5 @@
 "use client";
-import { createContext, memo, useCallback, useContext, useEffect, useMemo, useState } from "react";
+import { createContext, memo, useCallback, useContext, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
 import {
   Background,
   BaseEdge,
@@ -11,6 +11,7 @@ import {
   ReactFlow,
   applyNodeChanges,
   getBezierPath,
+  getViewportForBounds,
   type Connection,
   type Edge,
   type EdgeProps,
@@ -18,11 +19,13 @@ import {
   type NodeChange,
   type NodeProps,
   type ReactFlowInstance,
+  type Viewport,
 } from "@xyflow/react";
-import dagre from "@dagrejs/dagre";
 import "@xyflow/react/dist/style.css";
 import type { PlanGraph, StepData } from "@/lib/builder/model";
+import { NODE_H, NODE_W, TRIGGER_H, TRIGGER_W, layout, loadDagre, type Positions } from "@/lib/builder/layout";
 import { cn } from "@/lib/utils";
+import { mark, timed } from "@/lib/builder/perf";
 
 export type Fit = "fits" | "does_not_fit" | "cannot_tell";
 
@@ -52,9 +55,6 @@ export interface FitEdgeData extends Record<string, unknown> {
   kind: "input" | "foreach";
   selected?: boolean;
 }
-
-const NODE_W = 210;
-const NODE_H = 78;
 
 const STATE_CLASS: Record<string, string> = {
   completed: "border-emerald-600 bg-emerald-50 dark:bg-emerald-950",
@@ -172,23 +172,6 @@ const MINIMAP_MAX_NODES = 60;
 const NODE_TYPES = { trigger: TriggerNode, step: StepNode };
 const EDGE_TYPES = { fit: FitEdge };
 
-/** Auto-layout (dagre, left to right); positions a user dragged are kept. */
-export function layout(graph: PlanGraph): Map<string, { x: number; y: number }> {
-  const g = new dagre.graphlib.Graph();
-  g.setGraph({ rankdir: "LR", nodesep: 24, ranksep: 70 });
-  g.setDefaultEdgeLabel(() => ({}));
-  g.setNode("trigger", { width: 150, height: 40 });
-  for (const s of graph.steps) g.setNode(s.id, { width: NODE_W, height: NODE_H });
-  for (const e of graph.edges) if (g.hasNode(e.source) && g.hasNode(e.target)) g.setEdge(e.source, e.target);
-  dagre.layout(g);
-  const out = new Map<string, { x: number; y: number }>();
-  for (const id of g.nodes()) {
-    const n = g.node(id);
-    if (n) out.set(id, { x: n.x - n.width / 2, y: n.y - n.height / 2 });
-  }
-  return out;
-}
-
 export interface CanvasProps {
   graph: PlanGraph;
   nodeData: (step: StepData) => Omit<StepNodeData, "step">;
@@ -202,34 +185,147 @@ export interface CanvasProps {
   onReady?: () => void;
 }
 
+/**
+ * Where each node's handles are before React Flow has measured it (it measures a node once
+ * it is on screen): with these and the nodes' estimated sizes, `onlyRenderVisibleElements`
+ * renders only what is in view from the first frame, instead of every node once to
+ * measure it.
+ */
+function handlesOf(w: number, h: number, source: boolean, target: boolean): Node["handles"] {
+  const out: NonNullable<Node["handles"]> = [];
+  if (target) out.push({ id: null, type: "target", position: Position.Left, x: -4, y: h / 2 - 4, width: 8, height: 8 });
+  if (source) out.push({ id: null, type: "source", position: Position.Right, x: w - 4, y: h / 2 - 4, width: 8, height: 8 });
+  return out.length ? out : undefined;
+}
+
+function sameData(a: StepNodeData, b: StepNodeData): boolean {
+  const oa = a.overlay;
+  const ob = b.overlay;
+  return (
+    a.agentLabel === b.agentLabel &&
+    a.severity === b.severity &&
+    a.changed === b.changed &&
+    a.selected === b.selected &&
+    a.problems.join("\n") === b.problems.join("\n") &&
+    (oa === ob || (!!oa && !!ob && oa.state === ob.state && oa.durationMs === ob.durationMs && oa.costUsd === ob.costUsd && oa.attempts === ob.attempts))
+  );
+}
+
+/** The viewport that shows a small plan whole, and a long one from its start, readable. */
+function firstViewport(pos: Positions, ids: string[], steps: number, width: number, height: number): Viewport {
+  let x0 = Infinity;
+  let y0 = Infinity;
+  let x1 = -Infinity;
+  let y1 = -Infinity;
+  for (const id of ids) {
+    const p = pos.get(id);
+    if (!p) continue;
+    const w = id === "trigger" ? TRIGGER_W : NODE_W;
+    const h = id === "trigger" ? TRIGGER_H : NODE_H;
+    x0 = Math.min(x0, p.x);
+    y0 = Math.min(y0, p.y);
+    x1 = Math.max(x1, p.x + w);
+    y1 = Math.max(y1, p.y + h);
+  }
+  if (!Number.isFinite(x0)) return { x: 0, y: 0, zoom: 1 };
+  const fit = getViewportForBounds({ x: x0, y: y0, width: x1 - x0, height: y1 - y0 }, width, height, MIN_ZOOM, FIT_OPTIONS.maxZoom, FIT_OPTIONS.padding);
+  // a small plan is shown whole
+  if (fit.zoom >= READABLE_ZOOM || steps <= FIT_MAX_NODES) return fit;
+  // too long to fit readably: its start, from the trigger, at a zoom where text is legible
+  const zoom = READABLE_ZOOM;
+  return { x: 24 - x0 * zoom, y: height / 2 - ((y0 + y1) / 2) * zoom, zoom };
+}
+
+/** Below this zoom a node's text is too small to read. */
+const READABLE_ZOOM = 0.55;
+
+const MIN_ZOOM = 0.1;
+
+/** What each derived node was made from (position, step, mode): equal keys, same node. */
+const KEY = new WeakMap<Node, string>();
+
+/**
+ * A node React Flow has measured drops the estimated handles: they would replace the
+ * measured ones whenever the node object changes (every frame of a drag).
+ */
+function measuredOnly(n: Node): Node {
+  if (!n.handles || !n.measured?.width) return n;
+  const { handles: _estimated, ...rest } = n;
+  void _estimated;
+  return rest;
+}
+
 export function BuilderCanvas({ graph, nodeData, edgeData, selected, onSelect, onConnect, onDropItem, readOnly, height = 560, onReady }: CanvasProps) {
   const structure = useMemo(() => graph.steps.map((s) => s.id).join("|") + "#" + graph.edges.map((e) => `${e.source}>${e.target}`).join("|"), [graph]);
+  // a small plan waits for dagre (its own chunk); a large one is laid out at once
+  const [dagreTick, setDagreTick] = useState(0);
   // eslint-disable-next-line react-hooks/exhaustive-deps
-  const auto = useMemo(() => layout(graph), [structure]);
+  const auto = useMemo(() => timed("layout", () => layout(graph)), [structure, dagreTick]);
+  useEffect(() => {
+    if (auto) return;
+    let live = true;
+    void loadDagre().then(() => live && setDagreTick((t) => t + 1));
+    return () => {
+      live = false;
+    };
+  }, [auto]);
   const [moved, setMoved] = useState<Map<string, { x: number; y: number }>>(() => new Map());
   const [flow, setFlow] = useState<ReactFlowInstance<Node, Edge> | null>(null);
 
+  // Each node keeps its object while its step, data and position are unchanged: an edit
+  // or a validation result re-renders only the nodes it changed.
   const derived = useMemo<Node[]>(() => {
+    if (!auto) return [];
     const pos = (id: string) => moved.get(id) ?? auto.get(id) ?? { x: 0, y: 0 };
-    return [
-      { id: "trigger", type: "trigger", position: pos("trigger"), data: {}, deletable: false, connectable: !readOnly, draggable: true },
-      ...graph.steps.map<Node>((step) => ({
+    const tp = pos("trigger");
+    const trigger: Node = {
+      id: "trigger",
+      type: "trigger",
+      position: tp,
+      data: {},
+      deletable: false,
+      connectable: !readOnly,
+      draggable: true,
+      initialWidth: TRIGGER_W,
+      initialHeight: TRIGGER_H,
+      handles: handlesOf(TRIGGER_W, TRIGGER_H, true, false),
+    };
+    KEY.set(trigger, `${tp.x},${tp.y},${readOnly}`);
+    const nodes: Node[] = [trigger];
+    for (const step of graph.steps) {
+      const p = pos(step.id);
+      const node: Node = {
         id: step.id,
         type: "step",
-        position: pos(step.id),
-        data: { step, ...nodeData(step), selected: selected?.kind === "node" && selected.id === step.id },
+        position: p,
+        data: { step, ...nodeData(step), selected: selected?.kind === "node" && selected.id === step.id } as StepNodeData,
         connectable: !readOnly,
-      })),
-    ];
+        initialWidth: NODE_W,
+        initialHeight: NODE_H,
+        handles: handlesOf(NODE_W, NODE_H, true, true),
+      };
+      KEY.set(node, `${p.x},${p.y},${readOnly},${JSON.stringify(step)}`);
+      nodes.push(node);
+    }
+    return nodes;
   }, [graph, auto, moved, nodeData, selected, readOnly]);
   // React Flow's own changes (drag positions, measured sizes) apply to a copy of the
-  // derived nodes; a new derivation keeps the sizes already measured.
+  // derived nodes; a new derivation keeps React Flow's copy of every node it left as it was.
   const [nodes, setNodes] = useState<Node[]>(derived);
   const [from, setFrom] = useState(derived);
   if (from !== derived) {
     setFrom(derived);
-    const measured = new Map(nodes.map((n) => [n.id, n.measured]));
-    setNodes(derived.map((n) => (measured.get(n.id) ? { ...n, measured: measured.get(n.id) } : n)));
+    const current = new Map(nodes.map((n) => [n.id, n]));
+    const before = new Map(from.map((n) => [n.id, n]));
+    setNodes(
+      derived.map((n) => {
+        const cur = current.get(n.id);
+        if (!cur) return n;
+        const old = before.get(n.id);
+        if (old && KEY.get(old) === KEY.get(n) && (n.id === "trigger" || sameData(old.data as StepNodeData, n.data as StepNodeData))) return cur;
+        return measuredOnly(cur.measured ? { ...n, measured: cur.measured } : n);
+      }),
+    );
   }
 
   const edges = useMemo<Edge[]>(
@@ -244,23 +340,48 @@ export function BuilderCanvas({ graph, nodeData, edgeData, selected, onSelect, o
     [graph, edgeData, selected],
   );
 
-  // Auto-layout keeps the steps in view: a step or a binding added or removed moves steps
-  // (the layout ranks them by their bindings), so it refits the viewport (after React Flow
-  // has measured the change); a large plan opens on its first steps, readable, and only
-  // what is on screen is rendered.
+  // The first viewport is computed from the layout (the canvas's size measured before
+  // React Flow renders), so the first frame already renders only the nodes in view. Later,
+  // a step or a binding added or removed moves steps (the layout ranks them by their
+  // bindings), so the viewport is refitted once React Flow has measured the change; a large
+  // plan shows its first steps, readable.
+  const host = useRef<HTMLDivElement>(null);
+  const [size, setSize] = useState<{ width: number; height: number } | null>(null);
+  useLayoutEffect(() => {
+    const el = host.current;
+    if (!el || size) return;
+    // hidden (the YAML-only view): wait until it has a size
+    const measure = () => el.clientWidth > 0 && el.clientHeight > 0 && setSize({ width: el.clientWidth, height: el.clientHeight });
+    if (measure()) return;
+    const ro = new ResizeObserver(() => void measure());
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, [size]);
+  const fitIds = useMemo(() => ["trigger", ...graph.steps.slice(0, FIT_MAX_NODES).map((s) => s.id)], [graph.steps]);
+  const [initialViewport, setInitialViewport] = useState<Viewport | null>(null);
+  if (!initialViewport && auto && size) setInitialViewport(firstViewport(auto, fitIds, graph.steps.length, size.width, size.height));
   const count = graph.steps.length;
   const bindings = graph.edges.length;
-  const first = useMemo(() => graph.steps.slice(0, FIT_MAX_NODES).map((s) => ({ id: s.id })), [graph.steps]);
+  const fitted = useRef<string | null>(null);
   useEffect(() => {
     if (!flow) return;
-    const timer = setTimeout(() => void flow.fitView(count > FIT_MAX_NODES ? { ...FIT_OPTIONS, nodes: [{ id: "trigger" }, ...first] } : FIT_OPTIONS), 60);
+    const shape = `${count}/${bindings}`;
+    if (fitted.current === null || fitted.current === shape) {
+      fitted.current = shape;
+      return;
+    }
+    fitted.current = shape;
+    const el = host.current;
+    const timer = setTimeout(() => {
+      if (auto && el) void flow.setViewport(firstViewport(auto, fitIds, count, el.clientWidth, el.clientHeight), { duration: 150 });
+    }, 60);
     return () => clearTimeout(timer);
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [flow, count, bindings]);
 
   const selectEdge = useCallback((id: string) => onSelect?.({ kind: "edge", id }), [onSelect]);
   const onNodesChange = useCallback((changes: NodeChange[]) => {
-    setNodes((ns) => applyNodeChanges(changes, ns));
+    setNodes((ns) => applyNodeChanges(changes, ns).map(measuredOnly));
     const ends = changes.filter((c) => c.type === "position" && !c.dragging && c.position);
     if (ends.length)
       setMoved((m) => {
@@ -269,9 +390,23 @@ export function BuilderCanvas({ graph, nodeData, edgeData, selected, onSelect, o
         return next;
       });
   }, []);
+  const onReadyRef = useRef(onReady);
+  useEffect(() => {
+    onReadyRef.current = onReady;
+  }, [onReady]);
+  const onInit = useCallback((inst: ReactFlowInstance<Node, Edge>) => {
+    mark("flow-init");
+    setFlow(inst);
+    onReadyRef.current?.();
+  }, []);
+  const onConnectEdge = useCallback((c: Connection) => c.source && c.target && onConnect?.(c.source, c.target), [onConnect]);
+  const onNodeClick = useCallback((_: unknown, n: Node) => onSelect?.(n.id === "trigger" ? null : { kind: "node", id: n.id }), [onSelect]);
+  const onEdgeClick = useCallback((_: unknown, e: Edge) => onSelect?.({ kind: "edge", id: e.id }), [onSelect]);
+  const onPaneClick = useCallback(() => onSelect?.(null), [onSelect]);
 
   return (
     <div
+      ref={host}
       className="rounded-md border"
       style={{ height }}
       data-testid="builder-canvas"
@@ -289,34 +424,34 @@ export function BuilderCanvas({ graph, nodeData, edgeData, selected, onSelect, o
         onDropItem(payload, position);
       }}
     >
-      <SelectEdge.Provider value={selectEdge}>
-      <ReactFlow
-        nodes={nodes}
-        edges={edges}
-        nodeTypes={NODE_TYPES}
-        edgeTypes={EDGE_TYPES}
-        onNodesChange={onNodesChange}
-        onInit={(inst) => {
-          setFlow(inst);
-          onReady?.();
-        }}
-        onConnect={(c: Connection) => c.source && c.target && onConnect?.(c.source, c.target)}
-        onNodeClick={(_, n) => onSelect?.(n.id === "trigger" ? null : { kind: "node", id: n.id })}
-        onEdgeClick={(_, e) => onSelect?.({ kind: "edge", id: e.id })}
-        onPaneClick={() => onSelect?.(null)}
-        nodesConnectable={!readOnly}
-        deleteKeyCode={null}
-        onlyRenderVisibleElements
-        fitView
-        fitViewOptions={graph.steps.length > FIT_MAX_NODES ? { ...FIT_OPTIONS, nodes: [{ id: "trigger" }, ...first] } : FIT_OPTIONS}
-        minZoom={0.1}
-        proOptions={{ hideAttribution: true }}
-      >
-        <Background />
-        <Controls showInteractive={false} />
-        {graph.steps.length <= MINIMAP_MAX_NODES ? <MiniMap pannable zoomable className="hidden md:block" /> : null}
-      </ReactFlow>
-      </SelectEdge.Provider>
+      {initialViewport ? (
+        <SelectEdge.Provider value={selectEdge}>
+          <ReactFlow
+            nodes={nodes}
+            edges={edges}
+            nodeTypes={NODE_TYPES}
+            edgeTypes={EDGE_TYPES}
+            onNodesChange={onNodesChange}
+            onInit={onInit}
+            onConnect={onConnectEdge}
+            onNodeClick={onNodeClick}
+            onEdgeClick={onEdgeClick}
+            onPaneClick={onPaneClick}
+            nodesConnectable={!readOnly}
+            deleteKeyCode={null}
+            onlyRenderVisibleElements
+            defaultViewport={initialViewport}
+            minZoom={MIN_ZOOM}
+            proOptions={PRO_OPTIONS}
+          >
+            <Background />
+            <Controls showInteractive={false} />
+            {graph.steps.length <= MINIMAP_MAX_NODES ? <MiniMap pannable zoomable className="hidden md:block" /> : null}
+          </ReactFlow>
+        </SelectEdge.Provider>
+      ) : null}
     </div>
   );
 }
+
+const PRO_OPTIONS = { hideAttribution: true };

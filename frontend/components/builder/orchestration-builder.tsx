@@ -23,18 +23,22 @@ import {
 import { outputName } from "@/lib/default-orchestration";
 import { diffLines } from "@/lib/prompts";
 import { cn } from "@/lib/utils";
+import { draftKey, draftPath, loadDraft, type Draft } from "@/lib/builder/draft";
+import { mark, timed } from "@/lib/builder/perf";
 import { Button } from "@/components/ui/button";
 import { Input, Label, NativeSelect } from "@/components/ui/input";
 import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle } from "@/components/ui/dialog";
 import { ErrorState, LoadingState } from "@/components/shared/states";
 import { BuilderCanvas, type StepNodeData } from "./builder-canvas";
-import { YamlCodeEditor, type CodeIssue } from "./yaml-code-editor";
+import type { CodeIssue, YamlCodeEditor as YamlCodeEditorType } from "./yaml-code-editor";
+import { SplitView, ViewToggle, useSplit } from "./split-view";
 
-type Draft = Schemas["OrchestrationDraftPublic"];
 type Validation = Schemas["OrchestrationValidation"];
 type PlanIssue = Schemas["PlanIssue"];
 
 const VALIDATE_DELAY_MS = 400;
+/** Canvas and YAML panes: most of a 800 px high window, never less than 420 px. */
+const PANE_HEIGHT = "max(420px, calc(100vh - 320px))";
 const SAVE_DELAY_MS = 1000;
 const COALESCE_MS = 700;
 
@@ -42,14 +46,7 @@ export function starterYaml(appId: string): string {
   return `version: "1.0"\napp_id: "${appId}"\nname: "Pipeline"\nagents: []\nworkflow: []\n`;
 }
 
-const draftPath = (appId: string) => `/orchestration/${encodeURIComponent(appId)}/draft`;
-
-async function loadDraft(appId: string): Promise<Draft> {
-  const response = await rawFetch(draftPath(appId));
-  const body = await response.json().catch(() => null);
-  if (!response.ok) throw toApiError(response.status, body);
-  return body as Draft;
-}
+mark("module");
 
 /** The builder: canvas and YAML side by side over one text, saved as a versioned draft. */
 export function OrchestrationBuilder({ appId }: { appId: string }) {
@@ -57,12 +54,15 @@ export function OrchestrationBuilder({ appId }: { appId: string }) {
   // (fetched on every mount: a copy cached from an earlier visit would start from a stale version)
   // and only the first answer counts: a later revalidation never remounts the builder
   const [draft, setDraft] = useState<Draft | null>(null);
-  const { error, mutate } = useSWR(["draft", appId], () => loadDraft(appId), {
+  const { error, mutate } = useSWR(draftKey(appId), () => loadDraft(appId), {
     revalidateOnMount: true,
     revalidateOnFocus: false,
     revalidateOnReconnect: false,
     dedupingInterval: 0,
-    onSuccess: (d) => setDraft((cur) => cur ?? d),
+    onSuccess: (d) => {
+      mark("draft");
+      setDraft((cur) => cur ?? d);
+    },
   });
   if (error && !draft) return <ErrorState error={error} retry={() => void mutate()} />;
   if (!draft) return <LoadingState label="Loading the orchestration…" />;
@@ -98,8 +98,25 @@ function Builder({ appId, initial }: { appId: string; initial: Draft }) {
   const [busy, setBusy] = useState(false);
   const [jump, setJump] = useState<{ line: number; column?: number | null; at: number } | null>(null);
   const saving = useRef(false);
+  const split = useSplit();
 
-  const graph = useMemo(() => toGraph(text), [text]);
+  // CodeMirror (its own chunk) is loaded once the canvas is up, or at once when the YAML is
+  // focused; until then the text is in a plain textarea over the same model. While that
+  // textarea has the focus it stays (CodeMirror takes its place when it loses it), so no
+  // keystroke and no selection is lost to the swap, and the canvas's first paint does not
+  // wait for the editor.
+  const [Editor, setEditor] = useState<typeof YamlCodeEditorType | null>(null);
+  const [typing, setTyping] = useState(false);
+  const loadEditor = useCallback(() => {
+    void import("./yaml-code-editor").then((m) => setEditor(() => m.YamlCodeEditor));
+  }, []);
+  const onCanvasReady = useCallback(() => {
+    mark("canvas-ready");
+    const idle = (cb: () => void) => (typeof window.requestIdleCallback === "function" ? window.requestIdleCallback(cb, { timeout: 400 }) : setTimeout(cb, 50));
+    requestAnimationFrame(() => requestAnimationFrame(() => idle(loadEditor)));
+  }, [loadEditor]);
+
+  const graph = useMemo(() => timed("toGraph", () => toGraph(text)), [text]);
   // nothing to save: the text is the server's (the saved draft, or with no draft the stored orchestration)
   const unsaved = text !== savedText && !(version === 0 && text === initial.yaml);
 
@@ -334,6 +351,9 @@ function Builder({ appId, initial }: { appId: string; initial: Draft }) {
     [graph, text, change, schemasOf],
   );
 
+  const onDrop = useCallback((payload: string) => void onDropItem(payload), [onDropItem]);
+  const onYamlChange = useCallback((t: string) => change(t, true), [change]);
+
   const selectedStep = selected?.kind === "node" ? graph.steps.find((s) => s.id === selected.id) : undefined;
   const selectedEdge = selected?.kind === "edge" ? graph.edges.find((e) => e.id === selected.id) : undefined;
 
@@ -435,15 +455,19 @@ function Builder({ appId, initial }: { appId: string; initial: Draft }) {
         <span className="ml-auto text-sm" data-testid="validation-status">
           {report ? (report.valid ? "✓ valid" : `${report.errors?.length ?? 0} problem(s)`) : "validating…"}
         </span>
+        <ViewToggle view={split.view} onChange={(view) => split.update({ view })} />
       </div>
-      <div className="grid gap-3 xl:grid-cols-[180px_minmax(0,1.3fr)_minmax(0,1fr)]">
-        <Palette agents={agents ?? []} library={library ?? []} />
-        <div className="grid gap-3">
-          {graph.error ? (
-            <p className="rounded-md border border-red-500 p-2 text-sm text-destructive" role="note">
-              The YAML does not parse ({graph.error}); the graph shows the last text that did once it is fixed.
-            </p>
-          ) : null}
+      <Palette agents={agents ?? []} library={library ?? []} />
+      {graph.error ? (
+        <p className="rounded-md border border-red-500 p-2 text-sm text-destructive" role="note">
+          The YAML does not parse ({graph.error}); the graph shows the last text that did once it is fixed.
+        </p>
+      ) : null}
+      <SplitView
+        view={split.view}
+        share={split.share}
+        onShare={(share) => split.update({ share })}
+        graph={
           <BuilderCanvas
             graph={graph}
             nodeData={nodeData}
@@ -451,48 +475,73 @@ function Builder({ appId, initial }: { appId: string; initial: Draft }) {
             selected={selected}
             onSelect={setSelected}
             onConnect={onConnect}
-            onDropItem={(payload) => void onDropItem(payload)}
+            onDropItem={onDrop}
+            onReady={onCanvasReady}
+            height={PANE_HEIGHT}
           />
-          {selectedStep ? (
-            <StepPanel
-              key={selectedStep.id}
-              step={selectedStep}
-              onChange={(path, value) => change(setStepField(text, selectedStep.id, path, value), true)}
-              onRemove={() => {
-                change(removeStep(text, selectedStep.id));
-                setSelected(null);
-              }}
-            />
-          ) : null}
-          {selectedEdge ? (
-            <EdgePanel
-              key={selectedEdge.id}
-              edge={selectedEdge}
-              fit={edgeFits.get(selectedEdge.id)}
-              fieldOptions={fieldOptions(graph.steps.find((s) => s.id === selectedEdge.source), schemasOf)}
-              inputOptions={Object.keys((schemasOf(graph.steps.find((s) => s.id === selectedEdge.target)?.agentId)?.input_schema?.properties as Record<string, unknown> | undefined) ?? {})}
-              onChange={(c) => {
-                const next = updateBinding(text, selectedEdge, c);
-                change(next);
-                const field = c.field ?? selectedEdge.field;
-                const input = c.input ?? selectedEdge.input;
-                setSelected({ kind: "edge", id: `${selectedEdge.source}.${field}->${selectedEdge.target}.${input}` });
-              }}
-              onRemove={() => {
-                change(removeBinding(text, selectedEdge));
-                setSelected(null);
-              }}
-            />
-          ) : null}
-        </div>
-        <div className="grid min-h-80 content-start gap-2">
-          <Label>Orchestration (YAML)</Label>
-          <div className="h-[560px]">
-            <YamlCodeEditor value={text} onChange={(t) => change(t, true)} issues={issues} label="Orchestration (YAML)" jumpTo={jump} />
+        }
+        yaml={
+          <div className="grid" style={{ height: PANE_HEIGHT }}>
+            {Editor && !typing ? (
+              <Editor value={text} onChange={onYamlChange} issues={issues} label="Orchestration (YAML)" jumpTo={jump} />
+            ) : (
+              <textarea
+                aria-label="Orchestration (YAML)"
+                data-testid="yaml-plain"
+                spellCheck={false}
+                value={text}
+                onChange={(e) => change(e.target.value, true)}
+                onFocus={() => {
+                  setTyping(true);
+                  loadEditor();
+                }}
+                onBlur={() => setTyping(false)}
+                className="h-full min-h-80 w-full resize-none rounded-md border bg-background p-2 font-mono text-xs leading-[1.4] whitespace-pre"
+              />
+            )}
           </div>
-          <Problems report={report} extra={deployIssues} onJump={(line, column) => setJump({ line, column, at: Date.now() })} onSelect={setSelected} />
-        </div>
-      </div>
+        }
+      />
+      {selectedStep ? (
+        <StepPanel
+          key={selectedStep.id}
+          step={selectedStep}
+          onChange={(path, value) => change(setStepField(text, selectedStep.id, path, value), true)}
+          onRemove={() => {
+            change(removeStep(text, selectedStep.id));
+            setSelected(null);
+          }}
+        />
+      ) : null}
+      {selectedEdge ? (
+        <EdgePanel
+          key={selectedEdge.id}
+          edge={selectedEdge}
+          fit={edgeFits.get(selectedEdge.id)}
+          fieldOptions={fieldOptions(graph.steps.find((s) => s.id === selectedEdge.source), schemasOf)}
+          inputOptions={Object.keys((schemasOf(graph.steps.find((s) => s.id === selectedEdge.target)?.agentId)?.input_schema?.properties as Record<string, unknown> | undefined) ?? {})}
+          onChange={(c) => {
+            const next = updateBinding(text, selectedEdge, c);
+            change(next);
+            const field = c.field ?? selectedEdge.field;
+            const input = c.input ?? selectedEdge.input;
+            setSelected({ kind: "edge", id: `${selectedEdge.source}.${field}->${selectedEdge.target}.${input}` });
+          }}
+          onRemove={() => {
+            change(removeBinding(text, selectedEdge));
+            setSelected(null);
+          }}
+        />
+      ) : null}
+      <Problems
+        report={report}
+        extra={deployIssues}
+        onJump={(line, column) => {
+          if (split.view === "graph") split.update({ view: "split" });
+          setJump({ line, column, at: Date.now() });
+        }}
+        onSelect={setSelected}
+      />
       <Dialog open={deployOpen} onOpenChange={setDeployOpen}>
         <DialogContent className="max-w-3xl">
           <DialogHeader>
@@ -538,24 +587,31 @@ function Palette({ agents, library }: { agents: Schemas["AgentPublic"][]; librar
     e.dataTransfer.effectAllowed = "copy";
   };
   const item = "cursor-grab rounded-md border bg-background px-2 py-1 text-xs hover:bg-muted active:cursor-grabbing";
+  const group = "flex flex-wrap items-center gap-1.5";
   return (
-    <aside aria-label="Palette" className="grid content-start gap-2 text-sm">
-      <p className="font-medium">This app&apos;s agents</p>
-      {agents.length === 0 ? <p className="text-xs text-muted-foreground">None yet: drag one from the library.</p> : null}
-      {agents.map((a) => (
-        <div key={a.id} draggable className={item} onDragStart={drag({ kind: "agent", id: a.id, type: a.type, name: a.name })} data-testid={`palette-agent-${a.type}`}>
-          {a.name} <span className="text-muted-foreground">({a.type})</span>
+    <aside aria-label="Palette" className="flex flex-wrap items-center gap-x-4 gap-y-2 rounded-md border bg-muted/30 px-3 py-2 text-sm">
+      <div className={group}>
+        <span className="text-xs font-medium">This app&apos;s agents</span>
+        {agents.length === 0 ? <span className="text-xs text-muted-foreground">none yet: drag one from the library</span> : null}
+        {agents.map((a) => (
+          <div key={a.id} draggable className={item} onDragStart={drag({ kind: "agent", id: a.id, type: a.type, name: a.name })} data-testid={`palette-agent-${a.type}`}>
+            {a.name} <span className="text-muted-foreground">({a.type})</span>
+          </div>
+        ))}
+      </div>
+      <div className={group}>
+        <span className="text-xs font-medium">Library</span>
+        {library.map((l) => (
+          <div key={l.type} draggable className={item} onDragStart={drag({ kind: "library", type: l.type, name: l.name })} data-testid={`palette-library-${l.type}`}>
+            {l.name}
+          </div>
+        ))}
+      </div>
+      <div className={group}>
+        <span className="text-xs font-medium">Control</span>
+        <div draggable className={cn(item, "border-dashed border-amber-500")} onDragStart={drag({ kind: "approval" })} data-testid="palette-approval">
+          Approval step
         </div>
-      ))}
-      <p className="mt-2 font-medium">Library</p>
-      {library.map((l) => (
-        <div key={l.type} draggable className={item} onDragStart={drag({ kind: "library", type: l.type, name: l.name })} data-testid={`palette-library-${l.type}`}>
-          {l.name}
-        </div>
-      ))}
-      <p className="mt-2 font-medium">Control</p>
-      <div draggable className={cn(item, "border-dashed border-amber-500")} onDragStart={drag({ kind: "approval" })} data-testid="palette-approval">
-        Approval step
       </div>
       <p className="text-xs text-muted-foreground">Drag onto the canvas; connect a node&apos;s right handle to another&apos;s left handle to bind an output to an input.</p>
     </aside>
@@ -681,7 +737,7 @@ function Problems({
   ];
   if (!rows.length) return null;
   return (
-    <ul className="grid max-h-60 gap-1 overflow-y-auto text-sm" aria-label="Problems">
+    <ul className="grid max-h-60 gap-1 overflow-y-auto rounded-md border p-2 text-sm" aria-label="Problems">
       {rows.map((i, k) => (
         <li key={k} className={cn("flex gap-2", i.severity === "error" ? "text-destructive" : "text-amber-700 dark:text-amber-300")} data-yaml-issue data-severity={i.severity}>
           {i.line ? (

@@ -9,6 +9,7 @@ import { linter, lintGutter, setDiagnostics, type Diagnostic } from "@codemirror
 import { autocompletion, type CompletionContext } from "@codemirror/autocomplete";
 import { minimalChange, offsetAt } from "@/lib/builder/model";
 import { SPEC_KEYS } from "@/lib/builder/spec-keys";
+import { timed } from "@/lib/builder/perf";
 
 /** Marks the changes that come from outside (graph edits, undo): not echoed to onChange. */
 const External = Annotation.define<boolean>();
@@ -115,7 +116,8 @@ export function YamlCodeEditor({
         ".cm-scroller": { fontFamily: "var(--font-geist-mono, ui-monospace, monospace)" },
       }),
     ];
-    view.current = new EditorView({ state: EditorState.create({ doc: value, extensions }), parent: host.current });
+    const parent = host.current;
+    view.current = timed("codemirror", () => new EditorView({ state: EditorState.create({ doc: value, extensions }), parent }));
     // the scroller is a scrollable region: reachable by keyboard too (axe: scrollable-region-focusable)
     view.current.scrollDOM.tabIndex = 0;
     return () => {

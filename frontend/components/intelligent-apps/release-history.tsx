@@ -1,8 +1,9 @@
 "use client";
 import { useState } from "react";
 import useSWR from "swr";
-import { api, unwrap } from "@/lib/api";
+import { api } from "@/lib/api";
 import { toApiError } from "@/lib/errors";
+import { useRelease } from "@/hooks/use-api";
 import { diffLines } from "@/lib/prompts";
 import { cn, formatTime } from "@/lib/utils";
 import { Button } from "@/components/ui/button";
@@ -23,12 +24,6 @@ function useReleases(appId: string, cursor: string | undefined) {
     if (!response.ok) throw toApiError(response.status, error);
     return { items: data ?? [], total: Number(response.headers.get("x-total-count") ?? 0), next: response.headers.get("x-next-cursor") };
   });
-}
-
-function useRelease(appId: string, releaseId: string | undefined) {
-  return useSWR(releaseId ? ["release", appId, releaseId] : null, () =>
-    unwrap(api.GET("/apps/{app_id}/releases/{release_id}", { params: { path: { app_id: appId, release_id: releaseId! } } })),
-  );
 }
 
 function promptVersions(release: Release): string {

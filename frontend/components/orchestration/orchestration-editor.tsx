@@ -1,6 +1,9 @@
 "use client";
 import dynamic from "next/dynamic";
+import { useEffect } from "react";
+import { preload } from "swr";
 import { LoadingState } from "@/components/shared/states";
+import { draftKey, loadDraft } from "@/lib/builder/draft";
 
 /**
  * The Orchestration tab: the visual builder (canvas + YAML over one text, a versioned
@@ -13,5 +16,9 @@ const OrchestrationBuilder = dynamic(() => import("@/components/builder/orchestr
 });
 
 export function OrchestrationEditor({ appId }: { appId: string }) {
+  // the draft is fetched while the builder's code loads, not after it
+  useEffect(() => {
+    void preload(draftKey(appId), () => loadDraft(appId)).catch(() => undefined);
+  }, [appId]);
   return <OrchestrationBuilder appId={appId} />;
 }

@@ -8,7 +8,7 @@ import { api, unwrap, type Run, type StepProgress } from "@/lib/api";
 import { errorMessage } from "@/lib/errors";
 import { isTerminal } from "@/lib/run-stream";
 import { durationMs, formatMs, formatTime, formatUsd } from "@/lib/utils";
-import { useOrchestration, useTrace } from "@/hooks/use-api";
+import { useOrchestration, useRelease, useTrace } from "@/hooks/use-api";
 import { useLiveRun } from "@/hooks/use-live-run";
 import { toast } from "@/hooks/use-toast";
 import { Button } from "@/components/ui/button";
@@ -41,6 +41,9 @@ export function RunView({ runId, initialRun = null }: { runId: string; initialRu
   const finished = (run?.steps ?? []).filter((s) => ["completed", "failed", "skipped", "canceled"].includes(s.state ?? "")).length;
   const { data: trace, mutate: refreshTrace } = useTrace(finished || terminal ? runId : undefined, finished * 2 + (terminal ? 1 : 0));
   const { data: orchestration } = useOrchestration(run?.app_id || undefined);
+  // The graph is the orchestration the run was started with: its release's, whatever was
+  // stored or deployed since. A run of the draft (no release) draws the stored orchestration.
+  const { data: release, error: releaseError } = useRelease(run?.app_id || undefined, run?.release_id);
   const [rerunFrom, setRerunFrom] = useState("");
   const [busy, setBusy] = useState(false);
 
@@ -57,6 +60,7 @@ export function RunView({ runId, initialRun = null }: { runId: string; initialRu
   if (!run) return <LoadingState label="Loading the run…" />;
 
   const steps: StepProgress[] = run.steps ?? [];
+  const graphYaml = run.release_id && !releaseError ? release?.orchestration_yaml : orchestration?.yaml;
   const memo = findMemo(run.outputs);
   const waiting = steps.filter((s) => s.state === "waiting_approval");
   const approvalOf = (stepId: string) =>
@@ -150,13 +154,16 @@ export function RunView({ runId, initialRun = null }: { runId: string; initialRu
         );
       })}
 
-      {orchestration?.yaml ? (
+      {graphYaml ? (
         <Card>
           <CardHeader>
             <CardTitle>Graph</CardTitle>
+            <p className="text-sm text-muted-foreground" data-testid="run-overlay-source">
+              {release && graphYaml === release.orchestration_yaml ? `The orchestration of release ${release.version}, which this run was started with.` : "The app's stored orchestration (this run has no release of its own)."}
+            </p>
           </CardHeader>
           <CardContent data-testid="run-overlay">
-            <RunGraph yaml={orchestration.yaml} steps={steps} spansByStep={spansByStep} />
+            <RunGraph yaml={graphYaml} steps={steps} spansByStep={spansByStep} />
           </CardContent>
         </Card>
       ) : null}

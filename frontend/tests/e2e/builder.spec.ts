@@ -145,3 +145,25 @@ test("two editors on one app: the second save gets the conflict and merges, no e
   expect(merged).toContain("workflow:  # reviewed by the credit desk\n");
   await Promise.all([alice.close(), bob.close()]);
 });
+
+test("the run overlay draws the orchestration of the run's release, not what was stored or deployed after it", async ({ page }) => {
+  test.setTimeout(120_000);
+  const { appId } = await createGatedApp(api, `Overlay ${Date.now()}`);
+  const runId = await startRun(api, appId);
+  const run = await ok<{ release_id: string | null }>(api.get(`/runs/${runId}`));
+  expect(run.release_id).toMatch(/^rel/);
+
+  // After the run started: "analyze" becomes "assess", stored and deployed as a new release.
+  const stored = await ok<{ yaml: string }>(api.get(`/orchestration/${appId}`));
+  const renamed = stored.yaml.replace("step: analyze", "step: assess").replaceAll("source: analyze", "source: assess");
+  await ok(api.put(`/orchestration/${appId}`, { data: renamed, headers: { "content-type": "application/yaml" } }));
+  await ok(api.post(`/apps/${appId}/deploy`));
+
+  await login(page, `/runs/${runId}`);
+  const overlay = page.getByTestId("run-overlay");
+  await expect(overlay.getByTestId("node-analyze")).toBeVisible({ timeout: 60_000 });
+  await expect(overlay.getByTestId("node-assess")).toHaveCount(0);
+  await expect(page.getByTestId("run-overlay-source")).toContainText("release 1.0.0");
+  await expect(overlay.getByTestId("node-sign_off")).toHaveAttribute("data-state", "waiting_approval", { timeout: 90_000 });
+  await ok(api.post(`/runs/${runId}/cancel`));
+});
