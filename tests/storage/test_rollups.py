@@ -375,6 +375,9 @@ WINDOWS = [
     (START + timedelta(hours=9), START + timedelta(hours=9, minutes=1)),
     (START + timedelta(hours=23, microseconds=1), START + timedelta(hours=49, seconds=1)),
     (START - timedelta(days=3), START + timedelta(days=10)),
+    # Across one hour boundary with no whole hour inside, and across midnight.
+    (START + timedelta(hours=23, minutes=20), START + timedelta(hours=24, minutes=10)),
+    (START + timedelta(hours=30, minutes=55), START + timedelta(hours=31, minutes=5)),
 ]
 FILTERS = [(None, None), (APPS[0], None), (None, "mapper"), (APPS[1], "judge")]
 
@@ -387,16 +390,20 @@ def close(rollup: float | None, scan: float | None) -> bool:
 
 @pytest.mark.parametrize("window", WINDOWS, ids=[f"w{i}" for i in range(len(WINDOWS))])
 @pytest.mark.parametrize("app_id,agent_type", FILTERS)
+@pytest.mark.parametrize("ends_now", [False, True], ids=["past", "ends-now"])
 def test_rollup_figures_equal_the_scan(
     session: Session,
     history: dict[str, int],
     window: tuple[datetime, datetime],
     app_id: str | None,
     agent_type: str | None,
+    ends_now: bool,
 ) -> None:
+    """``ends-now``: the window read as if it ended now (the dashboard's case), so a
+    partial last hour is the whole hour's rollup minus the raw rows after ``until``."""
     since, until = window
     reader = RollupReader(session)
-    cut = Window.of(since, until)
+    cut = Window.of(since, until, now=until if ends_now else None)
 
     expected = {
         s.agent_type: s
@@ -479,16 +486,36 @@ def test_buckets_stand_for_their_values_within_the_bound() -> None:
 
 def test_whole_hours_and_edges_cover_the_window_once() -> None:
     since = datetime(2026, 1, 1, 10, 20, tzinfo=UTC)
-    cut = Window.of(since, since + timedelta(hours=3))
-    assert (cut.hours_start, cut.hours_end) == (
-        since.replace(minute=0) + timedelta(hours=1),
-        since.replace(minute=0) + timedelta(hours=3),
-    )
-    assert cut.edges == [
-        (since, since.replace(minute=0) + timedelta(hours=1)),
-        (since.replace(minute=0) + timedelta(hours=3), since + timedelta(hours=3)),
-    ]
-    aligned = Window.of(since.replace(minute=0), since.replace(minute=0) + timedelta(hours=2))
-    assert aligned.edges == [] and aligned.has_hours()
-    short = Window.of(since, since + timedelta(minutes=5))
+    hour = since.replace(minute=0)
+    later = since + timedelta(days=30)
+    # 40 minutes of the first hour inside: its rollup minus the 20 minutes before ``since``;
+    # 20 minutes of the last hour inside: read raw.
+    cut = Window.of(since, since + timedelta(hours=3), now=later)
+    assert (cut.hours_start, cut.hours_end) == (hour, hour + timedelta(hours=3))
+    assert cut.cuts == [(hour, since)]
+    assert cut.edges == [(hour + timedelta(hours=3), since + timedelta(hours=3))]
+    # Ending now: the last hour's rest is in the future (no rows), so its rollup is read.
+    until = since + timedelta(hours=3, minutes=30)
+    ending = Window.of(since, until, now=until)
+    assert (ending.hours_start, ending.hours_end) == (hour, hour + timedelta(hours=4))
+    assert ending.cuts == [(hour, since), (until, hour + timedelta(hours=4))]
+    assert ending.edges == []
+    aligned = Window.of(hour, hour + timedelta(hours=2), now=later)
+    assert aligned.edges == [] and aligned.cuts == [] and aligned.has_hours()
+    short = Window.of(since, since + timedelta(minutes=5), now=later)
     assert not short.has_hours() and short.edges == [(since, since + timedelta(minutes=5))]
+    most = Window.of(hour + timedelta(minutes=5), hour + timedelta(minutes=50), now=later)
+    assert (most.hours_start, most.hours_end) == (hour, hour + timedelta(hours=1))
+    assert most.edges == [] and most.cuts == [
+        (hour, hour + timedelta(minutes=5)),
+        (hour + timedelta(minutes=50), hour + timedelta(hours=1)),
+    ]
+    # Across a boundary with no whole hour inside: each side is within one hour (one day).
+    across = Window.of(hour + timedelta(minutes=50), hour + timedelta(hours=1, minutes=5))
+    for a, b in across.edges + across.cuts:
+        assert a.replace(minute=0, second=0, microsecond=0) == (
+            b - timedelta(microseconds=1)
+        ).replace(minute=0, second=0, microsecond=0)
+    # The equivalence test above reads windows both ways.
+    cuts = [Window.of(a, b) for a, b in WINDOWS]
+    assert any(w.cuts for w in cuts) and any(w.edges for w in cuts)
