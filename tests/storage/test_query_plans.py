@@ -213,14 +213,34 @@ def assert_no_big_seq_scan(plans: list[list[Any]]) -> None:
         (24 * 60, "app-plan7", None),
         (6 * 60 + 7, None, "mapper"),
         (45, None, None),
+        (24 * 60 + 20, None, None),
+        (6 * 60 + 40, "app-plan7", "mapper"),
+        (50, None, None),
     ],
-    ids=["24h-platform", "24h-app", "6h-agent-type", "45min"],
+    ids=[
+        "24h-platform",
+        "24h-app",
+        "6h-agent-type",
+        "45min",
+        "ends-now-24h-platform",
+        "ends-now-6h-app-agent-type",
+        "ends-now-50min",
+    ],
 )
 def test_metrics_reads_use_rollups_and_indexed_edges(
-    runs_engine: Engine, minutes: int, app_id: str | None, agent_type: str | None
+    request: pytest.FixtureRequest,
+    runs_engine: Engine,
+    minutes: int,
+    app_id: str | None,
+    agent_type: str | None,
 ) -> None:
+    """Edges (raw slices added) and cuts (raw slices of a rollup hour taken away, as a
+    window ending now reads its last hour) both walk the time indexes."""
+    ends_now = "ends-now" in request.node.callspec.id
     until = datetime.now(UTC) - timedelta(minutes=13)
-    window = Window.of(until - timedelta(minutes=minutes), until)
+    window = Window.of(until - timedelta(minutes=minutes), until, now=until if ends_now else None)
+    if ends_now:
+        assert window.cuts
 
     def read(session: Session) -> None:
         reader = RollupReader(session)
@@ -242,3 +262,13 @@ def test_a_runs_page_totals_use_an_index_on_the_run_id(runs_engine: Engine) -> N
     # Either index led by run_id will do: the plain one or the attempt's unique key.
     by_run = {"ix_step_results_run_id", "uq_step_results_attempt"}
     assert all(any(index in by_run for _, _, index in nodes) for nodes in plans), plans
+
+
+def test_the_lifetime_counters_read_no_big_table(runs_engine: Engine) -> None:
+    """``GET /metrics``'s counters come from the lifetime tables (migration 0015), never
+    from ``step_results``, ``run_summaries`` or ``schema_violations``."""
+    plans = captured_plans(
+        runs_engine, lambda session: ObservabilityRepository(session).lifetime_totals()
+    )
+    touched = {table for nodes in plans for _kind, table, _index in nodes}
+    assert touched and not touched & BIG_TABLES, touched

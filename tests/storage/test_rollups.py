@@ -1,4 +1,5 @@
-"""The rollups give the figures the scan gave (``GET /observability/metrics``).
+"""The rollups give the figures the scan gave (``GET /observability/metrics``, and the
+lifetime totals of ``GET /metrics``).
 
 A seeded generator writes a history through the real write paths — many apps, agent
 types, models and hours, every outcome, retried and rewritten attempts, re-synced
@@ -28,6 +29,7 @@ from storage.histogram import RELATIVE_ACCURACY, bucket_of, histogram_percentile
 from storage.models import EvaluationRun, RunSummary, SchemaViolation, StepResult
 from storage.observability import (
     ATTEMPT_COMPLETED,
+    LifetimeTotals,
     ObservabilityRepository,
     StepAttempt,
     ViolationInput,
@@ -250,6 +252,45 @@ def scan_by_model(
 # ---------------------------------------------------------------------------------
 
 
+def scan_lifetime_totals(session: Session) -> LifetimeTotals:
+    """``ObservabilityRepository.lifetime_totals`` before the lifetime tables (0015)."""
+    totals = LifetimeTotals()
+    for app, status, count in session.execute(
+        select(RunSummary.app_id, RunSummary.status, func.count())
+        .where(production_runs_only(RunSummary.run_id))
+        .group_by(RunSummary.app_id, RunSummary.status)
+    ):
+        totals.runs[(app, status)] = int(count)
+    for app, agent_type, status, count, tokens_in, tokens_out, cost in session.execute(
+        select(
+            StepResult.app_id,
+            StepResult.agent_type,
+            StepResult.status,
+            func.count(),
+            func.sum(StepResult.input_tokens),
+            func.sum(StepResult.output_tokens),
+            func.sum(StepResult.cost_usd),
+        )
+        .where(production_runs_only(StepResult.run_id))
+        .group_by(StepResult.app_id, StepResult.agent_type, StepResult.status)
+    ):
+        totals.attempts[(app, agent_type, status)] = int(count)
+        key = (app, agent_type)
+        totals.input_tokens[key] = totals.input_tokens.get(key, 0) + int(tokens_in or 0)
+        totals.output_tokens[key] = totals.output_tokens.get(key, 0) + int(tokens_out or 0)
+        totals.cost_usd[key] = totals.cost_usd.get(key, 0.0) + float(cost or 0.0)
+    for app, agent_type, count in session.execute(
+        select(SchemaViolation.app_id, SchemaViolation.agent_type, func.count())
+        .where(
+            SchemaViolation.severity == "error",
+            production_runs_only(SchemaViolation.run_id),
+        )
+        .group_by(SchemaViolation.app_id, SchemaViolation.agent_type)
+    ):
+        totals.violations[(app, agent_type)] = int(count)
+    return totals
+
+
 def moment(rng: random.Random) -> datetime:
     return START + timedelta(microseconds=rng.randrange(HOURS * 3600 * 10**6))
 
@@ -459,6 +500,22 @@ def test_rollup_figures_equal_the_scan(
     for model, (calls, tokens_in, tokens_out, cost) in want_models.items():
         assert have_models[model][:3] == (calls, tokens_in, tokens_out)
         assert have_models[model][3] == pytest.approx(cost, rel=1e-9, abs=1e-9)
+
+
+def test_lifetime_totals_equal_the_scan(session: Session, history: dict[str, int]) -> None:
+    """``GET /metrics``'s counters from the lifetime tables (0015) equal the grouped
+    scan of the raw tables they replaced, over the same history (rewrites, re-syncs,
+    deletes, evaluation runs)."""
+    have = ObservabilityRepository(session).lifetime_totals()
+    want = scan_lifetime_totals(session)
+    assert have.runs == want.runs and have.runs
+    assert have.attempts == want.attempts and have.attempts
+    assert have.input_tokens == want.input_tokens
+    assert have.output_tokens == want.output_tokens
+    assert have.violations == want.violations and have.violations
+    assert sorted(have.cost_usd) == sorted(want.cost_usd)
+    for key, cost in want.cost_usd.items():
+        assert have.cost_usd[key] == pytest.approx(cost, rel=1e-9, abs=1e-9), key
 
 
 def test_the_history_has_every_kind_of_row(session: Session, history: dict[str, int]) -> None:
