@@ -37,6 +37,8 @@ from api.health import router as health
 from api.index import router as index
 from api.observability import router as observability
 from api.observability.platform_metrics import PlatformMetrics
+from api.observability.service import ObservabilityService
+from api.observability.temporal_figures import TemporalFigures
 from api.orchestration import router as orchestration
 from api.prices import router as prices
 from api.prompts import router as prompts
@@ -112,6 +114,7 @@ def create_app(  # noqa: PLR0915 - the composition root: one line per router and
             except TemporalUnavailable as exc:
                 logger.warning("run endpoints answer 503 until Temporal is reachable: %s", exc)
         yield
+        await app.state.temporal_figures.close()
         if on_shutdown is not None:
             await on_shutdown()
         if read_pool is not None:
@@ -139,11 +142,18 @@ def create_app(  # noqa: PLR0915 - the composition root: one line per router and
     app.state.temporal = gateway
     app.state.payload_codec = payload_codec
     # Read by GET /metrics before it answers (hub.telemetry): runs, backlog, cost.
+    # GET /observability/metrics's Temporal figures, kept fresh off the request path.
+    app.state.temporal_figures = TemporalFigures(
+        sync=lambda session: ObservabilityService(session, gateway).sync_run_summaries(),
+        session_factory=app.state.session_factory,
+        max_age_seconds=config.metrics_temporal_max_age_seconds,
+    )
     app.state.platform_metrics = PlatformMetrics(
         app.state.session_factory,
         gateway,
         min_interval_seconds=config.platform_metrics_interval_seconds,
         cost_budget_usd_per_hour=config.cost_budget_usd_per_hour,
+        figures=app.state.temporal_figures,
     )
     app.state.artifact_store = artifact_store
     app.state.prompt_registry = prompt_registry

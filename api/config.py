@@ -96,6 +96,9 @@ class ApiConfig:
     run_limits: RunLimits = field(default_factory=RunLimits)
     #: ``GET /metrics`` re-reads the platform metrics (runs, backlog, cost) at most this often.
     platform_metrics_interval_seconds: float = 5.0
+    #: ``GET /observability/metrics`` serves figures read from Temporal (closed runs,
+    #: running count, backlogs) up to this old; 0: read them in every request.
+    metrics_temporal_max_age_seconds: float = 2.0
     #: Exported as ``hub_cost_budget_usd_per_hour`` for the cost-burn alert; ``None``: not set.
     cost_budget_usd_per_hour: float | None = None
     #: The price file (``HUB_PRICES_FILE``); ``None``: the shipped table. ``GET

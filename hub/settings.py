@@ -164,6 +164,9 @@ class Settings(BaseSettings):
     metrics_token: str | None = None
     #: ``GET /metrics`` re-reads runs, backlogs and cost at most this often.
     platform_metrics_interval_seconds: float = Field(default=5.0, ge=0, le=300)
+    #: ``GET /observability/metrics`` serves its Temporal figures (closed runs synced,
+    #: running count, backlogs) up to this old, re-read in the background; 0: per request.
+    metrics_temporal_max_age_seconds: float = Field(default=2.0, ge=0, le=60)
     #: Exported as ``hub_cost_budget_usd_per_hour``: the cost-burn alert's threshold.
     cost_budget_usd_per_hour: float | None = Field(default=None, gt=0)
     #: Run the orchestration workflow in Temporal's Python sandbox (slower; its

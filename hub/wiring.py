@@ -37,6 +37,7 @@ def api_config(settings: Settings) -> ApiConfig:
             max_concurrent_runs_per_team=settings.max_concurrent_runs_per_team,
         ),
         platform_metrics_interval_seconds=settings.platform_metrics_interval_seconds,
+        metrics_temporal_max_age_seconds=settings.metrics_temporal_max_age_seconds,
         cost_budget_usd_per_hour=settings.cost_budget_usd_per_hour,
         prices_file=str(settings.prices_file) if settings.prices_file else None,
     )

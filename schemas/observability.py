@@ -158,6 +158,14 @@ class MetricsPublic(BaseModel):
         default_factory=list,
         description="Cost per model: calls, tokens and cost of each model's attempts.",
     )
+    temporal_read_at: UtcDatetime | None = Field(
+        default=None,
+        description=(
+            "When the figures read from Temporal (finished runs copied from visibility, "
+            "the running count, the queue backlogs) were read: the oldest of them, at most "
+            "HUB_METRICS_TEMPORAL_MAX_AGE_SECONDS (2 s) before the request."
+        ),
+    )
 
 
 class ViolationPublic(BaseModel):

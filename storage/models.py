@@ -367,6 +367,42 @@ class RunDurationBucket(Base):
     n: Mapped[int] = mapped_column(default=0, server_default="0")
 
 
+class StepTotal(Base):
+    """Step attempts, tokens and cost per app, agent type and status since the tables
+    began (``GET /metrics``'s counters). Kept by triggers (migration 0015)."""
+
+    __tablename__ = "step_totals"
+
+    app_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    agent_type: Mapped[str] = mapped_column(String(100), primary_key=True)
+    status: Mapped[str] = mapped_column(String(20), primary_key=True)
+    attempts: Mapped[int] = mapped_column(default=0, server_default="0")
+    input_tokens: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    output_tokens: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    cost_usd: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
+
+
+class ViolationTotal(Base):
+    """Schema violations (severity ``error``) per app and agent type since the tables
+    began. Kept by triggers (migration 0015)."""
+
+    __tablename__ = "violation_totals"
+
+    app_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    agent_type: Mapped[str] = mapped_column(String(100), primary_key=True)
+    violations: Mapped[int] = mapped_column(default=0, server_default="0")
+
+
+class RunTotal(Base):
+    """Runs per app and status since the tables began. Kept by triggers (migration 0015)."""
+
+    __tablename__ = "run_totals"
+
+    app_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    status: Mapped[str] = mapped_column(String(20), primary_key=True)
+    runs: Mapped[int] = mapped_column(default=0, server_default="0")
+
+
 class ServiceAccount(Base):
     """A machine identity whose API key is stored only as a SHA-256 hash."""
 

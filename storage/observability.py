@@ -17,9 +17,15 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from storage.evaluations import production_runs_only
 from storage.histogram import bucket_of
-from storage.models import RunSummary, SchemaViolation, StepResult
+from storage.models import (
+    RunSummary,
+    RunTotal,
+    SchemaViolation,
+    StepResult,
+    StepTotal,
+    ViolationTotal,
+)
 
 #: Statuses of a step attempt in ``step_results``.
 ATTEMPT_COMPLETED = "completed"
@@ -384,29 +390,30 @@ class ObservabilityRepository:
     def lifetime_totals(self) -> LifetimeTotals:
         """Everything ever recorded, grouped for Prometheus counters (``GET /metrics``).
 
-        Rows are only ever added (or an attempt's row updated in place), so these sums
-        only grow and Prometheus can take ``rate()`` of them. Runs of evaluations are left
-        out (their ``evaluation_runs`` row exists before their first step result).
+        Read from the lifetime totals the triggers keep (``step_totals``,
+        ``violation_totals``, ``run_totals``; migration 0015): a few rows per app and
+        agent type, whatever the size of the tables. Rows are only ever added (or an
+        attempt's row updated in place), so these sums only grow and Prometheus can
+        take ``rate()`` of them. Runs of evaluations are left out (their
+        ``evaluation_runs`` row exists before their first step result). A key whose
+        rows were all taken back (a rewritten attempt's old status) is not reported, as
+        a grouped read of the rows would not report it.
         """
         totals = LifetimeTotals()
         for app, status, count in self.session.execute(
-            select(RunSummary.app_id, RunSummary.status, func.count())
-            .where(production_runs_only(RunSummary.run_id))
-            .group_by(RunSummary.app_id, RunSummary.status)
+            select(RunTotal.app_id, RunTotal.status, RunTotal.runs).where(RunTotal.runs > 0)
         ):
             totals.runs[(app, status)] = int(count)
         for app, agent_type, status, count, tokens_in, tokens_out, cost in self.session.execute(
             select(
-                StepResult.app_id,
-                StepResult.agent_type,
-                StepResult.status,
-                func.count(),
-                func.sum(StepResult.input_tokens),
-                func.sum(StepResult.output_tokens),
-                func.sum(StepResult.cost_usd),
-            )
-            .where(production_runs_only(StepResult.run_id))
-            .group_by(StepResult.app_id, StepResult.agent_type, StepResult.status)
+                StepTotal.app_id,
+                StepTotal.agent_type,
+                StepTotal.status,
+                StepTotal.attempts,
+                StepTotal.input_tokens,
+                StepTotal.output_tokens,
+                StepTotal.cost_usd,
+            ).where(StepTotal.attempts > 0)
         ):
             totals.attempts[(app, agent_type, status)] = int(count)
             key = (app, agent_type)
@@ -415,12 +422,9 @@ class ObservabilityRepository:
             totals.cost_usd[key] = totals.cost_usd.get(key, 0.0) + float(cost or 0.0)
         # Warnings (a figure missing from a valid output) are not schema violations.
         for app, agent_type, count in self.session.execute(
-            select(SchemaViolation.app_id, SchemaViolation.agent_type, func.count())
-            .where(
-                SchemaViolation.severity == "error",
-                production_runs_only(SchemaViolation.run_id),
-            )
-            .group_by(SchemaViolation.app_id, SchemaViolation.agent_type)
+            select(
+                ViolationTotal.app_id, ViolationTotal.agent_type, ViolationTotal.violations
+            ).where(ViolationTotal.violations > 0)
         ):
             totals.violations[(app, agent_type)] = int(count)
         return totals

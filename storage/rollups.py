@@ -32,9 +32,12 @@ the writer and stored next to it (``step_results.latency_bucket``,
 ``run_summaries.duration_bucket``), so the triggers need no logarithm (SQLite may lack
 one).
 
-Reads (:class:`RollupReader`): a window's whole hours come from the rollups; the
-partial hours at its two ends (at most two hours of rows) are aggregated from the raw
-tables through their ``ended_at``/``started_at`` indexes, so counts and sums equal the
+Reads (:class:`RollupReader`): a window's whole hours come from the rollups; a partial
+hour at either end is either its part inside the window read from the raw table, or
+the whole hour's rollup minus the raw rows of its part outside the window, whichever
+spans less time that can hold rows (:class:`Window`): at most half an hour of raw rows
+at each end, and none at an end that is now. The raw slices are aggregated through the
+tables' ``ended_at``/``started_at``/``created_at`` indexes, so counts and sums equal the
 scan's exactly, for any ``since``/``until``.
 """
 
@@ -42,7 +45,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Column, ColumnElement, and_, case, func, or_, select
@@ -102,36 +105,81 @@ class RunRollupFigures:
 
 @dataclass
 class Window:
-    """``[since, until)`` cut into whole hours (from the rollups) and raw edges."""
+    """``[since, until)`` as whole hours from the rollups, plus or minus raw slices.
+
+    A partial hour at either end is read one of two ways, whichever reads fewer raw
+    rows: its part inside the window from the raw table (an *edge*, added), or the
+    whole hour from the rollups minus the raw rows of its part outside the window (a
+    *cut*, taken away). Both give the same figures exactly: an hour's rollup rows are
+    the sum of its raw rows. "Fewer rows" is judged by time, counting nothing after
+    ``now`` (no row has ended yet there): so the dashboard's windows, which end now,
+    read the current hour from the rollups and no raw rows at that end, and a window's
+    raw part is at most half an hour at each end.
+    """
 
     since: datetime
     until: datetime
-    #: ``[start, end)`` of the whole hours; empty when ``start >= end``.
+    #: ``[start, end)`` of the hours read from the rollups; empty when ``start >= end``.
     hours_start: datetime
     hours_end: datetime
-    #: The partial hours, read from the raw tables.
+    #: Raw slices inside the window, added to the hours.
     edges: list[tuple[datetime, datetime]]
+    #: Raw slices of the rollup hours outside the window, taken away.
+    cuts: list[tuple[datetime, datetime]] = field(default_factory=list)
 
     @classmethod
-    def of(cls, since: datetime, until: datetime) -> Window:
+    def of(cls, since: datetime, until: datetime, *, now: datetime | None = None) -> Window:
+        now = now or datetime.now(UTC)
+
+        def rows(start: datetime, end: datetime) -> timedelta:
+            """How much of ``[start, end)`` may hold rows (nothing after ``now``)."""
+            return max(min(end, now) - start, timedelta(0))
+
         first = _floor_hour(since)
         if first < since:
             first += HOUR
         last = _floor_hour(until)
-        if first >= last:  # no whole hour inside: all of it is an edge
-            return cls(since, until, first, first, [(since, until)])
-        edges = [(a, b) for a, b in ((since, first), (last, until)) if a < b]
-        return cls(since, until, first, last, edges)
+        if first >= last:  # no whole hour inside: within one hour, or across one boundary
+            hour = _floor_hour(since)
+            if until <= hour + HOUR:
+                outside = [(a, b) for a, b in ((hour, since), (until, hour + HOUR)) if a < b]
+                if sum((rows(a, b) for a, b in outside), timedelta(0)) < rows(since, until):
+                    return cls(since, until, hour, hour + HOUR, [], outside)
+                return cls(since, until, hour, hour, [(since, until)])
+        hours_start, hours_end = first, last
+        edges: list[tuple[datetime, datetime]] = []
+        cuts: list[tuple[datetime, datetime]] = []
+        if since < first:  # the partial first hour
+            if rows(first - HOUR, since) < rows(since, first):
+                hours_start = first - HOUR
+                cuts.append((first - HOUR, since))
+            else:
+                edges.append((since, first))
+        if last < until:  # the partial last hour
+            if rows(until, last + HOUR) < rows(last, until):
+                hours_end = last + HOUR
+                cuts.append((until, last + HOUR))
+            else:
+                edges.append((last, until))
+        return cls(since, until, hours_start, hours_end, edges, cuts)
 
     def has_hours(self) -> bool:
         return self.hours_start < self.hours_end
 
     def raw(self, column: Column[Any] | Any) -> ColumnElement[bool]:
         """``column`` within one of the edges."""
-        return or_(*[and_(column >= a, column < b) for a, b in self.edges])
+        return _within(column, self.edges)
+
+    def slices(self) -> list[tuple[list[tuple[datetime, datetime]], int]]:
+        """``(raw slices, sign)``: the edges to add and the cuts to take away."""
+        return [(s, sign) for s, sign in ((self.edges, 1), (self.cuts, -1)) if s]
 
     def hourly(self, column: Any) -> ColumnElement[bool]:
         return and_(column >= self.hours_start, column < self.hours_end)
+
+
+def _within(column: Any, slices: list[tuple[datetime, datetime]]) -> ColumnElement[bool]:
+    return or_(*[and_(column >= a, column < b) for a, b in slices])
 
 
 def _floor_hour(value: datetime) -> datetime:
@@ -199,12 +247,14 @@ class RollupReader:
         self, window: Window, *, app_id: str | None
     ) -> list[tuple[str, str, float, int]]:
         """``(day, app_id, cost, tokens)`` by the UTC day a step attempt ended."""
-        sums: dict[tuple[str, str], list[float]] = {}
+        #: (day, app) → [calls, cost, tokens]; a day with no call left is not shown.
+        sums: dict[tuple[str, str], list[Any]] = {}
 
-        def add(day: str, app: str, cost: Any, tokens: Any) -> None:
-            bucket = sums.setdefault((day, app), [0.0, 0])
-            bucket[0] += float(cost or 0.0)
-            bucket[1] += int(tokens or 0)
+        def add(day: str, app: str, calls: Any, cost: Any, tokens: Any, sign: int = 1) -> None:
+            bucket = sums.setdefault((day, app), [0, 0.0, 0])
+            bucket[0] += sign * int(calls or 0)
+            bucket[1] += sign * float(cost or 0.0)
+            bucket[2] += sign * int(tokens or 0)
 
         if window.has_hours():
             conditions = [
@@ -222,27 +272,28 @@ class RollupReader:
                 .where(*conditions)
                 .group_by(StepRollup.hour, StepRollup.app_id)
             ):
-                if calls:
-                    add(hour.date().isoformat(), app, cost, tokens)
-        for start, end in window.edges:  # each edge lies within one hour, so one day
-            conditions = [
-                StepResult.ended_at >= start,
-                StepResult.ended_at < end,
-                production_runs_only(StepResult.run_id),
-            ]
-            if app_id:
-                conditions.append(StepResult.app_id == app_id)
-            for app, cost, tokens in self.session.execute(
-                select(
-                    StepResult.app_id,
-                    func.sum(StepResult.cost_usd),
-                    func.sum(StepResult.input_tokens + StepResult.output_tokens),
-                )
-                .where(*conditions)
-                .group_by(StepResult.app_id)
-            ):
-                add(start.date().isoformat(), app, cost, tokens)
-        return [(day, app, v[0], int(v[1])) for (day, app), v in sorted(sums.items())]
+                add(hour.date().isoformat(), app, calls, cost, tokens)
+        for slices, sign in window.slices():
+            for start, end in slices:  # each slice lies within one hour, so one day
+                conditions = [
+                    StepResult.ended_at >= start,
+                    StepResult.ended_at < end,
+                    production_runs_only(StepResult.run_id),
+                ]
+                if app_id:
+                    conditions.append(StepResult.app_id == app_id)
+                for app, calls, cost, tokens in self.session.execute(
+                    select(
+                        StepResult.app_id,
+                        func.count(),
+                        func.sum(StepResult.cost_usd),
+                        func.sum(StepResult.input_tokens + StepResult.output_tokens),
+                    )
+                    .where(*conditions)
+                    .group_by(StepResult.app_id)
+                ):
+                    add(start.date().isoformat(), app, calls, cost, tokens, sign)
+        return [(day, app, v[1], int(v[2])) for (day, app), v in sorted(sums.items()) if v[0] > 0]
 
     def _step_sums(
         self, window: Window, key: Any, app_id: str | None, agent_type: str | None
@@ -269,45 +320,47 @@ class RollupReader:
                 .where(*conditions)
                 .group_by(key)
             )
-        if not window.edges:
-            return
         raw_key = getattr(StepResult, key.key)
-        conditions = [window.raw(StepResult.ended_at), production_runs_only(StepResult.run_id)]
-        if app_id:
-            conditions.append(StepResult.app_id == app_id)
-        if agent_type:
-            conditions.append(StepResult.agent_type == agent_type)
-        for row in self.session.execute(
-            select(
-                raw_key,
-                func.count(),
-                func.sum(case((StepResult.status != "completed", 1), else_=0)),
-                func.sum(case((StepResult.attempt > 1, 1), else_=0)),
-                func.sum(StepResult.input_tokens),
-                func.sum(StepResult.output_tokens),
-                func.sum(StepResult.cost_usd),
-            )
-            .where(*conditions)
-            .group_by(raw_key)
-        ):
-            yield (*row, 0)
-        if key.key != "agent_type":
-            return
-        violation_conditions = [
-            window.raw(SchemaViolation.created_at),
-            SchemaViolation.severity == "error",
-            production_runs_only(SchemaViolation.run_id),
-        ]
-        if app_id:
-            violation_conditions.append(SchemaViolation.app_id == app_id)
-        if agent_type:
-            violation_conditions.append(SchemaViolation.agent_type == agent_type)
-        for name, count in self.session.execute(
-            select(SchemaViolation.agent_type, func.count())
-            .where(*violation_conditions)
-            .group_by(SchemaViolation.agent_type)
-        ):
-            yield (name, 0, 0, 0, 0, 0, 0.0, count)
+        for slices, sign in window.slices():
+            conditions = [
+                _within(StepResult.ended_at, slices),
+                production_runs_only(StepResult.run_id),
+            ]
+            if app_id:
+                conditions.append(StepResult.app_id == app_id)
+            if agent_type:
+                conditions.append(StepResult.agent_type == agent_type)
+            for name, *sums in self.session.execute(
+                select(
+                    raw_key,
+                    func.count(),
+                    func.sum(case((StepResult.status != "completed", 1), else_=0)),
+                    func.sum(case((StepResult.attempt > 1, 1), else_=0)),
+                    func.sum(StepResult.input_tokens),
+                    func.sum(StepResult.output_tokens),
+                    func.sum(StepResult.cost_usd),
+                )
+                .where(*conditions)
+                .group_by(raw_key)
+            ):
+                yield (name, *(sign * (v or 0) for v in sums), 0)
+            if key.key != "agent_type":
+                continue
+            violation_conditions = [
+                _within(SchemaViolation.created_at, slices),
+                SchemaViolation.severity == "error",
+                production_runs_only(SchemaViolation.run_id),
+            ]
+            if app_id:
+                violation_conditions.append(SchemaViolation.app_id == app_id)
+            if agent_type:
+                violation_conditions.append(SchemaViolation.agent_type == agent_type)
+            for name, count in self.session.execute(
+                select(SchemaViolation.agent_type, func.count())
+                .where(*violation_conditions)
+                .group_by(SchemaViolation.agent_type)
+            ):
+                yield (name, 0, 0, 0, 0, 0, 0.0, sign * count)
 
     def _latency_buckets(
         self, window: Window, app_id: str | None, agent_type: str | None
@@ -328,22 +381,22 @@ class RollupReader:
                 .where(*conditions)
                 .group_by(StepLatencyBucket.agent_type, StepLatencyBucket.bucket)
             )
-        if not window.edges:
-            return
-        conditions = [
-            window.raw(StepResult.ended_at),
-            StepResult.status == "completed",
-            production_runs_only(StepResult.run_id),
-        ]
-        if app_id:
-            conditions.append(StepResult.app_id == app_id)
-        if agent_type:
-            conditions.append(StepResult.agent_type == agent_type)
-        yield from self.session.execute(
-            select(StepResult.agent_type, StepResult.latency_bucket, func.count())
-            .where(*conditions)
-            .group_by(StepResult.agent_type, StepResult.latency_bucket)
-        )
+        for slices, sign in window.slices():
+            conditions = [
+                _within(StepResult.ended_at, slices),
+                StepResult.status == "completed",
+                production_runs_only(StepResult.run_id),
+            ]
+            if app_id:
+                conditions.append(StepResult.app_id == app_id)
+            if agent_type:
+                conditions.append(StepResult.agent_type == agent_type)
+            for name, bucket, count in self.session.execute(
+                select(StepResult.agent_type, StepResult.latency_bucket, func.count())
+                .where(*conditions)
+                .group_by(StepResult.agent_type, StepResult.latency_bucket)
+            ):
+                yield name, bucket, sign * count
 
     # ------------------------------------------------------------ run figures
 
@@ -377,20 +430,24 @@ class RollupReader:
                 .group_by(RunDurationBucket.bucket)
             ):
                 _add(figures.durations, bucket, count)
-        if not window.edges:
-            return figures
-        conditions = [window.raw(RunSummary.started_at), production_runs_only(RunSummary.run_id)]
-        if app_id:
-            conditions.append(RunSummary.app_id == app_id)
-        for status, duration_bucket, types in self.session.execute(
-            select(RunSummary.status, RunSummary.duration_bucket, RunSummary.agent_types).where(
-                *conditions
-            )
-        ):
-            # JSON list membership is not portable SQL; edges hold at most two hours.
-            if agent_type and agent_type not in (types or []):
-                continue
-            figures.by_status[status] = figures.by_status.get(status, 0) + 1
-            if status != "running":
-                _add(figures.durations, duration_bucket, 1)
+        for slices, sign in window.slices():
+            conditions = [
+                _within(RunSummary.started_at, slices),
+                production_runs_only(RunSummary.run_id),
+            ]
+            if app_id:
+                conditions.append(RunSummary.app_id == app_id)
+            for status, duration_bucket, types in self.session.execute(
+                select(RunSummary.status, RunSummary.duration_bucket, RunSummary.agent_types).where(
+                    *conditions
+                )
+            ):
+                # JSON list membership is not portable SQL; slices are under an hour each.
+                if agent_type and agent_type not in (types or []):
+                    continue
+                figures.by_status[status] = figures.by_status.get(status, 0) + sign
+                if status != "running":
+                    _add(figures.durations, duration_bucket, sign)
+        figures.by_status = {s: n for s, n in figures.by_status.items() if n}
+        figures.durations = {b: n for b, n in figures.durations.items() if n}
         return figures

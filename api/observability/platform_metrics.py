@@ -34,6 +34,7 @@ from temporalio.api.workflowservice.v1 import DescribeTaskQueueRequest, GetSyste
 from temporalio.client import Client
 
 from api.observability.service import ObservabilityService
+from api.observability.temporal_figures import TemporalFigures
 from api.temporal import TemporalGateway
 from schemas.agents import BUILTIN_AGENT_TYPES
 from schemas.names import WORKFLOW_TYPE, agent_queue
@@ -280,9 +281,12 @@ class PlatformMetrics:
         min_interval_seconds: float = 5.0,
         cost_budget_usd_per_hour: float | None = None,
         collector: PlatformCollector = COLLECTOR,
+        figures: TemporalFigures | None = None,
     ) -> None:
         self.session_factory = session_factory
         self.gateway = gateway
+        #: Shared with ``GET /observability/metrics``: one summary sync for both.
+        self.figures = figures
         self.min_interval_seconds = min_interval_seconds
         self.cost_budget_usd_per_hour = cost_budget_usd_per_hour
         self.collector = collector
@@ -321,8 +325,11 @@ class PlatformMetrics:
             logger.warning("platform metrics: Temporal unreachable (%s)", type(exc).__name__)
         if client is not None and snapshot.temporal_up:
             try:
-                with self.session_factory() as session:
-                    await ObservabilityService(session, self.gateway).sync_run_summaries()
+                if self.figures is not None:
+                    await self.figures.synced(keep_fresh=False)
+                else:
+                    with self.session_factory() as session:
+                        await ObservabilityService(session, self.gateway).sync_run_summaries()
                 await self._read_running(client, snapshot)
                 snapshot.queues = await self._read_queues(client, self._agent_types())
             except Exception as exc:  # keep what was read; the rest shows as missing series

@@ -30,7 +30,9 @@ router = APIRouter(prefix="/observability", tags=["observability"])
 
 def observability_service(request: Request, session: SessionDep) -> ObservabilityService:
     gateway: TemporalGateway = request.app.state.temporal
-    return ObservabilityService(session=session, gateway=gateway)
+    return ObservabilityService(
+        session=session, gateway=gateway, figures=request.app.state.temporal_figures
+    )
 
 
 ServiceDep = Annotated[ObservabilityService, Depends(observability_service)]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import binascii
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -30,6 +30,7 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from api.errors import InvalidInputError, NotFoundError
 from api.observability.history_payloads import decode_history_payloads
+from api.observability.temporal_figures import TemporalFigures
 from api.runs.service import STATUS_BY_TEMPORAL
 from api.temporal import TemporalGateway
 from schemas.common import utc_text
@@ -203,6 +204,9 @@ class ObservabilityService:
 
     session: Session
     gateway: TemporalGateway
+    #: The process's Temporal figures kept fresh off the request path; ``None``: read
+    #: them from Temporal in the request.
+    figures: TemporalFigures | None = None
 
     # ------------------------------------------------------------------ runs
 
@@ -355,36 +359,51 @@ class ObservabilityService:
         """Aggregates over the window from the hourly rollups (``storage/rollups.py``):
         counts and sums equal a scan of ``run_summaries`` and ``step_results``; latency
         and duration percentiles are within 2 % of the scan's."""
-        until = until or datetime.now(UTC)
+        now = datetime.now(UTC)
+        explicit_since, open_ended = since is not None, until is None or until >= now
+        until = until or now
         since = since or until - DEFAULT_METRICS_WINDOW
         if since >= until:
             raise InvalidInputError.at(("query", "since"), "since must be before until")
         client = await self.gateway.client()
-        # The Temporal round trips run side by side: the sync of closed runs with the
-        # count of running ones, then the queues' backlogs.
-        _synced, running = await asyncio.gather(
-            self.sync_run_summaries(),
-            client.count_workflows(
-                RunFilter(
-                    app_id=app_id,
-                    status="running",
-                    since=since,
-                    until=until,
-                    agent_type=agent_type,
-                ).query()
-            ),
+        figures = self.figures or TemporalFigures(
+            sync=lambda session: ObservabilityService(session, self.gateway).sync_run_summaries(),
+            session_factory=lambda: _Borrowed(self.session),  # type: ignore[arg-type,return-value]
+            max_age_seconds=0,
+        )
+        # The running runs started in the window; with the window reaching now, no bound
+        # above (nothing has started after now). A defaulted start moves with every
+        # request: rounded down to 10 s, the count is shared by the requests of 10 s.
+        running_since = (
+            since if explicit_since else since - timedelta(seconds=since.timestamp() % 10)
+        )
+        running_query = RunFilter(
+            app_id=app_id,
+            status="running",
+            since=running_since,
+            until=None if open_ended else until,
+            agent_type=agent_type,
+        ).query()
+        # The Temporal figures, side by side: the sync of closed runs with the count of
+        # running ones.
+        synced_at, (running, counted_at) = await asyncio.gather(
+            figures.synced(),
+            figures.get(f"running {running_query}", lambda: _count(client, running_query)),
         )
         rollups = RollupReader(self.session)
         window = Window.of(since, until)
         runs = rollups.runs(window, app_id=app_id, agent_type=agent_type)
         by_status = runs.by_status
-        if running.count:
-            by_status["running"] = running.count
+        if running:
+            by_status["running"] = running
         finished = sum(n for status, n in by_status.items() if status != "running")
         stats = rollups.agent_types(window, app_id=app_id, agent_type=agent_type)
         queues = sorted({s.agent_type for s in stats} | ({agent_type} if agent_type else set()))
-        found = await asyncio.gather(*(self._backlog(client, name) for name in queues))
-        backlogs = dict(zip(queues, found, strict=True))
+        found = await asyncio.gather(
+            *(figures.get(f"backlog {name}", _backlog_reader(client, name)) for name in queues)
+        )
+        backlogs = {name: value for name, (value, _at) in zip(queues, found, strict=True)}
+        read_at = min([synced_at, counted_at, *(at for _value, at in found)])
         agent_metrics = [
             AgentTypeMetrics(
                 agent_type=s.agent_type,
@@ -441,6 +460,7 @@ class ObservabilityService:
                 )
                 for m in rollups.models(window, app_id=app_id, agent_type=agent_type)
             ],
+            temporal_read_at=datetime.fromtimestamp(read_at, UTC),
         )
 
     @staticmethod
@@ -501,6 +521,27 @@ class ObservabilityService:
             ],
             next_cursor=encode_cursor(str(rows[-1].id).encode()) if more and rows else None,
         )
+
+
+async def _count(client: Client, query: str) -> int:
+    return int((await client.count_workflows(query)).count)
+
+
+def _backlog_reader(client: Client, agent_type: str) -> Callable[[], Awaitable[int | None]]:
+    return lambda: ObservabilityService._backlog(client, agent_type)
+
+
+class _Borrowed:
+    """The request's own session as a context manager that does not close it."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def __enter__(self) -> Session:
+        return self.session
+
+    def __exit__(self, *_exc: object) -> None:
+        return None
 
 
 @dataclass

@@ -2887,6 +2887,11 @@ export interface components {
              */
             success_rate?: number | null;
             /**
+             * Temporal Read At
+             * @description When the figures read from Temporal (finished runs copied from visibility, the running count, the queue backlogs) were read: the oldest of them, at most HUB_METRICS_TEMPORAL_MAX_AGE_SECONDS (2 s) before the request.
+             */
+            temporal_read_at?: string | null;
+            /**
              * Until
              * Format: date-time
              */

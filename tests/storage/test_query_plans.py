@@ -10,6 +10,7 @@ import json
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
+from importlib import import_module
 from typing import Any
 
 import psycopg
@@ -123,8 +124,11 @@ RUNS = 100_000
 BIG_TABLES = {"step_results", "run_summaries", "schema_violations"}
 
 
-#: The rollup triggers of migration 0010, one per big table.
-ROLLUP_TRIGGERS = {table: f"{table}_rollup" for table in BIG_TABLES}
+#: The rollup triggers of migration 0010 and the lifetime-total triggers of 0015, two per
+#: big table.
+ROLLUP_TRIGGERS = [
+    (table, f"{table}_{kind}") for table in sorted(BIG_TABLES) for kind in ("rollup", "totals")
+]
 #: The hour of a row, as the triggers compute it.
 HOUR = "date_trunc('hour', {column} AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'"
 #: Each row counts under its app and under ``*`` (every app), as in the triggers.
@@ -169,6 +173,11 @@ SET_WISE_ROLLUPS = (
     WHERE r.status <> 'running' AND r.duration_bucket IS NOT NULL GROUP BY 1, 2, 3, 4""",
 )
 
+#: Migration 0015's own set-wise sums of the lifetime totals (its back-fill).
+LIFETIME_TOTALS_BACKFILL = tuple(
+    import_module("storage.migrations.versions.0015_s3_22_lifetime_totals")._BACKFILL
+)
+
 
 @pytest.fixture(scope="module")
 def runs_engine(database_url: str) -> Iterator[Engine]:
@@ -183,7 +192,7 @@ def runs_engine(database_url: str) -> Iterator[Engine]:
     engine = create_db_engine(database_url)
     now = "now() - interval '30 hours'"
     with engine.begin() as conn:
-        for table, trigger in ROLLUP_TRIGGERS.items():
+        for table, trigger in ROLLUP_TRIGGERS:
             conn.exec_driver_sql(f"ALTER TABLE {table} DISABLE TRIGGER {trigger}")
         conn.exec_driver_sql(
             f"""INSERT INTO run_summaries (run_id, app_id, app_version, agent_types, status,
@@ -215,13 +224,14 @@ def runs_engine(database_url: str) -> Iterator[Engine]:
                 {now} + i * interval '1 second' * 1.08
             FROM generate_series(1, {RUNS}, 5) AS i"""
         )
+        # Summed before the evaluation runs are recorded, as the triggers would have.
+        for statement in SET_WISE_ROLLUPS + LIFETIME_TOTALS_BACKFILL:
+            conn.exec_driver_sql(statement)
         conn.exec_driver_sql(
             f"""INSERT INTO evaluation_runs (run_id, evaluation_id, item_index)
             SELECT 'run-plan-' || i, 'eval-plan', i FROM generate_series(1, {RUNS}, 10) AS i"""
         )
-        for statement in SET_WISE_ROLLUPS:
-            conn.exec_driver_sql(statement)
-        for table, trigger in ROLLUP_TRIGGERS.items():
+        for table, trigger in ROLLUP_TRIGGERS:
             conn.exec_driver_sql(f"ALTER TABLE {table} ENABLE TRIGGER {trigger}")
     with psycopg.connect(postgresql_conninfo(database_url), autocommit=True) as conn:
         conn.execute("VACUUM ANALYZE")
@@ -272,14 +282,34 @@ def assert_no_big_seq_scan(plans: list[list[Any]]) -> None:
         (24 * 60, "app-plan7", None),
         (6 * 60 + 7, None, "mapper"),
         (45, None, None),
+        (24 * 60 + 20, None, None),
+        (6 * 60 + 40, "app-plan7", "mapper"),
+        (50, None, None),
     ],
-    ids=["24h-platform", "24h-app", "6h-agent-type", "45min"],
+    ids=[
+        "24h-platform",
+        "24h-app",
+        "6h-agent-type",
+        "45min",
+        "ends-now-24h-platform",
+        "ends-now-6h-app-agent-type",
+        "ends-now-50min",
+    ],
 )
 def test_metrics_reads_use_rollups_and_indexed_edges(
-    runs_engine: Engine, minutes: int, app_id: str | None, agent_type: str | None
+    request: pytest.FixtureRequest,
+    runs_engine: Engine,
+    minutes: int,
+    app_id: str | None,
+    agent_type: str | None,
 ) -> None:
+    """Edges (raw slices added) and cuts (raw slices of a rollup hour taken away, as a
+    window ending now reads its last hour) both walk the time indexes."""
+    ends_now = "ends-now" in request.node.callspec.id
     until = datetime.now(UTC) - timedelta(minutes=13)
-    window = Window.of(until - timedelta(minutes=minutes), until)
+    window = Window.of(until - timedelta(minutes=minutes), until, now=until if ends_now else None)
+    if ends_now:
+        assert window.cuts
 
     def read(session: Session) -> None:
         reader = RollupReader(session)
@@ -365,3 +395,13 @@ def test_the_set_wise_rollups_match_the_triggers(runs_engine: Engine) -> None:
         transaction.rollback()
     assert all(by_triggers.values()), by_triggers
     assert set_wise == by_triggers
+
+
+def test_the_lifetime_counters_read_no_big_table(runs_engine: Engine) -> None:
+    """``GET /metrics``'s counters come from the lifetime tables (migration 0015), never
+    from ``step_results``, ``run_summaries`` or ``schema_violations``."""
+    plans = captured_plans(
+        runs_engine, lambda session: ObservabilityRepository(session).lifetime_totals()
+    )
+    touched = {table for nodes in plans for _kind, table, _index in nodes}
+    assert touched and not touched & BIG_TABLES, touched

@@ -1,4 +1,5 @@
-"""The rollups give the figures the scan gave (``GET /observability/metrics``).
+"""The rollups give the figures the scan gave (``GET /observability/metrics``, and the
+lifetime totals of ``GET /metrics``).
 
 A seeded generator writes a history through the real write paths — many apps, agent
 types, models and hours, every outcome, retried and rewritten attempts, re-synced
@@ -28,6 +29,7 @@ from storage.histogram import RELATIVE_ACCURACY, bucket_of, histogram_percentile
 from storage.models import EvaluationRun, RunSummary, SchemaViolation, StepResult
 from storage.observability import (
     ATTEMPT_COMPLETED,
+    LifetimeTotals,
     ObservabilityRepository,
     StepAttempt,
     ViolationInput,
@@ -250,6 +252,45 @@ def scan_by_model(
 # ---------------------------------------------------------------------------------
 
 
+def scan_lifetime_totals(session: Session) -> LifetimeTotals:
+    """``ObservabilityRepository.lifetime_totals`` before the lifetime tables (0015)."""
+    totals = LifetimeTotals()
+    for app, status, count in session.execute(
+        select(RunSummary.app_id, RunSummary.status, func.count())
+        .where(production_runs_only(RunSummary.run_id))
+        .group_by(RunSummary.app_id, RunSummary.status)
+    ):
+        totals.runs[(app, status)] = int(count)
+    for app, agent_type, status, count, tokens_in, tokens_out, cost in session.execute(
+        select(
+            StepResult.app_id,
+            StepResult.agent_type,
+            StepResult.status,
+            func.count(),
+            func.sum(StepResult.input_tokens),
+            func.sum(StepResult.output_tokens),
+            func.sum(StepResult.cost_usd),
+        )
+        .where(production_runs_only(StepResult.run_id))
+        .group_by(StepResult.app_id, StepResult.agent_type, StepResult.status)
+    ):
+        totals.attempts[(app, agent_type, status)] = int(count)
+        key = (app, agent_type)
+        totals.input_tokens[key] = totals.input_tokens.get(key, 0) + int(tokens_in or 0)
+        totals.output_tokens[key] = totals.output_tokens.get(key, 0) + int(tokens_out or 0)
+        totals.cost_usd[key] = totals.cost_usd.get(key, 0.0) + float(cost or 0.0)
+    for app, agent_type, count in session.execute(
+        select(SchemaViolation.app_id, SchemaViolation.agent_type, func.count())
+        .where(
+            SchemaViolation.severity == "error",
+            production_runs_only(SchemaViolation.run_id),
+        )
+        .group_by(SchemaViolation.app_id, SchemaViolation.agent_type)
+    ):
+        totals.violations[(app, agent_type)] = int(count)
+    return totals
+
+
 def moment(rng: random.Random) -> datetime:
     return START + timedelta(microseconds=rng.randrange(HOURS * 3600 * 10**6))
 
@@ -375,6 +416,9 @@ WINDOWS = [
     (START + timedelta(hours=9), START + timedelta(hours=9, minutes=1)),
     (START + timedelta(hours=23, microseconds=1), START + timedelta(hours=49, seconds=1)),
     (START - timedelta(days=3), START + timedelta(days=10)),
+    # Across one hour boundary with no whole hour inside, and across midnight.
+    (START + timedelta(hours=23, minutes=20), START + timedelta(hours=24, minutes=10)),
+    (START + timedelta(hours=30, minutes=55), START + timedelta(hours=31, minutes=5)),
 ]
 FILTERS = [(None, None), (APPS[0], None), (None, "mapper"), (APPS[1], "judge")]
 
@@ -387,16 +431,20 @@ def close(rollup: float | None, scan: float | None) -> bool:
 
 @pytest.mark.parametrize("window", WINDOWS, ids=[f"w{i}" for i in range(len(WINDOWS))])
 @pytest.mark.parametrize("app_id,agent_type", FILTERS)
+@pytest.mark.parametrize("ends_now", [False, True], ids=["past", "ends-now"])
 def test_rollup_figures_equal_the_scan(
     session: Session,
     history: dict[str, int],
     window: tuple[datetime, datetime],
     app_id: str | None,
     agent_type: str | None,
+    ends_now: bool,
 ) -> None:
+    """``ends-now``: the window read as if it ended now (the dashboard's case), so a
+    partial last hour is the whole hour's rollup minus the raw rows after ``until``."""
     since, until = window
     reader = RollupReader(session)
-    cut = Window.of(since, until)
+    cut = Window.of(since, until, now=until if ends_now else None)
 
     expected = {
         s.agent_type: s
@@ -454,6 +502,22 @@ def test_rollup_figures_equal_the_scan(
         assert have_models[model][3] == pytest.approx(cost, rel=1e-9, abs=1e-9)
 
 
+def test_lifetime_totals_equal_the_scan(session: Session, history: dict[str, int]) -> None:
+    """``GET /metrics``'s counters from the lifetime tables (0015) equal the grouped
+    scan of the raw tables they replaced, over the same history (rewrites, re-syncs,
+    deletes, evaluation runs)."""
+    have = ObservabilityRepository(session).lifetime_totals()
+    want = scan_lifetime_totals(session)
+    assert have.runs == want.runs and have.runs
+    assert have.attempts == want.attempts and have.attempts
+    assert have.input_tokens == want.input_tokens
+    assert have.output_tokens == want.output_tokens
+    assert have.violations == want.violations and have.violations
+    assert sorted(have.cost_usd) == sorted(want.cost_usd)
+    for key, cost in want.cost_usd.items():
+        assert have.cost_usd[key] == pytest.approx(cost, rel=1e-9, abs=1e-9), key
+
+
 def test_the_history_has_every_kind_of_row(session: Session, history: dict[str, int]) -> None:
     """The generator exercised what the triggers must handle (not a vacuous comparison)."""
     assert history["evaluation_runs"] > 20 and history["rewrites"] > 50
@@ -479,16 +543,36 @@ def test_buckets_stand_for_their_values_within_the_bound() -> None:
 
 def test_whole_hours_and_edges_cover_the_window_once() -> None:
     since = datetime(2026, 1, 1, 10, 20, tzinfo=UTC)
-    cut = Window.of(since, since + timedelta(hours=3))
-    assert (cut.hours_start, cut.hours_end) == (
-        since.replace(minute=0) + timedelta(hours=1),
-        since.replace(minute=0) + timedelta(hours=3),
-    )
-    assert cut.edges == [
-        (since, since.replace(minute=0) + timedelta(hours=1)),
-        (since.replace(minute=0) + timedelta(hours=3), since + timedelta(hours=3)),
-    ]
-    aligned = Window.of(since.replace(minute=0), since.replace(minute=0) + timedelta(hours=2))
-    assert aligned.edges == [] and aligned.has_hours()
-    short = Window.of(since, since + timedelta(minutes=5))
+    hour = since.replace(minute=0)
+    later = since + timedelta(days=30)
+    # 40 minutes of the first hour inside: its rollup minus the 20 minutes before ``since``;
+    # 20 minutes of the last hour inside: read raw.
+    cut = Window.of(since, since + timedelta(hours=3), now=later)
+    assert (cut.hours_start, cut.hours_end) == (hour, hour + timedelta(hours=3))
+    assert cut.cuts == [(hour, since)]
+    assert cut.edges == [(hour + timedelta(hours=3), since + timedelta(hours=3))]
+    # Ending now: the last hour's rest is in the future (no rows), so its rollup is read.
+    until = since + timedelta(hours=3, minutes=30)
+    ending = Window.of(since, until, now=until)
+    assert (ending.hours_start, ending.hours_end) == (hour, hour + timedelta(hours=4))
+    assert ending.cuts == [(hour, since), (until, hour + timedelta(hours=4))]
+    assert ending.edges == []
+    aligned = Window.of(hour, hour + timedelta(hours=2), now=later)
+    assert aligned.edges == [] and aligned.cuts == [] and aligned.has_hours()
+    short = Window.of(since, since + timedelta(minutes=5), now=later)
     assert not short.has_hours() and short.edges == [(since, since + timedelta(minutes=5))]
+    most = Window.of(hour + timedelta(minutes=5), hour + timedelta(minutes=50), now=later)
+    assert (most.hours_start, most.hours_end) == (hour, hour + timedelta(hours=1))
+    assert most.edges == [] and most.cuts == [
+        (hour, hour + timedelta(minutes=5)),
+        (hour + timedelta(minutes=50), hour + timedelta(hours=1)),
+    ]
+    # Across a boundary with no whole hour inside: each side is within one hour (one day).
+    across = Window.of(hour + timedelta(minutes=50), hour + timedelta(hours=1, minutes=5))
+    for a, b in across.edges + across.cuts:
+        assert a.replace(minute=0, second=0, microsecond=0) == (
+            b - timedelta(microseconds=1)
+        ).replace(minute=0, second=0, microsecond=0)
+    # The equivalence test above reads windows both ways.
+    cuts = [Window.of(a, b) for a, b in WINDOWS]
+    assert any(w.cuts for w in cuts) and any(w.edges for w in cuts)
