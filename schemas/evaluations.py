@@ -194,7 +194,7 @@ class EvaluationPublic(BaseModel):
     mlflow_run_id: str | None = None
     error: str | None = None
     created_at: UtcDatetime
-    finished_at: str | None = None
+    finished_at: UtcDatetime | None = None
     created_by: str = ""
 
 
@@ -214,7 +214,7 @@ class EvaluationSummary(BaseModel):
     purpose: Literal["manual", "gate"] = "manual"
     judge: bool = False
     created_at: UtcDatetime
-    finished_at: str | None = None
+    finished_at: UtcDatetime | None = None
 
 
 class FieldComparison(BaseModel):

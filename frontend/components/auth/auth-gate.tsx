@@ -78,9 +78,24 @@ interface OidcConfig {
   display_name?: string | null;
 }
 
+/** The hub's OIDC sign-in settings, or null when it has none (or they cannot be read). */
+function useOidcConfig(): { config: OidcConfig | null; loaded: boolean } {
+  const [state, setState] = useState<{ config: OidcConfig | null; loaded: boolean }>({ config: null, loaded: false });
+  useEffect(() => {
+    let live = true;
+    fetch("/api/auth/oidc", { cache: "no-store" })
+      .then((res) => (res.ok ? res.json() : null))
+      .catch(() => null)
+      .then((body: OidcConfig | null) => live && setState({ config: body, loaded: true }));
+    return () => {
+      live = false;
+    };
+  }, []);
+  return state;
+}
+
 /** "Sign in with <issuer>" when the hub has an OIDC issuer and client id; else nothing. */
-function OidcSignIn() {
-  const [config, setConfig] = useState<OidcConfig | null>(null);
+function OidcSignIn({ config }: { config: OidcConfig | null }) {
   // Rendered only in the browser (after the session check), so the URL can be read here.
   const [loginError] = useState<string | null>(() =>
     typeof window === "undefined" ? null : new URL(window.location.href).searchParams.get("login_error"),
@@ -91,14 +106,6 @@ function OidcSignIn() {
       url.searchParams.delete("login_error");
       window.history.replaceState(null, "", url.pathname + url.search + url.hash);
     }
-    let live = true;
-    fetch("/api/auth/oidc", { cache: "no-store" })
-      .then((res) => (res.ok ? res.json() : null))
-      .then((body: OidcConfig | null) => live && setConfig(body))
-      .catch(() => undefined);
-    return () => {
-      live = false;
-    };
   }, []);
   const next = typeof window === "undefined" ? "/" : window.location.pathname + window.location.search;
   return (
@@ -119,6 +126,33 @@ function OidcSignIn() {
         </div>
       ) : null}
     </>
+  );
+}
+
+/**
+ * The login page. The form shows once the OIDC settings are known, so the sign-in button
+ * does not appear above it later and move "Log in" from under a pointer about to click it.
+ */
+function LoginScreen() {
+  const oidc = useOidcConfig();
+  return (
+    <main className="flex min-h-screen items-center justify-center bg-muted/40 p-4">
+      <div className="w-full max-w-sm rounded-lg border bg-background p-6 shadow-sm">
+        <div className="mb-4 flex items-center gap-2">
+          <KeyRound className="size-5" aria-hidden />
+          <h1 className="text-xl font-semibold">Agentic Hub</h1>
+        </div>
+        <p className="mb-4 text-sm text-muted-foreground">Sign in, or paste an API key, to open the console.</p>
+        {oidc.loaded ? (
+          <>
+            <OidcSignIn config={oidc.config} />
+            <LoginForm />
+          </>
+        ) : (
+          <LoadingState label="Connecting to the hub…" className="justify-center py-8" />
+        )}
+      </div>
+    </main>
   );
 }
 
@@ -158,20 +192,7 @@ export function AuthGate({ children, assumeSession = false }: { children: React.
         </Button>
       </main>
     );
-  if (auth.status === "login")
-    return (
-      <main className="flex min-h-screen items-center justify-center bg-muted/40 p-4">
-        <div className="w-full max-w-sm rounded-lg border bg-background p-6 shadow-sm">
-          <div className="mb-4 flex items-center gap-2">
-            <KeyRound className="size-5" aria-hidden />
-            <h1 className="text-xl font-semibold">Agentic Hub</h1>
-          </div>
-          <p className="mb-4 text-sm text-muted-foreground">Sign in, or paste an API key, to open the console.</p>
-          <OidcSignIn />
-          <LoginForm />
-        </div>
-      </main>
-    );
+  if (auth.status === "login") return <LoginScreen />;
   return (
     <>
       {children}
