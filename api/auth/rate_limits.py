@@ -82,7 +82,9 @@ class ProcessMemoryStorage(SyncMemoryStorage):
     def _previous_ttl(previous_count: int, expiry: int, now: float) -> float:
         return (1 - (((now - expiry) / expiry) % 1)) * expiry if previous_count else 0.0
 
-    def acquire_sliding_window_entry(self, key: str, limit: int, expiry: int, amount: int = 1) -> bool:
+    def acquire_sliding_window_entry(
+        self, key: str, limit: int, expiry: int, amount: int = 1
+    ) -> bool:
         if amount > limit:
             return False
         now = time.time()
@@ -144,7 +146,9 @@ class RateLimiter:
             else None
         )
         self._shared = (
-            SlidingWindowCounterRateLimiter(self.storage) if isinstance(self.storage, Storage) else None
+            SlidingWindowCounterRateLimiter(self.storage)
+            if isinstance(self.storage, Storage)
+            else None
         )
         self._warned_at = -math.inf
 

@@ -10,11 +10,10 @@ from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
-
-from api.app import create_app
 from limits.storage import MemoryStorage
 from limits.strategies import SlidingWindowCounterRateLimiter
 
+from api.app import create_app
 from api.auth import rate_limits
 from api.auth.rate_limits import ProcessMemoryStorage, RateLimiter, rate_limit_item
 from api.config import ApiConfig, AuthConfig
