@@ -3,14 +3,19 @@ security headers, CORS without wildcards, run fan-out limits."""
 
 from __future__ import annotations
 
+import random
+import types
 import uuid
 from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
+from limits.storage import MemoryStorage
+from limits.strategies import SlidingWindowCounterRateLimiter
 
 from api.app import create_app
-from api.auth.rate_limits import RateLimiter, rate_limit_item
+from api.auth import rate_limits
+from api.auth.rate_limits import ProcessMemoryStorage, RateLimiter, rate_limit_item
 from api.config import ApiConfig, AuthConfig
 from tests.auth_support import auth_headers
 
@@ -79,6 +84,30 @@ def test_the_window_holds_the_burst_at_the_sustained_rate() -> None:
     # A rate above the burst each second: windows of a second, holding the rate.
     item = rate_limit_item(60_000, 10)
     assert (item.amount, item.get_expiry()) == (1000, 1)
+
+
+def test_the_in_process_storage_counts_as_the_limits_memory_storage(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The default storage grants, refuses and resets exactly as ``limits``' own."""
+    clock = types.SimpleNamespace(now=1_765_000_000.0)
+    fake_time = types.SimpleNamespace(time=lambda: clock.now, monotonic=lambda: clock.now)
+    monkeypatch.setattr(rate_limits, "time", fake_time)
+    monkeypatch.setattr("limits.storage.memory.time", fake_time)
+    monkeypatch.setattr("limits.strategies.time", fake_time)
+    ours = SlidingWindowCounterRateLimiter(ProcessMemoryStorage())
+    reference = SlidingWindowCounterRateLimiter(MemoryStorage())
+    items = [rate_limit_item(60, 2), rate_limit_item(600, 120), rate_limit_item(6, 1)]
+    rng = random.Random(19)
+    refusals = 0
+    for _ in range(20_000):
+        clock.now += rng.choice([0.0, 0.001, 0.05, 0.3, 1.7, 9.0, 130.0])
+        item, key = rng.choice(items), rng.choice(["a", "b", "c"])
+        granted = ours.hit(item, key)
+        assert granted == reference.hit(item, key)
+        refusals += not granted
+        assert ours.get_window_stats(item, key) == reference.get_window_stats(item, key)
+    assert refusals > 1000  # the comparison covered refusals, not only grants
 
 
 async def test_an_unreachable_shared_storage_lets_requests_through() -> None:
