@@ -182,6 +182,23 @@ def _within(column: Any, slices: list[tuple[datetime, datetime]]) -> ColumnEleme
     return or_(*[and_(column >= a, column < b) for a, b in slices])
 
 
+def _raw_conditions(
+    model: Any,
+    column: Any,
+    slices: list[tuple[datetime, datetime]],
+    app_id: str | None,
+    agent_type: str | None = None,
+) -> list[ColumnElement[bool]]:
+    """The raw rows of ``model`` in ``slices`` (by ``column``), of production runs, of the
+    app and agent type asked for (when asked)."""
+    conditions = [_within(column, slices), production_runs_only(model.run_id)]
+    if app_id:
+        conditions.append(model.app_id == app_id)
+    if agent_type:
+        conditions.append(model.agent_type == agent_type)
+    return conditions
+
+
 def _floor_hour(value: datetime) -> datetime:
     return value.replace(minute=0, second=0, microsecond=0)
 
@@ -322,14 +339,9 @@ class RollupReader:
             )
         raw_key = getattr(StepResult, key.key)
         for slices, sign in window.slices():
-            conditions = [
-                _within(StepResult.ended_at, slices),
-                production_runs_only(StepResult.run_id),
-            ]
-            if app_id:
-                conditions.append(StepResult.app_id == app_id)
-            if agent_type:
-                conditions.append(StepResult.agent_type == agent_type)
+            conditions = _raw_conditions(
+                StepResult, StepResult.ended_at, slices, app_id, agent_type
+            )
             for name, *sums in self.session.execute(
                 select(
                     raw_key,
@@ -347,14 +359,11 @@ class RollupReader:
             if key.key != "agent_type":
                 continue
             violation_conditions = [
-                _within(SchemaViolation.created_at, slices),
+                *_raw_conditions(
+                    SchemaViolation, SchemaViolation.created_at, slices, app_id, agent_type
+                ),
                 SchemaViolation.severity == "error",
-                production_runs_only(SchemaViolation.run_id),
             ]
-            if app_id:
-                violation_conditions.append(SchemaViolation.app_id == app_id)
-            if agent_type:
-                violation_conditions.append(SchemaViolation.agent_type == agent_type)
             for name, count in self.session.execute(
                 select(SchemaViolation.agent_type, func.count())
                 .where(*violation_conditions)
@@ -383,14 +392,9 @@ class RollupReader:
             )
         for slices, sign in window.slices():
             conditions = [
-                _within(StepResult.ended_at, slices),
+                *_raw_conditions(StepResult, StepResult.ended_at, slices, app_id, agent_type),
                 StepResult.status == "completed",
-                production_runs_only(StepResult.run_id),
             ]
-            if app_id:
-                conditions.append(StepResult.app_id == app_id)
-            if agent_type:
-                conditions.append(StepResult.agent_type == agent_type)
             for name, bucket, count in self.session.execute(
                 select(StepResult.agent_type, StepResult.latency_bucket, func.count())
                 .where(*conditions)
@@ -431,12 +435,8 @@ class RollupReader:
             ):
                 _add(figures.durations, bucket, count)
         for slices, sign in window.slices():
-            conditions = [
-                _within(RunSummary.started_at, slices),
-                production_runs_only(RunSummary.run_id),
-            ]
-            if app_id:
-                conditions.append(RunSummary.app_id == app_id)
+            # The agent type is filtered below: it is a JSON list here.
+            conditions = _raw_conditions(RunSummary, RunSummary.started_at, slices, app_id)
             for status, duration_bucket, types in self.session.execute(
                 select(RunSummary.status, RunSummary.duration_bucket, RunSummary.agent_types).where(
                     *conditions
