@@ -10,6 +10,7 @@ import { isTerminal } from "@/lib/run-stream";
 import { durationMs, formatMs, formatTime, formatUsd } from "@/lib/utils";
 import { useOrchestration, useRelease, useTrace } from "@/hooks/use-api";
 import { useLiveRun } from "@/hooks/use-live-run";
+import { useReleaseApprovals } from "@/hooks/use-release-approvals";
 import { toast } from "@/hooks/use-toast";
 import { Button } from "@/components/ui/button";
 import { NativeSelect, Label } from "@/components/ui/input";
@@ -44,6 +45,10 @@ export function RunView({ runId, initialRun = null }: { runId: string; initialRu
   // The graph is the orchestration the run was started with: its release's, whatever was
   // stored or deployed since. A run of the draft (no release) draws the stored orchestration.
   const { data: release, error: releaseError } = useRelease(run?.app_id || undefined, run?.release_id);
+  // An approval's prompt and form come from the run's release too (parsed only while a
+  // step waits for a decision).
+  const waitingForDecision = (run?.steps ?? []).some((s) => s.state === "waiting_approval");
+  const releaseApprovals = useReleaseApprovals(waitingForDecision && !releaseError ? release?.orchestration_yaml : undefined);
   const [rerunFrom, setRerunFrom] = useState("");
   const [busy, setBusy] = useState(false);
 
@@ -64,7 +69,9 @@ export function RunView({ runId, initialRun = null }: { runId: string; initialRu
   const memo = findMemo(run.outputs);
   const waiting = steps.filter((s) => s.state === "waiting_approval");
   const approvalOf = (stepId: string) =>
-    orchestration?.spec.workflow?.find((w) => String(w.step) === stepId)?.approval ?? undefined;
+    run.release_id && !releaseError
+      ? releaseApprovals?.get(stepId)
+      : (orchestration?.spec.workflow?.find((w) => String(w.step) === stepId)?.approval ?? undefined);
 
   const cancel = async () => {
     setBusy(true);

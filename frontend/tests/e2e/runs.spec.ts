@@ -129,3 +129,26 @@ test("the app's schema violations name the run each happened in", async ({ page 
   }
   for (const runId of runIds) await ok(api.post(`/runs/${runId}/cancel`));
 });
+
+test("a waiting run's approval form is the one of the release it was started with", async ({ page }) => {
+  const runId = await startRun(api, appId);
+  await waitForStep(runId, "sign_off", "waiting_approval");
+  // The stored orchestration changes after the run started: another prompt, another form.
+  const stored = await ok<{ yaml: string }>(api.get(`/orchestration/${appId}`));
+  const changed = stored.yaml
+    .replace("A credit officer signs the analysis off", "Changed after the run started")
+    .replace("required: [limit]", "required: [ceiling]")
+    .replace("properties: {limit:", "properties: {ceiling:");
+  expect(changed).not.toBe(stored.yaml);
+  await ok(api.put(`/orchestration/${appId}`, { data: changed, headers: { "content-type": "application/yaml" } }));
+  try {
+    await login(page, `/runs/${runId}`);
+    const approval = page.getByRole("form", { name: "Approval of sign_off" });
+    await expect(approval).toContainText("A credit officer signs the analysis off");
+    await expect(approval.getByLabel("limit *")).toBeVisible();
+    await expect(approval).not.toContainText("Changed after the run started");
+  } finally {
+    await ok(api.put(`/orchestration/${appId}`, { data: stored.yaml, headers: { "content-type": "application/yaml" } }));
+    await ok(api.post(`/runs/${runId}/cancel`));
+  }
+});
