@@ -30,8 +30,11 @@ export type DiffLine = { kind: "same" | "added" | "removed"; text: string };
 
 /** Line diff (longest common subsequence), good for prompts of a few hundred lines. */
 export function diffLines(before: string, after: string): DiffLine[] {
-  const a = before.split("\n");
-  const b = after.split("\n");
+  return diffLineLists(before.split("\n"), after.split("\n"));
+}
+
+/** The same diff over lines already split (the builder diffs YAML documents with it). */
+export function diffLineLists(a: string[], b: string[]): DiffLine[] {
   const n = a.length;
   const m = b.length;
   const lcs: number[][] = Array.from({ length: n + 1 }, () => new Array<number>(m + 1).fill(0));

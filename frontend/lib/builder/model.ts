@@ -3,6 +3,7 @@
  * edit is a change to `yaml`'s Document (setIn/addIn/deleteIn) printed back, so comments,
  * key order and the formatting of untouched nodes survive. Pure code: no React, no I/O.
  */
+import { diffLineLists } from "@/lib/prompts";
 import { isMap, isScalar, isSeq, parseDocument, type Document, type YAMLMap, type YAMLSeq } from "yaml";
 
 export type StepKind = "agent" | "approval";
@@ -229,30 +230,8 @@ export function spliceLines(original: string, before: string, after: string): st
   return out.join("\n");
 }
 
-type LineOp = { kind: "same" | "added" | "removed"; text: string };
-
-/** Longest-common-subsequence line diff. */
-export function lineDiff(a: string[], b: string[]): LineOp[] {
-  const n = a.length;
-  const m = b.length;
-  const lcs: number[][] = Array.from({ length: n + 1 }, () => new Array<number>(m + 1).fill(0));
-  for (let i = n - 1; i >= 0; i--)
-    for (let j = m - 1; j >= 0; j--) lcs[i][j] = a[i] === b[j] ? lcs[i + 1][j + 1] + 1 : Math.max(lcs[i + 1][j], lcs[i][j + 1]);
-  const out: LineOp[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < n && j < m) {
-    if (a[i] === b[j]) {
-      out.push({ kind: "same", text: a[i] });
-      i++;
-      j++;
-    } else if (lcs[i + 1][j] >= lcs[i][j + 1]) out.push({ kind: "removed", text: a[i++] });
-    else out.push({ kind: "added", text: b[j++] });
-  }
-  while (i < n) out.push({ kind: "removed", text: a[i++] });
-  while (j < m) out.push({ kind: "added", text: b[j++] });
-  return out;
-}
+/** Longest-common-subsequence line diff: the prompts' diff, over lines already split. */
+export const lineDiff = diffLineLists;
 
 function workflowSeq(doc: Document.Parsed): YAMLSeq {
   let wf = doc.get("workflow", true);
