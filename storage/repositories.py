@@ -15,7 +15,18 @@ from datetime import UTC, datetime
 from typing import Any
 
 import anyio.to_thread
-from sqlalchemy import ColumnElement, and_, bindparam, delete, func, or_, select, tuple_, update
+from sqlalchemy import (
+    ColumnElement,
+    and_,
+    bindparam,
+    delete,
+    func,
+    literal_column,
+    or_,
+    select,
+    tuple_,
+    update,
+)
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, aliased
@@ -26,6 +37,7 @@ from storage.database import AsyncReadPool
 from storage.models import (
     Agent,
     App,
+    AppCount,
     Orchestration,
     OrchestrationDraft,
     Release,
@@ -304,6 +316,25 @@ def _app_filters(query: AppQuery) -> list[ColumnElement[bool]]:
     return filters
 
 
+def _app_total_statement(query: AppQuery) -> Any:
+    """How many apps match ``query``'s filters. Without a name search, the sum of the
+    ``app_counts`` rows the triggers keep (at most 48 per team, or 48 under ``*`` for
+    every team); with one, a count of the matching apps."""
+    if query.q:
+        return select(func.count()).select_from(App).where(*_app_filters(query))
+    counts: list[ColumnElement[bool]] = []
+    if query.status:
+        counts.append(AppCount.status == bindparam("status"))
+    if query.team_ids is None:
+        counts.append(AppCount.team_id == literal_column("'*'"))
+    else:
+        # Apps of these teams; never the rows of every team (``*``) or of no team ('').
+        counts.append(AppCount.team_id.in_(bindparam("teams", expanding=True)))
+        counts.append(AppCount.team_id != literal_column("'*'"))
+        counts.append(AppCount.team_id != literal_column("''"))
+    return select(func.coalesce(func.sum(AppCount.apps), literal_column("0"))).where(*counts)
+
+
 def _app_order(sort: str) -> tuple[Any, bool]:
     column = APP_SORT_COLUMNS.get(sort.lstrip("-"))
     if column is None:
@@ -318,7 +349,7 @@ def _app_page_statement(query: AppQuery) -> Any:
     counted for the rows returned, not for every row an offset skips."""
     filters = _app_filters(query)
     column, descending = _app_order(query.sort)
-    total = select(func.count()).select_from(App).where(*filters).scalar_subquery()
+    total = _app_total_statement(query).scalar_subquery()
     keyset: list[ColumnElement[bool]] = []
     if query.after is not None:
         position = tuple_(column, App.id)
@@ -474,7 +505,7 @@ class AsyncAppReader:
             else:
                 total = int(
                     session.scalar(
-                        select(func.count()).select_from(App).where(*_app_filters(query)),
+                        _app_total_statement(query),
                         _app_page_params(query),
                     )
                     or 0
@@ -564,7 +595,7 @@ def _app_count_sql(shape: tuple[bool, bool, bool]) -> str:
     probe = AppQuery(
         status="x" if status else None, q="x" if q else None, team_ids=("x",) if teams else None
     )
-    statement = select(func.count()).select_from(App).where(*_app_filters(probe))
+    statement = _app_total_statement(probe)
     sql = str(statement.compile(dialect=postgresql.psycopg.dialect()))  # type: ignore[attr-defined]
     return sql.replace("IN (__[POSTCOMPILE_teams])", "= ANY(%(teams)s)")
 

@@ -7,7 +7,7 @@ import binascii
 import json
 from collections.abc import Callable
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated
 from urllib.parse import urlencode
 
 import anyio.to_thread
@@ -34,7 +34,6 @@ from api.releases.gates import evaluate_gate, record_forced
 from api.releases.service import deploy_app
 from api.schedules.service import ScheduleService
 from schemas.apps import AppCreate, AppPublic, AppSortField, AppStatus, AppUpdate
-from schemas.common import utc_text
 from schemas.evaluations import GateRefusal, GateReport
 from storage.evaluations import GateRepository
 from storage.models import new_id, utc_now
