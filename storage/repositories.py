@@ -311,7 +311,10 @@ def _app_filters(query: AppQuery) -> list[ColumnElement[bool]]:
         filters.append(App.status == bindparam("status"))
     if query.q:
         filters.append(func.lower(App.name).like(bindparam("q"), escape="/"))
-    if query.team_ids is not None:
+    if query.team_ids is not None and len(query.team_ids) == 1:
+        # Equality, not ``= ANY``: only then does (team_id, created_at, id) give the order.
+        filters.append(App.team_id == bindparam("team"))
+    elif query.team_ids is not None:
         filters.append(App.team_id.in_(bindparam("teams", expanding=True)))
     return filters
 
@@ -329,7 +332,12 @@ def _app_total_statement(query: AppQuery) -> Any:
         counts.append(AppCount.team_id == literal_column("'*'"))
     else:
         # Apps of these teams; never the rows of every team (``*``) or of no team ('').
-        counts.append(AppCount.team_id.in_(bindparam("teams", expanding=True)))
+        one = len(query.team_ids) == 1
+        counts.append(
+            AppCount.team_id == bindparam("team")
+            if one
+            else AppCount.team_id.in_(bindparam("teams", expanding=True))
+        )
         counts.append(AppCount.team_id != literal_column("'*'"))
         counts.append(AppCount.team_id != literal_column("''"))
     return select(func.coalesce(func.sum(AppCount.apps), literal_column("0"))).where(*counts)
@@ -390,15 +398,30 @@ def _app_page_statement(query: AppQuery) -> Any:
     ).order_by(*outer)
 
 
+#: What :func:`_app_page_sql` is compiled for: sort, status?, q?, teams (0: every team,
+#: 1: one, 2: several), keyset?
+AppPageShape = tuple[str, bool, bool, int, bool]
+
+
+def app_page_shape(query: AppQuery) -> AppPageShape:
+    """The shape of ``query``'s statement (its filters and paging, not their values)."""
+    teams = 0 if query.team_ids is None else min(len(query.team_ids), 2) or 2
+    return query.sort, bool(query.status), bool(query.q), teams, query.after is not None
+
+
+def _probe_teams(teams: int) -> tuple[str, ...] | None:
+    return None if teams == 0 else ("x",) if teams == 1 else ("x", "y")
+
+
 @functools.lru_cache(maxsize=128)
-def _app_page_sql(shape: tuple[str, bool, bool, bool, bool]) -> str:
+def _app_page_sql(shape: AppPageShape) -> str:
     """The PostgreSQL text of :func:`_app_page_statement`, compiled once per shape."""
     sort, status, q, teams, keyset = shape
     probe = AppQuery(
         sort=sort,
         status="x" if status else None,
         q="x" if q else None,
-        team_ids=("x",) if teams else None,
+        team_ids=_probe_teams(teams),
         after=("x", "x") if keyset else None,
     )
     compiled = _app_page_statement(probe).compile(
@@ -410,7 +433,7 @@ def _app_page_sql(shape: tuple[str, bool, bool, bool, bool]) -> str:
 
 
 @functools.lru_cache(maxsize=128)
-def _app_page_json_sql(shape: tuple[str, bool, bool, bool, bool]) -> str:
+def _app_page_json_sql(shape: AppPageShape) -> str:
     """:func:`_app_page_sql` with each row as its JSON text, then its sort key as the
     database computes it and its id (for the next cursor), and the total."""
     field = shape[0].lstrip("-")
@@ -428,7 +451,9 @@ def _app_page_params(query: AppQuery) -> dict[str, Any]:
         params["status"] = query.status
     if query.q:
         params["q"] = _like_pattern(query.q)
-    if query.team_ids is not None:
+    if query.team_ids is not None and len(query.team_ids) == 1:
+        params["team"] = query.team_ids[0]
+    elif query.team_ids is not None:
         params["teams"] = list(query.team_ids)
     if query.after is not None:
         params["after_value"], params["after_id"] = query.after
@@ -474,19 +499,13 @@ class AsyncAppReader:
         ``json`` on a worker thread on SQLite)."""
         if self.pool is None:
             return await anyio.to_thread.run_sync(self._page_with_session, query)
-        shape = (
-            query.sort,
-            bool(query.status),
-            bool(query.q),
-            query.team_ids is not None,
-            query.after is not None,
-        )
+        shape = app_page_shape(query)
         params = _app_page_params(query)
         rows = await self.pool.fetch_all(_app_page_json_sql(shape), params)
         if rows:
             total = int(rows[0][3])
         else:  # past the last page: the total still counts
-            filters = {k: v for k, v in params.items() if k in ("status", "q", "teams")}
+            filters = {k: v for k, v in params.items() if k in ("status", "q", "team", "teams")}
             counted = await self.pool.fetch_one(_app_count_sql(shape[1:4]), filters)
             total = int(counted[0]) if counted else 0
         page = rows[: query.limit]
@@ -590,10 +609,10 @@ class AsyncAppWriter:
 
 
 @functools.lru_cache(maxsize=16)
-def _app_count_sql(shape: tuple[bool, bool, bool]) -> str:
+def _app_count_sql(shape: tuple[bool, bool, int]) -> str:
     status, q, teams = shape
     probe = AppQuery(
-        status="x" if status else None, q="x" if q else None, team_ids=("x",) if teams else None
+        status="x" if status else None, q="x" if q else None, team_ids=_probe_teams(teams)
     )
     statement = _app_total_statement(probe)
     sql = str(statement.compile(dialect=postgresql.psycopg.dialect()))  # type: ignore[attr-defined]
