@@ -600,12 +600,8 @@ class AsyncAppWriter:
 
             # The exception the ORM path raises for the same error: ``IntegrityError`` for
             # a taken name, ``DataError`` for a value PostgreSQL cannot store (NUL), ...
-            raise DBAPIError.instance(
-                _CREATE_APP_SQL,
-                params,
-                exc.orig,
-                psycopg.Error,  # type: ignore[arg-type]
-            ) from exc
+            orig = exc.orig if isinstance(exc.orig, Exception) else exc
+            raise DBAPIError.instance(_CREATE_APP_SQL, params, orig, psycopg.Error) from exc
 
 
 @functools.lru_cache(maxsize=16)
