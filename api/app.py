@@ -53,7 +53,7 @@ from api.webhooks import router as webhooks
 from storage.artifacts import ArtifactStore
 from storage.database import AsyncReadPool, create_db_engine, create_session_factory, is_sqlite
 from storage.prompts import PromptRegistry, make_prompt_uri_resolver
-from storage.repositories import AsyncAppReader
+from storage.repositories import AsyncAppReader, AsyncAppWriter
 
 logger = logging.getLogger(__name__)
 
@@ -134,6 +134,8 @@ def create_app(  # noqa: PLR0915 - the composition root: one line per router and
     app.state.engine = engine
     app.state.session_factory = create_session_factory(engine)
     app.state.app_reader = AsyncAppReader(read_pool, app.state.session_factory)
+    # POST /apps on PostgreSQL: the app and its audit record in one statement.
+    app.state.app_writer = None if read_pool is None else AsyncAppWriter(read_pool)
     app.state.schema_sources = SchemaSources(
         schema_sources or SchemaSourcesConfig(), artifact_store=artifact_store
     )

@@ -403,6 +403,19 @@ class RunTotal(Base):
     runs: Mapped[int] = mapped_column(default=0, server_default="0")
 
 
+class AppCount(Base):
+    """Apps per team (``*``: every team; ``''``: no team) and status, over 16 shards
+    (the last hex digit of the app id). Kept by triggers (migration 0016); what
+    ``GET /apps``'s ``X-Total-Count`` sums when no name search is given."""
+
+    __tablename__ = "app_counts"
+
+    team_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    status: Mapped[str] = mapped_column(String(20), primary_key=True)
+    shard: Mapped[str] = mapped_column(String(1), primary_key=True)
+    apps: Mapped[int] = mapped_column(default=0, server_default="0")
+
+
 class ServiceAccount(Base):
     """A machine identity whose API key is stored only as a SHA-256 hash."""
 

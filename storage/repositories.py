@@ -8,22 +8,36 @@ in SQL so that listing stays fast however many rows there are.
 from __future__ import annotations
 
 import functools
+import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 import anyio.to_thread
-from sqlalchemy import ColumnElement, and_, bindparam, delete, func, or_, select, tuple_, update
+from sqlalchemy import (
+    ColumnElement,
+    and_,
+    bindparam,
+    delete,
+    func,
+    literal_column,
+    or_,
+    select,
+    tuple_,
+    update,
+)
 from sqlalchemy.dialects import postgresql
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, aliased
 
+from schemas.common import utc_text
 from schemas.orchestration import ExecutionPlan
 from storage.database import AsyncReadPool
 from storage.models import (
     Agent,
     App,
+    AppCount,
     Orchestration,
     OrchestrationDraft,
     Release,
@@ -230,12 +244,60 @@ class AppQuery:
 
 
 @dataclass(frozen=True, slots=True)
-class AppRecordPage:
-    """A page of :class:`AppRecord` rows, the total matching, and whether more follow."""
+class AppJsonPage:
+    """A page of apps as JSON text, one object per app (``AppPublic``'s JSON form: the
+    same keys in the same order, compact, non-ASCII as is), with the total matching,
+    whether more follow, and the last app's sort key (the database's ``lower(name)`` when
+    sorted by name) and id, for the next cursor."""
 
-    items: list[AppRecord]
+    items: list[str]
     total: int
     more: bool
+    last: tuple[Any, str] | None
+
+
+#: ``AppPublic``'s JSON form of one app, built by PostgreSQL from a page row ``r``:
+#: ``to_json`` escapes the text as pydantic does, timestamps as :func:`schemas.common.utc_text`.
+_UTC_TEXT = "to_char(r.{0} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US')"
+_APP_JSON_SQL = (
+    "'{\"id\":' || to_json(r.id)::text"
+    " || ',\"name\":' || to_json(r.name)::text"
+    " || ',\"description\":' || to_json(r.description)::text"
+    " || ',\"version\":' || to_json(r.version)::text"
+    " || ',\"status\":' || to_json(r.status)::text"
+    " || ',\"agent_count\":' || r.agent_count::text"
+    ' || \',"created_at":"\' || ' + _UTC_TEXT.format("created_at") + " || 'Z\"'"
+    ' || \',"updated_at":"\' || ' + _UTC_TEXT.format("updated_at") + " || 'Z\"}'"
+)
+
+
+def app_json(record: AppRecord) -> str:
+    """``AppPublic``'s JSON form of one app, built in Python (SQLite's path)."""
+    return json.dumps(
+        {
+            "id": record.id,
+            "name": record.name,
+            "description": record.description,
+            "version": record.version,
+            "status": record.status,
+            "agent_count": record.agent_count,
+            "created_at": utc_text(record.created_at),
+            "updated_at": utc_text(record.updated_at),
+        },
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+
+
+#: SQLite's built-in ``lower()``: ASCII letters only.
+_SQLITE_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+def _sqlite_sort_value(record: AppRecord, sort: str) -> Any:
+    """The row's sort key as SQLite computes it (the keyset compares with the database's
+    own ``lower``, not Python's)."""
+    field = sort.lstrip("-")
+    return record.name.translate(_SQLITE_LOWER) if field == "name" else getattr(record, field)
 
 
 def _like_pattern(text: str) -> str:
@@ -249,9 +311,36 @@ def _app_filters(query: AppQuery) -> list[ColumnElement[bool]]:
         filters.append(App.status == bindparam("status"))
     if query.q:
         filters.append(func.lower(App.name).like(bindparam("q"), escape="/"))
-    if query.team_ids is not None:
+    if query.team_ids is not None and len(query.team_ids) == 1:
+        # Equality, not ``= ANY``: only then does (team_id, created_at, id) give the order.
+        filters.append(App.team_id == bindparam("team"))
+    elif query.team_ids is not None:
         filters.append(App.team_id.in_(bindparam("teams", expanding=True)))
     return filters
+
+
+def _app_total_statement(query: AppQuery) -> Any:
+    """How many apps match ``query``'s filters. Without a name search, the sum of the
+    ``app_counts`` rows the triggers keep (at most 48 per team, or 48 under ``*`` for
+    every team); with one, a count of the matching apps."""
+    if query.q:
+        return select(func.count()).select_from(App).where(*_app_filters(query))
+    counts: list[ColumnElement[bool]] = []
+    if query.status:
+        counts.append(AppCount.status == bindparam("status"))
+    if query.team_ids is None:
+        counts.append(AppCount.team_id == literal_column("'*'"))
+    else:
+        # Apps of these teams; never the rows of every team (``*``) or of no team ('').
+        one = len(query.team_ids) == 1
+        counts.append(
+            AppCount.team_id == bindparam("team")
+            if one
+            else AppCount.team_id.in_(bindparam("teams", expanding=True))
+        )
+        counts.append(AppCount.team_id != literal_column("'*'"))
+        counts.append(AppCount.team_id != literal_column("''"))
+    return select(func.coalesce(func.sum(AppCount.apps), literal_column("0"))).where(*counts)
 
 
 def _app_order(sort: str) -> tuple[Any, bool]:
@@ -268,11 +357,13 @@ def _app_page_statement(query: AppQuery) -> Any:
     counted for the rows returned, not for every row an offset skips."""
     filters = _app_filters(query)
     column, descending = _app_order(query.sort)
-    total = select(func.count()).select_from(App).where(*filters).scalar_subquery()
+    total = _app_total_statement(query).scalar_subquery()
     keyset: list[ColumnElement[bool]] = []
     if query.after is not None:
         position = tuple_(column, App.id)
-        start = tuple_(bindparam("after_value"), bindparam("after_id"))
+        # Typed as the column, so SQLite compares its stored text with the same text
+        # (an untyped datetime went in as ``str(datetime)``: ties skipped or repeated).
+        start = tuple_(bindparam("after_value", type_=column.type), bindparam("after_id"))
         keyset.append(position < start if descending else position > start)
     order = (column.desc(), App.id.desc()) if descending else (column.asc(), App.id.asc())
     page = (
@@ -307,15 +398,30 @@ def _app_page_statement(query: AppQuery) -> Any:
     ).order_by(*outer)
 
 
+#: What :func:`_app_page_sql` is compiled for: sort, status?, q?, teams (0: every team,
+#: 1: one, 2: several), keyset?
+AppPageShape = tuple[str, bool, bool, int, bool]
+
+
+def app_page_shape(query: AppQuery) -> AppPageShape:
+    """The shape of ``query``'s statement (its filters and paging, not their values)."""
+    teams = 0 if query.team_ids is None else min(len(query.team_ids), 2) or 2
+    return query.sort, bool(query.status), bool(query.q), teams, query.after is not None
+
+
+def _probe_teams(teams: int) -> tuple[str, ...] | None:
+    return None if teams == 0 else ("x",) if teams == 1 else ("x", "y")
+
+
 @functools.lru_cache(maxsize=128)
-def _app_page_sql(shape: tuple[str, bool, bool, bool, bool]) -> str:
+def _app_page_sql(shape: AppPageShape) -> str:
     """The PostgreSQL text of :func:`_app_page_statement`, compiled once per shape."""
     sort, status, q, teams, keyset = shape
     probe = AppQuery(
         sort=sort,
         status="x" if status else None,
         q="x" if q else None,
-        team_ids=("x",) if teams else None,
+        team_ids=_probe_teams(teams),
         after=("x", "x") if keyset else None,
     )
     compiled = _app_page_statement(probe).compile(
@@ -326,13 +432,28 @@ def _app_page_sql(shape: tuple[str, bool, bool, bool, bool]) -> str:
     return str(compiled).replace("IN (__[POSTCOMPILE_teams])", "= ANY(%(teams)s)")
 
 
+@functools.lru_cache(maxsize=128)
+def _app_page_json_sql(shape: AppPageShape) -> str:
+    """:func:`_app_page_sql` with each row as its JSON text, then its sort key as the
+    database computes it and its id (for the next cursor), and the total."""
+    field = shape[0].lstrip("-")
+    direction = "DESC" if shape[0].startswith("-") else "ASC"
+    key = "lower(r.name)" if field == "name" else f"r.{field}"
+    return (
+        f"SELECT {_APP_JSON_SQL} AS app_json, {key}, r.id, r.total "
+        f"FROM ({_app_page_sql(shape)}) AS r ORDER BY {key} {direction}, r.id {direction}"
+    )
+
+
 def _app_page_params(query: AppQuery) -> dict[str, Any]:
     params: dict[str, Any] = {"limit": query.limit + 1, "offset": query.offset}
     if query.status:
         params["status"] = query.status
     if query.q:
         params["q"] = _like_pattern(query.q)
-    if query.team_ids is not None:
+    if query.team_ids is not None and len(query.team_ids) == 1:
+        params["team"] = query.team_ids[0]
+    elif query.team_ids is not None:
         params["teams"] = list(query.team_ids)
     if query.after is not None:
         params["after_value"], params["after_id"] = query.after
@@ -372,30 +493,29 @@ class AsyncAppReader:
         row = await self.pool.fetch_one(_APP_RECORD_SQL, {"app_id": app_id})
         return None if row is None else _record(row)
 
-    async def page(self, query: AppQuery) -> AppRecordPage:
-        """A page of apps with their agent counts and the total: one round trip on
-        PostgreSQL (the ORM on a worker thread on SQLite)."""
+    async def page(self, query: AppQuery) -> AppJsonPage:
+        """A page of apps as JSON with the total: on PostgreSQL one round trip whose
+        rows are the apps' JSON text, built by the database (the ORM and Python's
+        ``json`` on a worker thread on SQLite)."""
         if self.pool is None:
             return await anyio.to_thread.run_sync(self._page_with_session, query)
-        shape = (
-            query.sort,
-            bool(query.status),
-            bool(query.q),
-            query.team_ids is not None,
-            query.after is not None,
-        )
+        shape = app_page_shape(query)
         params = _app_page_params(query)
-        rows = await self.pool.fetch_all(_app_page_sql(shape), params)
+        rows = await self.pool.fetch_all(_app_page_json_sql(shape), params)
         if rows:
-            total = int(rows[0][9])
+            total = int(rows[0][3])
         else:  # past the last page: the total still counts
-            filters = {k: v for k, v in params.items() if k in ("status", "q", "teams")}
+            filters = {k: v for k, v in params.items() if k in ("status", "q", "team", "teams")}
             counted = await self.pool.fetch_one(_app_count_sql(shape[1:4]), filters)
             total = int(counted[0]) if counted else 0
-        more = len(rows) > query.limit
-        return AppRecordPage([_record(r) for r in rows[: query.limit]], total, more)
+        page = rows[: query.limit]
+        last = None
+        if page:
+            value = page[-1][1]
+            last = (_utc(value) if isinstance(value, datetime) else value, page[-1][2])
+        return AppJsonPage([r[0] for r in page], total, len(rows) > query.limit, last)
 
-    def _page_with_session(self, query: AppQuery) -> AppRecordPage:
+    def _page_with_session(self, query: AppQuery) -> AppJsonPage:
         with self.session_factory() as session:
             statement = _app_page_statement(query)
             rows = session.execute(statement, _app_page_params(query)).all()
@@ -404,13 +524,14 @@ class AsyncAppReader:
             else:
                 total = int(
                     session.scalar(
-                        select(func.count()).select_from(App).where(*_app_filters(query)),
+                        _app_total_statement(query),
                         _app_page_params(query),
                     )
                     or 0
                 )
-        more = len(rows) > query.limit
-        return AppRecordPage([_record(r) for r in rows[: query.limit]], total, more)
+        records = [_record(r) for r in rows[: query.limit]]
+        last = (_sqlite_sort_value(records[-1], query.sort), records[-1].id) if records else None
+        return AppJsonPage([app_json(r) for r in records], total, len(rows) > query.limit, last)
 
     def _get_with_session(self, app_id: str) -> AppRecord | None:
         with self.session_factory() as session:
@@ -418,13 +539,78 @@ class AsyncAppReader:
         return None if row is None else _record(row)
 
 
+#: ``POST /apps`` on PostgreSQL: the app and its audit record in one autocommit statement
+#: (one round trip, atomic: a duplicate name inserts neither). ``before`` is JSON ``null``,
+#: as the ORM's JSON column stores ``None``.
+_CREATE_APP_SQL = """WITH app AS (
+    INSERT INTO apps (id, name, description, version, status, team_id, created_at, updated_at)
+    VALUES (%(id)s, %(name)s, %(description)s, %(version)s, %(status)s, %(team_id)s,
+            %(created_at)s, %(created_at)s)
+)
+INSERT INTO audit_events (at, actor, action, object_type, object_id, team_id, before, after)
+VALUES (%(at)s, %(actor)s, %(action)s, 'app', %(id)s, %(team_id)s, 'null'::json,
+        CAST(%(after)s AS json))
+RETURNING id"""
+
+
+@dataclass(frozen=True, slots=True)
+class NewApp:
+    """A draft app to insert, with the audit record of its creation."""
+
+    id: str
+    name: str
+    description: str
+    version: str
+    status: str
+    team_id: str | None
+    created_at: datetime
+    actor: str
+    action: str
+    #: The audit record's ``after``: the app's public form, as JSON text.
+    after_json: str
+    audited_at: datetime
+
+
+class AsyncAppWriter:
+    """Creates an app and its audit record on PostgreSQL in one statement on the event
+    loop (no worker thread, session, ``BEGIN`` or ``COMMIT``)."""
+
+    def __init__(self, pool: AsyncReadPool):
+        self.pool = pool
+
+    async def create(self, app: NewApp) -> None:
+        """Insert ``app`` and its audit record; ``IntegrityError`` when the name is taken."""
+        params = {
+            "id": app.id,
+            "name": app.name,
+            "description": app.description,
+            "version": app.version,
+            "status": app.status,
+            "team_id": app.team_id,
+            "created_at": app.created_at,
+            "at": app.audited_at,
+            "actor": app.actor,
+            "action": app.action,
+            "after": app.after_json,
+        }
+        try:
+            await self.pool.fetch_one(_CREATE_APP_SQL, params)
+        except DBAPIError as exc:
+            import psycopg
+
+            # The exception the ORM path raises for the same error: ``IntegrityError`` for
+            # a taken name, ``DataError`` for a value PostgreSQL cannot store (NUL), ...
+            orig = exc.orig if isinstance(exc.orig, Exception) else exc
+            raise DBAPIError.instance(_CREATE_APP_SQL, params, orig, psycopg.Error) from exc
+
+
 @functools.lru_cache(maxsize=16)
-def _app_count_sql(shape: tuple[bool, bool, bool]) -> str:
+def _app_count_sql(shape: tuple[bool, bool, int]) -> str:
     status, q, teams = shape
     probe = AppQuery(
-        status="x" if status else None, q="x" if q else None, team_ids=("x",) if teams else None
+        status="x" if status else None, q="x" if q else None, team_ids=_probe_teams(teams)
     )
-    statement = select(func.count()).select_from(App).where(*_app_filters(probe))
+    statement = _app_total_statement(probe)
     sql = str(statement.compile(dialect=postgresql.psycopg.dialect()))  # type: ignore[attr-defined]
     return sql.replace("IN (__[POSTCOMPILE_teams])", "= ANY(%(teams)s)")
 
