@@ -241,3 +241,71 @@ def test_records_and_the_reconcile_write_what_the_listing_shows(
         assert session.get(Run, "run-term").status == "terminated"  # type: ignore[union-attr]
         session.execute(delete(Run).where(Run.id.in_(["run-sch-x-1", "run-term", "run-cli"])))
         session.commit()
+
+
+def test_a_pages_totals_equal_a_python_sum(database_url: str) -> None:
+    """One statement per page: attempts, completed attempts, tokens, cost, and steps whose
+    last attempt did not complete (retried then completed: not failed)."""
+    import random
+
+    from storage.models import StepResult
+    from storage.observability import ObservabilityRepository
+
+    rng = random.Random(7)
+    rows = []
+    for run in range(12):
+        for step in range(rng.randint(0, 4)):
+            attempts = rng.randint(1, 3)
+            for attempt in range(1, attempts + 1):
+                last = attempt == attempts
+                rows.append(
+                    StepResult(
+                        run_id=f"run-tot-{run}",
+                        app_id="app-x",
+                        step_id=f"s{step}",
+                        activity_id=f"s{step}",
+                        status=rng.choice(["completed", "failed"]) if last else "failed",
+                        attempt=attempt,
+                        input_tokens=rng.randint(0, 9),
+                        output_tokens=rng.randint(0, 9),
+                        cost_usd=rng.randint(0, 9) / 4,
+                    )
+                )
+    engine = create_db_engine(database_url)
+    try:
+        with create_session_factory(engine)() as session:
+            session.add_all(rows)
+            session.flush()
+            ids = [f"run-tot-{run}" for run in range(12)]
+            totals = ObservabilityRepository(session).run_totals(ids)
+            session.rollback()
+    finally:
+        engine.dispose()
+    expected: dict[str, tuple[int, ...]] = {}
+    for run_id in ids:
+        mine = [r for r in rows if r.run_id == run_id]
+        if not mine:
+            continue
+        last = {r.activity_id: r for r in sorted(mine, key=lambda r: r.attempt)}
+        expected[run_id] = (
+            sum(r.status == "completed" for r in mine),
+            sum(r.status != "completed" for r in last.values()),
+            len(mine),
+            sum(r.input_tokens for r in mine),
+            sum(r.output_tokens for r in mine),
+            int(sum(r.cost_usd for r in mine) * 4),
+        )
+    assert {
+        run_id: (
+            t.steps_completed,
+            t.steps_failed,
+            t.attempts,
+            t.input_tokens,
+            t.output_tokens,
+            int(t.cost_usd * 4),
+        )
+        for run_id, t in totals.items()
+    } == expected
+    assert any(v[1] for v in expected.values()) and any(
+        v[2] > v[0] + v[1] for v in expected.values()
+    )
