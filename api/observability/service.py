@@ -43,8 +43,6 @@ from schemas.observability import (
     DailyCost,
     MetricsPublic,
     ModelCost,
-    RunSummaryPage,
-    RunSummaryPublic,
     RunTrace,
     Span,
     SpanStatus,
@@ -63,9 +61,9 @@ from schemas.workflow_contract import (
     visibility_literal,
 )
 from storage.models import RunSummary, StepResult
-from storage.observability import ObservabilityRepository, ViolationFilter
+from storage.observability import ObservabilityRepository, RunTotals, ViolationFilter
 from storage.rollups import RollupReader, Window, histogram_percentile
-from storage.run_listing import Keyset, RunListing, RunQuery, VisibleRun
+from storage.run_listing import Keyset, RunListing, RunQuery, RunRow, VisibleRun
 
 logger = logging.getLogger("hub.api.observability")
 
@@ -270,8 +268,10 @@ class ObservabilityService:
 
     async def list_runs(
         self, where: RunFilter, *, cursor: str | None, limit: int
-    ) -> RunSummaryPage:
-        """A page of runs, newest first, from the hub's ``runs`` table.
+    ) -> dict[str, Any]:
+        """A page of runs, newest first, from the hub's ``runs`` table, as the JSON form
+        of :class:`RunSummaryPage` (rows read from the database are valid already: no
+        model per row, no second validation pass).
 
         One keyset-paged statement on the filter's index (``storage/run_listing.py``),
         then one indexed ``step_results`` aggregate over the page's run ids. Rows are
@@ -289,38 +289,14 @@ class ObservabilityService:
         more = len(rows) > limit
         rows = rows[:limit]
         totals = ObservabilityRepository(self.session).run_totals([row.id for row in rows])
-        items = []
-        for row in rows:
-            total = totals.get(row.id)
-            item = RunSummaryPublic(
-                run_id=row.id,
-                app_id=row.app_id,
-                app_version=row.app_version,
-                status=row.status,  # type: ignore[arg-type]
-                started_at=row.created_at,
-                ended_at=row.ended_at,
-                duration_ms=_duration_ms(row.created_at, row.ended_at),
-                agent_types=row.agent_types,
-                temporal_ui_url=self.gateway.workflow_url(row.id),
-                trigger=RunTrigger(
-                    kind=row.trigger_kind if row.trigger_kind in TRIGGER_KINDS else "cli",  # type: ignore[arg-type]
-                    id=row.trigger_id,
-                ),
-            )
-            if total is not None:
-                item.steps_completed = total.steps_completed
-                item.steps_failed = total.steps_failed
-                item.attempts = total.attempts
-                item.input_tokens = total.input_tokens
-                item.output_tokens = total.output_tokens
-                item.tokens = total.input_tokens + total.output_tokens
-                item.cost_usd = total.cost_usd
-            items.append(item)
         last = rows[-1] if more and rows else None
-        return RunSummaryPage(
-            items=items,
-            next_cursor=encode_keyset((last.created_at, last.id)) if last else None,
-        )
+        return {
+            "items": [
+                run_summary_json(row, totals.get(row.id), self.gateway.workflow_url(row.id))
+                for row in rows
+            ],
+            "next_cursor": encode_keyset((last.created_at, last.id)) if last else None,
+        }
 
     def _figures(self) -> TemporalFigures:
         """The process's Temporal figures, or (no process) ones read in this request."""
@@ -630,6 +606,34 @@ class ObservabilityService:
             ],
             next_cursor=encode_cursor(str(rows[-1].id).encode()) if more and rows else None,
         )
+
+
+def run_summary_json(row: RunRow, total: RunTotals | None, url: str | None) -> dict[str, Any]:
+    """:class:`RunSummaryPublic`'s JSON form of a row: the same keys, in the same order."""
+    total = total or RunTotals()
+    duration = _duration_ms(row.created_at, row.ended_at)
+    return {
+        "run_id": row.id,
+        "app_id": row.app_id,
+        "app_version": row.app_version,
+        "status": row.status,
+        "started_at": utc_text(row.created_at),
+        "ended_at": utc_text(row.ended_at) if row.ended_at else None,
+        "duration_ms": duration,
+        "steps_completed": total.steps_completed,
+        "steps_failed": total.steps_failed,
+        "attempts": total.attempts,
+        "input_tokens": total.input_tokens,
+        "output_tokens": total.output_tokens,
+        "tokens": total.input_tokens + total.output_tokens,
+        "cost_usd": total.cost_usd,
+        "agent_types": row.agent_types,
+        "temporal_ui_url": url,
+        "trigger": {
+            "kind": row.trigger_kind if row.trigger_kind in TRIGGER_KINDS else "cli",
+            "id": row.trigger_id,
+        },
+    }
 
 
 def _latest_executions(executions: list[WorkflowExecution]) -> list[WorkflowExecution]:

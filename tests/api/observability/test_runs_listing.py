@@ -281,3 +281,69 @@ async def test_the_listing_says_what_temporal_says(
 
 async def _same(client: Client) -> Client:
     return client
+
+
+def test_a_rows_json_is_the_models_json() -> None:
+    """The listing writes rows as JSON without a model per row: the same document the
+    response model gives, key for key, for a running and a finished run."""
+    from api.observability.service import run_summary_json
+    from schemas.observability import RunSummaryPublic
+    from schemas.triggers import RunTrigger
+    from storage.observability import RunTotals
+    from storage.run_listing import RunRow
+
+    started = datetime(2026, 12, 7, 10, 0, 0, 123456, tzinfo=UTC)
+    rows = [
+        (
+            RunRow("run-a", "app-a", "1.0.0", ["x", "y"], "running", started, None, "cli", None),
+            None,
+            None,
+        ),
+        (
+            RunRow(
+                "run-b",
+                "app-a",
+                "draft",
+                [],
+                "failed",
+                started,
+                started + timedelta(seconds=3, microseconds=7),
+                "schedule",
+                "sch-1",
+            ),
+            RunTotals(
+                steps_completed=2,
+                steps_failed=1,
+                attempts=4,
+                input_tokens=5,
+                output_tokens=6,
+                cost_usd=0.0125,
+            ),
+            "http://ui/namespaces/default/workflows/run-b",
+        ),
+    ]
+    for row, total, url in rows:
+        t = total or RunTotals()
+        model = RunSummaryPublic(
+            run_id=row.id,
+            app_id=row.app_id,
+            app_version=row.app_version,
+            status=row.status,  # type: ignore[arg-type]
+            started_at=row.created_at,
+            ended_at=row.ended_at,
+            duration_ms=(row.ended_at - row.created_at).total_seconds() * 1000
+            if row.ended_at
+            else None,
+            steps_completed=t.steps_completed,
+            steps_failed=t.steps_failed,
+            attempts=t.attempts,
+            input_tokens=t.input_tokens,
+            output_tokens=t.output_tokens,
+            tokens=t.input_tokens + t.output_tokens,
+            cost_usd=t.cost_usd,
+            agent_types=row.agent_types,
+            temporal_ui_url=url,
+            trigger=RunTrigger(kind=row.trigger_kind, id=row.trigger_id),  # type: ignore[arg-type]
+        )
+        assert run_summary_json(row, total, url) == model.model_dump(mode="json")
+        assert list(run_summary_json(row, total, url)) == list(model.model_dump(mode="json"))
