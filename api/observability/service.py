@@ -13,6 +13,8 @@ import base64
 import binascii
 import json
 import logging
+import math
+import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -219,16 +221,28 @@ class RunFilter:
 
 @dataclass
 class RunningCheck:
-    """Where the reconcile's turn through the running rows has got to (one per process)."""
+    """Where the reconcile's turn through the running rows has got to (one per process),
+    and when it last took a step (``time.monotonic()``)."""
 
     after: Keyset | None = None
+    checked_at: float = -math.inf
+
+    def due(self) -> bool:
+        """Whether a step is due (one every ``RUNNING_CHECK_INTERVAL_SECONDS``)."""
+        now = time.monotonic()
+        if now - self.checked_at < RUNNING_CHECK_INTERVAL_SECONDS:
+            return False
+        self.checked_at = now
+        return True
 
 
 #: Rows running for less than this are not checked against visibility (a run's row is
 #: written just before Temporal is asked to start it).
 RUNNING_CHECK_GRACE = timedelta(minutes=2)
-#: Running rows checked per sync.
+#: Running rows checked per step, and the steps' interval: the turn costs one
+#: visibility query every 10 s, not one per sync.
 RUNNING_CHECK_BATCH = 100
+RUNNING_CHECK_INTERVAL_SECONDS = 10.0
 
 
 def encode_keyset(key: Keyset) -> str:
@@ -352,8 +366,9 @@ class ObservabilityService:
 
         - the closed runs just read (terminated and timed out runs; runs started
           outside the API that closed before they could record themselves);
-        - the next ``RUNNING_CHECK_BATCH`` rows still running since before
-          ``RUNNING_CHECK_GRACE`` (in turn, oldest first, wrapping around): those that
+        - every ``RUNNING_CHECK_INTERVAL_SECONDS``, the next ``RUNNING_CHECK_BATCH``
+          rows still running since before ``RUNNING_CHECK_GRACE`` (in turn, oldest
+          first, wrapping around): those that
           closed take visibility's status, those Temporal does not have at all (a reset
           store) become ``terminated``.
         """
@@ -361,6 +376,8 @@ class ObservabilityService:
         listing.reconcile(_visible(e) for e in _latest_executions(closed))
         self.session.commit()
         check = self.running_check or RunningCheck()
+        if not check.due():
+            return
         keys = listing.running_after(
             check.after, before=datetime.now(UTC) - RUNNING_CHECK_GRACE, limit=RUNNING_CHECK_BATCH
         )
