@@ -121,6 +121,7 @@ class EvaluationActivities:
                         created_at=now,
                         updated_at=now,
                         trigger_kind="api",
+                        evaluation=True,
                     )
                 )
             EvaluationRepository(session).record_run(evaluation_id, index, run_id)

@@ -37,7 +37,7 @@ from api.health import router as health
 from api.index import router as index
 from api.observability import router as observability
 from api.observability.platform_metrics import PlatformMetrics
-from api.observability.service import ObservabilityService
+from api.observability.service import ObservabilityService, RunningCheck
 from api.observability.temporal_figures import TemporalFigures
 from api.orchestration import router as orchestration
 from api.prices import router as prices
@@ -145,8 +145,11 @@ def create_app(  # noqa: PLR0915 - the composition root: one line per router and
     app.state.payload_codec = payload_codec
     # Read by GET /metrics before it answers (hub.telemetry): runs, backlog, cost.
     # GET /observability/metrics's Temporal figures, kept fresh off the request path.
+    running_check = RunningCheck()
     app.state.temporal_figures = TemporalFigures(
-        sync=lambda session: ObservabilityService(session, gateway).sync_run_summaries(),
+        sync=lambda session: ObservabilityService(
+            session, gateway, running_check=running_check
+        ).sync_run_summaries(),
         session_factory=app.state.session_factory,
         max_age_seconds=config.metrics_temporal_max_age_seconds,
     )

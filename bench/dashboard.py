@@ -44,7 +44,7 @@ from bench.measure import percentile
 from bench.processes import free_port
 from schemas.names import WORKFLOW_TYPE
 from storage.database import create_db_engine, create_session_factory
-from storage.models import RunSummary, SchemaViolation, StepResult
+from storage.models import Run, RunAgentType, RunSummary, SchemaViolation, StepResult
 
 DEFAULT_SIZES = (10_000, 100_000)
 DEFAULT_REPEAT = 200
@@ -68,6 +68,8 @@ def seed_database_runs(url: str, app_ids: list[str], first: int, last: int) -> i
         sessions = create_session_factory(engine)
         for start in range(first, last, 2000):
             summaries: list[dict[str, Any]] = []
+            runs: list[dict[str, Any]] = []
+            run_types: list[dict[str, Any]] = []
             results: list[dict[str, Any]] = []
             violations: list[dict[str, Any]] = []
             for index in range(start, min(start + 2000, last)):
@@ -88,6 +90,27 @@ def seed_database_runs(url: str, app_ids: list[str], first: int, last: int) -> i
                         "duration_ms": duration,
                     }
                 )
+                # The runs table as production fills it: the row the API writes at the
+                # start (version, agent types), with the end the workflow records.
+                runs.append(
+                    {
+                        "id": run_id,
+                        "app_id": app,
+                        "workflow_id": run_id,
+                        "status": "failed" if failed else "completed",
+                        "inputs": {},
+                        "created_at": began,
+                        "updated_at": began + timedelta(milliseconds=duration),
+                        "ended_at": began + timedelta(milliseconds=duration),
+                        "trigger_kind": "api",
+                        "app_version": "1.0.0",
+                        "agent_types": sorted(AGENT_TYPES),
+                        "evaluation": False,
+                    }
+                )
+                run_types += [
+                    {"run_id": run_id, "agent_type": t, "created_at": began} for t in AGENT_TYPES
+                ]
                 for position, agent_type in enumerate(AGENT_TYPES):
                     attempts = 2 if rng.random() < 0.1 else 1
                     for attempt in range(1, attempts + 1):
@@ -134,6 +157,8 @@ def seed_database_runs(url: str, app_ids: list[str], first: int, last: int) -> i
                         }
                     )
             with sessions() as session:
+                session.execute(insert(Run), runs)
+                session.execute(insert(RunAgentType), run_types)
                 session.execute(insert(RunSummary), summaries)
                 session.execute(insert(StepResult), results)
                 session.execute(insert(SchemaViolation), violations)
@@ -145,10 +170,17 @@ def seed_database_runs(url: str, app_ids: list[str], first: int, last: int) -> i
 
 
 async def seed_temporal_runs(
-    client: Client, app_ids: list[str], first: int, last: int, progress: Progress
+    client: Client,
+    app_ids: list[str],
+    first: int,
+    last: int,
+    progress: Progress,
+    database_url: str | None = None,
 ) -> None:
-    """Runs ``first..last-1`` of the hub's workflow type, running on an idle queue."""
+    """Runs ``first..last-1`` of the hub's workflow type, running on an idle queue (with
+    the running rows the API would have written, in ``database_url``)."""
     semaphore = asyncio.Semaphore(64)
+    started: list[dict[str, Any]] = []
 
     async def start(index: int) -> None:
         attributes = TypedSearchAttributes(
@@ -158,19 +190,45 @@ async def seed_temporal_runs(
                 SearchAttributePair(_keyword("HubTrigger"), "api"),
             ]
         )
+        run_id = f"bench-dash-{uuid.uuid4().hex[:8]}-{index}"
         async with semaphore:
+            now = datetime.now(UTC)
             await client.start_workflow(
-                WORKFLOW_TYPE,
-                id=f"bench-dash-{uuid.uuid4().hex[:8]}-{index}",
-                task_queue=IDLE_QUEUE,
-                search_attributes=attributes,
+                WORKFLOW_TYPE, id=run_id, task_queue=IDLE_QUEUE, search_attributes=attributes
             )
+        started.append(
+            {
+                "id": run_id,
+                "app_id": app_ids[index % len(app_ids)],
+                "workflow_id": run_id,
+                "status": "running",
+                "inputs": {},
+                "created_at": now,
+                "updated_at": now,
+                "trigger_kind": "api",
+                "app_version": "1.0.0",
+                "agent_types": [],
+                "evaluation": False,
+            }
+        )
 
     began = time.perf_counter()
     for chunk in range(first, last, 5000):
         await asyncio.gather(*(start(i) for i in range(chunk, min(chunk + 5000, last))))
         progress(f"  temporal: {min(chunk + 5000, last)} runs started")
+    if database_url is not None:
+        await asyncio.to_thread(_insert_rows, database_url, started)
     progress(f"  temporal: {last - first} runs in {time.perf_counter() - began:.0f}s")
+
+
+def _insert_rows(url: str, rows: list[dict[str, Any]]) -> None:
+    engine = create_db_engine(url)
+    try:
+        with create_session_factory(engine)() as session:
+            session.execute(insert(Run), rows)
+            session.commit()
+    finally:
+        engine.dispose()
 
 
 def _keyword(name: str) -> SearchAttributeKey[str]:
@@ -280,7 +338,7 @@ async def dashboard(
                     in_temporal = min(size, temporal_cap)
                     if in_temporal > temporal_seeded:
                         await seed_temporal_runs(
-                            client, app_ids, temporal_seeded, in_temporal, progress
+                            client, app_ids, temporal_seeded, in_temporal, progress, url
                         )
                         temporal_seeded = in_temporal
                     seeded = size

@@ -19,6 +19,7 @@ from activities.agent_calls import AgentActivities, build_agent_http_client
 from activities.batches import BatchActivities
 from activities.evaluations import EvaluationActivities
 from activities.plans import DeployedPlanLoader, PlanActivities
+from activities.run_records import RunRecords
 from activities.step_results import StepResultRecorder
 from hub.judge import provider_judge
 from hub.settings import Settings
@@ -92,6 +93,7 @@ def orchestrator_worker(
             settings.resolved_mlflow_tracking_uri,
             judge=provider_judge,
         ),
+        run_records=RunRecords(sessions),
         sandboxed=settings.workflow_sandbox,
         deployment=deployment(settings),
     )

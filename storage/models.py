@@ -22,6 +22,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
     func,
     text,
 )
@@ -181,11 +182,19 @@ class ModelPrice(Base):
 
 
 class Run(Base):
+    """One run of an app: written when it starts (the API, a batch, an evaluation, or the
+    workflow itself for runs started elsewhere) and when it ends (the workflow records its
+    own end; visibility reconciles what no workflow code can record). The runs listing
+    (``GET /observability/runs``) pages it newest first by ``(created_at, id)``
+    (migration 0016)."""
+
     __tablename__ = "runs"
     __table_args__ = (
         UniqueConstraint("app_id", "idempotency_key", name="uq_runs_app_idempotency_key"),
-        Index("ix_runs_app_created", "app_id", "created_at"),
-        Index("ix_runs_status", "status"),
+        Index("ix_runs_created_id", "created_at", "id"),
+        Index("ix_runs_app_created_id", "app_id", "created_at", "id"),
+        Index("ix_runs_status_created_id", "status", "created_at", "id"),
+        Index("ix_runs_trigger_created_id", "trigger_kind", "created_at", "id"),
     )
 
     id: Mapped[str] = mapped_column(String(200), primary_key=True, default=lambda: new_id("run"))
@@ -206,6 +215,28 @@ class Run(Base):
     trigger_kind: Mapped[str] = mapped_column(String(20), default="api")
     #: The schedule, webhook or batch that started it (``None`` for api and cli).
     trigger_id: Mapped[str | None] = mapped_column(String(100), default=None)
+    #: The release's version (``draft`` for a draft run; ``""`` until known).
+    app_version: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    #: The plan's agent types, sorted (one ``run_agent_types`` row each, for the filter).
+    agent_types: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
+    #: Started by an evaluation: left out of the runs listing unless asked for.
+    evaluation: Mapped[bool] = mapped_column(default=False, server_default=false())
+
+
+class RunAgentType(Base):
+    """One agent type of a run's plan, with the run's ``created_at``: the runs listing's
+    ``agent_type`` filter walks ``(agent_type, created_at, run_id)`` newest first."""
+
+    __tablename__ = "run_agent_types"
+    __table_args__ = (
+        Index("ix_run_agent_types_type_created", "agent_type", "created_at", "run_id"),
+    )
+
+    run_id: Mapped[str] = mapped_column(
+        String(200), ForeignKey("runs.id", ondelete="CASCADE"), primary_key=True
+    )
+    agent_type: Mapped[str] = mapped_column(String(100), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
 class StepResult(Base):

@@ -303,56 +303,50 @@ class ObservabilityRepository:
         )
 
     def run_totals(self, run_ids: Sequence[str]) -> dict[str, RunTotals]:
-        """Per run: finished steps, attempts, tokens and cost from ``step_results``."""
+        """Per run: finished steps, attempts, tokens and cost from ``step_results``, in
+        one statement (per step first: its attempts, and whether its last attempt failed,
+        i.e. is later than its last completed one)."""
         if not run_ids:
             return {}
-        completed = case((StepResult.status == ATTEMPT_COMPLETED, 1), else_=0)
-        rows = self.session.execute(
+        completed = StepResult.status == ATTEMPT_COMPLETED
+        per_step = (
             select(
-                StepResult.run_id,
-                func.count(),
-                func.sum(completed),
-                func.sum(StepResult.input_tokens),
-                func.sum(StepResult.output_tokens),
-                func.sum(StepResult.cost_usd),
-            )
-            .where(StepResult.run_id.in_(list(run_ids)))
-            .group_by(StepResult.run_id)
-        ).all()
-        totals: dict[str, RunTotals] = {}
-        for run_id, attempts, done, tokens_in, tokens_out, cost in rows:
-            totals[run_id] = RunTotals(
-                steps_completed=int(done or 0),
-                attempts=int(attempts or 0),
-                input_tokens=int(tokens_in or 0),
-                output_tokens=int(tokens_out or 0),
-                cost_usd=float(cost or 0.0),
-            )
-        # A step failed when its last recorded attempt did not complete.
-        last = (
-            select(
-                StepResult.run_id,
-                StepResult.activity_id,
-                func.max(StepResult.attempt).label("last_attempt"),
+                StepResult.run_id.label("run_id"),
+                func.count().label("attempts"),
+                func.sum(case((completed, 1), else_=0)).label("done"),
+                func.sum(StepResult.input_tokens).label("tokens_in"),
+                func.sum(StepResult.output_tokens).label("tokens_out"),
+                func.sum(StepResult.cost_usd).label("cost"),
+                func.max(StepResult.attempt).label("last"),
+                func.max(case((completed, StepResult.attempt), else_=None)).label("last_done"),
             )
             .where(StepResult.run_id.in_(list(run_ids)))
             .group_by(StepResult.run_id, StepResult.activity_id)
             .subquery()
         )
-        failed_rows = self.session.execute(
-            select(StepResult.run_id, func.count())
-            .join(
-                last,
-                (StepResult.run_id == last.c.run_id)
-                & (StepResult.activity_id == last.c.activity_id)
-                & (StepResult.attempt == last.c.last_attempt),
-            )
-            .where(StepResult.status != ATTEMPT_COMPLETED)
-            .group_by(StepResult.run_id)
+        failed = case((per_step.c.last > func.coalesce(per_step.c.last_done, 0), 1), else_=0)
+        rows = self.session.execute(
+            select(
+                per_step.c.run_id,
+                func.sum(per_step.c.attempts),
+                func.sum(per_step.c.done),
+                func.sum(per_step.c.tokens_in),
+                func.sum(per_step.c.tokens_out),
+                func.sum(per_step.c.cost),
+                func.sum(failed),
+            ).group_by(per_step.c.run_id)
         ).all()
-        for run_id, failed in failed_rows:
-            totals.setdefault(run_id, RunTotals()).steps_failed = int(failed)
-        return totals
+        return {
+            run_id: RunTotals(
+                steps_completed=int(done or 0),
+                steps_failed=int(steps_failed or 0),
+                attempts=int(attempts or 0),
+                input_tokens=int(tokens_in or 0),
+                output_tokens=int(tokens_out or 0),
+                cost_usd=float(cost or 0.0),
+            )
+            for run_id, attempts, done, tokens_in, tokens_out, cost, steps_failed in rows
+        }
 
     def list_violations(
         self, where: ViolationFilter, *, after_id: int | None, limit: int

@@ -42,6 +42,7 @@ from storage.models import (
     OrchestrationDraft,
     Release,
     Run,
+    RunAgentType,
     utc_now,
 )
 
@@ -847,9 +848,14 @@ class RunRepository:
         run_id: str | None = None,
         trigger_kind: str = "api",
         trigger_id: str | None = None,
+        app_version: str = "",
+        agent_types: Sequence[str] = (),
+        evaluation: bool = False,
     ) -> Run:
-        """Insert a run; a duplicate ``idempotency_key`` for the app raises ``IntegrityError``."""
+        """Insert a run (with its agent types, what the runs listing filters on); a
+        duplicate ``idempotency_key`` for the app raises ``IntegrityError``."""
         now = utc_now()
+        types = sorted(set(agent_types))
         run = Run(
             app_id=app_id,
             release_id=release_id,
@@ -862,11 +868,18 @@ class RunRepository:
             updated_at=now,
             trigger_kind=trigger_kind,
             trigger_id=trigger_id,
+            app_version=app_version,
+            agent_types=types,
+            evaluation=evaluation,
         )
         if run_id is not None:
             run.id = run_id
         self.session.add(run)
         self.session.flush()
+        if types:
+            self.session.add_all(
+                RunAgentType(run_id=run.id, agent_type=t, created_at=now) for t in types
+            )
         return run
 
     def get(self, run_id: str) -> Run | None:

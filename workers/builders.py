@@ -29,6 +29,7 @@ from activities.agent_calls import AgentActivities
 from activities.batches import BatchActivities
 from activities.evaluations import EvaluationActivities
 from activities.plans import PlanActivities
+from activities.run_records import RunRecords
 from schemas.names import ORCHESTRATOR_QUEUE, agent_queue
 from workflows.batch import BatchWorkflow
 from workflows.evaluation import EvaluationWorkflow
@@ -96,6 +97,7 @@ def build_orchestrator_worker(
     *,
     batch_activities: BatchActivities | None = None,
     evaluation_activities: EvaluationActivities | None = None,
+    run_records: RunRecords | None = None,
     task_queue: str = ORCHESTRATOR_QUEUE,
     graceful_shutdown_timeout: timedelta = DEFAULT_GRACEFUL_SHUTDOWN_TIMEOUT,
     sandboxed: bool = False,
@@ -107,10 +109,15 @@ def build_orchestrator_worker(
     (``invoke_agent`` then runs as a local activity on this worker); ``batch_activities``
     for ``BatchWorkflow``, the parent of a batch's runs (registered with them);
     ``evaluation_activities`` for ``EvaluationWorkflow``, the driver of an evaluation;
+    ``run_records`` writes each run's start and end to the hub database (without it, the
+    ``record_run`` local activity the workflow calls does nothing);
     ``sandboxed`` runs the workflow in Temporal's sandbox (see :func:`workflow_runner`);
     ``deployment`` is the build it announces (:func:`worker_deployment`).
     """
-    activities: list[Callable[..., Any]] = [plan_activities.load_plan]
+    activities: list[Callable[..., Any]] = [
+        plan_activities.load_plan,
+        (run_records or RunRecords()).record_run,
+    ]
     if agent_activities is not None:
         activities.append(agent_activities.invoke_agent)
     workflows: list[type] = [OrchestrationWorkflow]

@@ -34,6 +34,7 @@ from temporalio.common import RetryPolicy
 from temporalio.exceptions import (
     ActivityError,
     ApplicationError,
+    FailureError,
     is_cancelled_exception,
 )
 
@@ -56,6 +57,12 @@ with workflow.unsafe.imports_passed_through():
     from schemas.invoke import Usage
     from schemas.names import WORKFLOW_TYPE, agent_queue
     from schemas.orchestration import ExecutionPlan, PlanApproval, PlanInput, PlanStep
+    from schemas.run_records import (
+        RECORD_RUN_ACTIVITY,
+        RECORD_RUN_PATCH,
+        RecordedStatus,
+        RunRecord,
+    )
     from schemas.runs import (
         ApprovalDecision,
         RunInput,
@@ -65,7 +72,16 @@ with workflow.unsafe.imports_passed_through():
         StepState,
     )
 
-from schemas.workflow_contract import APPROVE_UPDATE, PROGRESS_QUERY, failure_message
+from schemas.triggers import TRIGGER_KINDS
+from schemas.workflow_contract import (
+    APP_VERSION_KEY,
+    APPROVE_UPDATE,
+    EVALUATION_ID_KEY,
+    HUB_TRIGGER_ID_KEY,
+    HUB_TRIGGER_KEY,
+    PROGRESS_QUERY,
+    failure_message,
+)
 from workflows.conditions import evaluate_condition
 from workflows.payload_schema import schema_violations
 from workflows.search_attributes import missing_updates, run_search_attributes
@@ -77,6 +93,15 @@ LOAD_PLAN_RETRY = RetryPolicy(
     maximum_interval=timedelta(seconds=10),
     maximum_attempts=5,
     non_retryable_error_types=[PLAN_NOT_DEPLOYED, RUN_INPUT_INVALID],
+)
+#: The run's record in the hub database (a local activity on this worker): quick, and
+#: never the reason a run fails (a record that cannot be written is left to the
+#: visibility reconcile).
+RECORD_RUN_TIMEOUT = timedelta(seconds=10)
+RECORD_RUN_RETRY = RetryPolicy(
+    initial_interval=timedelta(milliseconds=200),
+    maximum_interval=timedelta(seconds=2),
+    maximum_attempts=3,
 )
 #: Agents heartbeat while waiting for the service; a dead worker is noticed this fast.
 DEFAULT_HEARTBEAT_TIMEOUT = timedelta(seconds=30)
@@ -165,10 +190,36 @@ class OrchestrationWorkflow:
 
     @workflow.run
     async def run(self, input: RunInput) -> RunResult:
-        """Load (or take) the plan, execute it, and return every step's outputs."""
+        """Load (or take) the plan, execute it, and return every step's outputs.
+
+        The run records its end in the hub database (and its start, when it was started
+        without a row there): completed, failed or canceled, before the result is out.
+        Runs whose history began before the records (no patch marker) replay without.
+        """
+        if not workflow.patched(RECORD_RUN_PATCH):
+            return await self._run(input, record=False)
+        try:
+            result = await self._run(input, record=True)
+        except asyncio.CancelledError:
+            await self._record("canceled", "canceled")
+            raise
+        except FailureError as err:
+            # What Temporal closes the run as: canceled, or failed (other exceptions
+            # fail the workflow task, which is retried: the run has not ended).
+            if is_cancelled_exception(err):
+                await self._record("canceled", "canceled")
+            else:
+                await self._record("failed", failure_message(err))
+            raise
+        await self._record("completed")
+        return result
+
+    async def _run(self, input: RunInput, *, record: bool) -> RunResult:
         plan = input.plan or await self._load_plan(input.app_id)
         self._install_plan(plan)
-        self._upsert_search_attributes(plan)
+        if self._upsert_search_attributes(plan) and record:
+            # Started without the API (schedule, Temporal CLI, batch): maybe no row yet.
+            await self._record("running")
         await self._execute(plan)
         usage = self._usage
         return RunResult(
@@ -244,13 +295,51 @@ class OrchestrationWorkflow:
         self._steps = {s.id: s for s in plan.steps}
         self._progress = {s.id: StepProgress(step_id=s.id) for s in plan.steps}
 
-    def _upsert_search_attributes(self, plan: ExecutionPlan) -> None:
-        """Upsert the run's search attributes the starter did not set already."""
+    def _upsert_search_attributes(self, plan: ExecutionPlan) -> bool:
+        """Upsert the run's search attributes the starter did not set already; whether
+        there were any (the API sets them all)."""
         info = workflow.info()
         wanted = run_search_attributes(plan, info.workflow_id)
         updates = missing_updates(wanted, info.typed_search_attributes)
         if updates:
             workflow.upsert_search_attributes(updates)
+        return bool(updates)
+
+    async def _record(self, status: RecordedStatus, error: str | None = None) -> None:
+        """The run's row in the hub database, by the ``record_run`` local activity."""
+        info = workflow.info()
+        attributes = info.typed_search_attributes
+        plan = self._plan
+        trigger = attributes.get(HUB_TRIGGER_KEY) or "cli"
+        record = RunRecord(
+            run_id=info.workflow_id,
+            app_id=self._app_id,
+            app_version=attributes.get(APP_VERSION_KEY) or (plan.app_version if plan else ""),
+            agent_types=sorted({a.type for a in plan.agents.values() if a.type}) if plan else [],
+            trigger_kind=trigger if trigger in TRIGGER_KINDS else "cli",
+            trigger_id=attributes.get(HUB_TRIGGER_ID_KEY),
+            evaluation=attributes.get(EVALUATION_ID_KEY) is not None,
+            temporal_run_id=info.run_id,
+            started_at=info.workflow_start_time,
+            status=status,
+            ended_at=None if status == "running" else _timestamp(),
+            error=error,
+        )
+        try:
+            await workflow.execute_local_activity(
+                RECORD_RUN_ACTIVITY,
+                record,
+                start_to_close_timeout=RECORD_RUN_TIMEOUT,
+                retry_policy=RECORD_RUN_RETRY,
+            )
+        except ActivityError as err:
+            workflow.logger.warning(
+                "run %s: its %s could not be recorded in the hub database (%s); the "
+                "visibility reconcile will",
+                info.workflow_id,
+                "start" if status == "running" else "end",
+                failure_message(err),
+            )
 
     # ------------------------------------------------------------ scheduling
 

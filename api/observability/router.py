@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from pydantic import AfterValidator
 
 from api.auth.dependencies import ViewerDep
@@ -100,11 +101,13 @@ async def list_runs(
             description="Only runs started by this trigger (schedule, webhook, batch, api, cli)."
         ),
     ] = None,
-) -> RunSummaryPage:
-    """Runs newest first from Temporal visibility (runs started with the Temporal CLI
-    too), each with status, timings, step counts, tokens, cost, the Web UI link and what
-    started it. Runs of evaluations are production-free: listed only with
-    ``include_evaluations``."""
+) -> Response:
+    """Runs newest first (runs started by schedules and the Temporal CLI too), each with
+    status, timings, step counts, tokens, cost, the Web UI link and what started it,
+    from the hub's runs table kept in step with Temporal (a run's end is recorded by
+    its workflow; terminations within ``HUB_METRICS_TEMPORAL_MAX_AGE_SECONDS``). The
+    cursor is a keyset: runs that start while you page do not shift your pages. Runs of
+    evaluations are production-free: listed only with ``include_evaluations``."""
     where = RunFilter(
         app_id=app_id,
         status=status,
@@ -118,7 +121,8 @@ async def list_runs(
         require_visible_app_id(session, principal, app_id)
     else:
         where.app_ids = visible_app_ids(session, principal)
-    return await service.list_runs(where, cursor=cursor, limit=limit)
+    page = await service.list_runs(where, cursor=cursor, limit=limit)
+    return Response(json.dumps(page, separators=(",", ":")), media_type="application/json")
 
 
 @router.get(

@@ -11,12 +11,17 @@ from __future__ import annotations
 import asyncio
 import base64
 import binascii
+import json
+import logging
+import math
+import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from google.protobuf.timestamp_pb2 import Timestamp
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from temporalio.api.enums.v1 import EventType, TaskQueueKind, TaskQueueType
 from temporalio.api.failure.v1 import Failure
@@ -40,8 +45,6 @@ from schemas.observability import (
     DailyCost,
     MetricsPublic,
     ModelCost,
-    RunSummaryPage,
-    RunSummaryPublic,
     RunTrace,
     Span,
     SpanStatus,
@@ -54,13 +57,17 @@ from schemas.workflow_contract import (
     AGENT_TYPES_KEY,
     APP_ID_KEY,
     APP_VERSION_KEY,
+    EVALUATION_ID_KEY,
     HUB_TRIGGER_ID_KEY,
     HUB_TRIGGER_KEY,
     visibility_literal,
 )
 from storage.models import RunSummary, StepResult
-from storage.observability import ObservabilityRepository, ViolationFilter
+from storage.observability import ObservabilityRepository, RunTotals, ViolationFilter
 from storage.rollups import RollupReader, Window, histogram_percentile
+from storage.run_listing import Keyset, RunListing, RunQuery, RunRow, VisibleRun
+
+logger = logging.getLogger("hub.api.observability")
 
 INVOKE_AGENT = "invoke_agent"
 
@@ -197,6 +204,67 @@ class RunFilter:
             parts.append(PRODUCTION_RUNS)
         return " AND ".join(parts)
 
+    def run_query(self) -> RunQuery:
+        """The same filter on the ``runs`` table (``cli``: runs started with no trigger
+        are recorded as ``cli``)."""
+        return RunQuery(
+            app_id=self.app_id,
+            app_ids=self.app_ids,
+            status=self.status,
+            since=self.since,
+            until=self.until,
+            agent_type=self.agent_type,
+            trigger_kind=self.trigger,
+            include_evaluations=self.include_evaluations,
+        )
+
+
+@dataclass
+class RunningCheck:
+    """Where the reconcile's turn through the running rows has got to (one per process),
+    and when it last took a step (``time.monotonic()``)."""
+
+    after: Keyset | None = None
+    checked_at: float = -math.inf
+
+    def due(self) -> bool:
+        """Whether a step is due (one every ``RUNNING_CHECK_INTERVAL_SECONDS``)."""
+        now = time.monotonic()
+        if now - self.checked_at < RUNNING_CHECK_INTERVAL_SECONDS:
+            return False
+        self.checked_at = now
+        return True
+
+
+#: Rows running for less than this are not checked against visibility (a run's row is
+#: written just before Temporal is asked to start it).
+RUNNING_CHECK_GRACE = timedelta(minutes=2)
+#: Running rows checked per step, and the steps' interval: the turn costs one
+#: visibility query every 10 s, not one per sync.
+RUNNING_CHECK_BATCH = 100
+RUNNING_CHECK_INTERVAL_SECONDS = 10.0
+
+
+def encode_keyset(key: Keyset) -> str:
+    """The listing's cursor: ``(created_at, id)`` of the page's last run, opaque."""
+    text = json.dumps([key[0].isoformat(), key[1]], separators=(",", ":"))
+    return base64.urlsafe_b64encode(text.encode()).decode("ascii")
+
+
+def decode_keyset(cursor: str | None) -> Keyset | None:
+    if not cursor:
+        return None
+    try:
+        created, run_id = json.loads(base64.urlsafe_b64decode(cursor.encode("ascii")))
+        when = datetime.fromisoformat(created)
+        if when.tzinfo is None or not isinstance(run_id, str):
+            raise ValueError("not a keyset")
+    except (ValueError, TypeError, UnicodeError, binascii.Error) as exc:
+        raise InvalidInputError.at(
+            ("query", "cursor"), "not a cursor this API returned; start again without it"
+        ) from exc
+    return when, run_id
+
 
 @dataclass
 class ObservabilityService:
@@ -207,62 +275,50 @@ class ObservabilityService:
     #: The process's Temporal figures kept fresh off the request path; ``None``: read
     #: them from Temporal in the request.
     figures: TemporalFigures | None = None
+    #: The process's turn through running rows (the reconcile); ``None``: a fresh one.
+    running_check: RunningCheck | None = None
 
     # ------------------------------------------------------------------ runs
 
     async def list_runs(
         self, where: RunFilter, *, cursor: str | None, limit: int
-    ) -> RunSummaryPage:
-        """A page of runs, newest first, from Temporal visibility (CLI-started runs too).
+    ) -> dict[str, Any]:
+        """A page of runs, newest first, from the hub's ``runs`` table, as the JSON form
+        of :class:`RunSummaryPage` (rows read from the database are valid already: no
+        model per row, no second validation pass).
 
-        One ``ListWorkflowExecutions`` page through the SDK's paging (the visibility
-        store pages by its own keyset token, which the cursor carries), then one
-        indexed ``step_results`` aggregate over the page's run ids.
+        One keyset-paged statement on the filter's index (``storage/run_listing.py``),
+        then one indexed ``step_results`` aggregate over the page's run ids. Rows are
+        written when a run starts and ends (the workflow records its own end); what no
+        workflow code records (terminations, timeouts, a reset store) the summary sync
+        reconciles from visibility, which this read keeps at most
+        ``HUB_METRICS_TEMPORAL_MAX_AGE_SECONDS`` old.
         """
-        client = await self.gateway.client()
-        pages = client.list_workflows(
-            where.query(), page_size=limit, next_page_token=decode_cursor(cursor) or None
-        )
+        after = decode_keyset(cursor)
         try:
-            await pages.fetch_next_page()
-        except RPCError as exc:
-            # A page token Temporal did not issue (well-formed base64, but forged or stale).
-            if not cursor or exc.status in (
-                RPCStatusCode.UNAVAILABLE,
-                RPCStatusCode.DEADLINE_EXCEEDED,
-            ):
-                raise
-            raise InvalidInputError.at(
-                ("query", "cursor"), "not a cursor this API returned; start again without it"
-            ) from exc
-        executions = list(pages.current_page or [])
-        totals = ObservabilityRepository(self.session).run_totals([e.id for e in executions])
-        items = []
-        for execution in executions:
-            summary = self._summary_row(execution)
-            total = totals.get(execution.id)
-            item = RunSummaryPublic(
-                run_id=execution.id,
-                app_id=summary.app_id,
-                app_version=summary.app_version,
-                status=summary.status,  # type: ignore[arg-type]
-                started_at=summary.started_at or execution.start_time,
-                ended_at=summary.ended_at,
-                duration_ms=summary.duration_ms,
-                agent_types=list(summary.agent_types),
-                temporal_ui_url=self.gateway.workflow_url(execution.id),
-                trigger=_trigger(execution),
-            )
-            if total is not None:
-                item.steps_completed = total.steps_completed
-                item.steps_failed = total.steps_failed
-                item.attempts = total.attempts
-                item.input_tokens = total.input_tokens
-                item.output_tokens = total.output_tokens
-                item.tokens = total.input_tokens + total.output_tokens
-                item.cost_usd = total.cost_usd
-            items.append(item)
-        return RunSummaryPage(items=items, next_cursor=encode_cursor(pages.next_page_token or b""))
+            await self._figures().synced()
+        except Exception as exc:  # Temporal away: the table still answers
+            logger.warning("runs listing without a fresh visibility reconcile (%r)", exc)
+        rows = RunListing(self.session).page(where.run_query(), after=after, limit=limit + 1)
+        more = len(rows) > limit
+        rows = rows[:limit]
+        totals = ObservabilityRepository(self.session).run_totals([row.id for row in rows])
+        last = rows[-1] if more and rows else None
+        return {
+            "items": [
+                run_summary_json(row, totals.get(row.id), self.gateway.workflow_url(row.id))
+                for row in rows
+            ],
+            "next_cursor": encode_keyset((last.created_at, last.id)) if last else None,
+        }
+
+    def _figures(self) -> TemporalFigures:
+        """The process's Temporal figures, or (no process) ones read in this request."""
+        return self.figures or TemporalFigures(
+            sync=lambda session: ObservabilityService(session, self.gateway).sync_run_summaries(),
+            session_factory=lambda: _Borrowed(self.session),  # type: ignore[arg-type,return-value]
+            max_age_seconds=0,
+        )
 
     @staticmethod
     def _summary_row(execution: WorkflowExecution) -> RunSummary:
@@ -282,20 +338,66 @@ class ObservabilityService:
         )
 
     async def sync_run_summaries(self) -> int:
-        """Copy runs closed since the last sync from visibility into ``run_summaries``."""
+        """Copy runs closed since the last sync from visibility into ``run_summaries``,
+        and reconcile the ``runs`` table with visibility (see :meth:`_reconcile_runs`)."""
         client = await self.gateway.client()
         repository = ObservabilityRepository(self.session)
         newest = repository.latest_summary_end()
-        query = (
-            f"WorkflowType = {_quote(WORKFLOW_TYPE)} AND ExecutionStatus != 'Running' "
-            f"AND {PRODUCTION_RUNS}"
-        )
+        query = f"WorkflowType = {_quote(WORKFLOW_TYPE)} AND ExecutionStatus != 'Running'"
         if newest is not None:
             query += f" AND CloseTime >= {_quote(utc_text(newest - SUMMARY_SYNC_OVERLAP))}"
-        rows = [self._summary_row(e) async for e in client.list_workflows(query, page_size=1000)]
+        executions = [e async for e in client.list_workflows(query, page_size=1000)]
+        rows = [
+            self._summary_row(e)
+            for e in executions
+            if e.typed_search_attributes.get(EVALUATION_ID_KEY) is None
+        ]
         written = repository.upsert_run_summaries(rows)
         self.session.commit()
+        try:
+            await self._reconcile_runs(client, executions)
+        except IntegrityError as exc:  # a row written meanwhile: the next sync sees it
+            self.session.rollback()
+            logger.warning("reconciling runs with visibility: %r", exc)
         return written
+
+    async def _reconcile_runs(self, client: Client, closed: list[WorkflowExecution]) -> None:
+        """What no workflow code records, from visibility, into ``runs``:
+
+        - the closed runs just read (terminated and timed out runs; runs started
+          outside the API that closed before they could record themselves);
+        - every ``RUNNING_CHECK_INTERVAL_SECONDS``, the next ``RUNNING_CHECK_BATCH``
+          rows still running since before ``RUNNING_CHECK_GRACE`` (in turn, oldest
+          first, wrapping around): those that
+          closed take visibility's status, those Temporal does not have at all (a reset
+          store) become ``terminated``.
+        """
+        listing = RunListing(self.session)
+        listing.reconcile(_visible(e) for e in _latest_executions(closed))
+        self.session.commit()
+        check = self.running_check or RunningCheck()
+        if not check.due():
+            return
+        keys = listing.running_after(
+            check.after, before=datetime.now(UTC) - RUNNING_CHECK_GRACE, limit=RUNNING_CHECK_BATCH
+        )
+        check.after = keys[-1] if len(keys) == RUNNING_CHECK_BATCH else None
+        ids = [run_id for _created, run_id in keys]
+        if not ids:
+            return
+        listed = ", ".join(_quote(run_id) for run_id in ids)
+        query = f"WorkflowType = {_quote(WORKFLOW_TYPE)} AND WorkflowId IN ({listed})"
+        found = [e async for e in client.list_workflows(query, page_size=1000)]
+        seen = {e.id for e in found}
+        latest = _latest_executions(found)
+        listing.reconcile(
+            _visible(e) for e in latest if e.status != WorkflowExecutionStatus.RUNNING
+        )
+        listing.mark_gone(
+            [run_id for run_id in ids if run_id not in seen],
+            "Temporal has no workflow of this run (was its store reset?)",
+        )
+        self.session.commit()
 
     # ---------------------------------------------------------------- traces
 
@@ -521,6 +623,68 @@ class ObservabilityService:
             ],
             next_cursor=encode_cursor(str(rows[-1].id).encode()) if more and rows else None,
         )
+
+
+def run_summary_json(row: RunRow, total: RunTotals | None, url: str | None) -> dict[str, Any]:
+    """:class:`RunSummaryPublic`'s JSON form of a row: the same keys, in the same order."""
+    total = total or RunTotals()
+    duration = _duration_ms(row.created_at, row.ended_at)
+    return {
+        "run_id": row.id,
+        "app_id": row.app_id,
+        "app_version": row.app_version,
+        "status": row.status,
+        "started_at": utc_text(row.created_at),
+        "ended_at": utc_text(row.ended_at) if row.ended_at else None,
+        "duration_ms": duration,
+        "steps_completed": total.steps_completed,
+        "steps_failed": total.steps_failed,
+        "attempts": total.attempts,
+        "input_tokens": total.input_tokens,
+        "output_tokens": total.output_tokens,
+        "tokens": total.input_tokens + total.output_tokens,
+        "cost_usd": total.cost_usd,
+        "agent_types": row.agent_types,
+        "temporal_ui_url": url,
+        "trigger": {
+            "kind": row.trigger_kind if row.trigger_kind in TRIGGER_KINDS else "cli",
+            "id": row.trigger_id,
+        },
+    }
+
+
+def _latest_executions(executions: list[WorkflowExecution]) -> list[WorkflowExecution]:
+    """The newest execution of each workflow id (a re-run resets into a new one)."""
+    latest: dict[str, WorkflowExecution] = {}
+    for execution in executions:
+        known = latest.get(execution.id)
+        if known is None or (execution.start_time or _EPOCH) > (known.start_time or _EPOCH):
+            latest[execution.id] = execution
+    return list(latest.values())
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _visible(execution: WorkflowExecution) -> VisibleRun:
+    """A closed run as visibility shows it, for :meth:`RunListing.reconcile`."""
+    attributes = execution.typed_search_attributes
+    trigger = _trigger(execution)
+    return VisibleRun(
+        run_id=execution.id,
+        temporal_run_id=execution.run_id,
+        app_id=attributes.get(APP_ID_KEY) or "",
+        app_version=attributes.get(APP_VERSION_KEY) or "",
+        agent_types=sorted(set(attributes.get(AGENT_TYPES_KEY) or [])),
+        status=STATUS_BY_TEMPORAL.get(
+            execution.status or WorkflowExecutionStatus.RUNNING, "running"
+        ),
+        started_at=execution.start_time,
+        ended_at=execution.close_time,
+        trigger_kind=trigger.kind,
+        trigger_id=trigger.id,
+        evaluation=attributes.get(EVALUATION_ID_KEY) is not None,
+    )
 
 
 async def _count(client: Client, query: str) -> int:

@@ -379,6 +379,8 @@ class RunService:
                 return self._started(existing), False
         client = await self._client()
         run_id = new_run_id()
+        app_version = plan.app_version or "draft"
+        agent_types = sorted({a.type for a in plan.agents.values() if a.type})
         try:
             row = runs.create(
                 app_id,
@@ -389,6 +391,9 @@ class RunService:
                 idempotency_key=idempotency_key,
                 trigger_kind=trigger.kind,
                 trigger_id=trigger.id,
+                app_version=app_version,
+                agent_types=agent_types,
+                evaluation=evaluation is not None,
             )
             if evaluation is not None:
                 EvaluationRepository(self.session).record_run(evaluation[0], evaluation[1], run_id)
@@ -418,12 +423,9 @@ class RunService:
                     ([SearchAttributePair(EVALUATION_ID_KEY, evaluation[0])] if evaluation else [])
                     + [
                         SearchAttributePair(APP_ID_KEY, app_id),
-                        SearchAttributePair(APP_VERSION_KEY, plan.app_version or "draft"),
+                        SearchAttributePair(APP_VERSION_KEY, app_version),
                         SearchAttributePair(HUB_RUN_ID_KEY, run_id),
-                        SearchAttributePair(
-                            AGENT_TYPES_KEY,
-                            sorted({a.type for a in plan.agents.values() if a.type}),
-                        ),
+                        SearchAttributePair(AGENT_TYPES_KEY, agent_types),
                         *trigger_search_attributes(trigger),
                     ]
                 ),

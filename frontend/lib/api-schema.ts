@@ -930,10 +930,12 @@ export interface paths {
         };
         /**
          * List execution runs
-         * @description Runs newest first from Temporal visibility (runs started with the Temporal CLI
-         *     too), each with status, timings, step counts, tokens, cost, the Web UI link and what
-         *     started it. Runs of evaluations are production-free: listed only with
-         *     ``include_evaluations``.
+         * @description Runs newest first (runs started by schedules and the Temporal CLI too), each with
+         *     status, timings, step counts, tokens, cost, the Web UI link and what started it,
+         *     from the hub's runs table kept in step with Temporal (a run's end is recorded by
+         *     its workflow; terminations within ``HUB_METRICS_TEMPORAL_MAX_AGE_SECONDS``). The
+         *     cursor is a keyset: runs that start while you page do not shift your pages. Runs of
+         *     evaluations are production-free: listed only with ``include_evaluations``.
          */
         get: operations["list_runs_observability_runs_get"];
         put?: never;

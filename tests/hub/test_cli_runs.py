@@ -22,6 +22,7 @@ from temporalio.testing import WorkflowEnvironment
 
 from activities.agent_calls import AgentActivities, build_agent_http_client
 from activities.plans import PlanActivities
+from activities.run_records import RunRecords
 from activities.step_results import StepResultRecorder
 from api.app import create_app
 from api.config import ApiConfig
@@ -32,6 +33,7 @@ from storage.artifacts import LocalArtifactStore
 from storage.database import create_db_engine, create_session_factory
 from storage.migrations import upgrade
 from storage.prices import PriceTable
+from storage.repositories import AppRepository
 from tests.auth_support import token_for
 from tests.engine_support import plans as p
 from tests.engine_support.agent_service import AgentService, Behaviour
@@ -51,6 +53,14 @@ class CliHub:
     temporal: Client
     task_queue: str
     env: dict[str, str]
+    sessions: Any
+
+    def new_app(self) -> str:
+        """An app of the hub (the runs listing shows runs of the hub's apps)."""
+        with self.sessions() as session:
+            app_id = str(AppRepository(session).create(f"cli {uuid.uuid4().hex[:8]}").id)
+            session.commit()
+        return app_id
 
     async def start(self, plan: ExecutionPlan, inputs: dict[str, Any]) -> Any:
         return await self.temporal.start_workflow(
@@ -107,21 +117,25 @@ async def hub(
     env["HUB_API_TOKEN"] = token_for("admin", ["*"])
 
     queue = f"hub-orchestrator-test-{uuid.uuid4().hex[:12]}"
-    recorder = StepResultRecorder(
-        create_session_factory(create_db_engine(db_url)), PriceTable.load()
-    )
+    sessions = create_session_factory(create_db_engine(db_url))
+    recorder = StepResultRecorder(sessions, PriceTable.load())
     async with build_agent_http_client() as http:
         activities = AgentActivities(
             http, agent_service.url_for, LocalArtifactStore(home / "artifacts"), 65536, recorder
         )
         workers = [
-            build_orchestrator_worker(client, PlanActivities(no_deployed_plan), task_queue=queue)
+            build_orchestrator_worker(
+                client,
+                PlanActivities(no_deployed_plan),
+                run_records=RunRecords(sessions),
+                task_queue=queue,
+            )
         ]
         workers += [build_agent_worker(client, t, activities) for t in ALL_TYPES]
         stop = asyncio.Event()
         running = asyncio.create_task(run_workers(workers, stop))
         try:
-            yield CliHub(api_url, client, queue, env)
+            yield CliHub(api_url, client, queue, env, sessions)
         finally:
             stop.set()
             await running
@@ -147,7 +161,7 @@ def failing_plan(app_id: str) -> ExecutionPlan:
 
 
 async def test_list_and_show_print_runs_and_the_trace_tree(hub: CliHub) -> None:
-    app_id = f"app-cli{uuid.uuid4().hex[:8]}"
+    app_id = hub.new_app()
     good = await hub.start(mixed_plan(app_id), {"doc": "d"})
     await good.result()
     bad = await hub.start(failing_plan(app_id), {"doc": "d"})
@@ -210,7 +224,8 @@ async def test_list_and_show_print_runs_and_the_trace_tree(hub: CliHub) -> None:
     assert "retry reason:" in retry_block[3] and "503" in retry_block[3]
     broken_at = next(i for i, line in enumerate(lines) if line[4:].startswith("broken  failed"))
     assert "no document given" in "\n".join(lines[broken_at : broken_at + 4])
-    assert lines[-1] == f"Temporal UI: http://ui/namespaces/default/workflows/{good.id}"
+    # (The run's outputs follow it: GET /runs/{id} answers for a run of a hub app.)
+    assert f"Temporal UI: http://ui/namespaces/default/workflows/{good.id}" in lines
 
     # --json is the trace the API serves.
     code, out, _ = await hub.cli("runs", "show", good.id, "--json")
@@ -227,7 +242,7 @@ async def test_list_and_show_print_runs_and_the_trace_tree(hub: CliHub) -> None:
 async def test_watch_prints_events_while_the_run_is_in_flight_and_exits_with_its_outcome(
     hub: CliHub, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    app_id = f"app-cli{uuid.uuid4().hex[:8]}"
+    app_id = hub.new_app()
     plan = p.plan(
         [p.agent(OK, OK)],
         [

@@ -84,3 +84,84 @@ def test_duplicate_app_names_of_an_old_database_are_renamed_not_lost(
         "app-000000000004": "Credit Memo Processor (app-000000000004)",
         "app-000000000005": "Other",
     }
+
+
+def test_the_runs_listing_columns_are_back_filled(empty_database_url: str) -> None:
+    """0016: version, agent types and evaluation flag from what the database knew; a
+    row still running that visibility saw close takes its end; runs of known apps that
+    only ``run_summaries`` had get a row (a schedule's by its run id)."""
+    from alembic import command
+    from sqlalchemy import text
+
+    upgrade(empty_database_url)
+    command.downgrade(alembic_config(empty_database_url), "0015_s3_22_lifetime_totals")
+    engine = create_db_engine(empty_database_url)
+    at = "2026-01-01 00:00:00"
+    try:
+        with engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO apps (id, name, description, version, status, created_at, "
+                    "updated_at) VALUES ('app-bf', 'Backfill', '', '1.0.0', 'draft', :at, :at)"
+                ),
+                {"at": at},
+            )
+            for run_id, status in (("run-api-1", "running"), ("run-eval-1", "completed")):
+                connection.execute(
+                    text(
+                        "INSERT INTO runs (id, app_id, workflow_id, status, inputs, created_at, "
+                        "updated_at, trigger_kind) VALUES (:id, 'app-bf', :id, :status, '{}', "
+                        ":at, :at, 'api')"
+                    ),
+                    {"id": run_id, "status": status, "at": at},
+                )
+            connection.execute(
+                text(
+                    "INSERT INTO evaluation_runs (run_id, evaluation_id, item_index) "
+                    "VALUES ('run-eval-1', 'eval-1', 0)"
+                )
+            )
+            for run_id, app_id, status in (
+                ("run-api-1", "app-bf", "terminated"),
+                ("run-sch-abc-2026-01-01T00:00:00Z", "app-bf", "completed"),
+                ("run-cli-1", "app-bf", "failed"),
+                ("run-gone-1", "app-deleted", "completed"),
+            ):
+                connection.execute(
+                    text(
+                        "INSERT INTO run_summaries (run_id, app_id, app_version, agent_types, "
+                        "status, started_at, ended_at, duration_ms) VALUES (:id, :app, '2.0.0', "
+                        """'["mapper", "extractor"]', :status, :at, :at, 0)"""
+                    ),
+                    {"id": run_id, "app": app_id, "status": status, "at": at},
+                )
+        upgrade(empty_database_url)
+        with engine.connect() as connection:
+            runs = {
+                row.id: row
+                for row in connection.execute(
+                    text(
+                        "SELECT id, status, app_version, trigger_kind, evaluation, ended_at "
+                        "FROM runs"
+                    )
+                )
+            }
+            types = sorted(
+                tuple(row)
+                for row in connection.execute(
+                    text("SELECT run_id, agent_type FROM run_agent_types")
+                )
+            )
+    finally:
+        engine.dispose()
+    assert set(runs) == {"run-api-1", "run-eval-1", "run-sch-abc-2026-01-01T00:00:00Z", "run-cli-1"}
+    assert runs["run-api-1"].status == "terminated" and runs["run-api-1"].ended_at is not None
+    assert runs["run-api-1"].app_version == "2.0.0" and not runs["run-api-1"].evaluation
+    assert runs["run-eval-1"].evaluation and runs["run-eval-1"].app_version == ""
+    assert runs["run-sch-abc-2026-01-01T00:00:00Z"].trigger_kind == "schedule"
+    assert (runs["run-cli-1"].trigger_kind, runs["run-cli-1"].status) == ("cli", "failed")
+    assert types == sorted(
+        (run_id, agent_type)
+        for run_id in ("run-api-1", "run-sch-abc-2026-01-01T00:00:00Z", "run-cli-1")
+        for agent_type in ("extractor", "mapper")
+    )

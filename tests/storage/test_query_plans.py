@@ -23,6 +23,7 @@ from storage.models import App
 from storage.observability import ObservabilityRepository
 from storage.repositories import AppQuery, _app_page_json_sql, _app_page_params, app_page_shape
 from storage.rollups import RollupReader, Window
+from storage.run_listing import RunListing, RunQuery
 from tests.storage.conftest import PG_ADMIN
 
 ROWS = 20_000
@@ -127,6 +128,8 @@ def test_app_pages_walk_their_index(
 
 RUNS = 100_000
 BIG_TABLES = {"step_results", "run_summaries", "schema_violations"}
+#: What the runs listing reads (migration 0016).
+LISTING_TABLES = {"runs", "run_agent_types", "step_results"}
 
 
 #: The rollup triggers of migration 0010 and the lifetime-total triggers of 0015, two per
@@ -235,6 +238,34 @@ def runs_engine(database_url: str) -> Iterator[Engine]:
         conn.exec_driver_sql(
             f"""INSERT INTO evaluation_runs (run_id, evaluation_id, item_index)
             SELECT 'run-plan-' || i, 'eval-plan', i FROM generate_series(1, {RUNS}, 10) AS i"""
+        )
+        # The runs table as production fills it (migration 0016): a row per run with its
+        # trigger, version, agent types (a rare one in 1 run of 100) and evaluation flag.
+        conn.exec_driver_sql(
+            """INSERT INTO apps (id, name, description, version, status, created_at,
+                updated_at)
+            SELECT 'app-plan' || a, 'Runs plan app ' || a, '', '1.0.0', 'deployed', now(),
+                now()
+            FROM generate_series(0, 39) AS a"""
+        )
+        conn.exec_driver_sql(
+            f"""INSERT INTO runs (id, app_id, workflow_id, status, inputs, created_at,
+                updated_at, ended_at, trigger_kind, app_version, agent_types, evaluation)
+            SELECT 'run-plan-' || i, 'app-plan' || mod(i, 40), 'run-plan-' || i,
+                CASE WHEN i > {RUNS} - 30 THEN 'running' WHEN mod(i, 20) = 0 THEN 'failed'
+                ELSE 'completed' END, '{{}}'::json, {now} + i * interval '1 second' * 1.08,
+                {now} + i * interval '1 second' * 1.08,
+                {now} + i * interval '1 second' * 1.08 + interval '4 seconds',
+                CASE mod(i, 10) WHEN 0 THEN 'schedule' WHEN 3 THEN 'cli' WHEN 5 THEN 'webhook'
+                ELSE 'api' END, '1.0.0',
+                CASE WHEN mod(i, 100) = 7 THEN '["extractor", "judge", "mapper"]'::json
+                ELSE '["extractor", "mapper"]'::json END, mod(i, 10) = 1
+            FROM generate_series(1, {RUNS}) AS i"""
+        )
+        conn.exec_driver_sql(
+            """INSERT INTO run_agent_types (run_id, agent_type, created_at)
+            SELECT r.id, t.value, r.created_at FROM runs r
+            CROSS JOIN LATERAL json_array_elements_text(r.agent_types) AS t(value)"""
         )
         for table, trigger in ROLLUP_TRIGGERS:
             conn.exec_driver_sql(f"ALTER TABLE {table} ENABLE TRIGGER {trigger}")
@@ -410,3 +441,93 @@ def test_the_lifetime_counters_read_no_big_table(runs_engine: Engine) -> None:
     )
     touched = {table for nodes in plans for _kind, table, _index in nodes}
     assert touched and not touched & BIG_TABLES, touched
+
+
+# ---------------------------------------------------------------------------------
+# The runs listing (GET /observability/runs) from the runs table at 100,000 runs: each
+# filter's statement walks its index newest first (no sequential scan, no sort of the
+# table), the first page and a later one alike; the page's totals by run id.
+# ---------------------------------------------------------------------------------
+
+LATER = (datetime.now(UTC) - timedelta(hours=16), "run-plan-50000")
+
+
+@pytest.mark.parametrize(
+    ("query", "after", "index"),
+    [
+        (RunQuery(), None, "ix_runs_created_id"),
+        (RunQuery(), LATER, "ix_runs_created_id"),
+        (RunQuery(include_evaluations=True), LATER, "ix_runs_created_id"),
+        (RunQuery(app_id="app-plan7"), None, "ix_runs_app_created_id"),
+        (RunQuery(app_id="app-plan7"), LATER, "ix_runs_app_created_id"),
+        (RunQuery(status="failed"), LATER, "ix_runs_status_created_id"),
+        (RunQuery(status="running"), None, "ix_runs_status_created_id"),
+        # A tenth of the runs: walking every run newest first finds 51 soonest.
+        (RunQuery(trigger_kind="cli"), LATER, "ix_runs_trigger_created_id|ix_runs_created_id"),
+        (RunQuery(trigger_kind="batch"), None, "ix_runs_trigger_created_id"),
+        (RunQuery(agent_type="judge"), None, "ix_run_agent_types_type_created"),
+        (RunQuery(agent_type="mapper"), LATER, "ix_run_agent_types_type_created"),
+        (
+            RunQuery(
+                since=datetime.now(UTC) - timedelta(hours=20),
+                until=datetime.now(UTC) - timedelta(hours=10),
+            ),
+            None,
+            "ix_runs_created_id",
+        ),
+        # Two filters: the rows of both indexes (ANDed bitmaps), a few hundred, sorted.
+        (RunQuery(app_id="app-plan7", status="failed"), LATER, None),
+        (RunQuery(app_ids=[f"app-plan{i}" for i in range(5)]), LATER, "ix_runs_created_id"),
+    ],
+    ids=[
+        "first-page",
+        "later-page",
+        "with-evaluations",
+        "app-first",
+        "app-later",
+        "status-failed",
+        "status-running",
+        "trigger-cli",
+        "trigger-batch-none",
+        "rare-agent-type",
+        "agent-type-later",
+        "window",
+        "app-and-status",
+        "team-apps",
+    ],
+)
+def test_runs_listing_pages_walk_their_index(
+    runs_engine: Engine, query: RunQuery, after: Any, index: str | None
+) -> None:
+    def read(session: Session) -> None:
+        rows = RunListing(session).page(query, after=after, limit=51)
+        if rows:
+            ObservabilityRepository(session).run_totals([row.id for row in rows])
+
+    plans = captured_plans(runs_engine, read)
+    for nodes in plans:
+        assert not any(
+            kind == "Seq Scan" and table in LISTING_TABLES for kind, table, _ in nodes
+        ), nodes
+    page_plan = {name for _kind, _table, name in plans[0]}
+    if index is not None:
+        # The page comes off one index in order: nothing sorts the runs.
+        assert not any(kind in ("Sort", "Incremental Sort") for kind, _, _ in plans[0]), plans
+        assert page_plan & set(index.split("|")), plans[0]
+    else:
+        assert (
+            not any(kind == "Bitmap Heap Scan" for kind, _, _ in plans[0])
+            or len({name for kind, _, name in plans[0] if kind == "Bitmap Index Scan"}) >= 2
+        ), plans[0]
+
+
+def test_the_reconcile_reads_running_rows_by_index(runs_engine: Engine) -> None:
+    """The sync's turn through rows still running: ``(status, created_at, id)``."""
+    plans = captured_plans(
+        runs_engine,
+        lambda session: RunListing(session).running_after(
+            (datetime.now(UTC) - timedelta(days=3), ""), before=datetime.now(UTC), limit=100
+        ),
+    )
+    assert all(any(i == "ix_runs_status_created_id" for _, _, i in nodes) for nodes in plans)
+    assert not any(kind == "Seq Scan" for nodes in plans for kind, _, _ in nodes), plans

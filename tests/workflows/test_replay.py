@@ -35,10 +35,31 @@ STEP_KINDS = {
 }
 #: The other workflows of the hub, each with a saved history.
 OTHER_WORKFLOWS = {"evaluation"}
+#: Runs recorded after the run records (``workflow.patched(RECORD_RUN_PATCH)``): the
+#: patched path replays too, a completed run and a canceled one (its end recorded
+#: after the cancellation). The others were recorded before it: they replay without.
+RECORDED_RUNS = {"record_run_sequential", "record_run_cancel"}
 
 
 def test_every_step_kind_has_a_saved_history() -> None:
-    assert {p.stem for p in HISTORIES} >= STEP_KINDS | OTHER_WORKFLOWS
+    assert {p.stem for p in HISTORIES} >= STEP_KINDS | OTHER_WORKFLOWS | RECORDED_RUNS
+
+
+def test_the_recorded_runs_took_the_patched_path() -> None:
+    """Their histories hold the patch marker and a ``record_run`` local activity marker
+    for the start (no row: started without the API's attributes) and for the end."""
+    for name in RECORDED_RUNS:
+        events = json.loads((Path(__file__).parent / "histories" / f"{name}.json").read_text())
+        markers = [
+            e["markerRecordedEventAttributes"]["markerName"]
+            for e in events["events"]
+            if e["eventType"] == "EVENT_TYPE_MARKER_RECORDED"
+        ]
+        assert markers == ["core_patch", "core_local_activity", "core_local_activity"], name
+    for name in STEP_KINDS:
+        text = (Path(__file__).parent / "histories" / f"{name}.json").read_text()
+        # Keep them as recorded: they are what runs started before the records look like.
+        assert "core_patch" not in text, f"{name}: re-recorded after the run records"
 
 
 def test_the_corpus_ends_as_recorded() -> None:
@@ -47,11 +68,11 @@ def test_the_corpus_ends_as_recorded() -> None:
     for path in HISTORIES:
         events = json.loads(path.read_text())["events"]
         ends[path.stem] = events[-1]["eventType"]
-    assert ends["cancel"] == "EVENT_TYPE_WORKFLOW_EXECUTION_CANCELED"
+    assert ends["cancel"] == ends["record_run_cancel"] == "EVENT_TYPE_WORKFLOW_EXECUTION_CANCELED"
     assert all(
         end == "EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED"
         for name, end in ends.items()
-        if name != "cancel"
+        if not name.endswith("cancel")
     ), ends
 
 

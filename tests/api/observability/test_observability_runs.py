@@ -17,6 +17,7 @@ from starlette.responses import JSONResponse
 
 from activities.agent_calls import AgentActivities, build_agent_http_client
 from activities.plans import PlanActivities
+from activities.run_records import RunRecords
 from activities.step_results import StepResultRecorder
 from api.app import create_app
 from api.config import ApiConfig
@@ -24,6 +25,7 @@ from storage.artifacts import LocalArtifactStore
 from storage.database import create_db_engine, create_session_factory
 from storage.migrations import upgrade
 from storage.prices import PriceTable
+from storage.repositories import AppRepository
 from tests.auth_support import admin_headers
 from tests.engine_support import plans as p
 from tests.engine_support.agent_service import AgentService, Behaviour
@@ -73,7 +75,12 @@ async def test_real_runs_give_traces_metrics_violations_list_and_events(
         return response
 
     agent_service._answer = answer_with_violations  # type: ignore[method-assign]
-    app_id = f"app-obs{uuid.uuid4().hex[:8]}"
+    sessions = create_session_factory(create_db_engine(db_url))
+    # The listing shows runs of the hub's apps (runs of an app id it does not know, e.g.
+    # started with the Temporal CLI for a made-up app, are Temporal's alone).
+    with sessions() as session:
+        app_id = AppRepository(session).create(f"obs {uuid.uuid4().hex[:8]}").id
+        session.commit()
     plan = p.plan(
         [p.agent(a, a) for a in (ok, flaky, broken, fan, viol)],
         [
@@ -93,7 +100,6 @@ async def test_real_runs_give_traces_metrics_violations_list_and_events(
         app_id=app_id,
     )
     queue = f"hub-orchestrator-test-{uuid.uuid4().hex[:12]}"
-    sessions = create_session_factory(create_db_engine(db_url))
     recorder = StepResultRecorder(sessions, PriceTable.load())
     api = create_app(
         ApiConfig(database_url=db_url, temporal_ui_url="http://ui"),
@@ -105,7 +111,12 @@ async def test_real_runs_give_traces_metrics_violations_list_and_events(
             http, agent_service.url_for, LocalArtifactStore(tmp_path / "a"), 65536, recorder
         )
         workers = [
-            build_orchestrator_worker(client, PlanActivities(no_deployed_plan), task_queue=queue)
+            build_orchestrator_worker(
+                client,
+                PlanActivities(no_deployed_plan),
+                run_records=RunRecords(sessions),
+                task_queue=queue,
+            )
         ]
         workers += [
             build_agent_worker(client, t, activities) for t in (ok, flaky, broken, fan, viol)
@@ -256,7 +267,8 @@ async def test_real_runs_give_traces_metrics_violations_list_and_events(
                         nxt = more["next_cursor"]
                     return {run_id, cli_run, failed.id} <= ids
 
-                await wait_until(listed, what="runs in visibility")
+                # Each run recorded its own end: listed at once, with its status.
+                assert await listed()
                 listing = (
                     await api_client.get(
                         "/observability/runs", params={"app_id": app_id, "status": "failed"}

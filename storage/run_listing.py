@@ -1,0 +1,326 @@
+"""The runs listing's reads and writes of ``runs`` (migration ``0016_s4_runs_listing``).
+
+- :class:`RunListing.page`: a page of runs newest first, keyset-paged by
+  ``(created_at, id)``; every filter walks an index in that order (the ``agent_type``
+  filter walks ``run_agent_types``).
+- :func:`record_run`: what the workflow records of itself (its start when it has no row
+  yet, its end): in the common case one ``UPDATE``.
+- :meth:`RunListing.reconcile`: what visibility says of closed runs, for what no
+  workflow code can record (terminated, timed out, runs started outside the API).
+- :meth:`RunListing.running_after`: rows still running, oldest first, for the check of
+  runs whose workflow Temporal no longer has (a reset store).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import exists, insert, select, tuple_, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from schemas.run_records import RunRecord
+from storage.models import App, Run, RunAgentType, utc_now
+
+#: ``(created_at, id)`` of the last run of a page: the next page starts after it.
+Keyset = tuple[datetime, str]
+
+
+@dataclass(frozen=True)
+class RunQuery:
+    """The listing's filters (``None``: no restriction)."""
+
+    app_id: str | None = None
+    #: Only runs of these apps (a team's apps); ``None``: every app.
+    app_ids: Sequence[str] | None = None
+    status: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    agent_type: str | None = None
+    trigger_kind: str | None = None
+    include_evaluations: bool = False
+
+
+@dataclass(frozen=True)
+class RunRow:
+    id: str
+    app_id: str
+    app_version: str
+    agent_types: list[str]
+    status: str
+    created_at: datetime
+    ended_at: datetime | None
+    trigger_kind: str
+    trigger_id: str | None
+
+
+@dataclass(frozen=True)
+class VisibleRun:
+    """A closed run as visibility shows it."""
+
+    run_id: str
+    temporal_run_id: str
+    app_id: str
+    app_version: str
+    agent_types: list[str]
+    status: str
+    started_at: datetime
+    ended_at: datetime | None
+    trigger_kind: str
+    trigger_id: str | None
+    evaluation: bool
+
+
+_COLUMNS = (
+    Run.id,
+    Run.app_id,
+    Run.app_version,
+    Run.agent_types,
+    Run.status,
+    Run.created_at,
+    Run.ended_at,
+    Run.trigger_kind,
+    Run.trigger_id,
+)
+
+
+class RunListing:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def page(self, query: RunQuery, *, after: Keyset | None, limit: int) -> list[RunRow]:
+        """Up to ``limit`` runs after ``after``, newest first (one statement)."""
+        if query.app_ids is not None and not query.app_ids:
+            return []
+        if query.agent_type:
+            # Walk the agent type's rows newest first; the run's own filters on the join.
+            created, key = RunAgentType.created_at, RunAgentType.run_id
+            statement = (
+                select(*_COLUMNS)
+                .select_from(RunAgentType)
+                .join(Run, Run.id == RunAgentType.run_id)
+                .where(RunAgentType.agent_type == query.agent_type)
+            )
+        else:
+            created, key = Run.created_at, Run.id
+            statement = select(*_COLUMNS)
+        conditions = []
+        if query.app_id:
+            conditions.append(Run.app_id == query.app_id)
+        if query.app_ids is not None:
+            conditions.append(Run.app_id.in_(list(query.app_ids)))
+        if query.status:
+            conditions.append(Run.status == query.status)
+        if query.trigger_kind:
+            conditions.append(Run.trigger_kind == query.trigger_kind)
+        if not query.include_evaluations:
+            conditions.append(Run.evaluation.is_(False))
+        if query.since is not None:
+            conditions.append(created >= query.since)
+        if query.until is not None:
+            conditions.append(created < query.until)
+        if after is not None:
+            conditions.append(tuple_(created, key) < tuple_(after[0], after[1]))
+        statement = statement.where(*conditions).order_by(created.desc(), key.desc()).limit(limit)
+        return [
+            RunRow(
+                id=row.id,
+                app_id=row.app_id,
+                app_version=row.app_version,
+                agent_types=list(row.agent_types or []),
+                status=row.status,
+                created_at=row.created_at,
+                ended_at=row.ended_at,
+                trigger_kind=row.trigger_kind,
+                trigger_id=row.trigger_id,
+            )
+            for row in self.session.execute(statement)
+        ]
+
+    def reconcile(self, seen: Iterable[VisibleRun]) -> int:
+        """Make the rows of closed runs say what visibility says; returns rows changed.
+
+        A row of another execution of the same workflow id (a re-run reset it) is left
+        alone; runs of known apps without a row get one; rows that know no version or
+        agent types yet get them. The caller commits.
+        """
+        by_id = {run.run_id: run for run in seen}
+        changed = 0
+        ids = list(by_id)
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            rows = {
+                row.id: row
+                for row in self.session.execute(
+                    select(
+                        Run.id,
+                        Run.status,
+                        Run.temporal_run_id,
+                        Run.ended_at,
+                        Run.app_version,
+                        Run.agent_types,
+                    ).where(Run.id.in_(chunk))
+                )
+            }
+            missing = [by_id[i] for i in chunk if i not in rows]
+            for run_id, row in rows.items():
+                run = by_id[run_id]
+                if row.temporal_run_id not in (None, run.temporal_run_id):
+                    continue
+                values: dict[str, object] = {}
+                if row.status != run.status or (row.ended_at is None and run.ended_at):
+                    values |= {"status": run.status, "ended_at": run.ended_at}
+                    values["temporal_run_id"] = run.temporal_run_id
+                if not row.app_version and not row.agent_types and run.app_version:
+                    values |= {"app_version": run.app_version, "agent_types": run.agent_types}
+                    self._add_agent_types(run_id, run.agent_types, run.started_at)
+                if values:
+                    values["updated_at"] = utc_now()
+                    self.session.execute(update(Run).where(Run.id == run_id).values(**values))
+                    changed += 1
+            changed += self._adopt(missing)
+        return changed
+
+    def _adopt(self, runs: list[VisibleRun]) -> int:
+        if not runs:
+            return 0
+        known = set(
+            self.session.scalars(select(App.id).where(App.id.in_({r.app_id for r in runs})))
+        )
+        adopted = 0
+        for run in runs:
+            if run.app_id not in known:
+                continue
+            try:
+                with self.session.begin_nested():
+                    self._adopt_one(run)
+            except IntegrityError:  # recorded meanwhile by its workflow, or the API
+                continue
+            adopted += 1
+        return adopted
+
+    def _adopt_one(self, run: VisibleRun) -> None:
+        self.session.add(
+            Run(
+                id=run.run_id,
+                app_id=run.app_id,
+                workflow_id=run.run_id,
+                temporal_run_id=run.temporal_run_id,
+                status=run.status,
+                inputs={},
+                created_at=run.started_at,
+                updated_at=utc_now(),
+                ended_at=run.ended_at,
+                trigger_kind=run.trigger_kind,
+                trigger_id=run.trigger_id,
+                app_version=run.app_version,
+                agent_types=run.agent_types,
+                evaluation=run.evaluation,
+            )
+        )
+        self.session.flush()
+        self._add_agent_types(run.run_id, run.agent_types, run.started_at)
+
+    def _add_agent_types(self, run_id: str, agent_types: list[str], created: datetime) -> None:
+        if agent_types:
+            self.session.execute(
+                insert(RunAgentType),
+                [
+                    {"run_id": run_id, "agent_type": t, "created_at": created}
+                    for t in sorted(set(agent_types))
+                ],
+            )
+
+    def running_after(self, after: Keyset | None, *, before: datetime, limit: int) -> list[Keyset]:
+        """Rows running since before ``before``, oldest first, after ``after``."""
+        conditions = [Run.status == "running", Run.created_at < before]
+        if after is not None:
+            conditions.append(tuple_(Run.created_at, Run.id) > tuple_(after[0], after[1]))
+        statement = (
+            select(Run.created_at, Run.id)
+            .where(*conditions)
+            .order_by(Run.created_at, Run.id)
+            .limit(limit)
+        )
+        return [(row.created_at, row.id) for row in self.session.execute(statement)]
+
+    def mark_gone(self, run_ids: Sequence[str], message: str) -> int:
+        """Runs whose workflow Temporal does not have: ``terminated``, saying why."""
+        if not run_ids:
+            return 0
+        now = utc_now()
+        result = self.session.execute(
+            update(Run)
+            .where(Run.id.in_(list(run_ids)), Run.status == "running")
+            .values(status="terminated", ended_at=now, updated_at=now, error=message)
+        )
+        return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def record_run(session: Session, record: RunRecord) -> None:
+    """Write what the workflow says of itself, and commit.
+
+    Its end is one ``UPDATE`` of the row the starter wrote. A run without a row (started
+    by a schedule or the Temporal CLI) gets one, if its app is known; a start record
+    fills what the starter did not know (a batch item's version and agent types).
+    """
+    now = utc_now()
+    if record.status != "running":
+        done = session.execute(
+            update(Run)
+            .where(Run.id == record.run_id)
+            .values(
+                status=record.status,
+                ended_at=record.ended_at or now,
+                error=record.error,
+                updated_at=now,
+                temporal_run_id=record.temporal_run_id,
+            )
+        )
+        if done.rowcount:  # type: ignore[attr-defined]
+            session.commit()
+            return
+    listing = RunListing(session)
+    row = session.get(Run, record.run_id)
+    if row is None:
+        if not session.scalar(select(exists().where(App.id == record.app_id))):
+            return
+        try:
+            session.add(
+                Run(
+                    id=record.run_id,
+                    app_id=record.app_id,
+                    workflow_id=record.run_id,
+                    temporal_run_id=record.temporal_run_id,
+                    status=record.status,
+                    inputs={},
+                    created_at=record.started_at,
+                    updated_at=now,
+                    ended_at=record.ended_at,
+                    error=record.error,
+                    trigger_kind=record.trigger_kind,
+                    trigger_id=record.trigger_id,
+                    app_version=record.app_version,
+                    agent_types=sorted(set(record.agent_types)),
+                    evaluation=record.evaluation,
+                )
+            )
+            session.flush()
+            listing._add_agent_types(record.run_id, record.agent_types, record.started_at)
+            session.commit()
+        except IntegrityError:
+            # Written meanwhile (the API adopted it, or the app went away): try again.
+            session.rollback()
+            if session.get(Run, record.run_id) is not None:
+                record_run(session, record)
+        return
+    if not row.app_version and not row.agent_types:
+        row.app_version = record.app_version
+        row.agent_types = sorted(set(record.agent_types))
+        row.evaluation = row.evaluation or record.evaluation
+        listing._add_agent_types(record.run_id, record.agent_types, row.created_at)
+    row.temporal_run_id = record.temporal_run_id or row.temporal_run_id
+    row.updated_at = now
+    session.commit()
