@@ -186,7 +186,7 @@ class Run(Base):
     workflow itself for runs started elsewhere) and when it ends (the workflow records its
     own end; visibility reconciles what no workflow code can record). The runs listing
     (``GET /observability/runs``) pages it newest first by ``(created_at, id)``
-    (migration 0016)."""
+    (migration 0017)."""
 
     __tablename__ = "runs"
     __table_args__ = (

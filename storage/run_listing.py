@@ -1,4 +1,4 @@
-"""The runs listing's reads and writes of ``runs`` (migration ``0016_s4_runs_listing``).
+"""The runs listing's reads and writes of ``runs`` (migration ``0017_s4_runs_listing``).
 
 - :class:`RunListing.page`: a page of runs newest first, keyset-paged by
   ``(created_at, id)``; every filter walks an index in that order (the ``agent_type``

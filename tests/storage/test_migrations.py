@@ -87,14 +87,14 @@ def test_duplicate_app_names_of_an_old_database_are_renamed_not_lost(
 
 
 def test_the_runs_listing_columns_are_back_filled(empty_database_url: str) -> None:
-    """0016: version, agent types and evaluation flag from what the database knew; a
+    """0017: version, agent types and evaluation flag from what the database knew; a
     row still running that visibility saw close takes its end; runs of known apps that
     only ``run_summaries`` had get a row (a schedule's by its run id)."""
     from alembic import command
     from sqlalchemy import text
 
     upgrade(empty_database_url)
-    command.downgrade(alembic_config(empty_database_url), "0015_s3_22_lifetime_totals")
+    command.downgrade(alembic_config(empty_database_url), "0016_s4_app_counts")
     engine = create_db_engine(empty_database_url)
     at = "2026-01-01 00:00:00"
     try:

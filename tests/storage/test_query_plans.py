@@ -128,7 +128,7 @@ def test_app_pages_walk_their_index(
 
 RUNS = 100_000
 BIG_TABLES = {"step_results", "run_summaries", "schema_violations"}
-#: What the runs listing reads (migration 0016).
+#: What the runs listing reads (migration 0017).
 LISTING_TABLES = {"runs", "run_agent_types", "step_results"}
 
 
@@ -239,7 +239,7 @@ def runs_engine(database_url: str) -> Iterator[Engine]:
             f"""INSERT INTO evaluation_runs (run_id, evaluation_id, item_index)
             SELECT 'run-plan-' || i, 'eval-plan', i FROM generate_series(1, {RUNS}, 10) AS i"""
         )
-        # The runs table as production fills it (migration 0016): a row per run with its
+        # The runs table as production fills it (migration 0017): a row per run with its
         # trigger, version, agent types (a rare one in 1 run of 100) and evaluation flag.
         conn.exec_driver_sql(
             """INSERT INTO apps (id, name, description, version, status, created_at,

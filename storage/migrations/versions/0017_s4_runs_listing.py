@@ -15,8 +15,8 @@ Existing rows are back-filled:
   Temporal CLI and never read through the API) get a row: trigger ``schedule`` for a
   schedule's run id (``run-sch-…``), else ``cli``.
 
-Revision ID: 0016_s4_runs_listing
-Revises: 0015_s3_22_lifetime_totals
+Revision ID: 0017_s4_runs_listing
+Revises: 0016_s4_app_counts
 Create Date: 2026-12-07
 """
 
@@ -29,8 +29,8 @@ from alembic import op
 
 from storage.models import UtcDateTime
 
-revision: str = "0016_s4_runs_listing"
-down_revision: str | None = "0015_s3_22_lifetime_totals"
+revision: str = "0017_s4_runs_listing"
+down_revision: str | None = "0016_s4_app_counts"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
