@@ -192,10 +192,14 @@ def check_run_limits(
 def artifact_lookup(
     session: Session, store: ArtifactStore | None, principal: Principal
 ) -> ArtifactLookup:
-    """An artifact's ref when it exists and ``principal``'s team may read it, else None."""
-    owners = ArtifactOwnerRepository(session)
+    """An artifact's ref when it exists and ``principal``'s team may read it, else None.
 
-    def lookup(uri: str) -> ArtifactRef | None:
+    Reads the metadata only (never the bytes), once per URI: a run start checks its
+    artifacts twice (the door, then against the plan's readers)."""
+    owners = ArtifactOwnerRepository(session)
+    seen: dict[str, ArtifactRef | None] = {}
+
+    def read(uri: str) -> ArtifactRef | None:
         artifact_id = artifact_id_from_uri(uri) or ""
         owner = owners.get(artifact_id) if len(artifact_id) <= 100 else None
         if owner is not None and not principal.can_see_team(owner.team_id):
@@ -203,9 +207,14 @@ def artifact_lookup(
         if store is None:
             return None
         try:
-            return store.get(artifact_id)[1]
+            return store.ref(artifact_id)
         except (ArtifactNotFound, ValueError):
             return None
+
+    def lookup(uri: str) -> ArtifactRef | None:
+        if uri not in seen:
+            seen[uri] = read(uri)
+        return seen[uri]
 
     return lookup
 
