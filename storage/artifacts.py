@@ -55,6 +55,11 @@ class ArtifactStore(Protocol):
         """The bytes and metadata of ``artifact_id``; :class:`ArtifactNotFound` if absent."""
         ...
 
+    def ref(self, artifact_id: str) -> ArtifactRef:
+        """The metadata of ``artifact_id`` without its bytes; :class:`ArtifactNotFound` if
+        absent (what a run start checks its inputs against)."""
+        ...
+
     def exists(self, artifact_id: str) -> bool:
         """Whether ``artifact_id`` is stored."""
         ...
@@ -138,6 +143,14 @@ class LocalArtifactStore:
             raise ArtifactNotFound(artifact_id) from None
         return data, meta
 
+    def ref(self, artifact_id: str) -> ArtifactRef:
+        """The metadata of ``artifact_id`` (its ``.json``, written after the blob)."""
+        _checked_id(artifact_id)
+        try:
+            return ArtifactRef.model_validate_json((self.root / f"{artifact_id}.json").read_bytes())
+        except FileNotFoundError:
+            raise ArtifactNotFound(artifact_id) from None
+
     def exists(self, artifact_id: str) -> bool:
         """Whether ``artifact_id`` is stored."""
         return (
@@ -197,17 +210,28 @@ class S3ArtifactStore:
         meta = ArtifactRef.model_validate_json(answer["Metadata"]["hub-ref"])
         return data, meta
 
+    def ref(self, artifact_id: str) -> ArtifactRef:
+        """The metadata of ``artifact_id`` from a HEAD request (the object metadata)."""
+        answer = self._head(artifact_id)
+        if answer is None:
+            raise ArtifactNotFound(artifact_id)
+        return ArtifactRef.model_validate_json(answer["Metadata"]["hub-ref"])
+
     def exists(self, artifact_id: str) -> bool:
         """Whether ``artifact_id`` is stored."""
-        if not ARTIFACT_ID_PATTERN.match(artifact_id):
-            return False
+        return bool(ARTIFACT_ID_PATTERN.match(artifact_id)) and self._head(artifact_id) is not None
+
+    def _head(self, artifact_id: str) -> dict[str, Any] | None:
+        """The object's HEAD answer, or None when there is no such object."""
         try:
-            self.client.head_object(Bucket=self.bucket, Key=self._key(artifact_id))
+            answer: dict[str, Any] = self.client.head_object(
+                Bucket=self.bucket, Key=self._key(artifact_id)
+            )
         except Exception as err:  # botocore raises ClientError with a 404 code
             if getattr(err, "response", {}).get("Error", {}).get("Code") in {"404", "NoSuchKey"}:
-                return False
+                return None
             raise
-        return True
+        return answer
 
 
 def artifact_store_from_uri(

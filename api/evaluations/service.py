@@ -14,7 +14,6 @@ or crashes loses no evaluation. A gated deploy awaits its evaluations' workflows
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -27,8 +26,8 @@ from api.auth.principals import Principal, require_principal
 from api.config import PromptResolver
 from api.errors import ConflictError, InvalidInputError, NotFoundError
 from api.releases.service import build_plan
+from api.runs.service import artifact_lookup
 from api.temporal import TemporalGateway, TemporalUnavailable
-from schemas.artifacts import ArtifactRef, artifact_id_from_uri
 from schemas.evaluations import (
     EVALUATION_WORKFLOW_TYPE,
     EvaluationComparison,
@@ -44,7 +43,7 @@ from schemas.evaluations import (
 from schemas.names import ORCHESTRATOR_QUEUE
 from schemas.orchestration import ExecutionPlan
 from schemas.workflow_contract import EVALUATION_ID_KEY
-from storage.artifacts import ArtifactNotFound, ArtifactStore
+from storage.artifacts import ArtifactStore
 from storage.evaluations import (
     DatasetRepository,
     EvaluationRepository,
@@ -54,7 +53,6 @@ from storage.evaluations import (
 from storage.models import App, AppGate, EvalDataset, Evaluation, utc_now
 from storage.repositories import ReleaseRepository
 from storage.run_inputs import run_input_problems
-from storage.security import ArtifactOwnerRepository
 
 __all__ = ["dataset_public", "evaluation_public"]
 
@@ -147,26 +145,6 @@ def resolve_release(
     return Candidate(release, ExecutionPlan.model_validate(row.plan), row.id, row.version)
 
 
-def _artifact_lookup(
-    session: Session, store: ArtifactStore | None, principal: Principal
-) -> Callable[[str], ArtifactRef | None]:
-    owners = ArtifactOwnerRepository(session)
-
-    def lookup(uri: str) -> ArtifactRef | None:
-        artifact_id = artifact_id_from_uri(uri) or ""
-        owner = owners.get(artifact_id) if len(artifact_id) <= 100 else None
-        if owner is not None and not principal.can_see_team(owner.team_id):
-            return None
-        if store is None:
-            return None
-        try:
-            return store.get(artifact_id)[1]
-        except (ArtifactNotFound, ValueError):
-            return None
-
-    return lookup
-
-
 @dataclass
 class EvaluationRunner:
     """Records evaluations and starts their ``EvaluationWorkflow`` (``app.state.evaluations``).
@@ -201,7 +179,7 @@ class EvaluationRunner:
         the message, and no run is started for it."""
         who = require_principal(principal)
         with self.session_factory() as session:
-            lookup = _artifact_lookup(session, self.artifact_store, who)
+            lookup = artifact_lookup(session, self.artifact_store, who)
             items = []
             for index, item in enumerate(dataset.items):
                 inputs = item.get("inputs") or {}

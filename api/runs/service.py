@@ -192,10 +192,14 @@ def check_run_limits(
 def artifact_lookup(
     session: Session, store: ArtifactStore | None, principal: Principal
 ) -> ArtifactLookup:
-    """An artifact's ref when it exists and ``principal``'s team may read it, else None."""
-    owners = ArtifactOwnerRepository(session)
+    """An artifact's ref when it exists and ``principal``'s team may read it, else None.
 
-    def lookup(uri: str) -> ArtifactRef | None:
+    Reads the metadata only (never the bytes), once per URI: a run start checks its
+    artifacts twice (the door, then against the plan's readers)."""
+    owners = ArtifactOwnerRepository(session)
+    seen: dict[str, ArtifactRef | None] = {}
+
+    def read(uri: str) -> ArtifactRef | None:
         artifact_id = artifact_id_from_uri(uri) or ""
         owner = owners.get(artifact_id) if len(artifact_id) <= 100 else None
         if owner is not None and not principal.can_see_team(owner.team_id):
@@ -203,9 +207,14 @@ def artifact_lookup(
         if store is None:
             return None
         try:
-            return store.get(artifact_id)[1]
+            return store.ref(artifact_id)
         except (ArtifactNotFound, ValueError):
             return None
+
+    def lookup(uri: str) -> ArtifactRef | None:
+        if uri not in seen:
+            seen[uri] = read(uri)
+        return seen[uri]
 
     return lookup
 
@@ -292,21 +301,14 @@ class RunService:
                     f"Team {app.team_id!r} has {running} runs in flight, the most it may have "
                     "at once; wait for some to finish or cancel them."
                 )
-        started, created = await self.start(
-            app_id,
-            inputs=inputs,
-            plan=plan,
-            release_id=release_id,
-            idempotency_key=idempotency_key,
-            trigger=trigger,
-        )
-        if created:
+
+        def audit_start(run_id: str) -> None:
             audit(
                 self.session,
                 self.principal,
                 "run.start",
                 "run",
-                started.run_id,
+                run_id,
                 team_id=app.team_id,
                 after={
                     "app_id": app_id,
@@ -315,14 +317,23 @@ class RunService:
                     "trigger": trigger.model_dump(),
                 },
             )
-            self.session.commit()
-        return started, created
+
+        return await self.start(
+            app_id,
+            inputs=inputs,
+            plan=plan,
+            release_id=release_id,
+            idempotency_key=idempotency_key,
+            trigger=trigger,
+            on_started=audit_start,
+        )
 
     async def _client(self) -> Client:
         return await self.gateway.client()
 
-    def _row(self, run_id: str) -> Run:
-        row = RunRepository(self.session).get(run_id)
+    def _row(self, run_id: str, row: Run | None = None) -> Run:
+        """``run_id``'s row as the principal may see it (``row``: already read by the caller)."""
+        row = row or RunRepository(self.session).get(run_id)
         # Runs of another team's app answer exactly like runs that do not exist.
         if row is None or not self.principal.can_see_team(self.team_of(run_id, row)):
             raise RunNotFound(f"run {run_id} not found")
@@ -364,10 +375,13 @@ class RunService:
         idempotency_key: str | None,
         trigger: RunTrigger = API_TRIGGER,
         evaluation: tuple[str, int] | None = None,
+        on_started: Callable[[str], None] | None = None,
     ) -> tuple[RunStarted, bool]:
         """Start a run of ``plan``; returns the run and whether it was newly created.
 
         With an idempotency key, a repeated request returns the run it started first.
+        ``on_started(run_id)`` adds to the session what goes with a new run (its audit):
+        it is committed with the run's Temporal id, in one transaction.
         A run of an evaluation (``(evaluation id, item index)``) carries the evaluation's id
         (``HubEvaluationId``, and a row in ``evaluation_runs``), which keeps it out of
         production metrics and run listings.
@@ -436,6 +450,8 @@ class RunService:
             self.session.commit()
             raise
         row.temporal_run_id = handle.first_execution_run_id or handle.result_run_id
+        if on_started is not None:
+            on_started(run_id)
         self.session.commit()
         return self._started(row), True
 
@@ -451,9 +467,11 @@ class RunService:
     async def _find(self, run_id: str) -> Run:
         """The run's row; a run started outside the API (a schedule's fire, the Temporal
         CLI) gets one on first sight, from its workflow's search attributes."""
-        if RunRepository(self.session).get(run_id) is None and run_id.startswith(RUN_ID_PREFIX):
+        row = RunRepository(self.session).get(run_id)
+        if row is None and run_id.startswith(RUN_ID_PREFIX):
             await self._adopt(run_id)
-        return self._row(run_id)
+            row = RunRepository(self.session).get(run_id)
+        return self._row(run_id, row)
 
     async def _adopt(self, run_id: str) -> None:
         client = await self._client()

@@ -18,6 +18,7 @@ from pathlib import Path
 import httpx
 import pytest
 import pytest_asyncio
+from sqlalchemy.orm import Session
 from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 
@@ -26,7 +27,9 @@ from hub.wiring import build_api
 from hub.worker_processes import run_worker_processes
 from schemas.names import ORCHESTRATOR_QUEUE, WORKFLOW_TYPE
 from schemas.runs import RunResult
+from storage.database import create_db_engine
 from storage.migrations import upgrade
+from storage.models import Run
 from tests.auth_support import admin_headers
 from tests.e2e.hub_api import (
     CreatedApp,
@@ -235,6 +238,17 @@ async def test_same_idempotency_key_returns_the_same_run_and_starts_nothing_new(
     again = await hub.http.post(url, json={"inputs": {"memo": "m"}}, headers=key)
     assert expect(again, 200)["run_id"] == first["run_id"]
     assert again.headers["Location"] == f"/runs/{first['run_id']}"
+    # One start, one audit event, committed with the run's Temporal id.
+    audit = expect(
+        await hub.http.get("/audit", params={"action": "run.start", "object_id": first["run_id"]}),
+        200,
+    )
+    assert [(e["object_type"], e["after"]["app_id"]) for e in audit] == [("run", app.app_id)]
+    engine = create_db_engine(hub.settings.resolved_database_url)
+    with Session(engine) as session:
+        row = session.get(Run, first["run_id"])
+        assert row is not None and row.temporal_run_id
+    engine.dispose()
 
     # Temporal holds exactly one run of this app, and its agents ran once per step.
     runs = [w async for w in hub.temporal.list_workflows(f"AppId = '{app.app_id}'")]

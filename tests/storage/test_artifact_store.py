@@ -62,6 +62,36 @@ class _S3Bucket:
         stored = self.objects[(Bucket, Key)]
         return {**stored, "Body": io.BytesIO(stored["Body"])}
 
+    def head_object(self, *, Bucket: str, Key: str) -> dict[str, Any]:  # noqa: N803
+        if (Bucket, Key) not in self.objects:
+            raise _ClientError({"Error": {"Code": "404"}})
+        stored = self.objects[(Bucket, Key)]
+        return {"ContentType": stored["ContentType"], "Metadata": dict(stored["Metadata"])}
+
+
+class _ClientError(Exception):
+    """botocore's ClientError as the store sees it: a ``response`` with the error code."""
+
+    def __init__(self, response: dict[str, Any]) -> None:
+        super().__init__(response)
+        self.response = response
+
+
+@pytest.mark.parametrize("kind", ["local", "s3"])
+def test_ref_reads_the_metadata_that_get_returns(tmp_path: Path, kind: str) -> None:
+    store: LocalArtifactStore | S3ArtifactStore = (
+        LocalArtifactStore(tmp_path)
+        if kind == "local"
+        else S3ArtifactStore("b", client=_S3Bucket())
+    )
+    ref = store.put(b"%PDF-1.4\nbody", "memo.pdf")
+    assert store.ref(ref.id) == store.get(ref.id)[1] == ref
+    assert store.exists(ref.id)
+    missing = "art-" + "0" * 32
+    assert not store.exists(missing)
+    with pytest.raises(ArtifactNotFound):
+        store.ref(missing)
+
 
 @pytest.mark.parametrize("kind", ["local", "s3"])
 def test_stored_ref_carries_the_sniffed_media_type(tmp_path: Path, kind: str) -> None:
