@@ -43,17 +43,40 @@ scan's exactly, for any ``since``/``until``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Column, ColumnElement, and_, case, func, or_, select
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    ColumnElement,
+    Float,
+    Integer,
+    Select,
+    String,
+    Table,
+    and_,
+    case,
+    cast,
+    exists,
+    func,
+    literal,
+    null,
+    or_,
+    select,
+    union_all,
+)
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Session
 
 from storage.evaluations import production_runs_only
 from storage.histogram import histogram_percentile as histogram_percentile
 from storage.models import (
+    ROLLUP_LEVELS,
+    ROLLUP_SPANS,
     RunDurationBucket,
     RunRollup,
     RunSummary,
@@ -61,6 +84,7 @@ from storage.models import (
     StepLatencyBucket,
     StepResult,
     StepRollup,
+    UtcDateTime,
 )
 
 #: ``run_rollups.agent_type`` of the row counting every run once.
@@ -126,6 +150,16 @@ class Window:
     edges: list[tuple[datetime, datetime]]
     #: Raw slices of the rollup hours outside the window, taken away.
     cuts: list[tuple[datetime, datetime]] = field(default_factory=list)
+    #: ``[hours_start, hours_end)`` as signed periods of the rollup levels, ``(span,
+    #: start, end, sign)`` (span ``""``: hours; ``6h``, ``1d``: migration 0016)
+    #: (:func:`periods_of`).
+    periods: list[Period] = field(default_factory=list)
+    #: What counts as "now" when choosing (no rows after it); ``None``: the real now.
+    now: datetime | None = None
+
+    def __post_init__(self) -> None:
+        if not self.periods and self.hours_start < self.hours_end:
+            self.periods = periods_of(self.hours_start, self.hours_end, now=self.now)
 
     @classmethod
     def of(cls, since: datetime, until: datetime, *, now: datetime | None = None) -> Window:
@@ -144,8 +178,8 @@ class Window:
             if until <= hour + HOUR:
                 outside = [(a, b) for a, b in ((hour, since), (until, hour + HOUR)) if a < b]
                 if sum((rows(a, b) for a, b in outside), timedelta(0)) < rows(since, until):
-                    return cls(since, until, hour, hour + HOUR, [], outside)
-                return cls(since, until, hour, hour, [(since, until)])
+                    return cls(since, until, hour, hour + HOUR, [], outside, now=now)
+                return cls(since, until, hour, hour, [(since, until)], now=now)
         hours_start, hours_end = first, last
         edges: list[tuple[datetime, datetime]] = []
         cuts: list[tuple[datetime, datetime]] = []
@@ -161,7 +195,7 @@ class Window:
                 cuts.append((until, last + HOUR))
             else:
                 edges.append((last, until))
-        return cls(since, until, hours_start, hours_end, edges, cuts)
+        return cls(since, until, hours_start, hours_end, edges, cuts, now=now)
 
     def has_hours(self) -> bool:
         return self.hours_start < self.hours_end
@@ -176,6 +210,77 @@ class Window:
 
     def hourly(self, column: Any) -> ColumnElement[bool]:
         return and_(column >= self.hours_start, column < self.hours_end)
+
+
+#: ``(span, start, end, sign)``: rollup rows of level ``span`` in ``[start, end)``, added
+#: (``1``) or taken away (``-1``).
+Period = tuple[str, datetime, datetime, int]
+#: The rollup levels, finest first: span name (``""``: the hourly tables) and length.
+LEVELS: tuple[tuple[str, timedelta], ...] = (("", HOUR), *ROLLUP_SPANS.items())
+
+
+def _floor(value: datetime, unit: timedelta) -> datetime:
+    """``value`` down to a multiple of ``unit`` from midnight (``unit`` divides a day)."""
+    midnight = value.replace(hour=0, minute=0, second=0, microsecond=0)
+    return midnight + ((value - midnight) // unit) * unit
+
+
+def periods_of(start: datetime, end: datetime, *, now: datetime | None = None) -> list[Period]:
+    """``[start, end)`` (whole hours) as signed periods of the rollup levels.
+
+    Top down: the whole periods of a level inside, and at each end either the part
+    inside read at the finer levels (added) or the whole period around it minus the
+    part outside (a cut), whichever reads fewer periods. Periods after ``now`` count as
+    empty (nothing has ended there yet), so a window that ends now reads its current day
+    as one row per key. Each rollup row lies within one UTC day (periods are aligned to
+    midnight): its ``hour`` tells its day.
+    """
+    now = now or datetime.now(UTC)
+
+    def cost(periods: list[Period]) -> float:
+        units = 0.0
+        for span, a, b, _sign in periods:
+            unit = dict(LEVELS)[span]
+            live = min(b, now) - a
+            units += max(0, -(-live // unit)) if live > timedelta(0) else 0
+        return units + 0.01 * len(periods)  # fewer ranges on a tie
+
+    def split(a: datetime, b: datetime, level: int, sign: int) -> list[Period]:
+        if a >= b:
+            return []
+        span, unit = LEVELS[level]
+        if level == 0:
+            return [(span, a, b, sign)]
+        options = [split(a, b, level - 1, sign)]
+        first = _floor(a, unit)
+        if first < a:
+            first += unit
+        last = _floor(b, unit)
+        if first <= last:
+            lefts = [split(a, first, level - 1, sign)]
+            if a < first:
+                lefts.append(
+                    [(span, first - unit, first, sign), *split(first - unit, a, level - 1, -sign)]
+                )
+            rights = [split(last, b, level - 1, sign)]
+            if last < b:
+                rights.append(
+                    [(span, last, last + unit, sign), *split(b, last + unit, level - 1, -sign)]
+                )
+            middle = [(span, first, last, sign)] if first < last else []
+            options.append(min(lefts, key=cost) + middle + min(rights, key=cost))
+        else:  # within one period: the whole period minus its parts outside
+            around = _floor(a, unit)
+            options.append(
+                [
+                    (span, around, around + unit, sign),
+                    *split(around, a, level - 1, -sign),
+                    *split(b, around + unit, level - 1, -sign),
+                ]
+            )
+        return min(options, key=cost)
+
+    return split(start, end, len(LEVELS) - 1, 1)
 
 
 def _within(column: Any, slices: list[tuple[datetime, datetime]]) -> ColumnElement[bool]:
@@ -203,251 +308,329 @@ def _floor_hour(value: datetime) -> datetime:
     return value.replace(minute=0, second=0, microsecond=0)
 
 
+@dataclass
+class WindowFigures:
+    """Everything the metrics read over a window (:meth:`RollupReader.figures`)."""
+
+    agent_types: list[AgentTypeRollup]
+    models: list[ModelRollup]
+    runs: RunRollupFigures
+    #: ``(day, app_id, cost, tokens)`` by the UTC day a step attempt ended.
+    cost_by_day: list[tuple[str, str, float, int]]
+
+
+#: The columns every part of the one statement returns (``kind`` says which figure).
+_PART_COLUMNS = ("kind", "t", "name", "sub", "bucket", "v1", "v2", "v3", "v4", "v5", "v6", "cost")
+
+
+def _part(
+    kind: str,
+    sign: int,
+    *,
+    t: Any = None,
+    name: Any = None,
+    sub: Any = None,
+    bucket: Any = None,
+    values: Sequence[Any] = (),
+    cost: Any = None,
+) -> list[ColumnElement[Any]]:
+    """One part's columns: the keys as they are, the counts and cost times ``sign``."""
+    counts = [*values, *([None] * (6 - len(values)))]
+    return [
+        literal(kind, String()).label("kind"),
+        (t if t is not None else cast(null(), UtcDateTime())).label("t"),
+        (name if name is not None else cast(null(), String())).label("name"),
+        (sub if sub is not None else cast(null(), String())).label("sub"),
+        (bucket if bucket is not None else cast(null(), Integer())).label("bucket"),
+        *(
+            cast(literal(0) if v is None else v * sign, BigInteger()).label(f"v{i + 1}")
+            for i, v in enumerate(counts)
+        ),
+        cast(literal(0.0) if cost is None else cost * sign, Float()).label("cost"),
+    ]
+
+
+def _has_agent_type(dialect: str, agent_type: str) -> ColumnElement[bool]:
+    """``run_summaries.agent_types`` (a JSON list) holds ``agent_type``."""
+    types = RunSummary.agent_types
+    if dialect == "postgresql":
+        return and_(
+            func.json_typeof(types) == "array",
+            cast(types, JSONB).op("@>")(cast(literal(json.dumps([agent_type])), JSONB)),
+        )
+    each = func.json_each(types).table_valued("value")
+    return and_(
+        func.json_type(types) == "array",
+        exists().select_from(each).where(each.c.value == agent_type),
+    )
+
+
 class RollupReader:
     """The metrics' figures over a window, from rollups plus the window's raw edges."""
 
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    # ----------------------------------------------------------- step figures
+    def figures(
+        self, window: Window, *, app_id: str | None, agent_type: str | None
+    ) -> WindowFigures:
+        """Every figure of the window in one statement.
+
+        A ``UNION ALL`` of the window's parts — for each level (hours, 6 hours, days)
+        and sign, its rollup rows; for the raw slices added and taken away, the raw
+        rows — summed in SQL by figure and key: a few hundred rows back, whatever the
+        window's length and the tables' size.
+        """
+        statement = self._statement(window, app_id=app_id, agent_type=agent_type)
+        steps: dict[tuple[str, str], list[Any]] = {}
+        latencies: dict[str, dict[int, int]] = {}
+        runs = RunRollupFigures()
+        #: (day, app) → [calls, cost, tokens]; a day with no call left is not shown.
+        days: dict[tuple[str, str], list[Any]] = {}
+        for kind, t, name, sub, bucket, v1, v2, v3, v4, v5, v6, cost in self.session.execute(
+            statement
+        ):
+            if kind == "step":
+                steps[(name, sub)] = [v1, v2, v3, v4, v5, v6, cost]
+            elif kind == "lat":
+                _add(latencies.setdefault(name, {}), bucket, v1)
+            elif kind == "runs":
+                if v1:
+                    runs.by_status[name] = int(v1)
+            elif kind == "dur":
+                _add(runs.durations, bucket, v1)
+            else:
+                entry = days.setdefault((t.date().isoformat(), sub), [0, 0.0, 0])
+                entry[0] += int(v1)
+                entry[1] += float(cost)
+                entry[2] += int(v4)
+        types: dict[str, AgentTypeRollup] = {}
+        models: dict[str, ModelRollup] = {}
+        for (name, model), (calls, fails, retries, t_in, t_out, violations, cost) in sorted(
+            steps.items()
+        ):
+            row = types.setdefault(name, AgentTypeRollup(agent_type=name))
+            row.calls += int(calls)
+            row.failures += int(fails)
+            row.retries += int(retries)
+            row.input_tokens += int(t_in)
+            row.output_tokens += int(t_out)
+            row.cost_usd += float(cost)
+            row.schema_violations += int(violations)
+            by_model = models.setdefault(model, ModelRollup(model=model))
+            by_model.calls += int(calls)
+            by_model.input_tokens += int(t_in)
+            by_model.output_tokens += int(t_out)
+            by_model.cost_usd += float(cost)
+        for name, counts in latencies.items():
+            types.setdefault(name, AgentTypeRollup(agent_type=name)).latencies = counts
+        runs.durations = {b: n for b, n in runs.durations.items() if n}
+        return WindowFigures(
+            agent_types=sorted(
+                (r for r in types.values() if r.calls > 0 or r.schema_violations > 0),
+                key=lambda r: r.agent_type,
+            ),
+            models=sorted((m for m in models.values() if m.calls > 0), key=lambda m: m.model),
+            runs=runs,
+            cost_by_day=[
+                (day, app, v[1], int(v[2])) for (day, app), v in sorted(days.items()) if v[0] > 0
+            ],
+        )
+
+    # The figures one at a time (what the tests compare with the scan).
 
     def agent_types(
         self, window: Window, *, app_id: str | None, agent_type: str | None
     ) -> list[AgentTypeRollup]:
         """Per agent type: calls … cost, violations and the latency histogram."""
-        found: dict[str, AgentTypeRollup] = {}
-
-        def entry(name: str) -> AgentTypeRollup:
-            return found.setdefault(name, AgentTypeRollup(agent_type=name))
-
-        for (
-            name,
-            calls,
-            failures,
-            retries,
-            tokens_in,
-            tokens_out,
-            cost,
-            violations,
-        ) in self._step_sums(window, StepRollup.agent_type, app_id, agent_type):
-            row = entry(name)
-            row.calls += int(calls or 0)
-            row.failures += int(failures or 0)
-            row.retries += int(retries or 0)
-            row.input_tokens += int(tokens_in or 0)
-            row.output_tokens += int(tokens_out or 0)
-            row.cost_usd += float(cost or 0.0)
-            row.schema_violations += int(violations or 0)
-        for name, bucket, count in self._latency_buckets(window, app_id, agent_type):
-            _add(entry(name).latencies, bucket, count)
-        return sorted(
-            (r for r in found.values() if r.calls > 0 or r.schema_violations > 0),
-            key=lambda r: r.agent_type,
-        )
+        return self.figures(window, app_id=app_id, agent_type=agent_type).agent_types
 
     def models(
         self, window: Window, *, app_id: str | None, agent_type: str | None
     ) -> list[ModelRollup]:
         """Calls, tokens and cost per model (``""``: attempts that reported none)."""
-        found: dict[str, ModelRollup] = {}
-        for model, calls, _f, _r, tokens_in, tokens_out, cost, _v in self._step_sums(
-            window, StepRollup.model, app_id, agent_type
-        ):
-            row = found.setdefault(model, ModelRollup(model=model))
-            row.calls += int(calls or 0)
-            row.input_tokens += int(tokens_in or 0)
-            row.output_tokens += int(tokens_out or 0)
-            row.cost_usd += float(cost or 0.0)
-        return sorted((r for r in found.values() if r.calls > 0), key=lambda r: r.model)
-
-    def cost_by_day(
-        self, window: Window, *, app_id: str | None
-    ) -> list[tuple[str, str, float, int]]:
-        """``(day, app_id, cost, tokens)`` by the UTC day a step attempt ended."""
-        #: (day, app) → [calls, cost, tokens]; a day with no call left is not shown.
-        sums: dict[tuple[str, str], list[Any]] = {}
-
-        def add(day: str, app: str, calls: Any, cost: Any, tokens: Any, sign: int = 1) -> None:
-            bucket = sums.setdefault((day, app), [0, 0.0, 0])
-            bucket[0] += sign * int(calls or 0)
-            bucket[1] += sign * float(cost or 0.0)
-            bucket[2] += sign * int(tokens or 0)
-
-        if window.has_hours():
-            conditions = [
-                window.hourly(StepRollup.hour),
-                StepRollup.app_id == app_id if app_id else StepRollup.app_id != EVERY_APP,
-            ]
-            for hour, app, calls, cost, tokens in self.session.execute(
-                select(
-                    StepRollup.hour,
-                    StepRollup.app_id,
-                    func.sum(StepRollup.calls),
-                    func.sum(StepRollup.cost_usd),
-                    func.sum(StepRollup.input_tokens + StepRollup.output_tokens),
-                )
-                .where(*conditions)
-                .group_by(StepRollup.hour, StepRollup.app_id)
-            ):
-                add(hour.date().isoformat(), app, calls, cost, tokens)
-        for slices, sign in window.slices():
-            for start, end in slices:  # each slice lies within one hour, so one day
-                conditions = [
-                    StepResult.ended_at >= start,
-                    StepResult.ended_at < end,
-                    production_runs_only(StepResult.run_id),
-                ]
-                if app_id:
-                    conditions.append(StepResult.app_id == app_id)
-                for app, calls, cost, tokens in self.session.execute(
-                    select(
-                        StepResult.app_id,
-                        func.count(),
-                        func.sum(StepResult.cost_usd),
-                        func.sum(StepResult.input_tokens + StepResult.output_tokens),
-                    )
-                    .where(*conditions)
-                    .group_by(StepResult.app_id)
-                ):
-                    add(start.date().isoformat(), app, calls, cost, tokens, sign)
-        return [(day, app, v[1], int(v[2])) for (day, app), v in sorted(sums.items()) if v[0] > 0]
-
-    def _step_sums(
-        self, window: Window, key: Any, app_id: str | None, agent_type: str | None
-    ) -> Iterable[tuple[Any, ...]]:
-        """``(key, calls, failures, retries, in, out, cost, violations)`` rows to add up."""
-        if window.has_hours():
-            conditions = [
-                StepRollup.app_id == (app_id or EVERY_APP),
-                window.hourly(StepRollup.hour),
-            ]
-            if agent_type:
-                conditions.append(StepRollup.agent_type == agent_type)
-            yield from self.session.execute(
-                select(
-                    key,
-                    func.sum(StepRollup.calls),
-                    func.sum(StepRollup.failures),
-                    func.sum(StepRollup.retries),
-                    func.sum(StepRollup.input_tokens),
-                    func.sum(StepRollup.output_tokens),
-                    func.sum(StepRollup.cost_usd),
-                    func.sum(StepRollup.schema_violations),
-                )
-                .where(*conditions)
-                .group_by(key)
-            )
-        raw_key = getattr(StepResult, key.key)
-        for slices, sign in window.slices():
-            conditions = _raw_conditions(
-                StepResult, StepResult.ended_at, slices, app_id, agent_type
-            )
-            for name, *sums in self.session.execute(
-                select(
-                    raw_key,
-                    func.count(),
-                    func.sum(case((StepResult.status != "completed", 1), else_=0)),
-                    func.sum(case((StepResult.attempt > 1, 1), else_=0)),
-                    func.sum(StepResult.input_tokens),
-                    func.sum(StepResult.output_tokens),
-                    func.sum(StepResult.cost_usd),
-                )
-                .where(*conditions)
-                .group_by(raw_key)
-            ):
-                yield (name, *(sign * (v or 0) for v in sums), 0)
-            if key.key != "agent_type":
-                continue
-            violation_conditions = [
-                *_raw_conditions(
-                    SchemaViolation, SchemaViolation.created_at, slices, app_id, agent_type
-                ),
-                SchemaViolation.severity == "error",
-            ]
-            for name, count in self.session.execute(
-                select(SchemaViolation.agent_type, func.count())
-                .where(*violation_conditions)
-                .group_by(SchemaViolation.agent_type)
-            ):
-                yield (name, 0, 0, 0, 0, 0, 0.0, sign * count)
-
-    def _latency_buckets(
-        self, window: Window, app_id: str | None, agent_type: str | None
-    ) -> Iterable[tuple[Any, ...]]:
-        if window.has_hours():
-            conditions = [
-                StepLatencyBucket.app_id == (app_id or EVERY_APP),
-                window.hourly(StepLatencyBucket.hour),
-            ]
-            if agent_type:
-                conditions.append(StepLatencyBucket.agent_type == agent_type)
-            yield from self.session.execute(
-                select(
-                    StepLatencyBucket.agent_type,
-                    StepLatencyBucket.bucket,
-                    func.sum(StepLatencyBucket.n),
-                )
-                .where(*conditions)
-                .group_by(StepLatencyBucket.agent_type, StepLatencyBucket.bucket)
-            )
-        for slices, sign in window.slices():
-            conditions = [
-                *_raw_conditions(StepResult, StepResult.ended_at, slices, app_id, agent_type),
-                StepResult.status == "completed",
-            ]
-            for name, bucket, count in self.session.execute(
-                select(StepResult.agent_type, StepResult.latency_bucket, func.count())
-                .where(*conditions)
-                .group_by(StepResult.agent_type, StepResult.latency_bucket)
-            ):
-                yield name, bucket, sign * count
-
-    # ------------------------------------------------------------ run figures
+        return self.figures(window, app_id=app_id, agent_type=agent_type).models
 
     def runs(
         self, window: Window, *, app_id: str | None, agent_type: str | None
     ) -> RunRollupFigures:
         """Runs started in the window by status, and the finished runs' durations."""
-        figures = RunRollupFigures()
-        key = agent_type or EVERY_AGENT_TYPE
-        if window.has_hours():
-            conditions = [
-                RunRollup.app_id == (app_id or EVERY_APP),
-                RunRollup.agent_type == key,
-                window.hourly(RunRollup.hour),
-            ]
-            for status, count in self.session.execute(
-                select(RunRollup.status, func.sum(RunRollup.runs))
-                .where(*conditions)
-                .group_by(RunRollup.status)
-            ):
-                if count:
-                    figures.by_status[status] = figures.by_status.get(status, 0) + int(count)
-            bucket_conditions = [
-                RunDurationBucket.app_id == (app_id or EVERY_APP),
-                RunDurationBucket.agent_type == key,
-                window.hourly(RunDurationBucket.hour),
-            ]
-            for bucket, count in self.session.execute(
-                select(RunDurationBucket.bucket, func.sum(RunDurationBucket.n))
-                .where(*bucket_conditions)
-                .group_by(RunDurationBucket.bucket)
-            ):
-                _add(figures.durations, bucket, count)
+        return self.figures(window, app_id=app_id, agent_type=agent_type).runs
+
+    def cost_by_day(
+        self, window: Window, *, app_id: str | None
+    ) -> list[tuple[str, str, float, int]]:
+        """``(day, app_id, cost, tokens)`` by the UTC day a step attempt ended."""
+        return self.figures(window, app_id=app_id, agent_type=None).cost_by_day
+
+    # ------------------------------------------------------------ the statement
+
+    def _statement(
+        self, window: Window, *, app_id: str | None, agent_type: str | None
+    ) -> Select[Any]:
+        parts: list[Select[Any]] = []
+        ranges: dict[tuple[str, int], list[tuple[datetime, datetime]]] = {}
+        for span, start, end, sign in window.periods:
+            ranges.setdefault((span, sign), []).append((start, end))
+        for (span, sign), spans in ranges.items():
+            parts += _rollup_parts(span, spans, sign, app_id, agent_type)
+        dialect = self.session.get_bind().dialect.name
         for slices, sign in window.slices():
-            # The agent type is filtered below: it is a JSON list here.
-            conditions = _raw_conditions(RunSummary, RunSummary.started_at, slices, app_id)
-            for status, duration_bucket, types in self.session.execute(
-                select(RunSummary.status, RunSummary.duration_bucket, RunSummary.agent_types).where(
-                    *conditions
+            parts += _raw_parts(dialect, slices, sign, app_id, agent_type)
+        if not parts:  # an empty window: one part that matches nothing
+            parts = _raw_parts(dialect, [(window.since, window.since)], 1, app_id, agent_type)
+        every = union_all(*parts).subquery("parts")
+        keys = [every.c.kind, every.c.t, every.c.name, every.c.sub, every.c.bucket]
+        return select(
+            *keys,
+            *(cast(func.sum(every.c[f"v{i}"]), BigInteger()) for i in range(1, 7)),
+            func.sum(every.c.cost),
+        ).group_by(*keys)
+
+
+def _tables(span: str) -> tuple[Table, Table, Table, Table]:
+    if not span:
+        return (
+            StepRollup.__table__,  # type: ignore[return-value]
+            StepLatencyBucket.__table__,
+            RunRollup.__table__,
+            RunDurationBucket.__table__,
+        )
+    level = ROLLUP_LEVELS[span]
+    return (
+        level["step_rollups"],
+        level["step_latency_buckets"],
+        level["run_rollups"],
+        level["run_duration_buckets"],
+    )
+
+
+def _rollup_parts(
+    span: str,
+    spans: list[tuple[datetime, datetime]],
+    sign: int,
+    app_id: str | None,
+    agent_type: str | None,
+) -> list[Select[Any]]:
+    """The rollup rows of level ``span`` in ``spans``, times ``sign``, for each figure."""
+    steps, latencies, runs, durations = _tables(span)
+    app = app_id or EVERY_APP
+    step_where = [steps.c.app_id == app, _within(steps.c.hour, spans)]
+    latency_where = [latencies.c.app_id == app, _within(latencies.c.hour, spans)]
+    if agent_type:
+        step_where.append(steps.c.agent_type == agent_type)
+        latency_where.append(latencies.c.agent_type == agent_type)
+    run_key = agent_type or EVERY_AGENT_TYPE
+    # Cost by day: every app's own rows (not ``*``), or the app's.
+    cost_app = steps.c.app_id == app_id if app_id else steps.c.app_id != EVERY_APP
+    c = steps.c
+    return [
+        select(
+            *_part(
+                "step",
+                sign,
+                name=c.agent_type,
+                sub=c.model,
+                values=(c.calls, c.failures, c.retries, c.input_tokens, c.output_tokens)
+                + (c.schema_violations,),
+                cost=c.cost_usd,
+            )
+        ).where(*step_where),
+        select(
+            *_part(
+                "lat",
+                sign,
+                name=latencies.c.agent_type,
+                bucket=latencies.c.bucket,
+                values=(latencies.c.n,),
+            )
+        ).where(*latency_where),
+        select(*_part("runs", sign, name=runs.c.status, values=(runs.c.runs,))).where(
+            runs.c.app_id == app, runs.c.agent_type == run_key, _within(runs.c.hour, spans)
+        ),
+        select(*_part("dur", sign, bucket=durations.c.bucket, values=(durations.c.n,))).where(
+            durations.c.app_id == app,
+            durations.c.agent_type == run_key,
+            _within(durations.c.hour, spans),
+        ),
+        select(
+            *_part(
+                "cost",
+                sign,
+                t=c.hour,
+                sub=c.app_id,
+                values=(c.calls, literal(0), literal(0), c.input_tokens + c.output_tokens),
+                cost=c.cost_usd,
+            )
+        ).where(cost_app, _within(c.hour, spans)),
+    ]
+
+
+def _raw_parts(
+    dialect: str,
+    slices: list[tuple[datetime, datetime]],
+    sign: int,
+    app_id: str | None,
+    agent_type: str | None,
+) -> list[Select[Any]]:
+    """The raw rows of ``slices`` (each within one hour), times ``sign``, per figure."""
+    r = StepResult
+    step_where = _raw_conditions(r, r.ended_at, slices, app_id, agent_type)
+    violation_where = [
+        *_raw_conditions(SchemaViolation, SchemaViolation.created_at, slices, app_id, agent_type),
+        SchemaViolation.severity == "error",
+    ]
+    run_where = _raw_conditions(RunSummary, RunSummary.started_at, slices, app_id)
+    if agent_type:
+        run_where.append(_has_agent_type(dialect, agent_type))
+    one = literal(1)
+    parts = [
+        select(
+            *_part(
+                "step",
+                sign,
+                name=r.agent_type,
+                sub=r.model,
+                values=(
+                    one,
+                    case((r.status != "completed", 1), else_=0),
+                    case((r.attempt > 1, 1), else_=0),
+                    r.input_tokens,
+                    r.output_tokens,
+                ),
+                cost=r.cost_usd,
+            )
+        ).where(*step_where),
+        select(
+            *_part(
+                "step",
+                sign,
+                name=SchemaViolation.agent_type,
+                sub=literal("", String()),
+                values=(literal(0), literal(0), literal(0), literal(0), literal(0), one),
+            )
+        ).where(*violation_where),
+        select(
+            *_part("lat", sign, name=r.agent_type, bucket=r.latency_bucket, values=(one,))
+        ).where(*step_where, r.status == "completed"),
+        select(*_part("runs", sign, name=RunSummary.status, values=(one,))).where(*run_where),
+        select(*_part("dur", sign, bucket=RunSummary.duration_bucket, values=(one,))).where(
+            *run_where, RunSummary.status != "running"
+        ),
+    ]
+    # Cost by day is the app's or every app's, whatever the agent type asked for.
+    for start, end in slices:  # each slice lies within one hour, so one day
+        where = _raw_conditions(r, r.ended_at, [(start, end)], app_id)
+        parts.append(
+            select(
+                *_part(
+                    "cost",
+                    sign,
+                    t=literal(start, UtcDateTime()),
+                    sub=r.app_id,
+                    values=(one, literal(0), literal(0), r.input_tokens + r.output_tokens),
+                    cost=r.cost_usd,
                 )
-            ):
-                # JSON list membership is not portable SQL; slices are under an hour each.
-                if agent_type and agent_type not in (types or []):
-                    continue
-                figures.by_status[status] = figures.by_status.get(status, 0) + sign
-                if status != "running":
-                    _add(figures.durations, duration_bucket, sign)
-        figures.by_status = {s: n for s, n in figures.by_status.items() if n}
-        figures.durations = {b: n for b, n in figures.durations.items() if n}
-        return figures
+            ).where(*where)
+        )
+    return parts

@@ -390,14 +390,14 @@ class ObservabilityService:
             figures.synced(),
             figures.get(f"running {running_query}", lambda: _count(client, running_query)),
         )
-        rollups = RollupReader(self.session)
-        window = Window.of(since, until)
-        runs = rollups.runs(window, app_id=app_id, agent_type=agent_type)
+        window = Window.of(since, until, now=now)
+        read = RollupReader(self.session).figures(window, app_id=app_id, agent_type=agent_type)
+        runs = read.runs
         by_status = runs.by_status
         if running:
             by_status["running"] = running
         finished = sum(n for status, n in by_status.items() if status != "running")
-        stats = rollups.agent_types(window, app_id=app_id, agent_type=agent_type)
+        stats = read.agent_types
         queues = sorted({s.agent_type for s in stats} | ({agent_type} if agent_type else set()))
         found = await asyncio.gather(
             *(figures.get(f"backlog {name}", _backlog_reader(client, name)) for name in queues)
@@ -448,7 +448,7 @@ class ObservabilityService:
             agent_types=agent_metrics,
             cost_by_day=[
                 DailyCost(day=day, app_id=app, cost_usd=cost, tokens=tokens)
-                for day, app, cost, tokens in rollups.cost_by_day(window, app_id=app_id)
+                for day, app, cost, tokens in read.cost_by_day
             ],
             by_model=[
                 ModelCost(
@@ -458,9 +458,9 @@ class ObservabilityService:
                     output_tokens=m.output_tokens,
                     cost_usd=m.cost_usd,
                 )
-                for m in rollups.models(window, app_id=app_id, agent_type=agent_type)
+                for m in read.models
             ],
-            temporal_read_at=datetime.fromtimestamp(read_at, UTC),
+        temporal_read_at=datetime.fromtimestamp(read_at, UTC),
         )
 
     @staticmethod
