@@ -43,8 +43,8 @@ scan's exactly, for any ``since``/``until``.
 
 from __future__ import annotations
 
+import functools
 import json
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -55,35 +55,20 @@ from sqlalchemy import (
     ColumnElement,
     Float,
     Integer,
-    Select,
     String,
-    Table,
+    TextualSelect,
     and_,
-    case,
-    cast,
-    exists,
-    func,
-    literal,
-    null,
+    bindparam,
+    column,
     or_,
-    select,
-    union_all,
+    text,
 )
-from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Session
 
 from storage.evaluations import production_runs_only
 from storage.histogram import histogram_percentile as histogram_percentile
 from storage.models import (
-    ROLLUP_LEVELS,
     ROLLUP_SPANS,
-    RunDurationBucket,
-    RunRollup,
-    RunSummary,
-    SchemaViolation,
-    StepLatencyBucket,
-    StepResult,
-    StepRollup,
     UtcDateTime,
 )
 
@@ -319,52 +304,6 @@ class WindowFigures:
     cost_by_day: list[tuple[str, str, float, int]]
 
 
-#: The columns every part of the one statement returns (``kind`` says which figure).
-_PART_COLUMNS = ("kind", "t", "name", "sub", "bucket", "v1", "v2", "v3", "v4", "v5", "v6", "cost")
-
-
-def _part(
-    kind: str,
-    sign: int,
-    *,
-    t: Any = None,
-    name: Any = None,
-    sub: Any = None,
-    bucket: Any = None,
-    values: Sequence[Any] = (),
-    cost: Any = None,
-) -> list[ColumnElement[Any]]:
-    """One part's columns: the keys as they are, the counts and cost times ``sign``."""
-    counts = [*values, *([None] * (6 - len(values)))]
-    return [
-        literal(kind, String()).label("kind"),
-        (t if t is not None else cast(null(), UtcDateTime())).label("t"),
-        (name if name is not None else cast(null(), String())).label("name"),
-        (sub if sub is not None else cast(null(), String())).label("sub"),
-        (bucket if bucket is not None else cast(null(), Integer())).label("bucket"),
-        *(
-            cast(literal(0) if v is None else v * sign, BigInteger()).label(f"v{i + 1}")
-            for i, v in enumerate(counts)
-        ),
-        cast(literal(0.0) if cost is None else cost * sign, Float()).label("cost"),
-    ]
-
-
-def _has_agent_type(dialect: str, agent_type: str) -> ColumnElement[bool]:
-    """``run_summaries.agent_types`` (a JSON list) holds ``agent_type``."""
-    types = RunSummary.agent_types
-    if dialect == "postgresql":
-        return and_(
-            func.json_typeof(types) == "array",
-            cast(types, JSONB).op("@>")(cast(literal(json.dumps([agent_type])), JSONB)),
-        )
-    each = func.json_each(types).table_valued("value")
-    return and_(
-        func.json_type(types) == "array",
-        exists().select_from(each).where(each.c.value == agent_type),
-    )
-
-
 class RollupReader:
     """The metrics' figures over a window, from rollups plus the window's raw edges."""
 
@@ -381,14 +320,14 @@ class RollupReader:
         rows — summed in SQL by figure and key: a few hundred rows back, whatever the
         window's length and the tables' size.
         """
-        statement = self._statement(window, app_id=app_id, agent_type=agent_type)
+        statement, values = self._statement(window, app_id=app_id, agent_type=agent_type)
         steps: dict[tuple[str, str], list[Any]] = {}
         latencies: dict[str, dict[int, int]] = {}
         runs = RunRollupFigures()
         #: (day, app) → [calls, cost, tokens]; a day with no call left is not shown.
         days: dict[tuple[str, str], list[Any]] = {}
         for kind, t, name, sub, bucket, v1, v2, v3, v4, v5, v6, cost in self.session.execute(
-            statement
+            statement, values
         ):
             if kind == "step":
                 steps[(name, sub)] = [v1, v2, v3, v4, v5, v6, cost]
@@ -467,170 +406,243 @@ class RollupReader:
 
     def _statement(
         self, window: Window, *, app_id: str | None, agent_type: str | None
-    ) -> Select[Any]:
-        parts: list[Select[Any]] = []
-        ranges: dict[tuple[str, int], list[tuple[datetime, datetime]]] = {}
+    ) -> tuple[TextualSelect, dict[str, Any]]:
+        """The statement of the window's shape (built once per shape) and its values."""
+        groups: dict[tuple[str, int], list[tuple[datetime, datetime]]] = {}
         for span, start, end, sign in window.periods:
-            ranges.setdefault((span, sign), []).append((start, end))
-        for (span, sign), spans in ranges.items():
-            parts += _rollup_parts(span, spans, sign, app_id, agent_type)
-        dialect = self.session.get_bind().dialect.name
-        for slices, sign in window.slices():
-            parts += _raw_parts(dialect, slices, sign, app_id, agent_type)
-        if not parts:  # an empty window: one part that matches nothing
-            parts = _raw_parts(dialect, [(window.since, window.since)], 1, app_id, agent_type)
-        every = union_all(*parts).subquery("parts")
-        keys = [every.c.kind, every.c.t, every.c.name, every.c.sub, every.c.bucket]
-        return select(
-            *keys,
-            *(cast(func.sum(every.c[f"v{i}"]), BigInteger()) for i in range(1, 7)),
-            func.sum(every.c.cost),
-        ).group_by(*keys)
-
-
-def _tables(span: str) -> tuple[Table, Table, Table, Table]:
-    if not span:
-        return (
-            StepRollup.__table__,  # type: ignore[return-value]
-            StepLatencyBucket.__table__,
-            RunRollup.__table__,
-            RunDurationBucket.__table__,
+            groups.setdefault((span, sign), []).append((start, end))
+        raw = window.slices()
+        shape = _Shape(
+            dialect=self.session.get_bind().dialect.name,
+            levels=tuple((span, sign, len(r)) for (span, sign), r in groups.items()),
+            raw=tuple((sign, len(slices)) for slices, sign in raw),
+            app=app_id is not None,
+            agent_type=agent_type is not None,
         )
-    level = ROLLUP_LEVELS[span]
-    return (
-        level["step_rollups"],
-        level["step_latency_buckets"],
-        level["run_rollups"],
-        level["run_duration_buckets"],
-    )
+        values: dict[str, Any] = {
+            "app": app_id or EVERY_APP,
+            "app_id": app_id,
+            "agent_type": agent_type,
+            "run_key": agent_type or EVERY_AGENT_TYPE,
+            "agent_type_json": json.dumps([agent_type]),
+        }
+        for g, ranges in enumerate(groups.values()):
+            for j, (start, end) in enumerate(ranges):
+                values[f"l{g}a{j}"], values[f"l{g}b{j}"] = start, end
+        for g, (slices, _sign) in enumerate(raw):
+            for j, (start, end) in enumerate(slices):
+                values[f"r{g}a{j}"], values[f"r{g}b{j}"] = start, end
+        return _statement_of(shape), values
 
 
-def _rollup_parts(
-    span: str,
-    spans: list[tuple[datetime, datetime]],
-    sign: int,
-    app_id: str | None,
-    agent_type: str | None,
-) -> list[Select[Any]]:
-    """The rollup rows of level ``span`` in ``spans``, times ``sign``, for each figure."""
-    steps, latencies, runs, durations = _tables(span)
-    app = app_id or EVERY_APP
-    step_where = [steps.c.app_id == app, _within(steps.c.hour, spans)]
-    latency_where = [latencies.c.app_id == app, _within(latencies.c.hour, spans)]
-    if agent_type:
-        step_where.append(steps.c.agent_type == agent_type)
-        latency_where.append(latencies.c.agent_type == agent_type)
-    run_key = agent_type or EVERY_AGENT_TYPE
-    # Cost by day: every app's own rows (not ``*``), or the app's.
-    cost_app = steps.c.app_id == app_id if app_id else steps.c.app_id != EVERY_APP
-    c = steps.c
-    return [
-        select(
-            *_part(
+@dataclass(frozen=True)
+class _Shape:
+    """What the statement's text depends on (not the times, nor the app asked for)."""
+
+    dialect: str
+    #: ``(span, sign, ranges)`` of each level read.
+    levels: tuple[tuple[str, int, int], ...]
+    #: ``(sign, slices)`` of the raw slices added and taken away.
+    raw: tuple[tuple[int, int], ...]
+    app: bool
+    agent_type: bool
+
+
+@functools.lru_cache(maxsize=256)
+def _statement_of(shape: _Shape) -> TextualSelect:
+    """One ``UNION ALL`` of every part of the window, summed by figure and key.
+
+    Each part returns ``kind`` (the figure), its keys (``t``: the period or slice start,
+    for cost by day; ``name``; ``sub``; ``bucket``), ``sg`` (the sign) and the values
+    ``v1``…``v6``, ``cost``. Written as text, built once per shape: the statement is the
+    same for every request of one shape (psycopg prepares it after a few runs).
+    """
+    postgresql = shape.dialect == "postgresql"
+    nothing = {
+        "t": "CAST(NULL AS TIMESTAMP WITH TIME ZONE)" if postgresql else "NULL",
+        "name": "CAST(NULL AS VARCHAR)",
+        "sub": "CAST(NULL AS VARCHAR)",
+        "bucket": "CAST(NULL AS INTEGER)",
+    }
+
+    def part(kind: str, sign: int, source: str, where: list[str], **columns: str) -> str:
+        keys = [columns.get(k, nothing[k]) for k in ("t", "name", "sub", "bucket")]
+        counts = [columns.get(f"v{i}", "0") for i in range(1, 7)]
+        cost = columns.get("cost", "CAST(0 AS FLOAT)")
+        return (
+            f"SELECT '{kind}' AS kind, {keys[0]} AS t, {keys[1]} AS name, {keys[2]} AS sub, "
+            f"{keys[3]} AS bucket, {sign} AS sg, "
+            + ", ".join(f"{v} AS v{i + 1}" for i, v in enumerate(counts))
+            + f", {cost} AS cost FROM {source} WHERE "
+            + " AND ".join(where)
+        )
+
+    def within(column: str, prefix: str, count: int) -> str:
+        return (
+            "("
+            + " OR ".join(
+                f"({column} >= :{prefix}a{j} AND {column} < :{prefix}b{j})" for j in range(count)
+            )
+            + ")"
+        )
+
+    parts: list[str] = []
+    times: list[str] = []
+    for g, (span, sign, count) in enumerate(shape.levels):
+        suffix = f"_{span}" if span else ""
+        times += [f"l{g}{e}{j}" for j in range(count) for e in "ab"]
+        hours = within("hour", f"l{g}", count)
+        of_app = ["app_id = :app", hours]
+        of_type = ["agent_type = :agent_type"] if shape.agent_type else []
+        of_runs = ["app_id = :app", "agent_type = :run_key", hours]
+        parts += [
+            part(
                 "step",
                 sign,
-                name=c.agent_type,
-                sub=c.model,
-                values=(c.calls, c.failures, c.retries, c.input_tokens, c.output_tokens)
-                + (c.schema_violations,),
-                cost=c.cost_usd,
-            )
-        ).where(*step_where),
-        select(
-            *_part(
+                f"step_rollups{suffix}",
+                of_app + of_type,
+                name="agent_type",
+                sub="model",
+                v1="calls",
+                v2="failures",
+                v3="retries",
+                v4="input_tokens",
+                v5="output_tokens",
+                v6="schema_violations",
+                cost="cost_usd",
+            ),
+            part(
                 "lat",
                 sign,
-                name=latencies.c.agent_type,
-                bucket=latencies.c.bucket,
-                values=(latencies.c.n,),
-            )
-        ).where(*latency_where),
-        select(*_part("runs", sign, name=runs.c.status, values=(runs.c.runs,))).where(
-            runs.c.app_id == app, runs.c.agent_type == run_key, _within(runs.c.hour, spans)
-        ),
-        select(*_part("dur", sign, bucket=durations.c.bucket, values=(durations.c.n,))).where(
-            durations.c.app_id == app,
-            durations.c.agent_type == run_key,
-            _within(durations.c.hour, spans),
-        ),
-        select(
-            *_part(
+                f"step_latency_buckets{suffix}",
+                of_app + of_type,
+                name="agent_type",
+                bucket="bucket",
+                v1="n",
+            ),
+            part("runs", sign, f"run_rollups{suffix}", of_runs, name="status", v1="runs"),
+            part("dur", sign, f"run_duration_buckets{suffix}", of_runs, bucket="bucket", v1="n"),
+            # Cost by day: the app's rows, or every app's own (not ``*``); any agent type.
+            part(
                 "cost",
                 sign,
-                t=c.hour,
-                sub=c.app_id,
-                values=(c.calls, literal(0), literal(0), c.input_tokens + c.output_tokens),
-                cost=c.cost_usd,
+                f"step_rollups{suffix}",
+                ["app_id = :app" if shape.app else f"app_id <> '{EVERY_APP}'", hours],
+                t="hour",
+                sub="app_id",
+                v1="calls",
+                v4="input_tokens + output_tokens",
+                cost="cost_usd",
+            ),
+        ]
+    for g, (sign, count) in enumerate(shape.raw):
+        times += [f"r{g}{e}{j}" for j in range(count) for e in "ab"]
+
+        def raw(
+            alias: str, moment: str, agent_type: bool = True, g: int = g, count: int = count
+        ) -> list[str]:
+            where = [
+                within(f"{alias}.{moment}", f"r{g}", count),
+                f"NOT EXISTS (SELECT 1 FROM evaluation_runs e WHERE e.run_id = {alias}.run_id)",
+            ]
+            if shape.app:
+                where.append(f"{alias}.app_id = :app_id")
+            if shape.agent_type and agent_type:
+                where.append(f"{alias}.agent_type = :agent_type")
+            return where
+
+        runs = raw("r", "started_at", agent_type=False)
+        if shape.agent_type:  # a JSON list of the run's agent types
+            runs.append(
+                "json_typeof(r.agent_types) = 'array' AND CAST(r.agent_types AS jsonb) "
+                "@> CAST(:agent_type_json AS jsonb)"
+                if postgresql
+                else "json_type(r.agent_types) = 'array' AND EXISTS (SELECT 1 FROM "
+                "json_each(r.agent_types) AS types WHERE types.value = :agent_type)"
             )
-        ).where(cost_app, _within(c.hour, spans)),
-    ]
-
-
-def _raw_parts(
-    dialect: str,
-    slices: list[tuple[datetime, datetime]],
-    sign: int,
-    app_id: str | None,
-    agent_type: str | None,
-) -> list[Select[Any]]:
-    """The raw rows of ``slices`` (each within one hour), times ``sign``, per figure."""
-    r = StepResult
-    step_where = _raw_conditions(r, r.ended_at, slices, app_id, agent_type)
-    violation_where = [
-        *_raw_conditions(SchemaViolation, SchemaViolation.created_at, slices, app_id, agent_type),
-        SchemaViolation.severity == "error",
-    ]
-    run_where = _raw_conditions(RunSummary, RunSummary.started_at, slices, app_id)
-    if agent_type:
-        run_where.append(_has_agent_type(dialect, agent_type))
-    one = literal(1)
-    parts = [
-        select(
-            *_part(
+        parts += [
+            part(
                 "step",
                 sign,
-                name=r.agent_type,
-                sub=r.model,
-                values=(
-                    one,
-                    case((r.status != "completed", 1), else_=0),
-                    case((r.attempt > 1, 1), else_=0),
-                    r.input_tokens,
-                    r.output_tokens,
-                ),
-                cost=r.cost_usd,
-            )
-        ).where(*step_where),
-        select(
-            *_part(
+                "step_results s",
+                raw("s", "ended_at"),
+                name="s.agent_type",
+                sub="s.model",
+                v1="1",
+                v2="CASE WHEN s.status <> 'completed' THEN 1 ELSE 0 END",
+                v3="CASE WHEN s.attempt > 1 THEN 1 ELSE 0 END",
+                v4="s.input_tokens",
+                v5="s.output_tokens",
+                cost="s.cost_usd",
+            ),
+            part(
                 "step",
                 sign,
-                name=SchemaViolation.agent_type,
-                sub=literal("", String()),
-                values=(literal(0), literal(0), literal(0), literal(0), literal(0), one),
-            )
-        ).where(*violation_where),
-        select(
-            *_part("lat", sign, name=r.agent_type, bucket=r.latency_bucket, values=(one,))
-        ).where(*step_where, r.status == "completed"),
-        select(*_part("runs", sign, name=RunSummary.status, values=(one,))).where(*run_where),
-        select(*_part("dur", sign, bucket=RunSummary.duration_bucket, values=(one,))).where(
-            *run_where, RunSummary.status != "running"
-        ),
-    ]
-    # Cost by day is the app's or every app's, whatever the agent type asked for.
-    for start, end in slices:  # each slice lies within one hour, so one day
-        where = _raw_conditions(r, r.ended_at, [(start, end)], app_id)
-        parts.append(
-            select(
-                *_part(
+                "schema_violations v",
+                [*raw("v", "created_at"), "v.severity = 'error'"],
+                name="v.agent_type",
+                sub="''",
+                v6="1",
+            ),
+            part(
+                "lat",
+                sign,
+                "step_results s",
+                [*raw("s", "ended_at"), "s.status = 'completed'"],
+                name="s.agent_type",
+                bucket="s.latency_bucket",
+                v1="1",
+            ),
+            part("runs", sign, "run_summaries r", runs, name="r.status", v1="1"),
+            part(
+                "dur",
+                sign,
+                "run_summaries r",
+                [*runs, "r.status <> 'running'"],
+                bucket="r.duration_bucket",
+                v1="1",
+            ),
+        ]
+        # Cost by day, any agent type; each slice lies within one hour, so one day.
+        for j in range(count):
+            where = [
+                f"s.ended_at >= :r{g}a{j}",
+                f"s.ended_at < :r{g}b{j}",
+                "NOT EXISTS (SELECT 1 FROM evaluation_runs e WHERE e.run_id = s.run_id)",
+            ]
+            if shape.app:
+                where.append("s.app_id = :app_id")
+            parts.append(
+                part(
                     "cost",
                     sign,
-                    t=literal(start, UtcDateTime()),
-                    sub=r.app_id,
-                    values=(one, literal(0), literal(0), r.input_tokens + r.output_tokens),
-                    cost=r.cost_usd,
+                    "step_results s",
+                    where,
+                    t=f":r{g}a{j}",
+                    sub="s.app_id",
+                    v1="1",
+                    v4="s.input_tokens + s.output_tokens",
+                    cost="s.cost_usd",
                 )
-            ).where(*where)
+            )
+    if not parts:  # nothing to read: an empty result of the same columns
+        parts.append(part("none", 1, "run_rollups", ["1 = 0"]))
+    sums = ", ".join(f"CAST(sum(sg * v{i}) AS BIGINT)" for i in range(1, 7))
+    sql = (
+        f"SELECT kind, t, name, sub, bucket, {sums}, sum(sg * cost) FROM ("
+        + " UNION ALL ".join(parts)
+        + ") AS parts GROUP BY kind, t, name, sub, bucket"
+    )
+    return (
+        text(sql)
+        .bindparams(*(bindparam(name, type_=UtcDateTime()) for name in times))
+        .columns(
+            column("kind", String()),
+            column("t", UtcDateTime()),
+            column("name", String()),
+            column("sub", String()),
+            column("bucket", Integer()),
+            *(column(f"v{i}", BigInteger()) for i in range(1, 7)),
+            column("cost", Float()),
         )
-    return parts
+    )
