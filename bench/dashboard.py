@@ -501,6 +501,49 @@ def render(results: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def violations_plan(engine: Any) -> str:
+    """The dashboard's violations read (errors of the last 24 hours, newest 50) as
+    PostgreSQL runs it: its plan's scans and the time inside the database."""
+    from sqlalchemy import event
+
+    from storage.observability import ObservabilityRepository, ViolationFilter
+
+    captured: list[tuple[str, Any]] = []
+
+    def capture(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
+        captured.append((statement, parameters))
+
+    since = datetime.now(UTC) - timedelta(hours=24)
+    event.listen(engine, "before_cursor_execute", capture)
+    try:
+        with create_session_factory(engine)() as session:
+            ObservabilityRepository(session).list_violations(
+                ViolationFilter(since=since, severity="error"), after_id=None, limit=51
+            )
+    finally:
+        event.remove(engine, "before_cursor_execute", capture)
+    statement, parameters = captured[-1]
+    with engine.connect() as conn:
+        (plan,) = conn.exec_driver_sql(
+            "EXPLAIN (ANALYZE, FORMAT JSON) " + statement, parameters
+        ).one()
+    scans, stack = [], [plan[0]["Plan"]]
+    while stack:
+        node = stack.pop()
+        if "Scan" in node["Node Type"] or node["Node Type"] == "Sort":
+            scans.append(
+                f"{node['Node Type']}"
+                + (f" on {node['Relation Name']}" if node.get("Relation Name") else "")
+                + (f" using {node['Index Name']}" if node.get("Index Name") else "")
+                + f" ({node.get('Actual Rows', 0)} rows)"
+            )
+        stack.extend(node.get("Plans", []))
+    return (
+        f"{', '.join(scans)}; planning {plan[0]['Planning Time']:.2f} ms, "
+        f"execution {plan[0]['Execution Time']:.2f} ms"
+    )
+
+
 def profile_reads(sizes: list[int], repeat: int = 50) -> str:
     """``python -m bench.dashboard profile [--runs 10000,100000]``: where one metrics
     request's time goes, in process (no HTTP, no auth, Temporal figures left out).
@@ -543,9 +586,13 @@ def profile_reads(sizes: list[int], repeat: int = 50) -> str:
         for size in sizes:
             began = time.perf_counter()
             seed_database_runs(url, app_ids, seeded, size)
+            seconds = time.perf_counter() - began
+            unanalysed = violations_plan(engine)
             analyze(url)
             seeded = size
-            lines.append(f"{size} runs (seeded in {time.perf_counter() - began:.0f}s, analysed)")
+            lines.append(f"{size} runs (seeded in {seconds:.0f}s, then analysed)")
+            lines.append(f"  violations read before ANALYZE: {unanalysed}")
+            lines.append(f"  violations read after ANALYZE:  {violations_plan(engine)}")
             now = datetime.now(UTC)
             midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
             cases = {

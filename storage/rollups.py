@@ -328,7 +328,7 @@ class RollupReader:
         days: dict[tuple[str, str], list[Any]] = {}
         for kind, t, name, sub, bucket, v1, v2, v3, v4, v5, v6, cost in self.session.execute(
             statement, values
-        ):
+        ).all():
             if kind == "step":
                 steps[(name, sub)] = [v1, v2, v3, v4, v5, v6, cost]
             elif kind == "lat":

@@ -188,7 +188,7 @@ async def list_violations(
         Literal["error", "warning"] | None,
         Query(description="Only errors (schema broken) or only warnings (a field missing)."),
     ] = None,
-) -> ViolationPage:
+) -> Response:
     """Output-schema violations agents reported, newest first.
 
     Warnings (``severity: warning``) say a step completed with a field missing, e.g. a
@@ -203,4 +203,6 @@ async def list_violations(
     where = ViolationFilter(
         app_id=app_id, agent=agent, run_id=run_id, since=since, until=until, severity=severity
     )
-    return service.violations(where, cursor=cursor, limit=limit)
+    page = service.violations(where, cursor=cursor, limit=limit)
+    # Validated once, when the service built it: out as JSON without a second pass.
+    return Response(content=page.model_dump_json(), media_type="application/json")
