@@ -32,13 +32,20 @@ the writer and stored next to it (``step_results.latency_bucket``,
 ``run_summaries.duration_bucket``), so the triggers need no logarithm (SQLite may lack
 one).
 
-Reads (:class:`RollupReader`): a window's whole hours come from the rollups; a partial
-hour at either end is either its part inside the window read from the raw table, or
-the whole hour's rollup minus the raw rows of its part outside the window, whichever
-spans less time that can hold rows (:class:`Window`): at most half an hour of raw rows
-at each end, and none at an end that is now. The raw slices are aggregated through the
-tables' ``ended_at``/``started_at``/``created_at`` indexes, so counts and sums equal the
-scan's exactly, for any ``since``/``until``.
+Coarser levels (migration ``0016_s4_daily_rollups``): each table has a copy per 6 hours
+and per day (``<table>_6h``, ``<table>_1d``; ``hour`` is the period's first hour), kept
+from the hourly rows by triggers on them, so a period's row is the sum of its hours'.
+
+Reads (:class:`RollupReader`): a window's whole hours are read as whole days, 6-hour
+periods and hours, each end of a level either added from the finer levels or taken as
+the whole period minus its part outside (:func:`periods_of`): a few periods whatever
+the window's length. A partial hour at either end is either its part inside the window
+read from the raw table, or the whole hour's rollup minus the raw rows of its part
+outside the window, whichever spans less time that can hold rows (:class:`Window`): at
+most half an hour of raw rows at each end, and none at an end that is now. The raw
+slices are aggregated through the tables' ``ended_at``/``started_at``/``created_at``
+indexes, so counts and sums equal the scan's exactly, for any ``since``/``until``. All of
+it is one statement per request (:meth:`RollupReader.figures`).
 """
 
 from __future__ import annotations
@@ -51,21 +58,16 @@ from typing import Any
 
 from sqlalchemy import (
     BigInteger,
-    Column,
-    ColumnElement,
     Float,
     Integer,
     String,
     TextualSelect,
-    and_,
     bindparam,
     column,
-    or_,
     text,
 )
 from sqlalchemy.orm import Session
 
-from storage.evaluations import production_runs_only
 from storage.histogram import histogram_percentile as histogram_percentile
 from storage.models import (
     ROLLUP_SPANS,
@@ -185,16 +187,9 @@ class Window:
     def has_hours(self) -> bool:
         return self.hours_start < self.hours_end
 
-    def raw(self, column: Column[Any] | Any) -> ColumnElement[bool]:
-        """``column`` within one of the edges."""
-        return _within(column, self.edges)
-
     def slices(self) -> list[tuple[list[tuple[datetime, datetime]], int]]:
         """``(raw slices, sign)``: the edges to add and the cuts to take away."""
         return [(s, sign) for s, sign in ((self.edges, 1), (self.cuts, -1)) if s]
-
-    def hourly(self, column: Any) -> ColumnElement[bool]:
-        return and_(column >= self.hours_start, column < self.hours_end)
 
 
 #: ``(span, start, end, sign)``: rollup rows of level ``span`` in ``[start, end)``, added
@@ -266,27 +261,6 @@ def periods_of(start: datetime, end: datetime, *, now: datetime | None = None) -
         return min(options, key=cost)
 
     return split(start, end, len(LEVELS) - 1, 1)
-
-
-def _within(column: Any, slices: list[tuple[datetime, datetime]]) -> ColumnElement[bool]:
-    return or_(*[and_(column >= a, column < b) for a, b in slices])
-
-
-def _raw_conditions(
-    model: Any,
-    column: Any,
-    slices: list[tuple[datetime, datetime]],
-    app_id: str | None,
-    agent_type: str | None = None,
-) -> list[ColumnElement[bool]]:
-    """The raw rows of ``model`` in ``slices`` (by ``column``), of production runs, of the
-    app and agent type asked for (when asked)."""
-    conditions = [_within(column, slices), production_runs_only(model.run_id)]
-    if app_id:
-        conditions.append(model.app_id == app_id)
-    if agent_type:
-        conditions.append(model.agent_type == agent_type)
-    return conditions
 
 
 def _floor_hour(value: datetime) -> datetime:
