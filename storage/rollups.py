@@ -446,7 +446,7 @@ def _statement_of(shape: _Shape) -> TextualSelect:
         return (
             f"SELECT '{kind}' AS kind, {keys[0]} AS t, {keys[1]} AS name, {keys[2]} AS sub, "
             f"{keys[3]} AS bucket, {sign} AS sg, "
-            + ", ".join(f"{v} AS v{i + 1}" for i, v in enumerate(counts))
+            + ", ".join(f"CAST({v} AS DOUBLE PRECISION) AS v{i + 1}" for i, v in enumerate(counts))
             + f", {cost} AS cost FROM {source} WHERE "
             + " AND ".join(where)
         )
@@ -601,6 +601,8 @@ def _statement_of(shape: _Shape) -> TextualSelect:
             )
     if not parts:  # nothing to read: an empty result of the same columns
         parts.append(part("none", 1, "run_rollups", ["1 = 0"]))
+    # Counts are summed as doubles (exact below 2**53): PostgreSQL sums bigints as
+    # numeric, several times slower.
     sums = ", ".join(f"CAST(sum(sg * v{i}) AS BIGINT)" for i in range(1, 7))
     sql = (
         f"SELECT kind, t, name, sub, bucket, {sums}, sum(sg * cost) FROM ("
