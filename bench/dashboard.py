@@ -58,6 +58,19 @@ IDLE_QUEUE = "bench-dashboard-idle"
 Progress = Callable[[str], None]
 
 
+def analyze(url: str) -> None:
+    """``VACUUM ANALYZE`` every table: what autovacuum does within a minute of a bulk
+    write. Without it the planner guesses from empty-table statistics, and the rollup
+    rows every write updates (the ``*`` rows, the 6-hour and daily rows) carry the dead
+    versions of a 2,000-run transaction's updates."""
+    engine = create_db_engine(url)
+    try:
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.exec_driver_sql("VACUUM ANALYZE")
+    finally:
+        engine.dispose()
+
+
 def seed_database_runs(url: str, app_ids: list[str], first: int, last: int) -> int:
     """Finished runs ``first..last-1`` of the last 20 hours; returns step results written."""
     rng = random.Random(first)
@@ -335,6 +348,8 @@ async def dashboard(
                     began = time.perf_counter()
                     await asyncio.to_thread(seed_database_runs, url, app_ids, seeded, size)
                     seed_seconds = time.perf_counter() - began
+                    # As a deployment's autovacuum would within a minute.
+                    await asyncio.to_thread(analyze, url)
                     in_temporal = min(size, temporal_cap)
                     if in_temporal > temporal_seeded:
                         await seed_temporal_runs(
@@ -546,76 +561,158 @@ def render(results: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def profile_reads(runs: int) -> str:
-    """``python -m bench.dashboard profile [--runs N]``: where a metrics read's time goes.
-
-    Seeds ``runs`` runs into a fresh PostgreSQL database, then times every SQL
-    statement of the rollup reads (``storage.rollups.RollupReader``, what the endpoint
-    runs) and of the scan they replaced (kept as the reference in
-    ``tests/storage/test_rollups.py``) over the default 24-hour window, five times each
-    (median of the sums per call).
-    """
+def violations_plan(engine: Any) -> str:
+    """The dashboard's violations read (errors of the last 24 hours, newest 50) as
+    PostgreSQL runs it: its plan's scans and the time inside the database."""
     from sqlalchemy import event
 
-    from storage.rollups import RollupReader, Window
-    from tests.storage.test_rollups import (
-        scan_agent_type_stats,
-        scan_cost_by_day,
-        scan_run_stats,
+    from storage.observability import ObservabilityRepository, ViolationFilter
+
+    captured: list[tuple[str, Any]] = []
+
+    def capture(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
+        captured.append((statement, parameters))
+
+    since = datetime.now(UTC) - timedelta(hours=24)
+    event.listen(engine, "before_cursor_execute", capture)
+    try:
+        with create_session_factory(engine)() as session:
+            ObservabilityRepository(session).list_violations(
+                ViolationFilter(since=since, severity="error"), after_id=None, limit=51
+            )
+    finally:
+        event.remove(engine, "before_cursor_execute", capture)
+    statement, parameters = captured[-1]
+    with engine.connect() as conn:
+        (plan,) = conn.exec_driver_sql(
+            "EXPLAIN (ANALYZE, FORMAT JSON) " + statement, parameters
+        ).one()
+    scans, stack = [], [plan[0]["Plan"]]
+    while stack:
+        node = stack.pop()
+        if "Scan" in node["Node Type"] or node["Node Type"] == "Sort":
+            scans.append(
+                f"{node['Node Type']}"
+                + (f" on {node['Relation Name']}" if node.get("Relation Name") else "")
+                + (f" using {node['Index Name']}" if node.get("Index Name") else "")
+                + f" ({node.get('Actual Rows', 0)} rows)"
+            )
+        stack.extend(node.get("Plans", []))
+    return (
+        f"{', '.join(scans)}; planning {plan[0]['Planning Time']:.2f} ms, "
+        f"execution {plan[0]['Execution Time']:.2f} ms"
     )
 
-    lines = []
+
+def profile_reads(sizes: list[int], repeat: int = 50) -> str:
+    """``python -m bench.dashboard profile [--runs 10000,100000]``: where one metrics
+    request's time goes, in process (no HTTP, no auth, Temporal figures left out).
+
+    Seeds the runs into a fresh PostgreSQL database (as the ``dashboard`` section does,
+    then ``ANALYZE``), and for each of the dashboard's windows times ``repeat`` times
+    (medians): the SQL statements of the rollup read (count, and time of each as the
+    driver reports it), the rest of the read in Python, the response model's
+    construction (``metrics_public``), and its serialisation — ``model_dump_json``, as
+    the endpoint sends it, and for comparison what FastAPI does with a returned model
+    (dump, validate again, serialise, ``json.dumps``).
+    """
+    import json
+
+    from pydantic import TypeAdapter
+    from sqlalchemy import event
+
+    from api.observability.service import metrics_public
+    from schemas.observability import MetricsPublic
+    from storage.rollups import RollupReader, Window
+
+    lines: list[str] = []
+    adapter = TypeAdapter(MetricsPublic)
     with bench_database() as url:
         app_ids, _key = seed(url, APPS)
-        began = time.perf_counter()
-        seed_database_runs(url, app_ids, 0, runs)
-        lines.append(f"seeded {runs} runs in {time.perf_counter() - began:.0f}s (triggers on)")
         engine = create_db_engine(url)
-        with engine.connect() as conn:
-            conn.exec_driver_sql("ANALYZE")
-        timings: dict[str, float] = {}
-        current: list[str] = [""]
+        statements: list[tuple[str, float]] = []
 
-        def before(conn: Any, _c: Any, _s: Any, _p: Any, context: Any, _m: Any) -> None:
+        def before(_conn: Any, _c: Any, _s: Any, _p: Any, context: Any, _m: Any) -> None:
             context._bench_began = time.perf_counter()
 
-        def after(conn: Any, _c: Any, _s: Any, _p: Any, context: Any, _m: Any) -> None:
+        def after(_conn: Any, _c: Any, statement: str, _p: Any, context: Any, _m: Any) -> None:
             spent = (time.perf_counter() - context._bench_began) * 1000
-            timings[current[0]] = timings.get(current[0], 0.0) + spent
+            statements.append((" ".join(statement.split())[:60], spent))
 
         event.listen(engine, "before_cursor_execute", before)
         event.listen(engine, "after_cursor_execute", after)
-        until = datetime.now(UTC)
-        since = until - timedelta(hours=24)
-        window = Window.of(since, until)
         sessions = create_session_factory(engine)
-        reads: dict[str, Callable[[Any], Any]] = {
-            "rollups: runs by status + durations": lambda s: RollupReader(s).runs(
-                window, app_id=None, agent_type=None
-            ),
-            "rollups: per agent type": lambda s: RollupReader(s).agent_types(
-                window, app_id=None, agent_type=None
-            ),
-            "rollups: by model": lambda s: RollupReader(s).models(
-                window, app_id=None, agent_type=None
-            ),
-            "rollups: cost by day": lambda s: RollupReader(s).cost_by_day(window, app_id=None),
-            "scan: runs by status + durations": lambda s: scan_run_stats(s, since, until),
-            "scan: per agent type": lambda s: scan_agent_type_stats(s, since, until),
-            "scan: cost by day": lambda s: scan_cost_by_day(s, since, until),
-        }
-        for name, read in reads.items():
-            totals = []
-            for _ in range(5):
-                timings.clear()
-                current[0] = name
-                wall = time.perf_counter()
-                with sessions() as session:
-                    read(session)
-                totals.append(((time.perf_counter() - wall) * 1000, timings.get(name, 0.0)))
-            wall_ms = statistics.median(t for t, _ in totals)
-            sql_ms = statistics.median(s for _, s in totals)
-            lines.append(f"  {name:<36} {wall_ms:8.1f} ms  (SQL {sql_ms:7.1f} ms)")
+        seeded = 0
+        for size in sizes:
+            began = time.perf_counter()
+            seed_database_runs(url, app_ids, seeded, size)
+            seconds = time.perf_counter() - began
+            unanalysed = violations_plan(engine)
+            analyze(url)
+            seeded = size
+            lines.append(f"{size} runs (seeded in {seconds:.0f}s, then VACUUM ANALYZE)")
+            lines.append(f"  violations read before ANALYZE: {unanalysed}")
+            lines.append(f"  violations read after ANALYZE:  {violations_plan(engine)}")
+            now = datetime.now(UTC)
+            midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
+            cases = {
+                "platform 24 h": (now - timedelta(hours=24), None),
+                "one app 24 h": (now - timedelta(hours=24), app_ids[1]),
+                "today": (midnight, None),
+                "platform 7 d": (now - timedelta(days=7), None),
+                "platform 30 d": (now - timedelta(days=30), None),
+            }
+            lines.append(
+                f"  {'window':<14} {'statements':>10} {'SQL ms':>7} {'read ms':>8} "
+                f"{'build ms':>8} {'json ms':>8} {'FastAPI ms':>10} {'periods':>8}"
+            )
+            for name, (since, app_id) in cases.items():
+                samples: list[tuple[float, ...]] = []
+                count = 0
+                for _ in range(repeat):
+                    until = datetime.now(UTC)
+                    window = Window.of(since, until, now=until)
+                    statements.clear()
+                    t0 = time.perf_counter()
+                    with sessions() as session:
+                        read = RollupReader(session).figures(window, app_id=app_id, agent_type=None)
+                    t1 = time.perf_counter()
+                    public = metrics_public(
+                        read,
+                        since=since,
+                        until=until,
+                        app_id=app_id,
+                        agent_type=None,
+                        by_status=read.runs.by_status,
+                        backlogs={},
+                        read_at=until,
+                    )
+                    t2 = time.perf_counter()
+                    public.model_dump_json()
+                    t3 = time.perf_counter()
+                    # FastAPI's path for a returned model: dump, validate, serialise, dumps.
+                    again = adapter.validate_python(public.model_dump())
+                    json.dumps(adapter.dump_python(again, mode="json")).encode()
+                    t4 = time.perf_counter()
+                    count = len(statements)
+                    sql = sum(ms for _, ms in statements)
+                    samples.append(
+                        (
+                            sql,
+                            (t1 - t0) * 1000,
+                            (t2 - t1) * 1000,
+                            (t3 - t2) * 1000,
+                            (t4 - t3) * 1000,
+                        )
+                    )
+                sql, read_ms, build, dump, fastapi = (
+                    statistics.median(column) for column in zip(*samples, strict=True)
+                )
+                periods = len(window.periods) + len(window.edges) + len(window.cuts)
+                lines.append(
+                    f"  {name:<14} {count:>10} {sql:>7.2f} {read_ms:>8.2f} {build:>8.2f} "
+                    f"{dump:>8.2f} {fastapi:>10.2f} {periods:>8}"
+                )
         engine.dispose()
     return "\n".join(lines)
 
@@ -625,5 +722,7 @@ if __name__ == "__main__":
 
     parser = argparse.ArgumentParser(prog="python -m bench.dashboard")
     parser.add_argument("what", choices=["profile"])
-    parser.add_argument("--runs", type=int, default=100_000)
-    print(profile_reads(parser.parse_args().runs))
+    parser.add_argument("--runs", default="10000,100000")
+    parser.add_argument("--repeat", type=int, default=50)
+    arguments = parser.parse_args()
+    print(profile_reads([int(n) for n in arguments.runs.split(",")], arguments.repeat))

@@ -7,7 +7,7 @@ classes describe it for queries and must match the latest revision.
 from __future__ import annotations
 
 import secrets
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import (
@@ -19,6 +19,7 @@ from sqlalchemy import (
     Index,
     Integer,
     String,
+    Table,
     Text,
     TypeDecorator,
     UniqueConstraint,
@@ -396,6 +397,43 @@ class RunDurationBucket(Base):
     hour: Mapped[datetime] = mapped_column(UtcDateTime(), primary_key=True)
     bucket: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     n: Mapped[int] = mapped_column(default=0, server_default="0")
+
+
+#: The coarser rollup levels (migration ``0018_s4_daily_rollups``): each hourly rollup
+#: table has a copy per span, ``<table>_<span>``, with the same columns, whose ``hour`` is
+#: the first hour of a period of that span (UTC, aligned to midnight). Kept from the
+#: hourly rows by triggers, so a period's row is the sum of its hours' rows.
+ROLLUP_SPANS: dict[str, timedelta] = {"6h": timedelta(hours=6), "1d": timedelta(days=1)}
+
+
+def _level_table(hourly: Table, span: str) -> Table:
+    indexes = (
+        [Index(f"ix_{hourly.name}_{span}_hour", "hour")] if hourly.name == "step_rollups" else []
+    )
+    return Table(
+        f"{hourly.name}_{span}",
+        Base.metadata,
+        *(column._copy() for column in hourly.columns),
+        *indexes,
+    )
+
+
+#: Span → hourly table name → the level's table.
+ROLLUP_LEVELS: dict[str, dict[str, Table]] = {
+    span: {
+        hourly.name: _level_table(hourly, span)
+        for hourly in (
+            Base.metadata.tables[name]
+            for name in (
+                "step_rollups",
+                "step_latency_buckets",
+                "run_rollups",
+                "run_duration_buckets",
+            )
+        )
+    }
+    for span in ROLLUP_SPANS
+}
 
 
 class StepTotal(Base):

@@ -32,35 +32,46 @@ the writer and stored next to it (``step_results.latency_bucket``,
 ``run_summaries.duration_bucket``), so the triggers need no logarithm (SQLite may lack
 one).
 
-Reads (:class:`RollupReader`): a window's whole hours come from the rollups; a partial
-hour at either end is either its part inside the window read from the raw table, or
-the whole hour's rollup minus the raw rows of its part outside the window, whichever
-spans less time that can hold rows (:class:`Window`): at most half an hour of raw rows
-at each end, and none at an end that is now. The raw slices are aggregated through the
-tables' ``ended_at``/``started_at``/``created_at`` indexes, so counts and sums equal the
-scan's exactly, for any ``since``/``until``.
+Coarser levels (migration ``0018_s4_daily_rollups``): each table has a copy per 6 hours
+and per day (``<table>_6h``, ``<table>_1d``; ``hour`` is the period's first hour), kept
+from the hourly rows by triggers on them, so a period's row is the sum of its hours'.
+
+Reads (:class:`RollupReader`): a window's whole hours are read as whole days, 6-hour
+periods and hours, each end of a level either added from the finer levels or taken as
+the whole period minus its part outside (:func:`periods_of`): a few periods whatever
+the window's length. A partial hour at either end is either its part inside the window
+read from the raw table, or the whole hour's rollup minus the raw rows of its part
+outside the window, whichever spans less time that can hold rows (:class:`Window`): at
+most half an hour of raw rows at each end, and none at an end that is now. The raw
+slices are aggregated through the tables' ``ended_at``/``started_at``/``created_at``
+indexes, so counts and sums equal the scan's exactly, for any ``since``/``until``. All of
+it is one statement per request (:meth:`RollupReader.figures`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import functools
+import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Column, ColumnElement, and_, case, func, or_, select
+from sqlalchemy import (
+    BigInteger,
+    Float,
+    Integer,
+    String,
+    TextualSelect,
+    bindparam,
+    column,
+    text,
+)
 from sqlalchemy.orm import Session
 
-from storage.evaluations import production_runs_only
 from storage.histogram import histogram_percentile as histogram_percentile
 from storage.models import (
-    RunDurationBucket,
-    RunRollup,
-    RunSummary,
-    SchemaViolation,
-    StepLatencyBucket,
-    StepResult,
-    StepRollup,
+    ROLLUP_SPANS,
+    UtcDateTime,
 )
 
 #: ``run_rollups.agent_type`` of the row counting every run once.
@@ -126,6 +137,16 @@ class Window:
     edges: list[tuple[datetime, datetime]]
     #: Raw slices of the rollup hours outside the window, taken away.
     cuts: list[tuple[datetime, datetime]] = field(default_factory=list)
+    #: ``[hours_start, hours_end)`` as signed periods of the rollup levels, ``(span,
+    #: start, end, sign)`` (span ``""``: hours; ``6h``, ``1d``: migration 0018)
+    #: (:func:`periods_of`).
+    periods: list[Period] = field(default_factory=list)
+    #: What counts as "now" when choosing (no rows after it); ``None``: the real now.
+    now: datetime | None = None
+
+    def __post_init__(self) -> None:
+        if not self.periods and self.hours_start < self.hours_end:
+            self.periods = periods_of(self.hours_start, self.hours_end, now=self.now)
 
     @classmethod
     def of(cls, since: datetime, until: datetime, *, now: datetime | None = None) -> Window:
@@ -144,8 +165,8 @@ class Window:
             if until <= hour + HOUR:
                 outside = [(a, b) for a, b in ((hour, since), (until, hour + HOUR)) if a < b]
                 if sum((rows(a, b) for a, b in outside), timedelta(0)) < rows(since, until):
-                    return cls(since, until, hour, hour + HOUR, [], outside)
-                return cls(since, until, hour, hour, [(since, until)])
+                    return cls(since, until, hour, hour + HOUR, [], outside, now=now)
+                return cls(since, until, hour, hour, [(since, until)], now=now)
         hours_start, hours_end = first, last
         edges: list[tuple[datetime, datetime]] = []
         cuts: list[tuple[datetime, datetime]] = []
@@ -161,46 +182,100 @@ class Window:
                 cuts.append((until, last + HOUR))
             else:
                 edges.append((last, until))
-        return cls(since, until, hours_start, hours_end, edges, cuts)
+        return cls(since, until, hours_start, hours_end, edges, cuts, now=now)
 
     def has_hours(self) -> bool:
         return self.hours_start < self.hours_end
-
-    def raw(self, column: Column[Any] | Any) -> ColumnElement[bool]:
-        """``column`` within one of the edges."""
-        return _within(column, self.edges)
 
     def slices(self) -> list[tuple[list[tuple[datetime, datetime]], int]]:
         """``(raw slices, sign)``: the edges to add and the cuts to take away."""
         return [(s, sign) for s, sign in ((self.edges, 1), (self.cuts, -1)) if s]
 
-    def hourly(self, column: Any) -> ColumnElement[bool]:
-        return and_(column >= self.hours_start, column < self.hours_end)
+
+#: ``(span, start, end, sign)``: rollup rows of level ``span`` in ``[start, end)``, added
+#: (``1``) or taken away (``-1``).
+Period = tuple[str, datetime, datetime, int]
+#: The rollup levels, finest first: span name (``""``: the hourly tables) and length.
+LEVELS: tuple[tuple[str, timedelta], ...] = (("", HOUR), *ROLLUP_SPANS.items())
 
 
-def _within(column: Any, slices: list[tuple[datetime, datetime]]) -> ColumnElement[bool]:
-    return or_(*[and_(column >= a, column < b) for a, b in slices])
+def _floor(value: datetime, unit: timedelta) -> datetime:
+    """``value`` down to a multiple of ``unit`` from midnight (``unit`` divides a day)."""
+    midnight = value.replace(hour=0, minute=0, second=0, microsecond=0)
+    return midnight + ((value - midnight) // unit) * unit
 
 
-def _raw_conditions(
-    model: Any,
-    column: Any,
-    slices: list[tuple[datetime, datetime]],
-    app_id: str | None,
-    agent_type: str | None = None,
-) -> list[ColumnElement[bool]]:
-    """The raw rows of ``model`` in ``slices`` (by ``column``), of production runs, of the
-    app and agent type asked for (when asked)."""
-    conditions = [_within(column, slices), production_runs_only(model.run_id)]
-    if app_id:
-        conditions.append(model.app_id == app_id)
-    if agent_type:
-        conditions.append(model.agent_type == agent_type)
-    return conditions
+def periods_of(start: datetime, end: datetime, *, now: datetime | None = None) -> list[Period]:
+    """``[start, end)`` (whole hours) as signed periods of the rollup levels.
+
+    Top down: the whole periods of a level inside, and at each end either the part
+    inside read at the finer levels (added) or the whole period around it minus the
+    part outside (a cut), whichever reads fewer periods. Periods after ``now`` count as
+    empty (nothing has ended there yet), so a window that ends now reads its current day
+    as one row per key. Each rollup row lies within one UTC day (periods are aligned to
+    midnight): its ``hour`` tells its day.
+    """
+    now = now or datetime.now(UTC)
+
+    def cost(periods: list[Period]) -> float:
+        units = 0.0
+        for span, a, b, _sign in periods:
+            unit = dict(LEVELS)[span]
+            live = min(b, now) - a
+            units += max(0, -(-live // unit)) if live > timedelta(0) else 0
+        return units + 0.01 * len(periods)  # fewer ranges on a tie
+
+    def split(a: datetime, b: datetime, level: int, sign: int) -> list[Period]:
+        if a >= b:
+            return []
+        span, unit = LEVELS[level]
+        if level == 0:
+            return [(span, a, b, sign)]
+        options = [split(a, b, level - 1, sign)]
+        first = _floor(a, unit)
+        if first < a:
+            first += unit
+        last = _floor(b, unit)
+        if first <= last:
+            lefts = [split(a, first, level - 1, sign)]
+            if a < first:
+                lefts.append(
+                    [(span, first - unit, first, sign), *split(first - unit, a, level - 1, -sign)]
+                )
+            rights = [split(last, b, level - 1, sign)]
+            if last < b:
+                rights.append(
+                    [(span, last, last + unit, sign), *split(b, last + unit, level - 1, -sign)]
+                )
+            middle = [(span, first, last, sign)] if first < last else []
+            options.append(min(lefts, key=cost) + middle + min(rights, key=cost))
+        else:  # within one period: the whole period minus its parts outside
+            around = _floor(a, unit)
+            options.append(
+                [
+                    (span, around, around + unit, sign),
+                    *split(around, a, level - 1, -sign),
+                    *split(b, around + unit, level - 1, -sign),
+                ]
+            )
+        return min(options, key=cost)
+
+    return split(start, end, len(LEVELS) - 1, 1)
 
 
 def _floor_hour(value: datetime) -> datetime:
     return value.replace(minute=0, second=0, microsecond=0)
+
+
+@dataclass
+class WindowFigures:
+    """Everything the metrics read over a window (:meth:`RollupReader.figures`)."""
+
+    agent_types: list[AgentTypeRollup]
+    models: list[ModelRollup]
+    runs: RunRollupFigures
+    #: ``(day, app_id, cost, tokens)`` by the UTC day a step attempt ended.
+    cost_by_day: list[tuple[str, str, float, int]]
 
 
 class RollupReader:
@@ -209,245 +284,345 @@ class RollupReader:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    # ----------------------------------------------------------- step figures
+    def figures(
+        self, window: Window, *, app_id: str | None, agent_type: str | None
+    ) -> WindowFigures:
+        """Every figure of the window in one statement.
+
+        A ``UNION ALL`` of the window's parts — for each level (hours, 6 hours, days)
+        and sign, its rollup rows; for the raw slices added and taken away, the raw
+        rows — summed in SQL by figure and key: a few hundred rows back, whatever the
+        window's length and the tables' size.
+        """
+        statement, values = self._statement(window, app_id=app_id, agent_type=agent_type)
+        if self.session.get_bind().dialect.name == "postgresql":
+            # A few thousand rows: starting parallel workers (which PostgreSQL plans for
+            # a statement this size) took 20-30 ms more than the read itself.
+            self.session.execute(text("SET LOCAL max_parallel_workers_per_gather = 0"))
+        steps: dict[tuple[str, str], list[Any]] = {}
+        latencies: dict[str, dict[int, int]] = {}
+        runs = RunRollupFigures()
+        #: (day, app) → [calls, cost, tokens]; a day with no call left is not shown.
+        days: dict[tuple[str, str], list[Any]] = {}
+        for kind, t, name, sub, bucket, v1, v2, v3, v4, v5, v6, cost in self.session.execute(
+            statement, values
+        ).all():
+            if kind == "step":
+                steps[(name, sub)] = [v1, v2, v3, v4, v5, v6, cost]
+            elif kind == "lat":
+                _add(latencies.setdefault(name, {}), bucket, v1)
+            elif kind == "runs":
+                if v1:
+                    runs.by_status[name] = int(v1)
+            elif kind == "dur":
+                _add(runs.durations, bucket, v1)
+            else:
+                entry = days.setdefault((t.date().isoformat(), sub), [0, 0.0, 0])
+                entry[0] += int(v1)
+                entry[1] += float(cost)
+                entry[2] += int(v4)
+        types: dict[str, AgentTypeRollup] = {}
+        models: dict[str, ModelRollup] = {}
+        for (name, model), (calls, fails, retries, t_in, t_out, violations, cost) in sorted(
+            steps.items()
+        ):
+            row = types.setdefault(name, AgentTypeRollup(agent_type=name))
+            row.calls += int(calls)
+            row.failures += int(fails)
+            row.retries += int(retries)
+            row.input_tokens += int(t_in)
+            row.output_tokens += int(t_out)
+            row.cost_usd += float(cost)
+            row.schema_violations += int(violations)
+            by_model = models.setdefault(model, ModelRollup(model=model))
+            by_model.calls += int(calls)
+            by_model.input_tokens += int(t_in)
+            by_model.output_tokens += int(t_out)
+            by_model.cost_usd += float(cost)
+        for name, counts in latencies.items():
+            types.setdefault(name, AgentTypeRollup(agent_type=name)).latencies = counts
+        runs.durations = {b: n for b, n in runs.durations.items() if n}
+        return WindowFigures(
+            agent_types=sorted(
+                (r for r in types.values() if r.calls > 0 or r.schema_violations > 0),
+                key=lambda r: r.agent_type,
+            ),
+            models=sorted((m for m in models.values() if m.calls > 0), key=lambda m: m.model),
+            runs=runs,
+            cost_by_day=[
+                (day, app, v[1], int(v[2])) for (day, app), v in sorted(days.items()) if v[0] > 0
+            ],
+        )
+
+    # The figures one at a time (what the tests compare with the scan).
 
     def agent_types(
         self, window: Window, *, app_id: str | None, agent_type: str | None
     ) -> list[AgentTypeRollup]:
         """Per agent type: calls … cost, violations and the latency histogram."""
-        found: dict[str, AgentTypeRollup] = {}
-
-        def entry(name: str) -> AgentTypeRollup:
-            return found.setdefault(name, AgentTypeRollup(agent_type=name))
-
-        for (
-            name,
-            calls,
-            failures,
-            retries,
-            tokens_in,
-            tokens_out,
-            cost,
-            violations,
-        ) in self._step_sums(window, StepRollup.agent_type, app_id, agent_type):
-            row = entry(name)
-            row.calls += int(calls or 0)
-            row.failures += int(failures or 0)
-            row.retries += int(retries or 0)
-            row.input_tokens += int(tokens_in or 0)
-            row.output_tokens += int(tokens_out or 0)
-            row.cost_usd += float(cost or 0.0)
-            row.schema_violations += int(violations or 0)
-        for name, bucket, count in self._latency_buckets(window, app_id, agent_type):
-            _add(entry(name).latencies, bucket, count)
-        return sorted(
-            (r for r in found.values() if r.calls > 0 or r.schema_violations > 0),
-            key=lambda r: r.agent_type,
-        )
+        return self.figures(window, app_id=app_id, agent_type=agent_type).agent_types
 
     def models(
         self, window: Window, *, app_id: str | None, agent_type: str | None
     ) -> list[ModelRollup]:
         """Calls, tokens and cost per model (``""``: attempts that reported none)."""
-        found: dict[str, ModelRollup] = {}
-        for model, calls, _f, _r, tokens_in, tokens_out, cost, _v in self._step_sums(
-            window, StepRollup.model, app_id, agent_type
-        ):
-            row = found.setdefault(model, ModelRollup(model=model))
-            row.calls += int(calls or 0)
-            row.input_tokens += int(tokens_in or 0)
-            row.output_tokens += int(tokens_out or 0)
-            row.cost_usd += float(cost or 0.0)
-        return sorted((r for r in found.values() if r.calls > 0), key=lambda r: r.model)
-
-    def cost_by_day(
-        self, window: Window, *, app_id: str | None
-    ) -> list[tuple[str, str, float, int]]:
-        """``(day, app_id, cost, tokens)`` by the UTC day a step attempt ended."""
-        #: (day, app) → [calls, cost, tokens]; a day with no call left is not shown.
-        sums: dict[tuple[str, str], list[Any]] = {}
-
-        def add(day: str, app: str, calls: Any, cost: Any, tokens: Any, sign: int = 1) -> None:
-            bucket = sums.setdefault((day, app), [0, 0.0, 0])
-            bucket[0] += sign * int(calls or 0)
-            bucket[1] += sign * float(cost or 0.0)
-            bucket[2] += sign * int(tokens or 0)
-
-        if window.has_hours():
-            conditions = [
-                window.hourly(StepRollup.hour),
-                StepRollup.app_id == app_id if app_id else StepRollup.app_id != EVERY_APP,
-            ]
-            for hour, app, calls, cost, tokens in self.session.execute(
-                select(
-                    StepRollup.hour,
-                    StepRollup.app_id,
-                    func.sum(StepRollup.calls),
-                    func.sum(StepRollup.cost_usd),
-                    func.sum(StepRollup.input_tokens + StepRollup.output_tokens),
-                )
-                .where(*conditions)
-                .group_by(StepRollup.hour, StepRollup.app_id)
-            ):
-                add(hour.date().isoformat(), app, calls, cost, tokens)
-        for slices, sign in window.slices():
-            for start, end in slices:  # each slice lies within one hour, so one day
-                conditions = [
-                    StepResult.ended_at >= start,
-                    StepResult.ended_at < end,
-                    production_runs_only(StepResult.run_id),
-                ]
-                if app_id:
-                    conditions.append(StepResult.app_id == app_id)
-                for app, calls, cost, tokens in self.session.execute(
-                    select(
-                        StepResult.app_id,
-                        func.count(),
-                        func.sum(StepResult.cost_usd),
-                        func.sum(StepResult.input_tokens + StepResult.output_tokens),
-                    )
-                    .where(*conditions)
-                    .group_by(StepResult.app_id)
-                ):
-                    add(start.date().isoformat(), app, calls, cost, tokens, sign)
-        return [(day, app, v[1], int(v[2])) for (day, app), v in sorted(sums.items()) if v[0] > 0]
-
-    def _step_sums(
-        self, window: Window, key: Any, app_id: str | None, agent_type: str | None
-    ) -> Iterable[tuple[Any, ...]]:
-        """``(key, calls, failures, retries, in, out, cost, violations)`` rows to add up."""
-        if window.has_hours():
-            conditions = [
-                StepRollup.app_id == (app_id or EVERY_APP),
-                window.hourly(StepRollup.hour),
-            ]
-            if agent_type:
-                conditions.append(StepRollup.agent_type == agent_type)
-            yield from self.session.execute(
-                select(
-                    key,
-                    func.sum(StepRollup.calls),
-                    func.sum(StepRollup.failures),
-                    func.sum(StepRollup.retries),
-                    func.sum(StepRollup.input_tokens),
-                    func.sum(StepRollup.output_tokens),
-                    func.sum(StepRollup.cost_usd),
-                    func.sum(StepRollup.schema_violations),
-                )
-                .where(*conditions)
-                .group_by(key)
-            )
-        raw_key = getattr(StepResult, key.key)
-        for slices, sign in window.slices():
-            conditions = _raw_conditions(
-                StepResult, StepResult.ended_at, slices, app_id, agent_type
-            )
-            for name, *sums in self.session.execute(
-                select(
-                    raw_key,
-                    func.count(),
-                    func.sum(case((StepResult.status != "completed", 1), else_=0)),
-                    func.sum(case((StepResult.attempt > 1, 1), else_=0)),
-                    func.sum(StepResult.input_tokens),
-                    func.sum(StepResult.output_tokens),
-                    func.sum(StepResult.cost_usd),
-                )
-                .where(*conditions)
-                .group_by(raw_key)
-            ):
-                yield (name, *(sign * (v or 0) for v in sums), 0)
-            if key.key != "agent_type":
-                continue
-            violation_conditions = [
-                *_raw_conditions(
-                    SchemaViolation, SchemaViolation.created_at, slices, app_id, agent_type
-                ),
-                SchemaViolation.severity == "error",
-            ]
-            for name, count in self.session.execute(
-                select(SchemaViolation.agent_type, func.count())
-                .where(*violation_conditions)
-                .group_by(SchemaViolation.agent_type)
-            ):
-                yield (name, 0, 0, 0, 0, 0, 0.0, sign * count)
-
-    def _latency_buckets(
-        self, window: Window, app_id: str | None, agent_type: str | None
-    ) -> Iterable[tuple[Any, ...]]:
-        if window.has_hours():
-            conditions = [
-                StepLatencyBucket.app_id == (app_id or EVERY_APP),
-                window.hourly(StepLatencyBucket.hour),
-            ]
-            if agent_type:
-                conditions.append(StepLatencyBucket.agent_type == agent_type)
-            yield from self.session.execute(
-                select(
-                    StepLatencyBucket.agent_type,
-                    StepLatencyBucket.bucket,
-                    func.sum(StepLatencyBucket.n),
-                )
-                .where(*conditions)
-                .group_by(StepLatencyBucket.agent_type, StepLatencyBucket.bucket)
-            )
-        for slices, sign in window.slices():
-            conditions = [
-                *_raw_conditions(StepResult, StepResult.ended_at, slices, app_id, agent_type),
-                StepResult.status == "completed",
-            ]
-            for name, bucket, count in self.session.execute(
-                select(StepResult.agent_type, StepResult.latency_bucket, func.count())
-                .where(*conditions)
-                .group_by(StepResult.agent_type, StepResult.latency_bucket)
-            ):
-                yield name, bucket, sign * count
-
-    # ------------------------------------------------------------ run figures
+        return self.figures(window, app_id=app_id, agent_type=agent_type).models
 
     def runs(
         self, window: Window, *, app_id: str | None, agent_type: str | None
     ) -> RunRollupFigures:
         """Runs started in the window by status, and the finished runs' durations."""
-        figures = RunRollupFigures()
-        key = agent_type or EVERY_AGENT_TYPE
-        if window.has_hours():
-            conditions = [
-                RunRollup.app_id == (app_id or EVERY_APP),
-                RunRollup.agent_type == key,
-                window.hourly(RunRollup.hour),
+        return self.figures(window, app_id=app_id, agent_type=agent_type).runs
+
+    def cost_by_day(
+        self, window: Window, *, app_id: str | None
+    ) -> list[tuple[str, str, float, int]]:
+        """``(day, app_id, cost, tokens)`` by the UTC day a step attempt ended."""
+        return self.figures(window, app_id=app_id, agent_type=None).cost_by_day
+
+    # ------------------------------------------------------------ the statement
+
+    def _statement(
+        self, window: Window, *, app_id: str | None, agent_type: str | None
+    ) -> tuple[TextualSelect, dict[str, Any]]:
+        """The statement of the window's shape (built once per shape) and its values."""
+        groups: dict[tuple[str, int], list[tuple[datetime, datetime]]] = {}
+        for span, start, end, sign in window.periods:
+            groups.setdefault((span, sign), []).append((start, end))
+        raw = window.slices()
+        shape = _Shape(
+            dialect=self.session.get_bind().dialect.name,
+            levels=tuple((span, sign, len(r)) for (span, sign), r in groups.items()),
+            raw=tuple((sign, len(slices)) for slices, sign in raw),
+            app=app_id is not None,
+            agent_type=agent_type is not None,
+        )
+        values: dict[str, Any] = {
+            "app": app_id or EVERY_APP,
+            "app_id": app_id,
+            "agent_type": agent_type,
+            "run_key": agent_type or EVERY_AGENT_TYPE,
+            "agent_type_json": json.dumps([agent_type]),
+        }
+        for g, ranges in enumerate(groups.values()):
+            for j, (start, end) in enumerate(ranges):
+                values[f"l{g}a{j}"], values[f"l{g}b{j}"] = start, end
+        for g, (slices, _sign) in enumerate(raw):
+            for j, (start, end) in enumerate(slices):
+                values[f"r{g}a{j}"], values[f"r{g}b{j}"] = start, end
+        return _statement_of(shape), values
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """What the statement's text depends on (not the times, nor the app asked for)."""
+
+    dialect: str
+    #: ``(span, sign, ranges)`` of each level read.
+    levels: tuple[tuple[str, int, int], ...]
+    #: ``(sign, slices)`` of the raw slices added and taken away.
+    raw: tuple[tuple[int, int], ...]
+    app: bool
+    agent_type: bool
+
+
+@functools.lru_cache(maxsize=256)
+def _statement_of(shape: _Shape) -> TextualSelect:
+    """One ``UNION ALL`` of every part of the window, summed by figure and key.
+
+    Each part returns ``kind`` (the figure), its keys (``t``: the period or slice start,
+    for cost by day; ``name``; ``sub``; ``bucket``), ``sg`` (the sign) and the values
+    ``v1``…``v6``, ``cost``. Written as text, built once per shape: the statement is the
+    same for every request of one shape (psycopg prepares it after a few runs).
+    """
+    postgresql = shape.dialect == "postgresql"
+    nothing = {
+        "t": "CAST(NULL AS TIMESTAMP WITH TIME ZONE)" if postgresql else "NULL",
+        "name": "CAST(NULL AS VARCHAR)",
+        "sub": "CAST(NULL AS VARCHAR)",
+        "bucket": "CAST(NULL AS INTEGER)",
+    }
+
+    def part(kind: str, sign: int, source: str, where: list[str], **columns: str) -> str:
+        keys = [columns.get(k, nothing[k]) for k in ("t", "name", "sub", "bucket")]
+        counts = [columns.get(f"v{i}", "0") for i in range(1, 7)]
+        cost = columns.get("cost", "CAST(0 AS FLOAT)")
+        return (
+            f"SELECT '{kind}' AS kind, {keys[0]} AS t, {keys[1]} AS name, {keys[2]} AS sub, "
+            f"{keys[3]} AS bucket, {sign} AS sg, "
+            + ", ".join(f"CAST({v} AS DOUBLE PRECISION) AS v{i + 1}" for i, v in enumerate(counts))
+            + f", {cost} AS cost FROM {source} WHERE "
+            + " AND ".join(where)
+        )
+
+    def within(column: str, prefix: str, count: int) -> str:
+        return (
+            "("
+            + " OR ".join(
+                f"({column} >= :{prefix}a{j} AND {column} < :{prefix}b{j})" for j in range(count)
+            )
+            + ")"
+        )
+
+    parts: list[str] = []
+    times: list[str] = []
+    for g, (span, sign, count) in enumerate(shape.levels):
+        suffix = f"_{span}" if span else ""
+        times += [f"l{g}{e}{j}" for j in range(count) for e in "ab"]
+        hours = within("hour", f"l{g}", count)
+        of_app = ["app_id = :app", hours]
+        of_type = ["agent_type = :agent_type"] if shape.agent_type else []
+        of_runs = ["app_id = :app", "agent_type = :run_key", hours]
+        parts += [
+            part(
+                "step",
+                sign,
+                f"step_rollups{suffix}",
+                of_app + of_type,
+                name="agent_type",
+                sub="model",
+                v1="calls",
+                v2="failures",
+                v3="retries",
+                v4="input_tokens",
+                v5="output_tokens",
+                v6="schema_violations",
+                cost="cost_usd",
+            ),
+            part(
+                "lat",
+                sign,
+                f"step_latency_buckets{suffix}",
+                of_app + of_type,
+                name="agent_type",
+                bucket="bucket",
+                v1="n",
+            ),
+            part("runs", sign, f"run_rollups{suffix}", of_runs, name="status", v1="runs"),
+            part("dur", sign, f"run_duration_buckets{suffix}", of_runs, bucket="bucket", v1="n"),
+            # Cost by day: the app's rows, or every app's own (not ``*``); any agent type.
+            part(
+                "cost",
+                sign,
+                f"step_rollups{suffix}",
+                ["app_id = :app" if shape.app else f"app_id <> '{EVERY_APP}'", hours],
+                t="hour",
+                sub="app_id",
+                v1="calls",
+                v4="input_tokens + output_tokens",
+                cost="cost_usd",
+            ),
+        ]
+    for g, (sign, count) in enumerate(shape.raw):
+        times += [f"r{g}{e}{j}" for j in range(count) for e in "ab"]
+
+        def raw(
+            alias: str, moment: str, agent_type: bool = True, g: int = g, count: int = count
+        ) -> list[str]:
+            where = [
+                within(f"{alias}.{moment}", f"r{g}", count),
+                f"NOT EXISTS (SELECT 1 FROM evaluation_runs e WHERE e.run_id = {alias}.run_id)",
             ]
-            for status, count in self.session.execute(
-                select(RunRollup.status, func.sum(RunRollup.runs))
-                .where(*conditions)
-                .group_by(RunRollup.status)
-            ):
-                if count:
-                    figures.by_status[status] = figures.by_status.get(status, 0) + int(count)
-            bucket_conditions = [
-                RunDurationBucket.app_id == (app_id or EVERY_APP),
-                RunDurationBucket.agent_type == key,
-                window.hourly(RunDurationBucket.hour),
+            if shape.app:
+                where.append(f"{alias}.app_id = :app_id")
+            if shape.agent_type and agent_type:
+                where.append(f"{alias}.agent_type = :agent_type")
+            return where
+
+        runs = raw("r", "started_at", agent_type=False)
+        if shape.agent_type:  # a JSON list of the run's agent types
+            runs.append(
+                "json_typeof(r.agent_types) = 'array' AND CAST(r.agent_types AS jsonb) "
+                "@> CAST(:agent_type_json AS jsonb)"
+                if postgresql
+                else "json_type(r.agent_types) = 'array' AND EXISTS (SELECT 1 FROM "
+                "json_each(r.agent_types) AS types WHERE types.value = :agent_type)"
+            )
+        parts += [
+            part(
+                "step",
+                sign,
+                "step_results s",
+                raw("s", "ended_at"),
+                name="s.agent_type",
+                sub="s.model",
+                v1="1",
+                v2="CASE WHEN s.status <> 'completed' THEN 1 ELSE 0 END",
+                v3="CASE WHEN s.attempt > 1 THEN 1 ELSE 0 END",
+                v4="s.input_tokens",
+                v5="s.output_tokens",
+                cost="s.cost_usd",
+            ),
+            part(
+                "step",
+                sign,
+                "schema_violations v",
+                [*raw("v", "created_at"), "v.severity = 'error'"],
+                name="v.agent_type",
+                sub="''",
+                v6="1",
+            ),
+            part(
+                "lat",
+                sign,
+                "step_results s",
+                [*raw("s", "ended_at"), "s.status = 'completed'"],
+                name="s.agent_type",
+                bucket="s.latency_bucket",
+                v1="1",
+            ),
+            part("runs", sign, "run_summaries r", runs, name="r.status", v1="1"),
+            part(
+                "dur",
+                sign,
+                "run_summaries r",
+                [*runs, "r.status <> 'running'"],
+                bucket="r.duration_bucket",
+                v1="1",
+            ),
+        ]
+        # Cost by day, any agent type; each slice lies within one hour, so one day.
+        for j in range(count):
+            where = [
+                f"s.ended_at >= :r{g}a{j}",
+                f"s.ended_at < :r{g}b{j}",
+                "NOT EXISTS (SELECT 1 FROM evaluation_runs e WHERE e.run_id = s.run_id)",
             ]
-            for bucket, count in self.session.execute(
-                select(RunDurationBucket.bucket, func.sum(RunDurationBucket.n))
-                .where(*bucket_conditions)
-                .group_by(RunDurationBucket.bucket)
-            ):
-                _add(figures.durations, bucket, count)
-        for slices, sign in window.slices():
-            # The agent type is filtered below: it is a JSON list here.
-            conditions = _raw_conditions(RunSummary, RunSummary.started_at, slices, app_id)
-            for status, duration_bucket, types in self.session.execute(
-                select(RunSummary.status, RunSummary.duration_bucket, RunSummary.agent_types).where(
-                    *conditions
+            if shape.app:
+                where.append("s.app_id = :app_id")
+            parts.append(
+                part(
+                    "cost",
+                    sign,
+                    "step_results s",
+                    where,
+                    t=f":r{g}a{j}",
+                    sub="s.app_id",
+                    v1="1",
+                    v4="s.input_tokens + s.output_tokens",
+                    cost="s.cost_usd",
                 )
-            ):
-                # JSON list membership is not portable SQL; slices are under an hour each.
-                if agent_type and agent_type not in (types or []):
-                    continue
-                figures.by_status[status] = figures.by_status.get(status, 0) + sign
-                if status != "running":
-                    _add(figures.durations, duration_bucket, sign)
-        figures.by_status = {s: n for s, n in figures.by_status.items() if n}
-        figures.durations = {b: n for b, n in figures.durations.items() if n}
-        return figures
+            )
+    if not parts:  # nothing to read: an empty result of the same columns
+        parts.append(part("none", 1, "run_rollups", ["1 = 0"]))
+    # Counts are summed as doubles (exact below 2**53): PostgreSQL sums bigints as
+    # numeric, several times slower.
+    sums = ", ".join(f"CAST(sum(sg * v{i}) AS BIGINT)" for i in range(1, 7))
+    sql = (
+        f"SELECT kind, t, name, sub, bucket, {sums}, sum(sg * cost) FROM ("
+        + " UNION ALL ".join(parts)
+        + ") AS parts GROUP BY kind, t, name, sub, bucket"
+    )
+    return (
+        text(sql)
+        .bindparams(*(bindparam(name, type_=UtcDateTime()) for name in times))
+        .columns(
+            column("kind", String()),
+            column("t", UtcDateTime()),
+            column("name", String()),
+            column("sub", String()),
+            column("bucket", Integer()),
+            *(column(f"v{i}", BigInteger()) for i in range(1, 7)),
+            column("cost", Float()),
+        )
+    )

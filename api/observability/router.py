@@ -157,14 +157,16 @@ async def get_metrics(
     agent_type: Name = None,
     since: Since = None,
     until: Until = None,
-) -> MetricsPublic:
+) -> Response:
     """Runs by status, success rate, duration percentiles, per agent type calls,
     failures, retries, latency, tokens, cost, violations and task-queue backlog, for
     the platform, an app or an agent type (default window: the last 24 hours)."""
     require_scope_for_aggregates(principal, app_id, "app_id")
     if app_id:
         require_visible_app_id(session, principal, app_id)
-    return await service.metrics(since=since, until=until, app_id=app_id, agent_type=agent_type)
+    metrics = await service.metrics(since=since, until=until, app_id=app_id, agent_type=agent_type)
+    # Validated once, when the service built it: out as JSON without a second pass.
+    return Response(content=metrics.model_dump_json(), media_type="application/json")
 
 
 @router.get(
@@ -190,7 +192,7 @@ async def list_violations(
         Literal["error", "warning"] | None,
         Query(description="Only errors (schema broken) or only warnings (a field missing)."),
     ] = None,
-) -> ViolationPage:
+) -> Response:
     """Output-schema violations agents reported, newest first.
 
     Warnings (``severity: warning``) say a step completed with a field missing, e.g. a
@@ -205,4 +207,6 @@ async def list_violations(
     where = ViolationFilter(
         app_id=app_id, agent=agent, run_id=run_id, since=since, until=until, severity=severity
     )
-    return service.violations(where, cursor=cursor, limit=limit)
+    page = service.violations(where, cursor=cursor, limit=limit)
+    # Validated once, when the service built it: out as JSON without a second pass.
+    return Response(content=page.model_dump_json(), media_type="application/json")

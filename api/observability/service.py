@@ -64,7 +64,7 @@ from schemas.workflow_contract import (
 )
 from storage.models import RunSummary, StepResult
 from storage.observability import ObservabilityRepository, RunTotals, ViolationFilter
-from storage.rollups import RollupReader, Window, histogram_percentile
+from storage.rollups import RollupReader, Window, WindowFigures, histogram_percentile
 from storage.run_listing import Keyset, RunListing, RunQuery, RunRow, VisibleRun
 
 logger = logging.getLogger("hub.api.observability")
@@ -492,77 +492,27 @@ class ObservabilityService:
             figures.synced(),
             figures.get(f"running {running_query}", lambda: _count(client, running_query)),
         )
-        rollups = RollupReader(self.session)
-        window = Window.of(since, until)
-        runs = rollups.runs(window, app_id=app_id, agent_type=agent_type)
-        by_status = runs.by_status
+        window = Window.of(since, until, now=now)
+        read = RollupReader(self.session).figures(window, app_id=app_id, agent_type=agent_type)
+        by_status = read.runs.by_status
         if running:
             by_status["running"] = running
-        finished = sum(n for status, n in by_status.items() if status != "running")
-        stats = rollups.agent_types(window, app_id=app_id, agent_type=agent_type)
+        stats = read.agent_types
         queues = sorted({s.agent_type for s in stats} | ({agent_type} if agent_type else set()))
         found = await asyncio.gather(
             *(figures.get(f"backlog {name}", _backlog_reader(client, name)) for name in queues)
         )
         backlogs = {name: value for name, (value, _at) in zip(queues, found, strict=True)}
         read_at = min([synced_at, counted_at, *(at for _value, at in found)])
-        agent_metrics = [
-            AgentTypeMetrics(
-                agent_type=s.agent_type,
-                task_queue=f"{AGENT_QUEUE_PREFIX}{s.agent_type}",
-                calls=s.calls,
-                failures=s.failures,
-                retries=s.retries,
-                latency_p50_ms=histogram_percentile(s.latencies, 0.50),
-                latency_p95_ms=histogram_percentile(s.latencies, 0.95),
-                input_tokens=s.input_tokens,
-                output_tokens=s.output_tokens,
-                cost_usd=s.cost_usd,
-                schema_violations=s.schema_violations,
-                backlog=backlogs.get(s.agent_type),
-            )
-            for s in stats
-        ]
-        if agent_type and not any(m.agent_type == agent_type for m in agent_metrics):
-            agent_metrics.append(
-                AgentTypeMetrics(
-                    agent_type=agent_type,
-                    task_queue=f"{AGENT_QUEUE_PREFIX}{agent_type}",
-                    backlog=backlogs.get(agent_type),
-                )
-            )
-        return MetricsPublic(
-            scope="agent_type" if agent_type else "app" if app_id else "platform",
-            app_id=app_id,
-            agent_type=agent_type,
+        return metrics_public(
+            read,
             since=since,
             until=until,
-            runs_by_status=by_status,
-            runs_total=sum(by_status.values()),
-            success_rate=(by_status.get("completed", 0) / finished) if finished else None,
-            run_duration_p50_ms=histogram_percentile(runs.durations, 0.50),
-            run_duration_p95_ms=histogram_percentile(runs.durations, 0.95),
-            run_duration_p99_ms=histogram_percentile(runs.durations, 0.99),
-            input_tokens=sum(m.input_tokens for m in agent_metrics),
-            output_tokens=sum(m.output_tokens for m in agent_metrics),
-            cost_usd=sum(m.cost_usd for m in agent_metrics),
-            schema_violations=sum(m.schema_violations for m in agent_metrics),
-            agent_types=agent_metrics,
-            cost_by_day=[
-                DailyCost(day=day, app_id=app, cost_usd=cost, tokens=tokens)
-                for day, app, cost, tokens in rollups.cost_by_day(window, app_id=app_id)
-            ],
-            by_model=[
-                ModelCost(
-                    model=m.model,
-                    calls=m.calls,
-                    input_tokens=m.input_tokens,
-                    output_tokens=m.output_tokens,
-                    cost_usd=m.cost_usd,
-                )
-                for m in rollups.models(window, app_id=app_id, agent_type=agent_type)
-            ],
-            temporal_read_at=datetime.fromtimestamp(read_at, UTC),
+            app_id=app_id,
+            agent_type=agent_type,
+            by_status=by_status,
+            backlogs=backlogs,
+            read_at=datetime.fromtimestamp(read_at, UTC),
         )
 
     @staticmethod
@@ -684,6 +634,82 @@ def _visible(execution: WorkflowExecution) -> VisibleRun:
         trigger_kind=trigger.kind,
         trigger_id=trigger.id,
         evaluation=attributes.get(EVALUATION_ID_KEY) is not None,
+    )
+
+
+def metrics_public(
+    read: WindowFigures,
+    *,
+    since: datetime,
+    until: datetime,
+    app_id: str | None,
+    agent_type: str | None,
+    by_status: dict[str, int],
+    backlogs: dict[str, int | None],
+    read_at: datetime | None,
+) -> MetricsPublic:
+    """The response of ``GET /observability/metrics`` from the window's figures, the runs
+    by status (running ones included) and the queues' backlogs."""
+    runs = read.runs
+    stats = read.agent_types
+    finished = sum(n for status, n in by_status.items() if status != "running")
+    agent_metrics = [
+        AgentTypeMetrics(
+            agent_type=s.agent_type,
+            task_queue=f"{AGENT_QUEUE_PREFIX}{s.agent_type}",
+            calls=s.calls,
+            failures=s.failures,
+            retries=s.retries,
+            latency_p50_ms=histogram_percentile(s.latencies, 0.50),
+            latency_p95_ms=histogram_percentile(s.latencies, 0.95),
+            input_tokens=s.input_tokens,
+            output_tokens=s.output_tokens,
+            cost_usd=s.cost_usd,
+            schema_violations=s.schema_violations,
+            backlog=backlogs.get(s.agent_type),
+        )
+        for s in stats
+    ]
+    if agent_type and not any(m.agent_type == agent_type for m in agent_metrics):
+        agent_metrics.append(
+            AgentTypeMetrics(
+                agent_type=agent_type,
+                task_queue=f"{AGENT_QUEUE_PREFIX}{agent_type}",
+                backlog=backlogs.get(agent_type),
+            )
+        )
+    return MetricsPublic(
+        scope="agent_type" if agent_type else "app" if app_id else "platform",
+        app_id=app_id,
+        agent_type=agent_type,
+        since=since,
+        until=until,
+        runs_by_status=by_status,
+        runs_total=sum(by_status.values()),
+        success_rate=(by_status.get("completed", 0) / finished) if finished else None,
+        run_duration_p50_ms=histogram_percentile(runs.durations, 0.50),
+        run_duration_p95_ms=histogram_percentile(runs.durations, 0.95),
+        run_duration_p99_ms=histogram_percentile(runs.durations, 0.99),
+        input_tokens=sum(m.input_tokens for m in agent_metrics),
+        output_tokens=sum(m.output_tokens for m in agent_metrics),
+        cost_usd=sum(m.cost_usd for m in agent_metrics),
+        schema_violations=sum(m.schema_violations for m in agent_metrics),
+        agent_types=agent_metrics,
+        cost_by_day=[
+            DailyCost(day=day, app_id=app, cost_usd=cost, tokens=tokens)
+            for day, app, cost, tokens in read.cost_by_day
+        ],
+        by_model=[
+            ModelCost(
+                model=m.model,
+                calls=m.calls,
+                input_tokens=m.input_tokens,
+                output_tokens=m.output_tokens,
+                cost_usd=m.cost_usd,
+            )
+            for m in read.models
+        ],
+        temporal_read_at=read_at,
     )
 
 

@@ -19,7 +19,7 @@ from sqlalchemy import Engine, event, insert
 from sqlalchemy.orm import Session
 
 from storage.database import create_db_engine, create_session_factory, postgresql_conninfo
-from storage.models import App
+from storage.models import ROLLUP_SPANS, App
 from storage.observability import ObservabilityRepository
 from storage.repositories import AppQuery, _app_page_json_sql, _app_page_params, app_page_shape
 from storage.rollups import RollupReader, Window
@@ -321,6 +321,9 @@ def assert_no_big_seq_scan(plans: list[list[Any]]) -> None:
         (24 * 60 + 20, None, None),
         (6 * 60 + 40, "app-plan7", "mapper"),
         (50, None, None),
+        (7 * 24 * 60, None, None),
+        (30 * 24 * 60, "app-plan7", None),
+        (30 * 24 * 60 + 20, None, "mapper"),
     ],
     ids=[
         "24h-platform",
@@ -330,6 +333,9 @@ def assert_no_big_seq_scan(plans: list[list[Any]]) -> None:
         "ends-now-24h-platform",
         "ends-now-6h-app-agent-type",
         "ends-now-50min",
+        "ends-now-7d-platform",
+        "ends-now-30d-app",
+        "ends-now-30d-agent-type",
     ],
 )
 def test_metrics_reads_use_rollups_and_indexed_edges(
@@ -340,7 +346,8 @@ def test_metrics_reads_use_rollups_and_indexed_edges(
     agent_type: str | None,
 ) -> None:
     """Edges (raw slices added) and cuts (raw slices of a rollup hour taken away, as a
-    window ending now reads its last hour) both walk the time indexes."""
+    window ending now reads its last hour) both walk the time indexes; the whole read
+    is one statement, and windows of days read the daily rows (migration 0018)."""
     ends_now = "ends-now" in request.node.callspec.id
     until = datetime.now(UTC) - timedelta(minutes=13)
     window = Window.of(until - timedelta(minutes=minutes), until, now=until if ends_now else None)
@@ -348,13 +355,14 @@ def test_metrics_reads_use_rollups_and_indexed_edges(
         assert window.cuts
 
     def read(session: Session) -> None:
-        reader = RollupReader(session)
-        reader.runs(window, app_id=app_id, agent_type=agent_type)
-        reader.agent_types(window, app_id=app_id, agent_type=agent_type)
-        reader.models(window, app_id=app_id, agent_type=agent_type)
-        reader.cost_by_day(window, app_id=app_id)
+        RollupReader(session).figures(window, app_id=app_id, agent_type=agent_type)
 
-    assert_no_big_seq_scan(captured_plans(runs_engine, read))
+    plans = captured_plans(runs_engine, read)
+    assert len(plans) == 1, plans
+    assert_no_big_seq_scan(plans)
+    if minutes >= 7 * 24 * 60:
+        touched = {table for _kind, table, _index in plans[0]}
+        assert {"step_latency_buckets_1d", "run_duration_buckets_1d"} <= touched, touched
 
 
 def test_a_runs_page_totals_use_an_index_on_the_run_id(runs_engine: Engine) -> None:
@@ -369,7 +377,9 @@ def test_a_runs_page_totals_use_an_index_on_the_run_id(runs_engine: Engine) -> N
     assert all(any(index in by_run for _, _, index in nodes) for nodes in plans), plans
 
 
-ROLLUPS = ("step_rollups", "step_latency_buckets", "run_rollups", "run_duration_buckets")
+HOURLY = ("step_rollups", "step_latency_buckets", "run_rollups", "run_duration_buckets")
+#: The hourly rollups and their 6-hour and daily rows (kept from the hourly ones).
+ROLLUPS = HOURLY + tuple(f"{table}_{span}" for table in HOURLY for span in ROLLUP_SPANS)
 
 
 def rollup_rows(conn: Any) -> dict[str, list[Any]]:
@@ -384,7 +394,8 @@ def rollup_rows(conn: Any) -> dict[str, list[Any]]:
 def test_the_set_wise_rollups_match_the_triggers(runs_engine: Engine) -> None:
     """The fixture's shortcut is sound: on varied rows (failures, retries, running runs,
     missing buckets, warnings, repeated and absent agent types), the rollups the row
-    triggers keep equal those summed set-wise. In a transaction that is rolled back."""
+    triggers keep equal those summed set-wise — the hourly rows, and the 6-hour and
+    daily rows kept from them. In a transaction that is rolled back."""
     now = "now() - interval '5 hours'"
     with runs_engine.connect() as conn, conn.begin() as transaction:
         conn.exec_driver_sql(f"TRUNCATE {', '.join((*BIG_TABLES, *ROLLUPS))}")

@@ -18,15 +18,26 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import case, delete, func, select
 from sqlalchemy.orm import Session
 
 from storage.database import create_db_engine, create_session_factory
 from storage.evaluations import production_runs_only
 from storage.histogram import RELATIVE_ACCURACY, bucket_of, histogram_percentile
-from storage.models import EvaluationRun, RunSummary, SchemaViolation, StepResult
+from storage.models import (
+    ROLLUP_LEVELS,
+    ROLLUP_SPANS,
+    Base,
+    EvaluationRun,
+    RunSummary,
+    SchemaViolation,
+    StepResult,
+)
 from storage.observability import (
     ATTEMPT_COMPLETED,
     LifetimeTotals,
@@ -34,7 +45,7 @@ from storage.observability import (
     StepAttempt,
     ViolationInput,
 )
-from storage.rollups import RollupReader, Window
+from storage.rollups import HOUR, LEVELS, RollupReader, Window, periods_of
 
 START = datetime(2026, 3, 1, 0, 0, tzinfo=UTC)
 HOURS = 60
@@ -443,8 +454,24 @@ def test_rollup_figures_equal_the_scan(
     """``ends-now``: the window read as if it ended now (the dashboard's case), so a
     partial last hour is the whole hour's rollup minus the raw rows after ``until``."""
     since, until = window
+    assert_figures_equal_the_scan(
+        session, since, until, app_id, agent_type, now=until if ends_now else None
+    )
+
+
+def assert_figures_equal_the_scan(
+    session: Session,
+    since: datetime,
+    until: datetime,
+    app_id: str | None,
+    agent_type: str | None,
+    *,
+    now: datetime | None,
+) -> None:
+    """Every figure of the rollup read of ``[since, until)`` (as if read at ``now``)
+    equals the scan's."""
     reader = RollupReader(session)
-    cut = Window.of(since, until, now=until if ends_now else None)
+    cut = Window.of(since, until, now=now)
 
     expected = {
         s.agent_type: s
@@ -576,3 +603,115 @@ def test_whole_hours_and_edges_cover_the_window_once() -> None:
     # The equivalence test above reads windows both ways.
     cuts = [Window.of(a, b) for a, b in WINDOWS]
     assert any(w.cuts for w in cuts) and any(w.edges for w in cuts)
+
+
+# ---------------------------------------------------------------------------------
+# The coarser levels (migration 0018): 6-hour and daily rows, and windows read
+# through them.
+# ---------------------------------------------------------------------------------
+
+#: Any moment from a day before the history to a day after it (microseconds).
+moments = st.integers(min_value=-24 * 3600 * 10**6, max_value=(HOURS + 24) * 3600 * 10**6).map(
+    lambda us: START + timedelta(microseconds=us)
+)
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(
+    a=moments,
+    b=moments,
+    ends_now=st.booleans(),
+    whole_hours=st.booleans(),
+    filters=st.sampled_from(FILTERS),
+)
+def test_any_window_over_days_and_hours_equals_the_scan(
+    session: Session,
+    history: dict[str, int],
+    a: datetime,
+    b: datetime,
+    ends_now: bool,
+    whole_hours: bool,
+    filters: tuple[str | None, str | None],
+) -> None:
+    """Random windows — across midnights, 6-hour boundaries and hours, on whole hours
+    or not, read as past or as ending now — give the scan's figures."""
+    since, until = sorted((a, b))
+    if whole_hours:
+        since, until = (t.replace(minute=0, second=0, microsecond=0) for t in (since, until))
+    assume(since < until)
+    app_id, agent_type = filters
+    assert_figures_equal_the_scan(
+        session, since, until, app_id, agent_type, now=until if ends_now else None
+    )
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    start=st.integers(min_value=0, max_value=60 * 24),
+    hours=st.integers(min_value=1, max_value=45 * 24),
+    now_after=st.integers(min_value=-50 * 24, max_value=50 * 24),
+)
+def test_periods_cover_the_hours_once(start: int, hours: int, now_after: int) -> None:
+    """``periods_of`` adds each hour of the range once and every other hour not at all
+    (cuts taken back), with periods aligned to their span; and it reads few periods: no
+    more than the whole days inside plus 6 hours and two 6-hour periods at each end."""
+    first = START + timedelta(hours=start)
+    end = first + timedelta(hours=hours)
+    now = first + timedelta(hours=now_after)
+    periods = periods_of(first, end, now=now)
+    spans = dict(LEVELS)
+    counted: dict[datetime, int] = {}
+    for span, a, b, sign in periods:
+        unit = spans[span]
+        midnight = a.replace(hour=0, minute=0, second=0, microsecond=0)
+        assert (a - midnight) % unit == timedelta(0) and (b - a) % unit == timedelta(0)
+        hour = a
+        while hour < b:
+            counted[hour] = counted.get(hour, 0) + sign
+            hour += HOUR
+    assert {h: n for h, n in counted.items() if n} == {
+        first + timedelta(hours=i): 1 for i in range(hours)
+    }
+    read = sum(
+        max(0, -(-(min(b, now) - a) // spans[span])) for span, a, b, _ in periods if min(b, now) > a
+    )
+    whole_days = hours // 24 + 1
+    assert read <= whole_days + 2 * (6 + 2), periods
+
+
+def _period_of(hour: datetime, span: timedelta) -> datetime:
+    midnight = hour.replace(hour=0, minute=0, second=0, microsecond=0)
+    return midnight + ((hour - midnight) // span) * span
+
+
+def test_the_coarser_levels_sum_the_hours(session: Session, history: dict[str, int]) -> None:
+    """Each 6-hour and daily row is the sum of its hours' rows, after the history's
+    inserts, rewrites (an hourly row updated), re-syncs and deletes."""
+    checked = 0
+    for span, levels in ROLLUP_LEVELS.items():
+        length = ROLLUP_SPANS[span]
+        for name, level in levels.items():
+            hourly = Base.metadata.tables[name]
+            keys = [c.name for c in hourly.primary_key]
+            counters = [c.name for c in hourly.columns if c.name not in keys]
+            want: dict[tuple[Any, ...], list[float]] = {}
+            for row in session.execute(select(hourly)).mappings():
+                key = tuple(_period_of(row[k], length) if k == "hour" else row[k] for k in keys)
+                sums = want.setdefault(key, [0.0] * len(counters))
+                for i, counter in enumerate(counters):
+                    sums[i] += row[counter]
+            have = {
+                tuple(row[k] for k in keys): [row[c] for c in counters]
+                for row in session.execute(select(level)).mappings()
+            }
+            want = {k: v for k, v in want.items() if any(v)}
+            have = {k: v for k, v in have.items() if any(v)}
+            assert sorted(have) == sorted(want), (span, name)
+            for key, values in want.items():
+                assert have[key] == pytest.approx(values, rel=1e-9, abs=1e-9), (span, name, key)
+            checked += len(want)
+    assert checked > 1000
