@@ -8,10 +8,11 @@ outlive code (runs in flight refer to them): add, never rename.
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Literal
 
 from pydantic import BaseModel, Field
+
+from schemas.common import UtcDatetime
 
 RECORD_RUN_ACTIVITY = "record_run"
 #: The ``workflow.patched`` id of the records: histories from before them replay without.
@@ -31,7 +32,7 @@ class RunRecord(BaseModel):
     trigger_id: str | None = None
     evaluation: bool = False
     temporal_run_id: str | None = None
-    started_at: datetime
+    started_at: UtcDatetime
     status: RecordedStatus = "running"
-    ended_at: datetime | None = None
+    ended_at: UtcDatetime | None = None
     error: str | None = None
