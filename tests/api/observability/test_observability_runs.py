@@ -6,7 +6,6 @@ import asyncio
 import contextlib
 import json
 import socket
-import subprocess
 import uuid
 from pathlib import Path
 from typing import Any
@@ -29,7 +28,7 @@ from storage.repositories import AppRepository
 from tests.auth_support import admin_headers
 from tests.engine_support import plans as p
 from tests.engine_support.agent_service import AgentService, Behaviour
-from tests.engine_support.fixtures import temporal_cli_path
+from tests.engine_support.fixtures import start_with_temporal_cli
 from tests.engine_support.harness import no_deployed_plan, wait_until
 from workers.builders import build_agent_worker, build_orchestrator_worker, run_workers
 
@@ -229,24 +228,11 @@ async def test_real_runs_give_traces_metrics_violations_list_and_events(
                         app_id=app_id,
                     ),
                 )
-                subprocess.run(
-                    [
-                        temporal_cli_path(),
-                        "workflow",
-                        "start",
-                        "--address",
-                        client.service_client.config.target_host,
-                        "--type",
-                        "OrchestrationWorkflow",
-                        "--task-queue",
-                        queue,
-                        "--workflow-id",
-                        cli_run,
-                        "--input",
-                        run_input.model_dump_json(),
-                    ],
-                    check=True,
-                    capture_output=True,
+                start_with_temporal_cli(
+                    client.service_client.config.target_host,
+                    queue,
+                    cli_run,
+                    run_input.model_dump_json(),
                 )
                 await client.get_workflow_handle(cli_run).result()
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import subprocess
 import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -47,7 +46,7 @@ from storage.repositories import AppRepository, RunRepository
 from tests.auth_support import admin_headers
 from tests.engine_support import plans as p
 from tests.engine_support.agent_service import AgentService, Behaviour
-from tests.engine_support.fixtures import temporal_cli_path
+from tests.engine_support.fixtures import start_with_temporal_cli
 from tests.engine_support.harness import no_deployed_plan, wait_until
 from workers.builders import build_agent_worker, build_orchestrator_worker, run_workers
 
@@ -162,26 +161,13 @@ async def test_the_listing_says_what_temporal_says(
                     await canceled.result()
                 # Started with the Temporal CLI: no row, no trigger attribute.
                 cli_run = f"run-cli-{uuid.uuid4().hex[:8]}"
-                subprocess.run(
-                    [
-                        temporal_cli_path(),
-                        "workflow",
-                        "start",
-                        "--address",
-                        client.service_client.config.target_host,
-                        "--type",
-                        "OrchestrationWorkflow",
-                        "--task-queue",
-                        queue,
-                        "--workflow-id",
-                        cli_run,
-                        "--input",
-                        RunInput(
-                            app_id=app_id, inputs={"doc": "d"}, plan=plans["ok"]
-                        ).model_dump_json(),
-                    ],
-                    check=True,
-                    capture_output=True,
+                start_with_temporal_cli(
+                    client.service_client.config.target_host,
+                    queue,
+                    cli_run,
+                    RunInput(
+                        app_id=app_id, inputs={"doc": "d"}, plan=plans["ok"]
+                    ).model_dump_json(),
                 )
                 await client.get_workflow_handle(cli_run).result()
 
