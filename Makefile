@@ -88,8 +88,10 @@ deadcode: $(STAMP)
 CONSOLE := frontend
 NPM_STAMP := $(CONSOLE)/node_modules/.package-lock.json
 
+# --prefer-offline: the lock pins every version, so npm's cache answers without asking the
+# registry for metadata again.
 $(NPM_STAMP): $(CONSOLE)/package-lock.json
-	cd $(CONSOLE) && npm ci --no-audit --no-fund
+	cd $(CONSOLE) && npm ci --no-audit --no-fund --prefer-offline
 	@touch $(NPM_STAMP)
 
 console-install: $(NPM_STAMP)
