@@ -6,10 +6,10 @@ extra round trip to Temporal): one ``UPDATE`` of the run's row in the common cas
 engine) registers it without one: the record is then a no-op.
 
 On SQLite an end is written inline, on the event loop's thread, on a kept connection
-that never waits for a lock (``busy_timeout=0``) nor checkpoints, as the step-results recorder writes a
-lone attempt (``activities/step_results.py``): no thread hop and no ORM session for the
-one statement. A locked database, a run without a row and every other backend take the
-thread path (``storage.run_listing.record_run``).
+that never waits for a lock (``busy_timeout=0``) and never checkpoints, as the
+step-results recorder writes a lone attempt (``activities/step_results.py``): no thread
+hop and no ORM session for the one statement. A locked database, a run without a row
+and every other backend take the thread path (``storage.run_listing.record_run``).
 """
 
 from __future__ import annotations
