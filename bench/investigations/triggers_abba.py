@@ -2,10 +2,11 @@
 medians and ratios against the first checkout, and the CPU each run's stack used.
 
     .venv/bin/python -m bench.investigations.triggers_abba \\
-        --tree base=/work/wt/base19 --tree head=. --rounds 6 --out /tmp/abba
+        --tree base=/work/wt/base19 --tree head=. --rounds 6 --rounds-per-lock 3 --out /tmp/abba
 
-Each checkout runs with its own ``.venv``. A round runs every checkout once, in order on
-even rounds and reversed on odd ones (A B, B A, …), under one hold of the shared heavy
+Each checkout runs with its own ``.venv`` (``label=checkout,VAR=value`` adds to its
+environment). A round runs every checkout once, in order on even rounds and reversed on
+odd ones (A B, B A, …); ``--rounds-per-lock`` rounds run in one hold of the shared heavy
 lock (``--lock``). Besides the bench's own figures, each run's process tree is sampled
 from ``/proc`` every half second: the CPU seconds of each part of the stack (Temporal,
 API, workers, agents, the bench's client), which do not depend on the machine's load
@@ -196,6 +197,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--first-round", type=int, default=0, help="0: A B first, 1: B A")
+    parser.add_argument(
+        "--rounds-per-lock", type=int, default=1, help="rounds run in one hold of the lock"
+    )
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--lock", default="/work/notes/heavy.lock", help="'' for none")
     parser.add_argument("--table-only", action="store_true", help="the table of --out's runs")
@@ -209,10 +213,15 @@ def main(argv: list[str] | None = None) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     log = args.out / "runs.jsonl"
     if not args.table_only:
-        for index in range(args.first_round, args.first_round + args.rounds):
-            order = trees if index % 2 == 0 else trees[::-1]
+        rounds = list(range(args.first_round, args.first_round + args.rounds))
+        holds = [
+            rounds[i : i + args.rounds_per_lock]
+            for i in range(0, len(rounds), args.rounds_per_lock)
+        ]
+        for hold in holds:
             with heavy_lock(args.lock or None):
-                for label, root, env in order:
+                runs_in_hold = [t for i in hold for t in (trees if i % 2 == 0 else trees[::-1])]
+                for label, root, env in runs_in_hold:
                     run = run_once(label, Path(root).resolve(), args.out, env)
                     with log.open("a") as handle:
                         handle.write(json.dumps(run) + "\n")
