@@ -28,6 +28,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from bench.stack_memory import process_tree
+
 TICKS = os.sysconf("SC_CLK_TCK")
 
 #: (label, path into the bench's JSON, lower is better)
@@ -55,25 +57,6 @@ def part_of(cmdline: str) -> str:
     if " api --host" in cmdline:
         return "api"
     return "client"
-
-
-def children(pid: int) -> list[int]:
-    found = []
-    for task in Path(f"/proc/{pid}/task").glob("*"):
-        try:
-            found += [int(c) for c in (task / "children").read_text().split()]
-        except OSError:
-            continue
-    return found
-
-
-def tree(root: int) -> list[int]:
-    pids, todo = [], [root]
-    while todo:
-        pid = todo.pop()
-        pids.append(pid)
-        todo += children(pid)
-    return pids
 
 
 def cpu_seconds(pid: int) -> tuple[str, float] | None:
@@ -104,7 +87,7 @@ def run_once(label: str, root: Path, out: Path, env: dict[str, str]) -> dict[str
     )
     seen: dict[int, tuple[str, float]] = {}
     while process.poll() is None:
-        for pid in tree(process.pid):
+        for pid in process_tree(process.pid):
             sample = cpu_seconds(pid)
             if sample is not None:
                 seen[pid] = (part_of(sample[0]), sample[1])
