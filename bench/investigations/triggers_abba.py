@@ -90,7 +90,9 @@ def run_once(label: str, root: Path, out: Path, env: dict[str, str]) -> dict[str
         for pid in process_tree(process.pid):
             sample = cpu_seconds(pid)
             if sample is not None:
-                seen[pid] = (part_of(sample[0]), sample[1])
+                # An exiting process's cmdline is empty: keep the part first seen.
+                part = seen[pid][0] if pid in seen and not sample[0] else part_of(sample[0])
+                seen[pid] = (part, sample[1])
         time.sleep(0.5)
     output = process.stdout.read().decode() if process.stdout else ""
     if process.returncode != 0:
@@ -138,14 +140,9 @@ def table(runs: list[dict[str, Any]], labels: list[str]) -> str:
         (name, [[value(r, path) for r in by[label]] for label in labels], lower)
         for name, path, lower in FIGURES
     ]
-    for part in (*PARTS, "stack"):
+    for part in (*PARTS, "all"):
         per_run = [
-            [
-                sum(r["cpu_s"][p] for p in PARTS if p != "client")
-                if part == "stack"
-                else r["cpu_s"][part]
-                for r in by[label]
-            ]
+            [sum(r["cpu_s"].values()) if part == "all" else r["cpu_s"][part] for r in by[label]]
             for label in labels
         ]
         rows.append((f"CPU s per bench run, {part}", per_run, True))
@@ -159,11 +156,11 @@ def table(runs: list[dict[str, Any]], labels: list[str]) -> str:
         lines.append("| " + " | ".join(cells) + " |")
     lines.append("")
     lines.append(
-        "| run | label | began (UTC) | load | batch | one by one | start p50 | stack CPU s |"
+        "| run | label | began (UTC) | load | batch | one by one | start p50 | all CPU s |"
     )
     lines.append("|---|---|---|---|---|---|---|---|")
     for index, r in enumerate(runs):
-        stack = sum(r["cpu_s"][p] for p in PARTS if p != "client")
+        stack = sum(r["cpu_s"].values())
         lines.append(
             f"| {index + 1} | {r['label']} | {r['began']} | {r['load']:.2f} | "
             f"{value(r, ('batch', 'docs_per_s')):.2f} | "
@@ -211,7 +208,7 @@ def main(argv: list[str] | None = None) -> int:
                     print(
                         f"{run['began']} {label}: load {run['load']:.2f}, "
                         f"batch {value(run, ('batch', 'docs_per_s')):.2f} docs/s, "
-                        f"stack CPU {sum(run['cpu_s'][p] for p in PARTS if p != 'client'):.1f} s",
+                        f"CPU {sum(run['cpu_s'].values()):.1f} s",
                         flush=True,
                     )
     runs = [json.loads(line) for line in log.read_text().splitlines() if line.strip()]
