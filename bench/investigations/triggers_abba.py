@@ -183,6 +183,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--lock", default="/work/notes/heavy.lock", help="'' for none")
     parser.add_argument("--table-only", action="store_true", help="the table of --out's runs")
+    parser.add_argument(
+        "--not-after", help="HH:MM UTC: start no round after it (a shared machine's deadline)"
+    )
     args = parser.parse_args(argv)
     trees = []
     for spec in args.tree:
@@ -200,6 +203,9 @@ def main(argv: list[str] | None = None) -> int:
         ]
         for hold in holds:
             with heavy_lock(args.lock or None):
+                if args.not_after and datetime.now(UTC).strftime("%H:%M") >= args.not_after:
+                    print(f"past {args.not_after} UTC: no further rounds", flush=True)
+                    break
                 runs_in_hold = [t for i in hold for t in (trees if i % 2 == 0 else trees[::-1])]
                 for label, root, env in runs_in_hold:
                     run = run_once(label, Path(root).resolve(), args.out, env)
