@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from temporalio import activity
 
 from schemas.run_records import RECORD_RUN_ACTIVITY, RunRecord
+from storage.database import discard_connection, event_loop_sqlite_connection
 from storage.run_listing import record_end, record_run
 
 
@@ -40,12 +41,9 @@ class RunRecords:
             return
         await asyncio.to_thread(self._write, record)
 
-    def close(self) -> None:
-        """Close the inline connection (its pragmas differ from the pool's)."""
+    def _drop_inline(self) -> None:
         connection, self._inline = self._inline, None
-        if connection is not None:
-            connection.invalidate()
-            connection.close()
+        discard_connection(connection)
 
     def _end_inline(self, record: RunRecord) -> bool:
         """The end on SQLite, right here; False: leave it to the thread path."""
@@ -54,14 +52,11 @@ class RunRecords:
         assert self._engine is not None
         try:
             if self._inline is None:
-                self._inline = self._engine.connect()
-                self._inline.exec_driver_sql("PRAGMA busy_timeout=0")
-                # Checkpoints are left to the pool's connections (never on the loop).
-                self._inline.exec_driver_sql("PRAGMA wal_autocheckpoint=0")
+                self._inline = event_loop_sqlite_connection(self._engine)
             written = record_end(self._inline, record)
             self._inline.commit()
         except Exception:
-            self.close()
+            self._drop_inline()
             return False
         return written
 
