@@ -40,7 +40,7 @@ from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from schemas.invoke import SchemaViolationRecord, Usage
-from storage.database import session_scope
+from storage.database import discard_connection, event_loop_sqlite_connection, session_scope
 from storage.observability import (
     ObservabilityRepository,
     StepAttempt,
@@ -147,9 +147,7 @@ class StepResultRecorder:
         assert self._engine is not None
         try:
             if self._inline is None:
-                self._inline = self._engine.connect()
-                self._inline.exec_driver_sql("PRAGMA busy_timeout=0")
-                self._inline.exec_driver_sql("PRAGMA wal_autocheckpoint=0")
+                self._inline = event_loop_sqlite_connection(self._engine)
             upsert_attempts(self._inline, [attempt])
             self._inline.commit()
         except Exception:
@@ -162,10 +160,7 @@ class StepResultRecorder:
 
     def _drop_inline(self) -> None:
         connection, self._inline = self._inline, None
-        if connection is not None:
-            # Its pragmas differ from the pool's: never hand it back to the pool.
-            connection.invalidate()
-            connection.close()
+        discard_connection(connection)
 
     def _checkpoint(self) -> None:
         assert self._engine is not None

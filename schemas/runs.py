@@ -25,6 +25,12 @@ class RunInput(BaseModel):
     inputs: dict[str, Any] = Field(default_factory=dict)
     plan: ExecutionPlan | None = None
     release_id: str | None = None
+    #: Set by the hub's own starters (the API, schedules, batches): the run records its
+    #: end in the hub's ``runs`` table, and its history needs no ``workflow.patched``
+    #: marker to say so (the marker costs every run an upsert of
+    #: ``TemporalChangeVersion``). Unset (the Temporal CLI, starts from before the
+    #: field): the patch decides, so histories from before the records still replay.
+    records: bool = False
 
 
 class StepProgress(BaseModel):

@@ -7,7 +7,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy import exc as sqlalchemy_exc
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
@@ -80,6 +80,25 @@ def session_scope(factory: sessionmaker[Session]) -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+def event_loop_sqlite_connection(engine: Engine) -> Connection:
+    """A SQLite connection for a write on an event loop's thread: it never waits for a
+    lock (``busy_timeout=0``: a locked database raises at once, and the caller hands the
+    write to a thread) and never checkpoints (``wal_autocheckpoint=0``: the pool's
+    connections do). Its pragmas differ from the pool's: give it up with
+    :func:`discard_connection`, never back to the pool."""
+    connection = engine.connect()
+    connection.exec_driver_sql("PRAGMA busy_timeout=0")
+    connection.exec_driver_sql("PRAGMA wal_autocheckpoint=0")
+    return connection
+
+
+def discard_connection(connection: Connection | None) -> None:
+    """Close ``connection`` for good (invalidated: the pool does not take it back)."""
+    if connection is not None:
+        connection.invalidate()
+        connection.close()
 
 
 def postgresql_conninfo(database_url: str) -> str:

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import exists, insert, select, tuple_, update
+from sqlalchemy import Connection, exists, insert, select, tuple_, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -259,29 +259,36 @@ class RunListing:
         return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
+def record_end(connection: Connection | Session, record: RunRecord) -> bool:
+    """The run's end on the row the starter wrote: one ``UPDATE``; whether there was
+    one. The caller commits."""
+    now = utc_now()
+    done = connection.execute(
+        update(Run)
+        .where(Run.id == record.run_id)
+        .values(
+            status=record.status,
+            ended_at=record.ended_at or now,
+            error=record.error,
+            updated_at=now,
+            temporal_run_id=record.temporal_run_id,
+        )
+    )
+    return bool(done.rowcount)  # type: ignore[attr-defined]
+
+
 def record_run(session: Session, record: RunRecord) -> None:
     """Write what the workflow says of itself, and commit.
 
-    Its end is one ``UPDATE`` of the row the starter wrote. A run without a row (started
-    by a schedule or the Temporal CLI) gets one, if its app is known; a start record
-    fills what the starter did not know (a batch item's version and agent types).
+    Its end is one ``UPDATE`` of the row the starter wrote (:func:`record_end`). A run
+    without a row (started by a schedule or the Temporal CLI) gets one, if its app is
+    known; a start record fills what the starter did not know (a batch item's version
+    and agent types).
     """
     now = utc_now()
-    if record.status != "running":
-        done = session.execute(
-            update(Run)
-            .where(Run.id == record.run_id)
-            .values(
-                status=record.status,
-                ended_at=record.ended_at or now,
-                error=record.error,
-                updated_at=now,
-                temporal_run_id=record.temporal_run_id,
-            )
-        )
-        if done.rowcount:  # type: ignore[attr-defined]
-            session.commit()
-            return
+    if record.status != "running" and record_end(session, record):
+        session.commit()
+        return
     listing = RunListing(session)
     row = session.get(Run, record.run_id)
     if row is None:

@@ -144,6 +144,7 @@ class EvaluationWorkflow:
                 inputs=item.inputs,
                 plan=evaluation.plan,
                 release_id=evaluation.release_id,
+                records=True,
             ),
             id=item.run_id,
             task_queue=ORCHESTRATOR_QUEUE,

@@ -164,6 +164,21 @@ def step_retry_policy(step: PlanStep) -> RetryPolicy:
     )
 
 
+def _records(input: RunInput) -> bool:
+    """Whether the run records itself in the hub database.
+
+    A hub start says so (``input.records``): no patch marker, so no upsert of
+    ``TemporalChangeVersion`` (a server update per run). Any other start asks the patch.
+    A hub start that a worker from before ``records`` ran first holds the marker: on
+    replay it is matched (``patched`` writes nothing while replaying).
+    """
+    if input.records:
+        if workflow.unsafe.is_replaying():
+            workflow.patched(RECORD_RUN_PATCH)
+        return True
+    return workflow.patched(RECORD_RUN_PATCH)
+
+
 def activity_id_for(step_id: str, item_index: int | None) -> str:
     """``step_id`` or ``step_id[index]``: what a reset looks for in history."""
     return step_id if item_index is None else f"{step_id}[{item_index}]"
@@ -194,9 +209,10 @@ class OrchestrationWorkflow:
 
         The run records its end in the hub database (and its start, when it was started
         without a row there): completed, failed or canceled, before the result is out.
-        Runs whose history began before the records (no patch marker) replay without.
+        The hub's starters say so in the input (``records``); other runs ask the patch,
+        so runs whose history began before the records (no patch marker) replay without.
         """
-        if not workflow.patched(RECORD_RUN_PATCH):
+        if not _records(input):
             return await self._run(input, record=False)
         try:
             result = await self._run(input, record=True)

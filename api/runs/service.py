@@ -424,7 +424,9 @@ class RunService:
         try:
             handle = await client.start_workflow(
                 WORKFLOW_TYPE,
-                RunInput(app_id=app_id, inputs=inputs, plan=plan, release_id=release_id),
+                RunInput(
+                    app_id=app_id, inputs=inputs, plan=plan, release_id=release_id, records=True
+                ),
                 id=run_id,
                 task_queue=ORCHESTRATOR_QUEUE,
                 # With an orchestrator worker in this process (HUB_API_ORCHESTRATOR),

@@ -49,11 +49,13 @@ class Engine:
         app_id: str | None = None,
         workflow_id: str | None = None,
         search_attributes: TypedSearchAttributes | None = None,
+        records: bool = False,
     ) -> WorkflowHandle[Any, RunResult]:
         run_input = RunInput(
             app_id=app_id or (plan.app_id if plan else "app-test"),
             inputs=inputs or {},
             plan=plan,
+            records=records,
         )
         return await self.client.start_workflow(
             "OrchestrationWorkflow",

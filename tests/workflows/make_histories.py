@@ -30,11 +30,13 @@ from temporalio.api.common.v1 import WorkflowExecution
 from temporalio.api.enums.v1 import EventType
 from temporalio.api.workflowservice.v1 import ResetWorkflowExecutionRequest
 from temporalio.client import Client, WorkflowFailureError, WorkflowHandle
+from temporalio.common import TypedSearchAttributes
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
 from activities.plans import PlanActivities
+from api.runs.service import API_TRIGGER, trigger_search_attributes
 from schemas.evaluations import (
     FAIL_EVALUATION_ACTIVITY,
     FINISH_EVALUATION_ACTIVITY,
@@ -64,9 +66,15 @@ from tests.engine_support.plans import (
 from workers.builders import workflow_runner
 from workflows.evaluation import EvaluationWorkflow
 from workflows.orchestration import OrchestrationWorkflow
-from workflows.search_attributes import evaluation_search_attributes, hub_search_attribute_keys
+from workflows.search_attributes import (
+    evaluation_search_attributes,
+    hub_search_attribute_keys,
+    run_search_attributes,
+)
 
 HISTORIES = Path(__file__).parent / "histories"
+#: A run started by the hub (``RunInput.records``): its end recorded without the patch.
+HUB_STARTED = "record_run_hub_started"
 # Fixed agent types so regenerated histories differ only where the workflow changed.
 ECHO, FLAKY = "replay-echo", "replay-flaky"
 STUBBORN, SLOW, ECHO_LOCAL = "replay-stubborn", "replay-slow", "replay-local"
@@ -162,6 +170,9 @@ async def record(
             ],
         ),
     }
+    # Started as the hub's own starters start a run (the API here): every search
+    # attribute set, and ``records`` in the input, so no patch marker and no start record.
+    scenarios[HUB_STARTED] = scenarios["sequential"]
     chosen = {n: p for n, p in scenarios.items() if not only or n in only}
     unknown = set(only) - set(scenarios) - {"evaluation"}
     if unknown:
@@ -171,8 +182,15 @@ async def record(
         client, agents, root, [ECHO, FLAKY, STUBBORN, SLOW], local_dispatch=True
     ) as engine:
         for name, the_plan in chosen.items():
+            hub_started = name == HUB_STARTED
             handle = await engine.start(
-                the_plan, {"docs": ["a", "b", "c"], "big": False}, workflow_id=f"replay-{name}"
+                the_plan,
+                {"docs": ["a", "b", "c"], "big": False},
+                workflow_id=f"replay-{name}",
+                search_attributes=api_search_attributes(the_plan, f"replay-{name}")
+                if hub_started
+                else None,
+                records=hub_started,
             )
             if name == "cancel":
                 await wait_until(lambda: bool(agents.calls_of(SLOW)), what="the slow step")
@@ -199,6 +217,16 @@ async def record(
         if not only or "evaluation" in only:
             histories["evaluation"] = await record_evaluation(client, scenarios["sequential"])
     return histories
+
+
+def api_search_attributes(the_plan: ExecutionPlan, run_id: str) -> TypedSearchAttributes:
+    """What ``RunService.start`` sets: all of the run's attributes and the trigger."""
+    return TypedSearchAttributes(
+        [
+            *run_search_attributes(the_plan, run_id),
+            *trigger_search_attributes(API_TRIGGER),
+        ]
+    )
 
 
 class RecordedEvaluationActivities:

@@ -10,8 +10,10 @@ an intentional, patched change — never to make this test pass (docs/deployment
 
 from __future__ import annotations
 
+import base64
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from temporalio.client import WorkflowHistory
@@ -39,10 +41,60 @@ OTHER_WORKFLOWS = {"evaluation"}
 #: patched path replays too, a completed run and a canceled one (its end recorded
 #: after the cancellation). The others were recorded before it: they replay without.
 RECORDED_RUNS = {"record_run_sequential", "record_run_cancel"}
+#: A run the hub started (``RunInput.records``): its end recorded, without the patch.
+HUB_STARTED = "record_run_hub_started"
 
 
 def test_every_step_kind_has_a_saved_history() -> None:
-    assert {p.stem for p in HISTORIES} >= STEP_KINDS | OTHER_WORKFLOWS | RECORDED_RUNS
+    assert {p.stem for p in HISTORIES} >= STEP_KINDS | OTHER_WORKFLOWS | RECORDED_RUNS | {
+        HUB_STARTED
+    }
+
+
+def _events(name: str) -> list[dict[str, Any]]:
+    return list(
+        json.loads((Path(__file__).parent / "histories" / f"{name}.json").read_text())["events"]
+    )
+
+
+def _start_input(events: list[dict[str, Any]]) -> dict[str, Any]:
+    payload = events[0]["workflowExecutionStartedEventAttributes"]["input"]["payloads"][0]
+    return dict(json.loads(base64.b64decode(payload["data"])))
+
+
+def test_a_hub_started_run_records_its_end_without_the_patch() -> None:
+    """The API sets every search attribute and ``records``: the history holds the end's
+    ``record_run`` marker and nothing else of the records (no patch marker, no upsert
+    of ``TemporalChangeVersion``, no start record)."""
+    events = _events(HUB_STARTED)
+    assert _start_input(events)["records"] is True
+    kinds = [e["eventType"] for e in events]
+    assert "EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES" not in kinds
+    markers = [
+        e["markerRecordedEventAttributes"]["markerName"]
+        for e in events
+        if e["eventType"] == "EVENT_TYPE_MARKER_RECORDED"
+    ]
+    assert markers == ["core_local_activity"]
+    assert kinds[-2:] == ["EVENT_TYPE_MARKER_RECORDED", "EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED"]
+
+
+@pytest.mark.parametrize("name", sorted(RECORDED_RUNS))
+async def test_a_hub_start_begun_by_an_older_worker_replays(name: str) -> None:
+    """A run the API started with ``records`` whose first task a worker from before the
+    field ran (it wrote the patch marker): the new code matches the marker on replay."""
+    events = _events(name)
+    payload = events[0]["workflowExecutionStartedEventAttributes"]["input"]["payloads"][0]
+    run_input = _start_input(events) | {"records": True}
+    payload["data"] = base64.b64encode(json.dumps(run_input).encode()).decode()
+    history = WorkflowHistory.from_json(f"replay-{name}-older-worker", {"events": events})
+    replayer = Replayer(
+        workflows=[OrchestrationWorkflow],
+        data_converter=pydantic_data_converter,
+        workflow_runner=workflow_runner(False),
+    )
+    result = await replayer.replay_workflow(history, raise_on_replay_failure=False)
+    assert result.replay_failure is None, result.replay_failure
 
 
 def test_the_recorded_runs_took_the_patched_path() -> None:

@@ -90,7 +90,8 @@ async def test_the_listing_says_what_temporal_says(
     queue = f"hub-orchestrator-test-{uuid.uuid4().hex[:12]}"
 
     async def start_as_the_api(plan: ExecutionPlan) -> WorkflowHandle[Any, Any]:
-        """What ``RunService.start`` does: the row, then the run with every attribute."""
+        """What ``RunService.start`` does: the row, then the run with every attribute and
+        ``records`` (its end is recorded without the patch)."""
         run_id = f"run-{uuid.uuid4().hex[:12]}"
         types = sorted({a.type for a in plan.agents.values()})
         with sessions() as session:
@@ -104,7 +105,7 @@ async def test_the_listing_says_what_temporal_says(
             session.commit()
         return await client.start_workflow(
             "OrchestrationWorkflow",
-            RunInput(app_id=app_id, inputs={"doc": "d"}, plan=plan),
+            RunInput(app_id=app_id, inputs={"doc": "d"}, plan=plan, records=True),
             id=run_id,
             task_queue=queue,
             search_attributes=TypedSearchAttributes(
