@@ -619,6 +619,7 @@ def _statement_of(shape: _Shape) -> TextualSelect:
                 cost="cost_usd",
             ),
         ]
+
     def raw_part(kind: str, sign: int, source: str, where: list[str], **columns: str) -> str:
         return part(kind, sign, source, where, p=1, **columns)
 

@@ -67,7 +67,8 @@ def write(session: Session, rng: random.Random, at: datetime, kind: str) -> None
     repository = ObservabilityRepository(session)
     run_id = f"run-kept-{rng.randrange(10**9)}"
     if kind == "delete":  # every attempt of one of the history's runs
-        session.execute(delete(StepResult).where(StepResult.run_id == f"run-gen-5-{rng.randrange(400):05d}"))
+        victim = f"run-gen-5-{rng.randrange(400):05d}"
+        session.execute(delete(StepResult).where(StepResult.run_id == victim))
         return
     if kind == "run":
         repository.upsert_run_summaries(
@@ -109,9 +110,9 @@ def write(session: Session, rng: random.Random, at: datetime, kind: str) -> None
         repository.record_attempt(attempt, [])
 
 
-moments = st.integers(
-    min_value=-24 * 3600 * 10**6, max_value=(HOURS + 24) * 3600 * 10**6
-).map(lambda us: START + timedelta(microseconds=us))
+moments = st.integers(min_value=-24 * 3600 * 10**6, max_value=(HOURS + 24) * 3600 * 10**6).map(
+    lambda us: START + timedelta(microseconds=us)
+)
 
 
 @settings(
