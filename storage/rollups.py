@@ -55,6 +55,7 @@ import json
 import threading
 import weakref
 from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -400,7 +401,7 @@ class RollupReader:
         return _statement_of(shape), values
 
 
-def _version(rows: list[Any]) -> tuple[int, int]:
+def _version(rows: Sequence[Any]) -> tuple[int, int]:
     """The ``(count, sum)`` of the versions in a statement's rows (``(0, 0)``: none)."""
     for row in rows:
         if row.kind == "ver":
@@ -408,7 +409,7 @@ def _version(rows: list[Any]) -> tuple[int, int]:
     return 0, 0
 
 
-def _fold(rows: list[Any]) -> WindowFigures:
+def _fold(rows: Sequence[Any]) -> WindowFigures:
     """The figures of a statement's rows (each figure and key may come once per part)."""
     steps: dict[tuple[str, str], list[Any]] = {}
     latencies: dict[str, dict[int, int]] = {}
