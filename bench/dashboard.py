@@ -614,7 +614,10 @@ def profile_reads(sizes: list[int], repeat: int = 50) -> str:
     driver reports it), the rest of the read in Python, the response model's
     construction (``metrics_public``), and its serialisation — ``model_dump_json``, as
     the endpoint sends it, and for comparison what FastAPI does with a returned model
-    (dump, validate again, serialise, ``json.dumps``).
+    (dump, validate again, serialise, ``json.dumps``). The read is timed as the
+    endpoint does it over and over (its rollup part kept, migration 0019: the raw
+    slices and the versions only) and, last column, with nothing kept (the first read,
+    or the first after a write in the window's hours).
     """
     import json
 
@@ -623,7 +626,7 @@ def profile_reads(sizes: list[int], repeat: int = 50) -> str:
 
     from api.observability.service import metrics_public
     from schemas.observability import MetricsPublic
-    from storage.rollups import RollupReader, Window
+    from storage.rollups import RollupReader, Window, forget_kept
 
     lines: list[str] = []
     adapter = TypeAdapter(MetricsPublic)
@@ -664,14 +667,22 @@ def profile_reads(sizes: list[int], repeat: int = 50) -> str:
             }
             lines.append(
                 f"  {'window':<14} {'statements':>10} {'SQL ms':>7} {'read ms':>8} "
-                f"{'build ms':>8} {'json ms':>8} {'FastAPI ms':>10} {'periods':>8}"
+                f"{'build ms':>8} {'json ms':>8} {'FastAPI ms':>10} {'periods':>8} "
+                f"{'unkept read ms':>13}"
             )
             for name, (since, app_id) in cases.items():
                 samples: list[tuple[float, ...]] = []
                 count = 0
+                first: list[float] = []
                 for _ in range(repeat):
                     until = datetime.now(UTC)
                     window = Window.of(since, until, now=until)
+                    # The read with nothing kept (the first after a write in its hours).
+                    forget_kept(engine)
+                    t0 = time.perf_counter()
+                    with sessions() as session:
+                        RollupReader(session).figures(window, app_id=app_id, agent_type=None)
+                    first.append((time.perf_counter() - t0) * 1000)
                     statements.clear()
                     t0 = time.perf_counter()
                     with sessions() as session:
@@ -711,7 +722,8 @@ def profile_reads(sizes: list[int], repeat: int = 50) -> str:
                 periods = len(window.periods) + len(window.edges) + len(window.cuts)
                 lines.append(
                     f"  {name:<14} {count:>10} {sql:>7.2f} {read_ms:>8.2f} {build:>8.2f} "
-                    f"{dump:>8.2f} {fastapi:>10.2f} {periods:>8}"
+                    f"{dump:>8.2f} {fastapi:>10.2f} {periods:>8} "
+                    f"{statistics.median(first):>13.2f}"
                 )
         engine.dispose()
     return "\n".join(lines)

@@ -503,6 +503,12 @@ _KEPT: weakref.WeakKeyDictionary[Engine, KeptFigures] = weakref.WeakKeyDictionar
 _KEPT_LOCK = threading.Lock()
 
 
+def forget_kept(engine: Engine) -> None:
+    """Drop what is kept for ``engine`` (the bench times a read without it)."""
+    with _KEPT_LOCK:
+        _KEPT.pop(engine, None)
+
+
 def _kept_of(session: Session) -> KeptFigures | None:
     """The session's engine's kept figures; ``None`` on SQLite (no versions kept there)."""
     bind = session.get_bind()
