@@ -604,6 +604,17 @@ def violations_plan(engine: Any) -> str:
     )
 
 
+def _unkept_read_ms(engine: Any, sessions: Any, window: Any, app_id: str | None) -> float:
+    """The metrics read with nothing kept (the first after a write in its hours), ms."""
+    from storage.rollups import RollupReader, forget_kept
+
+    forget_kept(engine)
+    began = time.perf_counter()
+    with sessions() as session:
+        RollupReader(session).figures(window, app_id=app_id, agent_type=None)
+    return (time.perf_counter() - began) * 1000
+
+
 def profile_reads(sizes: list[int], repeat: int = 50) -> str:
     """``python -m bench.dashboard profile [--runs 10000,100000]``: where one metrics
     request's time goes, in process (no HTTP, no auth, Temporal figures left out).
@@ -626,7 +637,7 @@ def profile_reads(sizes: list[int], repeat: int = 50) -> str:
 
     from api.observability.service import metrics_public
     from schemas.observability import MetricsPublic
-    from storage.rollups import RollupReader, Window, forget_kept
+    from storage.rollups import RollupReader, Window
 
     lines: list[str] = []
     adapter = TypeAdapter(MetricsPublic)
@@ -677,12 +688,7 @@ def profile_reads(sizes: list[int], repeat: int = 50) -> str:
                 for _ in range(repeat):
                     until = datetime.now(UTC)
                     window = Window.of(since, until, now=until)
-                    # The read with nothing kept (the first after a write in its hours).
-                    forget_kept(engine)
-                    t0 = time.perf_counter()
-                    with sessions() as session:
-                        RollupReader(session).figures(window, app_id=app_id, agent_type=None)
-                    first.append((time.perf_counter() - t0) * 1000)
+                    first.append(_unkept_read_ms(engine, sessions, window, app_id))
                     statements.clear()
                     t0 = time.perf_counter()
                     with sessions() as session:
