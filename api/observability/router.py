@@ -36,7 +36,8 @@ from storage.observability import AsyncViolationReader, ViolationFilter
 router = APIRouter(prefix="/observability", tags=["observability"])
 
 
-def observability_service(request: Request, session: SessionDep) -> ObservabilityService:
+async def observability_service(request: Request, session: SessionDep) -> ObservabilityService:
+    # async: a plain ``def`` dependency would cost the request a worker-thread hop.
     gateway: TemporalGateway = request.app.state.temporal
     return ObservabilityService(
         session=session, gateway=gateway, figures=request.app.state.temporal_figures
