@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import assume, given
 from hypothesis import strategies as st
 from sqlalchemy import delete, event
 from sqlalchemy.engine import Engine
@@ -36,6 +36,8 @@ from tests.storage.test_rollups import (
     MODELS,
     START,
     assert_figures_equal_the_scan,
+    moments,
+    window_examples,
     write_history,
 )
 
@@ -110,16 +112,7 @@ def write(session: Session, rng: random.Random, at: datetime, kind: str) -> None
         repository.record_attempt(attempt, [])
 
 
-moments = st.integers(min_value=-24 * 3600 * 10**6, max_value=(HOURS + 24) * 3600 * 10**6).map(
-    lambda us: START + timedelta(microseconds=us)
-)
-
-
-@settings(
-    max_examples=40,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture],
-)
+@window_examples
 @given(
     a=moments,
     b=moments,

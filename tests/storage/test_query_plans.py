@@ -293,15 +293,20 @@ def captured_plans(engine: Engine, read: Callable[[Session], object]) -> list[li
         for statement, parameters in statements:
             if not statement.lstrip().upper().startswith("SELECT"):
                 continue
-            (plan,) = conn.exec_driver_sql("EXPLAIN (FORMAT JSON) " + statement, parameters).one()
-            stack, nodes = [plan[0]["Plan"]], []
-            while stack:
-                node = stack.pop()
-                nodes.append((node["Node Type"], node.get("Relation Name"), node.get("Index Name")))
-                stack.extend(node.get("Plans", []))
-            plans.append(nodes)
+            plans.append(plan_of(conn, statement, parameters))
     assert plans, "the read ran no SELECT"
     return plans
+
+
+def plan_of(conn: Any, statement: str, parameters: Any) -> list[tuple[str, Any, Any]]:
+    """``(node type, table, index)`` of every node of ``statement``'s plan."""
+    (plan,) = conn.exec_driver_sql("EXPLAIN (FORMAT JSON) " + statement, parameters).one()
+    stack, nodes = [plan[0]["Plan"]], []
+    while stack:
+        node = stack.pop()
+        nodes.append((node["Node Type"], node.get("Relation Name"), node.get("Index Name")))
+        stack.extend(node.get("Plans", []))
+    return nodes
 
 
 def assert_no_big_seq_scan(plans: list[list[Any]]) -> None:
@@ -392,12 +397,7 @@ def test_the_violations_page_uses_an_index(runs_engine: Engine, where: Violation
     never scans ``schema_violations`` whole."""
     sql, values = violation_page_sql(where, after_id=None, limit=51)
     with runs_engine.connect() as conn:
-        (plan,) = conn.exec_driver_sql("EXPLAIN (FORMAT JSON) " + sql, values).one()
-    stack, nodes = [plan[0]["Plan"]], []
-    while stack:
-        node = stack.pop()
-        nodes.append((node["Node Type"], node.get("Relation Name"), node.get("Index Name")))
-        stack.extend(node.get("Plans", []))
+        nodes = plan_of(conn, sql, values)
     assert_no_big_seq_scan([nodes])
     assert any(index for _kind, _table, index in nodes), nodes
 
