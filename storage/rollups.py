@@ -316,7 +316,7 @@ class RollupReader:
             rows = self.session.execute(statement, values).all()
             version = _version(rows)
             if version == entry[0]:
-                return _fold([*entry[1], *rows])
+                return _fold(entry[1].copy().add(rows))
         statement, values = self._statement(
             window, app_id=app_id, agent_type=agent_type, versions=kept is not None
         )
@@ -327,8 +327,8 @@ class RollupReader:
         rows = self.session.execute(statement, values).all()
         version = _version(rows)
         if kept is not None and version[0] > 0:  # hours no write touched since 0019: not kept
-            kept.put(key, (version, [row for row in rows if row.p == 0]))
-        return _fold(rows)
+            kept.put(key, (version, _Sums().add([row for row in rows if row.p == 0])))
+        return _fold(_Sums().add(rows))
 
     # The figures one at a time (what the tests compare with the scan).
 
@@ -409,29 +409,52 @@ def _version(rows: Sequence[Any]) -> tuple[int, int]:
     return 0, 0
 
 
-def _fold(rows: Sequence[Any]) -> WindowFigures:
-    """The figures of a statement's rows (each figure and key may come once per part)."""
-    steps: dict[tuple[str, str], list[Any]] = {}
-    latencies: dict[str, dict[int, int]] = {}
-    runs = RunRollupFigures()
+@dataclass
+class _Sums:
+    """A statement's rows summed by figure and key (what :func:`_fold` adds up)."""
+
+    steps: dict[tuple[str, str], list[Any]] = field(default_factory=dict)
+    latencies: dict[str, dict[int, int]] = field(default_factory=dict)
+    by_status: dict[str, int] = field(default_factory=dict)
+    durations: dict[int, int] = field(default_factory=dict)
     #: (day, app) → [calls, cost, tokens]; a day with no call left is not shown.
-    days: dict[tuple[str, str], list[Any]] = {}
-    for kind, t, name, sub, bucket, _p, v1, v2, v3, v4, v5, v6, cost in rows:
-        if kind == "step":
-            entry = steps.setdefault((name, sub), [0, 0, 0, 0, 0, 0, 0.0])
-            for i, value in enumerate((v1, v2, v3, v4, v5, v6, cost)):
-                entry[i] += value
-        elif kind == "lat":
-            _add(latencies.setdefault(name, {}), bucket, v1)
-        elif kind == "runs":
-            runs.by_status[name] = runs.by_status.get(name, 0) + int(v1)
-        elif kind == "dur":
-            _add(runs.durations, bucket, v1)
-        elif kind == "cost":
-            entry = days.setdefault((t.date().isoformat(), sub), [0, 0.0, 0])
-            entry[0] += int(v1)
-            entry[1] += float(cost)
-            entry[2] += int(v4)
+    days: dict[tuple[str, str], list[Any]] = field(default_factory=dict)
+
+    def copy(self) -> _Sums:
+        return _Sums(
+            {k: list(v) for k, v in self.steps.items()},
+            {k: dict(v) for k, v in self.latencies.items()},
+            dict(self.by_status),
+            dict(self.durations),
+            {k: list(v) for k, v in self.days.items()},
+        )
+
+    def add(self, rows: Sequence[Any]) -> _Sums:
+        """Add a statement's rows (each figure and key may come once per part)."""
+        steps, latencies, days = self.steps, self.latencies, self.days
+        for kind, t, name, sub, bucket, _p, v1, v2, v3, v4, v5, v6, cost in rows:
+            if kind == "step":
+                entry = steps.setdefault((name, sub), [0, 0, 0, 0, 0, 0, 0.0])
+                for i, value in enumerate((v1, v2, v3, v4, v5, v6, cost)):
+                    entry[i] += value
+            elif kind == "lat":
+                _add(latencies.setdefault(name, {}), bucket, v1)
+            elif kind == "runs":
+                self.by_status[name] = self.by_status.get(name, 0) + int(v1)
+            elif kind == "dur":
+                _add(self.durations, bucket, v1)
+            elif kind == "cost":
+                entry = days.setdefault((t.date().isoformat(), sub), [0, 0.0, 0])
+                entry[0] += int(v1)
+                entry[1] += float(cost)
+                entry[2] += int(v4)
+        return self
+
+
+def _fold(sums: _Sums) -> WindowFigures:
+    """The figures of the summed rows."""
+    steps, latencies, days = sums.steps, sums.latencies, sums.days
+    runs = RunRollupFigures(by_status=dict(sums.by_status), durations=dict(sums.durations))
     types: dict[str, AgentTypeRollup] = {}
     models: dict[str, ModelRollup] = {}
     for (name, model), (calls, fails, retries, t_in, t_out, violations, cost) in sorted(
@@ -469,8 +492,8 @@ def _fold(rows: Sequence[Any]) -> WindowFigures:
     )
 
 
-#: What :class:`KeptFigures` holds per key: the versions read with the rows, the rows.
-Kept = tuple[tuple[int, int], list[Any]]
+#: What :class:`KeptFigures` holds per key: the versions read with the rows, their sums.
+Kept = tuple[tuple[int, int], _Sums]
 
 
 class KeptFigures:
