@@ -52,6 +52,7 @@ from api.temporal import TemporalGateway, TemporalUnavailable
 from api.webhooks import router as webhooks
 from storage.artifacts import ArtifactStore
 from storage.database import AsyncReadPool, create_db_engine, create_session_factory, is_sqlite
+from storage.observability import AsyncViolationReader
 from storage.prompts import PromptRegistry, make_prompt_uri_resolver
 from storage.repositories import AsyncAppReader, AsyncAppWriter
 
@@ -134,6 +135,7 @@ def create_app(  # noqa: PLR0915 - the composition root: one line per router and
     app.state.engine = engine
     app.state.session_factory = create_session_factory(engine)
     app.state.app_reader = AsyncAppReader(read_pool, app.state.session_factory)
+    app.state.violation_reader = AsyncViolationReader(read_pool, app.state.session_factory)
     # POST /apps on PostgreSQL: the app and its audit record in one statement.
     app.state.app_writer = None if read_pool is None else AsyncAppWriter(read_pool)
     app.state.schema_sources = SchemaSources(

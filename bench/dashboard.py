@@ -604,6 +604,17 @@ def violations_plan(engine: Any) -> str:
     )
 
 
+def _unkept_read_ms(engine: Any, sessions: Any, window: Any, app_id: str | None) -> float:
+    """The metrics read with nothing kept (the first after a write in its hours), ms."""
+    from storage.rollups import RollupReader, forget_kept
+
+    forget_kept(engine)
+    began = time.perf_counter()
+    with sessions() as session:
+        RollupReader(session).figures(window, app_id=app_id, agent_type=None)
+    return (time.perf_counter() - began) * 1000
+
+
 def profile_reads(sizes: list[int], repeat: int = 50) -> str:
     """``python -m bench.dashboard profile [--runs 10000,100000]``: where one metrics
     request's time goes, in process (no HTTP, no auth, Temporal figures left out).
@@ -614,7 +625,10 @@ def profile_reads(sizes: list[int], repeat: int = 50) -> str:
     driver reports it), the rest of the read in Python, the response model's
     construction (``metrics_public``), and its serialisation — ``model_dump_json``, as
     the endpoint sends it, and for comparison what FastAPI does with a returned model
-    (dump, validate again, serialise, ``json.dumps``).
+    (dump, validate again, serialise, ``json.dumps``). The read is timed as the
+    endpoint does it over and over (its rollup part kept, migration 0019: the raw
+    slices and the versions only) and, last column, with nothing kept (the first read,
+    or the first after a write in the window's hours).
     """
     import json
 
@@ -664,14 +678,17 @@ def profile_reads(sizes: list[int], repeat: int = 50) -> str:
             }
             lines.append(
                 f"  {'window':<14} {'statements':>10} {'SQL ms':>7} {'read ms':>8} "
-                f"{'build ms':>8} {'json ms':>8} {'FastAPI ms':>10} {'periods':>8}"
+                f"{'build ms':>8} {'json ms':>8} {'FastAPI ms':>10} {'periods':>8} "
+                f"{'unkept read ms':>13}"
             )
             for name, (since, app_id) in cases.items():
                 samples: list[tuple[float, ...]] = []
                 count = 0
+                first: list[float] = []
                 for _ in range(repeat):
                     until = datetime.now(UTC)
                     window = Window.of(since, until, now=until)
+                    first.append(_unkept_read_ms(engine, sessions, window, app_id))
                     statements.clear()
                     t0 = time.perf_counter()
                     with sessions() as session:
@@ -711,7 +728,8 @@ def profile_reads(sizes: list[int], repeat: int = 50) -> str:
                 periods = len(window.periods) + len(window.edges) + len(window.cuts)
                 lines.append(
                     f"  {name:<14} {count:>10} {sql:>7.2f} {read_ms:>8.2f} {build:>8.2f} "
-                    f"{dump:>8.2f} {fastapi:>10.2f} {periods:>8}"
+                    f"{dump:>8.2f} {fastapi:>10.2f} {periods:>8} "
+                    f"{statistics.median(first):>13.2f}"
                 )
         engine.dispose()
     return "\n".join(lines)

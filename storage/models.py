@@ -399,6 +399,23 @@ class RunDurationBucket(Base):
     n: Mapped[int] = mapped_column(default=0, server_default="0")
 
 
+class RollupVersion(Base):
+    """A version per hour of the hourly rollups (migration ``0019_s5_metrics_rollup_versions``).
+
+    On PostgreSQL, every statement that writes ``step_results``, ``schema_violations`` or
+    ``run_summaries`` (whose triggers keep the rollups) sets the ``version`` of each hour
+    it touches to the next value of the sequence ``rollup_version_seq``, in its own
+    transaction. A range of hours whose ``(count, sum)`` of versions is unchanged has the
+    same rollup rows (``storage/rollups.py``: the API keeps a window's rollup figures
+    while it is). SQLite: not kept (the reader does not keep figures there).
+    """
+
+    __tablename__ = "rollup_versions"
+
+    hour: Mapped[datetime] = mapped_column(UtcDateTime(), primary_key=True)
+    version: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+
+
 #: The coarser rollup levels (migration ``0018_s4_daily_rollups``): each hourly rollup
 #: table has a copy per span, ``<table>_<span>``, with the same columns, whose ``hour`` is
 #: the first hour of a period of that span (UTC, aligned to midnight). Kept from the

@@ -9,14 +9,16 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, fields
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
+import anyio.to_thread
 from sqlalchemy import Connection, Select, case, func, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from storage.database import AsyncReadPool
 from storage.histogram import bucket_of
 from storage.models import (
     RunSummary,
@@ -422,3 +424,82 @@ class ObservabilityRepository:
         ):
             totals.violations[(app, agent_type)] = int(count)
         return totals
+
+
+#: A listed violation's columns, in ``ViolationPublic``'s order.
+VIOLATION_COLUMNS = (
+    "id",
+    "run_id",
+    "app_id",
+    "step_id",
+    "activity_id",
+    "agent_id",
+    "agent_type",
+    "pointer",
+    "message",
+    "attempt",
+    "repair_attempt",
+    "severity",
+    "created_at",
+)
+
+
+def violation_page_sql(
+    where: ViolationFilter, *, after_id: int | None, limit: int
+) -> tuple[str, dict[str, Any]]:
+    """:meth:`ObservabilityRepository.list_violations` as psycopg text and its values
+    (the same conditions, newest first by id)."""
+    conditions: list[str] = []
+    values: dict[str, Any] = {"limit": limit}
+    for name, condition in (
+        ("app_id", "app_id = %(app_id)s"),
+        ("agent", "(agent_id = %(agent)s OR agent_type = %(agent)s)"),
+        ("run_id", "run_id = %(run_id)s"),
+        ("since", "created_at >= %(since)s"),
+        ("until", "created_at < %(until)s"),
+        ("severity", "severity = %(severity)s"),
+    ):
+        value = getattr(where, name)
+        if value:
+            conditions.append(condition)
+            values[name] = value
+    if after_id is not None:
+        conditions.append("id < %(after_id)s")
+        values["after_id"] = after_id
+    sql = f"SELECT {', '.join(VIOLATION_COLUMNS)} FROM schema_violations"
+    if conditions:
+        sql += " WHERE " + " AND ".join(conditions)
+    return sql + " ORDER BY id DESC LIMIT %(limit)s", values
+
+
+class AsyncViolationReader:
+    """Reads a page of violations for ``GET /observability/violations`` as rows of
+    :data:`VIOLATION_COLUMNS`: on PostgreSQL (``pool`` given) one autocommit ``SELECT``
+    on the event loop, no worker thread, session or ORM; on SQLite a session on a
+    worker thread."""
+
+    def __init__(self, pool: AsyncReadPool | None, session_factory: Callable[[], Session]):
+        self.pool = pool
+        self.session_factory = session_factory
+
+    async def page(
+        self, where: ViolationFilter, *, after_id: int | None, limit: int
+    ) -> list[dict[str, Any]]:
+        """Newest first; ``after_id`` continues a page (rows with a smaller id)."""
+        if self.pool is None:
+            return await anyio.to_thread.run_sync(self._page_with_session, where, after_id, limit)
+        sql, values = violation_page_sql(where, after_id=after_id, limit=limit)
+        rows = await self.pool.fetch_all(sql, values)
+        found = [dict(zip(VIOLATION_COLUMNS, row, strict=True)) for row in rows]
+        for row in found:  # what the UtcDateTime column type does for ORM reads
+            row["created_at"] = row["created_at"].astimezone(UTC)
+        return found
+
+    def _page_with_session(
+        self, where: ViolationFilter, after_id: int | None, limit: int
+    ) -> list[dict[str, Any]]:
+        with self.session_factory() as session:
+            rows = ObservabilityRepository(session).list_violations(
+                where, after_id=after_id, limit=limit
+            )
+            return [{name: getattr(row, name) for name in VIOLATION_COLUMNS} for row in rows]

@@ -52,6 +52,10 @@ from __future__ import annotations
 
 import functools
 import json
+import threading
+import weakref
+from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -66,6 +70,7 @@ from sqlalchemy import (
     column,
     text,
 )
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from storage.histogram import histogram_percentile as histogram_percentile
@@ -287,72 +292,43 @@ class RollupReader:
     def figures(
         self, window: Window, *, app_id: str | None, agent_type: str | None
     ) -> WindowFigures:
-        """Every figure of the window in one statement.
+        """Every figure of the window in one statement (two when kept figures went stale).
 
         A ``UNION ALL`` of the window's parts — for each level (hours, 6 hours, days)
         and sign, its rollup rows; for the raw slices added and taken away, the raw
-        rows — summed in SQL by figure and key: a few hundred rows back, whatever the
-        window's length and the tables' size.
+        rows — summed in SQL by figure, key and part (rollups or raw): a few hundred rows
+        back, whatever the window's length and the tables' size.
+
+        On PostgreSQL the rollup part is kept (:class:`KeptFigures`, per engine) with
+        the ``(count, sum)`` of its hours' versions (migration
+        ``0019_s5_metrics_rollup_versions``), read in the same statement. The next read
+        of the same periods runs only the raw slices and the versions; if the versions
+        are the same, no write touched those hours, and the kept rows are what the
+        rollups hold now. Otherwise it reads everything again.
         """
-        statement, values = self._statement(window, app_id=app_id, agent_type=agent_type)
+        kept = _kept_of(self.session) if window.periods else None
+        key = (tuple(window.periods), app_id, agent_type)
+        entry = kept.get(key) if kept is not None else None
+        if entry is not None:
+            statement, values = self._statement(
+                window, app_id=app_id, agent_type=agent_type, rollups=False, versions=True
+            )
+            rows = self.session.execute(statement, values).all()
+            version = _version(rows)
+            if version == entry[0]:
+                return _fold(entry[1].copy().add(rows))
+        statement, values = self._statement(
+            window, app_id=app_id, agent_type=agent_type, versions=kept is not None
+        )
         if self.session.get_bind().dialect.name == "postgresql":
             # A few thousand rows: starting parallel workers (which PostgreSQL plans for
             # a statement this size) took 20-30 ms more than the read itself.
             self.session.execute(text("SET LOCAL max_parallel_workers_per_gather = 0"))
-        steps: dict[tuple[str, str], list[Any]] = {}
-        latencies: dict[str, dict[int, int]] = {}
-        runs = RunRollupFigures()
-        #: (day, app) → [calls, cost, tokens]; a day with no call left is not shown.
-        days: dict[tuple[str, str], list[Any]] = {}
-        for kind, t, name, sub, bucket, v1, v2, v3, v4, v5, v6, cost in self.session.execute(
-            statement, values
-        ).all():
-            if kind == "step":
-                steps[(name, sub)] = [v1, v2, v3, v4, v5, v6, cost]
-            elif kind == "lat":
-                _add(latencies.setdefault(name, {}), bucket, v1)
-            elif kind == "runs":
-                if v1:
-                    runs.by_status[name] = int(v1)
-            elif kind == "dur":
-                _add(runs.durations, bucket, v1)
-            else:
-                entry = days.setdefault((t.date().isoformat(), sub), [0, 0.0, 0])
-                entry[0] += int(v1)
-                entry[1] += float(cost)
-                entry[2] += int(v4)
-        types: dict[str, AgentTypeRollup] = {}
-        models: dict[str, ModelRollup] = {}
-        for (name, model), (calls, fails, retries, t_in, t_out, violations, cost) in sorted(
-            steps.items()
-        ):
-            row = types.setdefault(name, AgentTypeRollup(agent_type=name))
-            row.calls += int(calls)
-            row.failures += int(fails)
-            row.retries += int(retries)
-            row.input_tokens += int(t_in)
-            row.output_tokens += int(t_out)
-            row.cost_usd += float(cost)
-            row.schema_violations += int(violations)
-            by_model = models.setdefault(model, ModelRollup(model=model))
-            by_model.calls += int(calls)
-            by_model.input_tokens += int(t_in)
-            by_model.output_tokens += int(t_out)
-            by_model.cost_usd += float(cost)
-        for name, counts in latencies.items():
-            types.setdefault(name, AgentTypeRollup(agent_type=name)).latencies = counts
-        runs.durations = {b: n for b, n in runs.durations.items() if n}
-        return WindowFigures(
-            agent_types=sorted(
-                (r for r in types.values() if r.calls > 0 or r.schema_violations > 0),
-                key=lambda r: r.agent_type,
-            ),
-            models=sorted((m for m in models.values() if m.calls > 0), key=lambda m: m.model),
-            runs=runs,
-            cost_by_day=[
-                (day, app, v[1], int(v[2])) for (day, app), v in sorted(days.items()) if v[0] > 0
-            ],
-        )
+        rows = self.session.execute(statement, values).all()
+        version = _version(rows)
+        if kept is not None and version[0] > 0:  # hours no write touched since 0019: not kept
+            kept.put(key, (version, _Sums().add([row for row in rows if row.p == 0])))
+        return _fold(_Sums().add(rows))
 
     # The figures one at a time (what the tests compare with the scan).
 
@@ -383,11 +359,19 @@ class RollupReader:
     # ------------------------------------------------------------ the statement
 
     def _statement(
-        self, window: Window, *, app_id: str | None, agent_type: str | None
+        self,
+        window: Window,
+        *,
+        app_id: str | None,
+        agent_type: str | None,
+        rollups: bool = True,
+        versions: bool = False,
     ) -> tuple[TextualSelect, dict[str, Any]]:
-        """The statement of the window's shape (built once per shape) and its values."""
+        """The statement of the window's shape (built once per shape) and its values:
+        the rollup periods unless not ``rollups``, the raw slices, and with ``versions``
+        the ``(count, sum)`` of the versions of the periods' hours."""
         groups: dict[tuple[str, int], list[tuple[datetime, datetime]]] = {}
-        for span, start, end, sign in window.periods:
+        for span, start, end, sign in window.periods if rollups else []:
             groups.setdefault((span, sign), []).append((start, end))
         raw = window.slices()
         shape = _Shape(
@@ -396,6 +380,7 @@ class RollupReader:
             raw=tuple((sign, len(slices)) for slices, sign in raw),
             app=app_id is not None,
             agent_type=agent_type is not None,
+            versions=versions,
         )
         values: dict[str, Any] = {
             "app": app_id or EVERY_APP,
@@ -410,7 +395,154 @@ class RollupReader:
         for g, (slices, _sign) in enumerate(raw):
             for j, (start, end) in enumerate(slices):
                 values[f"r{g}a{j}"], values[f"r{g}b{j}"] = start, end
+        if versions:
+            values["va"] = min(start for _span, start, _end, _sign in window.periods)
+            values["vb"] = max(end for _span, _start, end, _sign in window.periods)
         return _statement_of(shape), values
+
+
+def _version(rows: Sequence[Any]) -> tuple[int, int]:
+    """The ``(count, sum)`` of the versions in a statement's rows (``(0, 0)``: none)."""
+    for row in rows:
+        if row.kind == "ver":
+            return int(row[6] or 0), int(row[7] or 0)
+    return 0, 0
+
+
+@dataclass
+class _Sums:
+    """A statement's rows summed by figure and key (what :func:`_fold` adds up)."""
+
+    steps: dict[tuple[str, str], list[Any]] = field(default_factory=dict)
+    latencies: dict[str, dict[int, int]] = field(default_factory=dict)
+    by_status: dict[str, int] = field(default_factory=dict)
+    durations: dict[int, int] = field(default_factory=dict)
+    #: (day, app) → [calls, cost, tokens]; a day with no call left is not shown.
+    days: dict[tuple[str, str], list[Any]] = field(default_factory=dict)
+
+    def copy(self) -> _Sums:
+        return _Sums(
+            {k: list(v) for k, v in self.steps.items()},
+            {k: dict(v) for k, v in self.latencies.items()},
+            dict(self.by_status),
+            dict(self.durations),
+            {k: list(v) for k, v in self.days.items()},
+        )
+
+    def add(self, rows: Sequence[Any]) -> _Sums:
+        """Add a statement's rows (each figure and key may come once per part)."""
+        steps, latencies, days = self.steps, self.latencies, self.days
+        for kind, t, name, sub, bucket, _p, v1, v2, v3, v4, v5, v6, cost in rows:
+            if kind == "step":
+                entry = steps.setdefault((name, sub), [0, 0, 0, 0, 0, 0, 0.0])
+                for i, value in enumerate((v1, v2, v3, v4, v5, v6, cost)):
+                    entry[i] += value
+            elif kind == "lat":
+                _add(latencies.setdefault(name, {}), bucket, v1)
+            elif kind == "runs":
+                self.by_status[name] = self.by_status.get(name, 0) + int(v1)
+            elif kind == "dur":
+                _add(self.durations, bucket, v1)
+            elif kind == "cost":
+                entry = days.setdefault((t.date().isoformat(), sub), [0, 0.0, 0])
+                entry[0] += int(v1)
+                entry[1] += float(cost)
+                entry[2] += int(v4)
+        return self
+
+
+def _fold(sums: _Sums) -> WindowFigures:
+    """The figures of the summed rows."""
+    steps, latencies, days = sums.steps, sums.latencies, sums.days
+    runs = RunRollupFigures(by_status=dict(sums.by_status), durations=dict(sums.durations))
+    types: dict[str, AgentTypeRollup] = {}
+    models: dict[str, ModelRollup] = {}
+    for (name, model), (calls, fails, retries, t_in, t_out, violations, cost) in sorted(
+        steps.items()
+    ):
+        row = types.setdefault(name, AgentTypeRollup(agent_type=name))
+        row.calls += int(calls)
+        row.failures += int(fails)
+        row.retries += int(retries)
+        row.input_tokens += int(t_in)
+        row.output_tokens += int(t_out)
+        row.cost_usd += float(cost)
+        row.schema_violations += int(violations)
+        by_model = models.setdefault(model, ModelRollup(model=model))
+        by_model.calls += int(calls)
+        by_model.input_tokens += int(t_in)
+        by_model.output_tokens += int(t_out)
+        by_model.cost_usd += float(cost)
+    for name, counts in latencies.items():
+        types.setdefault(name, AgentTypeRollup(agent_type=name)).latencies = {
+            b: n for b, n in counts.items() if n
+        }
+    runs.by_status = {status: n for status, n in runs.by_status.items() if n}
+    runs.durations = {b: n for b, n in runs.durations.items() if n}
+    return WindowFigures(
+        agent_types=sorted(
+            (r for r in types.values() if r.calls > 0 or r.schema_violations > 0),
+            key=lambda r: r.agent_type,
+        ),
+        models=sorted((m for m in models.values() if m.calls > 0), key=lambda m: m.model),
+        runs=runs,
+        cost_by_day=[
+            (day, app, v[1], int(v[2])) for (day, app), v in sorted(days.items()) if v[0] > 0
+        ],
+    )
+
+
+#: What :class:`KeptFigures` holds per key: the versions read with the rows, their sums.
+Kept = tuple[tuple[int, int], _Sums]
+
+
+class KeptFigures:
+    """The rollup part of recent windows' figures, per engine (so per database), each
+    with the ``(count, sum)`` of its hours' versions read in the same statement. At most
+    ``size`` windows, the least recently used dropped first. Shared by the threads of a
+    process; every process keeps its own (each checks the versions on every read)."""
+
+    def __init__(self, size: int = 64) -> None:
+        self.size = size
+        self._entries: OrderedDict[Any, Kept] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Any) -> Kept | None:
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is not None:
+                self._entries.move_to_end(key)
+            return entry
+
+    def put(self, key: Any, entry: Kept) -> None:
+        with self._lock:
+            self._entries[key] = entry
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+
+
+_KEPT: weakref.WeakKeyDictionary[Engine, KeptFigures] = weakref.WeakKeyDictionary()
+_KEPT_LOCK = threading.Lock()
+
+
+def forget_kept(engine: Engine) -> None:
+    """Drop what is kept for ``engine`` (the bench times a read without it)."""
+    with _KEPT_LOCK:
+        _KEPT.pop(engine, None)
+
+
+def _kept_of(session: Session) -> KeptFigures | None:
+    """The session's engine's kept figures; ``None`` on SQLite (no versions kept there)."""
+    bind = session.get_bind()
+    if bind.dialect.name != "postgresql":
+        return None
+    engine = bind if isinstance(bind, Engine) else bind.engine
+    with _KEPT_LOCK:
+        kept = _KEPT.get(engine)
+        if kept is None:
+            kept = _KEPT[engine] = KeptFigures()
+        return kept
 
 
 @dataclass(frozen=True)
@@ -424,6 +556,8 @@ class _Shape:
     raw: tuple[tuple[int, int], ...]
     app: bool
     agent_type: bool
+    #: With the ``(count, sum)`` of the versions of the hours ``[:va, :vb)``.
+    versions: bool = False
 
 
 @functools.lru_cache(maxsize=256)
@@ -443,13 +577,15 @@ def _statement_of(shape: _Shape) -> TextualSelect:
         "bucket": "CAST(NULL AS INTEGER)",
     }
 
-    def part(kind: str, sign: int, source: str, where: list[str], **columns: str) -> str:
+    def part(
+        kind: str, sign: int, source: str, where: list[str], p: int = 0, **columns: str
+    ) -> str:
         keys = [columns.get(k, nothing[k]) for k in ("t", "name", "sub", "bucket")]
         counts = [columns.get(f"v{i}", "0") for i in range(1, 7)]
         cost = columns.get("cost", "CAST(0 AS FLOAT)")
         return (
             f"SELECT '{kind}' AS kind, {keys[0]} AS t, {keys[1]} AS name, {keys[2]} AS sub, "
-            f"{keys[3]} AS bucket, {sign} AS sg, "
+            f"{keys[3]} AS bucket, {p} AS p, {sign} AS sg, "
             + ", ".join(f"CAST({v} AS DOUBLE PRECISION) AS v{i + 1}" for i, v in enumerate(counts))
             + f", {cost} AS cost FROM {source} WHERE "
             + " AND ".join(where)
@@ -513,6 +649,10 @@ def _statement_of(shape: _Shape) -> TextualSelect:
                 cost="cost_usd",
             ),
         ]
+
+    def raw_part(kind: str, sign: int, source: str, where: list[str], **columns: str) -> str:
+        return part(kind, sign, source, where, p=1, **columns)
+
     for g, (sign, count) in enumerate(shape.raw):
         times += [f"r{g}{e}{j}" for j in range(count) for e in "ab"]
 
@@ -539,7 +679,7 @@ def _statement_of(shape: _Shape) -> TextualSelect:
                 "json_each(r.agent_types) AS types WHERE types.value = :agent_type)"
             )
         parts += [
-            part(
+            raw_part(
                 "step",
                 sign,
                 "step_results s",
@@ -553,7 +693,7 @@ def _statement_of(shape: _Shape) -> TextualSelect:
                 v5="s.output_tokens",
                 cost="s.cost_usd",
             ),
-            part(
+            raw_part(
                 "step",
                 sign,
                 "schema_violations v",
@@ -562,7 +702,7 @@ def _statement_of(shape: _Shape) -> TextualSelect:
                 sub="''",
                 v6="1",
             ),
-            part(
+            raw_part(
                 "lat",
                 sign,
                 "step_results s",
@@ -571,8 +711,8 @@ def _statement_of(shape: _Shape) -> TextualSelect:
                 bucket="s.latency_bucket",
                 v1="1",
             ),
-            part("runs", sign, "run_summaries r", runs, name="r.status", v1="1"),
-            part(
+            raw_part("runs", sign, "run_summaries r", runs, name="r.status", v1="1"),
+            raw_part(
                 "dur",
                 sign,
                 "run_summaries r",
@@ -591,7 +731,7 @@ def _statement_of(shape: _Shape) -> TextualSelect:
             if shape.app:
                 where.append("s.app_id = :app_id")
             parts.append(
-                part(
+                raw_part(
                     "cost",
                     sign,
                     "step_results s",
@@ -603,15 +743,27 @@ def _statement_of(shape: _Shape) -> TextualSelect:
                     cost="s.cost_usd",
                 )
             )
+    if shape.versions:
+        times += ["va", "vb"]
+        parts.append(
+            raw_part(
+                "ver",
+                1,
+                "rollup_versions",
+                ["hour >= :va", "hour < :vb"],
+                v1="count(*)",
+                v2="coalesce(sum(version), 0)",
+            )
+        )
     if not parts:  # nothing to read: an empty result of the same columns
         parts.append(part("none", 1, "run_rollups", ["1 = 0"]))
     # Counts are summed as doubles (exact below 2**53): PostgreSQL sums bigints as
     # numeric, several times slower.
     sums = ", ".join(f"CAST(sum(sg * v{i}) AS BIGINT)" for i in range(1, 7))
     sql = (
-        f"SELECT kind, t, name, sub, bucket, {sums}, sum(sg * cost) FROM ("
+        f"SELECT kind, t, name, sub, bucket, p, {sums}, sum(sg * cost) FROM ("
         + " UNION ALL ".join(parts)
-        + ") AS parts GROUP BY kind, t, name, sub, bucket"
+        + ") AS parts GROUP BY kind, t, name, sub, bucket, p"
     )
     return (
         text(sql)
@@ -622,6 +774,7 @@ def _statement_of(shape: _Shape) -> TextualSelect:
             column("name", String()),
             column("sub", String()),
             column("bucket", Integer()),
+            column("p", Integer()),
             *(column(f"v{i}", BigInteger()) for i in range(1, 7)),
             column("cost", Float()),
         )

@@ -63,7 +63,7 @@ from schemas.workflow_contract import (
     visibility_literal,
 )
 from storage.models import RunSummary, StepResult
-from storage.observability import ObservabilityRepository, RunTotals, ViolationFilter
+from storage.observability import ObservabilityRepository, RunTotals
 from storage.rollups import RollupReader, Window, WindowFigures, histogram_percentile
 from storage.run_listing import Keyset, RunListing, RunQuery, RunRow, VisibleRun
 
@@ -534,45 +534,33 @@ class ObservabilityService:
             return None
         return int(answer.stats.approximate_backlog_count)
 
-    # ------------------------------------------------------------ violations
 
-    def violations(
-        self, where: ViolationFilter, *, cursor: str | None, limit: int
-    ) -> ViolationPage:
-        after: int | None = None
-        if cursor:
-            raw = decode_cursor(cursor)
-            if not raw.isdigit():
-                raise InvalidInputError.at(
-                    ("query", "cursor"), "not a cursor this API returned; start again without it"
-                )
-            after = int(raw)
-        rows = ObservabilityRepository(self.session).list_violations(
-            where, after_id=after, limit=limit + 1
+def violation_after(cursor: str | None) -> int | None:
+    """The id a violations cursor continues after (``None``: the first page)."""
+    if not cursor:
+        return None
+    raw = decode_cursor(cursor)
+    if not raw.isdigit():
+        raise InvalidInputError.at(
+            ("query", "cursor"), "not a cursor this API returned; start again without it"
         )
-        more = len(rows) > limit
-        rows = rows[:limit]
-        return ViolationPage(
-            items=[
-                ViolationPublic(
-                    id=row.id,
-                    run_id=row.run_id,
-                    app_id=row.app_id,
-                    step_id=row.step_id,
-                    activity_id=row.activity_id,
-                    agent_id=row.agent_id,
-                    agent_type=row.agent_type,
-                    pointer=row.pointer,
-                    message=row.message,
-                    attempt=row.attempt,
-                    repair_attempt=row.repair_attempt,
-                    severity="warning" if row.severity == "warning" else "error",
-                    created_at=row.created_at,
-                )
-                for row in rows
-            ],
-            next_cursor=encode_cursor(str(rows[-1].id).encode()) if more and rows else None,
-        )
+    return int(raw)
+
+
+def violation_page(rows: list[dict[str, Any]], limit: int) -> ViolationPage:
+    """The page of the first ``limit`` of ``rows`` (read ``limit + 1``: one more tells
+    there is a next page), each a row of ``VIOLATION_COLUMNS``."""
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return ViolationPage(
+        items=[
+            ViolationPublic(
+                **{**row, "severity": "warning" if row["severity"] == "warning" else "error"}
+            )
+            for row in rows
+        ],
+        next_cursor=encode_cursor(str(rows[-1]["id"]).encode()) if more and rows else None,
+    )
 
 
 def run_summary_json(row: RunRow, total: RunTotals | None, url: str | None) -> dict[str, Any]:

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from storage.database import create_db_engine, create_session_factory, postgresql_conninfo
 from storage.models import ROLLUP_SPANS, App
-from storage.observability import ObservabilityRepository
+from storage.observability import ObservabilityRepository, ViolationFilter, violation_page_sql
 from storage.repositories import AppQuery, _app_page_json_sql, _app_page_params, app_page_shape
 from storage.rollups import RollupReader, Window
 from storage.run_listing import RunListing, RunQuery
@@ -293,15 +293,20 @@ def captured_plans(engine: Engine, read: Callable[[Session], object]) -> list[li
         for statement, parameters in statements:
             if not statement.lstrip().upper().startswith("SELECT"):
                 continue
-            (plan,) = conn.exec_driver_sql("EXPLAIN (FORMAT JSON) " + statement, parameters).one()
-            stack, nodes = [plan[0]["Plan"]], []
-            while stack:
-                node = stack.pop()
-                nodes.append((node["Node Type"], node.get("Relation Name"), node.get("Index Name")))
-                stack.extend(node.get("Plans", []))
-            plans.append(nodes)
+            plans.append(plan_of(conn, statement, parameters))
     assert plans, "the read ran no SELECT"
     return plans
+
+
+def plan_of(conn: Any, statement: str, parameters: Any) -> list[tuple[str, Any, Any]]:
+    """``(node type, table, index)`` of every node of ``statement``'s plan."""
+    (plan,) = conn.exec_driver_sql("EXPLAIN (FORMAT JSON) " + statement, parameters).one()
+    stack, nodes = [plan[0]["Plan"]], []
+    while stack:
+        node = stack.pop()
+        nodes.append((node["Node Type"], node.get("Relation Name"), node.get("Index Name")))
+        stack.extend(node.get("Plans", []))
+    return nodes
 
 
 def assert_no_big_seq_scan(plans: list[list[Any]]) -> None:
@@ -363,6 +368,38 @@ def test_metrics_reads_use_rollups_and_indexed_edges(
     if minutes >= 7 * 24 * 60:
         touched = {table for _kind, table, _index in plans[0]}
         assert {"step_latency_buckets_1d", "run_duration_buckets_1d"} <= touched, touched
+    # Read again with no write between: the rollup part is kept (migration 0019), so
+    # one statement of the raw slices and the versions of the window's hours.
+    again = captured_plans(runs_engine, read)
+    assert len(again) == 1, again
+    assert_no_big_seq_scan(again)
+    touched = {table for _kind, table, _index in again[0]}
+    assert "rollup_versions" in touched and not touched & set(ROLLUPS), touched
+
+
+@pytest.mark.parametrize(
+    "where",
+    [
+        # The console dashboard's read: the errors of the last 24 hours, newest 50.
+        ViolationFilter(since=datetime.now(UTC) - timedelta(hours=24), severity="error"),
+        ViolationFilter(),
+        ViolationFilter(app_id="app-plan7"),
+        ViolationFilter(run_id="run-plan-50000"),
+        ViolationFilter(
+            since=datetime.now(UTC) - timedelta(hours=20),
+            until=datetime.now(UTC) - timedelta(hours=10),
+        ),
+    ],
+    ids=["dashboard", "all", "app", "run", "window"],
+)
+def test_the_violations_page_uses_an_index(runs_engine: Engine, where: ViolationFilter) -> None:
+    """``GET /observability/violations``'s one ``SELECT`` (the async read pool's text)
+    never scans ``schema_violations`` whole."""
+    sql, values = violation_page_sql(where, after_id=None, limit=51)
+    with runs_engine.connect() as conn:
+        nodes = plan_of(conn, sql, values)
+    assert_no_big_seq_scan([nodes])
+    assert any(index for _kind, _table, index in nodes), nodes
 
 
 def test_a_runs_page_totals_use_an_index_on_the_run_id(runs_engine: Engine) -> None:

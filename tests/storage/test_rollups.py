@@ -610,17 +610,19 @@ def test_whole_hours_and_edges_cover_the_window_once() -> None:
 # through them.
 # ---------------------------------------------------------------------------------
 
+#: 40 examples of a test that reads windows of the module's history.
+window_examples = settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
 #: Any moment from a day before the history to a day after it (microseconds).
 moments = st.integers(min_value=-24 * 3600 * 10**6, max_value=(HOURS + 24) * 3600 * 10**6).map(
     lambda us: START + timedelta(microseconds=us)
 )
 
 
-@settings(
-    max_examples=40,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture],
-)
+@window_examples
 @given(
     a=moments,
     b=moments,

@@ -1,0 +1,191 @@
+"""The rollup figures the API keeps between reads (``storage/rollups.py``,
+:class:`KeptFigures`; migration ``0019_s5_metrics_rollup_versions``) are never stale.
+
+On PostgreSQL a read keeps the rollup part of its window with the versions of the
+window's hours, and the next read of the same periods reads only the raw slices and the
+versions. Here, between two reads through one engine (one API process), another
+session writes — step attempts, rewrites, violations, run summaries, deletes — and
+commits or rolls back, or reads its own uncommitted write (so a version seen only inside
+a transaction was kept) and then rolls back; the second read must equal the scan of
+what is committed. On SQLite nothing is kept, and the same comparisons hold.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from typing import Any
+
+import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
+from sqlalchemy import delete, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+
+from storage.database import create_db_engine, create_session_factory
+from storage.models import RunSummary, StepResult
+from storage.observability import ObservabilityRepository, StepAttempt, ViolationInput
+from storage.rollups import RollupReader, Window
+from tests.storage.test_rollups import (
+    AGENT_TYPES,
+    APPS,
+    FILTERS,
+    HOURS,
+    MODELS,
+    START,
+    assert_figures_equal_the_scan,
+    moments,
+    window_examples,
+    write_history,
+)
+
+
+@pytest.fixture(scope="module")
+def engine(database_url: str) -> Iterator[Engine]:
+    engine = create_db_engine(database_url)
+    with create_session_factory(engine)() as session:
+        write_history(session, seed=5)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def statements(engine: Engine) -> Iterator[list[str]]:
+    """Every statement the engine runs, in order (cleared by the tests)."""
+    seen: list[str] = []
+
+    def capture(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        seen.append(statement)
+
+    event.listen(engine, "before_cursor_execute", capture)
+    yield seen
+    event.remove(engine, "before_cursor_execute", capture)
+
+
+def write(session: Session, rng: random.Random, at: datetime, kind: str) -> None:
+    """One write of ``kind`` at ``at`` through the real write paths."""
+    repository = ObservabilityRepository(session)
+    run_id = f"run-kept-{rng.randrange(10**9)}"
+    if kind == "delete":  # every attempt of one of the history's runs
+        victim = f"run-gen-5-{rng.randrange(400):05d}"
+        session.execute(delete(StepResult).where(StepResult.run_id == victim))
+        return
+    if kind == "run":
+        repository.upsert_run_summaries(
+            [
+                RunSummary(
+                    run_id=run_id,
+                    app_id=rng.choice(APPS),
+                    app_version="1.0.0",
+                    agent_types=rng.sample(AGENT_TYPES, 2),
+                    status=rng.choice(["completed", "failed"]),
+                    started_at=at,
+                    ended_at=at + timedelta(seconds=30),
+                    duration_ms=rng.uniform(10, 90_000),
+                )
+            ]
+        )
+        return
+    attempt = StepAttempt(
+        run_id=run_id,
+        app_id=rng.choice(APPS),
+        step_id="s0",
+        item_index=None,
+        activity_id="s0",
+        attempt=1,
+        status=rng.choice(["completed", "failed"]),
+        ended_at=at,
+        agent_type=rng.choice(AGENT_TYPES),
+        latency_ms=rng.uniform(1, 9000),
+        input_tokens=rng.randint(0, 4000),
+        output_tokens=rng.randint(0, 900),
+        cost_usd=rng.uniform(0, 0.05),
+        model=rng.choice(MODELS),
+    )
+    violations = [ViolationInput(pointer="/x", message="bad", severity="error")]
+    repository.record_attempt(attempt, violations if kind == "violation" else [])
+    if kind == "rewrite":  # the same attempt again, another hour and outcome
+        attempt.ended_at = at + timedelta(hours=rng.randint(-30, 30))
+        attempt.status = "completed"
+        repository.record_attempt(attempt, [])
+
+
+@window_examples
+@given(
+    a=moments,
+    b=moments,
+    ends_now=st.booleans(),
+    filters=st.sampled_from(FILTERS),
+    writes=st.lists(
+        st.tuples(moments, st.sampled_from(["attempt", "rewrite", "violation", "run", "delete"])),
+        min_size=1,
+        max_size=3,
+    ),
+    outcome=st.sampled_from(["commit", "rollback", "read then rollback"]),
+    seed=st.integers(0, 2**32),
+)
+def test_a_write_between_two_reads_shows_in_the_second(
+    engine: Engine,
+    a: datetime,
+    b: datetime,
+    ends_now: bool,
+    filters: tuple[str | None, str | None],
+    writes: list[tuple[datetime, str]],
+    outcome: str,
+    seed: int,
+) -> None:
+    since, until = sorted((a, b))
+    assume(since < until)
+    app_id, agent_type = filters
+    now = until if ends_now else None
+    sessions = create_session_factory(engine)
+    with sessions() as reader:  # fills (or checks) what is kept
+        assert_figures_equal_the_scan(reader, since, until, app_id, agent_type, now=now)
+    rng = random.Random(seed)
+    with sessions() as writer:
+        for at, kind in writes:
+            write(writer, rng, at, kind)
+        if outcome == "read then rollback":  # keeps figures of an uncommitted write
+            assert_figures_equal_the_scan(writer, since, until, app_id, agent_type, now=now)
+        if outcome == "commit":
+            writer.commit()
+        else:
+            writer.rollback()
+    with sessions() as reader:
+        assert_figures_equal_the_scan(reader, since, until, app_id, agent_type, now=now)
+
+
+def _reads_rollups(statements: list[str]) -> bool:
+    return any("step_latency_buckets" in s for s in statements)
+
+
+def test_a_second_read_keeps_the_rollups_until_a_write(
+    engine: Engine, statements: list[str]
+) -> None:
+    """Not vacuous: on PostgreSQL the second read of a window reads no rollup table, and
+    the read after a committed write in the window's hours reads them again."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("nothing is kept on SQLite")
+    since, until = START + timedelta(minutes=20), START + timedelta(hours=30, minutes=10)
+    window = Window.of(since, until)
+    sessions = create_session_factory(engine)
+
+    def read() -> list[str]:
+        statements.clear()
+        with sessions() as session:
+            RollupReader(session).figures(window, app_id=None, agent_type=None)
+        return list(statements)
+
+    read()
+    assert not _reads_rollups(read())  # kept: only the raw slices and the versions
+    with sessions() as writer:
+        write(writer, random.Random(1), START + timedelta(hours=12), "attempt")
+        writer.commit()
+    assert _reads_rollups(read())  # a write in the window's hours: read again
+    assert not _reads_rollups(read())
+    with sessions() as writer:  # a write outside the window's hours keeps them
+        write(writer, random.Random(2), START + timedelta(hours=HOURS + 5), "attempt")
+        writer.commit()
+    assert not _reads_rollups(read())
