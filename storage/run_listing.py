@@ -17,12 +17,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import exists, insert, select, tuple_, update
+from sqlalchemy import exists, func, insert, select, tuple_, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from schemas.run_records import RunRecord
-from storage.models import App, Run, RunAgentType, utc_now
+from storage.models import App, Run, RunAgentType, RunStepTotals, utc_now
 
 #: ``(created_at, id)`` of the last run of a page: the next page starts after it.
 Keyset = tuple[datetime, str]
@@ -54,6 +54,13 @@ class RunRow:
     ended_at: datetime | None
     trigger_kind: str
     trigger_id: str | None
+    #: The run's step totals (``run_step_totals``, kept as step results are written).
+    steps_completed: int = 0
+    steps_failed: int = 0
+    attempts: int = 0
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cost_usd: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -83,6 +90,17 @@ _COLUMNS = (
     Run.ended_at,
     Run.trigger_kind,
     Run.trigger_id,
+    *(
+        func.coalesce(column, 0).label(column.key)
+        for column in (
+            RunStepTotals.steps_completed,
+            RunStepTotals.steps_failed,
+            RunStepTotals.attempts,
+            RunStepTotals.input_tokens,
+            RunStepTotals.output_tokens,
+            RunStepTotals.cost_usd,
+        )
+    ),
 )
 
 
@@ -91,7 +109,8 @@ class RunListing:
         self.session = session
 
     def page(self, query: RunQuery, *, after: Keyset | None, limit: int) -> list[RunRow]:
-        """Up to ``limit`` runs after ``after``, newest first (one statement)."""
+        """Up to ``limit`` runs after ``after``, newest first, with their step totals (one
+        statement: the filter's index in order, then each run's totals by primary key)."""
         if query.app_ids is not None and not query.app_ids:
             return []
         if query.agent_type:
@@ -105,7 +124,8 @@ class RunListing:
             )
         else:
             created, key = Run.created_at, Run.id
-            statement = select(*_COLUMNS)
+            statement = select(*_COLUMNS).select_from(Run)
+        statement = statement.outerjoin(RunStepTotals, RunStepTotals.run_id == Run.id)
         conditions = []
         if query.app_id:
             conditions.append(Run.app_id == query.app_id)
@@ -135,6 +155,12 @@ class RunListing:
                 ended_at=row.ended_at,
                 trigger_kind=row.trigger_kind,
                 trigger_id=row.trigger_id,
+                steps_completed=int(row.steps_completed),
+                steps_failed=int(row.steps_failed),
+                attempts=int(row.attempts),
+                input_tokens=int(row.input_tokens),
+                output_tokens=int(row.output_tokens),
+                cost_usd=float(row.cost_usd),
             )
             for row in self.session.execute(statement)
         ]

@@ -63,7 +63,7 @@ from schemas.workflow_contract import (
     visibility_literal,
 )
 from storage.models import RunSummary, StepResult
-from storage.observability import ObservabilityRepository, RunTotals, ViolationFilter
+from storage.observability import ObservabilityRepository, ViolationFilter
 from storage.rollups import RollupReader, Window, WindowFigures, histogram_percentile
 from storage.run_listing import Keyset, RunListing, RunQuery, RunRow, VisibleRun
 
@@ -288,7 +288,8 @@ class ObservabilityService:
         model per row, no second validation pass).
 
         One keyset-paged statement on the filter's index (``storage/run_listing.py``),
-        then one indexed ``step_results`` aggregate over the page's run ids. Rows are
+        each run's step totals joined by primary key (``run_step_totals``, kept by
+        triggers as step results are written: no aggregate per request). Rows are
         written when a run starts and ends (the workflow records its own end); what no
         workflow code records (terminations, timeouts, a reset store) the summary sync
         reconciles from visibility, which this read keeps at most
@@ -302,13 +303,9 @@ class ObservabilityService:
         rows = RunListing(self.session).page(where.run_query(), after=after, limit=limit + 1)
         more = len(rows) > limit
         rows = rows[:limit]
-        totals = ObservabilityRepository(self.session).run_totals([row.id for row in rows])
         last = rows[-1] if more and rows else None
         return {
-            "items": [
-                run_summary_json(row, totals.get(row.id), self.gateway.workflow_url(row.id))
-                for row in rows
-            ],
+            "items": [run_summary_json(row, self.gateway.workflow_url(row.id)) for row in rows],
             "next_cursor": encode_keyset((last.created_at, last.id)) if last else None,
         }
 
@@ -575,9 +572,8 @@ class ObservabilityService:
         )
 
 
-def run_summary_json(row: RunRow, total: RunTotals | None, url: str | None) -> dict[str, Any]:
+def run_summary_json(row: RunRow, url: str | None) -> dict[str, Any]:
     """:class:`RunSummaryPublic`'s JSON form of a row: the same keys, in the same order."""
-    total = total or RunTotals()
     duration = _duration_ms(row.created_at, row.ended_at)
     return {
         "run_id": row.id,
@@ -587,13 +583,13 @@ def run_summary_json(row: RunRow, total: RunTotals | None, url: str | None) -> d
         "started_at": utc_text(row.created_at),
         "ended_at": utc_text(row.ended_at) if row.ended_at else None,
         "duration_ms": duration,
-        "steps_completed": total.steps_completed,
-        "steps_failed": total.steps_failed,
-        "attempts": total.attempts,
-        "input_tokens": total.input_tokens,
-        "output_tokens": total.output_tokens,
-        "tokens": total.input_tokens + total.output_tokens,
-        "cost_usd": total.cost_usd,
+        "steps_completed": row.steps_completed,
+        "steps_failed": row.steps_failed,
+        "attempts": row.attempts,
+        "input_tokens": row.input_tokens,
+        "output_tokens": row.output_tokens,
+        "tokens": row.input_tokens + row.output_tokens,
+        "cost_usd": row.cost_usd,
         "agent_types": row.agent_types,
         "temporal_ui_url": url,
         "trigger": {
