@@ -54,6 +54,7 @@ from storage.artifacts import ArtifactStore
 from storage.database import AsyncReadPool, create_db_engine, create_session_factory, is_sqlite
 from storage.prompts import PromptRegistry, make_prompt_uri_resolver
 from storage.repositories import AsyncAppReader, AsyncAppWriter
+from storage.run_listing import AsyncRunReader
 
 logger = logging.getLogger(__name__)
 
@@ -134,6 +135,8 @@ def create_app(  # noqa: PLR0915 - the composition root: one line per router and
     app.state.engine = engine
     app.state.session_factory = create_session_factory(engine)
     app.state.app_reader = AsyncAppReader(read_pool, app.state.session_factory)
+    # GET /observability/runs: on PostgreSQL, one SELECT on the event loop, no session.
+    app.state.run_reader = AsyncRunReader(read_pool, app.state.session_factory)
     # POST /apps on PostgreSQL: the app and its audit record in one statement.
     app.state.app_writer = None if read_pool is None else AsyncAppWriter(read_pool)
     app.state.schema_sources = SchemaSources(

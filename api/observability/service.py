@@ -65,7 +65,7 @@ from schemas.workflow_contract import (
 from storage.models import RunSummary, StepResult
 from storage.observability import ObservabilityRepository, ViolationFilter
 from storage.rollups import RollupReader, Window, WindowFigures, histogram_percentile
-from storage.run_listing import Keyset, RunListing, RunQuery, RunRow, VisibleRun
+from storage.run_listing import AsyncRunReader, Keyset, RunListing, RunQuery, RunRow, VisibleRun
 
 logger = logging.getLogger("hub.api.observability")
 
@@ -279,35 +279,6 @@ class ObservabilityService:
     running_check: RunningCheck | None = None
 
     # ------------------------------------------------------------------ runs
-
-    async def list_runs(
-        self, where: RunFilter, *, cursor: str | None, limit: int
-    ) -> dict[str, Any]:
-        """A page of runs, newest first, from the hub's ``runs`` table, as the JSON form
-        of :class:`RunSummaryPage` (rows read from the database are valid already: no
-        model per row, no second validation pass).
-
-        One keyset-paged statement on the filter's index (``storage/run_listing.py``),
-        each run's step totals joined by primary key (``run_step_totals``, kept by
-        triggers as step results are written: no aggregate per request). Rows are
-        written when a run starts and ends (the workflow records its own end); what no
-        workflow code records (terminations, timeouts, a reset store) the summary sync
-        reconciles from visibility, which this read keeps at most
-        ``HUB_METRICS_TEMPORAL_MAX_AGE_SECONDS`` old.
-        """
-        after = decode_keyset(cursor)
-        try:
-            await self._figures().synced()
-        except Exception as exc:  # Temporal away: the table still answers
-            logger.warning("runs listing without a fresh visibility reconcile (%r)", exc)
-        rows = RunListing(self.session).page(where.run_query(), after=after, limit=limit + 1)
-        more = len(rows) > limit
-        rows = rows[:limit]
-        last = rows[-1] if more and rows else None
-        return {
-            "items": [run_summary_json(row, self.gateway.workflow_url(row.id)) for row in rows],
-            "next_cursor": encode_keyset((last.created_at, last.id)) if last else None,
-        }
 
     def _figures(self) -> TemporalFigures:
         """The process's Temporal figures, or (no process) ones read in this request."""
@@ -570,6 +541,43 @@ class ObservabilityService:
             ],
             next_cursor=encode_cursor(str(rows[-1].id).encode()) if more and rows else None,
         )
+
+
+async def runs_page(
+    reader: AsyncRunReader,
+    figures: TemporalFigures,
+    gateway: TemporalGateway,
+    where: RunFilter,
+    *,
+    cursor: str | None,
+    limit: int,
+) -> dict[str, Any]:
+    """A page of runs, newest first, from the hub's ``runs`` table, as the JSON form of
+    :class:`RunSummaryPage` (rows read from the database are valid already: no model per
+    row, no second validation pass).
+
+    One keyset-paged statement on the filter's index (``storage/run_listing.py``), each
+    run's step totals joined by primary key (``run_step_totals``, kept by triggers as
+    step results are written: no aggregate per request); on PostgreSQL one autocommit
+    round trip on the event loop, with no session. Rows are written when a run starts
+    and ends (the workflow records its own end); what no workflow code records
+    (terminations, timeouts, a reset store) the summary sync reconciles from
+    visibility, which this read keeps at most ``HUB_METRICS_TEMPORAL_MAX_AGE_SECONDS``
+    old.
+    """
+    after = decode_keyset(cursor)
+    try:
+        await figures.synced()
+    except Exception as exc:  # Temporal away: the table still answers
+        logger.warning("runs listing without a fresh visibility reconcile (%r)", exc)
+    rows = await reader.page(where.run_query(), after=after, limit=limit + 1)
+    more = len(rows) > limit
+    rows = rows[:limit]
+    last = rows[-1] if more and rows else None
+    return {
+        "items": [run_summary_json(row, gateway.workflow_url(row.id)) for row in rows],
+        "next_cursor": encode_keyset((last.created_at, last.id)) if last else None,
+    }
 
 
 def run_summary_json(row: RunRow, url: str | None) -> dict[str, Any]:

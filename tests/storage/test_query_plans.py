@@ -23,7 +23,7 @@ from storage.models import ROLLUP_SPANS, App
 from storage.observability import ObservabilityRepository
 from storage.repositories import AppQuery, _app_page_json_sql, _app_page_params, app_page_shape
 from storage.rollups import RollupReader, Window
-from storage.run_listing import RunListing, RunQuery
+from storage.run_listing import RunListing, RunQuery, _page_sql, _page_statement, _shape
 from tests.storage.conftest import PG_ADMIN
 
 ROWS = 20_000
@@ -530,6 +530,10 @@ LATER = (datetime.now(UTC) - timedelta(hours=16), "run-plan-50000")
 def test_runs_listing_pages_walk_their_index(
     runs_engine: Engine, query: RunQuery, after: Any, index: str | None
 ) -> None:
+    # The API's reader runs this statement's text, compiled once per filter shape.
+    shape = _shape(query, after, postgresql=True)
+    assert str(_page_statement(shape).compile(dialect=runs_engine.dialect)) == _page_sql(shape)
+
     def read(session: Session) -> None:
         RunListing(session).page(query, after=after, limit=51)
 

@@ -4,6 +4,7 @@ the keyset cursor visits each run exactly once while new runs start."""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -16,11 +17,11 @@ from sqlalchemy import delete, func, select, text
 from sqlalchemy.orm import Session
 
 from schemas.run_records import RunRecord
-from storage.database import create_db_engine, create_session_factory
+from storage.database import AsyncReadPool, create_db_engine, create_session_factory
 from storage.models import App, Run, RunAgentType, StepResult
 from storage.observability import ObservabilityRepository, StepAttempt
 from storage.repositories import AppRepository, RunRepository
-from storage.run_listing import RunListing, RunQuery, VisibleRun, record_run
+from storage.run_listing import AsyncRunReader, RunListing, RunQuery, VisibleRun, record_run
 
 STATUSES = ("running", "completed", "failed", "canceled", "terminated")
 TRIGGERS = ("api", "cli", "schedule", "webhook", "batch")
@@ -128,6 +129,27 @@ def test_every_filter_combination_equals_a_python_filter(
     limit = data.draw(st.integers(1, 60))
     with factory() as session:
         assert walk(session, query, limit) == expected(rows, query)
+        url = session.get_bind().url.render_as_string(hide_password=False)
+    # The API's reader: on PostgreSQL the statement's compiled text through the async
+    # pool (one autocommit SELECT), on SQLite the session on a worker thread.
+    assert asyncio.run(walk_async(url, factory, query, limit)) == expected(rows, query)
+
+
+async def walk_async(url: str, factory: Any, query: RunQuery, limit: int) -> list[str]:
+    pool = None if url.startswith("sqlite") else AsyncReadPool(url, max_size=1)
+    reader = AsyncRunReader(pool, factory)
+    seen: list[str] = []
+    after = None
+    try:
+        while True:
+            page = await reader.page(query, after=after, limit=limit)
+            seen += [row.id for row in page]
+            if len(page) < limit:
+                return seen
+            after = (page[-1].created_at, page[-1].id)
+    finally:
+        if pool is not None:
+            await pool.close()
 
 
 def test_paging_visits_each_run_once_while_runs_start(
