@@ -55,6 +55,7 @@ from storage.database import AsyncReadPool, create_db_engine, create_session_fac
 from storage.observability import AsyncViolationReader
 from storage.prompts import PromptRegistry, make_prompt_uri_resolver
 from storage.repositories import AsyncAppReader, AsyncAppWriter
+from storage.run_listing import AsyncRunReader
 
 logger = logging.getLogger(__name__)
 
@@ -136,6 +137,8 @@ def create_app(  # noqa: PLR0915 - the composition root: one line per router and
     app.state.session_factory = create_session_factory(engine)
     app.state.app_reader = AsyncAppReader(read_pool, app.state.session_factory)
     app.state.violation_reader = AsyncViolationReader(read_pool, app.state.session_factory)
+    # GET /observability/runs: on PostgreSQL, one SELECT on the event loop, no session.
+    app.state.run_reader = AsyncRunReader(read_pool, app.state.session_factory)
     # POST /apps on PostgreSQL: the app and its audit record in one statement.
     app.state.app_writer = None if read_pool is None else AsyncAppWriter(read_pool)
     app.state.schema_sources = SchemaSources(

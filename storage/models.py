@@ -489,6 +489,22 @@ class RunTotal(Base):
     runs: Mapped[int] = mapped_column(default=0, server_default="0")
 
 
+class RunStepTotals(Base):
+    """One run's step totals, as the runs listing shows them: finished attempts, completed
+    attempts, steps whose last attempt failed, tokens and cost. Kept by triggers on
+    ``step_results`` (migration 0020), which recompute the run's row on every write."""
+
+    __tablename__ = "run_step_totals"
+
+    run_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    attempts: Mapped[int] = mapped_column(default=0, server_default="0")
+    steps_completed: Mapped[int] = mapped_column(default=0, server_default="0")
+    steps_failed: Mapped[int] = mapped_column(default=0, server_default="0")
+    input_tokens: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    output_tokens: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    cost_usd: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
+
+
 class AppCount(Base):
     """Apps per team (``*``: every team; ``''``: no team) and status, over 16 shards
     (the last hex digit of the app id). Kept by triggers (migration 0016); what

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import anyio.to_thread
-from sqlalchemy import Connection, Select, case, func, select
+from sqlalchemy import Connection, Select, func, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -81,16 +81,6 @@ class ViolationFilter:
     since: datetime | None = None
     until: datetime | None = None
     severity: str | None = None
-
-
-@dataclass
-class RunTotals:
-    steps_completed: int = 0
-    steps_failed: int = 0
-    attempts: int = 0
-    input_tokens: int = 0
-    output_tokens: int = 0
-    cost_usd: float = 0.0
 
 
 @dataclass
@@ -303,52 +293,6 @@ class ObservabilityRepository:
                 .order_by(SchemaViolation.id)
             )
         )
-
-    def run_totals(self, run_ids: Sequence[str]) -> dict[str, RunTotals]:
-        """Per run: finished steps, attempts, tokens and cost from ``step_results``, in
-        one statement (per step first: its attempts, and whether its last attempt failed,
-        i.e. is later than its last completed one)."""
-        if not run_ids:
-            return {}
-        completed = StepResult.status == ATTEMPT_COMPLETED
-        per_step = (
-            select(
-                StepResult.run_id.label("run_id"),
-                func.count().label("attempts"),
-                func.sum(case((completed, 1), else_=0)).label("done"),
-                func.sum(StepResult.input_tokens).label("tokens_in"),
-                func.sum(StepResult.output_tokens).label("tokens_out"),
-                func.sum(StepResult.cost_usd).label("cost"),
-                func.max(StepResult.attempt).label("last"),
-                func.max(case((completed, StepResult.attempt), else_=None)).label("last_done"),
-            )
-            .where(StepResult.run_id.in_(list(run_ids)))
-            .group_by(StepResult.run_id, StepResult.activity_id)
-            .subquery()
-        )
-        failed = case((per_step.c.last > func.coalesce(per_step.c.last_done, 0), 1), else_=0)
-        rows = self.session.execute(
-            select(
-                per_step.c.run_id,
-                func.sum(per_step.c.attempts),
-                func.sum(per_step.c.done),
-                func.sum(per_step.c.tokens_in),
-                func.sum(per_step.c.tokens_out),
-                func.sum(per_step.c.cost),
-                func.sum(failed),
-            ).group_by(per_step.c.run_id)
-        ).all()
-        return {
-            run_id: RunTotals(
-                steps_completed=int(done or 0),
-                steps_failed=int(steps_failed or 0),
-                attempts=int(attempts or 0),
-                input_tokens=int(tokens_in or 0),
-                output_tokens=int(tokens_out or 0),
-                cost_usd=float(cost or 0.0),
-            )
-            for run_id, attempts, done, tokens_in, tokens_out, cost, steps_failed in rows
-        }
 
     def list_violations(
         self, where: ViolationFilter, *, after_id: int | None, limit: int

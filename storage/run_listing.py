@@ -13,16 +13,36 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import functools
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import Connection, exists, insert, select, tuple_, update
+import anyio.to_thread
+from sqlalchemy import (
+    ARRAY,
+    ColumnElement,
+    Connection,
+    Integer,
+    String,
+    any_,
+    bindparam,
+    exists,
+    func,
+    insert,
+    literal_column,
+    select,
+    tuple_,
+    update,
+)
+from sqlalchemy.dialects.postgresql import psycopg as postgresql_psycopg
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from schemas.run_records import RunRecord
-from storage.models import App, Run, RunAgentType, utc_now
+from storage.database import AsyncReadPool
+from storage.models import App, Run, RunAgentType, RunStepTotals, UtcDateTime, utc_now
 
 #: ``(created_at, id)`` of the last run of a page: the next page starts after it.
 Keyset = tuple[datetime, str]
@@ -54,6 +74,13 @@ class RunRow:
     ended_at: datetime | None
     trigger_kind: str
     trigger_id: str | None
+    #: The run's step totals (``run_step_totals``, kept as step results are written).
+    steps_completed: int = 0
+    steps_failed: int = 0
+    attempts: int = 0
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cost_usd: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -83,6 +110,17 @@ _COLUMNS = (
     Run.ended_at,
     Run.trigger_kind,
     Run.trigger_id,
+    *(
+        func.coalesce(column, literal_column("0")).label(column.key)
+        for column in (
+            RunStepTotals.steps_completed,
+            RunStepTotals.steps_failed,
+            RunStepTotals.attempts,
+            RunStepTotals.input_tokens,
+            RunStepTotals.output_tokens,
+            RunStepTotals.cost_usd,
+        )
+    ),
 )
 
 
@@ -91,53 +129,14 @@ class RunListing:
         self.session = session
 
     def page(self, query: RunQuery, *, after: Keyset | None, limit: int) -> list[RunRow]:
-        """Up to ``limit`` runs after ``after``, newest first (one statement)."""
+        """Up to ``limit`` runs after ``after``, newest first, with their step totals (one
+        statement: the filter's index in order, then each run's totals by primary key)."""
         if query.app_ids is not None and not query.app_ids:
             return []
-        if query.agent_type:
-            # Walk the agent type's rows newest first; the run's own filters on the join.
-            created, key = RunAgentType.created_at, RunAgentType.run_id
-            statement = (
-                select(*_COLUMNS)
-                .select_from(RunAgentType)
-                .join(Run, Run.id == RunAgentType.run_id)
-                .where(RunAgentType.agent_type == query.agent_type)
-            )
-        else:
-            created, key = Run.created_at, Run.id
-            statement = select(*_COLUMNS)
-        conditions = []
-        if query.app_id:
-            conditions.append(Run.app_id == query.app_id)
-        if query.app_ids is not None:
-            conditions.append(Run.app_id.in_(list(query.app_ids)))
-        if query.status:
-            conditions.append(Run.status == query.status)
-        if query.trigger_kind:
-            conditions.append(Run.trigger_kind == query.trigger_kind)
-        if not query.include_evaluations:
-            conditions.append(Run.evaluation.is_(False))
-        if query.since is not None:
-            conditions.append(created >= query.since)
-        if query.until is not None:
-            conditions.append(created < query.until)
-        if after is not None:
-            conditions.append(tuple_(created, key) < tuple_(after[0], after[1]))
-        statement = statement.where(*conditions).order_by(created.desc(), key.desc()).limit(limit)
-        return [
-            RunRow(
-                id=row.id,
-                app_id=row.app_id,
-                app_version=row.app_version,
-                agent_types=list(row.agent_types or []),
-                status=row.status,
-                created_at=row.created_at,
-                ended_at=row.ended_at,
-                trigger_kind=row.trigger_kind,
-                trigger_id=row.trigger_id,
-            )
-            for row in self.session.execute(statement)
-        ]
+        postgresql = self.session.get_bind().dialect.name == "postgresql"
+        statement = _page_statement(_shape(query, after, postgresql))
+        rows = self.session.execute(statement, _page_params(query, after, limit))
+        return [_run_row(tuple(row)) for row in rows]
 
     def reconcile(self, seen: Iterable[VisibleRun]) -> int:
         """Make the rows of closed runs say what visibility says; returns rows changed.
@@ -275,6 +274,167 @@ def record_end(connection: Connection | Session, record: RunRecord) -> bool:
         )
     )
     return bool(done.rowcount)  # type: ignore[attr-defined]
+
+
+#: Which filters a page has (and whether it runs on PostgreSQL): the page statement is
+#: built (and on PostgreSQL compiled to text) once per shape, its values bound per request.
+_Shape = tuple[bool, ...]
+
+
+def _shape(query: RunQuery, after: Keyset | None, postgresql: bool) -> _Shape:
+    return (
+        bool(query.agent_type),
+        bool(query.app_id),
+        query.app_ids is not None,
+        bool(query.status),
+        bool(query.trigger_kind),
+        query.include_evaluations,
+        query.since is not None,
+        query.until is not None,
+        after is not None,
+        postgresql,
+    )
+
+
+def _page_params(query: RunQuery, after: Keyset | None, limit: int) -> dict[str, Any]:
+    params: dict[str, Any] = {
+        "agent_type": query.agent_type,
+        "app_id": query.app_id,
+        "app_ids": None if query.app_ids is None else list(query.app_ids),
+        "status": query.status,
+        "trigger_kind": query.trigger_kind,
+        "since": query.since,
+        "until": query.until,
+        "limit": limit,
+    }
+    if after is not None:
+        params["after_created"], params["after_id"] = after
+    return {k: v for k, v in params.items() if v is not None}
+
+
+@functools.cache
+def _page_statement(shape: _Shape) -> Any:  # a Select of the 15 columns
+    """The page statement of ``shape``, newest first by ``(created_at, id)``: with an
+    agent type it walks ``run_agent_types`` and joins the run; each run's totals are
+    joined by primary key (``run_step_totals``, migration 0020)."""
+    agent_type, app_id, app_ids, status, trigger, evaluations, since, until, after, pg = shape
+    if agent_type:
+        # Walk the agent type's rows newest first; the run's own filters on the join.
+        created, key = RunAgentType.created_at, RunAgentType.run_id
+        statement = (
+            select(*_COLUMNS)
+            .select_from(RunAgentType)
+            .join(Run, Run.id == RunAgentType.run_id)
+            .where(RunAgentType.agent_type == bindparam("agent_type"))
+        )
+    else:
+        created, key = Run.created_at, Run.id
+        statement = select(*_COLUMNS).select_from(Run)
+    statement = statement.outerjoin(RunStepTotals, RunStepTotals.run_id == Run.id)
+    conditions: list[ColumnElement[bool]] = []
+    if app_id:
+        conditions.append(Run.app_id == bindparam("app_id"))
+    if app_ids:  # PostgreSQL: one array parameter, however many apps (the same plan)
+        if pg:
+            conditions.append(Run.app_id == any_(bindparam("app_ids", type_=ARRAY(String))))
+        else:
+            conditions.append(Run.app_id.in_(bindparam("app_ids", expanding=True)))
+    if status:
+        conditions.append(Run.status == bindparam("status"))
+    if trigger:
+        conditions.append(Run.trigger_kind == bindparam("trigger_kind"))
+    if not evaluations:
+        conditions.append(Run.evaluation.is_(False))
+    moment = UtcDateTime()
+    if since:
+        conditions.append(created >= bindparam("since", type_=moment))
+    if until:
+        conditions.append(created < bindparam("until", type_=moment))
+    if after:
+        keyset = tuple_(bindparam("after_created", type_=moment), bindparam("after_id"))
+        conditions.append(tuple_(created, key) < keyset)
+    return (
+        statement.where(*conditions)
+        .order_by(created.desc(), key.desc())
+        .limit(bindparam("limit", type_=Integer()))
+    )
+
+
+@functools.cache
+def _page_sql(shape: _Shape) -> str:
+    """The page statement as psycopg text (``%(name)s`` placeholders), compiled once."""
+    compiled = _page_statement(shape).compile(dialect=postgresql_psycopg.dialect())
+    return str(compiled)
+
+
+def _run_row(row: tuple[Any, ...]) -> RunRow:
+    """A page row (:data:`_COLUMNS`' order) as a :class:`RunRow`."""
+    (
+        run_id,
+        app_id,
+        app_version,
+        agent_types,
+        status,
+        created_at,
+        ended_at,
+        trigger_kind,
+        trigger_id,
+        completed,
+        failed,
+        attempts,
+        tokens_in,
+        tokens_out,
+        cost,
+    ) = row
+    return RunRow(
+        id=run_id,
+        app_id=app_id,
+        app_version=app_version,
+        agent_types=list(agent_types or []),
+        status=status,
+        created_at=_utc(created_at),
+        ended_at=None if ended_at is None else _utc(ended_at),
+        trigger_kind=trigger_kind,
+        trigger_id=trigger_id,
+        steps_completed=int(completed),
+        steps_failed=int(failed),
+        attempts=int(attempts),
+        input_tokens=int(tokens_in),
+        output_tokens=int(tokens_out),
+        cost_usd=float(cost),
+    )
+
+
+def _utc(value: datetime) -> datetime:
+    """Aware UTC, as ``UtcDateTime`` reads it (psycopg gives the session's zone)."""
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class AsyncRunReader:
+    """The runs listing's page for ``GET /observability/runs``, without a session.
+
+    On PostgreSQL (``pool`` given) the page statement's text, compiled once per filter
+    shape, runs as one autocommit ``SELECT`` on the event loop; on SQLite, where drivers
+    are synchronous, :meth:`RunListing.page` runs on a worker thread.
+    """
+
+    def __init__(self, pool: AsyncReadPool | None, session_factory: Callable[[], Session]):
+        self.pool = pool
+        self.session_factory = session_factory
+
+    async def page(self, query: RunQuery, *, after: Keyset | None, limit: int) -> list[RunRow]:
+        """As :meth:`RunListing.page`."""
+        if self.pool is None:
+            return await anyio.to_thread.run_sync(self._page_with_session, query, after, limit)
+        if query.app_ids is not None and not query.app_ids:
+            return []
+        sql = _page_sql(_shape(query, after, postgresql=True))
+        rows = await self.pool.fetch_all(sql, _page_params(query, after, limit))
+        return [_run_row(row) for row in rows]
+
+    def _page_with_session(self, query: RunQuery, after: Keyset | None, limit: int) -> list[RunRow]:
+        with self.session_factory() as session:
+            return RunListing(session).page(query, after=after, limit=limit)
 
 
 def record_run(session: Session, record: RunRecord) -> None:

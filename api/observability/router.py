@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Annotated, Literal
 
 import anyio.to_thread
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from pydantic import AfterValidator
+from sqlalchemy.orm import Session
 
 from api.auth.dependencies import ViewerDep
 from api.auth.principals import Principal
@@ -23,6 +25,7 @@ from api.errors import error_responses
 from api.observability.service import (
     ObservabilityService,
     RunFilter,
+    runs_page,
     violation_after,
     violation_page,
 )
@@ -91,8 +94,7 @@ Limit = Annotated[int, limit_query(500, None)]
 )
 async def list_runs(
     principal: ViewerDep,
-    session: SessionDep,
-    service: ServiceDep,
+    request: Request,
     app_id: Name = None,
     status: RunStatus | None = None,
     since: Since = None,
@@ -125,12 +127,33 @@ async def list_runs(
         trigger=trigger,
         include_evaluations=include_evaluations,
     )
-    if app_id:
-        require_visible_app_id(session, principal, app_id)
-    else:
-        where.app_ids = visible_app_ids(session, principal)
-    page = await service.list_runs(where, cursor=cursor, limit=limit)
+    state = request.app.state
+    if not principal.all_teams:  # the principal's apps (all teams: every app, no query)
+        where.app_ids = await anyio.to_thread.run_sync(
+            _visible_app_ids, state.session_factory, principal, app_id
+        )
+    # On the event loop, no session (one autocommit SELECT on PostgreSQL): issue 22.
+    page = await runs_page(
+        state.run_reader,
+        state.temporal_figures,
+        state.temporal,
+        where,
+        cursor=cursor,
+        limit=limit,
+    )
     return Response(json.dumps(page, separators=(",", ":")), media_type="application/json")
+
+
+def _visible_app_ids(
+    sessions: Callable[[], Session], principal: Principal, app_id: str | None
+) -> list[str] | None:
+    """A team principal's apps for the listing (``None``: no restriction beyond
+    ``app_id``, which must then be one of them, else 404)."""
+    with sessions() as session:
+        if app_id:
+            require_visible_app_id(session, principal, app_id)
+            return None
+        return visible_app_ids(session, principal)
 
 
 @router.get(

@@ -63,9 +63,9 @@ from schemas.workflow_contract import (
     visibility_literal,
 )
 from storage.models import RunSummary, StepResult
-from storage.observability import ObservabilityRepository, RunTotals
+from storage.observability import ObservabilityRepository
 from storage.rollups import RollupReader, Window, WindowFigures, histogram_percentile
-from storage.run_listing import Keyset, RunListing, RunQuery, RunRow, VisibleRun
+from storage.run_listing import AsyncRunReader, Keyset, RunListing, RunQuery, RunRow, VisibleRun
 
 logger = logging.getLogger("hub.api.observability")
 
@@ -279,38 +279,6 @@ class ObservabilityService:
     running_check: RunningCheck | None = None
 
     # ------------------------------------------------------------------ runs
-
-    async def list_runs(
-        self, where: RunFilter, *, cursor: str | None, limit: int
-    ) -> dict[str, Any]:
-        """A page of runs, newest first, from the hub's ``runs`` table, as the JSON form
-        of :class:`RunSummaryPage` (rows read from the database are valid already: no
-        model per row, no second validation pass).
-
-        One keyset-paged statement on the filter's index (``storage/run_listing.py``),
-        then one indexed ``step_results`` aggregate over the page's run ids. Rows are
-        written when a run starts and ends (the workflow records its own end); what no
-        workflow code records (terminations, timeouts, a reset store) the summary sync
-        reconciles from visibility, which this read keeps at most
-        ``HUB_METRICS_TEMPORAL_MAX_AGE_SECONDS`` old.
-        """
-        after = decode_keyset(cursor)
-        try:
-            await self._figures().synced()
-        except Exception as exc:  # Temporal away: the table still answers
-            logger.warning("runs listing without a fresh visibility reconcile (%r)", exc)
-        rows = RunListing(self.session).page(where.run_query(), after=after, limit=limit + 1)
-        more = len(rows) > limit
-        rows = rows[:limit]
-        totals = ObservabilityRepository(self.session).run_totals([row.id for row in rows])
-        last = rows[-1] if more and rows else None
-        return {
-            "items": [
-                run_summary_json(row, totals.get(row.id), self.gateway.workflow_url(row.id))
-                for row in rows
-            ],
-            "next_cursor": encode_keyset((last.created_at, last.id)) if last else None,
-        }
 
     def _figures(self) -> TemporalFigures:
         """The process's Temporal figures, or (no process) ones read in this request."""
@@ -563,9 +531,45 @@ def violation_page(rows: list[dict[str, Any]], limit: int) -> ViolationPage:
     )
 
 
-def run_summary_json(row: RunRow, total: RunTotals | None, url: str | None) -> dict[str, Any]:
+async def runs_page(
+    reader: AsyncRunReader,
+    figures: TemporalFigures,
+    gateway: TemporalGateway,
+    where: RunFilter,
+    *,
+    cursor: str | None,
+    limit: int,
+) -> dict[str, Any]:
+    """A page of runs, newest first, from the hub's ``runs`` table, as the JSON form of
+    :class:`RunSummaryPage` (rows read from the database are valid already: no model per
+    row, no second validation pass).
+
+    One keyset-paged statement on the filter's index (``storage/run_listing.py``), each
+    run's step totals joined by primary key (``run_step_totals``, kept by triggers as
+    step results are written: no aggregate per request); on PostgreSQL one autocommit
+    round trip on the event loop, with no session. Rows are written when a run starts
+    and ends (the workflow records its own end); what no workflow code records
+    (terminations, timeouts, a reset store) the summary sync reconciles from
+    visibility, which this read keeps at most ``HUB_METRICS_TEMPORAL_MAX_AGE_SECONDS``
+    old.
+    """
+    after = decode_keyset(cursor)
+    try:
+        await figures.synced()
+    except Exception as exc:  # Temporal away: the table still answers
+        logger.warning("runs listing without a fresh visibility reconcile (%r)", exc)
+    rows = await reader.page(where.run_query(), after=after, limit=limit + 1)
+    more = len(rows) > limit
+    rows = rows[:limit]
+    last = rows[-1] if more and rows else None
+    return {
+        "items": [run_summary_json(row, gateway.workflow_url(row.id)) for row in rows],
+        "next_cursor": encode_keyset((last.created_at, last.id)) if last else None,
+    }
+
+
+def run_summary_json(row: RunRow, url: str | None) -> dict[str, Any]:
     """:class:`RunSummaryPublic`'s JSON form of a row: the same keys, in the same order."""
-    total = total or RunTotals()
     duration = _duration_ms(row.created_at, row.ended_at)
     return {
         "run_id": row.id,
@@ -575,13 +579,13 @@ def run_summary_json(row: RunRow, total: RunTotals | None, url: str | None) -> d
         "started_at": utc_text(row.created_at),
         "ended_at": utc_text(row.ended_at) if row.ended_at else None,
         "duration_ms": duration,
-        "steps_completed": total.steps_completed,
-        "steps_failed": total.steps_failed,
-        "attempts": total.attempts,
-        "input_tokens": total.input_tokens,
-        "output_tokens": total.output_tokens,
-        "tokens": total.input_tokens + total.output_tokens,
-        "cost_usd": total.cost_usd,
+        "steps_completed": row.steps_completed,
+        "steps_failed": row.steps_failed,
+        "attempts": row.attempts,
+        "input_tokens": row.input_tokens,
+        "output_tokens": row.output_tokens,
+        "tokens": row.input_tokens + row.output_tokens,
+        "cost_usd": row.cost_usd,
         "agent_types": row.agent_types,
         "temporal_ui_url": url,
         "trigger": {

@@ -165,3 +165,55 @@ def test_the_runs_listing_columns_are_back_filled(empty_database_url: str) -> No
         for run_id in ("run-api-1", "run-sch-abc-2026-01-01T00:00:00Z", "run-cli-1")
         for agent_type in ("extractor", "mapper")
     )
+
+
+def test_the_run_step_totals_are_back_filled(empty_database_url: str) -> None:
+    """0020: each run's step totals from the step results written before it (a step
+    retried then completed, one whose last attempt failed), then kept by the triggers:
+    a step result written after the migration counts too."""
+    from alembic import command
+    from sqlalchemy import text
+
+    upgrade(empty_database_url)
+    command.downgrade(alembic_config(empty_database_url), "0019_s5_metrics_rollup_versions")
+    engine = create_db_engine(empty_database_url)
+    insert = text(
+        "INSERT INTO step_results (run_id, app_id, app_version, step_id, activity_id, "
+        "agent_id, agent_type, task_queue, status, attempt, retries, ended_at, latency_ms, "
+        "input_tokens, output_tokens, cost_usd, model, provider, prompt_versions) VALUES "
+        "(:run, 'app-bf', '', :step, :step, '', '', '', :status, :attempt, 0, "
+        "'2026-01-01 00:00:00', 1, :tokens, 1, 0.25, '', '', '{}')"
+    )
+    try:
+        with engine.begin() as connection:
+            for run, step, status, attempt in (
+                ("run-a", "s1", "failed", 1),
+                ("run-a", "s1", "completed", 2),
+                ("run-a", "s2", "completed", 1),
+                ("run-a", "s2", "failed", 2),
+                ("run-b", "s1", "completed", 1),
+            ):
+                connection.execute(
+                    insert,
+                    {"run": run, "step": step, "status": status, "attempt": attempt}
+                    | {"tokens": 10},
+                )
+        upgrade(empty_database_url)
+        with engine.begin() as connection:
+            connection.execute(
+                insert,
+                {"run": "run-b", "step": "s2", "status": "failed", "attempt": 1} | {"tokens": 5},
+            )
+        with engine.connect() as connection:
+            totals = {
+                row[0]: tuple(row[1:])
+                for row in connection.execute(
+                    text(
+                        "SELECT run_id, attempts, steps_completed, steps_failed, input_tokens, "
+                        "output_tokens, cost_usd FROM run_step_totals ORDER BY run_id"
+                    )
+                )
+            }
+    finally:
+        engine.dispose()
+    assert totals == {"run-a": (4, 2, 1, 40, 4, 1.0), "run-b": (2, 1, 1, 15, 2, 0.5)}

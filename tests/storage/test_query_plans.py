@@ -23,7 +23,7 @@ from storage.models import ROLLUP_SPANS, App
 from storage.observability import ObservabilityRepository, ViolationFilter, violation_page_sql
 from storage.repositories import AppQuery, _app_page_json_sql, _app_page_params, app_page_shape
 from storage.rollups import RollupReader, Window
-from storage.run_listing import RunListing, RunQuery
+from storage.run_listing import RunListing, RunQuery, _page_sql, _page_statement, _shape
 from tests.storage.conftest import PG_ADMIN
 
 ROWS = 20_000
@@ -128,15 +128,15 @@ def test_app_pages_walk_their_index(
 
 RUNS = 100_000
 BIG_TABLES = {"step_results", "run_summaries", "schema_violations"}
-#: What the runs listing reads (migration 0017).
-LISTING_TABLES = {"runs", "run_agent_types", "step_results"}
+#: What the runs listing reads (migrations 0017 and 0019).
+LISTING_TABLES = {"runs", "run_agent_types", "run_step_totals", "step_results"}
 
 
 #: The rollup triggers of migration 0010 and the lifetime-total triggers of 0015, two per
 #: big table.
 ROLLUP_TRIGGERS = [
     (table, f"{table}_{kind}") for table in sorted(BIG_TABLES) for kind in ("rollup", "totals")
-]
+] + [("step_results", "step_results_run_totals")]
 #: The hour of a row, as the triggers compute it.
 HOUR = "date_trunc('hour', {column} AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'"
 #: Each row counts under its app and under ``*`` (every app), as in the triggers.
@@ -185,6 +185,10 @@ SET_WISE_ROLLUPS = (
 LIFETIME_TOTALS_BACKFILL = tuple(
     import_module("storage.migrations.versions.0015_s3_22_lifetime_totals")._BACKFILL
 )
+#: Migration 0019's set-wise sum of each run's step totals (its back-fill).
+RUN_STEP_TOTALS_BACKFILL = import_module(
+    "storage.migrations.versions.0020_s5_runs_step_totals"
+).BACKFILL
 
 
 @pytest.fixture(scope="module")
@@ -233,7 +237,7 @@ def runs_engine(database_url: str) -> Iterator[Engine]:
             FROM generate_series(1, {RUNS}, 5) AS i"""
         )
         # Summed before the evaluation runs are recorded, as the triggers would have.
-        for statement in SET_WISE_ROLLUPS + LIFETIME_TOTALS_BACKFILL:
+        for statement in (*SET_WISE_ROLLUPS, *LIFETIME_TOTALS_BACKFILL, RUN_STEP_TOTALS_BACKFILL):
             conn.exec_driver_sql(statement)
         conn.exec_driver_sql(
             f"""INSERT INTO evaluation_runs (run_id, evaluation_id, item_index)
@@ -301,6 +305,11 @@ def captured_plans(engine: Engine, read: Callable[[Session], object]) -> list[li
 def plan_of(conn: Any, statement: str, parameters: Any) -> list[tuple[str, Any, Any]]:
     """``(node type, table, index)`` of every node of ``statement``'s plan."""
     (plan,) = conn.exec_driver_sql("EXPLAIN (FORMAT JSON) " + statement, parameters).one()
+    return explained_nodes(plan)
+
+
+def explained_nodes(plan: Any) -> list[tuple[str, str | None, str | None]]:
+    """An ``EXPLAIN (FORMAT JSON)`` plan's nodes: kind, table, index."""
     stack, nodes = [plan[0]["Plan"]], []
     while stack:
         node = stack.pop()
@@ -402,21 +411,32 @@ def test_the_violations_page_uses_an_index(runs_engine: Engine, where: Violation
     assert any(index for _kind, _table, index in nodes), nodes
 
 
-def test_a_runs_page_totals_use_an_index_on_the_run_id(runs_engine: Engine) -> None:
-    page = [f"run-plan-{i}" for i in range(50_000, 50_050)]
-
-    plans = captured_plans(
-        runs_engine, lambda session: ObservabilityRepository(session).run_totals(page)
-    )
-    assert_no_big_seq_scan(plans)
-    # Either index led by run_id will do: the plain one or the attempt's unique key.
+def test_a_step_results_totals_recompute_reads_the_runs_rows_by_index(
+    runs_engine: Engine,
+) -> None:
+    """The trigger of migration 0019 sums one run's step results on every write: the
+    statement it runs walks an index led by ``run_id`` (EXPLAIN of the function's
+    statement, for one run of the 100,000)."""
+    migration = import_module("storage.migrations.versions.0020_s5_runs_step_totals")
+    statement = migration.recompute("'run-plan-50000'")
+    with runs_engine.connect() as conn, conn.begin() as transaction:
+        (plan,) = conn.exec_driver_sql(f"EXPLAIN (FORMAT JSON) {statement}").one()
+        transaction.rollback()
+    nodes = explained_nodes(plan)
+    assert not any(kind == "Seq Scan" for kind, _, _ in nodes), nodes
     by_run = {"ix_step_results_run_id", "uq_step_results_attempt"}
-    assert all(any(index in by_run for _, _, index in nodes) for nodes in plans), plans
+    assert any(index in by_run for _, table, index in nodes if table == "step_results"), nodes
+    assert any(index == "run_step_totals_pkey" for _, _, index in nodes), nodes
 
 
 HOURLY = ("step_rollups", "step_latency_buckets", "run_rollups", "run_duration_buckets")
-#: The hourly rollups and their 6-hour and daily rows (kept from the hourly ones).
-ROLLUPS = HOURLY + tuple(f"{table}_{span}" for table in HOURLY for span in ROLLUP_SPANS)
+#: The hourly rollups and their 6-hour and daily rows (kept from the hourly ones), and
+#: each run's step totals (migration 0019).
+ROLLUPS = (
+    HOURLY
+    + tuple(f"{table}_{span}" for table in HOURLY for span in ROLLUP_SPANS)
+    + ("run_step_totals",)
+)
 
 
 def rollup_rows(conn: Any) -> dict[str, list[Any]]:
@@ -473,7 +493,7 @@ def test_the_set_wise_rollups_match_the_triggers(runs_engine: Engine) -> None:
         )
         by_triggers = rollup_rows(conn)
         conn.exec_driver_sql(f"TRUNCATE {', '.join(ROLLUPS)}")
-        for statement in SET_WISE_ROLLUPS:
+        for statement in (*SET_WISE_ROLLUPS, RUN_STEP_TOTALS_BACKFILL):
             conn.exec_driver_sql(statement)
         set_wise = rollup_rows(conn)
         transaction.rollback()
@@ -547,16 +567,22 @@ LATER = (datetime.now(UTC) - timedelta(hours=16), "run-plan-50000")
 def test_runs_listing_pages_walk_their_index(
     runs_engine: Engine, query: RunQuery, after: Any, index: str | None
 ) -> None:
+    # The API's reader runs this statement's text, compiled once per filter shape.
+    shape = _shape(query, after, postgresql=True)
+    assert str(_page_statement(shape).compile(dialect=runs_engine.dialect)) == _page_sql(shape)
+
     def read(session: Session) -> None:
-        rows = RunListing(session).page(query, after=after, limit=51)
-        if rows:
-            ObservabilityRepository(session).run_totals([row.id for row in rows])
+        RunListing(session).page(query, after=after, limit=51)
 
     plans = captured_plans(runs_engine, read)
+    # One statement: the page and its runs' totals (by run id), no step_results read.
+    assert len(plans) == 1, plans
     for nodes in plans:
         assert not any(
             kind == "Seq Scan" and table in LISTING_TABLES for kind, table, _ in nodes
         ), nodes
+    assert {table for _, table, _ in plans[0]} & {"step_results"} == set(), plans[0]
+    assert any(name == "run_step_totals_pkey" for _, _, name in plans[0]), plans[0]
     page_plan = {name for _kind, _table, name in plans[0]}
     if index is not None:
         # The page comes off one index in order: nothing sorts the runs.

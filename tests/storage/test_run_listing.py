@@ -4,6 +4,7 @@ the keyset cursor visits each run exactly once while new runs start."""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -12,14 +13,15 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import delete
+from sqlalchemy import delete, func, select, text
 from sqlalchemy.orm import Session
 
 from schemas.run_records import RunRecord
-from storage.database import create_db_engine, create_session_factory
-from storage.models import App, Run, RunAgentType
+from storage.database import AsyncReadPool, create_db_engine, create_session_factory
+from storage.models import App, Run, RunAgentType, StepResult
+from storage.observability import ObservabilityRepository, StepAttempt
 from storage.repositories import AppRepository, RunRepository
-from storage.run_listing import RunListing, RunQuery, VisibleRun, record_run
+from storage.run_listing import AsyncRunReader, RunListing, RunQuery, VisibleRun, record_run
 
 STATUSES = ("running", "completed", "failed", "canceled", "terminated")
 TRIGGERS = ("api", "cli", "schedule", "webhook", "batch")
@@ -127,6 +129,27 @@ def test_every_filter_combination_equals_a_python_filter(
     limit = data.draw(st.integers(1, 60))
     with factory() as session:
         assert walk(session, query, limit) == expected(rows, query)
+        url = session.get_bind().url.render_as_string(hide_password=False)
+    # The API's reader: on PostgreSQL the statement's compiled text through the async
+    # pool (one autocommit SELECT), on SQLite the session on a worker thread.
+    assert asyncio.run(walk_async(url, factory, query, limit)) == expected(rows, query)
+
+
+async def walk_async(url: str, factory: Any, query: RunQuery, limit: int) -> list[str]:
+    pool = None if url.startswith("sqlite") else AsyncReadPool(url, max_size=1)
+    reader = AsyncRunReader(pool, factory)
+    seen: list[str] = []
+    after = None
+    try:
+        while True:
+            page = await reader.page(query, after=after, limit=limit)
+            seen += [row.id for row in page]
+            if len(page) < limit:
+                return seen
+            after = (page[-1].created_at, page[-1].id)
+    finally:
+        if pool is not None:
+            await pool.close()
 
 
 def test_paging_visits_each_run_once_while_runs_start(
@@ -243,69 +266,188 @@ def test_records_and_the_reconcile_write_what_the_listing_shows(
         session.commit()
 
 
-def test_a_pages_totals_equal_a_python_sum(database_url: str) -> None:
-    """One statement per page: attempts, completed attempts, tokens, cost, and steps whose
-    last attempt did not complete (retried then completed: not failed)."""
-    import random
-
-    from storage.models import StepResult
-    from storage.observability import ObservabilityRepository
-
-    rng = random.Random(7)
-    rows = []
-    for run in range(12):
-        for step in range(rng.randint(0, 4)):
-            attempts = rng.randint(1, 3)
-            for attempt in range(1, attempts + 1):
-                last = attempt == attempts
-                rows.append(
-                    StepResult(
-                        run_id=f"run-tot-{run}",
-                        app_id="app-x",
-                        step_id=f"s{step}",
-                        activity_id=f"s{step}",
-                        status=rng.choice(["completed", "failed"]) if last else "failed",
-                        attempt=attempt,
-                        input_tokens=rng.randint(0, 9),
-                        output_tokens=rng.randint(0, 9),
-                        cost_usd=rng.randint(0, 9) / 4,
-                    )
-                )
-    engine = create_db_engine(database_url)
-    try:
-        with create_session_factory(engine)() as session:
-            session.add_all(rows)
-            session.flush()
-            ids = [f"run-tot-{run}" for run in range(12)]
-            totals = ObservabilityRepository(session).run_totals(ids)
-            session.rollback()
-    finally:
-        engine.dispose()
-    expected: dict[str, tuple[int, ...]] = {}
-    for run_id in ids:
-        mine = [r for r in rows if r.run_id == run_id]
-        if not mine:
-            continue
-        last = {r.activity_id: r for r in sorted(mine, key=lambda r: r.attempt)}
-        expected[run_id] = (
-            sum(r.status == "completed" for r in mine),
-            sum(r.status != "completed" for r in last.values()),
-            len(mine),
-            sum(r.input_tokens for r in mine),
-            sum(r.output_tokens for r in mine),
-            int(sum(r.cost_usd for r in mine) * 4),
-        )
-    assert {
-        run_id: (
-            t.steps_completed,
-            t.steps_failed,
-            t.attempts,
-            t.input_tokens,
-            t.output_tokens,
-            int(t.cost_usd * 4),
-        )
-        for run_id, t in totals.items()
-    } == expected
-    assert any(v[1] for v in expected.values()) and any(
-        v[2] > v[0] + v[1] for v in expected.values()
+def python_totals(results: list[StepResult]) -> tuple[int, int, int, int, int, float]:
+    """A run's totals by their definition: completed attempts, steps whose last attempt
+    did not complete (retried then completed: not failed), attempts, tokens, cost."""
+    last: dict[str, StepResult] = {}
+    for r in sorted(results, key=lambda r: r.attempt):
+        last[r.activity_id] = r
+    return (
+        sum(r.status == "completed" for r in results),
+        sum(r.status != "completed" for r in last.values()),
+        len(results),
+        sum(r.input_tokens for r in results),
+        sum(r.output_tokens for r in results),
+        sum(r.cost_usd for r in results),
     )
+
+
+#: One write of a step attempt: (run, step, attempt, status, tokens in, out, cost / 4).
+WRITE = st.tuples(
+    st.integers(0, 3),
+    st.integers(0, 2),
+    st.integers(1, 3),
+    st.sampled_from(["completed", "failed", "timed_out"]),
+    st.integers(0, 9),
+    st.integers(0, 9),
+    st.integers(0, 9),
+)
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    writes=st.lists(st.lists(WRITE, min_size=1, max_size=5), max_size=6),
+    rows_after=st.integers(0, 6),
+    deletes=st.lists(st.tuples(st.integers(0, 3), st.integers(0, 2)), max_size=2),
+)
+def test_the_listing_totals_equal_a_python_sum_of_the_step_results(
+    seeded: tuple[Any, list[str], list[dict[str, Any]]],
+    writes: list[list[tuple[int, int, int, str, int, int, int]]],
+    rows_after: int,
+    deletes: list[tuple[int, int]],
+) -> None:
+    """Step results written through the recorder's path (a transaction per batch:
+    upserts that overwrite an attempt, lost earlier attempts back-filled), before and
+    after the run's row is written, then some deleted: each run's totals in the listing
+    equal a Python sum of its step results as stored (``run_step_totals``, kept by the
+    triggers of migration 0019)."""
+    factory, _apps, _rows = seeded
+    prefix = f"run-tot-{uuid.uuid4().hex[:8]}"
+    with factory() as session:
+        app = AppRepository(session).create(f"totals {uuid.uuid4().hex[:8]}").id
+        session.commit()
+
+        def create_rows() -> None:
+            for run in range(4):
+                RunRepository(session).create(app, run_id=f"{prefix}-{run}", workflow_id="w")
+            session.commit()
+
+        for index, batch in enumerate(writes):
+            if index == rows_after:
+                create_rows()
+            ObservabilityRepository(session).record_attempts(
+                [
+                    (
+                        StepAttempt(
+                            run_id=f"{prefix}-{run}",
+                            app_id=app,
+                            step_id=f"s{step}",
+                            item_index=None,
+                            activity_id=f"s{step}",
+                            attempt=attempt,
+                            status=status,
+                            ended_at=BASE,
+                            input_tokens=tokens_in,
+                            output_tokens=tokens_out,
+                            cost_usd=cost / 4,
+                        ),
+                        [],
+                    )
+                    for (run, step, attempt), (status, tokens_in, tokens_out, cost) in {
+                        (w[0], w[1], w[2]): w[3:]
+                        for w in batch  # one write per attempt
+                    }.items()
+                ]
+            )
+            session.commit()
+        if rows_after >= len(writes):
+            create_rows()
+        for run, step in deletes:
+            session.execute(
+                delete(StepResult).where(
+                    StepResult.run_id == f"{prefix}-{run}", StepResult.activity_id == f"s{step}"
+                )
+            )
+        session.commit()
+        stored = list(
+            session.scalars(select(StepResult).where(StepResult.run_id.like(f"{prefix}-%")))
+        )
+        listed = RunListing(session).page(
+            RunQuery(app_id=app, include_evaluations=True), after=None, limit=10
+        )
+        assert len(listed) == 4
+        for row in listed:
+            assert (
+                row.steps_completed,
+                row.steps_failed,
+                row.attempts,
+                row.input_tokens,
+                row.output_tokens,
+                row.cost_usd,
+            ) == python_totals([r for r in stored if r.run_id == row.id]), row.id
+        session.execute(delete(StepResult).where(StepResult.run_id.like(f"{prefix}-%")))
+        session.execute(delete(App).where(App.id == app))
+        session.commit()
+
+
+def test_concurrent_writers_of_one_runs_steps_both_count(
+    seeded: tuple[Any, list[str], list[dict[str, Any]]], database_url: str
+) -> None:
+    """PostgreSQL, READ COMMITTED: two transactions write step results of the same run at
+    once (parallel steps). The second waits on the first's totals row; once the first
+    commits, its recompute sees the first's step result: the totals count both."""
+    import threading
+
+    if not database_url.startswith("postgresql"):
+        pytest.skip("SQLite has one writer at a time")
+    factory, apps, _rows = seeded
+    run_id = f"run-conc-{uuid.uuid4().hex[:8]}"
+
+    def attempt(step: str) -> StepAttempt:
+        return StepAttempt(
+            run_id=run_id,
+            app_id=apps[0],
+            step_id=step,
+            item_index=None,
+            activity_id=step,
+            attempt=1,
+            status="completed",
+            ended_at=BASE,
+            input_tokens=3,
+        )
+
+    with factory() as setup:  # the run's totals row exists: no insert to wait on
+        RunRepository(setup).create(apps[0], run_id=run_id, workflow_id="w")
+        ObservabilityRepository(setup).record_attempt(attempt("0"), [])
+        setup.commit()
+    first, second = factory(), factory()
+    try:
+        ObservabilityRepository(first).record_attempt(attempt("a"), [])
+        first.flush()
+        pid = second.scalar(select(func.pg_backend_pid()))
+        errors: list[BaseException] = []
+
+        def write_second() -> None:
+            try:
+                ObservabilityRepository(second).record_attempt(attempt("b"), [])
+                second.commit()
+            except BaseException as exc:  # reported below
+                errors.append(exc)
+
+        thread = threading.Thread(target=write_second)
+        thread.start()
+        with factory() as watch:  # until the second writer waits on the first's lock
+            while thread.is_alive() and not watch.scalar(
+                select(func.count())
+                .select_from(text("pg_stat_activity"))
+                .where(text("pid = :pid AND wait_event_type = 'Lock'"))
+                .params(pid=pid)
+            ):
+                watch.rollback()
+        assert thread.is_alive(), "the second writer did not wait for the first"
+        first.commit()
+        thread.join()
+        assert not errors, errors
+    finally:
+        first.close()
+        second.close()
+    with factory() as session:
+        (row,) = RunListing(session).page(
+            RunQuery(app_id=apps[0], include_evaluations=True), after=None, limit=1
+        )
+        assert (row.id, row.attempts, row.steps_completed, row.input_tokens) == (run_id, 3, 3, 9)
+        session.execute(delete(StepResult).where(StepResult.run_id == run_id))
+        session.execute(delete(Run).where(Run.id == run_id))
+        session.commit()

@@ -276,14 +276,12 @@ def test_a_rows_json_is_the_models_json() -> None:
     from api.observability.service import run_summary_json
     from schemas.observability import RunSummaryPublic
     from schemas.triggers import RunTrigger
-    from storage.observability import RunTotals
     from storage.run_listing import RunRow
 
     started = datetime(2026, 12, 7, 10, 0, 0, 123456, tzinfo=UTC)
     rows = [
         (
             RunRow("run-a", "app-a", "1.0.0", ["x", "y"], "running", started, None, "cli", None),
-            None,
             None,
         ),
         (
@@ -297,8 +295,6 @@ def test_a_rows_json_is_the_models_json() -> None:
                 started + timedelta(seconds=3, microseconds=7),
                 "schedule",
                 "sch-1",
-            ),
-            RunTotals(
                 steps_completed=2,
                 steps_failed=1,
                 attempts=4,
@@ -309,8 +305,8 @@ def test_a_rows_json_is_the_models_json() -> None:
             "http://ui/namespaces/default/workflows/run-b",
         ),
     ]
-    for row, total, url in rows:
-        t = total or RunTotals()
+    for row, url in rows:
+        t = row
         model = RunSummaryPublic(
             run_id=row.id,
             app_id=row.app_id,
@@ -332,5 +328,5 @@ def test_a_rows_json_is_the_models_json() -> None:
             temporal_ui_url=url,
             trigger=RunTrigger(kind=row.trigger_kind, id=row.trigger_id),  # type: ignore[arg-type]
         )
-        assert run_summary_json(row, total, url) == model.model_dump(mode="json")
-        assert list(run_summary_json(row, total, url)) == list(model.model_dump(mode="json"))
+        assert run_summary_json(row, url) == model.model_dump(mode="json")
+        assert list(run_summary_json(row, url)) == list(model.model_dump(mode="json"))
