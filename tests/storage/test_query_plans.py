@@ -414,7 +414,7 @@ def test_the_violations_page_uses_an_index(runs_engine: Engine, where: Violation
 def test_a_step_results_totals_recompute_reads_the_runs_rows_by_index(
     runs_engine: Engine,
 ) -> None:
-    """The trigger of migration 0019 sums one run's step results on every write: the
+    """The trigger of migration 0020 sums one run's step results on every write: the
     statement it runs walks an index led by ``run_id`` (EXPLAIN of the function's
     statement, for one run of the 100,000)."""
     migration = import_module("storage.migrations.versions.0020_s5_runs_step_totals")
@@ -431,7 +431,7 @@ def test_a_step_results_totals_recompute_reads_the_runs_rows_by_index(
 
 HOURLY = ("step_rollups", "step_latency_buckets", "run_rollups", "run_duration_buckets")
 #: The hourly rollups and their 6-hour and daily rows (kept from the hourly ones), and
-#: each run's step totals (migration 0019).
+#: each run's step totals (migration 0020).
 ROLLUPS = (
     HOURLY
     + tuple(f"{table}_{span}" for table in HOURLY for span in ROLLUP_SPANS)

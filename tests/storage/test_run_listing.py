@@ -312,7 +312,7 @@ def test_the_listing_totals_equal_a_python_sum_of_the_step_results(
     upserts that overwrite an attempt, lost earlier attempts back-filled), before and
     after the run's row is written, then some deleted: each run's totals in the listing
     equal a Python sum of its step results as stored (``run_step_totals``, kept by the
-    triggers of migration 0019)."""
+    triggers of migration 0020)."""
     factory, _apps, _rows = seeded
     prefix = f"run-tot-{uuid.uuid4().hex[:8]}"
     with factory() as session:
