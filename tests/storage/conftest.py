@@ -63,3 +63,17 @@ def session(database_url: str) -> Iterator[Session]:
         yield s
         s.rollback()
     engine.dispose()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests marked ``postgresql_only`` run once, on PostgreSQL (no SQLite case to skip)."""
+    sqlite_cases = [
+        item
+        for item in items
+        if item.get_closest_marker("postgresql_only")
+        and getattr(item, "callspec", None) is not None
+        and item.callspec.params.get("empty_database_url") == "sqlite"  # type: ignore[attr-defined]
+    ]
+    if sqlite_cases:
+        config.hook.pytest_deselected(items=sqlite_cases)
+        items[:] = [item for item in items if item not in sqlite_cases]

@@ -382,6 +382,7 @@ def test_the_listing_totals_equal_a_python_sum_of_the_step_results(
         session.commit()
 
 
+@pytest.mark.postgresql_only
 def test_concurrent_writers_of_one_runs_steps_both_count(
     seeded: tuple[Any, list[str], list[dict[str, Any]]], database_url: str
 ) -> None:
@@ -390,8 +391,6 @@ def test_concurrent_writers_of_one_runs_steps_both_count(
     commits, its recompute sees the first's step result: the totals count both."""
     import threading
 
-    if not database_url.startswith("postgresql"):
-        pytest.skip("SQLite has one writer at a time")
     factory, apps, _rows = seeded
     run_id = f"run-conc-{uuid.uuid4().hex[:8]}"
 
