@@ -85,8 +85,11 @@ def _sqlite_triggers() -> list[str]:
 
 def _postgresql_triggers() -> list[str]:
     return [
+        # A plan per call: PL/pgSQL caches a generic plan after five calls, and one made
+        # while the tables were small (or never analysed) reads them whole on every
+        # write, which made a bulk load quadratic. A custom plan sees their size.
         f"""CREATE FUNCTION run_step_totals_of(rid varchar) RETURNS void
-        LANGUAGE plpgsql AS $$ BEGIN
+        LANGUAGE plpgsql SET plan_cache_mode = force_custom_plan AS $$ BEGIN
             INSERT INTO run_step_totals (run_id) VALUES (rid) ON CONFLICT DO NOTHING;
             PERFORM 1 FROM run_step_totals WHERE run_id = rid FOR UPDATE;
             {recompute("rid")};
