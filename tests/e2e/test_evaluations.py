@@ -604,8 +604,11 @@ def test_an_evaluation_survives_the_api_and_workers_going_away_mid_run(
     assert all(i["status"] == "completed" for i in report["items"]), report["items"]
     assert report["score"] == pytest.approx(1.0)
     assert report["field_scores"] == {"extracted_data.borrower_name": pytest.approx(1.0)}
-    # The driver was the evaluation's own workflow, and it completed.
-    description = stack.call(stack.client.get_workflow_handle(evaluation_id).describe())
+    # The driver was the evaluation's own workflow, and it completed. The report is
+    # written by its last activity, so the workflow closes just after: wait for it.
+    handle = stack.client.get_workflow_handle(evaluation_id)
+    stack.call(handle.result(), timeout=60)
+    description = stack.call(handle.describe())
     assert description.workflow_type == "EvaluationWorkflow"
     assert description.status is not None and description.status.name == "COMPLETED"
 
