@@ -73,6 +73,12 @@ class FolderPart(Part):
             time.sleep(0.1)
         if process_group_members(pgid):
             os.killpg(pgid, signal.SIGKILL)
+            # SIGKILL is delivered asynchronously: wait until the kernel has taken them
+            # (the sweep after the stop would otherwise see them still running).
+            deadline = time.monotonic() + 10
+            while process_group_members(pgid) and time.monotonic() < deadline:
+                self.process.poll()
+                time.sleep(0.05)
         self.process.wait(timeout=10)
 
     def start(self) -> None:

@@ -64,10 +64,13 @@ def statements(engine: Engine) -> Iterator[list[str]]:
     event.remove(engine, "before_cursor_execute", capture)
 
 
-def write(session: Session, rng: random.Random, at: datetime, kind: str) -> None:
-    """One write of ``kind`` at ``at`` through the real write paths."""
+def write(
+    session: Session, rng: random.Random, at: datetime, kind: str, *, prefix: str = "run-kept"
+) -> None:
+    """One write of ``kind`` at ``at`` through the real write paths (a new run named
+    ``prefix-<n>``: the same seed and prefix write the same run again, an upsert)."""
     repository = ObservabilityRepository(session)
-    run_id = f"run-kept-{rng.randrange(10**9)}"
+    run_id = f"{prefix}-{rng.randrange(10**9)}"
     if kind == "delete":  # every attempt of one of the history's runs
         victim = f"run-gen-5-{rng.randrange(400):05d}"
         session.execute(delete(StepResult).where(StepResult.run_id == victim))
@@ -182,12 +185,14 @@ def test_a_second_read_keeps_the_rollups_until_a_write(
         assert _reads_rollups(read())
         return
     assert not _reads_rollups(read())  # kept: only the raw slices and the versions
+    # Runs of their own: the generated test above may have written ``run-kept-*`` runs of
+    # any seed, and the same run written again would move its earlier hour's version.
     with sessions() as writer:
-        write(writer, random.Random(1), START + timedelta(hours=12), "attempt")
+        write(writer, random.Random(1), START + timedelta(hours=12), "attempt", prefix="inside")
         writer.commit()
     assert _reads_rollups(read())  # a write in the window's hours: read again
     assert not _reads_rollups(read())
     with sessions() as writer:  # a write outside the window's hours keeps them
-        write(writer, random.Random(2), START + timedelta(hours=HOURS + 5), "attempt")
+        write(writer, random.Random(2), START + timedelta(hours=HOURS + 5), "attempt", prefix="out")
         writer.commit()
     assert not _reads_rollups(read())
