@@ -55,9 +55,13 @@ from storage.database import AsyncReadPool, create_db_engine, create_session_fac
 from storage.observability import AsyncViolationReader
 from storage.prompts import PromptRegistry, make_prompt_uri_resolver
 from storage.repositories import AsyncAppReader, AsyncAppWriter
+from storage.rollups import METRICS_READ_SETTINGS, AsyncRollupReader
 from storage.run_listing import AsyncRunReader
 
 logger = logging.getLogger(__name__)
+#: Connections for the metrics' rollup reads (PostgreSQL): each read is one round trip
+#: that waits on the event loop, so a few serve many dashboards.
+METRICS_READ_POOL_SIZE = 4
 
 DESCRIPTION = """\
 Build intelligent apps out of agents, wire them into an orchestration (YAML or JSON),
@@ -99,6 +103,18 @@ def create_app(  # noqa: PLR0915 - the composition root: one line per router and
         if is_sqlite(config.database_url)
         else AsyncReadPool(config.database_url, max_size=config.read_pool_size)
     )
+    # GET /observability/metrics's rollup reads on PostgreSQL: connections of their own,
+    # whose settings (generic plans, no parallel workers) suit those statements only.
+    metrics_pool = (
+        None
+        if read_pool is None
+        else AsyncReadPool(
+            config.database_url,
+            max_size=METRICS_READ_POOL_SIZE,
+            settings=METRICS_READ_SETTINGS,
+            prepare_threshold=0,
+        )
+    )
     gateway = TemporalGateway(
         temporal_connect or _no_temporal(config),
         address=config.temporal_address or "(not configured)",
@@ -119,8 +135,9 @@ def create_app(  # noqa: PLR0915 - the composition root: one line per router and
         await app.state.temporal_figures.close()
         if on_shutdown is not None:
             await on_shutdown()
-        if read_pool is not None:
-            await read_pool.close()
+        for pool in (read_pool, metrics_pool):
+            if pool is not None:
+                await pool.close()
         engine.dispose()
 
     app = FastAPI(
@@ -139,6 +156,7 @@ def create_app(  # noqa: PLR0915 - the composition root: one line per router and
     app.state.violation_reader = AsyncViolationReader(read_pool, app.state.session_factory)
     # GET /observability/runs: on PostgreSQL, one SELECT on the event loop, no session.
     app.state.run_reader = AsyncRunReader(read_pool, app.state.session_factory)
+    app.state.rollup_reader = AsyncRollupReader(metrics_pool, app.state.session_factory)
     # POST /apps on PostgreSQL: the app and its audit record in one statement.
     app.state.app_writer = None if read_pool is None else AsyncAppWriter(read_pool)
     app.state.schema_sources = SchemaSources(

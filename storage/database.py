@@ -123,12 +123,30 @@ class AsyncReadPool:
     Connections belong to the event loop that made them: when the running loop
     changes (test clients start one per context), idle ones are closed and new ones
     are made.
+
+    ``settings`` are server settings every connection starts with (``-c name=value``);
+    ``prepare_threshold`` is psycopg's: a statement run that many times on a connection
+    is prepared there (``0``: at once; ``None``: never).
     """
 
-    def __init__(self, database_url: str, *, max_size: int = 10, max_idle: int | None = None):
+    def __init__(
+        self,
+        database_url: str,
+        *,
+        max_size: int = 10,
+        max_idle: int | None = None,
+        settings: Mapping[str, str] | None = None,
+        prepare_threshold: int | None = 5,
+    ):
         self.conninfo = postgresql_conninfo(database_url)
+        if settings:
+            from psycopg.conninfo import make_conninfo
+
+            options = " ".join(f"-c {name}={value}" for name, value in settings.items())
+            self.conninfo = make_conninfo(self.conninfo, options=options)
         self.max_size = max_size
         self.max_idle = max_size if max_idle is None else max_idle
+        self.prepare_threshold = prepare_threshold
         self._loop: asyncio.AbstractEventLoop | None = None
         self._slots: asyncio.Semaphore | None = None
         self._idle: list[psycopg.AsyncConnection[Any]] = []
@@ -203,7 +221,9 @@ class AsyncReadPool:
     async def _connect(self) -> psycopg.AsyncConnection[Any]:
         import psycopg
 
-        return await psycopg.AsyncConnection.connect(self.conninfo, autocommit=True)
+        return await psycopg.AsyncConnection.connect(
+            self.conninfo, autocommit=True, prepare_threshold=self.prepare_threshold
+        )
 
     async def _bind_loop(self) -> asyncio.Semaphore:
         loop = asyncio.get_running_loop()

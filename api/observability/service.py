@@ -18,7 +18,7 @@ import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from google.protobuf.timestamp_pb2 import Timestamp
 from sqlalchemy.exc import IntegrityError
@@ -426,61 +426,16 @@ class ObservabilityService:
         app_id: str | None,
         agent_type: str | None,
     ) -> MetricsPublic:
-        """Aggregates over the window from the hourly rollups (``storage/rollups.py``):
-        counts and sums equal a scan of ``run_summaries`` and ``step_results``; latency
-        and duration percentiles are within 2 % of the scan's."""
-        now = datetime.now(UTC)
-        explicit_since, open_ended = since is not None, until is None or until >= now
-        until = until or now
-        since = since or until - DEFAULT_METRICS_WINDOW
-        if since >= until:
-            raise InvalidInputError.at(("query", "since"), "since must be before until")
-        client = await self.gateway.client()
-        figures = self.figures or TemporalFigures(
-            sync=lambda session: ObservabilityService(session, self.gateway).sync_run_summaries(),
-            session_factory=lambda: _Borrowed(self.session),  # type: ignore[arg-type,return-value]
-            max_age_seconds=0,
-        )
-        # The running runs started in the window; with the window reaching now, no bound
-        # above (nothing has started after now). A defaulted start moves with every
-        # request: rounded down to 10 s, the count is shared by the requests of 10 s.
-        running_since = (
-            since if explicit_since else since - timedelta(seconds=since.timestamp() % 10)
-        )
-        running_query = RunFilter(
-            app_id=app_id,
-            status="running",
-            since=running_since,
-            until=None if open_ended else until,
-            agent_type=agent_type,
-        ).query()
-        # The Temporal figures, side by side: the sync of closed runs with the count of
-        # running ones.
-        synced_at, (running, counted_at) = await asyncio.gather(
-            figures.synced(),
-            figures.get(f"running {running_query}", lambda: _count(client, running_query)),
-        )
-        window = Window.of(since, until, now=now)
-        read = RollupReader(self.session).figures(window, app_id=app_id, agent_type=agent_type)
-        by_status = read.runs.by_status
-        if running:
-            by_status["running"] = running
-        stats = read.agent_types
-        queues = sorted({s.agent_type for s in stats} | ({agent_type} if agent_type else set()))
-        found = await asyncio.gather(
-            *(figures.get(f"backlog {name}", _backlog_reader(client, name)) for name in queues)
-        )
-        backlogs = {name: value for name, (value, _at) in zip(queues, found, strict=True)}
-        read_at = min([synced_at, counted_at, *(at for _value, at in found)])
-        return metrics_public(
-            read,
+        """:func:`read_metrics` through this request's session (Temporal figures read in
+        the request unless the process's are given)."""
+        return await read_metrics(
+            _SessionRollups(self.session),
+            self._figures(),
+            self.gateway,
             since=since,
             until=until,
             app_id=app_id,
             agent_type=agent_type,
-            by_status=by_status,
-            backlogs=backlogs,
-            read_at=datetime.fromtimestamp(read_at, UTC),
         )
 
     @staticmethod
@@ -501,6 +456,67 @@ class ObservabilityService:
         except RPCError:
             return None
         return int(answer.stats.approximate_backlog_count)
+
+
+async def read_metrics(
+    rollups: AsyncRollups,
+    figures: TemporalFigures,
+    gateway: TemporalGateway,
+    *,
+    since: datetime | None,
+    until: datetime | None,
+    app_id: str | None,
+    agent_type: str | None,
+) -> MetricsPublic:
+    """``GET /observability/metrics``: aggregates over the window from the rollups
+    (``storage/rollups.py``) and the Temporal figures. Counts and sums equal a scan of
+    ``run_summaries`` and ``step_results``; latency and duration percentiles are within
+    2 % of the scan's. No session: the API's rollup reader is one round trip on the
+    event loop on PostgreSQL (:class:`~storage.rollups.AsyncRollupReader`)."""
+    now = datetime.now(UTC)
+    explicit_since, open_ended = since is not None, until is None or until >= now
+    until = until or now
+    since = since or until - DEFAULT_METRICS_WINDOW
+    if since >= until:
+        raise InvalidInputError.at(("query", "since"), "since must be before until")
+    client = await gateway.client()
+    # The running runs started in the window; with the window reaching now, no bound
+    # above (nothing has started after now). A defaulted start moves with every
+    # request: rounded down to 10 s, the count is shared by the requests of 10 s.
+    running_since = since if explicit_since else since - timedelta(seconds=since.timestamp() % 10)
+    running_query = RunFilter(
+        app_id=app_id,
+        status="running",
+        since=running_since,
+        until=None if open_ended else until,
+        agent_type=agent_type,
+    ).query()
+    # The Temporal figures, side by side: the sync of closed runs with the count of
+    # running ones.
+    synced_at, (running, counted_at) = await asyncio.gather(
+        figures.synced(),
+        figures.get(f"running {running_query}", lambda: _count(client, running_query)),
+    )
+    window = Window.of(since, until, now=now)
+    read = await rollups.figures(window, app_id=app_id, agent_type=agent_type)
+    by_status = {**read.runs.by_status, "running": running} if running else read.runs.by_status
+    stats = read.agent_types
+    queues = sorted({s.agent_type for s in stats} | ({agent_type} if agent_type else set()))
+    found = await asyncio.gather(
+        *(figures.get(f"backlog {name}", _backlog_reader(client, name)) for name in queues)
+    )
+    backlogs = {name: value for name, (value, _at) in zip(queues, found, strict=True)}
+    read_at = min([synced_at, counted_at, *(at for _value, at in found)])
+    return metrics_public(
+        read,
+        since=since,
+        until=until,
+        app_id=app_id,
+        agent_type=agent_type,
+        by_status=by_status,
+        backlogs=backlogs,
+        read_at=datetime.fromtimestamp(read_at, UTC),
+    )
 
 
 def violation_after(cursor: str | None) -> int | None:
@@ -711,6 +727,26 @@ async def _count(client: Client, query: str) -> int:
 
 def _backlog_reader(client: Client, agent_type: str) -> Callable[[], Awaitable[int | None]]:
     return lambda: ObservabilityService._backlog(client, agent_type)
+
+
+class AsyncRollups(Protocol):
+    """What :func:`read_metrics` reads the rollups through."""
+
+    async def figures(
+        self, window: Window, *, app_id: str | None, agent_type: str | None
+    ) -> WindowFigures: ...
+
+
+class _SessionRollups:
+    """A session's :class:`RollupReader` as :class:`AsyncRollups` (read on the loop)."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    async def figures(
+        self, window: Window, *, app_id: str | None, agent_type: str | None
+    ) -> WindowFigures:
+        return RollupReader(self.session).figures(window, app_id=app_id, agent_type=agent_type)
 
 
 class _Borrowed:

@@ -12,8 +12,10 @@ what is committed. On SQLite nothing is kept, and the same comparisons hold.
 
 from __future__ import annotations
 
+import asyncio
 import random
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from dataclasses import astuple
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -24,10 +26,16 @@ from sqlalchemy import delete, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from storage.database import create_db_engine, create_session_factory
+from storage.database import AsyncReadPool, create_db_engine, create_session_factory
 from storage.models import RunSummary, StepResult
 from storage.observability import ObservabilityRepository, StepAttempt, ViolationInput
-from storage.rollups import RollupReader, Window
+from storage.rollups import (
+    METRICS_READ_SETTINGS,
+    AsyncRollupReader,
+    RollupReader,
+    Window,
+    WindowFigures,
+)
 from tests.storage.test_rollups import (
     AGENT_TYPES,
     APPS,
@@ -62,6 +70,62 @@ def statements(engine: Engine) -> Iterator[list[str]]:
     event.listen(engine, "before_cursor_execute", capture)
     yield seen
     event.remove(engine, "before_cursor_execute", capture)
+
+
+class CountingPool(AsyncReadPool):
+    """The API's metrics pool (its settings, statements prepared at once), counting the
+    statements sent: each is one round trip."""
+
+    def __init__(self, database_url: str) -> None:
+        super().__init__(
+            database_url, max_size=1, settings=METRICS_READ_SETTINGS, prepare_threshold=0
+        )
+        self.sent: list[str] = []
+
+    async def fetch(
+        self, query: str, params: Mapping[str, Any], *, first_only: bool
+    ) -> list[tuple[Any, ...]]:
+        self.sent.append(query)
+        return await super().fetch(query, params, first_only=first_only)
+
+
+class LoopReader:
+    """``GET /observability/metrics``'s reader (:class:`AsyncRollupReader`: the pool on
+    PostgreSQL, a session on a thread on SQLite) with :class:`RollupReader`'s figure
+    methods, on an event loop of its own."""
+
+    def __init__(self, engine: Engine, database_url: str) -> None:
+        self.loop = asyncio.new_event_loop()
+        self.pool = CountingPool(database_url) if engine.dialect.name == "postgresql" else None
+        self.reader = AsyncRollupReader(self.pool, create_session_factory(engine))
+
+    def figures(self, window: Window, *, app_id: str | None, agent_type: str | None) -> Any:
+        read = self.reader.figures(window, app_id=app_id, agent_type=agent_type)
+        return self.loop.run_until_complete(read)
+
+    def agent_types(self, window: Window, *, app_id: str | None, agent_type: str | None) -> Any:
+        return self.figures(window, app_id=app_id, agent_type=agent_type).agent_types
+
+    def models(self, window: Window, *, app_id: str | None, agent_type: str | None) -> Any:
+        return self.figures(window, app_id=app_id, agent_type=agent_type).models
+
+    def runs(self, window: Window, *, app_id: str | None, agent_type: str | None) -> Any:
+        return self.figures(window, app_id=app_id, agent_type=agent_type).runs
+
+    def cost_by_day(self, window: Window, *, app_id: str | None) -> Any:
+        return self.figures(window, app_id=app_id, agent_type=None).cost_by_day
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.loop.run_until_complete(self.pool.close())
+        self.loop.close()
+
+
+@pytest.fixture(scope="module")
+def loop_reader(engine: Engine, database_url: str) -> Iterator[LoopReader]:
+    reader = LoopReader(engine, database_url)
+    yield reader
+    reader.close()
 
 
 def write(
@@ -131,6 +195,7 @@ def write(
 )
 def test_a_write_between_two_reads_shows_in_the_second(
     engine: Engine,
+    loop_reader: LoopReader,
     a: datetime,
     b: datetime,
     ends_now: bool,
@@ -144,8 +209,11 @@ def test_a_write_between_two_reads_shows_in_the_second(
     app_id, agent_type = filters
     now = until if ends_now else None
     sessions = create_session_factory(engine)
-    with sessions() as reader:  # fills (or checks) what is kept
+    with sessions() as reader:  # fills (or checks) what is kept, by both readers
         assert_figures_equal_the_scan(reader, since, until, app_id, agent_type, now=now)
+        assert_figures_equal_the_scan(
+            reader, since, until, app_id, agent_type, now=now, reader=loop_reader
+        )
     rng = random.Random(seed)
     with sessions() as writer:
         for at, kind in writes:
@@ -158,6 +226,9 @@ def test_a_write_between_two_reads_shows_in_the_second(
             writer.rollback()
     with sessions() as reader:
         assert_figures_equal_the_scan(reader, since, until, app_id, agent_type, now=now)
+        assert_figures_equal_the_scan(
+            reader, since, until, app_id, agent_type, now=now, reader=loop_reader
+        )
 
 
 def _reads_rollups(statements: list[str]) -> bool:
@@ -196,3 +267,52 @@ def test_a_second_read_keeps_the_rollups_until_a_write(
         write(writer, random.Random(2), START + timedelta(hours=HOURS + 5), "attempt", prefix="out")
         writer.commit()
     assert not _reads_rollups(read())
+
+
+def test_the_event_loop_reader_sends_one_prepared_statement_with_a_generic_plan(
+    engine: Engine, database_url: str
+) -> None:
+    """The API's reader (PostgreSQL): a read of a kept window is one statement — the raw
+    slices and the versions — sent on one autocommit connection (no pre-ping, no
+    ``BEGIN``/``COMMIT``), prepared there and run with its generic plan (planned once,
+    not per read); its figures are the session reader's."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite: a session on a worker thread, nothing kept")
+    loop_reader = LoopReader(engine, database_url)  # a connection of its own
+    assert loop_reader.pool is not None
+    pool = loop_reader.pool
+    since, until = START + timedelta(hours=2, minutes=35), START + timedelta(hours=40, minutes=5)
+    window = Window.of(since, until)
+    first = loop_reader.figures(window, app_id=None, agent_type="mapper")
+    pool.sent.clear()
+    kept = [loop_reader.figures(window, app_id=None, agent_type="mapper") for _ in range(3)]
+    assert len(pool.sent) == 3 and len(set(pool.sent)) == 1, pool.sent
+    assert "rollup_versions" in pool.sent[0] and "step_latency_buckets" not in pool.sent[0]
+    with create_session_factory(engine)() as session:
+        want = RollupReader(session).figures(window, app_id=None, agent_type="mapper")
+    assert all(_same(have, want) for have in (first, *kept))
+    plans = loop_reader.loop.run_until_complete(
+        pool.fetch_all(
+            "SELECT statement, generic_plans, custom_plans FROM pg_prepared_statements", {}
+        )
+    )
+    loop_reader.close()
+    ours = {text: (generic, custom) for text, generic, custom in plans if "rollup" in text}
+    assert len(ours) == 2, plans  # the whole read and the kept read, each prepared once
+    (kept_plans,) = [n for text, n in ours.items() if "step_latency_buckets" not in text]
+    assert kept_plans == (3, 0), plans
+
+
+def _same(have: WindowFigures, want: WindowFigures) -> bool:
+    """Equal figures (costs summed in another order may differ in the last bits)."""
+
+    def rounded(figures: WindowFigures) -> Any:
+        agent_types = [
+            (*astuple(a)[:6], a.schema_violations, a.latencies, round(a.cost_usd, 9))
+            for a in figures.agent_types
+        ]
+        models = [(*astuple(m)[:4], round(m.cost_usd, 9)) for m in figures.models]
+        days = [(d, a, round(c, 9), t) for d, a, c, t in figures.cost_by_day]
+        return agent_types, models, figures.runs, days
+
+    return bool(rounded(have) == rounded(want))

@@ -467,10 +467,12 @@ def assert_figures_equal_the_scan(
     agent_type: str | None,
     *,
     now: datetime | None,
+    reader: Any = None,
 ) -> None:
     """Every figure of the rollup read of ``[since, until)`` (as if read at ``now``)
-    equals the scan's."""
-    reader = RollupReader(session)
+    equals the scan's; read by ``reader`` (one with :class:`RollupReader`'s figure
+    methods), by default the session's."""
+    reader = reader or RollupReader(session)
     cut = Window.of(since, until, now=now)
 
     expected = {
