@@ -45,7 +45,9 @@ outside the window, whichever spans less time that can hold rows (:class:`Window
 most half an hour of raw rows at each end, and none at an end that is now. The raw
 slices are aggregated through the tables' ``ended_at``/``started_at``/``created_at``
 indexes, so counts and sums equal the scan's exactly, for any ``since``/``until``. All of
-it is one statement per request (:meth:`RollupReader.figures`).
+it is one statement per request (:meth:`RollupReader.figures`). The API reads through
+:class:`AsyncRollupReader`: the same statements, on PostgreSQL one autocommit round trip
+on the event loop, each statement prepared once and planned generically.
 """
 
 from __future__ import annotations

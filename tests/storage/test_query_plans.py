@@ -7,6 +7,7 @@ requested order and never scan the apps table sequentially, whatever page is ask
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
@@ -15,6 +16,8 @@ from typing import Any
 
 import psycopg
 import pytest
+from psycopg.conninfo import make_conninfo
+from psycopg.sql import Literal as sql_literal
 from sqlalchemy import Engine, event, insert
 from sqlalchemy.orm import Session
 
@@ -22,7 +25,14 @@ from storage.database import create_db_engine, create_session_factory, postgresq
 from storage.models import ROLLUP_SPANS, App
 from storage.observability import ObservabilityRepository, ViolationFilter, violation_page_sql
 from storage.repositories import AppQuery, _app_page_json_sql, _app_page_params, app_page_shape
-from storage.rollups import RollupReader, Window
+from storage.rollups import (
+    METRICS_READ_SETTINGS,
+    KeptFigures,
+    RollupReader,
+    Window,
+    _psycopg_text_of,
+    _Read,
+)
 from storage.run_listing import RunListing, RunQuery, _page_sql, _page_statement, _shape
 from tests.storage.conftest import PG_ADMIN
 
@@ -325,32 +335,46 @@ def assert_no_big_seq_scan(plans: list[list[Any]]) -> None:
         )
 
 
+#: ``(minutes, app_id, agent_type)`` of the metrics windows the plans are checked for.
+METRICS_WINDOWS = [
+    (24 * 60, None, None),
+    (24 * 60, "app-plan7", None),
+    (6 * 60 + 7, None, "mapper"),
+    (45, None, None),
+    (24 * 60 + 20, None, None),
+    (6 * 60 + 40, "app-plan7", "mapper"),
+    (50, None, None),
+    (7 * 24 * 60, None, None),
+    (30 * 24 * 60, "app-plan7", None),
+    (30 * 24 * 60 + 20, None, "mapper"),
+]
+METRICS_WINDOW_IDS = [
+    "24h-platform",
+    "24h-app",
+    "6h-agent-type",
+    "45min",
+    "ends-now-24h-platform",
+    "ends-now-6h-app-agent-type",
+    "ends-now-50min",
+    "ends-now-7d-platform",
+    "ends-now-30d-app",
+    "ends-now-30d-agent-type",
+]
+
+
+def metrics_window(request: pytest.FixtureRequest, minutes: int) -> Window:
+    """The window of a :data:`METRICS_WINDOWS` case: ending 13 minutes ago, read then
+    (``ends-now``: what a dashboard reads) or later."""
+    ends_now = "ends-now" in request.node.callspec.id
+    until = datetime.now(UTC) - timedelta(minutes=13)
+    window = Window.of(until - timedelta(minutes=minutes), until, now=until if ends_now else None)
+    if ends_now:
+        assert window.cuts
+    return window
+
+
 @pytest.mark.parametrize(
-    ("minutes", "app_id", "agent_type"),
-    [
-        (24 * 60, None, None),
-        (24 * 60, "app-plan7", None),
-        (6 * 60 + 7, None, "mapper"),
-        (45, None, None),
-        (24 * 60 + 20, None, None),
-        (6 * 60 + 40, "app-plan7", "mapper"),
-        (50, None, None),
-        (7 * 24 * 60, None, None),
-        (30 * 24 * 60, "app-plan7", None),
-        (30 * 24 * 60 + 20, None, "mapper"),
-    ],
-    ids=[
-        "24h-platform",
-        "24h-app",
-        "6h-agent-type",
-        "45min",
-        "ends-now-24h-platform",
-        "ends-now-6h-app-agent-type",
-        "ends-now-50min",
-        "ends-now-7d-platform",
-        "ends-now-30d-app",
-        "ends-now-30d-agent-type",
-    ],
+    ("minutes", "app_id", "agent_type"), METRICS_WINDOWS, ids=METRICS_WINDOW_IDS
 )
 def test_metrics_reads_use_rollups_and_indexed_edges(
     request: pytest.FixtureRequest,
@@ -362,11 +386,7 @@ def test_metrics_reads_use_rollups_and_indexed_edges(
     """Edges (raw slices added) and cuts (raw slices of a rollup hour taken away, as a
     window ending now reads its last hour) both walk the time indexes; the whole read
     is one statement, and windows of days read the daily rows (migration 0018)."""
-    ends_now = "ends-now" in request.node.callspec.id
-    until = datetime.now(UTC) - timedelta(minutes=13)
-    window = Window.of(until - timedelta(minutes=minutes), until, now=until if ends_now else None)
-    if ends_now:
-        assert window.cuts
+    window = metrics_window(request, minutes)
 
     def read(session: Session) -> None:
         RollupReader(session).figures(window, app_id=app_id, agent_type=agent_type)
@@ -383,6 +403,55 @@ def test_metrics_reads_use_rollups_and_indexed_edges(
     assert len(again) == 1, again
     assert_no_big_seq_scan(again)
     touched = {table for _kind, table, _index in again[0]}
+    assert "rollup_versions" in touched and not touched & set(ROLLUPS), touched
+
+
+@pytest.mark.parametrize(
+    ("minutes", "app_id", "agent_type"), METRICS_WINDOWS, ids=METRICS_WINDOW_IDS
+)
+def test_the_apis_metrics_statements_have_indexed_generic_plans(
+    request: pytest.FixtureRequest,
+    runs_engine: Engine,
+    database_url: str,
+    minutes: int,
+    app_id: str | None,
+    agent_type: str | None,
+) -> None:
+    """The API reads the metrics through connections that plan each statement once,
+    generically (:data:`~storage.rollups.METRICS_READ_SETTINGS`): the plans it keeps for
+    the whole read and the kept read (prepared as psycopg prepares them, ``EXPLAIN
+    EXECUTE``d with the read's values) never scan a big table either."""
+    window = metrics_window(request, minutes)
+    kept = KeptFigures()
+    conninfo = make_conninfo(
+        postgresql_conninfo(database_url),
+        options=" ".join(f"-c {k}={v}" for k, v in METRICS_READ_SETTINGS.items()),
+    )
+    with psycopg.connect(conninfo, autocommit=True, prepare_threshold=0) as conn:
+        plans = []
+        for step in ("whole", "kept"):
+            read = _Read(window, app_id, agent_type, "postgresql", kept)
+            statement = read.statement() if step == "whole" else read.kept_statement()
+            assert statement is not None
+            shape, values = statement
+            sql = _psycopg_text_of(shape)
+            rows = conn.execute(sql, values).fetchall()
+            if step == "whole":
+                read.from_all(rows)
+            (name,) = conn.execute(
+                "SELECT name FROM pg_prepared_statements ORDER BY prepare_time DESC LIMIT 1"
+            ).fetchone() or [None]
+            # psycopg numbers the parameters by their first appearance in the text.
+            names = list(dict.fromkeys(re.findall(r"%\((\w+)\)s", sql)))
+            literals = ", ".join(sql_literal(values[n]).as_string(conn) for n in names)
+            (plan,) = conn.execute(
+                f"EXPLAIN (FORMAT JSON) EXECUTE {name}({literals})"
+            ).fetchone() or [None]
+            plans.append(explained_nodes(plan))
+        generic = conn.execute("SELECT generic_plans, custom_plans FROM pg_prepared_statements")
+        assert all(custom == 0 for _generic, custom in generic.fetchall())
+    assert_no_big_seq_scan(plans)
+    touched = {table for _kind, table, _index in plans[1]}
     assert "rollup_versions" in touched and not touched & set(ROLLUPS), touched
 
 
