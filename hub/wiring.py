@@ -99,13 +99,15 @@ def build_api(settings: Settings, config: ApiConfig | None = None) -> FastAPI:
             interceptors=tracing_interceptors(),
         )
 
+    config = config or api_config(settings)
     temporal_connect: Callable[[], Awaitable[Client]] = connect_client
     on_shutdown: Callable[[], Awaitable[None]] | None = None
+    orchestrator: InProcessOrchestrator | None = None
     if settings.api_orchestrator:
         orchestrator = InProcessOrchestrator(settings)
         temporal_connect, on_shutdown = orchestrator.attach(connect_client), orchestrator.close
     app = create_app(
-        config or api_config(settings),
+        config,
         temporal_connect=temporal_connect,
         artifact_store=artifact_store_from_uri(settings.resolved_artifact_root),
         prompt_registry=prompt_registry(settings),
@@ -113,6 +115,10 @@ def build_api(settings: Settings, config: ApiConfig | None = None) -> FastAPI:
         on_shutdown=on_shutdown,
         payload_codec=settings.payload_codec,
     )
+    if orchestrator is not None and config.database_url == settings.resolved_database_url:
+        # One pool for the API and its orchestrator worker (the app disposes of it after
+        # the worker has stopped).
+        orchestrator.share_sessions(app.state.session_factory)
     return instrument_http_app(app, "api", provider)
 
 

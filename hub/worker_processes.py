@@ -12,6 +12,7 @@ import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager
 
+from sqlalchemy.orm import Session, sessionmaker
 from temporalio.client import Client
 from temporalio.worker import Worker, WorkerDeploymentConfig
 
@@ -40,12 +41,22 @@ from workers.temporal_client import connect
 logger = logging.getLogger(__name__)
 
 
-def deployed_plan_loader(settings: Settings) -> DeployedPlanLoader:
+def worker_sessions(settings: Settings) -> sessionmaker[Session]:
+    """The hub database for one process's workers: one engine, so one connection pool,
+    shared by the step recorder, the plan loader, batches, evaluations and run records.
+
+    On SQLite each connection parses its own copy of the schema (about 0.6 MiB with the
+    rollups' triggers) and keeps its own page cache: a pool per consumer held
+    connections that one pool's would serve.
+    """
+    return create_session_factory(create_db_engine(settings.resolved_database_url))
+
+
+def deployed_plan_loader(sessions: sessionmaker[Session]) -> DeployedPlanLoader:
     """``app_id -> plan of its deployed release`` read from the hub database."""
-    factory = create_session_factory(create_db_engine(settings.resolved_database_url))
 
     def load(app_id: str) -> ExecutionPlan | None:
-        with session_scope(factory) as session:
+        with session_scope(sessions) as session:
             return ReleaseRepository(session).get_deployed_plan(app_id)
 
     async def load_async(app_id: str) -> ExecutionPlan | None:
@@ -56,15 +67,15 @@ def deployed_plan_loader(settings: Settings) -> DeployedPlanLoader:
 
 
 @asynccontextmanager
-async def step_activities(settings: Settings) -> AsyncIterator[AgentActivities]:
+async def step_activities(
+    settings: Settings, sessions: sessionmaker[Session]
+) -> AsyncIterator[AgentActivities]:
     """``invoke_agent`` with what it needs: HTTP client, artifact store, step-result recorder."""
     store = artifact_store_from_uri(settings.resolved_artifact_root)
-    # Every attempt of every step is recorded for the observability endpoints.
-    session_factory = create_session_factory(create_db_engine(settings.resolved_database_url))
-    # The table set through PUT /settings/prices, else the price file (re-read every 30 s).
-    recorder = StepResultRecorder(
-        session_factory, DatabasePrices(session_factory, settings.prices_file)
-    )
+    # Every attempt of every step is recorded for the observability endpoints; the
+    # prices are the table set through PUT /settings/prices, else the price file
+    # (re-read every 30 s).
+    recorder = StepResultRecorder(sessions, DatabasePrices(sessions, settings.prices_file))
     try:
         async with build_agent_http_client() as http:
             yield AgentActivities(
@@ -75,15 +86,17 @@ async def step_activities(settings: Settings) -> AsyncIterator[AgentActivities]:
 
 
 def orchestrator_worker(
-    settings: Settings, client: Client, agent_activities: AgentActivities
+    settings: Settings,
+    client: Client,
+    agent_activities: AgentActivities,
+    sessions: sessionmaker[Session],
 ) -> Worker:
     """The worker of the orchestration workflow (and of its ``dispatch: local`` steps),
     of batches and of evaluations."""
-    sessions = create_session_factory(create_db_engine(settings.resolved_database_url))
     return build_orchestrator_worker(
         client,
         PlanActivities(
-            deployed_plan_loader(settings), artifact_store_from_uri(settings.resolved_artifact_root)
+            deployed_plan_loader(sessions), artifact_store_from_uri(settings.resolved_artifact_root)
         ),
         agent_activities,
         batch_activities=BatchActivities(sessions),
@@ -118,10 +131,11 @@ async def run_worker_processes(
         interceptors=tracing_interceptors(),
         runtime=temporal_runtime(settings),
     )
-    async with step_activities(settings) as agent_activities:
+    sessions = worker_sessions(settings)
+    async with step_activities(settings, sessions) as agent_activities:
         workers: list[Worker] = []
         if orchestrator:
-            workers.append(orchestrator_worker(settings, client, agent_activities))
+            workers.append(orchestrator_worker(settings, client, agent_activities, sessions))
         workers += [
             build_agent_worker(client, t, agent_activities, deployment=deployment(settings))
             for t in agent_types
@@ -152,9 +166,14 @@ class InProcessOrchestrator:
 
     def __init__(self, settings: Settings) -> None:
         self._settings = settings
+        self._sessions: sessionmaker[Session] | None = None
         self._stack = AsyncExitStack()
         self._worker: Worker | None = None
         self._task: asyncio.Task[None] | None = None
+
+    def share_sessions(self, sessions: sessionmaker[Session]) -> None:
+        """Use the API's sessions (and so its connection pool) instead of a pool of its own."""
+        self._sessions = sessions
 
     def attach(
         self, connect_client: Callable[[], Awaitable[Client]]
@@ -164,8 +183,11 @@ class InProcessOrchestrator:
         async def connect_and_start() -> Client:
             client = await connect_client()
             if self._worker is None:
-                activities = await self._stack.enter_async_context(step_activities(self._settings))
-                self._worker = orchestrator_worker(self._settings, client, activities)
+                sessions = self._sessions or worker_sessions(self._settings)
+                activities = await self._stack.enter_async_context(
+                    step_activities(self._settings, sessions)
+                )
+                self._worker = orchestrator_worker(self._settings, client, activities, sessions)
                 self._task = asyncio.create_task(self._worker.run(), name="api-orchestrator")
                 self._task.add_done_callback(_log_stop)
                 logger.info("orchestrator worker running in the API process")
