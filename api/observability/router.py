@@ -43,9 +43,7 @@ router = APIRouter(prefix="/observability", tags=["observability"])
 async def observability_service(request: Request, session: SessionDep) -> ObservabilityService:
     # async: a plain ``def`` dependency would cost the request a worker-thread hop.
     gateway: TemporalGateway = request.app.state.temporal
-    return ObservabilityService(
-        session=session, gateway=gateway, figures=request.app.state.temporal_figures
-    )
+    return ObservabilityService(session=session, gateway=gateway)
 
 
 ServiceDep = Annotated[ObservabilityService, Depends(observability_service)]

@@ -18,7 +18,7 @@ import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any, Protocol
+from typing import Any
 
 from google.protobuf.timestamp_pb2 import Timestamp
 from sqlalchemy.exc import IntegrityError
@@ -64,7 +64,7 @@ from schemas.workflow_contract import (
 )
 from storage.models import RunSummary, StepResult
 from storage.observability import ObservabilityRepository
-from storage.rollups import RollupReader, Window, WindowFigures, histogram_percentile
+from storage.rollups import AsyncRollupReader, Window, WindowFigures, histogram_percentile
 from storage.run_listing import AsyncRunReader, Keyset, RunListing, RunQuery, RunRow, VisibleRun
 
 logger = logging.getLogger("hub.api.observability")
@@ -272,21 +272,10 @@ class ObservabilityService:
 
     session: Session
     gateway: TemporalGateway
-    #: The process's Temporal figures kept fresh off the request path; ``None``: read
-    #: them from Temporal in the request.
-    figures: TemporalFigures | None = None
     #: The process's turn through running rows (the reconcile); ``None``: a fresh one.
     running_check: RunningCheck | None = None
 
     # ------------------------------------------------------------------ runs
-
-    def _figures(self) -> TemporalFigures:
-        """The process's Temporal figures, or (no process) ones read in this request."""
-        return self.figures or TemporalFigures(
-            sync=lambda session: ObservabilityService(session, self.gateway).sync_run_summaries(),
-            session_factory=lambda: _Borrowed(self.session),  # type: ignore[arg-type,return-value]
-            max_age_seconds=0,
-        )
 
     @staticmethod
     def _summary_row(execution: WorkflowExecution) -> RunSummary:
@@ -416,28 +405,6 @@ class ObservabilityService:
             spans=spans,
         )
 
-    # --------------------------------------------------------------- metrics
-
-    async def metrics(
-        self,
-        *,
-        since: datetime | None,
-        until: datetime | None,
-        app_id: str | None,
-        agent_type: str | None,
-    ) -> MetricsPublic:
-        """:func:`read_metrics` through this request's session (Temporal figures read in
-        the request unless the process's are given)."""
-        return await read_metrics(
-            _SessionRollups(self.session),
-            self._figures(),
-            self.gateway,
-            since=since,
-            until=until,
-            app_id=app_id,
-            agent_type=agent_type,
-        )
-
     @staticmethod
     async def _backlog(client: Client, agent_type: str) -> int | None:
         """Approximate backlog of ``agent-<type>`` (what worker autoscaling keys on)."""
@@ -459,7 +426,7 @@ class ObservabilityService:
 
 
 async def read_metrics(
-    rollups: AsyncRollups,
+    rollups: AsyncRollupReader,
     figures: TemporalFigures,
     gateway: TemporalGateway,
     *,
@@ -727,39 +694,6 @@ async def _count(client: Client, query: str) -> int:
 
 def _backlog_reader(client: Client, agent_type: str) -> Callable[[], Awaitable[int | None]]:
     return lambda: ObservabilityService._backlog(client, agent_type)
-
-
-class AsyncRollups(Protocol):
-    """What :func:`read_metrics` reads the rollups through."""
-
-    async def figures(
-        self, window: Window, *, app_id: str | None, agent_type: str | None
-    ) -> WindowFigures: ...
-
-
-class _SessionRollups:
-    """A session's :class:`RollupReader` as :class:`AsyncRollups` (read on the loop)."""
-
-    def __init__(self, session: Session) -> None:
-        self.session = session
-
-    async def figures(
-        self, window: Window, *, app_id: str | None, agent_type: str | None
-    ) -> WindowFigures:
-        return RollupReader(self.session).figures(window, app_id=app_id, agent_type=agent_type)
-
-
-class _Borrowed:
-    """The request's own session as a context manager that does not close it."""
-
-    def __init__(self, session: Session) -> None:
-        self.session = session
-
-    def __enter__(self) -> Session:
-        return self.session
-
-    def __exit__(self, *_exc: object) -> None:
-        return None
 
 
 @dataclass

@@ -17,7 +17,7 @@ from temporalio.common import SearchAttributeKey, SearchAttributePair, TypedSear
 
 from api.app import create_app
 from api.config import ApiConfig
-from api.observability.service import ObservabilityService
+from api.observability.service import ObservabilityService, read_metrics
 from api.observability.temporal_figures import TemporalFigures
 from schemas.names import WORKFLOW_TYPE
 from storage.migrations import upgrade
@@ -187,11 +187,23 @@ async def test_metrics_give_temporals_figures_no_older_than_their_age(
                 == {"running": 2, "terminated": 1}
             )
             assert after["runs_total"] == 3
-            # Without the process's figures (max age 0), the service reads them itself.
-            with api.state.session_factory() as session:
-                direct = await ObservabilityService(session, api.state.temporal).metrics(
-                    since=None, until=None, app_id=app_id, agent_type=None
-                )
+            # Figures read in the request itself (max age 0) say the same.
+            in_request = TemporalFigures(
+                sync=lambda session: ObservabilityService(
+                    session, api.state.temporal
+                ).sync_run_summaries(),
+                session_factory=api.state.session_factory,
+                max_age_seconds=0,
+            )
+            direct = await read_metrics(
+                api.state.rollup_reader,
+                in_request,
+                api.state.temporal,
+                since=None,
+                until=None,
+                app_id=app_id,
+                agent_type=None,
+            )
             assert direct.runs_by_status == after["runs_by_status"]
     finally:
         for handle in handles[1:]:
