@@ -7,7 +7,9 @@ plus the payload codec that encrypts what goes into history when one is configur
 
 A connection that cannot work fails at once with a message naming the setting to fix
 (``HUB_TEMPORAL_TLS_CA``, ``HUB_TEMPORAL_TLS_CERT``…): the SDK does not retry a failed
-connect, and neither do we.
+connect, and neither do we, with one exception. A server that is still starting listens
+before its frontend serves and answers ``Unavailable: Frontend is not healthy yet``; that
+passes within a second or two, so :func:`connect` tries again until its timeout.
 """
 
 from __future__ import annotations
@@ -28,6 +30,12 @@ from temporalio.service import TLSConfig
 #: How long one connection attempt may take before it is reported (an address that
 #: drops packets would otherwise hang the caller).
 CONNECT_TIMEOUT_SECONDS = 10.0
+
+#: Seconds between two attempts while the server says it is still starting.
+STARTING_RETRY_SECONDS = 0.2
+
+#: What a frontend that listens but does not serve yet answers (server start-up).
+STARTING_MARKERS = ("not healthy yet",)
 
 
 class TemporalConnectionError(ConnectionError):
@@ -201,23 +209,31 @@ async def connect(
     )
     tls = connection.tls_config()
     extra: dict[str, Any] = {"runtime": runtime} if runtime is not None else {}
+
+    async def attempts() -> Client:
+        while True:
+            try:
+                return await Client.connect(
+                    connection.address,
+                    namespace=connection.namespace,
+                    data_converter=connection.data_converter(),
+                    interceptors=list(interceptors),
+                    tls=tls,
+                    api_key=connection.api_key,
+                    **extra,
+                )
+            except RuntimeError as exc:
+                if not any(marker in str(exc) for marker in STARTING_MARKERS):
+                    raise
+            await asyncio.sleep(STARTING_RETRY_SECONDS)
+
     try:
-        return await asyncio.wait_for(
-            Client.connect(
-                connection.address,
-                namespace=connection.namespace,
-                data_converter=connection.data_converter(),
-                interceptors=list(interceptors),
-                tls=tls,
-                api_key=connection.api_key,
-                **extra,
-            ),
-            timeout=CONNECT_TIMEOUT_SECONDS,
-        )
+        return await asyncio.wait_for(attempts(), timeout=CONNECT_TIMEOUT_SECONDS)
     except TimeoutError as exc:
         raise TemporalConnectionError(
             f"Temporal at {connection.address} did not answer in "
-            f"{CONNECT_TIMEOUT_SECONDS:.0f}s; check HUB_TEMPORAL_ADDRESS and the network"
+            f"{CONNECT_TIMEOUT_SECONDS:.0f}s (or was still starting); check "
+            "HUB_TEMPORAL_ADDRESS and the network"
         ) from exc
     except RuntimeError as exc:
         raise TemporalConnectionError(explain_connect_failure(connection, exc)) from exc
