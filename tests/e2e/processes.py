@@ -10,7 +10,7 @@ import signal
 import sqlite3
 import subprocess
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -179,6 +179,19 @@ class TemporalDevServer:
     def stop(self) -> None:
         assert self.part is not None
         self.processes.terminate(self.part)
+
+
+@contextlib.contextmanager
+def started_dev_server(root: Path) -> Iterator[TemporalDevServer]:
+    """A dev server on ``root / "temporal.db"``, started; afterwards stopped, and nothing
+    of it left running."""
+    processes = Processes(root / "logs")
+    temporal = TemporalDevServer(processes, root / "temporal.db")
+    try:
+        temporal.start()
+        yield temporal
+    finally:
+        assert processes.stop_and_sweep() == []
 
 
 def api_part(processes: Processes, env: dict[str, str]) -> tuple[Part, str]:

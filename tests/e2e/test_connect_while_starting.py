@@ -5,13 +5,12 @@ it fail a test that connected the moment the dev server's port opened)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from temporalio.client import Client
 
-from tests.e2e.processes import Processes, TemporalDevServer
+from tests.e2e.processes import TemporalDevServer, started_dev_server
 from workers import temporal_client
 from workers.temporal_client import TemporalConnectionError, connect
 
@@ -25,14 +24,8 @@ STARTING = RuntimeError(
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TemporalDevServer]:
-    root: Path = tmp_path_factory.mktemp("starting")
-    processes = Processes(root / "logs")
-    temporal = TemporalDevServer(processes, root / "temporal.db")
-    try:
-        temporal.start()
+    with started_dev_server(tmp_path_factory.mktemp("starting")) as temporal:
         yield temporal
-    finally:
-        assert processes.stop_and_sweep() == []
 
 
 def starting_for(attempts: int, calls: list[str]) -> Any:

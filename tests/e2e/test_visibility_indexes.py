@@ -18,8 +18,8 @@ from temporalio.common import SearchAttributeKey, SearchAttributePair, TypedSear
 from hub.stack import PRUNED_VISIBILITY_INDEXES, prune_visibility_indexes
 from tests.e2e.processes import (
     KEPT_VISIBILITY_INDEXES,
-    Processes,
     TemporalDevServer,
+    started_dev_server,
     visibility_indexes,
 )
 from workers.temporal_client import connect
@@ -30,13 +30,8 @@ AGENT_TYPES = SearchAttributeKey.for_keyword_list("AgentTypes")
 
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[TemporalDevServer]:
-    processes = Processes(tmp_path / "logs")
-    temporal = TemporalDevServer(processes, tmp_path / "temporal.db")
-    try:
-        temporal.start()
+    with started_dev_server(tmp_path) as temporal:
         yield temporal
-    finally:
-        assert processes.stop_and_sweep() == []
 
 
 async def listed(client: Client, query: str, workflow_id: str) -> bool:
