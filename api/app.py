@@ -51,7 +51,14 @@ from api.schemas.sources import SCHEMA_SOURCES_INFO_KEY, SchemaSources, SchemaSo
 from api.temporal import TemporalGateway, TemporalUnavailable
 from api.webhooks import router as webhooks
 from storage.artifacts import ArtifactStore
-from storage.database import AsyncReadPool, create_db_engine, create_session_factory, is_sqlite
+from storage.database import (
+    AsyncReadPool,
+    WalCheckpointer,
+    create_db_engine,
+    create_session_factory,
+    is_sqlite,
+    is_sqlite_file,
+)
 from storage.observability import AsyncViolationReader
 from storage.prompts import PromptRegistry, make_prompt_uri_resolver
 from storage.repositories import AsyncAppReader, AsyncAppWriter
@@ -96,7 +103,10 @@ def create_app(  # noqa: PLR0915 - the composition root: one line per router and
         config.database_url,
         pool_size=config.database_pool_size,
         max_overflow=config.database_max_overflow,
+        background_checkpoints=True,
     )
+    # SQLite: the WAL is checkpointed on a thread, not by the commit of a request.
+    checkpointer = WalCheckpointer(engine) if is_sqlite_file(engine) else None
     # Hot reads on PostgreSQL skip the worker threads and the ORM (GET /apps/{id}).
     read_pool = (
         None
@@ -131,10 +141,14 @@ def create_app(  # noqa: PLR0915 - the composition root: one line per router and
                 await gateway.client()
             except TemporalUnavailable as exc:
                 logger.warning("run endpoints answer 503 until Temporal is reachable: %s", exc)
+        if checkpointer is not None:
+            checkpointer.start()
         yield
         await app.state.temporal_figures.close()
         if on_shutdown is not None:
             await on_shutdown()
+        if checkpointer is not None:
+            await checkpointer.close()
         for pool in (read_pool, metrics_pool):
             if pool is not None:
                 await pool.close()

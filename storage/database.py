@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import logging
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
@@ -16,6 +18,16 @@ from sqlalchemy.pool import StaticPool
 if TYPE_CHECKING:
     import psycopg
 
+logger = logging.getLogger(__name__)
+
+#: WAL pages past which a connection of an engine made with ``background_checkpoints``
+#: checkpoints at its own commit: a safety net for when no :class:`WalCheckpointer`
+#: runs (SQLite's default, used otherwise, is 1,000).
+BACKGROUND_CHECKPOINT_SAFETY_PAGES = 20_000
+
+#: Seconds between two background checkpoints (when something was committed since).
+CHECKPOINT_INTERVAL_SECONDS = 1.0
+
 
 def is_sqlite(database_url: str) -> bool:
     """Whether ``database_url`` points at SQLite."""
@@ -23,7 +35,12 @@ def is_sqlite(database_url: str) -> bool:
 
 
 def create_db_engine(
-    database_url: str, *, echo: bool = False, pool_size: int = 5, max_overflow: int = 10
+    database_url: str,
+    *,
+    echo: bool = False,
+    pool_size: int = 5,
+    max_overflow: int = 10,
+    background_checkpoints: bool = False,
 ) -> Engine:
     """An engine configured for the backend of ``database_url``.
 
@@ -34,6 +51,9 @@ def create_db_engine(
     PostgreSQL: ``pool_pre_ping`` so a restarted server does not fail the next request,
     and a pool of ``pool_size`` kept connections plus ``max_overflow`` extra ones; size
     the sum to the threads that use it at once, or requests queue for a connection.
+
+    ``background_checkpoints``: a :class:`WalCheckpointer` checkpoints the SQLite file,
+    so commits leave it the work (see there).
     """
     url = make_url(database_url)
     kwargs: dict[str, Any] = {"echo": echo}
@@ -54,6 +74,8 @@ def create_db_engine(
             # lose the last commits. Every step of every run commits a row here.
             cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.execute("PRAGMA busy_timeout=5000")
+            if background_checkpoints:
+                cursor.execute(f"PRAGMA wal_autocheckpoint={BACKGROUND_CHECKPOINT_SAFETY_PAGES}")
             cursor.close()
 
         return engine
@@ -80,6 +102,69 @@ def session_scope(factory: sessionmaker[Session]) -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+def is_sqlite_file(engine: Engine) -> bool:
+    """Whether ``engine`` is a SQLite database in a file (not in memory)."""
+    return engine.dialect.name == "sqlite" and engine.url.database not in (None, "", ":memory:")
+
+
+class WalCheckpointer:
+    """Checkpoints a SQLite file's WAL on a worker thread, never at a commit.
+
+    By default the commit that takes the WAL past 1,000 pages copies them into the
+    database file and syncs it, on the thread that committed: in the API, that is a
+    request on the event loop (3-8 ms here, more on a slow disk), and the connections
+    that write on the event loop (:func:`event_loop_sqlite_connection`) never
+    checkpoint, so the requests' own commits (a run start, a webhook) did all of it, a
+    stall every few runs that set their p95. Here a task checkpoints every
+    ``interval_seconds``, when something was committed since, with ``PASSIVE`` (it waits
+    for no reader or writer) on a thread: ``sqlite3`` releases the GIL while SQLite
+    copies and syncs. Make the engine with ``background_checkpoints`` so that its
+    connections leave the checkpoints to this (past a safety limit).
+    """
+
+    def __init__(
+        self, engine: Engine, *, interval_seconds: float = CHECKPOINT_INTERVAL_SECONDS
+    ) -> None:
+        self._engine = engine
+        self.interval_seconds = interval_seconds
+        self._committed = False
+        self._task: asyncio.Task[None] | None = None
+        event.listen(engine, "commit", self._on_commit)
+
+    def _on_commit(self, _connection: Connection) -> None:
+        self._committed = True
+
+    def checkpoint(self) -> None:
+        """One ``PASSIVE`` checkpoint, on the calling thread."""
+        with self._engine.connect() as connection:
+            connection.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+
+    async def _run(self) -> None:
+        while True:
+            await asyncio.sleep(self.interval_seconds)
+            if not self._committed:
+                continue
+            self._committed = False
+            try:
+                await asyncio.to_thread(self.checkpoint)
+            except sqlalchemy_exc.SQLAlchemyError as exc:  # a commit checkpoints past the limit
+                logger.warning("background WAL checkpoint failed (%s)", exc)
+
+    def start(self) -> None:
+        """Start checkpointing on the running event loop."""
+        if self._task is None or self._task.done():
+            self._task = asyncio.create_task(self._run(), name="sqlite-wal-checkpoints")
+
+    async def close(self) -> None:
+        """Stop checkpointing (at shutdown)."""
+        task, self._task = self._task, None
+        if task is None:
+            return
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
 
 
 def event_loop_sqlite_connection(engine: Engine) -> Connection:

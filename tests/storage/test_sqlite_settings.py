@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import shutil
+import sqlite3
 from pathlib import Path
 
-from sqlalchemy import text
+from sqlalchemy import Engine, text
 
-from storage.database import create_db_engine
+from storage.database import BACKGROUND_CHECKPOINT_SAFETY_PAGES, WalCheckpointer, create_db_engine
 
 
 def test_sqlite_connections_use_wal_synced_at_checkpoints(tmp_path: Path) -> None:
@@ -15,4 +19,69 @@ def test_sqlite_connections_use_wal_synced_at_checkpoints(tmp_path: Path) -> Non
         assert conn.scalar(text("PRAGMA journal_mode")) == "wal"
         assert conn.scalar(text("PRAGMA synchronous")) == 1  # NORMAL
         assert conn.scalar(text("PRAGMA foreign_keys")) == 1
+    engine.dispose()
+
+
+def _rows_in_database_file(path: Path, tmp_path: Path) -> int:
+    """Rows of ``t`` in the database file alone: what was checkpointed out of the WAL."""
+    copy = tmp_path / "file-only.db"
+    shutil.copyfile(path, copy)
+    with contextlib.closing(sqlite3.connect(copy)) as db:
+        tables = db.execute("SELECT count(*) FROM sqlite_master WHERE name = 't'").fetchone()
+        return int(db.execute("SELECT count(*) FROM t").fetchone()[0]) if tables[0] else 0
+
+
+def _write_rows(engine: Engine, count: int) -> None:
+    with engine.begin() as conn:
+        conn.execute(text("CREATE TABLE IF NOT EXISTS t (x INTEGER)"))
+        for x in range(count):
+            conn.execute(text("INSERT INTO t VALUES (:x)"), {"x": x})
+
+
+def test_background_checkpoints_leave_the_wal_to_the_checkpointer(tmp_path: Path) -> None:
+    path = tmp_path / "hub.db"
+    default = create_db_engine(f"sqlite:///{path}")
+    background = create_db_engine(f"sqlite:///{path}", background_checkpoints=True)
+    with default.connect() as conn:
+        assert conn.scalar(text("PRAGMA wal_autocheckpoint")) == 1000
+    with background.connect() as conn:
+        assert conn.scalar(text("PRAGMA wal_autocheckpoint")) == BACKGROUND_CHECKPOINT_SAFETY_PAGES
+    default.dispose()
+    background.dispose()
+
+
+def test_the_checkpointer_moves_commits_into_the_database_file(tmp_path: Path) -> None:
+    path = tmp_path / "hub.db"
+    engine = create_db_engine(f"sqlite:///{path}", background_checkpoints=True)
+    checkpointer = WalCheckpointer(engine, interval_seconds=0.01)
+    _write_rows(engine, 3)
+    assert _rows_in_database_file(path, tmp_path) == 0  # still in the WAL
+
+    async def run_until_checkpointed() -> None:
+        checkpointer.start()
+        while _rows_in_database_file(path, tmp_path) != 3:
+            await asyncio.sleep(0.01)
+        await checkpointer.close()
+
+    asyncio.run(asyncio.wait_for(run_until_checkpointed(), timeout=30))
+    engine.dispose()
+
+
+def test_the_checkpointer_waits_for_a_commit(tmp_path: Path) -> None:
+    engine = create_db_engine(f"sqlite:///{tmp_path / 'hub.db'}", background_checkpoints=True)
+    checkpointer = WalCheckpointer(engine, interval_seconds=0.01)
+    checkpoints: list[int] = []
+    checkpointer.checkpoint = lambda: checkpoints.append(1)  # type: ignore[method-assign]
+
+    async def scenario() -> None:
+        checkpointer.start()
+        await asyncio.sleep(0.1)
+        assert checkpoints == []  # nothing committed: nothing to checkpoint
+        await asyncio.to_thread(_write_rows, engine, 1)
+        while not checkpoints:
+            await asyncio.sleep(0.01)
+        await checkpointer.close()
+
+    asyncio.run(asyncio.wait_for(scenario(), timeout=30))
+    assert checkpoints == [1]
     engine.dispose()
