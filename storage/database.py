@@ -130,7 +130,9 @@ class WalCheckpointer:
         self._engine = engine
         self.interval_seconds = interval_seconds
         self._committed = False
-        self._task: asyncio.Task[None] | None = None
+        #: The checkpointing task of each event loop the app runs on (one, but test
+        #: clients run the app's lifespan on a loop of their own, and may nest).
+        self._tasks: dict[asyncio.AbstractEventLoop, asyncio.Task[None]] = {}
         event.listen(engine, "commit", self._on_commit)
 
     def _on_commit(self, _connection: Connection) -> None:
@@ -154,12 +156,14 @@ class WalCheckpointer:
 
     def start(self) -> None:
         """Start checkpointing on the running event loop."""
-        if self._task is None or self._task.done():
-            self._task = asyncio.create_task(self._run(), name="sqlite-wal-checkpoints")
+        loop = asyncio.get_running_loop()
+        task = self._tasks.get(loop)
+        if task is None or task.done():
+            self._tasks[loop] = loop.create_task(self._run(), name="sqlite-wal-checkpoints")
 
     async def close(self) -> None:
-        """Stop checkpointing (at shutdown)."""
-        task, self._task = self._task, None
+        """Stop checkpointing on the running event loop (at shutdown)."""
+        task = self._tasks.pop(asyncio.get_running_loop(), None)
         if task is None:
             return
         task.cancel()

@@ -8,9 +8,14 @@ import shutil
 import sqlite3
 from pathlib import Path
 
+from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 
+from api.app import create_app
+from api.config import ApiConfig
 from storage.database import BACKGROUND_CHECKPOINT_SAFETY_PAGES, WalCheckpointer, create_db_engine
+from storage.migrations import upgrade
+from tests.auth_support import admin_headers
 
 
 def test_sqlite_connections_use_wal_synced_at_checkpoints(tmp_path: Path) -> None:
@@ -85,3 +90,21 @@ def test_the_checkpointer_waits_for_a_commit(tmp_path: Path) -> None:
     asyncio.run(asyncio.wait_for(scenario(), timeout=30))
     assert checkpoints == [1]
     engine.dispose()
+
+
+def test_one_app_serves_test_clients_nested_and_in_turn(tmp_path: Path) -> None:
+    """Each test client runs the app's lifespan on an event loop of its own, and one may
+    be opened inside another: each starts the checkpointer on its loop and stops only
+    its own (the first version awaited another loop's task and failed the shutdown)."""
+    url = f"sqlite:///{tmp_path / 'hub.db'}"
+    upgrade(url)
+    app = create_app(ApiConfig(database_url=url))
+    with TestClient(app, headers=admin_headers()) as outer:
+        for round_ in range(2):
+            with TestClient(app, headers=admin_headers()) as inner:
+                created = inner.post("/apps", json={"name": f"app {round_}"})
+                assert created.status_code == 201, created.text
+        assert outer.post("/apps", json={"name": "app 2"}).status_code == 201
+    with TestClient(app, headers=admin_headers()) as client:
+        names = sorted(a["name"] for a in client.get("/apps").json())
+        assert names == ["app 0", "app 1", "app 2"]
