@@ -4,10 +4,13 @@ it fail a test that connected the moment the dev server's port opened)."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from temporalio.client import Client
 
 from tests.e2e.processes import TemporalDevServer, started_dev_server
@@ -50,6 +53,19 @@ async def test_a_starting_frontend_is_waited_for(
     assert len(calls) == 4
     # The client it returns works: the server answers a query through it.
     assert (await client.count_workflows()).count == 0
+
+
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(starting=st.integers(min_value=0, max_value=8))
+def test_however_long_it_starts_within_the_timeout_the_client_comes(
+    server: TemporalDevServer, starting: int
+) -> None:
+    calls: list[str] = []
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Client, "connect", starting_for(starting, calls))
+        client = asyncio.run(connect(server.address))
+    assert len(calls) == starting + 1
+    assert client.namespace == "default"
 
 
 async def test_a_server_that_never_finishes_starting_is_reported(

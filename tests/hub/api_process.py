@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import subprocess
 import sys
 import time
@@ -50,10 +51,8 @@ def _ready(process: subprocess.Popen[bytes], url: str) -> bool:
             if "address already in use" in output:
                 return False
             pytest.fail(f"hub api exited early:\n{output}")
-        try:
+        with contextlib.suppress(httpx.TransportError):  # not listening yet
             if httpx.get(f"{url}/ready", timeout=1).status_code == 200:
                 return True
-        except httpx.TransportError:
-            pass
         time.sleep(0.1)
     pytest.fail("hub api never became ready")

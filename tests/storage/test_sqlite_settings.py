@@ -13,7 +13,13 @@ from sqlalchemy import Engine, text
 
 from api.app import create_app
 from api.config import ApiConfig
-from storage.database import BACKGROUND_CHECKPOINT_SAFETY_PAGES, WalCheckpointer, create_db_engine
+from storage.database import (
+    BACKGROUND_CHECKPOINT_SAFETY_PAGES,
+    WalCheckpointer,
+    create_db_engine,
+    discard_connection,
+    event_loop_sqlite_connection,
+)
 from storage.migrations import upgrade
 from tests.auth_support import admin_headers
 
@@ -89,6 +95,29 @@ def test_the_checkpointer_waits_for_a_commit(tmp_path: Path) -> None:
 
     asyncio.run(asyncio.wait_for(scenario(), timeout=30))
     assert checkpoints == [1]
+    engine.dispose()
+
+
+def test_the_event_loop_writers_commits_are_checkpointed_too(tmp_path: Path) -> None:
+    """A run's end is written on the event loop's own connection (which never
+    checkpoints): the checkpointer moves it into the database file all the same."""
+    path = tmp_path / "hub.db"
+    engine = create_db_engine(f"sqlite:///{path}", background_checkpoints=True)
+    _write_rows(engine, 0)  # the table, still in the WAL
+    checkpointer = WalCheckpointer(engine, interval_seconds=0.01)
+
+    async def scenario() -> None:
+        checkpointer.start()
+        inline = event_loop_sqlite_connection(engine)
+        for x in range(2):
+            inline.execute(text("INSERT INTO t VALUES (:x)"), {"x": x})
+        inline.commit()
+        discard_connection(inline)
+        while _rows_in_database_file(path, tmp_path) != 2:
+            await asyncio.sleep(0.01)
+        await checkpointer.close()
+
+    asyncio.run(asyncio.wait_for(scenario(), timeout=30))
     engine.dispose()
 
 
