@@ -1,13 +1,17 @@
 """What a run of ``OrchestrationWorkflow`` records of itself in the hub's ``runs`` table.
 
-The workflow records its end (completed, failed, canceled) with the ``record_run`` local
-activity, so the runs listing is right as soon as the run's result is; a run with no row
-yet (started by a schedule or the Temporal CLI) also records its start. Activity names
-outlive code (runs in flight refer to them): add, never rename.
+A run's end (completed, failed, canceled) is written before its result is out, so the
+runs listing is right as soon as the result is: by the orchestrator worker as the
+workflow task that ends the run completes (:class:`RunEnd`, for runs the hub started with
+``RunInput.worker_records_end``), or by the workflow itself with the ``record_run`` local
+activity (older runs). A run with no row yet (started by a schedule or the Temporal CLI)
+records its start with the same activity. Activity names outlive code (runs in flight
+refer to them): add, never rename.
 """
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Literal
 
 from pydantic import BaseModel, Field
@@ -19,6 +23,17 @@ RECORD_RUN_ACTIVITY = "record_run"
 RECORD_RUN_PATCH = "record-run-in-hub-database"
 
 RecordedStatus = Literal["running", "completed", "failed", "canceled"]
+EndStatus = Literal["completed", "failed", "canceled"]
+
+
+class RunEnd(BaseModel):
+    """How a run ended, as written on its row."""
+
+    run_id: str
+    temporal_run_id: str | None = None
+    status: EndStatus
+    ended_at: UtcDatetime
+    error: str | None = None
 
 
 class RunRecord(BaseModel):
@@ -36,3 +51,16 @@ class RunRecord(BaseModel):
     status: RecordedStatus = "running"
     ended_at: UtcDatetime | None = None
     error: str | None = None
+
+    def end(self) -> RunEnd:
+        """The end this record states; a start record states none."""
+        status = self.status
+        if status == "running":
+            raise ValueError(f"run {self.run_id}: a start record states no end")
+        return RunEnd(
+            run_id=self.run_id,
+            temporal_run_id=self.temporal_run_id,
+            status=status,
+            ended_at=self.ended_at or datetime.now(UTC),
+            error=self.error,
+        )

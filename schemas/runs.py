@@ -31,6 +31,11 @@ class RunInput(BaseModel):
     #: ``TemporalChangeVersion``). Unset (the Temporal CLI, starts from before the
     #: field): the patch decides, so histories from before the records still replay.
     records: bool = False
+    #: Set with ``records`` by the hub's starters: the orchestrator worker writes the run's
+    #: end as the workflow task that ends it completes (``activities.run_records``), so the
+    #: workflow runs no ``record_run`` local activity for it. Unset (runs started before
+    #: the field): the workflow records its end itself, as its history says.
+    worker_records_end: bool = False
 
 
 class StepProgress(BaseModel):

@@ -40,7 +40,7 @@ from sqlalchemy.dialects.postgresql import psycopg as postgresql_psycopg
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from schemas.run_records import RunRecord
+from schemas.run_records import RunEnd, RunRecord
 from storage.database import AsyncReadPool
 from storage.models import App, Run, RunAgentType, RunStepTotals, UtcDateTime, utc_now
 
@@ -258,19 +258,18 @@ class RunListing:
         return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
-def record_end(connection: Connection | Session, record: RunRecord) -> bool:
+def record_end(connection: Connection | Session, end: RunEnd) -> bool:
     """The run's end on the row the starter wrote: one ``UPDATE``; whether there was
     one. The caller commits."""
-    now = utc_now()
     done = connection.execute(
         update(Run)
-        .where(Run.id == record.run_id)
+        .where(Run.id == end.run_id)
         .values(
-            status=record.status,
-            ended_at=record.ended_at or now,
-            error=record.error,
-            updated_at=now,
-            temporal_run_id=record.temporal_run_id,
+            status=end.status,
+            ended_at=end.ended_at,
+            error=end.error,
+            updated_at=utc_now(),
+            temporal_run_id=end.temporal_run_id,
         )
     )
     return bool(done.rowcount)  # type: ignore[attr-defined]
@@ -446,7 +445,7 @@ def record_run(session: Session, record: RunRecord) -> None:
     and agent types).
     """
     now = utc_now()
-    if record.status != "running" and record_end(session, record):
+    if record.status != "running" and record_end(session, record.end()):
         session.commit()
         return
     listing = RunListing(session)

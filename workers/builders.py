@@ -109,15 +109,13 @@ def build_orchestrator_worker(
     (``invoke_agent`` then runs as a local activity on this worker); ``batch_activities``
     for ``BatchWorkflow``, the parent of a batch's runs (registered with them);
     ``evaluation_activities`` for ``EvaluationWorkflow``, the driver of an evaluation;
-    ``run_records`` writes each run's start and end to the hub database (without it, the
-    ``record_run`` local activity the workflow calls does nothing);
+    ``run_records`` writes each run's start and end to the hub database, the end as the
+    workflow task that ends the run completes (without it, nothing is recorded);
     ``sandboxed`` runs the workflow in Temporal's sandbox (see :func:`workflow_runner`);
     ``deployment`` is the build it announces (:func:`worker_deployment`).
     """
-    activities: list[Callable[..., Any]] = [
-        plan_activities.load_plan,
-        (run_records or RunRecords()).record_run,
-    ]
+    run_records = run_records or RunRecords()
+    activities: list[Callable[..., Any]] = [plan_activities.load_plan, run_records.record_run]
     if agent_activities is not None:
         activities.append(agent_activities.invoke_agent)
     workflows: list[type] = [OrchestrationWorkflow]
@@ -141,7 +139,7 @@ def build_orchestrator_worker(
         task_queue=task_queue,
         workflows=workflows,
         activities=activities,
-        workflow_runner=workflow_runner(sandboxed),
+        workflow_runner=run_records.workflow_runner(workflow_runner(sandboxed)),
         graceful_shutdown_timeout=graceful_shutdown_timeout,
         max_heartbeat_throttle_interval=DEFAULT_MAX_HEARTBEAT_THROTTLE,
         **_deployment_option(deployment),

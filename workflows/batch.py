@@ -144,7 +144,9 @@ class BatchWorkflow:
         try:
             result = await workflow.execute_child_workflow(
                 WORKFLOW_TYPE,
-                RunInput(app_id=batch.app_id, inputs=item.inputs, records=True),
+                RunInput(
+                    app_id=batch.app_id, inputs=item.inputs, records=True, worker_records_end=True
+                ),
                 id=item.run_id,
                 task_queue=ORCHESTRATOR_QUEUE,
                 result_type=RunResult,

@@ -145,6 +145,7 @@ class EvaluationWorkflow:
                 plan=evaluation.plan,
                 release_id=evaluation.release_id,
                 records=True,
+                worker_records_end=True,
             ),
             id=item.run_id,
             task_queue=ORCHESTRATOR_QUEUE,

@@ -214,6 +214,10 @@ class OrchestrationWorkflow:
         """
         if not _records(input):
             return await self._run(input, record=False)
+        if input.worker_records_end:
+            # The orchestrator worker writes the end as this run's last task completes
+            # (activities.run_records): no local activity, no extra activation.
+            return await self._run(input, record=True)
         try:
             result = await self._run(input, record=True)
         except asyncio.CancelledError:

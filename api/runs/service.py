@@ -425,7 +425,12 @@ class RunService:
             handle = await client.start_workflow(
                 WORKFLOW_TYPE,
                 RunInput(
-                    app_id=app_id, inputs=inputs, plan=plan, release_id=release_id, records=True
+                    app_id=app_id,
+                    inputs=inputs,
+                    plan=plan,
+                    release_id=release_id,
+                    records=True,
+                    worker_records_end=True,
                 ),
                 id=run_id,
                 task_queue=ORCHESTRATOR_QUEUE,

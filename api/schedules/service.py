@@ -107,7 +107,12 @@ def temporal_schedule(schedule_id: str, app_id: str, definition: dict[str, Any])
     return Schedule(
         action=ScheduleActionStartWorkflow(
             WORKFLOW_TYPE,
-            RunInput(app_id=app_id, inputs=definition.get("inputs") or {}, records=True),
+            RunInput(
+                app_id=app_id,
+                inputs=definition.get("inputs") or {},
+                records=True,
+                worker_records_end=True,
+            ),
             id=f"{SCHEDULE_RUN_PREFIX}{schedule_id}",
             task_queue=ORCHESTRATOR_QUEUE,
             typed_search_attributes=TypedSearchAttributes(

@@ -50,12 +50,14 @@ class Engine:
         workflow_id: str | None = None,
         search_attributes: TypedSearchAttributes | None = None,
         records: bool = False,
+        worker_records_end: bool = False,
     ) -> WorkflowHandle[Any, RunResult]:
         run_input = RunInput(
             app_id=app_id or (plan.app_id if plan else "app-test"),
             inputs=inputs or {},
             plan=plan,
             records=records,
+            worker_records_end=worker_records_end,
         )
         return await self.client.start_workflow(
             "OrchestrationWorkflow",

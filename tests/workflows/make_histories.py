@@ -75,6 +75,9 @@ from workflows.search_attributes import (
 HISTORIES = Path(__file__).parent / "histories"
 #: A run started by the hub (``RunInput.records``): its end recorded without the patch.
 HUB_STARTED = "record_run_hub_started"
+#: A run started by the hub as it is today (``RunInput.worker_records_end``): the worker
+#: writes its end, so its history holds no record at all.
+WORKER_RECORDS_END = "record_end_by_worker"
 # Fixed agent types so regenerated histories differ only where the workflow changed.
 ECHO, FLAKY = "replay-echo", "replay-flaky"
 STUBBORN, SLOW, ECHO_LOCAL = "replay-stubborn", "replay-slow", "replay-local"
@@ -173,6 +176,7 @@ async def record(
     # Started as the hub's own starters start a run (the API here): every search
     # attribute set, and ``records`` in the input, so no patch marker and no start record.
     scenarios[HUB_STARTED] = scenarios["sequential"]
+    scenarios[WORKER_RECORDS_END] = scenarios["sequential"]
     chosen = {n: p for n, p in scenarios.items() if not only or n in only}
     unknown = set(only) - set(scenarios) - {"evaluation"}
     if unknown:
@@ -182,7 +186,7 @@ async def record(
         client, agents, root, [ECHO, FLAKY, STUBBORN, SLOW], local_dispatch=True
     ) as engine:
         for name, the_plan in chosen.items():
-            hub_started = name == HUB_STARTED
+            hub_started = name in (HUB_STARTED, WORKER_RECORDS_END)
             handle = await engine.start(
                 the_plan,
                 {"docs": ["a", "b", "c"], "big": False},
@@ -191,6 +195,7 @@ async def record(
                 if hub_started
                 else None,
                 records=hub_started,
+                worker_records_end=name == WORKER_RECORDS_END,
             )
             if name == "cancel":
                 await wait_until(lambda: bool(agents.calls_of(SLOW)), what="the slow step")

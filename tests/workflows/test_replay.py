@@ -43,11 +43,14 @@ OTHER_WORKFLOWS = {"evaluation"}
 RECORDED_RUNS = {"record_run_sequential", "record_run_cancel"}
 #: A run the hub started (``RunInput.records``): its end recorded, without the patch.
 HUB_STARTED = "record_run_hub_started"
+#: A run the hub starts today (``RunInput.worker_records_end``): no record in its history.
+WORKER_RECORDS_END = "record_end_by_worker"
 
 
 def test_every_step_kind_has_a_saved_history() -> None:
     assert {p.stem for p in HISTORIES} >= STEP_KINDS | OTHER_WORKFLOWS | RECORDED_RUNS | {
-        HUB_STARTED
+        HUB_STARTED,
+        WORKER_RECORDS_END,
     }
 
 
@@ -77,6 +80,21 @@ def test_a_hub_started_run_records_its_end_without_the_patch() -> None:
     ]
     assert markers == ["core_local_activity"]
     assert kinds[-2:] == ["EVENT_TYPE_MARKER_RECORDED", "EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED"]
+
+
+def test_a_run_whose_worker_records_its_end_holds_no_record() -> None:
+    """The hub's starts today: every attribute set, ``records`` and ``worker_records_end``
+    in the input; the run's last task completes it, with no marker and no upsert."""
+    events = _events(WORKER_RECORDS_END)
+    run_input = _start_input(events)
+    assert (run_input["records"], run_input["worker_records_end"]) == (True, True)
+    kinds = [e["eventType"] for e in events]
+    assert "EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES" not in kinds
+    assert "EVENT_TYPE_MARKER_RECORDED" not in kinds
+    assert kinds[-2:] == [
+        "EVENT_TYPE_WORKFLOW_TASK_COMPLETED",
+        "EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED",
+    ]
 
 
 @pytest.mark.parametrize("name", sorted(RECORDED_RUNS))

@@ -105,7 +105,9 @@ async def test_the_listing_says_what_temporal_says(
             session.commit()
         return await client.start_workflow(
             "OrchestrationWorkflow",
-            RunInput(app_id=app_id, inputs={"doc": "d"}, plan=plan, records=True),
+            RunInput(
+                app_id=app_id, inputs={"doc": "d"}, plan=plan, records=True, worker_records_end=True
+            ),
             id=run_id,
             task_queue=queue,
             search_attributes=TypedSearchAttributes(
