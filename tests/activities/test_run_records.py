@@ -16,21 +16,16 @@ from sqlalchemy import event, select
 
 from activities.run_records import RunRecords
 from schemas.run_records import RunRecord
-from storage.database import create_db_engine, create_session_factory
-from storage.migrations import upgrade
+from storage.database import create_session_factory
 from storage.models import Run
-from storage.repositories import AppRepository, RunRepository
+from storage.repositories import RunRepository
+from tests.engine_support.harness import hub_database_with_app
 
 
 @pytest.fixture
 def stack(tmp_path: Path) -> tuple[RunRecords, Any, str, list[str]]:
-    url = f"sqlite:///{tmp_path / 'hub.db'}"
-    upgrade(url)
-    engine = create_db_engine(url)
-    sessions = create_session_factory(engine)
-    with sessions() as session:
-        app_id = AppRepository(session).create(f"records {uuid.uuid4().hex[:6]}").id
-        session.commit()
+    hub = hub_database_with_app(tmp_path, "records")
+    engine, sessions, app_id = hub.engine, hub.sessions, hub.app_id
     # Which thread each commit ran on: the inline end commits on the caller's.
     threads: list[str] = []
     event.listen(engine, "commit", lambda _c: threads.append(threading.current_thread().name))

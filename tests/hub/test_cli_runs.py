@@ -21,8 +21,6 @@ from temporalio.client import Client, WorkflowFailureError
 from temporalio.testing import WorkflowEnvironment
 
 from activities.agent_calls import AgentActivities, build_agent_http_client
-from activities.plans import PlanActivities
-from activities.run_records import RunRecords
 from activities.step_results import StepResultRecorder
 from api.app import create_app
 from api.config import ApiConfig
@@ -38,8 +36,8 @@ from tests.auth_support import token_for
 from tests.engine_support import plans as p
 from tests.engine_support.agent_service import AgentService, Behaviour
 from tests.engine_support.fixtures import agent_service, temporal_env  # noqa: F401
-from tests.engine_support.harness import no_deployed_plan, wait_until
-from workers.builders import build_agent_worker, build_orchestrator_worker, run_workers
+from tests.engine_support.harness import recording_orchestrator, wait_until
+from workers.builders import build_agent_worker, run_workers
 
 OK, FLAKY, BROKEN = (p.unique_agent_type(role) for role in ("ok", "flaky", "broken"))
 ALL_TYPES = [OK, FLAKY, BROKEN]
@@ -123,14 +121,7 @@ async def hub(
         activities = AgentActivities(
             http, agent_service.url_for, LocalArtifactStore(home / "artifacts"), 65536, recorder
         )
-        workers = [
-            build_orchestrator_worker(
-                client,
-                PlanActivities(no_deployed_plan),
-                run_records=RunRecords(sessions),
-                task_queue=queue,
-            )
-        ]
+        workers = [recording_orchestrator(client, sessions, queue)]
         workers += [build_agent_worker(client, t, activities) for t in ALL_TYPES]
         stop = asyncio.Event()
         running = asyncio.create_task(run_workers(workers, stop))

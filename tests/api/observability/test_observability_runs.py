@@ -15,8 +15,6 @@ import uvicorn
 from starlette.responses import JSONResponse
 
 from activities.agent_calls import AgentActivities, build_agent_http_client
-from activities.plans import PlanActivities
-from activities.run_records import RunRecords
 from activities.step_results import StepResultRecorder
 from api.app import create_app
 from api.config import ApiConfig
@@ -29,8 +27,8 @@ from tests.auth_support import admin_headers
 from tests.engine_support import plans as p
 from tests.engine_support.agent_service import AgentService, Behaviour
 from tests.engine_support.fixtures import start_with_temporal_cli
-from tests.engine_support.harness import no_deployed_plan, wait_until
-from workers.builders import build_agent_worker, build_orchestrator_worker, run_workers
+from tests.engine_support.harness import recording_orchestrator, wait_until
+from workers.builders import build_agent_worker, run_workers
 
 VIOLATIONS = [
     {"pointer": "/score", "message": "'score' is a required property", "attempt": 1},
@@ -109,14 +107,7 @@ async def test_real_runs_give_traces_metrics_violations_list_and_events(
         activities = AgentActivities(
             http, agent_service.url_for, LocalArtifactStore(tmp_path / "a"), 65536, recorder
         )
-        workers = [
-            build_orchestrator_worker(
-                client,
-                PlanActivities(no_deployed_plan),
-                run_records=RunRecords(sessions),
-                task_queue=queue,
-            )
-        ]
+        workers = [recording_orchestrator(client, sessions, queue)]
         workers += [
             build_agent_worker(client, t, activities) for t in (ok, flaky, broken, fan, viol)
         ]

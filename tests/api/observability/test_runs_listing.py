@@ -21,34 +21,31 @@ from temporalio.client import Client, WorkflowHandle
 from temporalio.common import SearchAttributePair, TypedSearchAttributes
 
 from activities.agent_calls import AgentActivities, build_agent_http_client
-from activities.plans import PlanActivities
-from activities.run_records import RunRecords
 from activities.step_results import StepResultRecorder
 from api.app import create_app
 from api.config import ApiConfig
 from api.runs.service import STATUS_BY_TEMPORAL
-from schemas.orchestration import ExecutionPlan
 from schemas.runs import RunInput
 from schemas.workflow_contract import (
-    AGENT_TYPES_KEY,
     APP_ID_KEY,
-    APP_VERSION_KEY,
-    HUB_RUN_ID_KEY,
     HUB_TRIGGER_ID_KEY,
     HUB_TRIGGER_KEY,
 )
 from storage.artifacts import LocalArtifactStore
-from storage.database import create_db_engine, create_session_factory
-from storage.migrations import upgrade
 from storage.models import Run
 from storage.prices import PriceTable
-from storage.repositories import AppRepository, RunRepository
+from storage.repositories import RunRepository
 from tests.auth_support import admin_headers
-from tests.engine_support import plans as p
-from tests.engine_support.agent_service import AgentService, Behaviour
+from tests.engine_support.agent_service import AgentService
 from tests.engine_support.fixtures import start_with_temporal_cli
-from tests.engine_support.harness import no_deployed_plan, wait_until
-from workers.builders import build_agent_worker, build_orchestrator_worker, run_workers
+from tests.engine_support.harness import (
+    ending_plans,
+    hub_database_with_app,
+    recording_orchestrator,
+    start_as_the_api,
+    wait_until,
+)
+from workers.builders import build_agent_worker, run_workers
 
 
 async def _all_pages(http: httpx.AsyncClient, **params: Any) -> list[dict[str, Any]]:
@@ -68,58 +65,11 @@ async def _all_pages(http: httpx.AsyncClient, **params: Any) -> list[dict[str, A
 async def test_the_listing_says_what_temporal_says(
     temporal_env: Any, agent_service: AgentService, tmp_path: Path
 ) -> None:
-    db_url = f"sqlite:///{tmp_path / 'hub.db'}"
-    upgrade(db_url)
-    sessions = create_session_factory(create_db_engine(db_url))
-    with sessions() as session:
-        app_id = AppRepository(session).create(f"listing {uuid.uuid4().hex[:8]}").id
-        session.commit()
+    hub = hub_database_with_app(tmp_path, "listing")
+    db_url, sessions, app_id = hub.url, hub.sessions, hub.app_id
     client: Client = temporal_env.client
-    ok, broken = p.unique_agent_type("ok"), p.unique_agent_type("broken")
-    agent_service.configure(ok, Behaviour(tokens=3))
-    agent_service.configure(broken, Behaviour(error_status=400, error_detail="no document"))
-    plans = {
-        "ok": p.plan(
-            [p.agent("a", ok)], [p.step("s", "a", inputs=[p.trigger("doc")])], app_id=app_id
-        ),
-        "broken": p.plan(
-            [p.agent("b", broken)], [p.step("s", "b", inputs=[p.trigger("doc")])], app_id=app_id
-        ),
-        "wait": p.plan([p.agent("a", ok)], [p.approval_step("gate")], app_id=app_id),
-    }
+    ok, broken, plans = ending_plans(agent_service, app_id)
     queue = f"hub-orchestrator-test-{uuid.uuid4().hex[:12]}"
-
-    async def start_as_the_api(plan: ExecutionPlan) -> WorkflowHandle[Any, Any]:
-        """What ``RunService.start`` does: the row, then the run with every attribute and
-        ``records`` (its end is recorded without the patch)."""
-        run_id = f"run-{uuid.uuid4().hex[:12]}"
-        types = sorted({a.type for a in plan.agents.values()})
-        with sessions() as session:
-            RunRepository(session).create(
-                app_id,
-                run_id=run_id,
-                workflow_id=run_id,
-                app_version=plan.app_version,
-                agent_types=types,
-            )
-            session.commit()
-        return await client.start_workflow(
-            "OrchestrationWorkflow",
-            RunInput(
-                app_id=app_id, inputs={"doc": "d"}, plan=plan, records=True, worker_records_end=True
-            ),
-            id=run_id,
-            task_queue=queue,
-            search_attributes=TypedSearchAttributes(
-                [
-                    SearchAttributePair(APP_ID_KEY, app_id),
-                    SearchAttributePair(APP_VERSION_KEY, plan.app_version),
-                    SearchAttributePair(HUB_RUN_ID_KEY, run_id),
-                    SearchAttributePair(AGENT_TYPES_KEY, types),
-                    SearchAttributePair(HUB_TRIGGER_KEY, "api"),
-                ]
-            ),
-        )
 
     api = create_app(
         ApiConfig(database_url=db_url, temporal_ui_url="http://ui"),
@@ -134,12 +84,7 @@ async def test_the_listing_says_what_temporal_says(
             StepResultRecorder(sessions, PriceTable.load()),
         )
         workers = [
-            build_orchestrator_worker(
-                client,
-                PlanActivities(no_deployed_plan),
-                run_records=RunRecords(sessions),
-                task_queue=queue,
-            ),
+            recording_orchestrator(client, sessions, queue),
             build_agent_worker(client, ok, activities),
             build_agent_worker(client, broken, activities),
         ]
@@ -153,12 +98,12 @@ async def test_the_listing_says_what_temporal_says(
                 headers=admin_headers(),
                 timeout=60,
             ) as http:
-                completed = await start_as_the_api(plans["ok"])
+                completed = await start_as_the_api(client, hub, queue, plans["ok"])
                 await completed.result()
-                failed = await start_as_the_api(plans["broken"])
+                failed = await start_as_the_api(client, hub, queue, plans["broken"])
                 with contextlib.suppress(Exception):
                     await failed.result()
-                canceled = await start_as_the_api(plans["wait"])
+                canceled = await start_as_the_api(client, hub, queue, plans["wait"])
                 await canceled.cancel()
                 with contextlib.suppress(Exception):
                     await canceled.result()
@@ -212,7 +157,7 @@ async def test_the_listing_says_what_temporal_says(
                 await wait_until(scheduled_listed, what="the schedule's run recorded its start")
 
                 # Terminated: no workflow code runs; the reconcile brings visibility's word.
-                terminated = await start_as_the_api(plans["wait"])
+                terminated = await start_as_the_api(client, hub, queue, plans["wait"])
                 await terminated.terminate("test")
                 # A row whose workflow Temporal does not have (a reset store).
                 with sessions() as session:
