@@ -138,6 +138,14 @@ class RunListing:
         rows = self.session.execute(statement, _page_params(query, after, limit))
         return [_run_row(tuple(row)) for row in rows]
 
+    def count(self, query: RunQuery) -> int:
+        """How many runs :meth:`page` would list under ``query``, over all pages."""
+        if query.app_ids is not None and not query.app_ids:
+            return 0
+        postgresql = self.session.get_bind().dialect.name == "postgresql"
+        statement = _count_statement(_shape(query, None, postgresql))
+        return int(self.session.execute(statement, _count_params(query)).scalar_one())
+
     def reconcile(self, seen: Iterable[VisibleRun]) -> int:
         """Make the rows of closed runs say what visibility says; returns rows changed.
 
@@ -311,25 +319,55 @@ def _page_params(query: RunQuery, after: Keyset | None, limit: int) -> dict[str,
     return {k: v for k, v in params.items() if v is not None}
 
 
+def _count_params(query: RunQuery) -> dict[str, Any]:
+    params = _page_params(query, None, 0)
+    del params["limit"]
+    return params
+
+
 @functools.cache
 def _page_statement(shape: _Shape) -> Any:  # a Select of the 15 columns
     """The page statement of ``shape``, newest first by ``(created_at, id)``: with an
     agent type it walks ``run_agent_types`` and joins the run; each run's totals are
     joined by primary key (``run_step_totals``, migration 0020)."""
-    agent_type, app_id, app_ids, status, trigger, evaluations, since, until, after, pg = shape
+    agent_type, *_filters, after, _pg = shape
+    statement, created, key, conditions = _filtered(select(*_COLUMNS), shape)
+    statement = statement.outerjoin(RunStepTotals, RunStepTotals.run_id == Run.id)
+    if after:
+        moment = UtcDateTime()
+        keyset = tuple_(bindparam("after_created", type_=moment), bindparam("after_id"))
+        conditions.append(tuple_(created, key) < keyset)
+    return (
+        statement.where(*conditions)
+        .order_by(created.desc(), key.desc())
+        .limit(bindparam("limit", type_=Integer()))
+    )
+
+
+@functools.cache
+def _count_statement(shape: _Shape) -> Any:  # a Select of one count
+    """How many runs match ``shape``'s filters (no keyset, no limit): the same index
+    walk as the page's, without the totals."""
+    statement, _created, _key, conditions = _filtered(select(func.count()), shape)
+    return statement.where(*conditions)
+
+
+def _filtered(columns: Any, shape: _Shape) -> tuple[Any, Any, Any, list[ColumnElement[bool]]]:
+    """``columns`` from the runs (or, with an agent type, from ``run_agent_types`` joined
+    to the run), the ``(created_at, id)`` pair the filter's index is in, and the
+    filters' conditions (values bound per request)."""
+    agent_type, app_id, app_ids, status, trigger, evaluations, since, until, _after, pg = shape
     if agent_type:
         # Walk the agent type's rows newest first; the run's own filters on the join.
         created, key = RunAgentType.created_at, RunAgentType.run_id
         statement = (
-            select(*_COLUMNS)
-            .select_from(RunAgentType)
+            columns.select_from(RunAgentType)
             .join(Run, Run.id == RunAgentType.run_id)
             .where(RunAgentType.agent_type == bindparam("agent_type"))
         )
     else:
         created, key = Run.created_at, Run.id
-        statement = select(*_COLUMNS).select_from(Run)
-    statement = statement.outerjoin(RunStepTotals, RunStepTotals.run_id == Run.id)
+        statement = columns.select_from(Run)
     conditions: list[ColumnElement[bool]] = []
     if app_id:
         conditions.append(Run.app_id == bindparam("app_id"))
@@ -349,14 +387,7 @@ def _page_statement(shape: _Shape) -> Any:  # a Select of the 15 columns
         conditions.append(created >= bindparam("since", type_=moment))
     if until:
         conditions.append(created < bindparam("until", type_=moment))
-    if after:
-        keyset = tuple_(bindparam("after_created", type_=moment), bindparam("after_id"))
-        conditions.append(tuple_(created, key) < keyset)
-    return (
-        statement.where(*conditions)
-        .order_by(created.desc(), key.desc())
-        .limit(bindparam("limit", type_=Integer()))
-    )
+    return statement, created, key, conditions
 
 
 @functools.cache
@@ -364,6 +395,12 @@ def _page_sql(shape: _Shape) -> str:
     """The page statement as psycopg text (``%(name)s`` placeholders), compiled once."""
     compiled = _page_statement(shape).compile(dialect=postgresql_psycopg.dialect())
     return str(compiled)
+
+
+@functools.cache
+def _count_sql(shape: _Shape) -> str:
+    """The count statement as psycopg text, compiled once."""
+    return str(_count_statement(shape).compile(dialect=postgresql_psycopg.dialect()))
 
 
 def _run_row(row: tuple[Any, ...]) -> RunRow:
@@ -434,6 +471,21 @@ class AsyncRunReader:
     def _page_with_session(self, query: RunQuery, after: Keyset | None, limit: int) -> list[RunRow]:
         with self.session_factory() as session:
             return RunListing(session).page(query, after=after, limit=limit)
+
+    async def count(self, query: RunQuery) -> int:
+        """As :meth:`RunListing.count`."""
+        if self.pool is None:
+            return await anyio.to_thread.run_sync(self._count_with_session, query)
+        if query.app_ids is not None and not query.app_ids:
+            return 0
+        row = await self.pool.fetch_one(
+            _count_sql(_shape(query, None, postgresql=True)), _count_params(query)
+        )
+        return int(row[0]) if row else 0
+
+    def _count_with_session(self, query: RunQuery) -> int:
+        with self.session_factory() as session:
+            return RunListing(session).count(query)
 
 
 def record_run(session: Session, record: RunRecord) -> None:

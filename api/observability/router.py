@@ -197,6 +197,7 @@ async def get_metrics(
     # No session: on PostgreSQL the rollups are one round trip on the event loop.
     metrics = await read_metrics(
         state.rollup_reader,
+        state.run_reader,
         state.temporal_figures,
         state.temporal,
         since=since,

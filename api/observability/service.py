@@ -427,6 +427,7 @@ class ObservabilityService:
 
 async def read_metrics(
     rollups: AsyncRollupReader,
+    runs: AsyncRunReader,
     figures: TemporalFigures,
     gateway: TemporalGateway,
     *,
@@ -439,7 +440,12 @@ async def read_metrics(
     (``storage/rollups.py``) and the Temporal figures. Counts and sums equal a scan of
     ``run_summaries`` and ``step_results``; latency and duration percentiles are within
     2 % of the scan's. No session: the API's rollup reader is one round trip on the
-    event loop on PostgreSQL (:class:`~storage.rollups.AsyncRollupReader`)."""
+    event loop on PostgreSQL (:class:`~storage.rollups.AsyncRollupReader`).
+
+    The running runs are those ``GET /observability/runs?status=running`` lists under
+    the same filters (the ``runs`` table, reconciled with visibility by the sync that
+    precedes the count), counted on the table's index: no visibility count per filter
+    (issue 22)."""
     now = datetime.now(UTC)
     explicit_since, open_ended = since is not None, until is None or until >= now
     until = until or now
@@ -451,18 +457,19 @@ async def read_metrics(
     # above (nothing has started after now). A defaulted start moves with every
     # request: rounded down to 10 s, the count is shared by the requests of 10 s.
     running_since = since if explicit_since else since - timedelta(seconds=since.timestamp() % 10)
-    running_query = RunFilter(
+    running_where = RunFilter(
         app_id=app_id,
         status="running",
         since=running_since,
         until=None if open_ended else until,
         agent_type=agent_type,
-    ).query()
-    # The Temporal figures, side by side: the sync of closed runs with the count of
-    # running ones.
-    synced_at, (running, counted_at) = await asyncio.gather(
-        figures.synced(),
-        figures.get(f"running {running_query}", lambda: _count(client, running_query)),
+    )
+    # The sync of closed runs from visibility (into ``run_summaries``, and the ``runs``
+    # rows it reconciles), then the running rows as the runs listing shows them.
+    synced_at = await figures.synced()
+    (running, counted_at), _at = await figures.get(
+        f"running {running_where.query()}",
+        lambda: _running_count(runs, figures, running_where.run_query()),
     )
     window = Window.of(since, until, now=now)
     read = await rollups.figures(window, app_id=app_id, agent_type=agent_type)
@@ -688,8 +695,13 @@ def metrics_public(
     )
 
 
-async def _count(client: Client, query: str) -> int:
-    return int((await client.count_workflows(query)).count)
+async def _running_count(
+    runs: AsyncRunReader, figures: TemporalFigures, query: RunQuery
+) -> tuple[int, float]:
+    """The rows ``query`` lists (running ones), and the wall time of the visibility read
+    the table was last reconciled with (a sync under way is waited for first)."""
+    synced_at = await figures.settled("sync")
+    return await runs.count(query), synced_at
 
 
 def _backlog_reader(client: Client, agent_type: str) -> Callable[[], Awaitable[int | None]]:

@@ -1,9 +1,13 @@
 """What ``GET /observability/metrics`` reads from Temporal, kept fresh off the request path.
 
-Three figures come from Temporal: the closed runs copied from visibility into
-``run_summaries`` (the summary sync), the count of running runs matching the request's
-filters, and each agent queue's backlog. Each is a round trip of 5–40 ms to the
-visibility store or the matching service; a request used to wait for all of them.
+Two figures come from Temporal: the closed runs copied from visibility into
+``run_summaries`` (the summary sync, which also reconciles the ``runs`` table), and
+each agent queue's backlog. Each is a round trip of 5–40 ms to the visibility store or
+the matching service; a request used to wait for all of them. The count of running runs
+matching the request's filters is kept here too, with the sync it follows, although it
+is read from the ``runs`` table (the runs listing's running rows): asking visibility to
+count them cost the Temporal server about 8 ms of CPU per filter and read, every
+second while the metrics are read, on the machine that serves them (issue 22).
 
 Here each figure is kept with the time it was read. A request takes a figure read less
 than ``max_age_seconds`` ago as it is, and waits for a fresh read only when there is
@@ -77,6 +81,17 @@ class TemporalFigures:
         """``(value, wall time it was read)`` of the figure ``key``, read by ``read``."""
         figure = await self._get(key, read)
         return figure.value, figure.read_at_wall
+
+    async def settled(self, key: str) -> float:
+        """Wait for a read of the figure ``key`` under way, if any; the wall time of the
+        read its value comes from (``0.0``: never read). A failed read is not raised."""
+        figure = self._figures.get(key)
+        if figure is None:
+            return 0.0
+        if figure.reading is not None:
+            with contextlib.suppress(Exception):
+                await asyncio.shield(figure.reading)
+        return figure.read_at_wall
 
     async def _sync(self) -> int:
         with self.session_factory() as session:

@@ -33,7 +33,15 @@ from storage.rollups import (
     _psycopg_text_of,
     _Read,
 )
-from storage.run_listing import RunListing, RunQuery, _page_sql, _page_statement, _shape
+from storage.run_listing import (
+    RunListing,
+    RunQuery,
+    _count_sql,
+    _count_statement,
+    _page_sql,
+    _page_statement,
+    _shape,
+)
 from tests.storage.conftest import PG_ADMIN
 
 ROWS = 20_000
@@ -674,3 +682,36 @@ def test_the_reconcile_reads_running_rows_by_index(runs_engine: Engine) -> None:
     )
     assert all(any(i == "ix_runs_status_created_id" for _, _, i in nodes) for nodes in plans)
     assert not any(kind == "Seq Scan" for nodes in plans for kind, _, _ in nodes), plans
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        RunQuery(status="running", since=datetime.now(UTC) - timedelta(hours=24)),
+        RunQuery(
+            status="running", app_id="app-plan7", since=datetime.now(UTC) - timedelta(hours=24)
+        ),
+        RunQuery(
+            status="running",
+            since=datetime.now(UTC) - timedelta(hours=20),
+            until=datetime.now(UTC) - timedelta(hours=10),
+        ),
+        RunQuery(
+            status="running", agent_type="judge", since=datetime.now(UTC) - timedelta(hours=24)
+        ),
+    ],
+    ids=["platform", "app", "closed-window", "agent-type"],
+)
+def test_the_metrics_running_counts_read_no_big_table_sequentially(
+    runs_engine: Engine, query: RunQuery
+) -> None:
+    """``GET /observability/metrics``'s running runs (issue 22): one count on an index of
+    the listing's, no sequential scan of ``runs`` or ``run_agent_types``."""
+    shape = _shape(query, None, postgresql=True)
+    assert str(_count_statement(shape).compile(dialect=runs_engine.dialect)) == _count_sql(shape)
+    plans = captured_plans(runs_engine, lambda session: RunListing(session).count(query))
+    assert len(plans) == 1, plans
+    assert not any(kind == "Seq Scan" and table in LISTING_TABLES for kind, table, _ in plans[0]), (
+        plans[0]
+    )
+    assert {table for _, table, _ in plans[0]} & {"step_results", "run_step_totals"} == set()

@@ -110,7 +110,7 @@ def walk(session: Session, query: RunQuery, limit: int) -> list[str]:
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(data=st.data())
-def test_every_filter_combination_equals_a_python_filter(
+def test_every_filter_combination_and_its_count_equal_a_python_filter(
     seeded: tuple[Any, list[str], list[dict[str, Any]]], data: st.DataObject
 ) -> None:
     factory, apps, rows = seeded
@@ -133,6 +133,20 @@ def test_every_filter_combination_equals_a_python_filter(
     # The API's reader: on PostgreSQL the statement's compiled text through the async
     # pool (one autocommit SELECT), on SQLite the session on a worker thread.
     assert asyncio.run(walk_async(url, factory, query, limit)) == expected(rows, query)
+    # The count (``GET /observability/metrics``' running runs, issue 22): the rows the
+    # listing shows over all its pages, with the session and with the API's reader.
+    with factory() as session:
+        assert RunListing(session).count(query) == len(expected(rows, query))
+    assert asyncio.run(count_async(url, factory, query)) == len(expected(rows, query))
+
+
+async def count_async(url: str, factory: Any, query: RunQuery) -> int:
+    pool = None if url.startswith("sqlite") else AsyncReadPool(url, max_size=1)
+    try:
+        return await AsyncRunReader(pool, factory).count(query)
+    finally:
+        if pool is not None:
+            await pool.close()
 
 
 async def walk_async(url: str, factory: Any, query: RunQuery, limit: int) -> list[str]:

@@ -21,6 +21,7 @@ from api.observability.service import ObservabilityService, read_metrics
 from api.observability.temporal_figures import TemporalFigures
 from schemas.names import WORKFLOW_TYPE
 from storage.migrations import upgrade
+from storage.models import App, Run
 from tests.api.observability.test_observability_runs import _serve
 from tests.auth_support import admin_headers
 from tests.engine_support.harness import wait_until
@@ -121,11 +122,13 @@ async def _count(client: Client, app_id: str, status: str) -> int:
     return int((await client.count_workflows(query)).count)
 
 
-async def test_metrics_give_temporals_figures_no_older_than_their_age(
+async def test_metrics_count_the_listings_running_runs_and_temporals_closes_within_their_age(
     temporal_env: Any, tmp_path: Path
 ) -> None:
-    """Running and finished runs as Temporal counts them; a run that ends shows within
-    the figures' age (``temporal_read_at`` says how old they are)."""
+    """Running runs as the runs listing shows them (the ``runs`` table, as the API writes
+    a row before it starts a run), closed runs as Temporal's visibility has them; a run
+    terminated in Temporal shows within the figures' age (``temporal_read_at`` says how
+    old they are), and the figures equal a read made in the request itself."""
     db_url = f"sqlite:///{tmp_path / 'hub.db'}"
     upgrade(db_url)
     client: Client = temporal_env.client
@@ -136,15 +139,32 @@ async def test_metrics_give_temporals_figures_no_older_than_their_age(
     )
     server, server_task, base = await _serve(api)
     idle_queue = f"idle-{uuid.uuid4().hex[:8]}"  # no worker: the runs stay running
-    handles = [
-        await client.start_workflow(
-            WORKFLOW_TYPE,
-            id=f"run-tf-{uuid.uuid4().hex[:8]}",
-            task_queue=idle_queue,
-            search_attributes=_attributes(app_id),
+    with api.state.session_factory() as session:
+        session.add(App(id=app_id, name="figures"))
+        session.commit()
+    handles = []
+    for _ in range(3):  # as the API starts a run: its row, then the workflow
+        run_id = f"run-tf-{uuid.uuid4().hex[:8]}"
+        with api.state.session_factory() as session:
+            session.add(Run(id=run_id, app_id=app_id, workflow_id=run_id, app_version="1.0.0"))
+            session.commit()
+        handles.append(
+            await client.start_workflow(
+                WORKFLOW_TYPE,
+                id=run_id,
+                task_queue=idle_queue,
+                search_attributes=_attributes(app_id),
+            )
         )
-        for _ in range(3)
-    ]
+    # Started in Temporal directly, and no worker has run it: it has no row yet (its
+    # workflow records its start when it first runs), so neither the listing nor the
+    # metrics show it.
+    unrecorded = await client.start_workflow(
+        WORKFLOW_TYPE,
+        id=f"run-tf-direct-{uuid.uuid4().hex[:8]}",
+        task_queue=idle_queue,
+        search_attributes=_attributes(app_id),
+    )
     try:
         async with httpx.AsyncClient(base_url=base, timeout=60, headers=admin_headers()) as http:
 
@@ -153,19 +173,26 @@ async def test_metrics_give_temporals_figures_no_older_than_their_age(
                 assert answer.status_code == 200, answer.text
                 return dict(answer.json())
 
+            async def listed_running() -> int:
+                answer = await http.get(
+                    "/observability/runs", params={"app_id": app_id, "status": "running"}
+                )
+                assert answer.status_code == 200, answer.text
+                return len(answer.json()["items"])
+
             async def visible(running: int, terminated: int) -> bool:
                 return (
                     await _count(client, app_id, "Running"),
                     await _count(client, app_id, "Terminated"),
                 ) == (running, terminated)
 
-            await wait_until(lambda: visible(3, 0), what="three running runs in visibility")
+            await wait_until(lambda: visible(4, 0), what="four running runs in visibility")
             first = await metrics()
-            assert first["runs_by_status"] == {"running": await _count(client, app_id, "Running")}
+            assert first["runs_by_status"] == {"running": 3} == {"running": await listed_running()}
             assert first["temporal_read_at"] is not None
 
             await handles[0].terminate(reason="test")
-            await wait_until(lambda: visible(2, 1), what="the termination in visibility")
+            await wait_until(lambda: visible(3, 1), what="the termination in visibility")
             seen = datetime.now(UTC)
 
             async def caught_up() -> bool:
@@ -176,16 +203,11 @@ async def test_metrics_give_temporals_figures_no_older_than_their_age(
             # At most max_age (1 s) later the figures are read after the termination …
             await wait_until(caught_up, what="figures read after the termination")
             after = await metrics()
-            # … and they are Temporal's: the run is terminated (synced into the rollups),
-            # the others still running.
-            assert (
-                after["runs_by_status"]
-                == {
-                    "running": await _count(client, app_id, "Running"),
-                    "terminated": await _count(client, app_id, "Terminated"),
-                }
-                == {"running": 2, "terminated": 1}
-            )
+            # … and the run is terminated, as Temporal says (synced into the rollups, its
+            # row reconciled), the others still running, as the listing shows them.
+            assert after["runs_by_status"] == {"running": 2, "terminated": 1}
+            assert after["runs_by_status"]["running"] == await listed_running()
+            assert await _count(client, app_id, "Terminated") == 1
             assert after["runs_total"] == 3
             # Figures read in the request itself (max age 0) say the same.
             in_request = TemporalFigures(
@@ -197,6 +219,7 @@ async def test_metrics_give_temporals_figures_no_older_than_their_age(
             )
             direct = await read_metrics(
                 api.state.rollup_reader,
+                api.state.run_reader,
                 in_request,
                 api.state.temporal,
                 since=None,
@@ -206,7 +229,7 @@ async def test_metrics_give_temporals_figures_no_older_than_their_age(
             )
             assert direct.runs_by_status == after["runs_by_status"]
     finally:
-        for handle in handles[1:]:
+        for handle in [*handles[1:], unrecorded]:
             await handle.terminate(reason="test over")
         await api.state.temporal_figures.close()
         server.should_exit = True
