@@ -65,7 +65,10 @@ class RunRecords:
         self._engine = engine if isinstance(engine, Engine) else None
         self._inline_possible = self._engine is not None and self._engine.dialect.name == "sqlite"
         self._inline: Connection | None = None  # the event loop's thread only
-        self._ends: concurrent.futures.ThreadPoolExecutor | None = None
+        # Made here, not on first use: activations of several runs end on several threads.
+        self._ends = concurrent.futures.ThreadPoolExecutor(
+            max_workers=1, thread_name_prefix="hub-run-ends"
+        )
 
     # ------------------------------------------------- ends, by the workflow runner
 
@@ -77,10 +80,6 @@ class RunRecords:
 
     def write_end(self, end: RunEnd) -> None:
         """Write ``end`` on the recorder's thread; wait for it at most ``END_WAIT_SECONDS``."""
-        if self._ends is None:
-            self._ends = concurrent.futures.ThreadPoolExecutor(
-                max_workers=1, thread_name_prefix="hub-run-ends"
-            )
         written = self._ends.submit(self._write_end, end)
         try:
             written.result(timeout=END_WAIT_SECONDS)
