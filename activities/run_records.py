@@ -30,20 +30,20 @@ import concurrent.futures
 import logging
 import time
 from collections.abc import Sequence
-from datetime import UTC
+from datetime import UTC, datetime
 from typing import Any
 
 import temporalio.workflow
 from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session, sessionmaker
 from temporalio import activity
+from temporalio.api.failure.v1 import Failure
 from temporalio.bridge.proto.workflow_activation import WorkflowActivation
 from temporalio.bridge.proto.workflow_completion import WorkflowActivationCompletion
 from temporalio.worker import WorkflowInstance, WorkflowInstanceDetails, WorkflowRunner
 
 from schemas.names import WORKFLOW_TYPE
 from schemas.run_records import RECORD_RUN_ACTIVITY, EndStatus, RunEnd, RunRecord
-from schemas.workflow_contract import recorded_failure_message
 from storage.database import discard_connection, event_loop_sqlite_connection
 from storage.run_listing import record_end, record_run
 
@@ -111,7 +111,7 @@ class RunRecords:
     async def record_run(self, record: RunRecord) -> None:
         if self._sessions is None:
             return
-        if record.status != "running" and self._end_inline(record.end()):
+        if record.status != "running" and self._end_inline(record.end(datetime.now(UTC))):
             return
         await asyncio.to_thread(self._write, record)
 
@@ -216,3 +216,15 @@ def run_end(
             error=error,
         )
     return None
+
+
+def recorded_failure_message(failure: Failure) -> str | None:
+    """The innermost message of a failure as Temporal records it (``None``: it has no
+    words): what :func:`~schemas.workflow_contract.failure_message` finds in the
+    exception the failure was made from (the same walk, over the recorded form)."""
+    message: str | None = None
+    current: Failure | None = failure
+    while current is not None:
+        message = current.message or message
+        current = current.cause if current.HasField("cause") else None
+    return message

@@ -11,7 +11,7 @@ refer to them): add, never rename.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Literal
 
 from pydantic import BaseModel, Field
@@ -52,8 +52,9 @@ class RunRecord(BaseModel):
     ended_at: UtcDatetime | None = None
     error: str | None = None
 
-    def end(self) -> RunEnd:
-        """The end this record states; a start record states none."""
+    def end(self, now: datetime) -> RunEnd:
+        """The end this record states (ended ``now`` when it does not say when); a start
+        record states none."""
         status = self.status
         if status == "running":
             raise ValueError(f"run {self.run_id}: a start record states no end")
@@ -61,6 +62,6 @@ class RunRecord(BaseModel):
             run_id=self.run_id,
             temporal_run_id=self.temporal_run_id,
             status=status,
-            ended_at=self.ended_at or datetime.now(UTC),
+            ended_at=self.ended_at or now,
             error=self.error,
         )

@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from temporalio.api.failure.v1 import Failure
 from temporalio.common import SearchAttributeKey
 from temporalio.exceptions import FailureError
 
@@ -56,17 +55,6 @@ def failure_message(exc: BaseException) -> str:
         if isinstance(current, FailureError) and current.message:
             message = current.message
         current = current.__cause__
-    return message
-
-
-def recorded_failure_message(failure: Failure) -> str | None:
-    """The innermost message of a failure as Temporal records it (``None``: it has no
-    words): what :func:`failure_message` finds in the exception it was made from."""
-    message: str | None = None
-    current: Failure | None = failure
-    while current is not None:
-        message = current.message or message
-        current = current.cause if current.HasField("cause") else None
     return message
 
 

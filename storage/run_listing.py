@@ -497,7 +497,7 @@ def record_run(session: Session, record: RunRecord) -> None:
     and agent types).
     """
     now = utc_now()
-    if record.status != "running" and record_end(session, record.end()):
+    if record.status != "running" and record_end(session, record.end(now)):
         session.commit()
         return
     listing = RunListing(session)
